@@ -1,0 +1,139 @@
+// Every environment variable the admin center reads, with its default and its validation.
+// An invalid value stops start-up with one line naming the variable and what is expected.
+
+export class ConfigError extends Error {}
+
+export type Config = {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string;
+  databaseAuthToken: string | undefined;
+  logLevel: string;
+  /** Local mode: no Entra client configured; demo organization, local sign-in, local mail. */
+  localMode: boolean;
+  seedDemo: boolean;
+  entra: {
+    clientId: string;
+    clientSecret: string;
+    tenantId: string;
+    authority: string;
+    adminRole: string;
+  } | null;
+  graphBaseUrl: string;
+  graphTokenUrl: string | undefined;
+  directorySyncMinutes: number;
+  resend: { apiKey: string; baseUrl: string | undefined } | null;
+  mailFrom: string;
+  mailRequestsPerSecond: number;
+  mailMaxAttempts: number;
+  resendWebhookSecret: string | undefined;
+  importMaxBytes: number;
+  importMaxRows: number;
+  resendsPerDay: number;
+  workers: boolean;
+};
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === "" ? undefined : v.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = read(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new ConfigError(`${name}="${v}" is invalid: expected a whole number from ${min} to ${max}`);
+  }
+  return Number(v);
+}
+
+function number(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = read(env, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new ConfigError(`${name}="${v}" is invalid: expected a number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+function url(env: Env, name: string, fallback: string | undefined, protocols: string[]): string | undefined {
+  const v = read(env, name) ?? fallback;
+  if (v === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    throw new ConfigError(`${name}="${v}" is invalid: expected a URL starting with ${protocols.join(" or ")}`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name}="${v}" is invalid: expected a URL starting with ${protocols.join(" or ")}`);
+  }
+  return v.replace(/\/+$/, "");
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const v = read(env, name);
+  if (v === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new ConfigError(`${name}="${v}" is invalid: expected true or false`);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const entraClientId = read(env, "ENTRA_CLIENT_ID");
+  const localMode = entraClientId === undefined;
+  const port = integer(env, "PORT", 3000, 0, 65535);
+  const host = read(env, "HOST") ?? "127.0.0.1";
+  if (localMode && !["127.0.0.1", "localhost", "::1"].includes(host)) {
+    throw new ConfigError(`HOST="${host}" is not allowed in local mode: local sign-in listens on 127.0.0.1 only (set ENTRA_CLIENT_ID to leave local mode)`);
+  }
+  const publicUrl = url(env, "PUBLIC_URL", `http://localhost:${port}`, ["http:", "https:"])!;
+  const databaseUrl = read(env, "DATABASE_URL") ?? "file:data/app.db";
+  if (!/^(file:|libsql:|https?:|wss?:|:memory:$)/.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL="${databaseUrl}" is invalid: expected file:<path>, libsql://<host>, http(s)://<host> or :memory:`);
+  }
+  let entra: Config["entra"] = null;
+  if (!localMode) {
+    const clientSecret = read(env, "ENTRA_CLIENT_SECRET");
+    if (!clientSecret) throw new ConfigError("ENTRA_CLIENT_SECRET is missing: it is required when ENTRA_CLIENT_ID is set");
+    const tenantId = read(env, "ENTRA_TENANT_ID") ?? "organizations";
+    if (!/^([0-9a-f-]{36}|organizations|common|[a-z0-9.-]+\.[a-z]{2,})$/i.test(tenantId)) {
+      throw new ConfigError(`ENTRA_TENANT_ID="${tenantId}" is invalid: expected a tenant id (GUID), a tenant domain or "organizations"`);
+    }
+    entra = {
+      clientId: entraClientId!,
+      clientSecret,
+      tenantId,
+      authority: url(env, "ENTRA_AUTHORITY", "https://login.microsoftonline.com", ["http:", "https:"])!,
+      adminRole: read(env, "ENTRA_ADMIN_ROLE") ?? "BusinessAdministrator",
+    };
+  }
+  const resendKey = read(env, "RESEND_API_KEY");
+  return {
+    port,
+    host,
+    publicUrl,
+    databaseUrl,
+    databaseAuthToken: read(env, "DATABASE_AUTH_TOKEN"),
+    logLevel: read(env, "LOG_LEVEL") ?? "info",
+    localMode,
+    seedDemo: flag(env, "SEED_DEMO", localMode),
+    entra,
+    graphBaseUrl: url(env, "GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0", ["http:", "https:"])!,
+    graphTokenUrl: url(env, "GRAPH_TOKEN_URL", undefined, ["http:", "https:"]),
+    directorySyncMinutes: integer(env, "DIRECTORY_SYNC_MINUTES", 30, 0, 24 * 60),
+    resend: resendKey ? { apiKey: resendKey, baseUrl: url(env, "RESEND_BASE_URL", undefined, ["http:", "https:"]) } : null,
+    mailFrom: read(env, "MAIL_FROM") ?? "MileIQ Admin Center <invitations@mileiq.example>",
+    mailRequestsPerSecond: number(env, "MAIL_REQUESTS_PER_SECOND", 2, 0.1, 100),
+    mailMaxAttempts: integer(env, "MAIL_MAX_ATTEMPTS", 8, 1, 50),
+    resendWebhookSecret: read(env, "RESEND_WEBHOOK_SECRET"),
+    importMaxBytes: integer(env, "IMPORT_MAX_BYTES", 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    importMaxRows: integer(env, "IMPORT_MAX_ROWS", 1_000_000, 1, 10_000_000),
+    resendsPerDay: integer(env, "RESENDS_PER_DAY", 3, 1, 100),
+    workers: flag(env, "WORKERS", true),
+  };
+}

@@ -1,0 +1,236 @@
+// The whole data model (DESIGN.md "Domain model"). Every table that belongs to an
+// organization carries org_id; times are UTC epoch milliseconds; money is integer thousandths.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const organizations = sqliteTable("organizations", {
+  id: text("id").primaryKey(),
+  tenantId: text("tenant_id").unique(),
+  name: text("name").notNull().unique(),
+  /** JSON array of lower-case email domains, e.g. ["contoso.example"]. */
+  domains: text("domains", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** Graph `@odata.deltaLink` of the last successful directory sync. */
+  directoryDeltaLink: text("directory_delta_link"),
+  createdAt: createdAt(),
+});
+
+export const mileageRates = sqliteTable("mileage_rates", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => organizations.id),
+  year: integer("year").notNull(),
+  /** Thousandths of a dollar per mile: 725 = $0.725. */
+  rateMilli: integer("rate_milli").notNull(),
+  previousRateMilli: integer("previous_rate_milli"),
+  setBy: text("set_by").references(() => directoryPeople.id),
+  createdAt: createdAt(),
+}, (t) => [index("mileage_rates_org_year").on(t.orgId, t.year, t.createdAt)]);
+
+export const directoryPeople = sqliteTable("directory_people", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => organizations.id),
+  entraObjectId: text("entra_object_id"),
+  mail: text("mail"),
+  userPrincipalName: text("user_principal_name"),
+  displayName: text("display_name").notNull().default(""),
+  givenName: text("given_name"),
+  surname: text("surname"),
+  jobTitle: text("job_title"),
+  department: text("department"),
+  accountEnabled: integer("account_enabled", { mode: "boolean" }).notNull().default(true),
+  /** Local mode only: the Business Administrator role (Entra uses the `roles` claim). */
+  isAdmin: integer("is_admin", { mode: "boolean" }).notNull().default(false),
+  /** Set when Graph reports the user removed ("left the directory"). */
+  removedAt: integer("removed_at", { mode: "timestamp_ms" }),
+  // Normalized (trim, NFC, lower-case) copies used for lookups and prefix search.
+  mailNorm: text("mail_norm"),
+  upnNorm: text("upn_norm"),
+  displayNorm: text("display_norm").notNull().default(""),
+  givenNorm: text("given_norm"),
+  surnameNorm: text("surname_norm"),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+}, (t) => [
+  uniqueIndex("directory_people_org_oid").on(t.orgId, t.entraObjectId),
+  uniqueIndex("directory_people_org_upn").on(t.orgId, t.upnNorm),
+  index("directory_people_org_mail").on(t.orgId, t.mailNorm),
+  index("directory_people_org_display").on(t.orgId, t.displayNorm),
+  index("directory_people_org_given").on(t.orgId, t.givenNorm),
+  index("directory_people_org_surname").on(t.orgId, t.surnameNorm),
+]);
+
+export const memberStatuses = ["invited", "active", "archived"] as const;
+export type MemberStatus = (typeof memberStatuses)[number];
+
+export const members = sqliteTable("members", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => organizations.id),
+  personId: text("person_id").references(() => directoryPeople.id),
+  /** The address as first given (display); emailNorm is the unique key. */
+  email: text("email").notNull(),
+  emailNorm: text("email_norm").notNull(),
+  /** Display name copied from the directory, and its lower-case sort key. */
+  name: text("name").notNull().default(""),
+  sortName: text("sort_name").notNull().default(""),
+  status: text("status", { enum: memberStatuses }).notNull(),
+  invitedAt: integer("invited_at", { mode: "timestamp_ms" }),
+  invitedBy: text("invited_by").references(() => directoryPeople.id),
+  activatedAt: integer("activated_at", { mode: "timestamp_ms" }),
+  archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
+  archivedBy: text("archived_by").references(() => directoryPeople.id),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+}, (t) => [
+  uniqueIndex("members_org_email").on(t.orgId, t.emailNorm),
+  index("members_org_sort").on(t.orgId, t.sortName, t.id),
+  index("members_org_status_sort").on(t.orgId, t.status, t.sortName, t.id),
+  index("members_person").on(t.personId),
+]);
+
+/** Maintained by triggers (see the custom migration): counts per status without scanning. */
+export const memberCounts = sqliteTable("member_counts", {
+  orgId: text("org_id").notNull(),
+  status: text("status").notNull(),
+  count: integer("count").notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.orgId, t.status] })]);
+
+export const deliveryStatuses = ["queued", "sent", "delivered", "delivery_delayed", "bounced", "complained", "failed"] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+export const invitations = sqliteTable("invitations", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => organizations.id),
+  memberId: text("member_id").notNull().references(() => members.id),
+  /** Hex SHA-256 of the 43-character base64url token; the token itself is never stored. */
+  tokenHash: text("token_hash").notNull().unique(),
+  invitedBy: text("invited_by").references(() => directoryPeople.id),
+  sentCount: integer("sent_count").notNull().default(1),
+  lastSentAt: integer("last_sent_at", { mode: "timestamp_ms" }),
+  deliveryStatus: text("delivery_status", { enum: deliveryStatuses }).notNull().default("queued"),
+  revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
+  createdAt: createdAt(),
+}, (t) => [index("invitations_member").on(t.memberId, t.createdAt)]);
+
+export const importStatuses = ["queued", "validating", "ready", "sending", "sent", "failed"] as const;
+export type ImportStatus = (typeof importStatuses)[number];
+
+export const imports = sqliteTable("imports", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => organizations.id),
+  createdBy: text("created_by").references(() => directoryPeople.id),
+  fileName: text("file_name").notNull(),
+  size: integer("size").notNull(),
+  status: text("status", { enum: importStatuses }).notNull().default("queued"),
+  /** What the reader detected: encoding, delimiter, header row, column. */
+  detected: text("detected", { mode: "json" }).$type<Record<string, unknown>>(),
+  total: integer("total").notNull().default(0),
+  processed: integer("processed").notNull().default(0),
+  readyCount: integer("ready_count").notNull().default(0),
+  skippedCount: integer("skipped_count").notNull().default(0),
+  errorCount: integer("error_count").notNull().default(0),
+  sentCount: integer("sent_count").notNull().default(0),
+  failureMessage: text("failure_message"),
+  lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
+  lockedBy: text("locked_by"),
+  createdAt: createdAt(),
+  finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+}, (t) => [
+  index("imports_org_created").on(t.orgId, t.createdAt),
+  index("imports_status_lock").on(t.status, t.lockedUntil),
+]);
+
+export const importOutcomes = ["ready", "skipped", "error"] as const;
+
+export const importRows = sqliteTable("import_rows", {
+  importId: text("import_id").notNull().references(() => imports.id, { onDelete: "cascade" }),
+  orgId: text("org_id").notNull(),
+  /** Spreadsheet line number: the header is row 1. */
+  rowNumber: integer("row_number").notNull(),
+  value: text("value").notNull(),
+  emailNorm: text("email_norm"),
+  outcome: text("outcome", { enum: importOutcomes }),
+  code: text("code"),
+  message: text("message"),
+  suggestion: text("suggestion"),
+  personId: text("person_id"),
+  /** Set once Send Invite has handled the row (invited or re-checked away). */
+  sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+}, (t) => [
+  primaryKey({ columns: [t.importId, t.rowNumber] }),
+  index("import_rows_email").on(t.importId, t.emailNorm),
+]);
+
+export const mailStatuses = ["queued", "sending", "sent", "failed", "dead"] as const;
+export type MailStatus = (typeof mailStatuses)[number];
+
+export const mailOutbox = sqliteTable("mail_outbox", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").references(() => organizations.id),
+  kind: text("kind").notNull(),
+  to: text("to").notNull(),
+  subject: text("subject").notNull(),
+  html: text("html").notNull(),
+  text: text("text").notNull(),
+  idempotencyKey: text("idempotency_key").notNull().unique(),
+  invitationId: text("invitation_id").references(() => invitations.id),
+  status: text("status", { enum: mailStatuses }).notNull().default("queued"),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
+  lockedBy: text("locked_by"),
+  providerId: text("provider_id"),
+  lastError: text("last_error"),
+  deliveryStatus: text("delivery_status", { enum: deliveryStatuses }),
+  createdAt: createdAt(),
+  sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+}, (t) => [
+  index("mail_outbox_due").on(t.status, t.nextAttemptAt),
+  index("mail_outbox_provider").on(t.providerId),
+  index("mail_outbox_org_created").on(t.orgId, t.createdAt),
+]);
+
+export const webhookEvents = sqliteTable("webhook_events", {
+  /** The svix-id of a verified webhook delivery: a replay is refused. */
+  id: text("id").primaryKey(),
+  receivedAt: createdAt(),
+});
+
+export const sessions = sqliteTable("sessions", {
+  /** Hex SHA-256 of the session token. */
+  id: text("id").primaryKey(),
+  personId: text("person_id").notNull().references(() => directoryPeople.id),
+  orgId: text("org_id").notNull().references(() => organizations.id),
+  roles: text("roles", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  createdAt: createdAt(),
+}, (t) => [index("sessions_person").on(t.personId)]);
+
+export const auditEvents = sqliteTable("audit_events", {
+  /** UUIDv7: time-ordered, so it doubles as the keyset cursor. */
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => organizations.id),
+  actorId: text("actor_id").references(() => directoryPeople.id),
+  action: text("action").notNull(),
+  memberId: text("member_id"),
+  subject: text("subject"),
+  detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+  createdAt: createdAt(),
+}, (t) => [
+  index("audit_org_id").on(t.orgId, t.id),
+  index("audit_org_action").on(t.orgId, t.action, t.id),
+  index("audit_org_actor").on(t.orgId, t.actorId, t.id),
+]);
+
+export const directorySyncs = sqliteTable("directory_syncs", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => organizations.id),
+  status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull(),
+  trigger: text("trigger").notNull(),
+  added: integer("added").notNull().default(0),
+  updated: integer("updated").notNull().default(0),
+  removed: integer("removed").notNull().default(0),
+  message: text("message"),
+  lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
+  startedAt: createdAt(),
+  finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+}, (t) => [index("directory_syncs_org").on(t.orgId, t.startedAt)]);

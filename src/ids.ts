@@ -1,0 +1,10 @@
+// Ids that appear in URLs are random and time-ordered (UUIDv7); tokens are 32 random bytes.
+import { createHash, randomBytes } from "node:crypto";
+import { v7 } from "uuid";
+
+export const newId = (): string => v7();
+
+/** 32 random bytes as base64url: 43 characters. */
+export const newToken = (): string => randomBytes(32).toString("base64url");
+
+export const sha256Hex = (value: string): string => createHash("sha256").update(value).digest("hex");
