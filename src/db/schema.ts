@@ -224,8 +224,11 @@ export const auditEvents = sqliteTable("audit_events", {
 export const directorySyncs = sqliteTable("directory_syncs", {
   id: text("id").primaryKey(),
   orgId: text("org_id").notNull().references(() => organizations.id),
-  status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull(),
+  /** queued = asked for by "Sync now", not yet claimed by a worker. */
+  status: text("status", { enum: ["queued", "running", "succeeded", "failed"] }).notNull(),
   trigger: text("trigger").notNull(),
+  /** The admin who pressed "Sync now" (null for scheduled syncs). */
+  requestedBy: text("requested_by").references(() => directoryPeople.id),
   added: integer("added").notNull().default(0),
   updated: integer("updated").notNull().default(0),
   removed: integer("removed").notNull().default(0),

@@ -1,0 +1,1 @@
+ALTER TABLE `directory_syncs` ADD `requested_by` text REFERENCES directory_people(id);
