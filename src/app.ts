@@ -1,0 +1,50 @@
+// createApp(deps): middleware and one app.route() mount per resource. Tests build it too.
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { verifyOrigin } from "./auth/csrf.js";
+import { loadSession } from "./auth/guards.js";
+import type { AppEnv, Deps } from "./context.js";
+import { maskPath } from "./logger.js";
+import { loginRoutes } from "./routes/login.js";
+import { renderError, renderNotFound } from "./routes/respond.js";
+import { staticRoutes } from "./routes/static.js";
+import { userRoutes } from "./routes/users.js";
+
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const formAction = ["'self'", ...(deps.config.entra ? [new URL(deps.config.entra.authority).origin] : [])];
+
+  app.use(requestId(), async (c, next) => {
+    c.set("deps", deps);
+    c.set("session", null);
+    const started = performance.now();
+    await next();
+    deps.logger.info({ reqId: c.get("requestId"), method: c.req.method, path: maskPath(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
+  });
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"],
+      frameSrc: ["'self'"], frameAncestors: ["'none'"], formAction, baseUri: ["'none'"], objectSrc: ["'none'"],
+    },
+    referrerPolicy: "same-origin",
+    crossOriginEmbedderPolicy: false,
+  }));
+
+  app.route("/static", staticRoutes());
+  app.get("/healthz", (c) => c.text("ok"));
+  app.get("/", (c) => c.redirect("/users", 302));
+
+  app.use(verifyOrigin, loadSession);
+  app.route("/", loginRoutes());
+  app.route("/users", userRoutes());
+
+  app.notFound(renderNotFound);
+  app.onError((err, c) => {
+    deps.logger.error({ reqId: c.get("requestId"), path: maskPath(c.req.path), err: { message: err.message, stack: err.stack } }, "unhandled error");
+    return renderError(c);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,44 @@
+// Per-client rate limits (sign-in, join, type-ahead, upload): a token bucket per key, in
+// memory. Each server process limits on its own; good enough against a single noisy client.
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../context.js";
+import { TooManyRequestsPage } from "../../views/errors.js";
+import { renderPage } from "../routes/respond.js";
+
+type Bucket = { tokens: number; updatedAt: number };
+
+export class RateLimiter {
+  private buckets = new Map<string, Bucket>();
+  constructor(private readonly capacity: number, private readonly refillPerSecond: number) {}
+
+  /** Takes one token; answers how many seconds to wait when none is left (0 = allowed). */
+  consume(key: string, now = Date.now()): number {
+    const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedAt: now };
+    bucket.tokens = Math.min(this.capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.refillPerSecond);
+    bucket.updatedAt = now;
+    this.buckets.set(key, bucket);
+    if (this.buckets.size > 50_000) this.buckets.clear(); // bounded memory under a flood of keys
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - bucket.tokens) / this.refillPerSecond);
+  }
+}
+
+/** The client: the socket's address (we do not trust X-Forwarded-For unless told to). */
+export function clientKey(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? "local";
+}
+
+export function rateLimit(name: string, limiter: RateLimiter) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const wait = limiter.consume(`${name}:${clientKey(c)}`);
+    if (wait === 0) return next();
+    c.header("Retry-After", String(wait));
+    c.status(429);
+    return renderPage(c, { title: "Too many requests", body: <TooManyRequestsPage retryAfterSeconds={wait} /> });
+  });
+}

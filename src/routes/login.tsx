@@ -1,0 +1,60 @@
+// Local sign-in (local mode only) and sign-out. Entra sign-in lives in login-entra.ts.
+import { Hono } from "hono";
+import { createSession, invalidateSession } from "../auth/session.js";
+import { clearSessionCookie, writeSessionCookie } from "../auth/cookies.js";
+import { RateLimiter, rateLimit } from "../auth/rate-limit.js";
+import type { AppEnv } from "../context.js";
+import { findPersonByAddress } from "../domain/people.js";
+import { LoginPage } from "../../views/login/login-page.js";
+import { renderPage } from "./respond.js";
+
+/** Only same-site paths: never an absolute or protocol-relative URL (open redirect). */
+export function safeNext(value: unknown): string {
+  return typeof value === "string" && /^\/(?![/\\])/.test(value) && value.length < 2000 ? value : "/users";
+}
+
+export function loginRoutes() {
+  const signInLimit = rateLimit("sign-in", new RateLimiter(20, 0.5));
+  return new Hono<AppEnv>()
+    .get("/login", (c) => {
+      const next = safeNext(c.req.query("next"));
+      if (c.get("session")) return c.redirect(next, 303);
+      return renderPage(c, { title: "Sign in", body: <LoginPage localMode={c.get("deps").config.localMode} next={next} /> });
+    })
+    .post("/login/local", signInLimit, async (c) => {
+      const { db, config } = c.get("deps");
+      if (!config.localMode) return c.notFound();
+      const form = await c.req.parseBody();
+      const email = typeof form.email === "string" ? form.email.slice(0, 320) : "";
+      const next = safeNext(form.next);
+      const person = email.trim() ? await findPersonByAddress(db, email) : undefined;
+      const error = !email.trim()
+        ? "Enter your work email address."
+        : !person
+          ? `No one with the address ${email.trim()} is in the directory. Check the spelling, or use one of the demo accounts.`
+          : !person.accountEnabled
+            ? "This account is disabled in the directory. Ask your global administrator to enable it."
+            : undefined;
+      if (error || !person) {
+        c.status(422);
+        return renderPage(c, { title: "Sign in", body: <LoginPage localMode next={next} email={email} error={error} /> });
+      }
+      // No fixation: whatever session came in is ended; a fresh token is issued.
+      const previous = c.get("session");
+      if (previous) await invalidateSession(db, previous.sessionId);
+      const { token, expiresAt } = await createSession(db, { personId: person.id, orgId: person.orgId, roles: person.isAdmin ? ["admin"] : [] });
+      writeSessionCookie(c, config, token, expiresAt);
+      return c.redirect(next, 303);
+    })
+    .post("/logout", async (c) => {
+      const { db, config } = c.get("deps");
+      const session = c.get("session");
+      if (session) await invalidateSession(db, session.sessionId);
+      clearSessionCookie(c, config);
+      if (c.req.header("HX-Request")) {
+        c.header("HX-Redirect", "/login");
+        return c.body(null, 204);
+      }
+      return c.redirect("/login", 303);
+    });
+}

@@ -1,0 +1,50 @@
+// The one helper that decides page-or-fragment. An htmx request (HX-Request, not a history
+// restore) may get the fragment alone; everything else gets the full page. Vary: HX-Request
+// keeps caches from mixing the two.
+import type { Context } from "hono";
+import type { Child } from "hono/jsx";
+import type { AppEnv } from "../context.js";
+import { Layout, type Shell } from "../../views/layout.js";
+import { ErrorPage, NotFoundPage } from "../../views/errors.js";
+
+export function isFragmentRequest(c: Context): boolean {
+  return c.req.header("HX-Request") === "true" && c.req.header("HX-History-Restore-Request") !== "true";
+}
+
+export function shellOf(c: Context<AppEnv>, active?: Shell["active"]): Shell {
+  return { localMode: c.get("deps").config.localMode, session: c.get("session"), active };
+}
+
+export function renderPage(c: Context<AppEnv>, input: { title: string; body: Child; active?: Shell["active"] }) {
+  c.header("Vary", "HX-Request");
+  return c.html(<Layout title={input.title} shell={shellOf(c, input.active)}>{input.body}</Layout>);
+}
+
+export function respond(
+  c: Context<AppEnv>,
+  input: { title: string; page: () => Child; fragment: () => Child; active?: Shell["active"]; status?: 200 | 400 | 404 | 409 | 422 | 429 },
+) {
+  if (input.status) c.status(input.status);
+  c.header("Vary", "HX-Request");
+  if (isFragmentRequest(c)) return c.html(<>{input.fragment()}</>);
+  return renderPage(c, { title: input.title, body: input.page(), active: input.active });
+}
+
+/** After a POST: htmx gets the fragment; a plain form post gets 303 to `location`. */
+export function respondAfterPost(c: Context<AppEnv>, location: string, fragment: () => Child, status: 200 | 422 | 429 = 200) {
+  if (isFragmentRequest(c)) {
+    c.status(status);
+    return c.html(<>{fragment()}</>);
+  }
+  return c.redirect(location, 303);
+}
+
+export function renderNotFound(c: Context<AppEnv>) {
+  c.status(404);
+  return renderPage(c, { title: "Not found", body: <NotFoundPage /> });
+}
+
+export function renderError(c: Context<AppEnv>) {
+  c.status(500);
+  return renderPage(c, { title: "Something went wrong", body: <ErrorPage requestId={c.get("requestId") ?? ""} /> });
+}

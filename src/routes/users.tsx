@@ -1,0 +1,31 @@
+// GET /users: the Users list. Bad input (unknown status, absurd cursor, huge search) answers 400.
+import { Hono } from "hono";
+import { requireAdmin } from "../auth/guards.js";
+import type { AppEnv } from "../context.js";
+import { countMembers, decodeCursor, isMemberStatus, listMembers } from "../domain/members.js";
+import { BadRequestPage } from "../../views/errors.js";
+import { UserResults, UsersPage, type UsersView } from "../../views/users/users-page.js";
+import { renderPage, respond } from "./respond.js";
+
+export function userRoutes() {
+  return new Hono<AppEnv>().get("/", requireAdmin, async (c) => {
+    const { db } = c.get("deps");
+    const session = c.get("session")!;
+    const status = c.req.query("status") || undefined;
+    const q = c.req.query("q") ?? "";
+    const after = c.req.query("after") || undefined;
+    const problem =
+      status !== undefined && !isMemberStatus(status) ? "The status filter must be invited, active or archived."
+      : q.length > 200 ? "Search text is limited to 200 characters."
+      : after !== undefined && !decodeCursor(after) ? "This page link is not valid any more. Start again from the first page."
+      : undefined;
+    if (problem) {
+      c.status(400);
+      return renderPage(c, { title: "Users", active: "users", body: <BadRequestPage title="That list cannot be shown" message={problem} /> });
+    }
+    const validStatus = isMemberStatus(status) ? status : undefined;
+    const [counts, page] = await Promise.all([countMembers(db, session.org.id), listMembers(db, session.org.id, { status: validStatus, q, after })]);
+    const view: UsersView = { status: validStatus, q, after, counts, page };
+    return respond(c, { title: "Users", active: "users", page: () => <UsersPage {...view} />, fragment: () => <UserResults {...view} /> });
+  });
+}

@@ -1,0 +1,50 @@
+// Entry point: config, database, migrations, demo seed (local mode), HTTP server, workers;
+// SIGTERM stops taking requests, lets workers release their leases, and closes the database.
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import type { Deps } from "./context.js";
+import { openDatabase } from "./db/client.js";
+import { migrateDatabase } from "./db/migrate.js";
+import { seedDemo } from "./demo/seed.js";
+import { startWorkers } from "./jobs/workers.js";
+import { createLogger } from "./logger.js";
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const logger = createLogger(config.logLevel);
+const { db, client } = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+await migrateDatabase(db);
+if (config.seedDemo) {
+  const { seeded } = await seedDemo(db);
+  if (seeded) logger.info("demo organization seeded");
+}
+
+const deps: Deps = { db, client, config, logger };
+const workers = startWorkers(deps);
+deps.wake = workers.wake;
+const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }, (info) => {
+  logger.info({ url: `http://${info.address}:${info.port}`, localMode: config.localMode }, config.localMode ? "admin center listening (local mode)" : "admin center listening");
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "stopping");
+  server.close();
+  await workers.stop();
+  client.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));

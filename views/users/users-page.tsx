@@ -1,0 +1,156 @@
+// The Users page: status filter with counts, search that narrows as you type, keyset pages.
+// The search answers with UserResults, the same fragment the page includes.
+import type { Child } from "hono/jsx";
+import type { MemberStatus } from "../../src/db/schema.js";
+import type { MemberCounts, MemberPage, MemberRow } from "../../src/domain/members.js";
+import { formatNumber, TimeAgo } from "../components/format.js";
+import { ProblemBadge, StatusBadge } from "../components/status-badge.js";
+import { UserRowActions } from "./user-row-actions.js";
+
+export type UsersView = {
+  status: MemberStatus | undefined;
+  q: string;
+  after?: string;
+  counts: MemberCounts;
+  page: MemberPage;
+  /** Sections other features add below the toolbar (recent imports, directory sync). */
+  sections?: Child;
+  /** A message shown after an action (e.g. "3 people invited"). */
+  flash?: Child;
+};
+
+const filters: { status: MemberStatus | undefined; label: string }[] = [
+  { status: undefined, label: "All" },
+  { status: "invited", label: "Invited" },
+  { status: "active", label: "Active" },
+  { status: "archived", label: "Archived" },
+];
+
+export function usersHref(params: { status?: MemberStatus | undefined; q?: string; after?: string }): string {
+  const search = new URLSearchParams();
+  if (params.status) search.set("status", params.status);
+  if (params.q) search.set("q", params.q);
+  if (params.after) search.set("after", params.after);
+  const s = search.toString();
+  return s ? `/users?${s}` : "/users";
+}
+
+export function UsersPage(props: UsersView) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>Users</h1>
+        <div class="actions">
+          <a role="button" href="/users/invite" data-dialog="invite-dialog">Invite User</a>
+          <a role="button" class="secondary" href="/imports/new" data-dialog="import-dialog">Bulk upload users</a>
+        </div>
+      </div>
+      {props.flash && <div class="flash" role="status">{props.flash}</div>}
+      {props.sections}
+      <StatusFilter status={props.status} q={props.q} counts={props.counts} />
+      <form method="get" action="/users" class="search" role="search">
+        {props.status && <input type="hidden" name="status" value={props.status} />}
+        <label for="user-search" class="visually-hidden">Search by name or email</label>
+        <input id="user-search" type="search" name="q" value={props.q} placeholder="Search by name or email" maxlength={200} autocomplete="off"
+          hx-get="/users" hx-trigger="input changed delay:250ms, search" hx-target="#user-results" hx-swap="outerHTML"
+          hx-include="closest form" hx-push-url="true" />
+        <button type="submit" class="secondary">Search</button>
+      </form>
+      <UserResults {...props} />
+    </>
+  );
+}
+
+export function StatusFilter(props: { status: MemberStatus | undefined; q: string; counts: MemberCounts }) {
+  return (
+    <nav id="status-filter" class="status-filter" aria-label="Filter by status">
+      <ul>
+        {filters.map((f) => (
+          <li>
+            <a href={usersHref({ status: f.status, q: props.q })} aria-current={f.status === props.status ? "page" : undefined}>
+              {f.label} <span class="count">{formatNumber(props.counts[f.status ?? "all"])}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function UserResults(props: UsersView) {
+  const { rows, next } = props.page;
+  return (
+    <section id="user-results" aria-live="polite" aria-busy="false">
+      {rows.length === 0 ? <EmptyState {...props} /> : (
+        <form method="post" action="/users/archive" id="user-table-form">
+          <div class="table-wrap">
+            <table class="users">
+              <thead>
+                <tr>
+                  <th scope="col" class="select-col"><span class="visually-hidden">Select</span></th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Invited</th>
+                  <th scope="col">Joined</th>
+                  <th scope="col"><span class="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody id="user-rows">
+                {rows.map((row) => <UserRow row={row} />)}
+              </tbody>
+            </table>
+          </div>
+        </form>
+      )}
+      <nav class="pager" aria-label="Pages">
+        {props.after && <a href={usersHref({ status: props.status, q: props.q })}>← First page</a>}
+        {next && <a href={usersHref({ status: props.status, q: props.q, after: next })} rel="next">Next page →</a>}
+      </nav>
+    </section>
+  );
+}
+
+export function UserRow(props: { row: MemberRow }) {
+  const { row } = props;
+  return (
+    <tr id={`member-${row.id}`}>
+      <td class="select-col">
+        {row.status !== "archived" && (
+          <input type="checkbox" name="id" value={row.id} form="user-table-form" aria-label={`Select ${row.name || row.email}`} />
+        )}
+      </td>
+      <td>
+        <span class="name">{row.name || row.email}</span>
+        {row.jobTitle && <small class="muted block">{row.jobTitle}</small>}
+      </td>
+      <td class="email">{row.email}</td>
+      <td>
+        <StatusBadge status={row.status} />
+        {row.leftDirectory && <ProblemBadge label="Left the directory" />}
+        {!row.leftDirectory && row.accountDisabled && <ProblemBadge label="Account disabled" />}
+      </td>
+      <td><TimeAgo date={row.invitedAt} /></td>
+      <td><TimeAgo date={row.activatedAt} /></td>
+      <td class="row-actions"><UserRowActions row={row} /></td>
+    </tr>
+  );
+}
+
+function EmptyState(props: UsersView) {
+  if (props.q) {
+    return (
+      <div class="empty">
+        <p>No one {props.status ? `${props.status} ` : ""}matches “{props.q}”.</p>
+        <p>Search looks at the start of names and email addresses. <a href={usersHref({ status: props.status })}>Clear the search</a>.</p>
+      </div>
+    );
+  }
+  const text: Record<string, string> = {
+    all: "No one has been invited yet. Invite people one at a time with Invite User, or many at once with Bulk upload users.",
+    invited: "No pending invitations. Everyone you invited has joined, or you have not invited anyone yet.",
+    active: "No one has joined yet. People appear here once they accept their invitation.",
+    archived: "No archived users.",
+  };
+  return <div class="empty"><p>{text[props.status ?? "all"]}</p></div>;
+}
