@@ -179,6 +179,9 @@ export const mailOutbox = sqliteTable("mail_outbox", {
   lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
   lockedBy: text("locked_by"),
   providerId: text("provider_id"),
+  /** Idempotency key of the provider request this message is in while unsent: after a crash or a
+   * retryable error the same messages go again with the same key, so the provider sends them once. */
+  batchKey: text("batch_key"),
   lastError: text("last_error"),
   deliveryStatus: text("delivery_status", { enum: deliveryStatuses }),
   createdAt: createdAt(),
@@ -186,6 +189,7 @@ export const mailOutbox = sqliteTable("mail_outbox", {
 }, (t) => [
   index("mail_outbox_due").on(t.status, t.nextAttemptAt),
   index("mail_outbox_provider").on(t.providerId),
+  index("mail_outbox_batch").on(t.batchKey),
   index("mail_outbox_org_created").on(t.orgId, t.createdAt),
 ]);
 
