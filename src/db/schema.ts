@@ -190,6 +190,7 @@ export const mailOutbox = sqliteTable("mail_outbox", {
   index("mail_outbox_due").on(t.status, t.nextAttemptAt),
   index("mail_outbox_provider").on(t.providerId),
   index("mail_outbox_batch").on(t.batchKey),
+  index("mail_outbox_invitation").on(t.invitationId),
   index("mail_outbox_org_created").on(t.orgId, t.createdAt),
 ]);
 
