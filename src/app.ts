@@ -7,6 +7,7 @@ import { loadSession } from "./auth/guards.js";
 import type { AppEnv, Deps } from "./context.js";
 import { maskPath } from "./logger.js";
 import { loginRoutes } from "./routes/login.js";
+import { entraLoginRoutes } from "./routes/login-entra.js";
 import { renderError, renderNotFound } from "./routes/respond.js";
 import { staticRoutes } from "./routes/static.js";
 import { userRoutes } from "./routes/users.js";
@@ -37,6 +38,7 @@ export function createApp(deps: Deps) {
 
   app.use(verifyOrigin, loadSession);
   app.route("/", loginRoutes());
+  app.route("/", entraLoginRoutes(deps));
   app.route("/users", userRoutes());
 
   app.notFound(renderNotFound);

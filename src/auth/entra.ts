@@ -1,0 +1,137 @@
+// Sign in with Microsoft: OIDC discovery, the authorization URL (code + PKCE S256 + nonce),
+// the code exchange (Arctic's OAuth2Client) and ID token validation (jose against the JWKS).
+// Endpoints always come from `${authority}/${tenant}/v2.0/.well-known/openid-configuration`.
+import { timingSafeEqual } from "node:crypto";
+import { CodeChallengeMethod, OAuth2Client, generateCodeVerifier, generateState } from "arctic";
+import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from "jose";
+import type { Config } from "../config.js";
+import { newToken } from "../ids.js";
+
+export type EntraConfig = NonNullable<Config["entra"]>;
+export type OpenIdMetadata = { issuer: string; authorization_endpoint: string; token_endpoint: string; jwks_uri: string };
+
+/** What a validated ID token tells us about the person signing in. */
+export type EntraIdentity = {
+  tenantId: string;
+  objectId: string;
+  username: string | null;
+  email: string | null;
+  name: string | null;
+  roles: string[];
+};
+
+export type SignInStart = { url: URL; state: string; nonce: string; codeVerifier: string };
+export type SignInFinish = { ok: true; identity: EntraIdentity } | { ok: false; reason: string };
+
+const SCOPES = ["openid", "profile", "email", "offline_access"];
+const DISCOVERY_TTL_MS = 60 * 60 * 1000;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const metadataCache = new Map<string, { at: number; value: Promise<OpenIdMetadata> }>();
+
+/** The tenant's OpenID configuration, cached for an hour per URL (a failed fetch is not cached). */
+export function discoverOpenIdMetadata(authority: string, tenant: string): Promise<OpenIdMetadata> {
+  const url = `${authority.replace(/\/+$/, "")}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
+  const cached = metadataCache.get(url);
+  if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.value;
+  const value = fetchMetadata(url);
+  metadataCache.set(url, { at: Date.now(), value });
+  value.catch(() => metadataCache.delete(url));
+  return value;
+}
+
+async function fetchMetadata(url: string): Promise<OpenIdMetadata> {
+  const response = await fetch(url, { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`OpenID configuration at ${url} answered ${response.status}`);
+  const doc = (await response.json()) as Partial<OpenIdMetadata>;
+  for (const key of ["issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
+    if (typeof doc[key] !== "string") throw new Error(`OpenID configuration at ${url} has no ${key}`);
+  }
+  return doc as OpenIdMetadata;
+}
+
+const equalStrings = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export class EntraSignIn {
+  private readonly client: OAuth2Client;
+  private jwks: { uri: string; set: ReturnType<typeof createRemoteJWKSet> } | null = null;
+
+  constructor(private readonly entra: EntraConfig, redirectUri: string) {
+    this.client = new OAuth2Client(entra.clientId, entra.clientSecret, redirectUri);
+  }
+
+  private metadata() {
+    return discoverOpenIdMetadata(this.entra.authority, this.entra.tenantId);
+  }
+
+  async start(): Promise<SignInStart> {
+    const metadata = await this.metadata();
+    const state = generateState();
+    const codeVerifier = generateCodeVerifier();
+    const nonce = newToken();
+    const url = this.client.createAuthorizationURLWithPKCE(metadata.authorization_endpoint, state, CodeChallengeMethod.S256, codeVerifier, SCOPES);
+    url.searchParams.set("nonce", nonce);
+    url.searchParams.set("response_mode", "query");
+    return { url, state, nonce, codeVerifier };
+  }
+
+  /** Exchanges the code and validates the ID token; any failure is a reason for the log, never for the page. */
+  async finish(code: string, codeVerifier: string, expectedNonce: string): Promise<SignInFinish> {
+    const metadata = await this.metadata();
+    let idToken: string;
+    try {
+      const tokens = await this.client.validateAuthorizationCode(metadata.token_endpoint, code, codeVerifier);
+      idToken = tokens.idToken();
+    } catch (error) {
+      return { ok: false, reason: `code exchange failed: ${(error as Error).message}` };
+    }
+    return this.validateIdToken(idToken, metadata, expectedNonce);
+  }
+
+  private async validateIdToken(idToken: string, metadata: OpenIdMetadata, expectedNonce: string): Promise<SignInFinish> {
+    let unverified: JWTPayload;
+    try {
+      unverified = decodeJwt(idToken);
+    } catch {
+      return { ok: false, reason: "the ID token is not a JWT" };
+    }
+    const tid = typeof unverified.tid === "string" ? unverified.tid : "";
+    if (!GUID.test(tid)) return { ok: false, reason: "the ID token has no tenant id (tid)" };
+    // A multi-tenant discovery document has "{tenantid}" in its issuer: the token's tid fills it in.
+    const issuer = metadata.issuer.replace("{tenantid}", tid);
+    if (!issuer.includes(`/${tid}/`)) return { ok: false, reason: `the issuer ${issuer} does not belong to tenant ${tid}` };
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(idToken, this.keySet(metadata.jwks_uri), {
+        issuer,
+        audience: this.entra.clientId,
+        algorithms: ["RS256"],
+        clockTolerance: 60,
+        requiredClaims: ["exp", "iat", "tid", "oid", "nonce"],
+      }));
+    } catch (error) {
+      return { ok: false, reason: `the ID token is not valid: ${(error as Error).message}` };
+    }
+    if (typeof payload.nonce !== "string" || !equalStrings(payload.nonce, expectedNonce)) return { ok: false, reason: "the ID token nonce does not match" };
+    if (typeof payload.oid !== "string" || !GUID.test(payload.oid)) return { ok: false, reason: "the ID token has no object id (oid)" };
+    const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
+    return {
+      ok: true,
+      identity: {
+        tenantId: tid.toLowerCase(),
+        objectId: payload.oid.toLowerCase(),
+        username: text(payload.preferred_username),
+        email: text(payload.email),
+        name: text(payload.name),
+        roles: Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [],
+      },
+    };
+  }
+
+  private keySet(uri: string) {
+    if (this.jwks?.uri !== uri) {
+      this.jwks = { uri, set: createRemoteJWKSet(new URL(uri), { timeoutDuration: 10_000, cooldownDuration: 30_000, cacheMaxAge: 60 * 60 * 1000 }) };
+    }
+    return this.jwks.set;
+  }
+}
