@@ -33,7 +33,7 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   const token = readSessionCookie(c, config);
   const session = token ? await validateSessionToken(db, token) : null;
   if (token && !session) clearSessionCookie(c, config);
-  else if (token && session) writeSessionCookie(c, config, token, session.expiresAt);
+  else if (token && session?.renewed) writeSessionCookie(c, config, token, session.expiresAt);
   c.set("session", session);
   return next();
 });

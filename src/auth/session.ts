@@ -10,6 +10,8 @@ const SESSION_MS = 30 * 24 * 60 * 60 * 1000;
 export type SessionIdentity = {
   sessionId: string;
   expiresAt: Date;
+  /** The expiry moved forward on this request: the cookie must be written again. */
+  renewed: boolean;
   roles: string[];
   isAdmin: boolean;
   person: { id: string; displayName: string; email: string };
@@ -44,13 +46,15 @@ export async function validateSessionToken(db: Db, token: string): Promise<Sessi
     return null;
   }
   let expiresAt = row.expiresAt;
-  if (expiresAt.getTime() - now < SESSION_MS / 2) {
+  const renewed = expiresAt.getTime() - now < SESSION_MS / 2;
+  if (renewed) {
     expiresAt = new Date(now + SESSION_MS);
     await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
   }
   return {
     sessionId: id,
     expiresAt,
+    renewed,
     roles: row.roles,
     isAdmin: row.roles.includes("admin"),
     person: { id: row.personId, displayName: row.displayName, email: row.mail ?? row.upn ?? "" },
