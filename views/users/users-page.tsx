@@ -122,6 +122,7 @@ export function UserRow(props: { row: MemberRow }) {
       </td>
       <td>
         <span class="name">{row.name || row.email}</span>
+        <small class="muted block mobile-only email">{row.email}</small>
         {row.jobTitle && <small class="muted block">{row.jobTitle}</small>}
       </td>
       <td class="email">{row.email}</td>
