@@ -132,6 +132,14 @@ export const imports = sqliteTable("imports", {
   failureMessage: text("failure_message"),
   lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
   lockedBy: text("locked_by"),
+  /** Send Invite pressed (ready rows), and by whom: the worker invites as that admin. */
+  sendRequestedAt: integer("send_requested_at", { mode: "timestamp_ms" }),
+  sendRequestedBy: text("send_requested_by").references(() => directoryPeople.id),
+  /** Use suggestions confirmed: possible_typo rows are invited at their suggested address. */
+  suggestionsRequestedAt: integer("suggestions_requested_at", { mode: "timestamp_ms" }),
+  suggestionsRequestedBy: text("suggestions_requested_by").references(() => directoryPeople.id),
+  /** The last row number the running phase (validating or sending) has finished: where a restart resumes. */
+  cursorRow: integer("cursor_row").notNull().default(0),
   createdAt: createdAt(),
   finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
 }, (t) => [

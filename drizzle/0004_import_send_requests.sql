@@ -1,0 +1,5 @@
+ALTER TABLE `imports` ADD `send_requested_at` integer;--> statement-breakpoint
+ALTER TABLE `imports` ADD `send_requested_by` text REFERENCES directory_people(id);--> statement-breakpoint
+ALTER TABLE `imports` ADD `suggestions_requested_at` integer;--> statement-breakpoint
+ALTER TABLE `imports` ADD `suggestions_requested_by` text REFERENCES directory_people(id);--> statement-breakpoint
+ALTER TABLE `imports` ADD `cursor_row` integer DEFAULT 0 NOT NULL;
