@@ -6,9 +6,12 @@ import { verifyOrigin } from "./auth/csrf.js";
 import { loadSession } from "./auth/guards.js";
 import type { AppEnv, Deps } from "./context.js";
 import { maskPath } from "./logger.js";
+import { activityRoutes } from "./routes/activity.js";
+import { joinRoutes, noReferrer } from "./routes/join.js";
 import { loginRoutes } from "./routes/login.js";
 import { entraLoginRoutes } from "./routes/login-entra.js";
 import { renderError, renderNotFound } from "./routes/respond.js";
+import { settingsRoutes } from "./routes/settings.js";
 import { staticRoutes } from "./routes/static.js";
 import { userRoutes } from "./routes/users.js";
 
@@ -23,6 +26,7 @@ export function createApp(deps: Deps) {
     await next();
     deps.logger.info({ reqId: c.get("requestId"), method: c.req.method, path: maskPath(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
   });
+  app.use("/join/*", noReferrer); // outside secureHeaders, so no-referrer wins on the join pages
   app.use(secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"],
@@ -40,6 +44,9 @@ export function createApp(deps: Deps) {
   app.route("/", loginRoutes());
   app.route("/", entraLoginRoutes(deps));
   app.route("/users", userRoutes());
+  app.route("/settings", settingsRoutes());
+  app.route("/", activityRoutes());
+  app.route("/join", joinRoutes());
 
   app.notFound(renderNotFound);
   app.onError((err, c) => {

@@ -19,7 +19,7 @@ export function loginRoutes() {
     .get("/login", (c) => {
       const next = safeNext(c.req.query("next"));
       if (c.get("session")) return c.redirect(next, 303);
-      return renderPage(c, { title: "Sign in", body: <LoginPage localMode={c.get("deps").config.localMode} next={next} /> });
+      return renderPage(c, { title: "Sign in", body: <LoginPage localMode={c.get("deps").config.localMode} next={next} email={c.req.query("login_hint")?.slice(0, 320)} /> });
     })
     .post("/login/local", signInLimit, async (c) => {
       const { db, config } = c.get("deps");
