@@ -1,0 +1,90 @@
+// GET /activity (the log of admin actions) and GET /activity.csv (the same, filtered alike, as a
+// streamed download). Filters: ?action=<code>&actor=<person id>; pages: ?before=<event id>.
+// A malformed filter or cursor answers 400; a person id from another organization answers 404.
+import { Hono, type Context } from "hono";
+import { requireAdmin } from "../auth/guards.js";
+import type { AppEnv } from "../context.js";
+import {
+  findActivityPerson, isActionCode, isActivityId, listActivity, listActivityActions, listActivityActors, walkActivity, type ActivityPerson,
+} from "../domain/activity.js";
+import { ACTIVITY_CSV_HEADER, activityCsvLine, CSV_BOM, csvLine } from "../../views/activity/activity-csv.js";
+import { ActivityPage, ActivityResults, type ActivityView } from "../../views/activity/activity-page.js";
+import { BadRequestPage } from "../../views/errors.js";
+import { renderNotFound, renderPage, respond } from "./respond.js";
+
+type Filters = { action: string | undefined; actor: ActivityPerson | undefined; before: string | undefined };
+
+/** Reads and checks the query: filters, or the response that refuses them. */
+async function readFilters(c: Context<AppEnv>): Promise<{ ok: true; filters: Filters } | { ok: false; response: Response }> {
+  const action = c.req.query("action") || undefined;
+  const actorId = c.req.query("actor") || undefined;
+  const before = c.req.query("before") || undefined;
+  const problem =
+    action !== undefined && !isActionCode(action) ? "The action filter is not one the activity log knows."
+    : actorId !== undefined && !isActivityId(actorId) ? "The person filter is not valid. Pick a person from the list."
+    : before !== undefined && !isActivityId(before) ? "This page link is not valid any more. Start again from the newest activity."
+    : undefined;
+  if (problem) {
+    c.status(400);
+    return { ok: false, response: await renderPage(c, { title: "Activity", active: "activity", body: <BadRequestPage title="That activity cannot be shown" message={problem} /> }) };
+  }
+  const actor = actorId ? await findActivityPerson(c.get("deps").db, c.get("session")!.org.id, actorId) : undefined;
+  if (actorId && !actor) return { ok: false, response: await renderNotFound(c) };
+  return { ok: true, filters: { action, actor, before } };
+}
+
+export function activityRoutes() {
+  return new Hono<AppEnv>()
+    .get("/activity", requireAdmin, async (c) => {
+      const read = await readFilters(c);
+      if (!read.ok) return read.response;
+      const { action, actor, before } = read.filters;
+      const { db } = c.get("deps");
+      const orgId = c.get("session")!.org.id;
+      const [page, actions, actors] = await Promise.all([
+        listActivity(db, orgId, { action, actorId: actor?.id, before }),
+        listActivityActions(db, orgId),
+        listActivityActors(db, orgId),
+      ]);
+      const view: ActivityView = { action, actor, before, page, actions, actors };
+      return respond(c, { title: "Activity", active: "activity", page: () => <ActivityPage {...view} />, fragment: () => <ActivityResults {...view} /> });
+    })
+    .get("/activity.csv", requireAdmin, async (c) => {
+      const read = await readFilters(c);
+      if (!read.ok) return read.response;
+      const { action, actor } = read.filters;
+      const { db, logger } = c.get("deps");
+      const orgId = c.get("session")!.org.id;
+      const reqId = c.get("requestId");
+      const encoder = new TextEncoder();
+      const chunks = walkActivity(db, orgId, { action, actorId: actor?.id });
+      let started = false;
+      // Pulled chunk by chunk: a slow client holds back the reading instead of filling memory.
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          try {
+            if (!started) {
+              started = true;
+              controller.enqueue(encoder.encode(CSV_BOM + csvLine(ACTIVITY_CSV_HEADER)));
+              return;
+            }
+            const next = await chunks.next();
+            if (next.done) return controller.close();
+            controller.enqueue(encoder.encode(next.value.map(activityCsvLine).join("")));
+          } catch (err) {
+            logger.error({ reqId, err: { message: (err as Error).message } }, "activity export failed");
+            controller.error(err);
+          }
+        },
+        async cancel() {
+          await chunks.return(undefined);
+        },
+      });
+      const day = new Date().toISOString().slice(0, 10);
+      return c.body(body, 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="activity-${day}.csv"`,
+        "Cache-Control": "no-store",
+      });
+    });
+}

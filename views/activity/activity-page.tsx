@@ -1,0 +1,123 @@
+// The activity log: filters (GET form: bookmarkable, works without JS; htmx swaps the results
+// and pushes the URL), the table of admin actions newest first, keyset pages, CSV download.
+import type { ActivityPage as ActivityRows, ActivityPerson, ActivityRow } from "../../src/domain/activity.js";
+import { TimeAgo } from "../components/format.js";
+import { actionLabels, describeActivity } from "./activity-sentence.js";
+
+export type ActivityView = {
+  action: string | undefined;
+  actor: ActivityPerson | undefined;
+  before: string | undefined;
+  page: ActivityRows;
+  actions: string[];
+  actors: ActivityPerson[];
+};
+
+export function activityHref(path: "/activity" | "/activity.csv", params: { action?: string | undefined; actor?: string | undefined; before?: string | undefined }): string {
+  const search = new URLSearchParams();
+  if (params.action) search.set("action", params.action);
+  if (params.actor) search.set("actor", params.actor);
+  if (params.before) search.set("before", params.before);
+  const s = search.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export function ActivityPage(props: ActivityView) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>Activity</h1>
+      </div>
+      <p class="muted">Every action taken in the admin center: invitations, archives, bulk uploads, rate changes and directory syncs.</p>
+      <ActivityFilters {...props} />
+      <ActivityResults {...props} />
+    </>
+  );
+}
+
+export function ActivityFilters(props: ActivityView) {
+  // Codes the log holds but the list does not name still appear, by their code.
+  const codes = [...new Set([...Object.keys(actionLabels), ...props.actions, ...(props.action ? [props.action] : [])])];
+  const people = props.actor && !props.actors.some((p) => p.id === props.actor!.id) ? [props.actor, ...props.actors] : props.actors;
+  return (
+    <form method="get" action="/activity" class="activity-filter" role="search" aria-label="Filter the activity"
+      hx-get="/activity" hx-trigger="change, submit" hx-target="#activity-results" hx-swap="outerHTML" hx-push-url="true">
+      <div class="grid">
+      <label>
+        Action
+        <select name="action">
+          <option value="">All actions</option>
+          {codes.map((code) => <option value={code} selected={code === props.action}>{actionLabels[code] ?? code}</option>)}
+        </select>
+      </label>
+      <label>
+        Person
+        <select name="actor">
+          <option value="">Everyone</option>
+          {people.map((p) => <option value={p.id} selected={p.id === props.actor?.id}>{p.name || p.email || p.id}</option>)}
+        </select>
+      </label>
+      </div>
+      <button type="submit" class="secondary">Filter</button>
+    </form>
+  );
+}
+
+export function ActivityResults(props: ActivityView) {
+  const { rows, next } = props.page;
+  const filters = { action: props.action, actor: props.actor?.id };
+  return (
+    <section id="activity-results" aria-live="polite">
+      <div class="page-head results-head">
+        <p class="muted">
+          {props.action || props.actor
+            ? <>Showing {props.action ? <strong>{actionLabels[props.action] ?? props.action}</strong> : "all actions"}
+                {props.actor && <> by <strong>{props.actor.name || props.actor.email}</strong></>}. <a href="/activity">Show everything</a></>
+            : "Showing all actions, newest first."}
+        </p>
+        <a role="button" class="secondary outline small" href={activityHref("/activity.csv", filters)} download>Download CSV</a>
+      </div>
+      {rows.length === 0 ? (
+        <div class="empty"><p>{props.action || props.actor || props.before ? "No activity matches these filters." : "Nothing has happened yet. Actions appear here as admins invite people, change the rate or upload files."}</p></div>
+      ) : (
+        <div class="table-wrap">
+          <table class="activity">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">What</th>
+                <th scope="col">Affected person</th>
+              </tr>
+            </thead>
+            <tbody>{rows.map((row) => <ActivityItem row={row} filters={filters} />)}</tbody>
+          </table>
+        </div>
+      )}
+      <nav class="pager" aria-label="Pages">
+        {props.before && <a href={activityHref("/activity", filters)}>← Newest</a>}
+        {next && <a href={activityHref("/activity", { ...filters, before: next })} rel="next">Older →</a>}
+      </nav>
+    </section>
+  );
+}
+
+function ActivityItem(props: { row: ActivityRow; filters: { action?: string | undefined } }) {
+  const { row } = props;
+  return (
+    <tr>
+      <td><TimeAgo date={row.createdAt} /></td>
+      <td>
+        {row.actorId
+          ? <a href={activityHref("/activity", { action: props.filters.action, actor: row.actorId })} title="Show only this person's actions">{row.actorName || row.actorEmail || "Unknown person"}</a>
+          : <span class="muted">System</span>}
+      </td>
+      <td>{describeActivity(row.action, row.detail)}</td>
+      <td>
+        {row.memberName || row.memberEmail
+          ? <>{row.memberName && <span class="name">{row.memberName}</span>}{row.memberEmail && <small class="muted block">{row.memberEmail}</small>}</>
+          : row.subject ? <span>{row.subject}</span> : <span class="muted">—</span>}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,112 @@
+// Settings: the organization's mileage rate. The page composes RateSettings (the section a
+// successful change answers with) which holds RateForm (what a refused change answers with)
+// and RateHistory.
+import type { RateErrors, RateHistoryRow } from "../../src/domain/rates.js";
+import { formatRate, TimeAgo } from "../components/format.js";
+
+export type RateFormValues = { rate: string; year: string };
+
+export type SettingsView = {
+  /** The year the page shows the rate in force for. */
+  year: number;
+  rateInForce: number | null;
+  history: RateHistoryRow[];
+  form: { values: RateFormValues; errors: RateErrors };
+  /** Said after a successful change. */
+  flash?: string | undefined;
+};
+
+export function SettingsPage(props: SettingsView) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>Settings</h1>
+      </div>
+      <RateSettings {...props} />
+    </>
+  );
+}
+
+export function RateSettings(props: SettingsView) {
+  return (
+    <section id="rate-settings" aria-labelledby="rate-heading">
+      <h2 id="rate-heading">Mileage rate</h2>
+      {props.flash && <div class="flash" role="status">{props.flash}</div>}
+      <p class="rate-in-force">
+        {props.rateInForce !== null
+          ? <>Rate in force for {props.year}: <strong>{formatRate(props.rateInForce)}</strong> per mile</>
+          : <>No rate is set for {props.year} yet. Set one below before inviting people.</>}
+      </p>
+      <p>
+        Your members are reimbursed at this rate in MileIQ, and it appears in their invitation emails and on the join page.
+        <strong> Members cannot change it.</strong> A change applies to <strong>all of the year's drives</strong>, including
+        drives already logged in {props.year}.
+      </p>
+      <RateForm {...props.form} />
+      <RateHistory rows={props.history} />
+    </section>
+  );
+}
+
+export function RateForm(props: { values: RateFormValues; errors: RateErrors }) {
+  const { values, errors } = props;
+  return (
+    <form id="rate-form" method="post" action="/settings/rate" novalidate
+      hx-post="/settings/rate" hx-target="#rate-settings" hx-swap="outerHTML" hx-disable="find button">
+      <div class="grid">
+        <div>
+          <label for="rate">New rate (dollars per mile)</label>
+          <input id="rate" name="rate" type="text" inputmode="decimal" autocomplete="off" value={values.rate} placeholder="0.725"
+            aria-invalid={errors.rate ? "true" : undefined} aria-describedby={errors.rate ? "rate-error rate-hint" : "rate-hint"}
+            autofocus={errors.rate ? true : undefined} />
+          {errors.rate && <small id="rate-error" class="field-error">{errors.rate}</small>}
+          <small id="rate-hint">Up to three decimal places, for example 0.725; at most $5 per mile.</small>
+        </div>
+        <div>
+          <label for="rate-year">Year</label>
+          <input id="rate-year" name="year" type="text" inputmode="numeric" autocomplete="off" value={values.year} maxlength={8}
+            aria-invalid={errors.year ? "true" : undefined} aria-describedby={errors.year ? "rate-year-error" : undefined}
+            autofocus={errors.year && !errors.rate ? true : undefined} />
+          {errors.year && <small id="rate-year-error" class="field-error">{errors.year}</small>}
+        </div>
+      </div>
+      <button type="submit">Save rate</button>
+    </form>
+  );
+}
+
+export function RateHistory(props: { rows: RateHistoryRow[] }) {
+  return (
+    <section aria-labelledby="rate-history-heading">
+      <h3 id="rate-history-heading">History of changes</h3>
+      {props.rows.length === 0 ? <div class="empty"><p>The rate has not been changed yet.</p></div> : (
+        <div class="table-wrap">
+          <table class="rate-history">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Year</th>
+                <th scope="col">Changed by</th>
+                <th scope="col">Change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.map((row) => (
+                <tr>
+                  <td><TimeAgo date={row.createdAt} /></td>
+                  <td>{row.year}</td>
+                  <td>{row.setByName || <span class="muted">Unknown</span>}</td>
+                  <td>
+                    {row.previousRateMilli !== null
+                      ? <>{formatRate(row.previousRateMilli)} → <strong>{formatRate(row.rateMilli)}</strong></>
+                      : <>Set to <strong>{formatRate(row.rateMilli)}</strong></>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
