@@ -1,0 +1,58 @@
+// Seeds one organization with N directory people and N members (a third invited, half
+// active, the rest archived) through multi-row VALUES in one transaction: seconds, not minutes.
+import type { Client } from "@libsql/client";
+import { newId } from "../../src/ids.js";
+
+const FIRST = ["Ava", "Ben", "Chloe", "Dan", "Ella", "Finn", "Grace", "Hugo", "Isla", "Jack", "Kara", "Liam", "Maya", "Noah", "Olivia", "Priya", "Quinn", "Ruby", "Sam", "Tara", "Uma", "Vik", "Wes", "Xena", "Yuki", "Zoe"];
+const LAST = ["Adams", "Brown", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jones", "Khan", "Lopez", "Meyer", "Nguyen", "Ortiz", "Patel", "Quinn", "Rossi", "Smith", "Tanaka", "Usman", "Varga", "Wang", "Xu", "Young", "Zhang"];
+
+export type LargeOrg = { orgId: string; adminId: string; domain: string; people: { id: string; mail: string; given: string; surname: string }[] };
+
+export function personAt(i: number, domain: string) {
+  const given = FIRST[i % FIRST.length]!;
+  const surname = `${LAST[Math.floor(i / FIRST.length) % LAST.length]!}${Math.floor(i / (FIRST.length * LAST.length)) || ""}`;
+  return { given, surname, mail: `${given}.${surname}.${i}@${domain}`.toLowerCase() };
+}
+
+export async function seedLargeOrganization(client: Client, input: { people: number; members: number; domain?: string; name?: string }): Promise<LargeOrg> {
+  const domain = input.domain ?? "bigcorp.example";
+  const orgId = newId();
+  const tx = await client.transaction("write");
+  await tx.execute({ sql: "INSERT INTO organizations (id, name, domains) VALUES (?, ?, ?)", args: [orgId, input.name ?? "BigCorp", JSON.stringify([domain])] });
+  const people: LargeOrg["people"] = [];
+  const now = Date.now();
+  for (let start = 0; start < input.people; start += 500) {
+    const rows: unknown[] = [];
+    const n = Math.min(500, input.people - start);
+    for (let i = start; i < start + n; i++) {
+      const p = personAt(i, domain);
+      const id = newId();
+      people.push({ id, mail: p.mail, given: p.given, surname: p.surname });
+      const display = `${p.given} ${p.surname}`;
+      rows.push(id, orgId, `oid-${i}`, p.mail, p.mail, display, p.given, p.surname, "Field Engineer", "Sales", i % 97 === 96 ? 0 : 1, i === 0 ? 1 : 0,
+        p.mail, p.mail, display.toLowerCase(), p.given.toLowerCase(), p.surname.toLowerCase(), now);
+    }
+    await tx.execute({
+      sql: `INSERT INTO directory_people (id, org_id, entra_object_id, mail, user_principal_name, display_name, given_name, surname, job_title, department, account_enabled, is_admin, mail_norm, upn_norm, display_norm, given_norm, surname_norm, updated_at) VALUES ${Array(n).fill(`(${Array(18).fill("?").join(",")})`).join(",")}`,
+      args: rows as never,
+    });
+  }
+  const statuses = ["invited", "active", "active", "archived", "active", "invited"];
+  // Members come from the end of the directory so the start stays free to invite.
+  for (let start = input.people - input.members; start < input.people; start += 500) {
+    const rows: unknown[] = [];
+    const n = Math.min(500, input.people - start);
+    for (let i = start; i < start + n; i++) {
+      const p = people[i]!;
+      const status = statuses[i % statuses.length]!;
+      const display = `${p.given} ${p.surname}`;
+      rows.push(newId(), orgId, p.id, p.mail, p.mail, display, display.toLowerCase(), status, now - i * 1000, status === "active" ? now : null, status === "archived" ? now : null, now);
+    }
+    await tx.execute({
+      sql: `INSERT INTO members (id, org_id, person_id, email, email_norm, name, sort_name, status, invited_at, activated_at, archived_at, updated_at) VALUES ${Array(n).fill("(?,?,?,?,?,?,?,?,?,?,?,?)").join(",")}`,
+      args: rows as never,
+    });
+  }
+  await tx.commit();
+  return { orgId, adminId: people[0]!.id, domain, people };
+}

@@ -1,0 +1,52 @@
+// Issue 2's targets: the Users page at 200,000 members (every filter, a search, a deep keyset
+// page) at 10 connections; its throughput at 50 connections against a bare Hono page; cold start.
+import { encodeCursor } from "../../src/domain/members.js";
+import { benchSessionCookie, createBenchDatabase, runLoad, startChildServer, type LoadResult } from "./harness.js";
+import { seedLargeOrganization } from "./seed-large.js";
+
+export async function benchUsers(options: { seconds?: number } = {}): Promise<Record<string, number | string>> {
+  const seconds = options.seconds ?? 5;
+  const database = await createBenchDatabase();
+  const seedStarted = performance.now();
+  const org = await seedLargeOrganization(database.client, { people: 200_000, members: 200_000 });
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  const cookie = await benchSessionCookie(database.db, org.adminId, org.orgId);
+  const deep = await database.client.execute({ sql: "SELECT sort_name, id FROM members WHERE org_id = ? ORDER BY sort_name, id LIMIT 1 OFFSET 150000", args: [org.orgId] });
+  const after = encodeCursor(String(deep.rows[0]!.sort_name), String(deep.rows[0]!.id));
+  database.client.close();
+
+  const out: Record<string, number | string> = { "seed 200k people + 200k members (s)": Math.round(seedSeconds * 10) / 10 };
+  const server = await startChildServer({ DATABASE_URL: database.url, WORKERS: "false" });
+  out["cold start, fresh db, to /healthz (ms)"] = Math.round(server.startMs);
+  const cases: Record<string, string[]> = {
+    "all": ["/users"],
+    "invited": ["/users?status=invited"],
+    "active": ["/users?status=active"],
+    "archived": ["/users?status=archived"],
+    "search": ["/users?q=maya", "/users?q=ben", "/users?q=olivia.lopez", "/users?status=active&q=sam"],
+    "deep page": [`/users?after=${after}`],
+  };
+  const results: Record<string, LoadResult> = {};
+  for (const [name, paths] of Object.entries(cases)) {
+    results[name] = await runLoad({ url: server.url, paths, connections: 10, seconds, headers: { cookie } });
+    out[`users ${name} p95 @10 (ms)`] = results[name]!.p95;
+    out[`users ${name} p50 @10 (ms)`] = results[name]!.p50;
+    out[`users ${name} p99 @10 (ms)`] = results[name]!.p99;
+    out[`users ${name} errors`] = results[name]!.errors + results[name]!.non2xx;
+  }
+  const ours = await runLoad({ url: server.url, paths: ["/users"], connections: 50, seconds, headers: { cookie } });
+  await server.stop();
+
+  const cold = await startChildServer({ DATABASE_URL: database.url, WORKERS: "false" });
+  out["cold start, existing db, to /healthz (ms)"] = Math.round(cold.startMs);
+  await cold.stop();
+
+  const baseline = await startChildServer({ DATABASE_URL: database.url }, "test/bench/baseline-server.tsx");
+  const bare = await runLoad({ url: baseline.url, paths: ["/users"], connections: 50, seconds });
+  await baseline.stop();
+  out["users req/s @50"] = ours.rps;
+  out["bare hono+jsx req/s @50"] = bare.rps;
+  out["throughput ratio (target >= 0.7)"] = Math.round((ours.rps / bare.rps) * 100) / 100;
+  database.dispose();
+  return out;
+}
