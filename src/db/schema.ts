@@ -140,6 +140,8 @@ export const imports = sqliteTable("imports", {
   suggestionsRequestedBy: text("suggestions_requested_by").references(() => directoryPeople.id),
   /** The last row number the running phase (validating or sending) has finished: where a restart resumes. */
   cursorRow: integer("cursor_row").notNull().default(0),
+  /** possible_typo rows with a suggestion not yet used (Use suggestions). */
+  suggestionCount: integer("suggestion_count").notNull().default(0),
   createdAt: createdAt(),
   finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
 }, (t) => [
