@@ -1,0 +1,118 @@
+// The mail outbox: every email is a row written in the caller's transaction, so the state change
+// that causes an email and the email itself commit together or not at all. A worker sends the
+// rows later (src/jobs/mail-worker.ts). The idempotency key is stable per email (e.g.
+// `invitation:<invitationId>:<sendNumber>`): enqueuing the same key twice keeps the first row.
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { invitations, mailOutbox, type DeliveryStatus, type MailStatus } from "../db/schema.js";
+import { newId } from "../ids.js";
+
+/** A drizzle database or an open transaction on it. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
+
+export type MailKind = "invitation" | "reminder" | "archive_notice" | (string & {});
+
+export type NewMail = {
+  orgId: string | null;
+  kind: MailKind;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  idempotencyKey: string;
+  invitationId?: string | null;
+};
+
+/** 12 parameters a row: 400 rows stay well under SQLite's 32,766 variables a statement. */
+const CHUNK = 400;
+
+export function invitationMailKey(invitationId: string, sendNumber: number): string {
+  return `invitation:${invitationId}:${sendNumber}`;
+}
+
+/** Queues one email; answers its id, or null when the idempotency key was already queued. */
+export async function enqueueMail(tx: Tx, message: NewMail): Promise<string | null> {
+  const [id] = await enqueueMails(tx, [message]);
+  return id ?? null;
+}
+
+/** Queues many emails with multi-row VALUES; answers the ids of the rows actually inserted. */
+export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()): Promise<string[]> {
+  const inserted: string[] = [];
+  for (let i = 0; i < messages.length; i += CHUNK) {
+    // Plain multi-row VALUES: about twice as fast as the insert builder for 10,000 rows.
+    const values = messages.slice(i, i + CHUNK).map((m) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.subject},
+      ${m.html}, ${m.text}, ${m.idempotencyKey}, ${m.invitationId ?? null}, 'queued', ${now}, ${now})`);
+    const done = await tx.all<{ id: string; invitation_id: string | null }>(sql`INSERT INTO mail_outbox
+      (id, org_id, kind, "to", subject, html, text, idempotency_key, invitation_id, status, next_attempt_at, created_at)
+      VALUES ${sql.join(values, sql`, `)} ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, invitation_id`);
+    // An invitation shows the delivery status of its latest email: a new one is queued.
+    const invitationIds = [...new Set(done.flatMap((r) => (r.invitation_id ? [r.invitation_id] : [])))];
+    if (invitationIds.length > 0) {
+      await tx.update(invitations).set({ deliveryStatus: "queued" }).where(inArray(invitations.id, invitationIds));
+    }
+    for (const r of done) inserted.push(r.id);
+    if (i + CHUNK < messages.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return inserted;
+}
+
+export type OutboxListItem = {
+  id: string;
+  kind: string;
+  to: string;
+  subject: string;
+  status: MailStatus;
+  deliveryStatus: DeliveryStatus | null;
+  attempts: number;
+  createdAt: Date;
+  sentAt: Date | null;
+  lastError: string | null;
+};
+
+export type OutboxMessage = OutboxListItem & { html: string; text: string; providerId: string | null; invitationId: string | null };
+
+export const OUTBOX_PAGE_SIZE = 50;
+
+/** The organization's emails, newest first (keyset on the time-ordered id). */
+export async function listOutbox(db: Db, orgId: string, options: { before?: string; limit?: number } = {}): Promise<{ rows: OutboxListItem[]; next: string | null }> {
+  const limit = options.limit ?? OUTBOX_PAGE_SIZE;
+  const rows = await db
+    .select({
+      id: mailOutbox.id, kind: mailOutbox.kind, to: mailOutbox.to, subject: mailOutbox.subject, status: mailOutbox.status,
+      deliveryStatus: mailOutbox.deliveryStatus, attempts: mailOutbox.attempts, createdAt: mailOutbox.createdAt,
+      sentAt: mailOutbox.sentAt, lastError: mailOutbox.lastError,
+    })
+    .from(mailOutbox)
+    .where(and(eq(mailOutbox.orgId, orgId), options.before ? lt(mailOutbox.id, options.before) : undefined))
+    .orderBy(desc(mailOutbox.id))
+    .limit(limit + 1);
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return { rows: page, next: more ? page[page.length - 1]!.id : null };
+}
+
+export async function getOutboxMessage(db: Db, orgId: string, id: string): Promise<OutboxMessage | null> {
+  const [row] = await db
+    .select({
+      id: mailOutbox.id, kind: mailOutbox.kind, to: mailOutbox.to, subject: mailOutbox.subject, status: mailOutbox.status,
+      deliveryStatus: mailOutbox.deliveryStatus, attempts: mailOutbox.attempts, createdAt: mailOutbox.createdAt,
+      sentAt: mailOutbox.sentAt, lastError: mailOutbox.lastError, html: mailOutbox.html, text: mailOutbox.text,
+      providerId: mailOutbox.providerId, invitationId: mailOutbox.invitationId,
+    })
+    .from(mailOutbox)
+    .where(and(eq(mailOutbox.orgId, orgId), eq(mailOutbox.id, id)));
+  return row ?? null;
+}
+
+/** Counts per status, for the outbox page header and the bench. */
+export async function countOutbox(db: Db, orgId?: string): Promise<Record<MailStatus, number>> {
+  const rows = await db
+    .select({ status: mailOutbox.status, n: sql<number>`count(*)` })
+    .from(mailOutbox)
+    .where(orgId ? eq(mailOutbox.orgId, orgId) : undefined)
+    .groupBy(mailOutbox.status);
+  const counts: Record<MailStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0, dead: 0 };
+  for (const r of rows) counts[r.status] = Number(r.n);
+  return counts;
+}

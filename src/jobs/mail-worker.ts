@@ -1,0 +1,122 @@
+// The mail worker: claim a batch of due outbox rows under a lease, send it as one provider
+// request, record the answer. Requests are paced to MAIL_REQUESTS_PER_SECOND for this process; a
+// 429 pauses the pace for Retry-After. stop() lets the in-flight batch finish and gives back a
+// batch claimed but not yet sent.
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import {
+  claimMailBatch, recordBatchInvalid, recordBatchRetry, recordBatchSent, releaseMailBatch,
+} from "../domain/outbox-delivery.js";
+import type { MailTransport } from "../integrations/mail.js";
+import { createPacer, type Pacer } from "./pacer.js";
+import { newLeaseOwner } from "./runner.js";
+
+export type MailWorkerDeps = {
+  db: Db;
+  transport: MailTransport;
+  config: Pick<Config, "mailRequestsPerSecond" | "mailMaxAttempts">;
+  logger?: Pick<Logger, "info" | "warn" | "error"> | undefined;
+  owner?: string;
+  pacer?: Pacer;
+  /** How long a claimed batch is ours; longer than the transport's request timeout (30 s). */
+  leaseMs?: number;
+  /** First retry delay after a 5xx or network error; doubles per attempt (with jitter). */
+  retryBaseMs?: number;
+  signal?: AbortSignal;
+};
+
+export type DrainResult = {
+  outcome: "idle" | "sent" | "rate_limited" | "retryable" | "invalid" | "released";
+  claimed: number; sent: number; failed: number; split: number; retrying: number; dead: number; batchKey?: string;
+};
+
+const LEASE_MS = 60_000;
+const MAX_BACKOFF_MS = 15 * 60_000;
+
+/** Exponential backoff with jitter: base·2^(attempt-1), capped, then a random 50–100 % of it. */
+export function backoffMs(attempt: number, baseMs = 1000): number {
+  const ceiling = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/** Claims and sends at most one batch. Tests call it directly; the worker loops over it. */
+export async function drainMailOnce(deps: MailWorkerDeps): Promise<DrainResult> {
+  const { db, transport, config } = deps;
+  const owner = deps.owner ?? newLeaseOwner("mail");
+  const pacer = deps.pacer ?? createPacer(config.mailRequestsPerSecond);
+  const empty = { claimed: 0, sent: 0, failed: 0, split: 0, retrying: 0, dead: 0 };
+  const batch = await claimMailBatch(db, owner, { leaseMs: deps.leaseMs ?? LEASE_MS });
+  if (!batch) return { outcome: "idle", ...empty };
+  const result = { ...empty, claimed: batch.messages.length, batchKey: batch.batchKey };
+  await pacer.take(deps.signal);
+  if (deps.signal?.aborted) {
+    await releaseMailBatch(db, owner, batch);
+    return { outcome: "released", ...result };
+  }
+  const answer = await transport.sendBatch(batch.messages, batch.batchKey);
+  if (answer.ok) {
+    result.sent = await recordBatchSent(db, owner, batch, answer.providerIds);
+    if (result.sent < batch.messages.length) deps.logger?.warn({ batchKey: batch.batchKey }, "mail batch lease lost before recording; the next owner records it");
+    return { outcome: "sent", ...result };
+  }
+  if (answer.kind === "invalid") {
+    const { failed, split } = await recordBatchInvalid(db, owner, batch, answer.message);
+    deps.logger?.warn({ batchKey: batch.batchKey, size: batch.messages.length, failed, reason: answer.message }, "mail batch refused as invalid");
+    return { outcome: "invalid", ...result, failed, split };
+  }
+  const attempt = Math.max(...batch.messages.map((m) => m.attempts));
+  const rateLimited = answer.kind === "rate_limited";
+  const delayMs = rateLimited ? answer.retryAfterMs : backoffMs(attempt, deps.retryBaseMs);
+  if (rateLimited) pacer.pause(answer.retryAfterMs);
+  const { dead, retrying } = await recordBatchRetry(db, owner, batch, {
+    error: answer.message, delayMs, maxAttempts: config.mailMaxAttempts, countAttempt: !rateLimited,
+  });
+  deps.logger?.warn({ batchKey: batch.batchKey, kind: answer.kind, delayMs, dead, error: answer.message }, "mail batch will be retried");
+  return { outcome: answer.kind, ...result, dead, retrying };
+}
+
+export type MailWorker = { stop(): Promise<void>; wake(): void };
+
+export function startMailWorker(deps: Omit<MailWorkerDeps, "signal"> & { idleMs?: number }): MailWorker {
+  const owner = deps.owner ?? newLeaseOwner("mail");
+  const pacer = deps.pacer ?? createPacer(deps.config.mailRequestsPerSecond);
+  const stopping = new AbortController();
+  let wakeUp: (() => void) | null = null;
+  let woken = false;
+
+  const rest = (ms: number) => new Promise<void>((resolve) => {
+    if (woken || stopping.signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() { clearTimeout(timer); wakeUp = null; resolve(); }
+    wakeUp = done;
+  });
+
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      woken = false;
+      try {
+        await pacer.untilFree(stopping.signal);
+        if (stopping.signal.aborted) break;
+        const r = await drainMailOnce({ ...deps, owner, pacer, signal: stopping.signal });
+        if (r.outcome === "idle") await rest(deps.idleMs ?? 1000);
+      } catch (error) {
+        // A busy database or a bug: log it, wait, go on. Leases expire if we never come back.
+        deps.logger?.error({ err: { message: (error as Error).message } }, "mail worker error");
+        await rest(deps.idleMs ?? 1000);
+      }
+    }
+  })();
+
+  return {
+    wake() {
+      woken = true;
+      wakeUp?.();
+    },
+    async stop() {
+      stopping.abort();
+      wakeUp?.();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { eq, sql } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { invitations, mailOutbox } from "../../src/db/schema.js";
+import { countOutbox, enqueueMail, enqueueMails, getOutboxMessage, invitationMailKey, listOutbox } from "../../src/domain/outbox.js";
+import { claimMailBatch, recordBatchInvalid, recordBatchRetry, recordBatchSent } from "../../src/domain/outbox-delivery.js";
+import { createTestDatabase, type TestDatabase } from "../support/db.js";
+import { insertInvitation, insertOrganization, makeMails } from "../support/mail-fixtures.js";
+
+let database: TestDatabase;
+let orgId: string;
+
+beforeEach(async () => {
+  database = await createTestDatabase();
+  orgId = await insertOrganization(database.db);
+});
+afterEach(() => database.close());
+
+describe("enqueueMail", () => {
+  it("commits with the caller's transaction, or not at all", async () => {
+    const { db } = database;
+    await expect(db.transaction(async (tx) => {
+      await enqueueMail(tx, makeMails(orgId, 1)[0]!);
+      throw new Error("the state change failed");
+    })).rejects.toThrow("the state change failed");
+    expect((await countOutbox(db)).queued).toBe(0);
+
+    await db.transaction(async (tx) => {
+      await enqueueMails(tx, makeMails(orgId, 3));
+    });
+    expect((await countOutbox(db)).queued).toBe(3);
+  });
+
+  it("ignores a second email with the same idempotency key", async () => {
+    const { db } = database;
+    const invitationId = await insertInvitation(db, orgId, "ana@example.test");
+    const mail = { ...makeMails(orgId, 1)[0]!, invitationId, idempotencyKey: invitationMailKey(invitationId, 1) };
+    const first = await enqueueMail(db, mail);
+    const second = await enqueueMail(db, { ...mail, subject: "other" });
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second).toBeNull();
+    const rows = await db.select().from(mailOutbox);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.subject).toBe("Hello 0");
+    expect(rows[0]!.idempotencyKey).toBe(`invitation:${invitationId}:1`);
+  });
+
+  it("enqueues 10,000 emails quickly in multi-row statements", async () => {
+    const { db } = database;
+    const mails = makeMails(orgId, 10_000).map((m) => ({ ...m, html: m.html.repeat(40) }));
+    const started = performance.now();
+    const ids = await db.transaction(async (tx) => enqueueMails(tx, mails));
+    const ms = performance.now() - started;
+    expect(ids).toHaveLength(10_000);
+    expect((await countOutbox(db)).queued).toBe(10_000);
+    expect(ms).toBeLessThan(3000); // the bench holds the 1 s target; this guards against row-by-row
+  });
+
+  it("lists and reads only the organization's own emails", async () => {
+    const { db } = database;
+    const otherOrg = await insertOrganization(db);
+    await enqueueMails(db, makeMails(orgId, 3, "mine"));
+    const [foreignId] = await enqueueMails(db, makeMails(otherOrg, 1, "theirs"));
+    const page = await listOutbox(db, orgId, { limit: 2 });
+    expect(page.rows.map((r) => r.to)).toEqual(["mine2@example.test", "mine1@example.test"]);
+    const rest = await listOutbox(db, orgId, { limit: 2, before: page.next! });
+    expect(rest.rows.map((r) => r.to)).toEqual(["mine0@example.test"]);
+    expect(rest.next).toBeNull();
+    expect(await getOutboxMessage(db, orgId, foreignId!)).toBeNull();
+    expect((await getOutboxMessage(db, otherOrg, foreignId!))?.to).toBe("theirs0@example.test");
+  });
+});
+
+describe("claimMailBatch", () => {
+  it("claims at most 100 due messages, and a second owner gets the others", async () => {
+    const { db } = database;
+    await enqueueMails(db, makeMails(orgId, 150));
+    const a = await claimMailBatch(db, "worker-a", { leaseMs: 60_000 });
+    const b = await claimMailBatch(db, "worker-b", { leaseMs: 60_000 });
+    const c = await claimMailBatch(db, "worker-c", { leaseMs: 60_000 });
+    expect(a!.messages).toHaveLength(100);
+    expect(b!.messages).toHaveLength(50);
+    expect(c).toBeNull();
+    expect(a!.batchKey).not.toBe(b!.batchKey);
+    const overlap = a!.messages.filter((m) => b!.messages.some((n) => n.id === m.id));
+    expect(overlap).toHaveLength(0);
+    const rows = await db.select().from(mailOutbox).where(eq(mailOutbox.lockedBy, "worker-a"));
+    expect(rows.every((r) => r.status === "sending" && r.attempts === 1 && r.batchKey === a!.batchKey)).toBe(true);
+  });
+
+  it("does not claim messages that are not yet due", async () => {
+    const { db } = database;
+    await enqueueMails(db, makeMails(orgId, 2), Date.now() + 60_000);
+    expect(await claimMailBatch(db, "w", { leaseMs: 1000 })).toBeNull();
+  });
+
+  it("claims an expired lease again as the same batch, with the same key", async () => {
+    const { db } = database;
+    await enqueueMails(db, makeMails(orgId, 120));
+    const first = await claimMailBatch(db, "dead-worker", { leaseMs: 60_000 });
+    await db.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "dead-worker"));
+    const again = await claimMailBatch(db, "next-worker", { leaseMs: 60_000 });
+    expect(again!.batchKey).toBe(first!.batchKey);
+    expect(again!.messages.map((m) => m.id)).toEqual(first!.messages.map((m) => m.id));
+    expect(again!.messages[0]!.attempts).toBe(2);
+    // The dead worker's late answer is not recorded: the rows are no longer its own.
+    expect(await recordBatchSent(db, "dead-worker", first!, first!.messages.map((_, i) => `p${i}`))).toBe(0);
+    expect(await recordBatchSent(db, "next-worker", again!, again!.messages.map((_, i) => `p${i}`))).toBe(100);
+    const next = await claimMailBatch(db, "next-worker", { leaseMs: 60_000 });
+    expect(next!.messages).toHaveLength(20);
+  });
+});
+
+describe("recording answers", () => {
+  it("sent: provider ids per message, and the invitation follows its latest email", async () => {
+    const { db } = database;
+    const invitationId = await insertInvitation(db, orgId, "ana@example.test");
+    await enqueueMail(db, { ...makeMails(orgId, 1)[0]!, invitationId });
+    const batch = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
+    await recordBatchSent(db, "w", batch, ["re_1"]);
+    const [row] = await db.select().from(mailOutbox);
+    expect(row).toMatchObject({ status: "sent", providerId: "re_1", deliveryStatus: "sent", batchKey: null, lockedBy: null });
+    const [inv] = await db.select().from(invitations).where(eq(invitations.id, invitationId));
+    expect(inv!.deliveryStatus).toBe("sent");
+    // A reminder is queued: the invitation shows "queued" again.
+    await enqueueMail(db, { ...makeMails(orgId, 1, "again")[0]!, invitationId, idempotencyKey: invitationMailKey(invitationId, 2) });
+    const [inv2] = await db.select().from(invitations).where(eq(invitations.id, invitationId));
+    expect(inv2!.deliveryStatus).toBe("queued");
+  });
+
+  it("retry: keeps the batch key, backs off, and ends dead after the last attempt", async () => {
+    const { db } = database;
+    const invitationId = await insertInvitation(db, orgId, "ana@example.test");
+    await enqueueMail(db, { ...makeMails(orgId, 1)[0]!, invitationId });
+    const first = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
+    expect(await recordBatchRetry(db, "w", first, { error: "500", delayMs: 0, maxAttempts: 2, countAttempt: true })).toEqual({ dead: 0, retrying: 1 });
+    const second = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
+    expect(second.batchKey).toBe(first.batchKey);
+    expect(await recordBatchRetry(db, "w", second, { error: "500 again", delayMs: 0, maxAttempts: 2, countAttempt: true })).toEqual({ dead: 1, retrying: 0 });
+    const [row] = await db.select().from(mailOutbox);
+    expect(row).toMatchObject({ status: "dead", attempts: 2, lastError: "500 again", deliveryStatus: "failed" });
+    const [inv] = await db.select().from(invitations).where(eq(invitations.id, invitationId));
+    expect(inv!.deliveryStatus).toBe("failed");
+    expect(await claimMailBatch(db, "w", { leaseMs: 60_000 })).toBeNull();
+  });
+
+  it("invalid: a batch is split in halves under new keys; a single message fails with the reason", async () => {
+    const { db } = database;
+    await enqueueMails(db, makeMails(orgId, 5));
+    const batch = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
+    expect(await recordBatchInvalid(db, "w", batch, "bad address")).toEqual({ failed: 0, split: 5 });
+    const keys = await db.select({ key: mailOutbox.batchKey, n: sql<number>`count(*)`, attempts: sql<number>`max(attempts)` })
+      .from(mailOutbox).groupBy(mailOutbox.batchKey);
+    expect(keys.map((k) => Number(k.n)).sort()).toEqual([2, 3]);
+    expect(keys.every((k) => k.key !== batch.batchKey && Number(k.attempts) === 0)).toBe(true);
+    const half = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
+    expect(half.messages).toHaveLength(3);
+    const one = { ...half, messages: half.messages.slice(0, 1) };
+    expect(await recordBatchInvalid(db, "w", one, "bad address")).toEqual({ failed: 1, split: 0 });
+    const [failed] = await db.select().from(mailOutbox).where(eq(mailOutbox.id, one.messages[0]!.id));
+    expect(failed).toMatchObject({ status: "failed", lastError: "bad address", deliveryStatus: "failed" });
+  });
+});

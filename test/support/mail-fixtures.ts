@@ -1,0 +1,31 @@
+// Rows the mail tests need: an organization, and invitations to hang emails on.
+import { organizations, members, invitations } from "../../src/db/schema.js";
+import type { Db } from "../../src/db/client.js";
+import { newId, newToken, sha256Hex } from "../../src/ids.js";
+import type { NewMail } from "../../src/domain/outbox.js";
+
+export async function insertOrganization(db: Db, name = `Org ${newId().slice(-6)}`): Promise<string> {
+  const id = newId();
+  await db.insert(organizations).values({ id, name, domains: ["example.test"] });
+  return id;
+}
+
+export async function insertInvitation(db: Db, orgId: string, email: string): Promise<string> {
+  const memberId = newId();
+  await db.insert(members).values({ id: memberId, orgId, email, emailNorm: email.toLowerCase(), status: "invited", invitedAt: new Date() });
+  const id = newId();
+  await db.insert(invitations).values({ id, orgId, memberId, tokenHash: sha256Hex(newToken()) });
+  return id;
+}
+
+export function makeMails(orgId: string, n: number, prefix = "m"): NewMail[] {
+  return Array.from({ length: n }, (_, i) => ({
+    orgId,
+    kind: "invitation",
+    to: `${prefix}${i}@example.test`,
+    subject: `Hello ${i}`,
+    html: `<p>Hello ${i}</p>`,
+    text: `Hello ${i}`,
+    idempotencyKey: `test:${prefix}:${i}`,
+  }));
+}
