@@ -6,6 +6,7 @@ import { directoryPeople, mileageRates } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { Actor } from "./actor.js";
 import { recordAudit, type Tx } from "./audit.js";
+import { runWriteTransaction } from "./write-transaction.js";
 
 /** $5.000 per mile: well above any real reimbursement rate, so a typo (7.25 for 0.725) is caught. */
 export const MAX_RATE_MILLI = 5000;
@@ -69,9 +70,9 @@ export async function setMileageRate(db: Db, actor: Actor, input: RateInput): Pr
   if (!rate.ok || !year.ok) {
     return { ok: false, errors: { ...(!rate.ok ? { rate: rate.message } : {}), ...(!year.ok ? { year: year.message } : {}) } };
   }
-  // drizzle's libSQL transaction is BEGIN IMMEDIATE: two admins saving at once are serialized, so
-  // each row's previous rate is the one really replaced.
-  return db.transaction(async (tx): Promise<SetRateResult> => {
+  // A write transaction from the start (BEGIN IMMEDIATE): two admins saving at once are serialized,
+  // so each row's previous rate is the one it really replaced.
+  return runWriteTransaction(db, async (tx): Promise<SetRateResult> => {
     const previous = await getRateInForce(tx, actor.orgId, year.value);
     if (previous === rate.value) {
       return { ok: false, errors: { rate: `The ${year.value} rate is already this amount; nothing was changed.` } };

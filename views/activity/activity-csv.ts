@@ -2,7 +2,7 @@
 // quoting, and formula-injection safety: a cell a spreadsheet would run as a formula (starting
 // with = + - @, a tab or a carriage return) gets a leading single quote.
 import type { ActivityRow } from "../../src/domain/activity.js";
-import { describeActivity } from "./activity-sentence.js";
+import { affectedPerson, describeActivity } from "./activity-sentence.js";
 
 export const CSV_BOM = "\uFEFF";
 export const ACTIVITY_CSV_HEADER = ["Time (UTC)", "Action", "What", "Who", "Who (email)", "Affected person", "Affected email"];
@@ -16,13 +16,14 @@ export function csvCell(value: string | null | undefined): string {
 export const csvLine = (cells: (string | null | undefined)[]): string => cells.map(csvCell).join(",") + "\r\n";
 
 export function activityCsvLine(row: ActivityRow): string {
+  const affected = affectedPerson(row);
   return csvLine([
     row.createdAt.toISOString(),
     row.action,
-    describeActivity(row.action, row.detail),
+    describeActivity(row),
     row.actorName || (row.actorId ? "Unknown person" : "System"),
     row.actorEmail,
-    row.memberName ?? (row.memberEmail ? null : row.subject),
-    row.memberEmail,
+    affected?.name,
+    affected?.email,
   ]);
 }

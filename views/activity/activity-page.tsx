@@ -2,7 +2,7 @@
 // and pushes the URL), the table of admin actions newest first, keyset pages, CSV download.
 import type { ActivityPage as ActivityRows, ActivityPerson, ActivityRow } from "../../src/domain/activity.js";
 import { TimeAgo } from "../components/format.js";
-import { actionLabels, describeActivity } from "./activity-sentence.js";
+import { actionLabels, affectedPerson, describeActivity } from "./activity-sentence.js";
 
 export type ActivityView = {
   action: string | undefined;
@@ -43,20 +43,20 @@ export function ActivityFilters(props: ActivityView) {
     <form method="get" action="/activity" class="activity-filter" role="search" aria-label="Filter the activity"
       hx-get="/activity" hx-trigger="change, submit" hx-target="#activity-results" hx-swap="outerHTML" hx-push-url="true">
       <div class="grid">
-      <label>
-        Action
-        <select name="action">
-          <option value="">All actions</option>
-          {codes.map((code) => <option value={code} selected={code === props.action}>{actionLabels[code] ?? code}</option>)}
-        </select>
-      </label>
-      <label>
-        Person
-        <select name="actor">
-          <option value="">Everyone</option>
-          {people.map((p) => <option value={p.id} selected={p.id === props.actor?.id}>{p.name || p.email || p.id}</option>)}
-        </select>
-      </label>
+        <label>
+          Action
+          <select name="action">
+            <option value="">All actions</option>
+            {codes.map((code) => <option value={code} selected={code === props.action}>{actionLabels[code] ?? code}</option>)}
+          </select>
+        </label>
+        <label>
+          Person
+          <select name="actor">
+            <option value="">Everyone</option>
+            {people.map((p) => <option value={p.id} selected={p.id === props.actor?.id}>{p.name || p.email || p.id}</option>)}
+          </select>
+        </label>
       </div>
       <button type="submit" class="secondary">Filter</button>
     </form>
@@ -104,6 +104,7 @@ export function ActivityResults(props: ActivityView) {
 
 function ActivityItem(props: { row: ActivityRow; filters: { action?: string | undefined } }) {
   const { row } = props;
+  const affected = affectedPerson(row);
   return (
     <tr>
       <td><TimeAgo date={row.createdAt} /></td>
@@ -112,11 +113,11 @@ function ActivityItem(props: { row: ActivityRow; filters: { action?: string | un
           ? <a href={activityHref("/activity", { action: props.filters.action, actor: row.actorId })} title="Show only this person's actions">{row.actorName || row.actorEmail || "Unknown person"}</a>
           : <span class="muted">System</span>}
       </td>
-      <td>{describeActivity(row.action, row.detail)}</td>
+      <td>{describeActivity(row)}</td>
       <td>
-        {row.memberName || row.memberEmail
-          ? <>{row.memberName && <span class="name">{row.memberName}</span>}{row.memberEmail && <small class="muted block">{row.memberEmail}</small>}</>
-          : row.subject ? <span>{row.subject}</span> : <span class="muted">—</span>}
+        {affected
+          ? <>{affected.name && <span class="name">{affected.name}</span>}{affected.email && <small class="muted block">{affected.email}</small>}</>
+          : <span class="muted">—</span>}
       </td>
     </tr>
   );

@@ -34,7 +34,21 @@ export const actionLabels: Record<string, string> = {
   "directory.sync": "Directory syncs",
 };
 
-export function describeActivity(action: string, detail: Detail): string {
+type Event = { action: string; detail: Detail; subject: string | null };
+type Affected = { memberName: string | null; memberEmail: string | null };
+
+/** Actions whose subject names a file or an outcome, not a person. */
+const subjectIsNotAPerson = new Set(["import.upload", "import.send", "directory.sync", "rate.change", "organization.created"]);
+
+/** The person an event is about: the member it names, else its subject (an address); null when none. */
+export function affectedPerson(row: Event & Affected): { name: string | null; email: string | null } | null {
+  if (row.memberName || row.memberEmail) return { name: row.memberName, email: row.memberEmail };
+  if (row.subject && !subjectIsNotAPerson.has(row.action)) return { name: null, email: row.subject };
+  return null;
+}
+
+export function describeActivity(row: Event): string {
+  const { action, detail, subject } = row;
   switch (action) {
     case "member.invite": return "Sent an invitation";
     case "member.resend": return "Resent the invitation";
@@ -42,12 +56,12 @@ export function describeActivity(action: string, detail: Detail): string {
     case "member.archive": return "Archived the user and revoked any open invitation";
     case "member.join": return "Joined MileIQ";
     case "import.upload": {
-      const file = text(detail, "fileName", "file");
+      const file = text(detail, "fileName", "file") ?? subject ?? undefined;
       const rows = count(detail, "total", "rows", "totalRows");
       return `Uploaded ${file ? `“${file}”` : "a CSV file"}${rows !== undefined ? ` (${plural(rows, "row", "rows")})` : ""}`;
     }
     case "import.send": {
-      const file = text(detail, "fileName", "file");
+      const file = text(detail, "fileName", "file") ?? subject ?? undefined;
       const sent = count(detail, "invited", "sent", "count", "readyCount");
       return `Sent invitations from ${file ? `“${file}”` : "a bulk upload"}${sent !== undefined ? ` (${plural(sent, "person", "people")})` : ""}`;
     }
@@ -60,6 +74,10 @@ export function describeActivity(action: string, detail: Detail): string {
       return from === undefined ? `Set ${which} to ${formatRate(to)} per mile` : `Changed ${which} from ${formatRate(from)} to ${formatRate(to)} per mile`;
     }
     case "directory.sync": {
+      if (subject === "failed" || text(detail, "status") === "failed") {
+        const why = text(detail, "message");
+        return `Directory sync failed${why ? `: ${why}` : ""}`;
+      }
       const parts = (["added", "updated", "removed"] as const)
         .map((key) => [key, count(detail, key)] as const)
         .filter(([, n]) => n !== undefined)

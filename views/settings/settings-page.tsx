@@ -39,8 +39,8 @@ export function RateSettings(props: SettingsView) {
       </p>
       <p>
         Your members are reimbursed at this rate in MileIQ, and it appears in their invitation emails and on the join page.
-        <strong> Members cannot change it.</strong> A change applies to <strong>all of the year's drives</strong>, including
-        drives already logged in {props.year}.
+        <strong> Members cannot change it.</strong> A change applies to <strong>all drives of {props.year}</strong>, including
+        drives already logged.
       </p>
       <RateForm {...props.form} />
       <RateHistory rows={props.history} />
