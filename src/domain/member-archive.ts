@@ -1,0 +1,66 @@
+// Archiving members (one row's Archive, or several selected rows at once) and inviting an
+// archived member again. Archiving revokes open invitations, ends the person's sessions and
+// queues a notice email, all in the same transaction as the status change.
+import { and, eq, inArray, isNull, ne } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { invitations, members, organizations, sessions } from "../db/schema.js";
+import type { Actor } from "./actor.js";
+import { recordAudits } from "./audit.js";
+import { inviteMembers, type InviteOutcome } from "./invitations.js";
+import { archiveNoticeMail } from "./member-mail.js";
+import { enqueueMails } from "./outbox.js";
+import { runWriteTransaction } from "./write-transaction.js";
+
+export const MAX_ARCHIVE_BATCH = 200;
+
+export type ArchiveResult = { archived: string[]; alreadyArchived: string[]; notFound: string[] };
+
+/** Archives the Invited or Active members among `memberIds`; ids of other organizations are reported as not found. */
+export async function archiveMembers(db: Db, actor: Actor, memberIds: string[]): Promise<ArchiveResult> {
+  const ids = [...new Set(memberIds)].slice(0, MAX_ARCHIVE_BATCH);
+  if (ids.length === 0) return { archived: [], alreadyArchived: [], notFound: [] };
+  return runWriteTransaction(db, async (tx) => {
+    const found = await tx.select({ id: members.id, status: members.status, personId: members.personId, email: members.email, name: members.name })
+      .from(members).where(and(eq(members.orgId, actor.orgId), inArray(members.id, ids)));
+    const foundIds = new Set(found.map((m) => m.id));
+    const targets = found.filter((m) => m.status !== "archived");
+    const result: ArchiveResult = {
+      archived: targets.map((m) => m.id),
+      alreadyArchived: found.filter((m) => m.status === "archived").map((m) => m.id),
+      notFound: ids.filter((id) => !foundIds.has(id)),
+    };
+    if (targets.length === 0) return result;
+    const now = new Date();
+    const targetIds = targets.map((m) => m.id);
+    await tx.update(members).set({ status: "archived", archivedAt: now, archivedBy: actor.personId, updatedAt: now })
+      .where(and(eq(members.orgId, actor.orgId), inArray(members.id, targetIds), ne(members.status, "archived")));
+    await tx.update(invitations).set({ revokedAt: now })
+      .where(and(eq(invitations.orgId, actor.orgId), inArray(invitations.memberId, targetIds), isNull(invitations.revokedAt), isNull(invitations.acceptedAt)));
+    // invalidatePersonSessions, for many people and inside this transaction.
+    const personIds = targets.flatMap((m) => (m.personId ? [m.personId] : []));
+    if (personIds.length > 0) await tx.delete(sessions).where(and(eq(sessions.orgId, actor.orgId), inArray(sessions.personId, personIds)));
+    const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, actor.orgId));
+    await enqueueMails(tx, targets.map((m) => ({
+      orgId: actor.orgId, kind: "archive_notice", to: m.email, idempotencyKey: `archive:${m.id}:${now.getTime()}`,
+      ...archiveNoticeMail({ orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: actor.name }),
+    })));
+    await recordAudits(tx, targets.map((m) => ({
+      orgId: actor.orgId, actorId: actor.personId, action: "member.archive", memberId: m.id, subject: m.email,
+      detail: { name: m.name, previousStatus: m.status, ...(targets.length > 1 ? { batch: targets.length } : {}) },
+    })));
+    return result;
+  });
+}
+
+export type ReinviteResult = { ok: true; outcome: InviteOutcome } | { ok: false; reason: "not_found" | "not_archived" | "no_person"; message: string };
+
+/** Invite again: an Archived member gets a new invitation (and a new link) through inviteMembers. */
+export async function reinviteMember(db: Db, actor: Actor, memberId: string, deps: { publicUrl: string }): Promise<ReinviteResult> {
+  const [member] = await db.select({ status: members.status, personId: members.personId }).from(members)
+    .where(and(eq(members.orgId, actor.orgId), eq(members.id, memberId)));
+  if (!member) return { ok: false, reason: "not_found", message: "This user is not in your organization." };
+  if (member.status !== "archived") return { ok: false, reason: "not_archived", message: "Only archived users can be invited again." };
+  if (!member.personId) return { ok: false, reason: "no_person", message: "This user is no longer linked to a directory account." };
+  const { outcomes } = await inviteMembers(db, actor, { personIds: [member.personId] }, deps);
+  return { ok: true, outcome: outcomes[0]! };
+}
