@@ -31,6 +31,8 @@ export type Config = {
   importMaxBytes: number;
   importMaxRows: number;
   resendsPerDay: number;
+  /** Type-ahead requests per second per client (bursts of 4 seconds' worth). */
+  directorySearchPerSecond: number;
   workers: boolean;
 };
 
@@ -134,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
     importMaxBytes: integer(env, "IMPORT_MAX_BYTES", 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     importMaxRows: integer(env, "IMPORT_MAX_ROWS", 1_000_000, 1, 10_000_000),
     resendsPerDay: integer(env, "RESENDS_PER_DAY", 3, 1, 100),
+    directorySearchPerSecond: integer(env, "DIRECTORY_SEARCH_PER_SECOND", 10, 1, 1_000_000),
     workers: flag(env, "WORKERS", true),
   };
 }
