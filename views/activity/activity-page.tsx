@@ -40,24 +40,22 @@ export function ActivityFilters(props: ActivityView) {
   const codes = [...new Set([...Object.keys(actionLabels), ...props.actions, ...(props.action ? [props.action] : [])])];
   const people = props.actor && !props.actors.some((p) => p.id === props.actor!.id) ? [props.actor, ...props.actors] : props.actors;
   return (
-    <form method="get" action="/activity" class="activity-filter" role="search" aria-label="Filter the activity"
+    <form method="get" action="/activity" class="activity-filter" aria-label="Filter the activity"
       hx-get="/activity" hx-trigger="change, submit" hx-target="#activity-results" hx-swap="outerHTML" hx-push-url="true">
-      <div class="grid">
-        <label>
-          Action
-          <select name="action">
-            <option value="">All actions</option>
-            {codes.map((code) => <option value={code} selected={code === props.action}>{actionLabels[code] ?? code}</option>)}
-          </select>
-        </label>
-        <label>
-          Person
-          <select name="actor">
-            <option value="">Everyone</option>
-            {people.map((p) => <option value={p.id} selected={p.id === props.actor?.id}>{p.name || p.email || p.id}</option>)}
-          </select>
-        </label>
-      </div>
+      <label>
+        Action
+        <select name="action">
+          <option value="">All actions</option>
+          {codes.map((code) => <option value={code} selected={code === props.action}>{actionLabels[code] ?? code}</option>)}
+        </select>
+      </label>
+      <label>
+        Person
+        <select name="actor">
+          <option value="">Everyone</option>
+          {people.map((p) => <option value={p.id} selected={p.id === props.actor?.id}>{p.name || p.email || p.id}</option>)}
+        </select>
+      </label>
       <button type="submit" class="secondary">Filter</button>
     </form>
   );
