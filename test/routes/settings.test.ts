@@ -5,6 +5,7 @@ import { getRateInForce } from "../../src/domain/rates.js";
 import { findPersonByAddress } from "../../src/domain/people.js";
 import { inviteMembers } from "../../src/domain/invitations.js";
 import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
+import { inviteDirectly } from "../support/join-fixtures.js";
 
 let t: TestApp;
 let admin: string;
@@ -182,5 +183,19 @@ describe("the rate in invitation emails", () => {
     expect(first.html).toContain("0.815");
     expect(second.text).toMatch(/\$0\.90?0? per mile/);
     expect(second.text).not.toContain("0.815");
+  });
+});
+
+describe("the rate on the join and welcome pages", () => {
+  it("shows the rate in force when the page is opened, so a change reaches open invitations too", async () => {
+    const { token } = await inviteDirectly(t.deps.db, orgId, "person3@contoso.example", { invitedByEmail: "admin@contoso.example" });
+    expect((await t.post("/settings/rate", { rate: "0.655" }, { cookie: admin })).status).toBe(303);
+    expect(await (await t.get(`/join/${token}`)).text()).toContain("<strong>$0.655</strong> per mile");
+    const invitee = await t.signInAs("person3@contoso.example");
+    expect((await t.post(`/join/${token}`, {}, { cookie: invitee })).status).toBe(303);
+    expect((await t.post("/settings/rate", { rate: "0.675" }, { cookie: admin })).status).toBe(303);
+    const welcome = await (await t.get(`/join/${token}`, { cookie: invitee })).text();
+    expect(welcome).toContain("Welcome");
+    expect(welcome).toContain("<strong>$0.675</strong> per mile");
   });
 });
