@@ -8,6 +8,7 @@ import { directoryPeople, invitations, members, organizations } from "../db/sche
 import { sha256Hex } from "../ids.js";
 import { recordAudit, type Tx } from "./audit.js";
 import { getRateInForce } from "./rates.js";
+import { runWriteTransaction } from "./write-transaction.js";
 
 /** The signed-in person looking at or accepting an invitation. */
 export type JoinIdentity = { personId: string; orgId: string };
@@ -101,7 +102,8 @@ export async function findInvitationByToken(db: Tx, token: string, viewer: JoinI
  */
 export async function acceptInvitationForIdentity(db: Db, identity: JoinIdentity, token: string): Promise<JoinResult> {
   if (!isWellFormedToken(token)) return { ok: false, refusal: { status: "invalid" } };
-  return db.transaction(async (tx): Promise<JoinResult> => {
+  // BEGIN IMMEDIATE, waiting its turn: two submits at once are serialized, the second sees accepted.
+  return runWriteTransaction(db, async (tx): Promise<JoinResult> => {
     const lookup = await findInvitationByToken(tx, token, identity);
     if (lookup.status === "accepted" && lookup.viewerIsInvitee) return { ok: true, alreadyJoined: true, welcome: lookup.welcome };
     if (lookup.status !== "open") return { ok: false, refusal: lookup };
@@ -118,5 +120,5 @@ export async function acceptInvitationForIdentity(db: Db, identity: JoinIdentity
     });
     const { orgName, memberName, email, rateMilli } = lookup.invitation;
     return { ok: true, alreadyJoined: false, welcome: { orgName, memberName, email, rateMilli } };
-  }, { behavior: "immediate" });
+  });
 }
