@@ -138,6 +138,22 @@ describe("GET /activity", () => {
     expect(theirs.html).not.toContain("Contoso</span>");
   });
 
+  it("has a sentence for each feature's event, from the details it records", async () => {
+    const cases: [AuditInput, string][] = [
+      [{ orgId, actorId: adminId, action: "member.archive", memberId, subject: "person1@contoso.example", detail: { previousStatus: "invited" } }, "Archived the user and revoked the invitation"],
+      [{ orgId, actorId: adminId, action: "member.resend", memberId, subject: "person1@contoso.example", detail: { freshLink: true } }, "Resent the invitation with a new link"],
+      [{ orgId, actorId: adminId, action: "member.reinvite", memberId, subject: "person1@contoso.example" }, "Invited an archived user again"],
+      [{ orgId, actorId: adminId, action: "import.send", subject: "march.csv", detail: { rows: 1 } }, "Sent invitations from “march.csv” (1 person)"],
+      [{ orgId, actorId: adminId, action: "import.use_suggestions", subject: "march.csv", detail: { rows: 1200 } }, "Invited the suggested addresses from “march.csv” (1,200 people)"],
+      [{ orgId, actorId: null, action: "directory.sync", subject: "failed", detail: { status: "failed", message: "Graph said 401" } }, "Directory sync failed: Graph said 401"],
+    ];
+    await recordAudits(t.deps.db, cases.map(([event]) => event));
+    for (const [event, sentence] of cases) {
+      const rows = rowsOf((await pageOf(`/activity?action=${event.action}`)).html);
+      expect(rows[0], event.action).toContain(sentence);
+    }
+  });
+
   it("escapes HTML in names, subjects and file names", async () => {
     const evil = "<img src=x onerror=alert(1)>";
     await t.deps.db.update(directoryPeople).set({ displayName: evil }).where(eq(directoryPeople.id, person1Id));
@@ -169,7 +185,7 @@ describe("GET /activity.csv", () => {
     const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
     const [header, ...rows] = parsed.data;
     expect(header).toEqual(["Time (UTC)", "Action", "What", "Who", "Who (email)", "Affected person", "Affected email"]);
-    expect(rows).toHaveLength(132);
+    expect(rows).toHaveLength(138);
     const cells = rows.flat();
     for (const cell of cells) expect(cell, cell).not.toMatch(/^[=+\-@\t\r]/);
     expect(cells).toContain("'=cmd|' /C calc'!A0");

@@ -30,6 +30,7 @@ export const actionLabels: Record<string, string> = {
   "member.join": "Users joined",
   "import.upload": "Bulk uploads",
   "import.send": "Bulk upload sends",
+  "import.use_suggestions": "Bulk upload suggestions used",
   "rate.change": "Mileage rate changes",
   "directory.sync": "Directory syncs",
 };
@@ -38,7 +39,7 @@ type Event = { action: string; detail: Detail; subject: string | null };
 type Affected = { memberName: string | null; memberEmail: string | null };
 
 /** Actions whose subject names a file or an outcome, not a person. */
-const subjectIsNotAPerson = new Set(["import.upload", "import.send", "directory.sync", "rate.change", "organization.created"]);
+const subjectIsNotAPerson = new Set(["import.upload", "import.send", "import.use_suggestions", "directory.sync", "rate.change", "organization.created"]);
 
 /** The person an event is about: the member it names, else its subject (an address); null when none. */
 export function affectedPerson(row: Event & Affected): { name: string | null; email: string | null } | null {
@@ -51,9 +52,11 @@ export function describeActivity(row: Event): string {
   const { action, detail, subject } = row;
   switch (action) {
     case "member.invite": return "Sent an invitation";
-    case "member.resend": return "Resent the invitation";
+    case "member.resend":
+      return detail?.freshLink === true ? "Resent the invitation with a new link (the old link no longer works)" : "Resent the invitation";
     case "member.reinvite": return "Invited an archived user again";
-    case "member.archive": return "Archived the user and revoked any open invitation";
+    case "member.archive":
+      return text(detail, "previousStatus") === "invited" ? "Archived the user and revoked the invitation" : "Archived the user";
     case "member.join": return "Joined MileIQ";
     case "import.upload": {
       const file = text(detail, "fileName", "file") ?? subject ?? undefined;
@@ -62,8 +65,13 @@ export function describeActivity(row: Event): string {
     }
     case "import.send": {
       const file = text(detail, "fileName", "file") ?? subject ?? undefined;
-      const sent = count(detail, "invited", "sent", "count", "readyCount");
+      const sent = count(detail, "rows", "invited", "sent", "count");
       return `Sent invitations from ${file ? `“${file}”` : "a bulk upload"}${sent !== undefined ? ` (${plural(sent, "person", "people")})` : ""}`;
+    }
+    case "import.use_suggestions": {
+      const file = text(detail, "fileName", "file") ?? subject ?? undefined;
+      const sent = count(detail, "rows", "count");
+      return `Invited the suggested addresses from ${file ? `“${file}”` : "a bulk upload"}${sent !== undefined ? ` (${plural(sent, "person", "people")})` : ""}`;
     }
     case "rate.change": {
       const year = count(detail, "year");
