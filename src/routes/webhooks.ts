@@ -1,0 +1,39 @@
+// POST /webhooks/resend: Resend delivery events, signed the Svix way. No session and no CSRF
+// origin check (the CSRF middleware skips /webhooks/): the signature is the authentication.
+// Answers: 400 missing or malformed headers/body; 401 a signature that does not verify (also a
+// timestamp outside the SDK's 5-minute tolerance, which is how an old replay fails); 409 a
+// replay of a delivery id we already processed (its signature may be valid, it changes nothing);
+// 404 when RESEND_WEBHOOK_SECRET is not set; 200 otherwise, including unknown message ids.
+import { Hono } from "hono";
+import { Resend } from "resend";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import { recordDeliveryEvent } from "../domain/delivery-events.js";
+
+const MAX_BODY = 256 * 1024;
+
+export function webhookRoutes(deps: { db: Db; config: Pick<Config, "resendWebhookSecret"> }) {
+  // verify() needs no API key; the constructor insists on one, so give it a placeholder.
+  const resend = new Resend("re_webhook_verification_only");
+  return new Hono().post("/resend", async (c) => {
+    const secret = deps.config.resendWebhookSecret;
+    if (!secret) return c.json({ error: "Resend webhooks are not configured (RESEND_WEBHOOK_SECRET)" }, 404);
+    const id = c.req.header("svix-id");
+    const timestamp = c.req.header("svix-timestamp");
+    const signature = c.req.header("svix-signature");
+    if (!id || !timestamp || !signature) return c.json({ error: "missing svix-id, svix-timestamp or svix-signature" }, 400);
+    if (Number(c.req.header("content-length") ?? 0) > MAX_BODY) return c.json({ error: "body too large" }, 413);
+    const payload = await c.req.text();
+    if (payload.length > MAX_BODY) return c.json({ error: "body too large" }, 413);
+    let event: { type: string; data?: { email_id?: string } };
+    try {
+      event = resend.webhooks.verify({ payload, headers: { id, timestamp, signature }, webhookSecret: secret }) as typeof event;
+    } catch {
+      return c.json({ error: "signature does not verify" }, 401);
+    }
+    if (typeof event?.type !== "string") return c.json({ error: "not a Resend event" }, 400);
+    const outcome = await recordDeliveryEvent(deps.db, { deliveryId: id, type: event.type, providerMessageId: event.data?.email_id });
+    if (outcome.kind === "replay") return c.json({ error: "this delivery was already processed" }, 409);
+    return c.json(outcome.kind === "recorded" ? { recorded: outcome.status } : { ignored: outcome.reason }, 200);
+  });
+}
