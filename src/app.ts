@@ -14,6 +14,9 @@ import { renderError, renderNotFound } from "./routes/respond.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { staticRoutes } from "./routes/static.js";
 import { userRoutes } from "./routes/users.js";
+import { userActionRoutes } from "./routes/user-actions.js";
+import { invitationRoutes } from "./routes/invitations.js";
+import { directoryRoutes } from "./routes/directory.js";
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -44,6 +47,9 @@ export function createApp(deps: Deps) {
   app.route("/", loginRoutes());
   app.route("/", entraLoginRoutes(deps));
   app.route("/users", userRoutes());
+  app.route("/users", userActionRoutes());
+  app.route("/invitations", invitationRoutes());
+  app.route("/directory", directoryRoutes(deps));
   app.route("/settings", settingsRoutes());
   app.route("/", activityRoutes());
   app.route("/join", joinRoutes());

@@ -24,8 +24,10 @@ export function Layout(props: { title: string; shell: Shell; children: Child }) 
           <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/static/pico.min.css" />
           <link rel="stylesheet" href="/static/app.css" />
+          <link rel="stylesheet" href="/static/invite.css" />
           <script src="/static/htmx.min.js" defer></script>
           <script src="/static/app.js" defer></script>
+          <script src="/static/invite.js" defer></script>
         </head>
         <body>
           <a class="skip-link" href="#main">Skip to content</a>

@@ -1,8 +1,8 @@
 // A write transaction that waits its turn. drizzle's libsql transaction begins with BEGIN
-// IMMEDIATE on a pooled connection whose busy timeout is 0, so a second writer in the same
-// process fails at once with SQLITE_BUSY (and a busy timeout would block the event loop that the
-// first writer needs to finish). Instead we retry BEGIN after a short, growing async pause: the
-// transaction body has not run yet when BEGIN fails, and a body that fails with BUSY was rolled back.
+// IMMEDIATE on a pooled connection; a second writer then fails with SQLITE_BUSY, at once (busy
+// timeout 0 on most pooled connections) or after blocking the whole process (5 s on the first).
+// So writers through here queue in-process, and a BUSY from another process or another writer is
+// retried after a short async pause: a failed BEGIN ran nothing, a failed body was rolled back.
 import type { Db } from "../db/client.js";
 import type { Tx } from "./audit.js";
 
@@ -16,8 +16,19 @@ const isBusy = (err: unknown): boolean => {
   return false;
 };
 
+// Our own writers queue here first: waiting on SQLite's busy handler would block the event loop
+// (statements run synchronously), so the holder of the lock could never finish.
+const queues = new WeakMap<Db, Promise<unknown>>();
+
 export async function runWriteTransaction<T>(db: Db, fn: (tx: Transaction) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  const previous = queues.get(db) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => withRetry(db, fn, options.timeoutMs ?? 10_000));
+  queues.set(db, run.catch(() => undefined));
+  return run;
+}
+
+async function withRetry<T>(db: Db, fn: (tx: Transaction) => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction(fn, { behavior: "immediate" });

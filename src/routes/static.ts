@@ -11,6 +11,8 @@ const files: Record<string, { path: string; type: string }> = {
   "app.css": { path: "static/app.css", type: "text/css; charset=utf-8" },
   "favicon.svg": { path: "static/favicon.svg", type: "image/svg+xml" },
   "app.js": { path: "static/app.js", type: "text/javascript; charset=utf-8" },
+  "invite.css": { path: "static/invite.css", type: "text/css; charset=utf-8" },
+  "invite.js": { path: "static/invite.js", type: "text/javascript; charset=utf-8" },
   "htmx.min.js": { path: "node_modules/htmx.org/dist/htmx.min.js", type: "text/javascript; charset=utf-8" },
   "pico.min.css": { path: "node_modules/@picocss/pico/css/pico.min.css", type: "text/css; charset=utf-8" },
 };

@@ -5,6 +5,7 @@ import type { AppEnv } from "../context.js";
 import { countMembers, decodeCursor, isMemberStatus, listMembers } from "../domain/members.js";
 import { BadRequestPage } from "../../views/errors.js";
 import { UserResults, UsersPage, type UsersView } from "../../views/users/users-page.js";
+import { describeDone } from "../../views/users/user-row-actions.js";
 import { renderPage, respond } from "./respond.js";
 
 export function userRoutes() {
@@ -25,7 +26,7 @@ export function userRoutes() {
     }
     const validStatus = isMemberStatus(status) ? status : undefined;
     const [counts, page] = await Promise.all([countMembers(db, session.org.id), listMembers(db, session.org.id, { status: validStatus, q, after })]);
-    const view: UsersView = { status: validStatus, q, after, counts, page };
+    const view: UsersView = { status: validStatus, q, after, counts, page, flash: describeDone(c.req.query("done")) };
     return respond(c, { title: "Users", active: "users", page: () => <UsersPage {...view} />, fragment: () => <UserResults {...view} /> });
   });
 }

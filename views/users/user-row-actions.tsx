@@ -1,6 +1,117 @@
-// The row actions of a member (filled in by the Invite User issue: resend, archive, invite again).
-import type { MemberRow } from "../../src/domain/members.js";
+// The row actions of a member: Resend invitation (Invited), Archive (Invited or Active, after a
+// confirmation), Invite again (Archived). Each is a plain form post (303 back to the list) that
+// htmx turns into an in-place update of the row, the status counts and a short message.
+import type { MemberStatus } from "../../src/db/schema.js";
+import type { MemberCounts, MemberRow } from "../../src/domain/members.js";
+import { StatusFilter } from "./users-page.js";
 
-export function UserRowActions(_props: { row: MemberRow }) {
-  return null;
+export function UserRowActions(props: { row: MemberRow }) {
+  const { row } = props;
+  const who = row.name || row.email;
+  const rowTarget = { "hx-target": `#member-${row.id}`, "hx-swap": "outerHTML" };
+  return (
+    <>
+      {row.status === "invited" && (
+        <form method="post" action={`/users/${row.id}/resend`} hx-post={`/users/${row.id}/resend`} {...rowTarget} hx-disable="find button">
+          <button type="submit" class="secondary outline" aria-label={`Resend invitation to ${who}`}>Resend invitation</button>
+        </form>
+      )}
+      {row.status !== "archived" && (
+        <a role="button" class="secondary outline archive-link" href={`/users/${row.id}/archive`} data-dialog="archive-dialog" aria-label={`Archive ${who}`}>Archive</a>
+      )}
+      {row.status === "archived" && !row.leftDirectory && !row.accountDisabled && (
+        <form method="post" action={`/users/${row.id}/reinvite`} hx-post={`/users/${row.id}/reinvite`} {...rowTarget} hx-disable="find button">
+          <button type="submit" class="secondary outline" aria-label={`Invite ${who} again`}>Invite again</button>
+        </form>
+      )}
+    </>
+  );
+}
+
+/** "Archive X?": the dialog's content (htmx) and, without JavaScript, a page of its own. */
+export function ArchiveConfirm(props: { row: MemberRow }) {
+  const { row } = props;
+  const who = row.name || row.email;
+  return (
+    <section class="confirm" aria-labelledby="archive-title">
+      <h2 id="archive-title">Archive {who}?</h2>
+      <p>
+        {row.email} will lose access to MileIQ for your organization{row.status === "invited" ? " and their invitation link will stop working" : ""}.
+        They will get an email saying so. You can invite them again later.
+      </p>
+      <form method="post" action={`/users/${row.id}/archive`} hx-post={`/users/${row.id}/archive`} hx-target={`#member-${row.id}`} hx-swap="outerHTML"
+        data-close-dialog-after hx-disable="find button">
+        <div class="dialog-actions">
+          <button type="submit" class="danger">Archive</button>
+          <a href="/users" role="button" class="secondary" data-close-dialog>Cancel</a>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Archive the selected rows: the button posts the Users table's form (checkboxes name=id). */
+export function BulkArchiveBar() {
+  return (
+    <div class="bulk-bar">
+      <button type="submit" form="user-table-form" class="secondary outline" id="bulk-archive" name="confirm" value="no"
+        hx-post="/users/archive" hx-swap="none" hx-vals='{"confirm":"yes"}' data-bulk-archive>
+        Archive selected
+      </button>
+    </div>
+  );
+}
+
+/** Without JavaScript: "Archive 3 users?" with their names, and the form that confirms. */
+export function BulkArchiveConfirm(props: { rows: MemberRow[] }) {
+  const n = props.rows.length;
+  return (
+    <section class="confirm" aria-labelledby="bulk-archive-title">
+      <h1 id="bulk-archive-title">Archive {n} {n === 1 ? "user" : "users"}?</h1>
+      <p>They will lose access to MileIQ for your organization, open invitation links stop working, and each gets an email saying so.</p>
+      <ul>{props.rows.map((r) => <li>{r.name || r.email} <span class="muted">{r.email}</span></li>)}</ul>
+      <form method="post" action="/users/archive">
+        {props.rows.map((r) => <input type="hidden" name="id" value={r.id} />)}
+        <input type="hidden" name="confirm" value="yes" />
+        <div class="dialog-actions">
+          <button type="submit" class="danger">Archive {n} {n === 1 ? "user" : "users"}</button>
+          <a href="/users" role="button" class="secondary">Cancel</a>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** What an htmx row action answers besides the rows: fresh counts and a message above them. */
+export function RowActionFeedback(props: { counts: MemberCounts; status: MemberStatus | undefined; q: string; message: string; problem?: boolean }) {
+  return (
+    <>
+      <hx-partial hx-target="#row-action-flash" hx-swap="delete"></hx-partial>
+      <hx-partial hx-target="#status-filter" hx-swap="outerHTML">
+        <div id="row-action-flash" class={props.problem ? "flash error" : "flash"} role={props.problem ? "alert" : "status"}>{props.message}</div>
+        <StatusFilter status={props.status} q={props.q} counts={props.counts} />
+      </hx-partial>
+    </>
+  );
+}
+
+/** Rows replaced in place (bulk archive): one partial per row. */
+export function RowPartials(props: { rows: MemberRow[]; render: (row: MemberRow) => unknown }) {
+  return <>{props.rows.map((row) => <hx-partial hx-target={`#member-${row.id}`} hx-swap="outerHTML">{props.render(row)}</hx-partial>)}</>;
+}
+
+const doneMessages: Record<string, (n: number) => string> = {
+  archived: (n) => `${n} ${n === 1 ? "user" : "users"} archived.`,
+  resent: () => "Invitation sent again.",
+  relinked: () => "A new invitation link was sent (there was no earlier email to send again).",
+  reinvited: () => "Invited again.",
+  limit: (n) => `That invitation was already sent again ${n} times today. You can send it again tomorrow (UTC).`,
+  none: () => "Select the users to archive first.",
+};
+
+/** The flash after a plain form post: `?done=archived:3` and the like (numbers only, never user text). */
+export function describeDone(done: string | undefined): string | undefined {
+  const match = /^([a-z]+):(\d{1,4})$/.exec(done ?? "");
+  const message = match ? doneMessages[match[1]!] : undefined;
+  return match && message ? message(Number(match[2])) : undefined;
 }

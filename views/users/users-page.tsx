@@ -5,7 +5,7 @@ import type { MemberStatus } from "../../src/db/schema.js";
 import type { MemberCounts, MemberPage, MemberRow } from "../../src/domain/members.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
 import { ProblemBadge, StatusBadge } from "../components/status-badge.js";
-import { UserRowActions } from "./user-row-actions.js";
+import { BulkArchiveBar, UserRowActions } from "./user-row-actions.js";
 
 export type UsersView = {
   status: MemberStatus | undefined;
@@ -83,6 +83,7 @@ export function UserResults(props: UsersView) {
     <section id="user-results" aria-live="polite" aria-busy="false">
       {rows.length === 0 ? <EmptyState {...props} /> : (
         <form method="post" action="/users/archive" id="user-table-form">
+          <BulkArchiveBar />
           <div class="table-wrap">
             <table class="users">
               <thead>

@@ -1,0 +1,50 @@
+// POST /invitations (form field `email`, repeated): invite those people. htmx gets the result in
+// the dialog plus the refreshed Users list behind it; a plain form post gets the result page.
+import { Hono } from "hono";
+import { requireAdmin } from "../auth/guards.js";
+import type { AppEnv } from "../context.js";
+import { inviteMembers } from "../domain/invitations.js";
+import { countMembers, listMembers } from "../domain/members.js";
+import { InviteResult, InviteResultPage } from "../../views/invite/invite-result.js";
+import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
+import { StatusFilter, UserResults } from "../../views/users/users-page.js";
+import { isFragmentRequest, renderPage, respond } from "./respond.js";
+import { actorOf, currentListOf } from "./user-actions.js";
+
+export const MAX_INVITES_PER_REQUEST = 500;
+
+export function invitationRoutes() {
+  return new Hono<AppEnv>().post("/", requireAdmin, async (c) => {
+    const { db, config } = c.get("deps");
+    const body = await c.req.parseBody({ all: true });
+    const emails = [body.email ?? []].flat().filter((v): v is string => typeof v === "string" && v.trim() !== "");
+    const problem = emails.length === 0 ? "Add at least one person to invite."
+      : emails.length > MAX_INVITES_PER_REQUEST ? `Invite at most ${MAX_INVITES_PER_REQUEST} people at a time; use Bulk upload users for more.`
+      : emails.some((e) => e.length > 320) ? "One of the addresses is too long to be an email address." : undefined;
+    if (problem) {
+      return respond(c, { title: "Invite User", active: "users", status: 422,
+        page: () => <InvitePage q="" search={null} problem={problem} />, fragment: () => <InviteUser q="" search={null} problem={problem} /> });
+    }
+    const result = await inviteMembers(db, actorOf(c), { emails }, { publicUrl: config.publicUrl });
+    if (result.invited > 0) c.get("deps").wake?.("mail");
+    if (!isFragmentRequest(c)) return renderPage(c, { title: "Invite User", active: "users", body: <InviteResultPage {...result} /> });
+
+    // The list behind the dialog shows the new Invited rows and counts.
+    const list = currentListOf(c);
+    const orgId = actorOf(c).orgId;
+    const [counts, page] = list.onUsersPage
+      ? await Promise.all([countMembers(db, orgId), listMembers(db, orgId, { status: list.status, q: list.q, after: list.after })])
+      : [null, null];
+    return c.html(
+      <>
+        <InviteResult {...result} />
+        {counts && page && (
+          <>
+            <hx-partial hx-target="#user-results" hx-swap="outerHTML"><UserResults status={list.status} q={list.q} after={list.after} counts={counts} page={page} /></hx-partial>
+            <hx-partial hx-target="#status-filter" hx-swap="outerHTML"><StatusFilter status={list.status} q={list.q} counts={counts} /></hx-partial>
+          </>
+        )}
+      </>,
+    );
+  });
+}

@@ -1,0 +1,131 @@
+// The Users page's row actions (mounted under /users next to the list): resend, archive (with its
+// confirmation), invite again, archive the selected rows, and the Invite User dialog. htmx gets
+// the updated rows plus fresh counts; a plain form post gets 303 back to the list with a message.
+import { Hono, type Context } from "hono";
+import { requireAdmin } from "../auth/guards.js";
+import type { AppEnv } from "../context.js";
+import type { Actor } from "../domain/actor.js";
+import { searchDirectory } from "../domain/directory-search.js";
+import { resendInvitation } from "../domain/invitations-resend.js";
+import { archiveMembers, MAX_ARCHIVE_BATCH, reinviteMember } from "../domain/member-archive.js";
+import { findMemberRow, findMemberRows } from "../domain/member-rows.js";
+import { countMembers, isMemberStatus, type MemberRow } from "../domain/members.js";
+import { BadRequestPage } from "../../views/errors.js";
+import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
+import { ArchiveConfirm, BulkArchiveConfirm, RowActionFeedback, RowPartials } from "../../views/users/user-row-actions.js";
+import { UserRow } from "../../views/users/users-page.js";
+import { isFragmentRequest, renderNotFound, renderPage, respond } from "./respond.js";
+
+export function actorOf(c: Context<AppEnv>): Actor {
+  const session = c.get("session")!;
+  return { personId: session.person.id, orgId: session.org.id, name: session.person.displayName || session.person.email };
+}
+
+/** The list the admin is looking at (status filter, search), from htmx's HX-Current-URL. */
+export function currentListOf(c: Context<AppEnv>): { status: MemberRow["status"] | undefined; q: string; after: string | undefined; onUsersPage: boolean } {
+  try {
+    const url = new URL(c.req.header("HX-Current-URL") ?? "");
+    const status = url.searchParams.get("status");
+    return { status: isMemberStatus(status) ? status : undefined, q: (url.searchParams.get("q") ?? "").slice(0, 200),
+      after: url.searchParams.get("after") || undefined, onUsersPage: url.pathname === "/users" };
+  } catch {
+    return { status: undefined, q: "", after: undefined, onUsersPage: false };
+  }
+}
+
+/** htmx answer of a row action: the rows (in place), fresh counts and a message. */
+async function answerRows(c: Context<AppEnv>, input: { rows: MemberRow[]; message: string; problem?: boolean; single: boolean; status?: 200 | 409 | 429 }) {
+  const counts = await countMembers(c.get("deps").db, c.get("session")!.org.id);
+  const list = currentListOf(c);
+  const feedback = <RowActionFeedback counts={counts} status={list.status} q={list.q} message={input.message} problem={input.problem} />;
+  c.status(input.status ?? 200);
+  if (input.single && input.rows[0]) return c.html(<><UserRow row={input.rows[0]} />{feedback}</>);
+  return c.html(<><RowPartials rows={input.rows} render={(row) => <UserRow row={row} />} />{feedback}</>);
+}
+
+const nameOf = (row: MemberRow) => row.name || row.email;
+
+export function userActionRoutes() {
+  return new Hono<AppEnv>()
+    .get("/invite", requireAdmin, async (c) => {
+      const q = (c.req.query("q") ?? "").slice(0, 200);
+      const search = q.trim() ? await searchDirectory(c.get("deps").db, c.get("session")!.org.id, q) : null;
+      return respond(c, { title: "Invite User", active: "users", page: () => <InvitePage q={q} search={search} />, fragment: () => <InviteUser q={q} search={null} /> });
+    })
+    .post("/archive", requireAdmin, async (c) => {
+      const { db } = c.get("deps");
+      const body = await c.req.parseBody({ all: true });
+      const ids = [body.id ?? []].flat().filter((v): v is string => typeof v === "string").slice(0, MAX_ARCHIVE_BATCH);
+      const fragment = isFragmentRequest(c);
+      if (ids.length === 0) {
+        if (!fragment) return c.redirect("/users?done=none:0", 303);
+        return answerRows(c, { rows: [], message: "Select the users to archive first.", problem: true, single: false, status: 409 });
+      }
+      if (body.confirm !== "yes") {
+        const rows = (await findMemberRows(db, actorOf(c).orgId, ids)).filter((r) => r.status !== "archived");
+        if (rows.length === 0) return c.redirect("/users?done=archived:0", 303);
+        return renderPage(c, { title: "Archive users", active: "users", body: <BulkArchiveConfirm rows={rows} /> });
+      }
+      const result = await archiveMembers(db, actorOf(c), ids);
+      if (result.notFound.length === ids.length) return renderNotFound(c);
+      if (result.archived.length > 0) c.get("deps").wake?.("mail");
+      if (!fragment) return c.redirect(`/users?done=archived:${result.archived.length}`, 303);
+      const rows = await findMemberRows(db, actorOf(c).orgId, [...result.archived, ...result.alreadyArchived]);
+      const n = result.archived.length;
+      return answerRows(c, { rows, message: `${n} ${n === 1 ? "user" : "users"} archived.`, single: false });
+    })
+    .get("/:id/archive", requireAdmin, async (c) => {
+      const row = await findMemberRow(c.get("deps").db, actorOf(c).orgId, c.req.param("id"));
+      if (!row) return renderNotFound(c);
+      if (row.status === "archived") {
+        c.status(409);
+        return renderPage(c, { title: "Already archived", active: "users", body: <BadRequestPage title={`${nameOf(row)} is already archived`} message="Use Invite again on the Users page to give them access again." /> });
+      }
+      return respond(c, { title: `Archive ${nameOf(row)}?`, active: "users", page: () => <ArchiveConfirm row={row} />, fragment: () => <ArchiveConfirm row={row} /> });
+    })
+    .post("/:id/archive", requireAdmin, async (c) => {
+      const { db } = c.get("deps");
+      const id = c.req.param("id");
+      const result = await archiveMembers(db, actorOf(c), [id]);
+      if (result.notFound.length > 0) return renderNotFound(c);
+      if (result.archived.length > 0) c.get("deps").wake?.("mail");
+      if (!isFragmentRequest(c)) return c.redirect(`/users?done=archived:${result.archived.length}`, 303);
+      const row = (await findMemberRow(db, actorOf(c).orgId, id))!;
+      return answerRows(c, { rows: [row], message: result.archived.length ? `${nameOf(row)} archived.` : `${nameOf(row)} was already archived.`, single: true });
+    })
+    .post("/:id/resend", requireAdmin, async (c) => {
+      const { db, config } = c.get("deps");
+      const id = c.req.param("id");
+      const result = await resendInvitation(db, actorOf(c), id, { publicUrl: config.publicUrl, resendsPerDay: config.resendsPerDay });
+      if (!result.ok && result.reason === "not_found") return renderNotFound(c);
+      if (result.ok) c.get("deps").wake?.("mail");
+      if (!isFragmentRequest(c)) {
+        if (result.ok) return c.redirect(`/users?done=${result.freshLink ? "relinked" : "resent"}:1`, 303);
+        if (result.reason === "limit_reached") return c.redirect(`/users?done=limit:${config.resendsPerDay}`, 303);
+        c.status(409);
+        return renderPage(c, { title: "Not sent", active: "users", body: <BadRequestPage title="The invitation was not sent again" message={result.message} /> });
+      }
+      const row = (await findMemberRow(db, actorOf(c).orgId, id))!;
+      if (!result.ok) return answerRows(c, { rows: [row], message: result.message, problem: true, single: true, status: result.reason === "limit_reached" ? 429 : 409 });
+      const message = result.freshLink
+        ? `A new invitation link was sent to ${row.email}: there was no earlier email to send again.`
+        : `Invitation sent again to ${row.email}.`;
+      return answerRows(c, { rows: [row], message, single: true });
+    })
+    .post("/:id/reinvite", requireAdmin, async (c) => {
+      const { db, config } = c.get("deps");
+      const id = c.req.param("id");
+      const result = await reinviteMember(db, actorOf(c), id, { publicUrl: config.publicUrl });
+      if (!result.ok && result.reason === "not_found") return renderNotFound(c);
+      const invited = result.ok && result.outcome.result === "reinvited";
+      if (invited) c.get("deps").wake?.("mail");
+      const message = result.ok ? result.outcome.message : result.message;
+      if (!isFragmentRequest(c)) {
+        if (invited) return c.redirect("/users?done=reinvited:1", 303);
+        c.status(409);
+        return renderPage(c, { title: "Not invited", active: "users", body: <BadRequestPage title="Not invited again" message={message} /> });
+      }
+      const row = (await findMemberRow(db, actorOf(c).orgId, id))!;
+      return answerRows(c, { rows: [row], message: invited ? `${nameOf(row)} invited again.` : `${nameOf(row)}: ${message}`, problem: !invited, single: true, status: invited ? 200 : 409 });
+    });
+}

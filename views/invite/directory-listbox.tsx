@@ -1,0 +1,70 @@
+// The type-ahead's answer: the listbox of matches (WAI-ARIA options) and, as a partial, the count
+// for the polite live region. Without JavaScript the same matches are checkboxes (InviteMatches).
+import type { DirectoryMatch, DirectorySearch } from "../../src/domain/directory-search.js";
+import { ProblemBadge, StatusBadge } from "../components/status-badge.js";
+
+/** Invited or Active people, and disabled accounts, cannot be added; Archived people can be invited again. */
+export const isAddable = (m: DirectoryMatch) => m.accountEnabled && m.memberStatus !== "invited" && m.memberStatus !== "active";
+
+export function searchStatusText(search: DirectorySearch): string {
+  if (!search.ok) return search.message;
+  const n = search.matches.length;
+  if (n === 0) return `No one in the directory matches “${search.q}”.`;
+  return `${n} ${n === 1 ? "match" : "matches"}. Use the arrow keys to choose and Enter to add.`;
+}
+
+export function DirectoryListbox(props: { search: DirectorySearch }) {
+  const matches = props.search.ok ? props.search.matches : [];
+  return (
+    <>
+      <ul id="invite-listbox" role="listbox" aria-label="Matches in the directory" class="invite-listbox" hidden={matches.length === 0} data-count={String(matches.length)}>
+        {matches.map((m) => <DirectoryOption match={m} />)}
+      </ul>
+      <hx-partial hx-target="#invite-search-status" hx-swap="innerHTML">{searchStatusText(props.search)}</hx-partial>
+    </>
+  );
+}
+
+function DirectoryOption(props: { match: DirectoryMatch }) {
+  const m = props.match;
+  const addable = isAddable(m);
+  return (
+    <li role="option" id={`invite-opt-${m.personId}`} class="invite-option" aria-selected="false" aria-disabled={addable ? undefined : "true"}
+      data-email={m.email} data-name={m.name}>
+      <MatchText match={m} />
+      <button type="button" class="add-person" tabindex={-1} aria-label={`Add ${m.name || m.email}`} disabled={!addable} data-add-person>+</button>
+    </li>
+  );
+}
+
+export function MatchText(props: { match: DirectoryMatch }) {
+  const m = props.match;
+  return (
+    <span class="match">
+      <span class="match-name">{m.name || m.email}</span>
+      <span class="match-email">{m.email}</span>
+      {m.jobTitle && <span class="match-job">{m.jobTitle}</span>}
+      <span class="match-badges">
+        {m.memberStatus && <StatusBadge status={m.memberStatus} />}
+        {!m.accountEnabled && <ProblemBadge label="Account disabled" />}
+      </span>
+    </span>
+  );
+}
+
+/** The no-JavaScript search result: checkboxes inside the Invite form. */
+export function InviteMatches(props: { search: DirectorySearch }) {
+  const { search } = props;
+  if (!search.ok || search.matches.length === 0) return <p class="muted">{searchStatusText(search)}</p>;
+  return (
+    <fieldset class="invite-matches">
+      <legend>Matches for “{search.q}”</legend>
+      {search.matches.map((m) => (
+        <label class="invite-match">
+          <input type="checkbox" name="email" value={m.email} disabled={!isAddable(m)} />
+          <MatchText match={m} />
+        </label>
+      ))}
+    </fieldset>
+  );
+}

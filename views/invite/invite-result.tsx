@@ -1,0 +1,42 @@
+// After Invite: how many were invited, and each one that was not, with why.
+import type { InviteOutcome } from "../../src/domain/invitations.js";
+
+export function InviteResultPage(props: { invited: number; outcomes: InviteOutcome[] }) {
+  return (
+    <div class="invite-page">
+      <p><a href="/users">← Users</a></p>
+      <InviteResult {...props} />
+    </div>
+  );
+}
+
+export function InviteResult(props: { invited: number; outcomes: InviteOutcome[] }) {
+  const done = props.outcomes.filter((o) => o.result === "invited" || o.result === "reinvited");
+  const refused = props.outcomes.filter((o) => o.result !== "invited" && o.result !== "reinvited");
+  const n = props.invited;
+  return (
+    <section id="invite-user" class="invite-user invite-result" aria-labelledby="invite-title">
+      <h2 id="invite-title">Invite User</h2>
+      <p class={n > 0 ? "flash" : "flash error"} role="status">
+        {n === 0 ? "No one was invited." : `${n} ${n === 1 ? "person" : "people"} invited. The invitation emails are on their way.`}
+      </p>
+      {done.length > 0 && (
+        <ul class="invited-list" aria-label="Invited">
+          {done.map((o) => <li>{o.email}{o.result === "reinvited" ? " (invited again)" : ""}</li>)}
+        </ul>
+      )}
+      {refused.length > 0 && (
+        <>
+          <h3>Not invited</h3>
+          <ul class="not-invited">
+            {refused.map((o) => <li><strong>{o.email || "Unknown person"}</strong>: {o.message}</li>)}
+          </ul>
+        </>
+      )}
+      <div class="dialog-actions">
+        <a href="/users/invite" role="button" hx-get="/users/invite" hx-target="#invite-user" hx-swap="outerHTML">Invite more</a>
+        <a href="/users" role="button" class="secondary" data-close-dialog>Done</a>
+      </div>
+    </section>
+  );
+}
