@@ -8,7 +8,7 @@ import { auditEvents, directoryPeople, invitations, mailOutbox, members } from "
 import { newId, newToken, sha256Hex } from "../ids.js";
 import type { Actor } from "./actor.js";
 import { recordAudit, type Tx } from "./audit.js";
-import { invitationMail, loadInvitationMailContext } from "./member-mail.js";
+import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
 import { enqueueMails, invitationMailKey } from "./outbox.js";
 import { runWriteTransaction } from "./write-transaction.js";
 
@@ -62,9 +62,9 @@ async function issueFreshLink(tx: Tx, actor: Actor, member: { id: string; email:
   const token = newToken();
   await tx.insert(invitations).values({ id, orgId: actor.orgId, memberId: member.id, tokenHash: sha256Hex(token), invitedBy: actor.personId,
     sentCount: 1, lastSentAt: now, deliveryStatus: "queued", createdAt: now });
-  const context = await loadInvitationMailContext(tx, actor.orgId, actor.name);
+  const render = invitationMailer(await loadInvitationMailContext(tx, actor.orgId, actor.name));
   await enqueueMails(tx, [{ orgId: actor.orgId, kind: "invitation", to: member.email, invitationId: id, idempotencyKey: invitationMailKey(id, 1),
-    ...invitationMail(context, { joinUrl: `${publicUrl}/join/${token}`, recipientName: member.name || member.email }) }]);
+    ...render({ joinUrl: `${publicUrl}/join/${token}`, recipientName: member.name || member.email }) }]);
   await recordAudit(tx, { orgId: actor.orgId, actorId: actor.personId, action: "member.resend", memberId: member.id, subject: member.email,
     detail: { name: member.name, invitationId: id, freshLink: true, revokedInvitationId: oldId, why: "no earlier email to copy: a new link was sent and the old one revoked" } });
 }

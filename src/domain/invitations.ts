@@ -9,7 +9,7 @@ import { newId, newToken, sha256Hex } from "../ids.js";
 import type { Actor } from "./actor.js";
 import { normalizeAddress } from "./addresses.js";
 import { recordAudits, type AuditInput, type Tx } from "./audit.js";
-import { invitationMail, loadInvitationMailContext } from "./member-mail.js";
+import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
 import { enqueueMails, invitationMailKey, type NewMail } from "./outbox.js";
 import { runWriteTransaction } from "./write-transaction.js";
 
@@ -105,10 +105,10 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
         sentCount: 1, lastSentAt: now, deliveryStatus: "queued" as const, createdAt: now,
       })));
     }
-    const context = await loadInvitationMailContext(tx, actor.orgId, actor.name);
+    const render = invitationMailer(await loadInvitationMailContext(tx, actor.orgId, actor.name));
     const mails: NewMail[] = newInvitations.map((i) => ({
       orgId: actor.orgId, kind: "invitation", to: addressOf(i.person).email, invitationId: i.id, idempotencyKey: invitationMailKey(i.id, 1),
-      ...invitationMail(context, { joinUrl: `${publicUrl}/join/${i.token}`, recipientName: i.person.displayName }),
+      ...render({ joinUrl: `${publicUrl}/join/${i.token}`, recipientName: i.person.displayName }),
     }));
     await enqueueMails(tx, mails);
     await recordAudits(tx, newInvitations.map((i): AuditInput => ({

@@ -1,10 +1,12 @@
-// The emails that inviting, resending and archiving queue, built from the mail helper's templates.
-import type { Tx } from "./audit.js";
+// The emails that inviting, resending and archiving queue, from the mail templates in views/emails.
 import { eq } from "drizzle-orm";
 import { organizations } from "../db/schema.js";
+import { renderArchiveNoticeEmail, type ArchiveNoticeEmailInput } from "../../views/emails/archive-notice-email.js";
+import { invitationEmailRenderer, type EmailContent } from "../../views/emails/invitation-email.js";
+import type { Tx } from "./audit.js";
 import { getRateInForce } from "./rates.js";
 
-export type MailContent = { subject: string; html: string; text: string };
+export type MailContent = EmailContent;
 
 /** What every invitation email of one batch shares: the organization, the inviter, the rate. */
 export type InvitationMailContext = { orgName: string; inviterName: string; rateMilli: number | null; year: number };
@@ -15,19 +17,11 @@ export async function loadInvitationMailContext(tx: Tx, orgId: string, inviterNa
   return { orgName: org?.name ?? "", inviterName, rateMilli: await getRateInForce(tx, orgId, year), year };
 }
 
-export function invitationMail(context: InvitationMailContext, input: { joinUrl: string; recipientName: string }): MailContent {
-  const rate = context.rateMilli === null ? "" : ` at $${(context.rateMilli / 1000).toFixed(3)} per mile`;
-  const subject = `${context.inviterName} invited you to MileIQ for ${context.orgName}`;
-  const text = `Hello ${input.recipientName},\n\n${context.inviterName} invited you to track your mileage with MileIQ for ${context.orgName}${rate}.\n\nJoin: ${input.joinUrl}\n`;
-  const html = `<p>Hello ${escapeHtml(input.recipientName)},</p><p>${escapeHtml(context.inviterName)} invited you to track your mileage with MileIQ for ${escapeHtml(context.orgName)}${escapeHtml(rate)}.</p><p><a href="${escapeHtml(input.joinUrl)}">Join</a></p>`;
-  return { subject, html, text };
+/** Renders the batch's email once and fills in each person's name and link. */
+export function invitationMailer(context: InvitationMailContext): (person: { joinUrl: string; recipientName: string }) => MailContent {
+  return invitationEmailRenderer(context);
 }
 
-export function archiveNoticeMail(input: { orgName: string; recipientName: string; archivedByName: string }): MailContent {
-  const subject = `Your MileIQ access for ${input.orgName} has ended`;
-  const text = `Hello ${input.recipientName},\n\n${input.archivedByName} removed your MileIQ access for ${input.orgName}.\n`;
-  const html = `<p>Hello ${escapeHtml(input.recipientName)},</p><p>${escapeHtml(input.archivedByName)} removed your MileIQ access for ${escapeHtml(input.orgName)}.</p>`;
-  return { subject, html, text };
+export function archiveNoticeMail(input: ArchiveNoticeEmailInput): MailContent {
+  return renderArchiveNoticeEmail(input);
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
