@@ -166,8 +166,9 @@ export const importRows = sqliteTable("import_rows", {
   /** Set once Send Invite has handled the row (invited or re-checked away). */
   sentAt: integer("sent_at", { mode: "timestamp_ms" }),
 }, (t) => [
+  // No index on email_norm: 500 random index inserts per statement made storing a 100,000-row
+  // file 3-4 times slower; validation finds duplicates with a map it rebuilds on resume.
   primaryKey({ columns: [t.importId, t.rowNumber] }),
-  index("import_rows_email").on(t.importId, t.emailNorm),
 ]);
 
 export const mailStatuses = ["queued", "sending", "sent", "failed", "dead"] as const;
@@ -197,9 +198,9 @@ export const mailOutbox = sqliteTable("mail_outbox", {
   createdAt: createdAt(),
   sentAt: integer("sent_at", { mode: "timestamp_ms" }),
 }, (t) => [
-  index("mail_outbox_due").on(t.status, t.nextAttemptAt),
+  // The worker's claim: queued, in one batch (or none), due, lease free: all read from the index.
+  index("mail_outbox_claim").on(t.status, t.batchKey, t.nextAttemptAt, t.lockedUntil),
   index("mail_outbox_provider").on(t.providerId),
-  index("mail_outbox_batch").on(t.batchKey),
   index("mail_outbox_invitation").on(t.invitationId),
   index("mail_outbox_org_created").on(t.orgId, t.createdAt),
 ]);

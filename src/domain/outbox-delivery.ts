@@ -19,25 +19,23 @@ export const newBatchKey = (): string => `mail-batch:${newId()}`;
 /**
  * One conditional UPDATE: the oldest due batch left by an earlier attempt if there is one
  * (whole, so it is resent unchanged), otherwise up to 100 fresh due messages under a new key.
+ * A claimed message stays `queued`: the lease (locked_by/locked_until) says it is being sent,
+ * and every condition here is read from the mail_outbox_claim index, so a claim stays cheap
+ * with 100,000 messages waiting.
  */
 export async function claimMailBatch(db: Db, owner: string, options: { leaseMs: number; now?: number }): Promise<ClaimedBatch | null> {
   const now = options.now ?? Date.now();
   const key = newBatchKey();
-  const pendingKey = sql`(SELECT g.batch_key FROM mail_outbox g WHERE g.batch_key IS NOT NULL
-    AND g.status IN ('queued', 'sending') AND g.next_attempt_at <= ${now}
-    AND (g.locked_until IS NULL OR g.locked_until < ${now}) ORDER BY g.next_attempt_at LIMIT 1)`;
+  const pendingKey = sql`(SELECT g.batch_key FROM mail_outbox g WHERE g.status = 'queued' AND g.batch_key IS NOT NULL
+    AND g.next_attempt_at <= ${now} AND (g.locked_until IS NULL OR g.locked_until < ${now}) ORDER BY g.next_attempt_at LIMIT 1)`;
   const rows = await claimLeases(db, mailOutbox, {
-    where: and(
-      sql`${mailOutbox.batchKey} IS ${pendingKey}`,
-      inArray(mailOutbox.status, ["queued", "sending"]),
-      lte(mailOutbox.nextAttemptAt, new Date(now)),
-    ),
-    orderBy: [mailOutbox.nextAttemptAt, mailOutbox.id],
+    where: and(eq(mailOutbox.status, "queued"), sql`${mailOutbox.batchKey} IS ${pendingKey}`, lte(mailOutbox.nextAttemptAt, new Date(now))),
+    orderBy: [mailOutbox.nextAttemptAt],
     limit: MAX_BATCH,
     owner,
     leaseMs: options.leaseMs,
     now,
-    set: { status: "sending", attempts: sql`${mailOutbox.attempts} + 1`, batchKey: sql`coalesce(${mailOutbox.batchKey}, ${key})` },
+    set: { attempts: sql`${mailOutbox.attempts} + 1`, batchKey: sql`coalesce(${mailOutbox.batchKey}, ${key})` },
   });
   if (rows.length === 0) return null;
   // The same rows in the same order every time: a retried request carries the same payload.
@@ -126,7 +124,7 @@ export async function recordBatchInvalid(db: Db, owner: string, batch: ClaimedBa
 
 /** Stopping before the request went out: give the batch back untouched (key kept, attempt not counted). */
 export async function releaseMailBatch(db: Db, owner: string, batch: ClaimedBatch): Promise<number> {
-  return releaseLease(db, mailOutbox, batch.messages.map((m) => m.id), owner, { status: "queued", attempts: sql`max(${mailOutbox.attempts} - 1, 0)` });
+  return releaseLease(db, mailOutbox, batch.messages.map((m) => m.id), owner, { attempts: sql`max(${mailOutbox.attempts} - 1, 0)` });
 }
 
 /** An invitation shows the delivery status of its latest email (ids are time-ordered). */

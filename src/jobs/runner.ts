@@ -1,7 +1,7 @@
 // Leases on job rows (mail_outbox, imports, ...): a worker claims rows with ONE conditional
 // UPDATE ... RETURNING, renews the lease while it works, and releases it when done. Writers are
-// serialized by SQLite and the UPDATE re-checks the condition itself, so two processes on one
-// database never hold the same row; a lease left by a killed process expires and the row is
+// serialized by SQLite and the statement's subquery reads inside its own write, so two processes
+// on one database never hold the same row; a lease left by a killed process expires and the row is
 // claimed again.
 import { hostname } from "node:os";
 import { and, eq, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
@@ -46,7 +46,9 @@ export async function claimLeases<T extends LeasedTable>(db: Db, table: T, optio
     .limit(options.limit ?? 1);
   // The generic table defeats drizzle's column inference; the shapes are checked by LeasedTable.
   const update = db.update(table as any).set({ ...options.set, lockedBy: options.owner, lockedUntil: new Date(now + options.leaseMs) } as any);
-  return (await update.where(and(inArray(table.id, candidates), claimable)).returning()) as T["$inferSelect"][];
+  // The condition lives in the subquery only: one statement is atomic in SQLite, and repeating
+  // it outside leads the planner to scan every claimable row instead of looking up the few ids.
+  return (await update.where(inArray(table.id, candidates)).returning()) as T["$inferSelect"][];
 }
 
 export async function claimLease<T extends LeasedTable>(db: Db, table: T, options: Omit<ClaimOptions<T>, "limit">): Promise<T["$inferSelect"] | null> {

@@ -84,7 +84,7 @@ describe("claimMailBatch", () => {
     const overlap = a!.messages.filter((m) => b!.messages.some((n) => n.id === m.id));
     expect(overlap).toHaveLength(0);
     const rows = await db.select().from(mailOutbox).where(eq(mailOutbox.lockedBy, "worker-a"));
-    expect(rows.every((r) => r.status === "sending" && r.attempts === 1 && r.batchKey === a!.batchKey)).toBe(true);
+    expect(rows.every((r) => r.status === "queued" && r.lockedUntil!.getTime() > Date.now() && r.attempts === 1 && r.batchKey === a!.batchKey)).toBe(true);
   });
 
   it("does not claim messages that are not yet due", async () => {
