@@ -21,7 +21,7 @@ export function InviteUser(props: InviteView) {
     <section id="invite-user" class="invite-user" aria-labelledby="invite-title">
       <h2 id="invite-title">Invite User</h2>
       <p class="muted">Type at least two letters of a name or email address, then add people from your organization's directory with +.</p>
-      <form method="get" action="/users/invite" role="search" class="invite-search" id="invite-search-form">
+      <form method="get" action="/users/invite" class="invite-search" id="invite-search-form">
         <label for="invite-q">Name or email</label>
         <div class="combobox">
           <input id="invite-q" name="q" type="search" value={props.q} role="combobox" aria-autocomplete="list" aria-expanded="false"
