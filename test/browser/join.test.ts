@@ -1,8 +1,8 @@
 // The whole joining journey in Debian's Chromium against the real server: an admin invites
-// Casey, Casey opens the emailed link, signs in (local mode), joins, sees the welcome page, and
+// Casey with Invite User, Casey opens the emailed link (from the local outbox), signs in (local mode), joins, sees the welcome page, and
 // the admin's Users page shows Casey Active.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { and, eq, isNotNull, isNull, notInArray } from "drizzle-orm";
 import { directoryPeople, mailOutbox, members } from "../../src/db/schema.js";
 import { inviteMembers } from "../../src/domain/invitations.js";
@@ -25,17 +25,31 @@ describe.skipIf(!browserAvailable())("joining in a browser", () => {
     await server?.stop();
   });
 
-  /** Alex invites Casey (the Invite User feature's domain function); the link comes from the email. */
-  async function inviteCasey(): Promise<string> {
-    const { db, config } = server.deps;
-    const alex = await findPersonByAddress(db, ALEX);
-    const result = await inviteMembers(db, { personId: alex!.id, orgId: alex!.orgId, name: alex!.displayName }, { emails: [CASEY] }, { publicUrl: config.publicUrl });
-    expect(result.invited).toBe(1);
-    const mails = await db.select().from(mailOutbox);
-    const mail = mails.find((m) => m.to.toLowerCase().includes(CASEY));
-    expect(mail).toBeDefined();
-    const link = mail!.text.match(/https?:\/\/\S+\/join\/[A-Za-z0-9_-]{43}/)?.[0];
+  /** Alex invites Casey with Invite User; the link is read from Casey's email in the local outbox. */
+  async function inviteCasey(admin: BrowserContext): Promise<string> {
+    const page = await admin.newPage();
+    page.setDefaultTimeout(8_000);
+    await page.goto(`${server.url}/login?next=%2Fusers`);
+    await signIn(page, ALEX);
+    await page.getByRole("button", { name: "Invite User" }).click();
+    const dialog = page.locator("dialog#invite-dialog");
+    await dialog.getByRole("combobox", { name: "Name or email" }).pressSequentially("casey", { delay: 30 });
+    await dialog.getByRole("button", { name: "Add Casey Member" }).click();
+    await dialog.getByRole("button", { name: /^Invite( 1 person)?$/ }).click();
+    await expect.poll(() => dialog.locator(".invite-result").textContent()).toContain("1 person invited");
+
+    const outbox = await page.goto(`${server.url}/outbox`);
+    let link: string | undefined;
+    if (outbox!.status() === 200) {
+      await page.locator("tr", { hasText: CASEY }).getByRole("link").first().click();
+      link = (await page.locator('main a[href*="/join/"]').first().getAttribute("href")) ?? undefined;
+    } else {
+      // The local outbox page is not mounted: the email itself, from the mail_outbox table.
+      const mail = (await server.deps.db.select().from(mailOutbox)).find((m) => m.to.toLowerCase().includes(CASEY));
+      link = mail?.text.match(/https?:\/\/\S+\/join\/[A-Za-z0-9_-]{43}/)?.[0];
+    }
     expect(link?.startsWith(`${server.url}/join/`)).toBe(true);
+    await page.close();
     return link!;
   }
 
@@ -45,7 +59,8 @@ describe.skipIf(!browserAvailable())("joining in a browser", () => {
   }
 
   it("invite, open the link, sign in, Join, welcome; the admin sees Active", async () => {
-    const link = await inviteCasey();
+    const admin = await browser.newContext();
+    const link = await inviteCasey(admin);
     const casey = await browser.newContext();
     const page = await casey.newPage();
 
@@ -86,11 +101,9 @@ describe.skipIf(!browserAvailable())("joining in a browser", () => {
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Welcome to MileIQ, Casey Member");
     await casey.close();
 
-    const admin = await browser.newContext();
+    // The admin, still signed in, sees Casey Active.
     const adminPage = await admin.newPage();
-    await adminPage.goto(`${server.url}/login?next=${encodeURIComponent("/users?status=active&q=casey")}`);
-    await signIn(adminPage, ALEX);
-    expect(new URL(adminPage.url()).search).toBe("?status=active&q=casey");
+    await adminPage.goto(`${server.url}/users?status=active&q=casey`);
     const row = adminPage.locator("tr", { hasText: "Casey Member" });
     expect(await row.count()).toBe(1);
     expect(await row.textContent()).toContain("Active");
