@@ -17,6 +17,8 @@ import { userRoutes } from "./routes/users.js";
 import { userActionRoutes } from "./routes/user-actions.js";
 import { invitationRoutes } from "./routes/invitations.js";
 import { directoryRoutes } from "./routes/directory.js";
+import { outboxRoutes } from "./routes/outbox.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -42,6 +44,8 @@ export function createApp(deps: Deps) {
   app.route("/static", staticRoutes());
   app.get("/healthz", (c) => c.text("ok"));
   app.get("/", (c) => c.redirect("/users", 302));
+  // Signed by the provider instead of a session or an Origin: mounted before those checks.
+  app.route("/webhooks", webhookRoutes(deps));
 
   app.use(verifyOrigin, loadSession);
   app.route("/", loginRoutes());
@@ -51,6 +55,7 @@ export function createApp(deps: Deps) {
   app.route("/invitations", invitationRoutes());
   app.route("/directory", directoryRoutes(deps));
   app.route("/settings", settingsRoutes());
+  app.route("/outbox", outboxRoutes(deps));
   app.route("/", activityRoutes());
   app.route("/join", joinRoutes());
 

@@ -68,6 +68,8 @@ export type OutboxListItem = {
   createdAt: Date;
   sentAt: Date | null;
   lastError: string | null;
+  /** A worker holds it right now (a claimed message stays `queued` while it is being sent). */
+  lockedUntil: Date | null;
 };
 
 export type OutboxMessage = OutboxListItem & { html: string; text: string; providerId: string | null; invitationId: string | null };
@@ -81,7 +83,7 @@ export async function listOutbox(db: Db, orgId: string, options: { before?: stri
     .select({
       id: mailOutbox.id, kind: mailOutbox.kind, to: mailOutbox.to, subject: mailOutbox.subject, status: mailOutbox.status,
       deliveryStatus: mailOutbox.deliveryStatus, attempts: mailOutbox.attempts, createdAt: mailOutbox.createdAt,
-      sentAt: mailOutbox.sentAt, lastError: mailOutbox.lastError,
+      sentAt: mailOutbox.sentAt, lastError: mailOutbox.lastError, lockedUntil: mailOutbox.lockedUntil,
     })
     .from(mailOutbox)
     .where(and(eq(mailOutbox.orgId, orgId), options.before ? lt(mailOutbox.id, options.before) : undefined))
@@ -97,7 +99,7 @@ export async function getOutboxMessage(db: Db, orgId: string, id: string): Promi
     .select({
       id: mailOutbox.id, kind: mailOutbox.kind, to: mailOutbox.to, subject: mailOutbox.subject, status: mailOutbox.status,
       deliveryStatus: mailOutbox.deliveryStatus, attempts: mailOutbox.attempts, createdAt: mailOutbox.createdAt,
-      sentAt: mailOutbox.sentAt, lastError: mailOutbox.lastError, html: mailOutbox.html, text: mailOutbox.text,
+      sentAt: mailOutbox.sentAt, lastError: mailOutbox.lastError, lockedUntil: mailOutbox.lockedUntil, html: mailOutbox.html, text: mailOutbox.text,
       providerId: mailOutbox.providerId, invitationId: mailOutbox.invitationId,
     })
     .from(mailOutbox)

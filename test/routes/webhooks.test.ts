@@ -9,6 +9,7 @@ import { webhookRoutes } from "../../src/routes/webhooks.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
 import { insertInvitation, insertOrganization, makeMails } from "../support/mail-fixtures.js";
 import { newWebhookSecret, signWebhook } from "../support/resend-stand-in.js";
+import { createTestApp } from "../support/app.js";
 
 let database: TestDatabase;
 let app: Hono;
@@ -96,5 +97,19 @@ describe("POST /webhooks/resend", () => {
     const body = event("email.delivered");
     const res = await off.request("/webhooks/resend", { method: "POST", body, headers: signWebhook(secret, body) });
     expect(res.status).toBe(404);
+  });
+
+  it("is mounted in the app without a session or an Origin header (the signature is the check)", async () => {
+    const t = await createTestApp({ env: { RESEND_WEBHOOK_SECRET: secret } });
+    try {
+      const body = event("email.delivered", "re_unknown");
+      const ok = await t.app.request("/webhooks/resend", { method: "POST", body, headers: { "Content-Type": "application/json", ...signWebhook(secret, body) } });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({ ignored: "unknown_message" });
+      const forged = await t.app.request("/webhooks/resend", { method: "POST", body, headers: { "Content-Type": "application/json", ...signWebhook(newWebhookSecret(), body) } });
+      expect(forged.status).toBe(401);
+    } finally {
+      t.close();
+    }
   });
 });

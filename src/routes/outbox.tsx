@@ -1,0 +1,37 @@
+// GET /outbox and GET /outbox/:id: the local mailbox. Local mode only (404 otherwise); any
+// signed-in person, who sees only their own organization's emails (another org's id is a 404).
+import { Hono } from "hono";
+import { requireSession } from "../auth/guards.js";
+import type { AppEnv, Deps } from "../context.js";
+import { countOutbox, getOutboxMessage, listOutbox } from "../domain/outbox.js";
+import { BadRequestPage } from "../../views/errors.js";
+import { OutboxMessagePage } from "../../views/outbox/outbox-message-page.js";
+import { OutboxPage } from "../../views/outbox/outbox-page.js";
+import { renderNotFound, renderPage } from "./respond.js";
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function outboxRoutes(deps: Pick<Deps, "db" | "config">) {
+  return new Hono<AppEnv>()
+    .use("*", async (c, next) => (deps.config.localMode ? next() : renderNotFound(c)))
+    .use("*", requireSession)
+    .get("/", async (c) => {
+      const orgId = c.get("session")!.org.id;
+      const before = c.req.query("before") || undefined;
+      if (before !== undefined && !ID.test(before)) {
+        c.status(400);
+        return renderPage(c, { title: "Local outbox", active: "outbox", body: <BadRequestPage title="That page cannot be shown" message="This page link is not valid. Start again from the newest emails." /> });
+      }
+      const [page, counts] = await Promise.all([listOutbox(deps.db, orgId, { before }), countOutbox(deps.db, orgId)]);
+      c.header("Cache-Control", "no-store");
+      return renderPage(c, { title: "Local outbox", active: "outbox", body: <OutboxPage rows={page.rows} next={page.next} before={before} counts={counts} /> });
+    })
+    .get("/:id", async (c) => {
+      const id = c.req.param("id");
+      const message = ID.test(id) ? await getOutboxMessage(deps.db, c.get("session")!.org.id, id) : null;
+      if (!message) return renderNotFound(c);
+      // The page shows a live invitation link: keep it out of caches.
+      c.header("Cache-Control", "no-store");
+      return renderPage(c, { title: message.subject, active: "outbox", body: <OutboxMessagePage message={message} /> });
+    });
+}

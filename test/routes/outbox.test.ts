@@ -1,0 +1,85 @@
+// GET /outbox and /outbox/:id: local mode only, signed-in people only, own organization only.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findPersonByAddress } from "../../src/domain/people.js";
+import { enqueueMails } from "../../src/domain/outbox.js";
+import { renderInvitationEmail } from "../../views/emails/invitation-email.js";
+import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
+
+let t: TestApp;
+let adminCookie: string;
+let memberCookie: string;
+let invitationId: string;
+let foreignId: string;
+
+beforeAll(async () => {
+  t = await createTestApp({ seedDemo: true });
+  adminCookie = await t.signInAs("alex.admin@contoso.example");
+  memberCookie = await t.signInAs("casey.member@contoso.example");
+  const orgId = (await findPersonByAddress(t.database.db, "alex.admin@contoso.example"))!.orgId;
+  const other = await createOrganization(t.database.db, { name: "Fabrikam", domain: "fabrikam.example" });
+  const email = renderInvitationEmail({ orgName: "Contoso (demo)", inviterName: "<script>alert(1)</script>", rateMilli: 725, year: 2026, joinUrl: "http://localhost:3000/join/TOKEN_abc-123", recipientName: "Dana" });
+  [invitationId] = await enqueueMails(t.database.db, [{ orgId, kind: "invitation", to: "dana@contoso.example", idempotencyKey: "test:dana", ...email }]);
+  [foreignId] = await enqueueMails(t.database.db, [{ orgId: other.id, kind: "invitation", to: "secret@fabrikam.example", subject: "Fabrikam only", html: "<p>x</p>", text: "x", idempotencyKey: "test:fab" }]);
+});
+afterAll(() => t.close());
+
+describe("GET /outbox", () => {
+  it("sends signed-out people to sign in", async () => {
+    const res = await t.get("/outbox");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/login?next=%2Foutbox");
+  });
+
+  it("lists the organization's emails, escaped, and not another organization's", async () => {
+    const res = await t.get("/outbox", { cookie: adminCookie });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("dana@contoso.example");
+    expect(html).toContain(`href="/outbox/${invitationId}"`);
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; invited you to MileIQ for Contoso (demo)");
+    expect(html).not.toContain("<script>alert(1)");
+    expect(html).toContain("Queued");
+    expect(html).not.toContain("secret@fabrikam.example");
+  });
+
+  it("is open to any signed-in person in local mode", async () => {
+    expect((await t.get("/outbox", { cookie: memberCookie })).status).toBe(200);
+  });
+
+  it("refuses a malformed page link with 400", async () => {
+    expect((await t.get("/outbox?before=%3Cx%3E", { cookie: adminCookie })).status).toBe(400);
+  });
+
+  it("does not exist outside local mode", async () => {
+    const entra = await createTestApp({ env: { ENTRA_CLIENT_ID: "client", ENTRA_CLIENT_SECRET: "secret" } });
+    try {
+      expect((await entra.get("/outbox")).status).toBe(404);
+      expect((await entra.get(`/outbox/${invitationId}`)).status).toBe(404);
+    } finally {
+      entra.close();
+    }
+  });
+});
+
+describe("GET /outbox/:id", () => {
+  it("shows the email in a sandboxed iframe and the text with a clickable invitation link", async () => {
+    const res = await t.get(`/outbox/${invitationId}`, { cookie: adminCookie });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const html = await res.text();
+    const iframe = html.match(/<iframe[^>]*>/)![0];
+    expect(iframe).toContain('sandbox="allow-popups allow-popups-to-escape-sandbox"');
+    expect(iframe).not.toContain("allow-scripts");
+    // The email's HTML is an attribute value here: escaped once more, so the page itself holds no email markup.
+    expect(iframe).toContain("srcdoc=\"&lt;!DOCTYPE html&gt;");
+    expect(iframe).toContain("&amp;lt;script&amp;gt;");
+    expect(html).toContain('<a href="http://localhost:3000/join/TOKEN_abc-123">http://localhost:3000/join/TOKEN_abc-123</a>');
+    expect(html).not.toContain("<script>alert(1)");
+  });
+
+  it("answers 404 for another organization's email and for ids that are not ids", async () => {
+    expect((await t.get(`/outbox/${foreignId}`, { cookie: adminCookie })).status).toBe(404);
+    expect((await t.get("/outbox/not-an-id", { cookie: adminCookie })).status).toBe(404);
+    expect((await t.get("/outbox/00000000-0000-7000-8000-000000000000", { cookie: adminCookie })).status).toBe(404);
+  });
+});

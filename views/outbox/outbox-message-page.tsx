@@ -1,0 +1,41 @@
+// GET /outbox/:id (local mode): one kept email. The HTML part is shown in a sandboxed iframe
+// (srcdoc, no scripts, links open in a new tab); the text part is shown with its links clickable.
+import type { OutboxMessage } from "../../src/domain/outbox.js";
+import { TimeAgo } from "../components/format.js";
+import { MailStatusBadges, kindLabel } from "./mail-status.js";
+
+export function OutboxMessagePage(props: { message: OutboxMessage }) {
+  const m = props.message;
+  return (
+    <>
+      <nav aria-label="Breadcrumb"><a href="/outbox">← Local outbox</a></nav>
+      <div class="page-head">
+        <h1>{m.subject}</h1>
+      </div>
+      <dl class="mail-meta">
+        <dt>To</dt><dd class="email">{m.to}</dd>
+        <dt>Kind</dt><dd>{kindLabel(m.kind)}</dd>
+        <dt>Status</dt><dd><MailStatusBadges {...m} />{m.lastError && <small class="muted block">{m.lastError}</small>}</dd>
+        <dt>Queued</dt><dd><TimeAgo date={m.createdAt} /></dd>
+        {m.sentAt && <><dt>Sent</dt><dd><TimeAgo date={m.sentAt} /></dd></>}
+      </dl>
+      <h2>Email</h2>
+      <iframe
+        title={`Email: ${m.subject}`}
+        sandbox="allow-popups allow-popups-to-escape-sandbox"
+        referrerpolicy="no-referrer"
+        srcdoc={m.html}
+        style="width:100%;height:36rem;border:1px solid var(--pico-muted-border-color, #ccc);border-radius:.5rem;background:#fff;"
+      />
+      <h2>Plain-text version</h2>
+      <pre class="mail-text" style="white-space:pre-wrap;overflow-wrap:anywhere;"><LinkedText text={m.text} /></pre>
+    </>
+  );
+}
+
+const URL_PATTERN = /(https?:\/\/[^\s<>"']+)/g;
+
+/** Text with its http(s) URLs as links; everything else stays text (and is escaped by JSX). */
+export function LinkedText(props: { text: string }) {
+  return <>{props.text.split(URL_PATTERN).map((part, i) => (i % 2 === 1 ? <a href={part}>{part}</a> : part))}</>;
+}
