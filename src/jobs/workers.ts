@@ -1,5 +1,7 @@
 // The background workers of one server process. Each feature registers its worker here.
 import type { Deps } from "../context.js";
+import { createMailTransport } from "../integrations/mail.js";
+import { startMailWorker } from "./mail-worker.js";
 
 type Worker = { stop(): Promise<void>; wake?(): void };
 
@@ -7,6 +9,7 @@ export function startWorkers(deps: Deps) {
   const running: Record<string, Worker> = {};
   if (deps.config.workers) {
     // Workers are added by their issues: mail (outbox), imports, directory sync.
+    running.mail = startMailWorker({ db: deps.db, transport: createMailTransport(deps.config), config: deps.config, logger: deps.logger });
   }
   return {
     wake(job: "mail" | "imports" | "directory") {
