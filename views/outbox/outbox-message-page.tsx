@@ -12,12 +12,12 @@ export function OutboxMessagePage(props: { message: OutboxMessage }) {
       <div class="page-head">
         <h1>{m.subject}</h1>
       </div>
-      <dl class="mail-meta">
-        <dt>To</dt><dd class="email">{m.to}</dd>
-        <dt>Kind</dt><dd>{kindLabel(m.kind)}</dd>
-        <dt>Status</dt><dd><MailStatusBadges {...m} />{m.lastError && <small class="muted block">{m.lastError}</small>}</dd>
-        <dt>Queued</dt><dd><TimeAgo date={m.createdAt} /></dd>
-        {m.sentAt && <><dt>Sent</dt><dd><TimeAgo date={m.sentAt} /></dd></>}
+      <dl class="mail-meta" style={META}>
+        <dt class="muted">To</dt><dd class="email" style="margin:0">{m.to}</dd>
+        <dt class="muted">Kind</dt><dd style="margin:0">{kindLabel(m.kind)}</dd>
+        <dt class="muted">Status</dt><dd style="margin:0"><MailStatusBadges {...m} />{m.lastError && <small class="muted block">{m.lastError}</small>}</dd>
+        <dt class="muted">Queued</dt><dd style="margin:0"><TimeAgo date={m.createdAt} /></dd>
+        {m.sentAt && <><dt class="muted">Sent</dt><dd style="margin:0"><TimeAgo date={m.sentAt} /></dd></>}
       </dl>
       <h2>Email</h2>
       <iframe
@@ -32,6 +32,8 @@ export function OutboxMessagePage(props: { message: OutboxMessage }) {
     </>
   );
 }
+
+const META = "display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1.25rem;margin:0 0 1.5rem 0;";
 
 const URL_PATTERN = /(https?:\/\/[^\s<>"']+)/g;
 

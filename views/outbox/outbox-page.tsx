@@ -39,7 +39,7 @@ export function OutboxPage(props: OutboxView) {
                   <td><a href={`/outbox/${row.id}`}>{row.subject}</a></td>
                   <td>{kindLabel(row.kind)}</td>
                   <td><MailStatusBadges {...row} /></td>
-                  <td><TimeAgo date={row.sentAt ?? row.createdAt} /></td>
+                  <td style="white-space:nowrap"><TimeAgo date={row.sentAt ?? row.createdAt} /></td>
                 </tr>
               ))}
             </tbody>
