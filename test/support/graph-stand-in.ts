@@ -25,9 +25,13 @@ export type GraphStandIn = {
   baseUrl: string;
   /** GRAPH_TOKEN_URL (client credentials for client id "graph-client", secret "graph-secret"). */
   tokenUrl: string;
+  /** An ENTRA_AUTHORITY whose discovery documents point at this stand-in's token endpoint. */
+  authority: string;
   users: Map<string, StandInUser>;
   requests: GraphRequest[];
   tokenRequests: URLSearchParams[];
+  /** The tenant in each token request's path. */
+  tokenTenants: string[];
   addUsers(users: StandInUser[]): void;
   updateUser(id: string, patch: Partial<Omit<StandInUser, "id">>): void;
   removeUser(id: string, reason?: "changed" | "deleted"): void;
@@ -67,6 +71,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   let origin = "";
   const requests: GraphRequest[] = [];
   const tokenRequests: URLSearchParams[] = [];
+  const tokenTenants: string[] = [];
   const touch = (id: string) => log.push({ seq: ++seq, id });
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -146,8 +151,19 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     const url = new URL(req.url ?? "/", origin);
     const record = (status: number) => requests.push({ path: url.pathname, query: url.searchParams, prefer: req.headers.prefer, authorization: req.headers.authorization, status } as GraphRequest);
     res.on("finish", () => url.pathname.endsWith("/users/delta") && record(res.statusCode));
-    if (req.method === "POST" && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(url.pathname)) return void handleToken(req, res);
+    if (req.method === "POST" && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(url.pathname)) {
+      tokenTenants.push(decodeURIComponent(url.pathname.split("/")[1]!));
+      return void handleToken(req, res);
+    }
     if (req.method === "GET" && url.pathname === "/v1.0/users/delta") return handleDelta(req, res, url);
+    const discovery = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
+    if (discovery) {
+      const tenant = discovery[1]!;
+      return json(res, 200, {
+        issuer: `${origin}/${tenant}/v2.0`, authorization_endpoint: `${origin}/${tenant}/oauth2/v2.0/authorize`,
+        token_endpoint: `${origin}/${tenant}/oauth2/v2.0/token`, jwks_uri: `${origin}/${tenant}/discovery/v2.0/keys`,
+      });
+    }
     json(res, 404, { error: { code: "ResourceNotFound", message: "Not found" } });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -156,9 +172,11 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   return {
     baseUrl: `${origin}/v1.0`,
     tokenUrl: `${origin}/{tenantId}/oauth2/v2.0/token`,
+    authority: origin,
     users,
     requests,
     tokenRequests,
+    tokenTenants,
     addUsers(list) {
       for (const user of list) {
         users.set(user.id, { ...user });
