@@ -1,4 +1,6 @@
 import { eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/libsql";
+import * as schema from "../../src/db/schema.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { invitations, mailOutbox } from "../../src/db/schema.js";
 import { countOutbox, enqueueMail, enqueueMails, getOutboxMessage, invitationMailKey, listOutbox } from "../../src/domain/outbox.js";
@@ -44,15 +46,15 @@ describe("enqueueMail", () => {
     expect(rows[0]!.idempotencyKey).toBe(`invitation:${invitationId}:1`);
   });
 
-  it("enqueues 10,000 emails quickly in multi-row statements", async () => {
-    const { db } = database;
+  it("enqueues 10,000 emails in a few multi-row statements", async () => {
+    // The same connection, with a logger that counts statements (the bench times the 1 s target).
+    let statements = 0;
+    const counted = drizzle(database.client, { schema, logger: { logQuery: () => void statements++ } });
     const mails = makeMails(orgId, 10_000).map((m) => ({ ...m, html: m.html.repeat(40) }));
-    const started = performance.now();
-    const ids = await db.transaction(async (tx) => enqueueMails(tx, mails));
-    const ms = performance.now() - started;
+    const ids = await counted.transaction(async (tx) => enqueueMails(tx, mails));
     expect(ids).toHaveLength(10_000);
-    expect((await countOutbox(db)).queued).toBe(10_000);
-    expect(ms).toBeLessThan(3000); // the bench holds the 1 s target; this guards against row-by-row
+    expect((await countOutbox(database.db)).queued).toBe(10_000);
+    expect(statements).toBeLessThanOrEqual(Math.ceil(10_000 / 400) + 2);
   });
 
   it("lists and reads only the organization's own emails", async () => {
