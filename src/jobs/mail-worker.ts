@@ -21,7 +21,8 @@ export type MailWorkerDeps = {
   pacer?: Pacer;
   /** How long a claimed batch is ours; longer than the transport's request timeout (30 s). */
   leaseMs?: number;
-  /** First retry delay after a 5xx or network error; doubles per attempt (with jitter). */
+  /** First retry delay after a 5xx or network error (default 10 s); doubles per attempt, with
+   * jitter, so the default 8 attempts span about 10-20 minutes of provider trouble. */
   retryBaseMs?: number;
   signal?: AbortSignal;
 };
@@ -35,7 +36,7 @@ const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
 
 /** Exponential backoff with jitter: base·2^(attempt-1), capped, then a random 50–100 % of it. */
-export function backoffMs(attempt: number, baseMs = 1000): number {
+export function backoffMs(attempt: number, baseMs = 10_000): number {
   const ceiling = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
