@@ -139,6 +139,16 @@ describe("Sign in with Microsoft", () => {
     expect(await t.database.db.select().from(organizations)).toHaveLength(0);
   });
 
+  it("escapes what the token says when showing it", async () => {
+    await entraApp();
+    idp.user = { tid: idp.tenantId, oid: randomUUID(), preferred_username: "casey@<img src=x onerror=alert(1)>.test", name: "<b>Casey</b>" };
+    const response = await callbackOf(await startFlow());
+    expect(response.status).toBe(403);
+    const html = await response.text();
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;.test");
+    expect(html).not.toContain("<img src=x");
+  });
+
   it("signs in through a multi-tenant registration (organizations): the issuer's {tenantid} is the token's tid", async () => {
     await entraApp("organizations");
     const otherTenant = randomUUID();
