@@ -157,6 +157,16 @@
   document.addEventListener("submit", (event) => {
     if (event.target instanceof HTMLFormElement && event.target.id === "invite-search-form") event.preventDefault();
   });
+  // Invite with no one chosen: say so here rather than round-trip (capture runs before htmx).
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.id !== "invite-form") return;
+    if (form.querySelector('input[name="email"]:is([type=hidden], :checked)')) return;
+    event.preventDefault();
+    event.stopPropagation();
+    announce("Add at least one person to invite: type a name, then press Enter or +.");
+    $("invite-q")?.focus();
+  }, true);
 
   document.addEventListener("htmx:after:swap", () => {
     if (!$("invite-listbox")) return;

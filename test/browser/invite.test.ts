@@ -53,6 +53,10 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     const input = dialog.getByRole("combobox", { name: "Name or email" });
     await input.waitFor();
     await expect(input.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    // Invite with no one chosen says so, without leaving the dialog.
+    await dialog.getByRole("button", { name: "Invite", exact: true }).click();
+    await expect.poll(() => dialog.locator("#invite-search-status").textContent()).toContain("Add at least one person");
+    await expect(input.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await input.pressSequentially("zyx", { delay: 40 });
     const options = dialog.getByRole("option");
     await expect.poll(() => options.count()).toBe(5);
@@ -132,6 +136,17 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     await expect(page.locator("#row-action-flash").textContent()).resolves.toContain("Zyxel Alpha invited again.");
     expect(await statusOf("zyxel.alpha@contoso.example")).toBe("invited");
     expect(await server.deps.db.select().from(mailOutbox).where(and(eq(mailOutbox.to, "zyxel.alpha@contoso.example"), eq(mailOutbox.kind, "invitation")))).toHaveLength(2);
+
+    // Archive selected: the dialog states how many, then both rows change in place.
+    await alphaRow.getByRole("checkbox").check();
+    await page.locator("#user-rows tr", { hasText: "zyxel.beta@contoso.example" }).getByRole("checkbox").check();
+    await page.getByRole("button", { name: "Archive selected" }).click();
+    const bulk = page.locator("dialog#bulk-archive-dialog");
+    await expect.poll(() => bulk.locator("h2").textContent()).toBe("Archive 2 users?");
+    await bulk.getByRole("button", { name: "Archive 2 users" }).click();
+    await expect.poll(() => page.locator("#user-rows .badge-archived").count()).toBe(2);
+    await expect(page.locator("#row-action-flash").textContent()).resolves.toContain("2 users archived.");
+    expect(await statusOf("zyxel.beta@contoso.example")).toBe("archived");
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -55,7 +55,7 @@ export function BulkArchiveBar() {
   return (
     <div class="bulk-bar">
       <button type="submit" form="user-table-form" class="secondary outline" id="bulk-archive" name="confirm" value="no"
-        hx-post="/users/archive" hx-swap="none" hx-vals='{"confirm":"yes"}' data-bulk-archive>
+        hx-post="/users/archive" hx-swap="none" hx-vals='{"confirm":"yes"}' hx-confirm="Archive the selected users?" data-bulk-archive>
         Archive selected
       </button>
     </div>
