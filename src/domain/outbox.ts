@@ -2,7 +2,7 @@
 // that causes an email and the email itself commit together or not at all. A worker sends the
 // rows later (src/jobs/mail-worker.ts). The idempotency key is stable per email (e.g.
 // `invitation:<invitationId>:<sendNumber>`): enqueuing the same key twice keeps the first row.
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { invitations, mailOutbox, type DeliveryStatus, type MailStatus } from "../db/schema.js";
 import { newId } from "../ids.js";
@@ -46,10 +46,12 @@ export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()
     const done = await tx.all<{ id: string; invitation_id: string | null }>(sql`INSERT INTO mail_outbox
       (id, org_id, kind, "to", subject, html, text, idempotency_key, invitation_id, status, next_attempt_at, created_at)
       VALUES ${sql.join(values, sql`, `)} ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, invitation_id`);
-    // An invitation shows the delivery status of its latest email: a new one is queued.
+    // An invitation shows the delivery status of its latest email: a new one is queued. (Only
+    // resends change anything: a new invitation is already "queued", and is left unwritten.)
     const invitationIds = [...new Set(done.flatMap((r) => (r.invitation_id ? [r.invitation_id] : [])))];
     if (invitationIds.length > 0) {
-      await tx.update(invitations).set({ deliveryStatus: "queued" }).where(inArray(invitations.id, invitationIds));
+      await tx.update(invitations).set({ deliveryStatus: "queued" })
+        .where(and(inArray(invitations.id, invitationIds), ne(invitations.deliveryStatus, "queued")));
     }
     for (const r of done) inserted.push(r.id);
     if (i + CHUNK < messages.length) await new Promise((resolve) => setImmediate(resolve));
