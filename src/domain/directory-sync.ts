@@ -18,7 +18,8 @@ export type DirectorySyncResult =
   | { status: "skipped"; reason: "busy" | "not-due" };
 export type DirectorySyncRow = typeof directorySyncs.$inferSelect;
 
-const LEASE_MS = 2 * 60 * 1000;
+/** Renewed every 30 s and before every wait for Graph, which can last up to two minutes. */
+const LEASE_MS = 5 * 60 * 1000;
 const toStatement = (q: { toSQL(): { sql: string; params: unknown[] } }): InStatement => {
   const { sql: text, params } = q.toSQL();
   return { sql: text, args: params as InValue[] };
@@ -27,7 +28,7 @@ const toStatement = (q: { toSQL(): { sql: string; params: unknown[] } }): InStat
 /** Marks syncs whose process died (lease run out) as failed, so they neither block nor linger as "running". */
 async function expireAbandonedSyncs(db: Db, orgId: string, now: Date) {
   await db.update(directorySyncs)
-    .set({ status: "failed", message: "Interrupted: the server stopped before the sync finished. Nothing was changed by it.", finishedAt: now, lockedUntil: null })
+    .set({ status: "failed", message: "Interrupted: the server stopped before the sync finished. The next sync starts again from the last completed one.", finishedAt: now, lockedUntil: null })
     .where(and(eq(directorySyncs.orgId, orgId), eq(directorySyncs.status, "running"), lte(directorySyncs.lockedUntil, now)));
 }
 
@@ -61,8 +62,8 @@ export async function syncDirectory(
     .from(directorySyncs).innerJoin(organizations, eq(organizations.id, directorySyncs.orgId)).where(eq(directorySyncs.id, syncId));
   const actorId = row?.requestedBy ?? null;
   let leaseRenewedAt = Date.now();
-  const heartbeat = async () => {
-    if (Date.now() - leaseRenewedAt < LEASE_MS / 4) return;
+  const heartbeat = async (force = false) => {
+    if (!force && Date.now() - leaseRenewedAt < 30_000) return;
     leaseRenewedAt = Date.now();
     await db.update(directorySyncs).set({ lockedUntil: new Date(leaseRenewedAt + LEASE_MS) }).where(eq(directorySyncs.id, syncId));
   };
@@ -73,6 +74,7 @@ export async function syncDirectory(
     round = await graph.readUsersDelta(row?.deltaLink ?? null, {
       signal: options.signal,
       onRestart: () => changes.clear(),
+      onRetry: () => heartbeat(true),
       onPage: async (users) => {
         for (const user of users) addGraphUser(changes, user);
         await heartbeat();
@@ -88,7 +90,7 @@ export async function syncDirectory(
     const finishedAt = new Date();
     const counts = await applyDirectoryChanges(db.$client, org.id, changes, {
       full: round.full,
-      heartbeat,
+      heartbeat: () => heartbeat(),
       finish: (c) => [
         toStatement(db.update(organizations).set({ directoryDeltaLink: round.deltaLink }).where(eq(organizations.id, org.id))),
         toStatement(db.update(directorySyncs).set({ status: "succeeded", ...c, message: round.full ? "Full sync" : null, finishedAt, lockedUntil: null })

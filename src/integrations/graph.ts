@@ -45,6 +45,8 @@ export type DeltaRoundHandlers = {
   onPage: (users: GraphUser[]) => void | Promise<void>;
   /** The deltaLink expired mid-way: everything received so far must be thrown away. */
   onRestart: () => void;
+  /** Called before each wait between retries (a sync renews its lease here). */
+  onRetry?: (waitMs: number) => Promise<void>;
   signal?: AbortSignal;
 };
 
@@ -80,7 +82,7 @@ export class GraphClient {
     for (;;) {
       let page: { value?: GraphUser[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string };
       try {
-        page = (await this.getJson(url, handlers.signal)) as typeof page;
+        page = (await this.getJson(url, handlers)) as typeof page;
       } catch (error) {
         if (!(error instanceof DeltaLinkExpiredError) || full) throw error;
         handlers.onRestart();
@@ -95,8 +97,8 @@ export class GraphClient {
     }
   }
 
-  private async getJson(url: string, signal?: AbortSignal): Promise<unknown> {
-    const response = await this.send(signal, async () => [url, {
+  private async getJson(url: string, { signal, onRetry }: DeltaRoundHandlers): Promise<unknown> {
+    const response = await this.send(signal, onRetry, async () => [url, {
       headers: { Authorization: `Bearer ${await this.accessToken(signal)}`, Accept: "application/json", Prefer: "odata.maxpagesize=999" },
       signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000),
     }], true);
@@ -108,7 +110,7 @@ export class GraphClient {
     const scope = `${new URL(this.options.baseUrl).origin}/.default`;
     const body = new URLSearchParams({ grant_type: "client_credentials", client_id: this.options.clientId, client_secret: this.options.clientSecret, scope });
     const tokenUrl = typeof this.options.tokenUrl === "string" ? this.options.tokenUrl : await this.options.tokenUrl();
-    const response = await this.send(signal, async () => [tokenUrl, {
+    const response = await this.send(signal, undefined, async () => [tokenUrl, {
       method: "POST", body, headers: { Accept: "application/json" }, signal: AbortSignal.timeout(30_000),
     }], false);
     const data = (await response.json()) as { access_token?: string; expires_in?: number };
@@ -122,7 +124,9 @@ export class GraphClient {
    * One request with bounded retries: network errors, 429 and 5xx wait and retry; 401 renews the
    * token once. `prepare` runs outside the retry (a failure to get a token is its own error).
    */
-  private async send(signal: AbortSignal | undefined, prepare: () => Promise<[string, RequestInit]>, isGraph: boolean): Promise<Response> {
+  private async send(
+    signal: AbortSignal | undefined, onRetry: DeltaRoundHandlers["onRetry"], prepare: () => Promise<[string, RequestInit]>, isGraph: boolean,
+  ): Promise<Response> {
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
       const backoff = Math.min(30_000, 500 * 2 ** (attempt - 1));
@@ -132,6 +136,7 @@ export class GraphClient {
         response = await fetch(url, init);
       } catch (error) {
         if (signal?.aborted || attempt >= this.maxAttempts) throw new GraphError(`Graph could not be reached: ${(error as Error).message}`, 0, null);
+        await onRetry?.(backoff);
         await sleep(backoff, signal);
         continue;
       }
@@ -161,6 +166,7 @@ export class GraphClient {
       if ((response.status === 429 || response.status >= 500) && attempt < this.maxAttempts) {
         const wait = retryAfterMs(response.headers.get("Retry-After")) ?? backoff;
         if (wait <= this.maxRetryAfterMs) {
+          await onRetry?.(wait);
           await sleep(wait, signal);
           continue;
         }
