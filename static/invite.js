@@ -44,11 +44,9 @@
     for (const o of options()) {
       const taken = chosen.has((o.dataset.email || "").toLowerCase());
       o.classList.toggle("chosen", taken);
-      const button = o.querySelector("[data-add-person]");
       if (o.dataset.blocked === undefined) o.dataset.blocked = String(o.getAttribute("aria-disabled") === "true");
       const blocked = o.dataset.blocked === "true" || taken;
       if (blocked) o.setAttribute("aria-disabled", "true"); else o.removeAttribute("aria-disabled");
-      if (button) button.disabled = blocked;
     }
   }
 

@@ -32,7 +32,8 @@ function DirectoryOption(props: { match: DirectoryMatch }) {
     <li role="option" id={`invite-opt-${m.personId}`} class="invite-option" aria-selected="false" aria-disabled={addable ? undefined : "true"}
       data-email={m.email} data-name={m.name}>
       <MatchText match={m} />
-      <button type="button" class="add-person" tabindex={-1} aria-label={`Add ${m.name || m.email}`} disabled={!addable} data-add-person>+</button>
+      {/* Not a button: an option may not hold interactive content. Clicking the option adds it. */}
+      <span class="add-person" aria-hidden="true" data-add-person>+</span>
     </li>
   );
 }
