@@ -62,7 +62,9 @@ export function userActionRoutes() {
         return answerRows(c, { rows: [], message: "Select the users to archive first.", problem: true, single: false, status: 409 });
       }
       if (body.confirm !== "yes") {
-        const rows = (await findMemberRows(db, actorOf(c).orgId, ids)).filter((r) => r.status !== "archived");
+        const found = await findMemberRows(db, actorOf(c).orgId, ids);
+        if (found.length === 0) return renderNotFound(c);
+        const rows = found.filter((r) => r.status !== "archived");
         if (rows.length === 0) return c.redirect("/users?done=archived:0", 303);
         return renderPage(c, { title: "Archive users", active: "users", body: <BulkArchiveConfirm rows={rows} /> });
       }

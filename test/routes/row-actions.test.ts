@@ -57,6 +57,7 @@ describe("who may act", () => {
       expect(res.status, path).toBe(404);
     }
     expect((await t.post("/users/archive", { id: [ids.grace, ids.gregory], confirm: "yes" }, { cookie: otherAdmin })).status).toBe(404);
+    expect((await t.post("/users/archive", { id: [ids.grace] }, { cookie: otherAdmin })).status).toBe(404);
     expect(await statusOf(ids.grace)).toBe("invited");
     expect(await statusOf(ids.gregory)).toBe("invited");
     expect((await t.deps.db.select().from(mailOutbox)).length).toBe(3);
