@@ -2,6 +2,8 @@
 import type { Deps } from "../context.js";
 import { createMailTransport } from "../integrations/mail.js";
 import { startMailWorker } from "./mail-worker.js";
+import { startImportWorker } from "./import-worker.js";
+import { startDirectorySyncWorker } from "./directory-sync-worker.js";
 
 type Worker = { stop(): Promise<void>; wake?(): void };
 
@@ -10,6 +12,12 @@ export function startWorkers(deps: Deps) {
   if (deps.config.workers) {
     // Workers are added by their issues: mail (outbox), imports, directory sync.
     running.mail = startMailWorker({ db: deps.db, transport: createMailTransport(deps.config), config: deps.config, logger: deps.logger });
+    running.imports = startImportWorker({
+      db: deps.db, publicUrl: deps.config.publicUrl, logger: deps.logger, leaseMs: deps.config.importLeaseSeconds * 1000,
+      onInvited: () => running.mail?.wake?.(),
+    });
+    // Graph directory sync: a no-op in local mode (no Entra app registration).
+    running.directory = startDirectorySyncWorker(deps);
   }
   return {
     wake(job: "mail" | "imports" | "directory") {

@@ -1,0 +1,215 @@
+// Validating an import, a chunk at a time in row order. One statement reads a chunk of stored
+// rows together with each row's directory person (by mail, else by UPN, ignoring case: both sides
+// are normalized) and membership; duplicates are found with maps of the addresses and people
+// seen so far (rebuilt from the finished rows after a restart); another batch writes every row's
+// verdict with the import's counts and cursor in ONE transaction, so the counts always match the
+// rows and a process killed between chunks resumes at the cursor.
+import type { Db } from "../db/client.js";
+import { cleanAddressValue, suggestDomainFix } from "./addresses.js";
+import { messages, type RowVerdict } from "./import-messages.js";
+import { TypoIndex } from "./import-typos.js";
+
+export type ValidationJob = { id: string; orgId: string; cursorRow: number };
+
+/** What a job keeps between chunks: the organization's domains, the first row of each address and person, the typo index once needed. */
+export type ValidationContext = {
+  orgDomains: string[];
+  firstByAddress?: Map<string, number>;
+  firstByPerson?: Map<string, number>;
+  typos?: TypoIndex;
+};
+
+type StoredRow = {
+  rowNumber: number; value: string; emailNorm: string | null;
+  personId: string | null; enabled: boolean; removed: boolean; memberStatus: string | null;
+};
+
+const PAGE = 5000;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+// One row of JSON per chunk: libsql builds a JS object per result row, which costs more than
+// the lookups. Members are matched by person: inviteMembers always records the directory person.
+const READ_CHUNK = `
+  SELECT json_group_array(json_array(row_number, value, email_norm, person_id, enabled, removed, member_status)) FROM (
+    SELECT r.row_number, r.value, r.email_norm, p.id AS person_id, p.account_enabled AS enabled, p.removed_at IS NOT NULL AS removed,
+      (SELECT m.status FROM members m WHERE m.person_id = p.id AND m.org_id = ?2 LIMIT 1) AS member_status
+    FROM import_rows r
+    LEFT JOIN directory_people p ON p.rowid = COALESCE(
+      (SELECT rowid FROM directory_people WHERE org_id = ?2 AND mail_norm = r.email_norm LIMIT 1),
+      (SELECT rowid FROM directory_people WHERE org_id = ?2 AND upn_norm = r.email_norm LIMIT 1))
+    WHERE r.import_id = ?1 AND r.row_number > ?3
+    ORDER BY r.row_number LIMIT ?4)`;
+
+// One JSON parameter, not thousands: preparing a 500-tuple VALUES statement costs more than running
+// it. LIMIT -1 keeps the JSON a materialized table that drives the primary-key lookups.
+const WRITE_VERDICTS = `
+  UPDATE import_rows SET outcome = v.outcome, code = v.code, message = v.message, suggestion = v.suggestion, person_id = v.person_id
+  FROM (SELECT value ->> 0 AS row_number, value ->> 1 AS outcome, value ->> 2 AS code, value ->> 3 AS message,
+          value ->> 4 AS suggestion, value ->> 5 AS person_id FROM json_each(?4) LIMIT -1) AS v
+  WHERE import_rows.import_id = ?1 AND import_rows.row_number = v.row_number AND import_rows.outcome IS NULL
+    AND EXISTS (SELECT 1 FROM imports WHERE id = ?1 AND locked_by = ?2 AND cursor_row = ?3)`;
+
+/** After a restart: the first row of every address and person among the rows already validated. */
+async function rebuildFirstRows(db: Db, job: ValidationJob, context: ValidationContext) {
+  const byAddress = new Map<string, number>();
+  const byPerson = new Map<string, number>();
+  for (let after = 0; after < job.cursorRow;) {
+    const page = await db.$client.execute({
+      sql: `SELECT json_group_array(json_array(row_number, email_norm, person_id, code)) FROM (
+              SELECT row_number, email_norm, person_id, code FROM import_rows
+              WHERE import_id = ? AND row_number > ? AND row_number <= ? ORDER BY row_number LIMIT ${PAGE})`,
+      args: [job.id, after, job.cursorRow],
+    });
+    const rows = JSON.parse(String(page.rows[0]?.[0] ?? "[]")) as [number, string | null, string | null, string | null][];
+    for (const [rowNumber, norm, person, code] of rows) {
+      if (norm && !byAddress.has(norm)) byAddress.set(norm, rowNumber);
+      if (person && code !== "duplicate_in_file" && !byPerson.has(person)) byPerson.set(person, rowNumber);
+    }
+    if (rows.length < PAGE) break;
+    after = rows[rows.length - 1]![0];
+    await yieldToEventLoop();
+  }
+  context.firstByAddress = byAddress;
+  context.firstByPerson = byPerson;
+}
+
+/** Which of these addresses belong to an enabled, current person (suggestions must). */
+async function findEnabledAddresses(db: Db, orgId: string, norms: string[]): Promise<Set<string>> {
+  if (norms.length === 0) return new Set();
+  const result = await db.$client.execute({
+    sql: `SELECT p.mail_norm, p.upn_norm FROM json_each(?2) AS j
+          JOIN directory_people p ON p.rowid = COALESCE(
+            (SELECT rowid FROM directory_people WHERE org_id = ?1 AND mail_norm = j.value LIMIT 1),
+            (SELECT rowid FROM directory_people WHERE org_id = ?1 AND upn_norm = j.value LIMIT 1))
+          WHERE p.removed_at IS NULL AND p.account_enabled = 1`,
+    args: [orgId, JSON.stringify(norms)],
+  });
+  return new Set(result.rows.flatMap((r) => [r[0] as string | null, r[1] as string | null]).filter((v): v is string => !!v));
+}
+
+/**
+ * "Did you mean": the address with a near-miss domain of the organization's corrected, or a
+ * directory address on the same domain within an edit or two. Only addresses of enabled, current
+ * people are suggested.
+ */
+async function suggestAddresses(db: Db, job: ValidationJob, context: ValidationContext, norms: string[]): Promise<Map<string, string>> {
+  const candidates = new Map<string, string[]>();
+  for (const norm of norms) {
+    const at = norm.lastIndexOf("@");
+    const local = norm.slice(0, at);
+    const fix = suggestDomainFix(norm.slice(at + 1), context.orgDomains);
+    const domain = fix ?? norm.slice(at + 1);
+    const options = fix ? [`${local}@${fix}`] : [];
+    if (context.orgDomains.length === 0 || context.orgDomains.includes(domain)) {
+      context.typos ??= await TypoIndex.load(db, job.orgId);
+      const near = context.typos.suggest(local, domain);
+      if (near) options.push(near);
+    }
+    if (options.length > 0) candidates.set(norm, options);
+  }
+  const enabled = await findEnabledAddresses(db, job.orgId, [...new Set([...candidates.values()].flat())]);
+  const suggestions = new Map<string, string>();
+  for (const [norm, options] of candidates) {
+    const usable = options.find((option) => enabled.has(option));
+    if (usable) suggestions.set(norm, usable);
+  }
+  return suggestions;
+}
+
+/** Decides every row of a chunk, in row order (the first-row maps grow as it goes). */
+async function judgeRows(db: Db, job: ValidationJob, context: ValidationContext, rows: StoredRow[]): Promise<RowVerdict[]> {
+  const firstByAddress = context.firstByAddress!;
+  const firstByPerson = context.firstByPerson!;
+  const verdicts: RowVerdict[] = [];
+  const missing: RowVerdict[] = [];
+  for (const row of rows) {
+    const verdict = (code: RowVerdict["code"], outcome: RowVerdict["outcome"], message: string, personId: string | null = null): RowVerdict =>
+      ({ rowNumber: row.rowNumber, outcome, code, message, suggestion: null, personId });
+    const norm = row.emailNorm;
+    if (!norm) {
+      verdicts.push(cleanAddressValue(row.value) === "" ? verdict("empty", "error", messages.empty) : verdict("invalid_format", "error", messages.invalidFormat));
+      continue;
+    }
+    const earlier = firstByAddress.get(norm);
+    if (earlier !== undefined) { verdicts.push(verdict("duplicate_in_file", "skipped", messages.duplicate(earlier))); continue; }
+    firstByAddress.set(norm, row.rowNumber);
+    if (!row.personId) {
+      const unknown = verdict("not_in_directory", "error", messages.notInDirectory);
+      missing.push(unknown);
+      verdicts.push(unknown);
+      continue;
+    }
+    const samePerson = firstByPerson.get(row.personId);
+    if (samePerson !== undefined) { verdicts.push(verdict("duplicate_in_file", "skipped", messages.samePerson(samePerson))); continue; }
+    firstByPerson.set(row.personId, row.rowNumber);
+    const id = row.personId;
+    if (row.removed) verdicts.push(verdict("not_in_directory", "error", messages.leftDirectory, id));
+    else if (!row.enabled) verdicts.push(verdict("account_disabled", "error", messages.accountDisabled, id));
+    else if (row.memberStatus === "invited") verdicts.push(verdict("already_invited", "skipped", messages.alreadyInvited, id));
+    else if (row.memberStatus === "active") verdicts.push(verdict("already_active", "skipped", messages.alreadyActive, id));
+    else verdicts.push(verdict("ready", "ready", row.memberStatus === "archived" ? messages.archived : messages.ready, id));
+  }
+  if (missing.length > 0) {
+    const normOf = new Map(rows.map((r) => [r.rowNumber, r.emailNorm!]));
+    const suggestions = await suggestAddresses(db, job, context, [...new Set(missing.map((v) => normOf.get(v.rowNumber)!))]);
+    for (const verdict of missing) {
+      const suggestion = suggestions.get(normOf.get(verdict.rowNumber)!);
+      if (suggestion) Object.assign(verdict, { code: "possible_typo", message: messages.possibleTypo(suggestion), suggestion });
+    }
+  }
+  return verdicts;
+}
+
+/**
+ * Validates the next chunk after the job's cursor: "more" when it wrote one, "done" when none
+ * was left (the import is then ready and released), "lost" when another worker holds the lease.
+ */
+export async function validateImportChunk(db: Db, job: ValidationJob, owner: string, context: ValidationContext,
+  options: { chunkSize: number; leaseMs: number }): Promise<"more" | "done" | "lost"> {
+  if (!context.firstByAddress) await rebuildFirstRows(db, job, context);
+  const read = await db.$client.execute({ sql: READ_CHUNK, args: [job.id, job.orgId, job.cursorRow, options.chunkSize] });
+  const found = JSON.parse(String(read.rows[0]?.[0] ?? "[]")) as [number, string, string | null, string | null, number | null, number | null, string | null][];
+  const now = Date.now();
+  if (found.length === 0) {
+    const done = await db.$client.execute({
+      sql: `UPDATE imports SET status = 'ready', finished_at = ?, cursor_row = 0, locked_by = NULL, locked_until = NULL
+            WHERE id = ? AND locked_by = ? AND status = 'validating'`,
+      args: [now, job.id, owner],
+    });
+    return done.rowsAffected === 1 ? "done" : "lost";
+  }
+  const rows: StoredRow[] = found.map((r) => ({
+    rowNumber: r[0], value: r[1], emailNorm: r[2], personId: r[3], enabled: r[4] === 1, removed: r[5] === 1, memberStatus: r[6],
+  }));
+  try {
+    return await recordChunk(db, job, owner, context, rows, now + options.leaseMs);
+  } catch (error) {
+    // The maps already hold this chunk's rows; rebuild them from what was really recorded.
+    context.firstByAddress = undefined;
+    throw error;
+  }
+}
+
+async function recordChunk(db: Db, job: ValidationJob, owner: string, context: ValidationContext, rows: StoredRow[], leaseUntil: number) {
+  const verdicts = await judgeRows(db, job, context, rows);
+  const last = rows[rows.length - 1]!.rowNumber;
+  const count = (test: (v: RowVerdict) => boolean) => verdicts.filter(test).length;
+  const json = JSON.stringify(verdicts.map((v) => [v.rowNumber, v.outcome, v.code, v.message, v.suggestion, v.personId]));
+  // Both statements re-check the lease and the cursor inside the transaction: all of the chunk lands, or none.
+  const [, counted] = await db.$client.batch([
+    { sql: WRITE_VERDICTS, args: [job.id, owner, job.cursorRow, json] },
+    {
+      sql: `UPDATE imports SET processed = processed + ?, ready_count = ready_count + ?, skipped_count = skipped_count + ?,
+              error_count = error_count + ?, suggestion_count = suggestion_count + ?, cursor_row = ?, locked_until = ?
+            WHERE id = ? AND locked_by = ? AND cursor_row = ?`,
+      args: [verdicts.length, count((v) => v.outcome === "ready"), count((v) => v.outcome === "skipped"), count((v) => v.outcome === "error"),
+        count((v) => v.code === "possible_typo"), last, leaseUntil, job.id, owner, job.cursorRow],
+    },
+  ], "write");
+  if (counted!.rowsAffected !== 1) {
+    context.firstByAddress = undefined;
+    return "lost" as const;
+  }
+  job.cursorRow = last;
+  return "more" as const;
+}

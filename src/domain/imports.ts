@@ -1,0 +1,124 @@
+// Bulk upload: reading an import's state for the pages, and the two requests an admin makes of a
+// validated import (Send Invite, Use suggestions). Uploading is import-upload.ts; the background
+// phases are import-validation.ts and import-send.ts; the error log is error-log.ts.
+import { and, desc, eq, isNull, ne, or, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { importRows, imports, type ImportStatus } from "../db/schema.js";
+import type { Actor } from "./actor.js";
+import { recordAudit } from "./audit.js";
+import type { CsvDetection } from "./csv.js";
+import { UPLOAD_OWNER } from "./import-upload.js";
+import { runWriteTransaction } from "./write-transaction.js";
+
+export { createImport } from "./import-upload.js";
+
+export type ImportView = {
+  id: string;
+  fileName: string;
+  size: number;
+  status: ImportStatus;
+  detected: CsvDetection | null;
+  total: number;
+  processed: number;
+  readyCount: number;
+  skippedCount: number;
+  errorCount: number;
+  sentCount: number;
+  suggestionCount: number;
+  failureMessage: string | null;
+  sendRequested: boolean;
+  suggestionsRequested: boolean;
+  /** While sending: how far through the file (row number) and the last row number. */
+  sendPosition: { at: number; last: number } | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+};
+
+export const isRunning = (status: ImportStatus) => status === "queued" || status === "validating" || status === "sending";
+
+const columns = {
+  id: imports.id, fileName: imports.fileName, size: imports.size, status: imports.status, detected: imports.detected,
+  total: imports.total, processed: imports.processed, readyCount: imports.readyCount, skippedCount: imports.skippedCount,
+  errorCount: imports.errorCount, sentCount: imports.sentCount, suggestionCount: imports.suggestionCount,
+  failureMessage: imports.failureMessage, sendRequestedAt: imports.sendRequestedAt, suggestionsRequestedAt: imports.suggestionsRequestedAt,
+  cursorRow: imports.cursorRow, createdAt: imports.createdAt, finishedAt: imports.finishedAt,
+};
+type Row = Pick<typeof imports.$inferSelect, keyof typeof columns>;
+
+function toView(row: Row, last: number | null): ImportView {
+  const { sendRequestedAt, suggestionsRequestedAt, cursorRow, detected, ...rest } = row;
+  return {
+    ...rest,
+    detected: (detected as CsvDetection | null) ?? null,
+    sendRequested: sendRequestedAt !== null,
+    suggestionsRequested: suggestionsRequestedAt !== null,
+    sendPosition: row.status === "sending" && last !== null ? { at: Math.min(cursorRow, last), last } : null,
+  };
+}
+
+/** An import of the organization (an id from another organization is not found), with its upload finished. */
+export async function getImport(db: Db, orgId: string, importId: string): Promise<ImportView | null> {
+  const [row] = await db.select(columns).from(imports)
+    .where(and(eq(imports.id, importId), eq(imports.orgId, orgId), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))));
+  if (!row) return null;
+  let last: number | null = null;
+  if (row.status === "sending") {
+    const [max] = await db.select({ last: sql<number>`max(${importRows.rowNumber})` }).from(importRows).where(eq(importRows.importId, importId));
+    last = max?.last ?? 0;
+  }
+  return toView(row, last);
+}
+
+/** The latest imports for the Users page. */
+export async function listRecentImports(db: Db, orgId: string, limit = 5): Promise<ImportView[]> {
+  const rows = await db.select(columns).from(imports)
+    .where(and(eq(imports.orgId, orgId), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))))
+    .orderBy(desc(imports.createdAt)).limit(limit);
+  return rows.map((row) => toView(row, null));
+}
+
+export type ProblemRow = { rowNumber: number; value: string; outcome: string | null; code: string | null; message: string | null; suggestion: string | null };
+
+/** The first problem rows (skipped or error) for the import page; small imports only, so it never scans a big file. */
+export async function listProblemRows(db: Db, orgId: string, importId: string, options: { limit: number; codes?: string[] }): Promise<ProblemRow[]> {
+  return db.select({ rowNumber: importRows.rowNumber, value: importRows.value, outcome: importRows.outcome, code: importRows.code, message: importRows.message, suggestion: importRows.suggestion })
+    .from(importRows)
+    .where(and(eq(importRows.importId, importId), eq(importRows.orgId, orgId), ne(importRows.outcome, "ready"),
+      options.codes ? sql`${importRows.code} IN (${sql.join(options.codes.map((c) => sql`${c}`), sql`, `)})` : undefined,
+      options.codes?.includes("possible_typo") ? isNull(importRows.sentAt) : undefined))
+    .orderBy(importRows.rowNumber).limit(options.limit);
+}
+
+export type ImportRequestResult = { ok: true; started: boolean } | { ok: false; reason: "not_found" | "not_ready" | "nothing_to_send" };
+
+/**
+ * Send Invite (`what` = "ready") or Use suggestions (`what` = "suggestions"): marks the import
+ * `sending` in one conditional UPDATE. Asking twice starts nothing new (`started: false`).
+ */
+export async function requestImportSend(db: Db, actor: Actor, importId: string, what: "ready" | "suggestions"): Promise<ImportRequestResult> {
+  return runWriteTransaction(db, async (tx) => {
+    const [found] = await tx.select({ status: imports.status, readyCount: imports.readyCount, suggestionCount: imports.suggestionCount, fileName: imports.fileName })
+      .from(imports).where(and(eq(imports.id, importId), eq(imports.orgId, actor.orgId), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))));
+    if (!found) return { ok: false, reason: "not_found" } as const;
+    if (found.status === "queued" || found.status === "validating" || found.status === "failed") return { ok: false, reason: "not_ready" } as const;
+    const requested = what === "ready" ? imports.sendRequestedAt : imports.suggestionsRequestedAt;
+    const now = new Date();
+    // The cursor restarts so a send already under way also picks up the rows this request adds.
+    const updated = await tx.update(imports)
+      .set(what === "ready"
+        ? { status: "sending", sendRequestedAt: now, sendRequestedBy: actor.personId, cursorRow: 0, finishedAt: null }
+        : { status: "sending", suggestionsRequestedAt: now, suggestionsRequestedBy: actor.personId, cursorRow: 0, finishedAt: null })
+      .where(and(eq(imports.id, importId), eq(imports.orgId, actor.orgId), isNull(requested),
+        what === "ready" ? sql`${imports.readyCount} > 0` : sql`${imports.suggestionCount} > 0`))
+      .returning({ id: imports.id });
+    if (updated.length === 0) {
+      const already = (await tx.select({ at: requested }).from(imports).where(eq(imports.id, importId)))[0]?.at;
+      return already ? ({ ok: true, started: false } as const) : ({ ok: false, reason: "nothing_to_send" } as const);
+    }
+    await recordAudit(tx, {
+      orgId: actor.orgId, actorId: actor.personId, action: what === "ready" ? "import.send" : "import.use_suggestions", subject: found.fileName,
+      detail: { importId, rows: what === "ready" ? found.readyCount : found.suggestionCount },
+    });
+    return { ok: true, started: true } as const;
+  });
+}

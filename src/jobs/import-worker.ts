@@ -1,0 +1,137 @@
+// The import worker: claims one import under a lease (queued -> validating), validates it a
+// chunk at a time, and runs Send Invite when asked (sending). Every chunk renews the lease in the
+// same transaction that records it; a process killed mid-job leaves a lease that expires, and the
+// next worker resumes at the import's cursor. stop() finishes the chunk in hand and gives the
+// lease back so another process can carry on at once.
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Logger } from "pino";
+import type { Db } from "../db/client.js";
+import { imports, organizations } from "../db/schema.js";
+import { sweepAbandonedUploads, UPLOAD_OWNER } from "../domain/import-upload.js";
+import { sendImportChunk } from "../domain/import-send.js";
+import { validateImportChunk, type ValidationContext } from "../domain/import-validation.js";
+import { claimLease, newLeaseOwner, releaseLease } from "./runner.js";
+
+export type ImportWorkerOptions = {
+  db: Db;
+  publicUrl: string;
+  logger?: Pick<Logger, "info" | "warn" | "error"> | undefined;
+  owner?: string;
+  leaseMs?: number;
+  /** Rows per validation chunk (one short statement each way) and per Send Invite chunk. */
+  chunkSize?: number;
+  sendChunkSize?: number;
+  idleMs?: number;
+  /** Called after a Send Invite chunk queued invitation emails (wakes the mail worker). */
+  onInvited?: () => void;
+};
+
+export type ImportWorker = { stop(): Promise<void>; wake(): void };
+
+const MAX_FAILURES = 5;
+const isBusy = (error: unknown) => /SQLITE_BUSY|database is locked/.test(String((error as Error)?.message ?? error));
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Claims the oldest import with work to do and a free lease; null when there is none. */
+export async function claimImport(db: Db, owner: string, leaseMs: number) {
+  return claimLease(db, imports, {
+    where: and(inArray(imports.status, ["queued", "validating", "sending"]), sql`coalesce(${imports.lockedBy}, '') <> ${UPLOAD_OWNER}`),
+    owner,
+    leaseMs,
+    orderBy: [imports.createdAt],
+    set: { status: sql`CASE WHEN ${imports.status} = 'queued' THEN 'validating' ELSE ${imports.status} END` },
+  });
+}
+
+/** Runs one claimed import until its phase is done, the lease is lost, or `stopping` says so. */
+async function runImport(options: Required<Pick<ImportWorkerOptions, "db" | "publicUrl" | "leaseMs" | "chunkSize" | "sendChunkSize">> & { owner: string },
+  job: typeof imports.$inferSelect, stopping: () => boolean, logger: ImportWorkerOptions["logger"], onInvited?: () => void): Promise<void> {
+  const { db, owner } = options;
+  let context: ValidationContext | undefined;
+  const cursor = { id: job.id, orgId: job.orgId, cursorRow: job.cursorRow };
+  let failures = 0;
+  for (;;) {
+    if (stopping()) {
+      await releaseLease(db, imports, job.id, owner);
+      return;
+    }
+    try {
+      let result: "more" | "done" | "lost";
+      if (job.status === "validating") {
+        if (!context) {
+          const [org] = await db.select({ domains: organizations.domains }).from(organizations).where(eq(organizations.id, job.orgId));
+          context = { orgDomains: (org?.domains ?? []).map((d) => d.toLowerCase()) };
+        }
+        result = await validateImportChunk(db, cursor, owner, context, { chunkSize: options.chunkSize, leaseMs: options.leaseMs });
+      } else {
+        result = await sendImportChunk(db, job.id, owner, { chunkSize: options.sendChunkSize, leaseMs: options.leaseMs, publicUrl: options.publicUrl });
+        if (result === "more") onInvited?.();
+      }
+      failures = 0;
+      if (result === "lost") logger?.warn({ importId: job.id }, "import lease lost; another worker carries on");
+      if (result !== "more") return;
+    } catch (error) {
+      // A busy database is worth waiting for; anything else gets a few tries, then the import fails.
+      if (!isBusy(error) && ++failures >= MAX_FAILURES) {
+        logger?.error({ importId: job.id, err: { message: (error as Error).message } }, "import failed");
+        await releaseLease(db, imports, job.id, owner, {
+          status: "failed", failureMessage: "The import stopped because of an error on our side. Upload the file again; if it happens again, contact support.", finishedAt: new Date(),
+        });
+        return;
+      }
+      // Re-read the cursor: the failed chunk may or may not have been recorded.
+      const [fresh] = await db.select({ cursorRow: imports.cursorRow }).from(imports).where(eq(imports.id, job.id)).catch(() => []);
+      if (fresh) cursor.cursorRow = fresh.cursorRow;
+      await new Promise((resolve) => setTimeout(resolve, isBusy(error) ? 10 + Math.random() * 40 : 500));
+    }
+    await yieldToEventLoop();
+  }
+}
+
+export function startImportWorker(input: ImportWorkerOptions): ImportWorker {
+  const options = {
+    db: input.db, publicUrl: input.publicUrl, owner: input.owner ?? newLeaseOwner("imports"),
+    leaseMs: input.leaseMs ?? 15_000, chunkSize: input.chunkSize ?? 500, sendChunkSize: input.sendChunkSize ?? 200,
+  };
+  let stopped = false;
+  let woken = false;
+  let wakeUp: (() => void) | null = null;
+  let lastSweep = 0;
+
+  const rest = (ms: number) => new Promise<void>((resolve) => {
+    if (woken || stopped) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() { clearTimeout(timer); wakeUp = null; resolve(); }
+    wakeUp = done;
+  });
+
+  const loop = (async () => {
+    while (!stopped) {
+      woken = false;
+      try {
+        if (Date.now() - lastSweep > 60_000) {
+          lastSweep = Date.now();
+          await sweepAbandonedUploads(options.db);
+        }
+        const job = await claimImport(options.db, options.owner, options.leaseMs);
+        if (job) await runImport(options, job, () => stopped, input.logger, input.onInvited);
+        else await rest(input.idleMs ?? 1000);
+      } catch (error) {
+        if (!isBusy(error)) input.logger?.error({ err: { message: (error as Error).message } }, "import worker error");
+        await rest(isBusy(error) ? 50 : input.idleMs ?? 1000);
+      }
+    }
+  })();
+
+  return {
+    wake() {
+      woken = true;
+      wakeUp?.();
+    },
+    async stop() {
+      stopped = true;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}
