@@ -1,8 +1,15 @@
-// One libSQL client per process: an embedded file (WAL, busy timeout, foreign keys) by
-// default, or a libSQL server named by DATABASE_URL.
+// One libSQL client per process: an embedded file (WAL, foreign keys) by default, or a libSQL
+// server named by DATABASE_URL.
+//
+// The embedded client runs each statement synchronously on a pool of connections. SQLite allows
+// one writer at a time, and while one of our transactions holds the write lock between awaits,
+// another of our connections asking for it would either fail at once (busy timeout 0) or block
+// the whole event loop (a busy timeout), so the holder could never finish. So every write in this
+// process waits its turn in one async queue, and a lock held by another process is retried after
+// short async pauses instead of a blocking busy wait.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { createClient, type Client } from "@libsql/client";
+import { createClient, type Client, type InStatement, type Transaction, type TransactionMode } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import * as schema from "./schema.js";
 
@@ -12,13 +19,136 @@ export type Database = { db: Db; client: Client; embedded: boolean };
 export async function openDatabase(url: string, authToken?: string): Promise<Database> {
   const embedded = url.startsWith("file:") || url === ":memory:";
   if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)) || ".", { recursive: true });
-  const client = createClient({ url, authToken });
+  const raw = createClient({ url, authToken, ...(embedded ? { timeout: 0 } : {}) });
   if (embedded) {
-    // journal_mode answers with a row; the others are plain settings for this connection.
-    await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA busy_timeout = 5000");
-    await client.execute("PRAGMA synchronous = NORMAL");
-    await client.execute("PRAGMA foreign_keys = ON");
+    // WAL is a property of the file; the others hold on every connection the pool opens.
+    await raw.execute("PRAGMA journal_mode = WAL");
   }
+  const client = embedded ? serializeWrites(raw) : raw;
   return { db: drizzle(client, { schema }), client, embedded };
+}
+
+const READ = /^\s*(select|explain|pragma\s+\w+\s*(;|$))/i;
+const sqlOf = (stmt: InStatement) => (typeof stmt === "string" ? stmt : stmt.sql);
+
+export function isBusyError(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT" || /SQLITE_BUSY|database is locked/.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** Retries what failed on another process's lock (nothing ran) after short async pauses. */
+async function retryBusy<T>(run: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!isBusyError(err) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50, 1 + attempt * 2) * (0.5 + Math.random())));
+    }
+  }
+}
+
+function serializeWrites(client: Client): Client {
+  let locked = false;
+  const waiters: (() => void)[] = [];
+  const handOver = () => {
+    const next = waiters.shift();
+    if (next) next();
+    else locked = false;
+  };
+  /** Waits for the writers before us; answers the function that lets the next one in. A wait
+   *  past 30 s means a writer inside a transaction used `db` instead of its `tx`: fail loudly. */
+  const acquire = (): Promise<() => void> => {
+    let released = false;
+    const release = () => {
+      if (!released) {
+        released = true;
+        handOver();
+      }
+    };
+    if (!locked) {
+      locked = true;
+      return Promise.resolve(release);
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve(release);
+      };
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(new Error("Timed out after 30 s waiting for this process's write lock"));
+      }, 30_000);
+      waiters.push(waiter);
+    });
+  };
+  const exclusive = async <T>(run: () => Promise<T>): Promise<T> => {
+    const release = await acquire();
+    try {
+      return await retryBusy(run);
+    } finally {
+      release();
+    }
+  };
+
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      switch (prop) {
+        case "execute":
+          return (stmt: InStatement, args?: unknown) => {
+            const call = () => (args === undefined ? target.execute(stmt) : target.execute(stmt as string, args as never));
+            return READ.test(sqlOf(stmt)) ? call() : exclusive(call);
+          };
+        case "batch":
+          return (stmts: InStatement[], mode?: Parameters<Client["batch"]>[1]) =>
+            stmts.every((s) => READ.test(sqlOf(s))) ? target.batch(stmts, mode) : exclusive(() => target.batch(stmts, mode));
+        case "migrate":
+          return (stmts: InStatement[]) => exclusive(() => target.migrate(stmts));
+        case "executeMultiple":
+          return (sql: string) => exclusive(() => target.executeMultiple(sql));
+        case "transaction":
+          return async (mode?: TransactionMode) => {
+            if (mode === "read") return target.transaction("read");
+            // Deferred transactions could meet a lock halfway; take it up front instead.
+            const release = await acquire();
+            let tx: Transaction;
+            try {
+              tx = await retryBusy(() => target.transaction("write"));
+            } catch (err) {
+              release();
+              throw err;
+            }
+            return new Proxy(tx, {
+              get(txTarget, txProp) {
+                const value = Reflect.get(txTarget, txProp, txTarget);
+                if (txProp === "commit" || txProp === "rollback") {
+                  return async () => {
+                    try {
+                      return await (value as () => Promise<void>).call(txTarget);
+                    } finally {
+                      release();
+                    }
+                  };
+                }
+                if (txProp === "close") {
+                  return () => {
+                    (value as () => void).call(txTarget);
+                    release();
+                  };
+                }
+                return typeof value === "function" ? value.bind(txTarget) : value;
+              },
+            });
+          };
+        default: {
+          const value = Reflect.get(target, prop, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+      }
+    },
+  });
 }
