@@ -7,6 +7,10 @@ import { ROOT } from "./harness.js";
 type Bench = () => Promise<Record<string, number | string>>;
 const benches: Record<string, () => Promise<Bench>> = {
   users: async () => (await import("./users-bench.js")).benchUsers,
+  mail: async () => (await import("./mail-bench.js")).benchMail,
+  invite: async () => (await import("./invite-bench.js")).benchInvite,
+  import: async () => (await import("./import-bench.js" as string)).benchImport,
+  directory: async () => (await import("./directory-bench.js")).benchDirectorySync,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
