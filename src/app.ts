@@ -19,6 +19,7 @@ import { invitationRoutes } from "./routes/invitations.js";
 import { directoryRoutes } from "./routes/directory.js";
 import { outboxRoutes } from "./routes/outbox.js";
 import { webhookRoutes } from "./routes/webhooks.js";
+import { importRoutes } from "./routes/imports.js";
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -58,6 +59,7 @@ export function createApp(deps: Deps) {
   app.route("/outbox", outboxRoutes(deps));
   app.route("/", activityRoutes());
   app.route("/join", joinRoutes());
+  app.route("/imports", importRoutes(deps));
 
   app.notFound(renderNotFound);
   app.onError((err, c) => {

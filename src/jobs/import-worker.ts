@@ -88,11 +88,24 @@ async function runImport(options: Required<Pick<ImportWorkerOptions, "db" | "pub
   }
 }
 
+const withDefaults = (input: ImportWorkerOptions) => ({
+  db: input.db, publicUrl: input.publicUrl, owner: input.owner ?? newLeaseOwner("imports"),
+  leaseMs: input.leaseMs ?? 15_000, chunkSize: input.chunkSize ?? 500, sendChunkSize: input.sendChunkSize ?? 200,
+});
+
+/** Runs imports with work to do until none is left; answers how many it ran (tests call it; the worker loops the same way). */
+export async function drainImports(input: ImportWorkerOptions): Promise<number> {
+  const options = withDefaults(input);
+  let ran = 0;
+  for (let job = await claimImport(options.db, options.owner, options.leaseMs); job; job = await claimImport(options.db, options.owner, options.leaseMs)) {
+    await runImport(options, job, () => false, input.logger, input.onInvited);
+    ran++;
+  }
+  return ran;
+}
+
 export function startImportWorker(input: ImportWorkerOptions): ImportWorker {
-  const options = {
-    db: input.db, publicUrl: input.publicUrl, owner: input.owner ?? newLeaseOwner("imports"),
-    leaseMs: input.leaseMs ?? 15_000, chunkSize: input.chunkSize ?? 500, sendChunkSize: input.sendChunkSize ?? 200,
-  };
+  const options = withDefaults(input);
   let stopped = false;
   let woken = false;
   let wakeUp: (() => void) | null = null;

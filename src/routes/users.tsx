@@ -6,6 +6,8 @@ import { countMembers, decodeCursor, isMemberStatus, listMembers } from "../doma
 import { BadRequestPage } from "../../views/errors.js";
 import { UserResults, UsersPage, type UsersView } from "../../views/users/users-page.js";
 import { describeDone } from "../../views/users/user-row-actions.js";
+import { listRecentImports } from "../domain/imports.js";
+import { RecentImports } from "../../views/imports/recent-imports.js";
 import { renderPage, respond } from "./respond.js";
 
 export function userRoutes() {
@@ -25,8 +27,10 @@ export function userRoutes() {
       return renderPage(c, { title: "Users", active: "users", body: <BadRequestPage title="That list cannot be shown" message={problem} /> });
     }
     const validStatus = isMemberStatus(status) ? status : undefined;
-    const [counts, page] = await Promise.all([countMembers(db, session.org.id), listMembers(db, session.org.id, { status: validStatus, q, after })]);
-    const view: UsersView = { status: validStatus, q, after, counts, page, flash: describeDone(c.req.query("done")) };
+    const [counts, page, recentImports] = await Promise.all([
+      countMembers(db, session.org.id), listMembers(db, session.org.id, { status: validStatus, q, after }), listRecentImports(db, session.org.id),
+    ]);
+    const view: UsersView = { status: validStatus, q, after, counts, page, flash: describeDone(c.req.query("done")), sections: <RecentImports imports={recentImports} /> };
     return respond(c, { title: "Users", active: "users", page: () => <UsersPage {...view} />, fragment: () => <UserResults {...view} /> });
   });
 }

@@ -1,0 +1,145 @@
+// Bulk upload users: the upload dialog and sample, POST /imports (multipart field `file`), the
+// import page and its self-polling status widget, Send Invite, Use suggestions, the error log.
+// Every route is for admins only; an import of another organization is not found.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requireAdmin } from "../auth/guards.js";
+import { rateLimit, RateLimiter } from "../auth/rate-limit.js";
+import type { AppEnv, Deps } from "../context.js";
+import { readErrorLog } from "../domain/error-log.js";
+import { createImport, getImport, listProblemRows, requestImportSend, type ImportView } from "../domain/imports.js";
+import { ERROR_LOG_HEADER, errorLogLine } from "../../views/imports/error-log-csv.js";
+import { ImportPage, ImportPanel, ImportStatus } from "../../views/imports/import-page.js";
+import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
+import { NewImportPage, UploadForm, type UploadView } from "../../views/imports/upload-form.js";
+import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost } from "./respond.js";
+import { actorOf } from "./user-actions.js";
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Room for the multipart envelope around the file itself. */
+const MULTIPART_SLACK = 64 * 1024;
+/** Imports this small list their problem rows on the page; bigger ones only in the error log. */
+const INLINE_PROBLEMS_MAX_ROWS = 5000;
+const SAMPLE = "email\r\nmegan.bowen@contoso.com\r\nalex.wilber@contoso.com\r\n";
+
+export function importRoutes(deps: Pick<Deps, "config">) {
+  const { importMaxBytes, importMaxRows } = deps.config;
+  const upload: UploadView = { maxMegabytes: Math.floor(importMaxBytes / 1024 / 1024), maxRows: importMaxRows };
+  const refuse = (c: Context<AppEnv>, problem: string, status: 422 | 429 = 422) =>
+    respond(c, { title: "Bulk upload users", active: "users", status,
+      page: () => <NewImportPage {...upload} problem={problem} />, fragment: () => <UploadForm {...upload} problem={problem} /> });
+  const tooLarge = `The file is larger than ${upload.maxMegabytes} MB. Split it into smaller files and upload them one at a time.`;
+
+  /** The import named in the path, in the signed-in admin's organization, or null (answer 404). */
+  const importOf = async (c: Context<AppEnv>): Promise<ImportView | null> => {
+    const id = c.req.param("id") ?? "";
+    return ID.test(id) ? getImport(c.get("deps").db, c.get("session")!.org.id, id) : null;
+  };
+
+  return new Hono<AppEnv>()
+    .get("/new", requireAdmin, (c) =>
+      respond(c, { title: "Bulk upload users", active: "users", page: () => <NewImportPage {...upload} />, fragment: () => <UploadForm {...upload} /> }))
+    .get("/sample.csv", requireAdmin, (c) =>
+      c.body(SAMPLE, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="bulk-upload-sample.csv"' }))
+    .post("/", rateLimit("imports", new RateLimiter(20, 0.2)), requireAdmin,
+      bodyLimit({ maxSize: importMaxBytes + MULTIPART_SLACK, onError: (c) => refuse(c as Context<AppEnv>, tooLarge) }),
+      async (c) => {
+        const { db, config, wake } = c.get("deps");
+        let file: unknown;
+        try {
+          file = (await c.req.parseBody()).file;
+        } catch {
+          return refuse(c, "The upload could not be read. Choose the file again and press Upload.");
+        }
+        if (!(file instanceof File)) return refuse(c, "Choose a CSV file to upload.");
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const result = await createImport(db, actorOf(c), { fileName: file.name, bytes }, { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows });
+        if (!result.ok) {
+          if (result.code === "not_stored") throw new Error(result.message);
+          return refuse(c, result.message);
+        }
+        wake?.("imports");
+        const view = (await getImport(db, c.get("session")!.org.id, result.importId))!;
+        return respondAfterPost(c, `/imports/${view.id}`, () => <ImportPanel view={view} />);
+      })
+    .get("/:id", requireAdmin, async (c) => {
+      const view = await importOf(c);
+      if (!view) return renderNotFound(c);
+      const done = view.status === "ready" || view.status === "sent";
+      const problems = done && view.total <= INLINE_PROBLEMS_MAX_ROWS && view.skippedCount + view.errorCount > 0
+        ? await listProblemRows(c.get("deps").db, c.get("session")!.org.id, view.id, { limit: 50 }) : null;
+      c.header("Cache-Control", "no-store");
+      return renderPage(c, { title: `Bulk upload: ${view.fileName}`, active: "users", body: <ImportPage view={view} problems={problems} /> });
+    })
+    .get("/:id/status", requireAdmin, async (c) => {
+      const view = await importOf(c);
+      if (!view) return renderNotFound(c);
+      c.header("Cache-Control", "no-store");
+      return respond(c, { title: `Bulk upload: ${view.fileName}`, active: "users",
+        page: () => <ImportPage view={view} problems={null} />, fragment: () => <ImportStatus view={view} /> });
+    })
+    .post("/:id/send", requireAdmin, (c) => requestSend(c, "ready"))
+    .get("/:id/suggestions", requireAdmin, async (c) => {
+      const view = await importOf(c);
+      if (!view) return renderNotFound(c);
+      if (view.suggestionCount === 0 || view.suggestionsRequested) return c.redirect(`/imports/${view.id}`, 303);
+      const rows = await listProblemRows(c.get("deps").db, c.get("session")!.org.id, view.id, { limit: 200, codes: ["possible_typo"] });
+      return renderPage(c, { title: "Use suggested addresses", active: "users", body: <SuggestionsPage view={view} rows={rows} /> });
+    })
+    .post("/:id/use-suggestions", requireAdmin, (c) => requestSend(c, "suggestions"))
+    .get("/:id/errors.csv", requireAdmin, async (c) => {
+      const view = await importOf(c);
+      if (!view) return renderNotFound(c);
+      const { db, logger } = c.get("deps");
+      const pages = readErrorLog(db, c.get("session")!.org.id, view.id);
+      const encoder = new TextEncoder();
+      let started = false;
+      // Pulled a page at a time: a slow client holds back the reading instead of filling memory.
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          try {
+            if (!started) {
+              started = true;
+              controller.enqueue(encoder.encode(ERROR_LOG_HEADER));
+              return;
+            }
+            const next = await pages.next();
+            if (next.done) return controller.close();
+            controller.enqueue(encoder.encode(next.value.map(errorLogLine).join("")));
+          } catch (err) {
+            logger.error({ reqId: c.get("requestId"), err: { message: (err as Error).message } }, "error log export failed");
+            controller.error(err);
+          }
+        },
+        async cancel() {
+          await pages.return(undefined);
+        },
+      });
+      const base = view.fileName.replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80) || "upload";
+      return c.body(body, 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="errors-${base}.csv"`,
+        "Cache-Control": "no-store",
+      });
+    });
+
+  /** Send Invite / Use suggestions: idempotent; the widget (now sending) answers, or a 303 to the import page. */
+  async function requestSend(c: Context<AppEnv>, what: "ready" | "suggestions") {
+    const id = c.req.param("id") ?? "";
+    if (!ID.test(id)) return renderNotFound(c);
+    const { db, wake } = c.get("deps");
+    const result = await requestImportSend(db, actorOf(c), id, what);
+    if (!result.ok && result.reason === "not_found") return renderNotFound(c);
+    if (result.ok && result.started) wake?.("imports");
+    const view = (await getImport(db, c.get("session")!.org.id, id))!;
+    const notice = result.ok ? undefined
+      : result.reason === "not_ready" ? "The rows are still being checked. Send Invite once the check is done."
+      : what === "ready" ? "No one in this file is ready to invite." : "There are no suggested addresses to use.";
+    if (notice && isFragmentRequest(c)) {
+      c.status(409);
+      return c.html(<ImportStatus view={view} notice={notice} />);
+    }
+    return respondAfterPost(c, `/imports/${id}`, () => <ImportStatus view={view} />);
+  }
+}

@@ -1,0 +1,156 @@
+// The import page and its ImportStatus widget. The widget polls itself (every 1 s) while the job
+// runs and renders without the trigger once it is done, so the poll stops; a live region around
+// it reads the changes out politely. Without JavaScript the page refreshes itself while running.
+import type { ImportView, ProblemRow } from "../../src/domain/imports.js";
+import { isRunning } from "../../src/domain/imports.js";
+import { describeDetection } from "../../src/domain/csv.js";
+import { codeLabels, type RowCode } from "../../src/domain/import-messages.js";
+import { formatNumber, TimeAgo } from "../components/format.js";
+
+const n = formatNumber;
+const plural = (count: number, one: string, many: string) => `${n(count)} ${count === 1 ? one : many}`;
+
+export function ImportPage(props: { view: ImportView; problems: ProblemRow[] | null; notice?: string | undefined }) {
+  const { view } = props;
+  return (
+    <div class="import-page">
+      {isRunning(view.status) && (
+        <noscript><meta http-equiv="refresh" content="2" /></noscript>
+      )}
+      <p><a href="/users">← Users</a></p>
+      <h1>Bulk upload: <span class="file-name">{view.fileName}</span></h1>
+      <p class="muted">
+        Uploaded <TimeAgo date={view.createdAt} />
+        {view.detected && <> · Read as {describeDetection(view.detected)}</>}
+      </p>
+      <ImportPanel view={view} notice={props.notice} />
+      {props.problems && props.problems.length > 0 && <ProblemTable id={view.id} rows={props.problems} />}
+    </div>
+  );
+}
+
+/** The widget inside its live region: what the upload dialog shows after Upload. */
+export function ImportPanel(props: { view: ImportView; notice?: string | undefined }) {
+  return (
+    <section id="bulk-upload" class="import-panel" aria-labelledby="import-panel-title">
+      <h2 id="import-panel-title" class="visually-hidden">Progress of {props.view.fileName}</h2>
+      <div class="import-live" aria-live="polite">
+        <ImportStatus view={props.view} notice={props.notice} />
+      </div>
+    </section>
+  );
+}
+
+export function ImportStatus(props: { view: ImportView; notice?: string | undefined }) {
+  const { view } = props;
+  const id = `import-status-${view.id}`;
+  const polling = isRunning(view.status)
+    ? { "hx-get": `/imports/${view.id}/status`, "hx-trigger": "every 1s", "hx-swap": "outerHTML", "aria-busy": "true" }
+    : {};
+  return (
+    <div id={id} class={`import-status import-${view.status}`} {...polling}>
+      {props.notice && <p class="flash">{props.notice}</p>}
+      <StatusBody view={view} />
+    </div>
+  );
+}
+
+function StatusBody(props: { view: ImportView }) {
+  const { view } = props;
+  if (view.status === "queued" || view.status === "validating") {
+    return (
+      <>
+        <p class="import-state"><strong>Checking rows…</strong> {n(view.processed)} of {plural(view.total, "row", "rows")}</p>
+        <progress value={view.processed} max={Math.max(1, view.total)} aria-label="Rows checked">{percent(view.processed, view.total)}</progress>
+      </>
+    );
+  }
+  if (view.status === "failed") {
+    return <p class="import-state problem-box" role="alert"><strong>This import stopped.</strong> {view.failureMessage}</p>;
+  }
+  if (view.status === "sending") {
+    const at = view.sendPosition?.at ?? 0;
+    const last = Math.max(1, view.sendPosition?.last ?? 1);
+    return (
+      <>
+        <p class="import-state"><strong>Sending invitations…</strong> {plural(view.sentCount, "person", "people")} invited so far</p>
+        <progress value={at} max={last} aria-label="Invitations sent">{percent(at, last)}</progress>
+        <Summary view={view} />
+      </>
+    );
+  }
+  return (
+    <>
+      <p class="import-state">
+        {view.status === "sent"
+          ? <><strong>Invitations sent.</strong> {plural(view.sentCount, "person was", "people were")} invited from {plural(view.total, "row", "rows")}.</>
+          : <><strong>Checked {plural(view.total, "row", "rows")}.</strong></>}
+      </p>
+      <Summary view={view} />
+      <Actions view={view} />
+    </>
+  );
+}
+
+function Summary(props: { view: ImportView }) {
+  const { view } = props;
+  const readyLabel = view.status === "ready" ? "ready to invite" : view.status === "sent" ? "invited or ready" : "ready";
+  return (
+    <ul class="import-summary">
+      <li class="summary-ready"><span class="count">{n(view.readyCount)}</span> {readyLabel}</li>
+      <li class="summary-skipped"><span class="count">{n(view.skippedCount)}</span> skipped <small class="muted">(already invited, already members, duplicates)</small></li>
+      <li class="summary-errors"><span class="count">{n(view.errorCount)}</span> with errors</li>
+    </ul>
+  );
+}
+
+function Actions(props: { view: ImportView }) {
+  const { view } = props;
+  const target = `#import-status-${view.id}`;
+  const unsent = view.status === "ready" && !view.sendRequested && view.readyCount > 0;
+  const problems = view.skippedCount + view.errorCount;
+  return (
+    <div class="import-actions">
+      {unsent && (
+        <form method="post" action={`/imports/${view.id}/send`} hx-post={`/imports/${view.id}/send`} hx-target={target} hx-swap="outerHTML" hx-disable="find button" class="inline">
+          <button type="submit">Send Invite</button>
+        </form>
+      )}
+      {view.status === "ready" && view.readyCount === 0 && <p class="muted">No one in this file is ready to invite.</p>}
+      {problems > 0 && (
+        <a href={`/imports/${view.id}/errors.csv`} role="button" class="secondary" download>Download error log</a>
+      )}
+      {view.suggestionCount > 0 && !view.suggestionsRequested && (
+        <a href={`/imports/${view.id}/suggestions`}>Review {plural(view.suggestionCount, "suggested address", "suggested addresses")}</a>
+      )}
+    </div>
+  );
+}
+
+function ProblemTable(props: { id: string; rows: ProblemRow[] }) {
+  return (
+    <section class="import-problems" aria-labelledby="import-problems-title">
+      <h2 id="import-problems-title">Rows that will not be invited</h2>
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th scope="col">Row</th><th scope="col">As uploaded</th><th scope="col">Problem</th><th scope="col">Detail</th></tr></thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr>
+                <td class="num">{n(row.rowNumber)}</td>
+                <td class="email">{row.value === "" ? <span class="muted">(empty)</span> : row.value}</td>
+                <td>{row.code ? codeLabels[row.code as RowCode] ?? row.code : ""}</td>
+                <td>{row.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="muted">The error log lists every row that was not invited, with the reason.</p>
+    </section>
+  );
+}
+
+function percent(done: number, total: number): string {
+  return `${total > 0 ? Math.floor((done / total) * 100) : 0}%`;
+}

@@ -1,0 +1,46 @@
+// Bulk upload users: the dialog's content (the Users page opens it in a native <dialog>) and the
+// same form as a full page without JavaScript. A plain multipart form: with htmx the response
+// (the progress widget, or the form again with the problem) replaces the form in place.
+
+export type UploadView = { problem?: string | undefined; maxMegabytes: number; maxRows: number };
+
+const n = (value: number) => new Intl.NumberFormat("en-US").format(value);
+
+export function NewImportPage(props: UploadView) {
+  return (
+    <div class="import-new-page">
+      <p><a href="/users">← Users</a></p>
+      <UploadForm {...props} />
+    </div>
+  );
+}
+
+export function UploadForm(props: UploadView) {
+  return (
+    <section id="bulk-upload" class="bulk-upload" aria-labelledby="bulk-upload-title">
+      <h2 id="bulk-upload-title">Bulk upload users</h2>
+      <p>
+        Upload a CSV file with one email address per row in a column named <strong>email</strong>. Files exported from Excel,
+        from Microsoft Entra ID ("Download users") or from your HR system work as they are: we find the column of addresses.
+      </p>
+      <ul class="muted upload-rules">
+        <li>Only people in your organization's directory can be invited; everyone else is listed in the error log.</li>
+        <li>At most {n(props.maxMegabytes)} MB and {n(props.maxRows)} rows per file.</li>
+        <li>Nobody is invited until you press <strong>Send Invite</strong> after the check.</li>
+      </ul>
+      <p><a href="/imports/sample.csv" download>Download a sample CSV</a></p>
+      <form method="post" action="/imports" enctype="multipart/form-data" class="upload-form"
+        hx-post="/imports" hx-target="#bulk-upload" hx-swap="outerHTML" hx-disable="find button">
+        <label for="import-file">CSV file</label>
+        <input id="import-file" name="file" type="file" accept=".csv,.txt,.tsv,text/csv,text/plain" required
+          aria-invalid={props.problem ? "true" : undefined} aria-describedby={props.problem ? "import-file-problem" : undefined} />
+        {props.problem && <p id="import-file-problem" class="field-error" role="alert">{props.problem}</p>}
+        <div class="dialog-actions">
+          <button type="submit">Upload</button>
+          <a href="/users" role="button" class="secondary" data-close-dialog>Cancel</a>
+          <span class="htmx-indicator muted" aria-hidden="true">Uploading…</span>
+        </div>
+      </form>
+    </section>
+  );
+}
