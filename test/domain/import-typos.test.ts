@@ -17,7 +17,8 @@ describe("TypoIndex.suggest", () => {
     ["adle.vnce", "adele.vance@contoso.com"], // two edits, 6+ characters
     ["lee.gy", "lee.gu@contoso.com"],
     ["lynne.robbin", "lynne.robbins@contoso.com"], // two candidates one edit away: the first in order
-    ["bo.", null], // too short to tell a typo from another person
+    ["bo.", "bo@contoso.com"], // short: one edit at most
+    ["bx", null], // two characters: both keys are the whole local part
     ["xx", null], // short: one edit at most, and nothing is that close
     ["lee", null],
     ["someone.else", null],
