@@ -9,6 +9,8 @@ export type ImportFileSpec = {
   domain: string;
   errorRate?: number;
   typoRate?: number;
+  /** Rows that repeat an earlier row's address in capitals (skipped as duplicates). */
+  duplicateRate?: number;
 };
 
 /** Swaps two adjacent letters in the middle of the local part: ava.adams12.99 -> ava.aadms12.99. */
@@ -24,6 +26,7 @@ export function typoOf(address: string): string {
 export function makeImportCsv(spec: ImportFileSpec): string {
   const errorEvery = spec.errorRate ? Math.round(1 / spec.errorRate) : 0;
   const typoEvery = spec.typoRate ? Math.round(1 / spec.typoRate) : 0;
+  const duplicateEvery = spec.duplicateRate ? Math.round(1 / spec.duplicateRate) : 0;
   const lines = ["email"];
   let errors = 0;
   for (let i = 0; i < spec.rows; i++) {
@@ -33,6 +36,8 @@ export function makeImportCsv(spec: ImportFileSpec): string {
       lines.push(kind === 0 ? "" : kind === 1 ? `not an address ${i}` : kind === 2 ? `nobody.${i}@${spec.domain}` : `bad@@${spec.domain}`);
     } else if (typoEvery && i % typoEvery === typoEvery - 2) {
       lines.push(typoOf(person.mail));
+    } else if (duplicateEvery && i > 600 && i % duplicateEvery === duplicateEvery - 3) {
+      lines.push(personAt((i - 599) % spec.people, spec.domain).mail.toUpperCase());
     } else {
       lines.push(i % 50 === 7 ? `"${person.given} ${person.surname} <${person.mail}>"` : person.mail);
     }
