@@ -1,10 +1,10 @@
 // Applying one downloaded Graph delta round to directory_people, keyed on (org, object id).
-// Work is planned and written in chunks of 500 (multi-row VALUES), yielding between chunks.
-// A round of up to 2,000 changes is written in one transaction together with `finish`
-// (the new deltaLink and the sync record); a bigger one (a first sync) in one transaction
-// per two chunks, `finish` riding on the last. If that is interrupted, the stored deltaLink has
-// not moved, so the next sync replays the same round and the idempotent upserts converge.
-import type { Client, InStatement, InValue } from "@libsql/client";
+// Work is planned and written in chunks of 500 (multi-row VALUES), yielding after each statement.
+// A round of up to 2,000 changes is written in one transaction together with `finish` (the new
+// deltaLink and the sync record). A bigger one (a first sync) commits about once a second,
+// `finish` riding on the last transaction: if it is interrupted, the stored deltaLink has not
+// moved, so the next sync replays the same round and the idempotent upserts converge.
+import type { Client, InStatement, InValue, Transaction } from "@libsql/client";
 import type { GraphUser } from "../integrations/graph.js";
 import { newId } from "../ids.js";
 
@@ -17,7 +17,8 @@ export type PersonChange = { removed: true } | { removed: false; fields: Partial
 export type DeltaCounts = { added: number; updated: number; removed: number };
 
 const CHUNK = 500;
-const CHUNKS_PER_TRANSACTION = 2;
+/** A big round commits about once a second, so our other writers never wait longer than that. */
+const TRANSACTION_MS = 1_000;
 const ONE_TRANSACTION_LIMIT = 2_000;
 const KEYS = ["mail", "userPrincipalName", "displayName", "givenName", "surname", "jobTitle", "department", "accountEnabled"] as const;
 const COLUMNS = "id, org_id, entra_object_id, mail, user_principal_name, display_name, given_name, surname, job_title, department, account_enabled, mail_norm, upn_norm, display_norm, given_norm, surname_norm, removed_at, updated_at";
@@ -46,7 +47,7 @@ export function addGraphUser(changes: Map<string, PersonChange>, user: GraphUser
 
 type Existing = PersonFields & { id: string; oid: string | null; upnNorm: string | null; removedAt: number | null };
 
-type Context = { client: Client; orgId: string; counts: DeltaCounts; claimedUpns: Set<string>; emptyOrg: boolean; hasUnkeyed: boolean };
+type Context = { orgId: string; counts: DeltaCounts; claimedUpns: Set<string>; emptyOrg: boolean; hasUnkeyed: boolean };
 
 export async function applyDirectoryChanges(
   client: Client,
@@ -55,44 +56,58 @@ export async function applyDirectoryChanges(
   options: { full: boolean; heartbeat: () => Promise<void>; finish: (counts: DeltaCounts) => InStatement[] },
 ): Promise<DeltaCounts> {
   const probe = async (where: string) => (await client.execute({ sql: `SELECT 1 FROM directory_people WHERE org_id = ? ${where} LIMIT 1`, args: [orgId] })).rows.length > 0;
-  const ctx: Context = { client, orgId, counts: { added: 0, updated: 0, removed: 0 }, claimedUpns: new Set(), emptyOrg: !(await probe("")), hasUnkeyed: await probe("AND entra_object_id IS NULL") };
-  const upserts = [...changes].filter((e): e is [string, PersonChange & { removed: false }] => !e[1].removed);
+  const ctx: Context = { orgId, counts: { added: 0, updated: 0, removed: 0 }, claimedUpns: new Set(), emptyOrg: !(await probe("")), hasUnkeyed: await probe("AND entra_object_id IS NULL") };
   // In UPN order the UPN and mail indexes (and, with first.last@ names, the name ones) grow at
   // one end instead of scattering writes over every page of them: far fewer pages per commit.
-  const upnKey = new Map(upserts.map(([oid, c]) => [oid, norm(c.fields.userPrincipalName) ?? ""]));
-  upserts.sort((a, b) => (upnKey.get(a[0])! < upnKey.get(b[0])! ? -1 : 1));
+  const keyed: { key: string; entry: [string, { removed: false; fields: Partial<PersonFields> }] }[] = [];
+  for (const [oid, change] of changes) if (!change.removed) keyed.push({ key: change.fields.userPrincipalName?.toLowerCase() ?? "", entry: [oid, change] });
+  await yieldToRequests();
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const upserts = keyed.map((k) => k.entry);
+  await yieldToRequests();
   const removals = [...changes].filter(([, c]) => c.removed).map(([oid]) => oid);
   if (options.full && !ctx.emptyOrg) removals.push(...(await findUnseen(client, orgId, changes)));
   const oneTransaction = upserts.length + removals.length <= ONE_TRANSACTION_LIMIT;
-  const plans: (() => Promise<InStatement[]>)[] = [];
-  for (let i = 0; i < upserts.length; i += CHUNK) plans.push(() => planUpserts(ctx, upserts.slice(i, i + CHUNK)));
-  for (let i = 0; i < removals.length; i += CHUNK) plans.push(() => planRemovals(ctx, removals.slice(i, i + CHUNK)));
-  let pending: InStatement[] = [];
-  for (let i = 0; i < plans.length; i++) {
-    pending.push(...(await plans[i]!()));
-    // Two chunks per transaction: half the page writes of one, still a short stall.
-    if (oneTransaction || i === plans.length - 1 || i % CHUNKS_PER_TRANSACTION !== CHUNKS_PER_TRANSACTION - 1) continue;
-    await client.batch(pending, "write");
-    pending = [];
-    await options.heartbeat();
-    await yieldToRequests();
+  const plans: ((tx: Transaction) => Promise<InStatement[]>)[] = [];
+  for (let i = 0; i < upserts.length; i += CHUNK) plans.push((tx) => planUpserts(ctx, tx, upserts.slice(i, i + CHUNK)));
+  for (let i = 0; i < removals.length; i += CHUNK) plans.push((tx) => planRemovals(ctx, tx, removals.slice(i, i + CHUNK)));
+  // Our other writers queue behind an open transaction (db/client.ts) without blocking the event
+  // loop, and readers are not held up at all; yielding after each statement keeps requests flowing.
+  let tx = await client.transaction("write");
+  let openedAt = performance.now();
+  try {
+    for (let i = 0; i < plans.length; i++) {
+      for (const statement of await plans[i]!(tx)) {
+        await tx.execute(statement);
+        await yieldToRequests();
+      }
+      if (oneTransaction || i === plans.length - 1 || performance.now() - openedAt < TRANSACTION_MS) continue;
+      await tx.commit();
+      await options.heartbeat();
+      tx = await client.transaction("write");
+      openedAt = performance.now();
+    }
+    for (const statement of options.finish(ctx.counts)) await tx.execute(statement);
+    await tx.commit();
+  } catch (error) {
+    tx.close();
+    throw error;
   }
-  await client.batch([...pending, ...options.finish(ctx.counts)], "write");
   return ctx.counts;
 }
 
-async function planUpserts(ctx: Context, chunk: [string, { removed: false; fields: Partial<PersonFields> }][]): Promise<InStatement[]> {
-  const { client, orgId, counts, claimedUpns } = ctx;
+async function planUpserts(ctx: Context, tx: Transaction, chunk: [string, { removed: false; fields: Partial<PersonFields> }][]): Promise<InStatement[]> {
+  const { orgId, counts, claimedUpns } = ctx;
   const oids = chunk.map(([oid]) => oid);
   const existing = new Map<string, Existing>();
-  const found = ctx.emptyOrg ? { rows: [] } : await client.execute({ sql: `SELECT ${SELECTED} FROM directory_people WHERE org_id = ? AND entra_object_id IN (${marks(oids.length)})`, args: [orgId, ...oids] });
+  const found = ctx.emptyOrg ? { rows: [] } : await tx.execute({ sql: `SELECT ${SELECTED} FROM directory_people WHERE org_id = ? AND entra_object_id IN (${marks(oids.length)})`, args: [orgId, ...oids] });
   for (const row of found.rows as unknown as Existing[]) existing.set(row.oid!, row);
   const statements: InStatement[] = [];
   // People imported from a CSV without an object id are adopted by UPN rather than duplicated.
   if (ctx.hasUnkeyed) {
     const wanted = new Map(chunk.filter(([oid, c]) => !existing.has(oid) && c.fields.userPrincipalName).map(([oid, c]) => [norm(c.fields.userPrincipalName)!, oid]));
     if (wanted.size) {
-      const rows = await client.execute({ sql: `SELECT ${SELECTED} FROM directory_people WHERE org_id = ? AND entra_object_id IS NULL AND upn_norm IN (${marks(wanted.size)})`, args: [orgId, ...wanted.keys()] });
+      const rows = await tx.execute({ sql: `SELECT ${SELECTED} FROM directory_people WHERE org_id = ? AND entra_object_id IS NULL AND upn_norm IN (${marks(wanted.size)})`, args: [orgId, ...wanted.keys()] });
       for (const row of rows.rows as unknown as Existing[]) {
         const oid = wanted.get(row.upnNorm!)!;
         existing.set(oid, { ...row, oid });
@@ -144,8 +159,8 @@ async function planUpserts(ctx: Context, chunk: [string, { removed: false; field
   return statements;
 }
 
-async function planRemovals({ client, orgId, counts }: Context, oids: string[]): Promise<InStatement[]> {
-  const live = await client.execute({ sql: `SELECT count(*) AS n FROM directory_people WHERE org_id = ? AND removed_at IS NULL AND entra_object_id IN (${marks(oids.length)})`, args: [orgId, ...oids] });
+async function planRemovals({ orgId, counts }: Context, tx: Transaction, oids: string[]): Promise<InStatement[]> {
+  const live = await tx.execute({ sql: `SELECT count(*) AS n FROM directory_people WHERE org_id = ? AND removed_at IS NULL AND entra_object_id IN (${marks(oids.length)})`, args: [orgId, ...oids] });
   const n = Number(live.rows[0]?.n ?? 0);
   if (n === 0) return [];
   counts.removed += n;
