@@ -32,11 +32,14 @@ export function ErrorPage(props: { requestId: string }) {
   );
 }
 
+/** "1 second", "5 seconds": how long a rate-limited client should wait. */
+export const waitText = (seconds: number) => `${seconds} ${seconds === 1 ? "second" : "seconds"}`;
+
 export function TooManyRequestsPage(props: { retryAfterSeconds: number }) {
   return (
     <section class="notice-page">
       <h1>Too many requests</h1>
-      <p>You have made a lot of requests in a short time. Wait {props.retryAfterSeconds} seconds, then try again.</p>
+      <p>You have made a lot of requests in a short time. Wait {waitText(props.retryAfterSeconds)}, then try again.</p>
     </section>
   );
 }

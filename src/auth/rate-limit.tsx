@@ -4,7 +4,8 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.js";
 import { TooManyRequestsPage } from "../../views/errors.js";
-import { renderPage } from "../routes/respond.js";
+import type { Child } from "hono/jsx";
+import { isFragmentRequest, renderPage } from "../routes/respond.js";
 
 type Bucket = { tokens: number; updatedAt: number };
 
@@ -33,12 +34,20 @@ export function clientKey(c: Context): string {
   return env?.incoming?.socket?.remoteAddress ?? "local";
 }
 
-export function rateLimit(name: string, limiter: RateLimiter) {
+/**
+ * `fragment`: what an htmx caller gets instead of the page (4xx answers are swapped in htmx 4, so
+ * a whole page would land inside the element that asked, e.g. the type-ahead's listbox).
+ */
+export function rateLimit(name: string, limiter: RateLimiter, fragment?: (retryAfterSeconds: number) => Child) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const wait = limiter.consume(`${name}:${clientKey(c)}`);
     if (wait === 0) return next();
     c.header("Retry-After", String(wait));
     c.status(429);
+    if (fragment && isFragmentRequest(c)) {
+      c.header("Vary", "HX-Request");
+      return c.html(<>{fragment(wait)}</>);
+    }
     return renderPage(c, { title: "Too many requests", body: <TooManyRequestsPage retryAfterSeconds={wait} /> });
   });
 }

@@ -12,6 +12,7 @@ import { createImport, getImport, listProblemRows, requestImportSend, type Impor
 import { ERROR_LOG_HEADER, errorLogLine } from "../../views/imports/error-log-csv.js";
 import { ImportPage, ImportPanel, ImportStatus } from "../../views/imports/import-page.js";
 import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
+import { waitText } from "../../views/errors.js";
 import { NewImportPage, UploadForm, type UploadView } from "../../views/imports/upload-form.js";
 import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost } from "./respond.js";
 import { actorOf } from "./user-actions.js";
@@ -42,7 +43,7 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       respond(c, { title: "Bulk upload users", active: "users", page: () => <NewImportPage {...upload} />, fragment: () => <UploadForm {...upload} /> }))
     .get("/sample.csv", requireAdmin, (c) =>
       c.body(SAMPLE, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="bulk-upload-sample.csv"' }))
-    .post("/", rateLimit("imports", new RateLimiter(20, 0.2)), requireAdmin,
+    .post("/", rateLimit("imports", new RateLimiter(20, 0.2), (wait) => <UploadForm {...upload} problem={`You have uploaded many files in a short time. Wait ${waitText(wait)}, then upload again.`} />), requireAdmin,
       bodyLimit({ maxSize: importMaxBytes + MULTIPART_SLACK, onError: (c) => refuse(c as Context<AppEnv>, tooLarge) }),
       async (c) => {
         const { db, config, wake } = c.get("deps");
