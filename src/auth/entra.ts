@@ -64,7 +64,8 @@ export class EntraSignIn {
     return discoverOpenIdMetadata(this.entra.authority, this.entra.tenantId);
   }
 
-  async start(): Promise<SignInStart> {
+  /** `loginHint`: the address Microsoft should preselect (an invitation's invitee). */
+  async start(options: { loginHint?: string } = {}): Promise<SignInStart> {
     const metadata = await this.metadata();
     const state = generateState();
     const codeVerifier = generateCodeVerifier();
@@ -72,6 +73,11 @@ export class EntraSignIn {
     const url = this.client.createAuthorizationURLWithPKCE(metadata.authorization_endpoint, state, CodeChallengeMethod.S256, codeVerifier, SCOPES);
     url.searchParams.set("nonce", nonce);
     url.searchParams.set("response_mode", "query");
+    if (options.loginHint) {
+      url.searchParams.set("login_hint", options.loginHint);
+      // Someone else may be signed in to Microsoft in this browser: let them pick the invited account.
+      url.searchParams.set("prompt", "select_account");
+    }
     return { url, state, nonce, codeVerifier };
   }
 

@@ -38,7 +38,8 @@ export function entraLoginRoutes(deps: Deps) {
   app.get("/login/entra", limit, async (c) => {
     let start;
     try {
-      start = await signIn.start();
+      const hint = c.req.query("login_hint")?.trim();
+      start = await signIn.start({ loginHint: hint && hint.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(hint) ? hint : undefined });
     } catch (error) {
       logger.error({ reqId: c.get("requestId"), err: { message: (error as Error).message } }, "entra discovery failed");
       c.status(502);

@@ -90,6 +90,16 @@ describe("Sign in with Microsoft", () => {
     expect(lines.find((l) => l.startsWith("entra_state="))).toContain(q.get("state")!);
   });
 
+  it("passes an invitation's login_hint to Microsoft with an account picker, and ignores a malformed one", async () => {
+    await entraApp();
+    const hinted = await t.get(`/login/entra?next=%2Fjoin%2Fabc&login_hint=${encodeURIComponent("casey@contoso.example")}`);
+    const url = new URL(hinted.headers.get("location")!);
+    expect(url.searchParams.get("login_hint")).toBe("casey@contoso.example");
+    expect(url.searchParams.get("prompt")).toBe("select_account");
+    const plain = new URL((await t.get("/login/entra?login_hint=%3Cscript%3E")).headers.get("location")!);
+    expect(plain.searchParams.has("login_hint")).toBe(false);
+  });
+
   it("signs in a Business Administrator: creates the organization and the person, and a session", async () => {
     await entraApp();
     idp.user = { tid: idp.tenantId, oid: randomUUID(), preferred_username: "Ada.Admin@Contoso.test", name: "Ada Admin", roles: ["BusinessAdministrator"] };
