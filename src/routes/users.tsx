@@ -8,11 +8,13 @@ import { UserResults, UsersPage, type UsersView } from "../../views/users/users-
 import { describeDone } from "../../views/users/user-row-actions.js";
 import { listRecentImports } from "../domain/imports.js";
 import { RecentImports } from "../../views/imports/recent-imports.js";
-import { renderPage, respond } from "./respond.js";
+import { getLastDirectorySync } from "../domain/directory-sync.js";
+import { DirectorySyncPanel } from "../../views/users/directory-sync-panel.js";
+import { isFragmentRequest, renderPage, respond } from "./respond.js";
 
 export function userRoutes() {
   return new Hono<AppEnv>().get("/", requireAdmin, async (c) => {
-    const { db } = c.get("deps");
+    const { db, config } = c.get("deps");
     const session = c.get("session")!;
     const status = c.req.query("status") || undefined;
     const q = c.req.query("q") ?? "";
@@ -27,10 +29,13 @@ export function userRoutes() {
       return renderPage(c, { title: "Users", active: "users", body: <BadRequestPage title="That list cannot be shown" message={problem} /> });
     }
     const validStatus = isMemberStatus(status) ? status : undefined;
-    const [counts, page, recentImports] = await Promise.all([
-      countMembers(db, session.org.id), listMembers(db, session.org.id, { status: validStatus, q, after }), listRecentImports(db, session.org.id),
-    ]);
-    const view: UsersView = { status: validStatus, q, after, counts, page, flash: describeDone(c.req.query("done")), sections: <RecentImports imports={recentImports} /> };
+    const orgId = session.org.id;
+    const [counts, page] = await Promise.all([countMembers(db, orgId), listMembers(db, orgId, { status: validStatus, q, after })]);
+    const view: UsersView = { status: validStatus, q, after, counts, page, flash: describeDone(c.req.query("done")) };
+    if (isFragmentRequest(c)) return respond(c, { title: "Users", page: () => null, fragment: () => <UserResults {...view} /> });
+    // The full page also shows recent imports and, with Entra, the directory sync.
+    const [recentImports, lastSync] = await Promise.all([listRecentImports(db, orgId), config.entra ? getLastDirectorySync(db, orgId) : null]);
+    view.sections = <>{config.entra && <DirectorySyncPanel last={lastSync} />}<RecentImports imports={recentImports} /></>;
     return respond(c, { title: "Users", active: "users", page: () => <UsersPage {...view} />, fragment: () => <UserResults {...view} /> });
   });
 }

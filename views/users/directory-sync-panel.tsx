@@ -1,0 +1,28 @@
+// The directory's last sync with Entra ID and "Sync now" (Entra mode only). While a sync is
+// queued or running the panel polls itself; when it is done it renders without a trigger.
+import type { LastDirectorySync } from "../../src/domain/directory-sync.js";
+import { formatNumber, TimeAgo } from "../components/format.js";
+
+export function DirectorySyncPanel(props: { last: LastDirectorySync | null; message?: string }) {
+  const latest = props.last?.latest;
+  const busy = latest?.status === "queued" || latest?.status === "running";
+  return (
+    <section id="directory-sync" class="directory-sync" aria-live="polite"
+      {...(busy ? { "hx-get": "/directory/sync", "hx-trigger": "every 2s", "hx-swap": "outerHTML" } : {})}>
+      <p>
+        <strong>Directory:</strong>{" "}
+        {!latest ? "not synced with Microsoft Entra ID yet."
+          : busy ? <>sync {latest.status === "queued" ? "waiting to start" : "in progress"}…</>
+          : latest.status === "failed" ? <span class="problem-text">last sync failed: {latest.message ?? "unknown reason"}.</span>
+          : <>synced <TimeAgo date={latest.finishedAt} />: {formatNumber(latest.added)} added, {formatNumber(latest.updated)} updated, {formatNumber(latest.removed)} removed.</>}
+        {props.last?.lastSucceededAt && latest?.status !== "succeeded" && <> Last good sync <TimeAgo date={props.last.lastSucceededAt} />.</>}
+        {props.message && <> {props.message}</>}
+      </p>
+      {!busy && (
+        <form method="post" action="/directory/sync" hx-post="/directory/sync" hx-target="#directory-sync" hx-swap="outerHTML">
+          <button type="submit" class="secondary small">Sync now</button>
+        </form>
+      )}
+    </section>
+  );
+}
