@@ -21,6 +21,12 @@ export type ImportWorkerOptions = {
   /** Rows per validation chunk (one short statement each way) and per Send Invite chunk. */
   chunkSize?: number;
   sendChunkSize?: number;
+  /**
+   * How long one chunk may hold the event loop (ms). A chunk is one synchronous stretch of
+   * database work, so requests wait for it: the chunk size follows the time the last one took.
+   * Unset: fixed sizes.
+   */
+  chunkBudgetMs?: number;
   idleMs?: number;
   /** Called after a Send Invite chunk queued invitation emails (wakes the mail worker). */
   onInvited?: () => void;
@@ -44,12 +50,20 @@ export async function claimImport(db: Db, owner: string, leaseMs: number) {
 }
 
 /** Runs one claimed import until its phase is done, the lease is lost, or `stopping` says so. */
-async function runImport(options: Required<Pick<ImportWorkerOptions, "db" | "publicUrl" | "leaseMs" | "chunkSize" | "sendChunkSize">> & { owner: string },
+/** The next chunk size: scaled to the time budget, at most halved or doubled at once, within bounds. */
+export function nextChunkSize(size: number, elapsedMs: number, budgetMs: number, bounds: { min: number; max: number }): number {
+  const scaled = Math.round(size * (budgetMs / Math.max(1, elapsedMs)));
+  return Math.max(bounds.min, Math.min(bounds.max, size * 2, Math.max(Math.floor(size / 2), scaled)));
+}
+
+async function runImport(options: ReturnType<typeof withDefaults>,
   job: typeof imports.$inferSelect, stopping: () => boolean, logger: ImportWorkerOptions["logger"], onInvited?: () => void): Promise<void> {
   const { db, owner } = options;
   let context: ValidationContext | undefined;
   const cursor = { id: job.id, orgId: job.orgId, cursorRow: job.cursorRow };
   let failures = 0;
+  let validateSize = options.chunkSize;
+  let sendSize = options.sendChunkSize;
   for (;;) {
     if (stopping()) {
       await releaseLease(db, imports, job.id, owner);
@@ -62,9 +76,13 @@ async function runImport(options: Required<Pick<ImportWorkerOptions, "db" | "pub
           const [org] = await db.select({ domains: organizations.domains }).from(organizations).where(eq(organizations.id, job.orgId));
           context = { orgDomains: (org?.domains ?? []).map((d) => d.toLowerCase()) };
         }
-        result = await validateImportChunk(db, cursor, owner, context, { chunkSize: options.chunkSize, leaseMs: options.leaseMs });
+        const started = performance.now();
+        result = await validateImportChunk(db, cursor, owner, context, { chunkSize: validateSize, leaseMs: options.leaseMs });
+        if (options.chunkBudgetMs) validateSize = nextChunkSize(validateSize, performance.now() - started, options.chunkBudgetMs, { min: 50, max: 2000 });
       } else {
-        result = await sendImportChunk(db, job.id, owner, { chunkSize: options.sendChunkSize, leaseMs: options.leaseMs, publicUrl: options.publicUrl });
+        const started = performance.now();
+        result = await sendImportChunk(db, job.id, owner, { chunkSize: sendSize, leaseMs: options.leaseMs, publicUrl: options.publicUrl });
+        if (options.chunkBudgetMs) sendSize = nextChunkSize(sendSize, performance.now() - started, options.chunkBudgetMs, { min: 10, max: 500 });
         if (result === "more") onInvited?.();
       }
       failures = 0;
@@ -90,7 +108,8 @@ async function runImport(options: Required<Pick<ImportWorkerOptions, "db" | "pub
 
 const withDefaults = (input: ImportWorkerOptions) => ({
   db: input.db, publicUrl: input.publicUrl, owner: input.owner ?? newLeaseOwner("imports"),
-  leaseMs: input.leaseMs ?? 15_000, chunkSize: input.chunkSize ?? 500, sendChunkSize: input.sendChunkSize ?? 200,
+  leaseMs: input.leaseMs ?? 15_000, chunkSize: input.chunkSize ?? 500, sendChunkSize: input.sendChunkSize ?? 100,
+  chunkBudgetMs: input.chunkBudgetMs,
 });
 
 /** Runs imports with work to do until none is left; answers how many it ran (tests call it; the worker loops the same way). */
@@ -105,7 +124,7 @@ export async function drainImports(input: ImportWorkerOptions): Promise<number> 
 }
 
 export function startImportWorker(input: ImportWorkerOptions): ImportWorker {
-  const options = withDefaults(input);
+  const options = withDefaults({ chunkBudgetMs: 25, ...input });
   let stopped = false;
   let woken = false;
   let wakeUp: (() => void) | null = null;

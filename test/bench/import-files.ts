@@ -6,6 +6,8 @@ export type ImportFileSpec = {
   rows: number;
   /** People at the start of the directory are not members yet (seed-large puts members at the end). */
   people: number;
+  /** Directory index of the first person named (default 0). */
+  offset?: number;
   domain: string;
   errorRate?: number;
   typoRate?: number;
@@ -30,14 +32,14 @@ export function makeImportCsv(spec: ImportFileSpec): string {
   const lines = ["email"];
   let errors = 0;
   for (let i = 0; i < spec.rows; i++) {
-    const person = personAt(i % spec.people, spec.domain);
+    const person = personAt((spec.offset ?? 0) + (i % spec.people), spec.domain);
     if (errorEvery && i % errorEvery === errorEvery - 1) {
       const kind = errors++ % 4;
       lines.push(kind === 0 ? "" : kind === 1 ? `not an address ${i}` : kind === 2 ? `nobody.${i}@${spec.domain}` : `bad@@${spec.domain}`);
     } else if (typoEvery && i % typoEvery === typoEvery - 2) {
       lines.push(typoOf(person.mail));
     } else if (duplicateEvery && i > 600 && i % duplicateEvery === duplicateEvery - 3) {
-      lines.push(personAt((i - 599) % spec.people, spec.domain).mail.toUpperCase());
+      lines.push(personAt((spec.offset ?? 0) + ((i - 599) % spec.people), spec.domain).mail.toUpperCase());
     } else {
       lines.push(i % 50 === 7 ? `"${person.given} ${person.surname} <${person.mail}>"` : person.mail);
     }

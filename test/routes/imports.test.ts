@@ -15,7 +15,8 @@ const drain = () => drainImports({ db: t.deps.db, publicUrl: t.deps.config.publi
 
 function fileForm(text: string | Uint8Array, name = "people.csv"): FormData {
   const form = new FormData();
-  form.append("file", new File([typeof text === "string" ? new TextEncoder().encode(text) : text], name, { type: "text/csv" }));
+  const bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
+  form.append("file", new File([bytes as Uint8Array<ArrayBuffer>], name, { type: "text/csv" }));
   return form;
 }
 
