@@ -32,6 +32,8 @@ export type Config = {
   importMaxRows: number;
   /** How long an import worker's lease lasts without renewal: how soon another process resumes a killed one's job. */
   importLeaseSeconds: number;
+  /** How long a claimed mail batch is the worker's: how soon another process sends a killed one's batch (same key). */
+  mailLeaseSeconds: number;
   resendsPerDay: number;
   /** Type-ahead requests per second per client (bursts of 4 seconds' worth). */
   directorySearchPerSecond: number;
@@ -138,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     importMaxBytes: integer(env, "IMPORT_MAX_BYTES", 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     importMaxRows: integer(env, "IMPORT_MAX_ROWS", 1_000_000, 1, 10_000_000),
     importLeaseSeconds: integer(env, "IMPORT_LEASE_SECONDS", 15, 2, 600),
+    mailLeaseSeconds: integer(env, "MAIL_LEASE_SECONDS", 60, 2, 3600),
     resendsPerDay: integer(env, "RESENDS_PER_DAY", 3, 1, 100),
     directorySearchPerSecond: integer(env, "DIRECTORY_SEARCH_PER_SECOND", 10, 1, 1_000_000),
     workers: flag(env, "WORKERS", true),

@@ -11,7 +11,9 @@ export function startWorkers(deps: Deps) {
   const running: Record<string, Worker> = {};
   if (deps.config.workers) {
     // Workers are added by their issues: mail (outbox), imports, directory sync.
-    running.mail = startMailWorker({ db: deps.db, transport: createMailTransport(deps.config), config: deps.config, logger: deps.logger });
+    running.mail = startMailWorker({
+      db: deps.db, transport: createMailTransport(deps.config), config: deps.config, logger: deps.logger, leaseMs: deps.config.mailLeaseSeconds * 1000,
+    });
     running.imports = startImportWorker({
       db: deps.db, publicUrl: deps.config.publicUrl, logger: deps.logger, leaseMs: deps.config.importLeaseSeconds * 1000,
       onInvited: () => running.mail?.wake?.(),
