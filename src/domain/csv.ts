@@ -43,6 +43,9 @@ export type CsvLimits = { maxBytes: number; maxRows: number };
 const CHUNK_CHARS = 1 << 16;
 const SAMPLE_CHARS = 1 << 16;
 const SAMPLE_RECORDS = 50;
+// No list of addresses has a row this long; past it papaparse would chew on one record (a cell
+// of quotes costs ~0.2 µs a character) without a break, so the file is refused instead.
+const MAX_RECORD_CHARS = 1 << 20;
 const count = new Intl.NumberFormat("en-US");
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -57,7 +60,7 @@ export async function readCsv(bytes: Uint8Array, limits: CsvLimits): Promise<Csv
   // Excel honours (and hides) a first line "sep=;" naming the delimiter; its row numbers skip it.
   const hint = /^sep=([,;\t])(?:\r\n|\n|\r)/i.exec(decoded.text);
   const text = hint ? decoded.text.slice(hint[0].length) : decoded.text;
-  const { format, records: firstRecords } = sampleRecords(text, hint?.[1] as Format["delimiter"] | undefined);
+  const { format, records: firstRecords } = await sampleRecords(text, hint?.[1] as Format["delimiter"] | undefined);
   const delimiter = format.delimiter;
   const choice = chooseEmailColumn(firstRecords.map((record) => record.cells));
   if (!choice) {
@@ -134,17 +137,19 @@ type SampleRecord = { rowNumber: number; cells: string[] };
 
 /**
  * The format and the first non-blank records, from the first 64 K characters, or more when
- * lines are so long (thousands of columns) that fewer than two records fit in them.
+ * lines are so long (thousands of columns) that fewer than two records fit in them, up to
+ * MAX_RECORD_CHARS (a longer record is refused by collectRows). Yields between tries.
  */
-function sampleRecords(text: string, delimiter?: Format["delimiter"]): { format: Format; records: SampleRecord[] } {
+async function sampleRecords(text: string, delimiter?: Format["delimiter"]): Promise<{ format: Format; records: SampleRecord[] }> {
   for (let size = SAMPLE_CHARS; ; size *= 2) {
+    if (size > SAMPLE_CHARS) await yieldToEventLoop();
     const sample = text.slice(0, size);
     const format: Format = { delimiter: delimiter ?? guessDelimiter(sample), newline: guessNewline(sample) };
     const records: SampleRecord[] = [];
     parseRecords(sample, format, sample.length < text.length).data.forEach((cells, index) => {
       if (records.length < SAMPLE_RECORDS && !isBlank(cells)) records.push({ rowNumber: index + 1, cells: cells.map((_, i) => cellAt(cells, i)) });
     });
-    if (sample.length === text.length || records.length >= (size < SAMPLE_CHARS * 16 ? SAMPLE_RECORDS : 2)) return { format, records };
+    if (sample.length === text.length || records.length >= (size < SAMPLE_CHARS * 16 ? SAMPLE_RECORDS : 2) || size >= MAX_RECORD_CHARS) return { format, records };
   }
 }
 
@@ -169,6 +174,9 @@ async function collectRows(text: string, format: Format, choice: ColumnChoice, h
       return refuse("unreadable", `Row ${count.format(row)} opens a quote (") that never closes, so the rest of the file reads as one cell. Remove the stray quote, or save the file again from your spreadsheet.`);
     }
     if (!last && parsed.data.length === 0) {
+      if (chunkChars >= MAX_RECORD_CHARS) {
+        return refuse("unreadable", `Row ${count.format(rowNumber + 1)} is longer than 1 MB, which no list of addresses needs: a quote (") may never close, or the file may not be a list of addresses. Check that row, or save the file again from your spreadsheet.`);
+      }
       chunkChars *= 2; // one record longer than a chunk (a very wide header, or a long quoted cell)
       await yieldToEventLoop();
       continue;
