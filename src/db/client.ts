@@ -7,6 +7,13 @@
 // the whole event loop (a busy timeout), so the holder could never finish. So every write in this
 // process waits its turn in one async queue, and a lock held by another process is retried after
 // short async pauses instead of a blocking busy wait.
+//
+// A statement that fails with SQLITE_BUSY is left un-reset by the libsql binding until garbage
+// collection; a failed BEGIN IMMEDIATE or INSERT counts as an active writer on its pooled
+// connection, so that connection's later COMMIT fails ("SQL statements in progress") and its
+// autocommit writes never commit, holding the write lock from every other process. So the lock
+// is taken inside a deferred transaction by a no-op write run through exec(), which finalizes
+// its statement even when it fails, and every write runs inside such a transaction.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { createClient, type Client, type InStatement, type Transaction, type TransactionMode } from "@libsql/client";
@@ -23,12 +30,41 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
   if (embedded) {
     // WAL is a property of the file; the others hold on every connection the pool opens.
     await raw.execute("PRAGMA journal_mode = WAL");
+    await retryBusy(() => raw.executeMultiple(`CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (id INTEGER PRIMARY KEY)`));
   }
   const client = embedded ? serializeWrites(raw) : raw;
   return { db: drizzle(client, { schema }), client, embedded };
 }
 
 const READ = /^\s*(select|explain|pragma\s+\w+\s*(;|$))/i;
+const DML = /^\s*(insert|update|delete|replace|with)\b/i;
+const LOCK_TABLE = "_write_lock";
+
+/** A write transaction on `client`, its lock taken without leaving a stuck statement behind (see the top). */
+async function beginWrite(client: Client): Promise<Transaction> {
+  return retryBusy(async () => {
+    const tx = await client.transaction("deferred");
+    try {
+      await tx.executeMultiple(`DELETE FROM ${LOCK_TABLE} WHERE 0`);
+      return tx;
+    } catch (err) {
+      tx.close();
+      throw err;
+    }
+  });
+}
+
+/** Runs statements in one write transaction: commit on success, roll back on failure. */
+async function inWriteTransaction<T>(client: Client, run: (tx: Transaction) => Promise<T>): Promise<T> {
+  const tx = await beginWrite(client);
+  try {
+    const result = await run(tx);
+    await tx.commit();
+    return result;
+  } finally {
+    tx.close();
+  }
+}
 const sqlOf = (stmt: InStatement) => (typeof stmt === "string" ? stmt : stmt.sql);
 
 export function isBusyError(err: unknown): boolean {
@@ -101,11 +137,17 @@ function serializeWrites(client: Client): Client {
         case "execute":
           return (stmt: InStatement, args?: unknown) => {
             const call = () => (args === undefined ? target.execute(stmt) : target.execute(stmt as string, args as never));
-            return READ.test(sqlOf(stmt)) ? call() : exclusive(call);
+            if (READ.test(sqlOf(stmt))) return call();
+            if (!DML.test(sqlOf(stmt))) return exclusive(call);
+            return exclusive(() => inWriteTransaction(target, (tx) => tx.execute(args === undefined ? stmt : { sql: stmt as string, args: args as never })));
           };
         case "batch":
           return (stmts: InStatement[], mode?: Parameters<Client["batch"]>[1]) =>
-            stmts.every((s) => READ.test(sqlOf(s))) ? target.batch(stmts, mode) : exclusive(() => target.batch(stmts, mode));
+            stmts.every((s) => READ.test(sqlOf(s))) ? target.batch(stmts, mode) : exclusive(() => inWriteTransaction(target, async (tx) => {
+              const results = [];
+              for (const s of stmts) results.push(await tx.execute(s));
+              return results;
+            }));
         case "migrate":
           return (stmts: InStatement[]) => exclusive(() => target.migrate(stmts));
         case "executeMultiple":
@@ -117,7 +159,7 @@ function serializeWrites(client: Client): Client {
             const release = await acquire();
             let tx: Transaction;
             try {
-              tx = await retryBusy(() => target.transaction("write"));
+              tx = await beginWrite(target);
             } catch (err) {
               release();
               throw err;
