@@ -5,9 +5,10 @@
 // verdict with the import's counts and cursor in ONE transaction, so the counts always match the
 // rows and a process killed between chunks resumes at the cursor.
 import type { Db } from "../db/client.js";
-import { cleanAddressValue, suggestDomainFix } from "./addresses.js";
+import { cleanAddressValue } from "./addresses.js";
 import { messages, type RowVerdict } from "./import-messages.js";
-import { TypoIndex } from "./import-typos.js";
+import { suggestAddresses } from "./import-suggestions.js";
+import type { TypoIndex } from "./import-typos.js";
 
 export type ValidationJob = { id: string; orgId: string; cursorRow: number };
 
@@ -71,49 +72,6 @@ async function rebuildFirstRows(db: Db, job: ValidationJob, context: ValidationC
   }
   context.firstByAddress = byAddress;
   context.firstByPerson = byPerson;
-}
-
-/** Which of these addresses belong to an enabled, current person (suggestions must). */
-async function findEnabledAddresses(db: Db, orgId: string, norms: string[]): Promise<Set<string>> {
-  if (norms.length === 0) return new Set();
-  const result = await db.$client.execute({
-    sql: `SELECT p.mail_norm, p.upn_norm FROM json_each(?2) AS j
-          JOIN directory_people p ON p.rowid = COALESCE(
-            (SELECT rowid FROM directory_people WHERE org_id = ?1 AND mail_norm = j.value LIMIT 1),
-            (SELECT rowid FROM directory_people WHERE org_id = ?1 AND upn_norm = j.value LIMIT 1))
-          WHERE p.removed_at IS NULL AND p.account_enabled = 1`,
-    args: [orgId, JSON.stringify(norms)],
-  });
-  return new Set(result.rows.flatMap((r) => [r[0] as string | null, r[1] as string | null]).filter((v): v is string => !!v));
-}
-
-/**
- * "Did you mean": the address with a near-miss domain of the organization's corrected, or a
- * directory address on the same domain within an edit or two. Only addresses of enabled, current
- * people are suggested.
- */
-async function suggestAddresses(db: Db, job: ValidationJob, context: ValidationContext, norms: string[]): Promise<Map<string, string>> {
-  const candidates = new Map<string, string[]>();
-  for (const norm of norms) {
-    const at = norm.lastIndexOf("@");
-    const local = norm.slice(0, at);
-    const fix = suggestDomainFix(norm.slice(at + 1), context.orgDomains);
-    const domain = fix ?? norm.slice(at + 1);
-    const options = fix ? [`${local}@${fix}`] : [];
-    if (context.orgDomains.length === 0 || context.orgDomains.includes(domain)) {
-      context.typos ??= await TypoIndex.load(db, job.orgId);
-      const near = context.typos.suggest(local, domain);
-      if (near) options.push(near);
-    }
-    if (options.length > 0) candidates.set(norm, options);
-  }
-  const enabled = await findEnabledAddresses(db, job.orgId, [...new Set([...candidates.values()].flat())]);
-  const suggestions = new Map<string, string>();
-  for (const [norm, options] of candidates) {
-    const usable = options.find((option) => enabled.has(option));
-    if (usable) suggestions.set(norm, usable);
-  }
-  return suggestions;
 }
 
 /** Decides every row of a chunk, in row order (the first-row maps grow as it goes). */

@@ -1,7 +1,7 @@
 // Bulk upload: reading an import's state for the pages, and the two requests an admin makes of a
 // validated import (Send Invite, Use suggestions). Uploading is import-upload.ts; the background
 // phases are import-validation.ts and import-send.ts; the error log is error-log.ts.
-import { and, desc, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { importRows, imports, type ImportStatus } from "../db/schema.js";
 import type { Actor } from "./actor.js";
@@ -33,6 +33,8 @@ export type ImportView = {
   createdAt: Date;
   finishedAt: Date | null;
 };
+
+const PROBLEM_WINDOW = 5000;
 
 export const isRunning = (status: ImportStatus) => status === "queued" || status === "validating" || status === "sending";
 
@@ -79,14 +81,21 @@ export async function listRecentImports(db: Db, orgId: string, limit = 5): Promi
 
 export type ProblemRow = { rowNumber: number; value: string; outcome: string | null; code: string | null; message: string | null; suggestion: string | null };
 
-/** The first problem rows (skipped or error) for the import page; small imports only, so it never scans a big file. */
+/** The first problem rows (skipped or error, or only `codes`), read in windows of row numbers so no statement scans a big file. */
 export async function listProblemRows(db: Db, orgId: string, importId: string, options: { limit: number; codes?: string[] }): Promise<ProblemRow[]> {
-  return db.select({ rowNumber: importRows.rowNumber, value: importRows.value, outcome: importRows.outcome, code: importRows.code, message: importRows.message, suggestion: importRows.suggestion })
-    .from(importRows)
-    .where(and(eq(importRows.importId, importId), eq(importRows.orgId, orgId), ne(importRows.outcome, "ready"),
-      options.codes ? sql`${importRows.code} IN (${sql.join(options.codes.map((c) => sql`${c}`), sql`, `)})` : undefined,
-      options.codes?.includes("possible_typo") ? isNull(importRows.sentAt) : undefined))
-    .orderBy(importRows.rowNumber).limit(options.limit);
+  const [bounds] = await db.select({ last: sql<number | null>`max(${importRows.rowNumber})` }).from(importRows).where(eq(importRows.importId, importId));
+  const found: ProblemRow[] = [];
+  for (let after = 0; after < (bounds?.last ?? 0) && found.length < options.limit; after += PROBLEM_WINDOW) {
+    found.push(...await db.select({ rowNumber: importRows.rowNumber, value: importRows.value, outcome: importRows.outcome, code: importRows.code, message: importRows.message, suggestion: importRows.suggestion })
+      .from(importRows)
+      .where(and(eq(importRows.importId, importId), eq(importRows.orgId, orgId), gt(importRows.rowNumber, after), lte(importRows.rowNumber, after + PROBLEM_WINDOW),
+        ne(importRows.outcome, "ready"),
+        options.codes ? inArray(importRows.code, options.codes) : undefined,
+        options.codes?.includes("possible_typo") ? isNull(importRows.sentAt) : undefined))
+      .orderBy(importRows.rowNumber).limit(options.limit - found.length));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return found;
 }
 
 export type ImportRequestResult = { ok: true; started: boolean } | { ok: false; reason: "not_found" | "not_ready" | "nothing_to_send" };

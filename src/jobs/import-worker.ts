@@ -82,7 +82,8 @@ async function runImport(options: ReturnType<typeof withDefaults>,
       } else {
         const started = performance.now();
         result = await sendImportChunk(db, job.id, owner, { chunkSize: sendSize, leaseMs: options.leaseMs, publicUrl: options.publicUrl });
-        if (options.chunkBudgetMs) sendSize = nextChunkSize(sendSize, performance.now() - started, options.chunkBudgetMs, { min: 10, max: 500 });
+        // Inviting has a large cost per transaction (its commit): twice the budget, at least 20 rows.
+        if (options.chunkBudgetMs) sendSize = nextChunkSize(sendSize, performance.now() - started, options.chunkBudgetMs * 2, { min: 20, max: 500 });
         if (result === "more") onInvited?.();
       }
       failures = 0;

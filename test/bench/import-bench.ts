@@ -9,6 +9,7 @@ import { makeImportCsv } from "./import-files.js";
 import { seedLargeOrganization, type LargeOrg } from "./seed-large.js";
 
 const DIRECTORY = 200_000;
+const SEND_CAP_MS = 120_000;
 
 /** The Users page under load until stop(): p99 of the responses that arrived while a phase ran. */
 function loadUsersPage(url: string, cookie: string) {
@@ -86,11 +87,15 @@ async function bench100k(db: BenchDatabase, org: LargeOrg, cookie: string, out: 
     const sendStarted = performance.now();
     const send = await fetch(`${server.url}/imports/${id}/send`, { method: "POST", headers: { cookie, Origin: server.url }, redirect: "manual" });
     if (send.status !== 303) throw new Error(`send answered ${send.status}`);
-    const sent = await waitForStatus(db, id, "sent", 900_000);
+    // At most SEND_CAP_MS: past that the figure is projected from the rate so far (and says so).
+    const finished = await waitForStatus(db, id, "sent", SEND_CAP_MS).then(() => true, () => false);
     const sendMs = performance.now() - sendStarted;
-    out["100k: Send Invite of ready rows (ms, target < 5000)"] = Math.round(sendMs);
-    out["100k: Send Invite / papaparse"] = round(sendMs / papa, 1);
-    out["100k: people invited"] = sent.sent;
+    const sent = await importState(db, id);
+    const projected = finished ? sendMs : (sendMs / Math.max(1, sent.sent)) * sent.ready;
+    out[finished ? "100k: Send Invite of ready rows (ms, target < 5000)" : "100k: Send Invite of ready rows, PROJECTED (ms, target < 5000)"] = Math.round(projected);
+    out["100k: Send Invite / papaparse"] = round(projected / papa, 1);
+    out["100k: people invited (in the time measured)"] = sent.sent;
+    out["100k: invitations per second"] = Math.round(sent.sent / (sendMs / 1000));
     out["100k: server peak RSS (MB, target < 300)"] = Math.round(server.peakRssMb());
   } finally {
     await server.stop();
