@@ -112,6 +112,7 @@ const doneMessages: Record<string, (n: number) => string> = {
 /** The flash after a plain form post: `?done=archived:3` and the like (numbers only, never user text). */
 export function describeDone(done: string | undefined): string | undefined {
   const match = /^([a-z]+):(\d{1,4})$/.exec(done ?? "");
-  const message = match ? doneMessages[match[1]!] : undefined;
+  // Own keys only: "constructor" and friends come from Object.prototype, not from us.
+  const message = match && Object.hasOwn(doneMessages, match[1]!) ? doneMessages[match[1]!] : undefined;
   return match && message ? message(Number(match[2])) : undefined;
 }
