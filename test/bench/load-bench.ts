@@ -2,14 +2,35 @@
 // connections between them for 30 s over 127.0.0.1, while a 100,000-row import validates and
 // sends (and its emails go to a Resend stand-in) on a 200,000-person directory: no errors, and
 // the p99 of each endpoint under 100 ms. Each endpoint has its own autocannon instance, so each
-// has its own percentiles. The load average is reported: other work on the machine shows there.
+// has its own percentiles, in its own process: three autocannon instances sharing one event loop
+// starved the ones started last (0 answers in 30 s). The load average is reported: other work on
+// the machine shows there.
+import { execFile } from "node:child_process";
 import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { startResendStandIn } from "../support/resend-stand-in.js";
-import { benchSessionCookie, createBenchDatabase, round, runLoad, startChildServer, type LoadResult } from "./harness.js";
+import { benchSessionCookie, createBenchDatabase, ROOT, round, runLoad, startChildServer, type LoadResult } from "./harness.js";
 import { makeImportCsv } from "./import-files.js";
 import { seedLargeOrganization } from "./seed-large.js";
 
 export type LoadOptions = { people?: number; members?: number; rows?: number; seconds?: number; connections?: number };
+
+type LoadInput = Parameters<typeof runLoad>[0];
+const SELF = fileURLToPath(import.meta.url);
+
+/** runLoad in a child process of its own; answers its result. */
+function runLoadApart(input: LoadInput): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["--import", "tsx", SELF, "--load-client", JSON.stringify(input)], { cwd: ROOT, maxBuffer: 1 << 20 }, (error, stdout) => {
+      if (error) return reject(error);
+      resolve(JSON.parse(stdout.trim().split("\n").pop()!) as LoadResult);
+    });
+  });
+}
+
+if (process.argv[1] === SELF && process.argv[2] === "--load-client") {
+  console.log(JSON.stringify(await runLoad(JSON.parse(process.argv[3]!) as LoadInput)));
+}
 
 const SEARCHES = ["ava", "ben", "chloe.b", "dan", "maya", "noah p", "olivia", "priya", "sam", "zoe"];
 
@@ -54,9 +75,9 @@ export async function benchLoad(options: LoadOptions = {}): Promise<Record<strin
     const share = (k: number) => Math.max(1, Math.floor(connections / 3) + (k < connections % 3 ? 1 : 0));
     const htmx = { cookie, "HX-Request": "true" };
     const [users, search, status] = await Promise.all([
-      runLoad({ url: server.url, paths: ["/users", "/users?status=invited", "/users?q=maya"], connections: share(0), seconds, headers: { cookie } }),
-      runLoad({ url: server.url, paths: SEARCHES.map((q) => `/directory/search?q=${encodeURIComponent(q)}`), connections: share(1), seconds, headers: htmx }),
-      runLoad({ url: server.url, paths: [`/imports/${importId}/status`], connections: share(2), seconds, headers: htmx }),
+      runLoadApart({ url: server.url, paths: ["/users", "/users?status=invited", "/users?q=maya"], connections: share(0), seconds, headers: { cookie } }),
+      runLoadApart({ url: server.url, paths: SEARCHES.map((q) => `/directory/search?q=${encodeURIComponent(q)}`), connections: share(1), seconds, headers: htmx }),
+      runLoadApart({ url: server.url, paths: [`/imports/${importId}/status`], connections: share(2), seconds, headers: htmx }),
     ]);
     const loadAfter = loadavg()[0]!;
     stopWatching = true;
