@@ -130,7 +130,7 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     expect(page.url()).toBe(`${server.url}/users?q=zyx`);
 
     // Invite again.
-    await alphaRow.getByRole("button", { name: "Invite Zyxel Alpha again" }).click();
+    await alphaRow.getByRole("button", { name: "Invite again: Zyxel Alpha" }).click();
     await expect.poll(() => alphaRow.locator(".badge-invited").count()).toBe(1);
     await expect(page.locator("#row-action-flash").textContent()).resolves.toContain("Zyxel Alpha invited again.");
     expect(await statusOf("zyxel.alpha@contoso.example")).toBe("invited");

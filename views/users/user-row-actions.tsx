@@ -21,7 +21,7 @@ export function UserRowActions(props: { row: MemberRow }) {
       )}
       {row.status === "archived" && !row.leftDirectory && !row.accountDisabled && (
         <form method="post" action={`/users/${row.id}/reinvite`} hx-post={`/users/${row.id}/reinvite`} {...rowTarget} hx-disable="find button">
-          <button type="submit" class="secondary outline" aria-label={`Invite ${who} again`}>Invite again</button>
+          <button type="submit" class="secondary outline" aria-label={`Invite again: ${who}`}>Invite again</button>
         </form>
       )}
     </>
