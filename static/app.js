@@ -30,3 +30,15 @@ document.addEventListener("click", (event) => {
   const dialog = button.closest("dialog");
   if (dialog) { event.preventDefault(); dialog.close(); }
 });
+
+// Links styled as buttons (role="button") answer Space as buttons do; Enter already follows them.
+// Like a native button, they act when the key comes up, and the page does not scroll.
+const isLinkButton = (target) => target instanceof Element && target.matches('a[role="button"]');
+document.addEventListener("keydown", (event) => {
+  if (event.key === " " && isLinkButton(event.target)) event.preventDefault();
+});
+document.addEventListener("keyup", (event) => {
+  if (event.key !== " " || !isLinkButton(event.target)) return;
+  event.preventDefault();
+  event.target.click();
+});
