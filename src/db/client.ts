@@ -37,6 +37,10 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
 }
 
 const READ = /^\s*(select|explain|pragma\s+\w+\s*(;|$))/i;
+// A WITH ... SELECT (the type-ahead, the activity filters) is a read: it must not wait in the
+// write queue behind a job's transactions, nor take the database's write lock from other processes.
+const WRITE_WORD = /\b(insert|update|delete|replace)\b/i;
+const isRead = (sql: string) => READ.test(sql) || (/^\s*with\b/i.test(sql) && !WRITE_WORD.test(sql));
 const DML = /^\s*(insert|update|delete|replace|with)\b/i;
 const LOCK_TABLE = "_write_lock";
 
@@ -137,13 +141,13 @@ function serializeWrites(client: Client): Client {
         case "execute":
           return (stmt: InStatement, args?: unknown) => {
             const call = () => (args === undefined ? target.execute(stmt) : target.execute(stmt as string, args as never));
-            if (READ.test(sqlOf(stmt))) return call();
+            if (isRead(sqlOf(stmt))) return call();
             if (!DML.test(sqlOf(stmt))) return exclusive(call);
             return exclusive(() => inWriteTransaction(target, (tx) => tx.execute(args === undefined ? stmt : { sql: stmt as string, args: args as never })));
           };
         case "batch":
           return (stmts: InStatement[], mode?: Parameters<Client["batch"]>[1]) =>
-            stmts.every((s) => READ.test(sqlOf(s))) ? target.batch(stmts, mode) : exclusive(() => inWriteTransaction(target, async (tx) => {
+            stmts.every((s) => isRead(sqlOf(s))) ? target.batch(stmts, mode) : exclusive(() => inWriteTransaction(target, async (tx) => {
               const results = [];
               for (const s of stmts) results.push(await tx.execute(s));
               return results;

@@ -64,4 +64,18 @@ describe("two processes writing one database file", () => {
     await Promise.all([...writers, ...plain]);
     expect(Number((await b.client.execute("SELECT count(DISTINCT x) AS n FROM t")).rows[0]!.n)).toBe(80);
   });
+
+  it("a WITH ... SELECT read does not wait behind this process's open write transaction, nor take the other process's lock", async () => {
+    const [a, b] = await twoProcesses();
+    const txA = await a.client.transaction("write");
+    await txA.execute("INSERT INTO t VALUES (1)");
+    const read = (d: Database) => Promise.race([
+      d.client.execute("WITH recent AS (SELECT x FROM t) SELECT count(*) AS n FROM recent").then((r) => Number(r.rows[0]!.n)),
+      held(2_000).then(() => "waited"),
+    ]);
+    expect(await read(a)).toBe(0);
+    expect(await read(b)).toBe(0);
+    await txA.commit();
+    expect(await read(b)).toBe(1);
+  });
 });
