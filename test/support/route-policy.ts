@@ -70,6 +70,9 @@ export const routePolicy: Record<string, RoutePolicy> = {
   // B's admin may post A's address: it is not in B's directory, so nobody is invited (checked in the test).
   "POST /invitations": { ...admins(200), form: { email: "person2@a.example" } },
   "GET /directory/search": { ...admins(200), query: "?q=person", htmx: true },
+  // Sync now (Entra mode only; in local mode there is no directory to sync: 404 for admins).
+  "GET /directory/sync": { ...admins(404), htmx: true, entra: { admin: 200, otherAdmin: 200 } },
+  "POST /directory/sync": { ...admins(404), entra: { admin: 303, otherAdmin: 303 } },
   "GET /settings": admins(200),
   "POST /settings/rate": { ...admins(303), form: { rate: "0.655", year: String(year) } },
   "GET /activity": admins(200),
