@@ -47,14 +47,16 @@ describe.skipIf(!browserAvailable())("accessibility", () => {
 
   /** Runs axe on the page as it is now (whole document: dialogs included) and notes serious and critical violations. */
   async function audit(page: Page, label: string) {
+    const t0 = performance.now();
     await page.addScriptTag({ path: AXE });
+    const t1 = performance.now();
     const result = await page.evaluate(async () => (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<AxeResult> } }).axe
       .run(document, { resultTypes: ["violations"] }));
     for (const v of result.violations) {
       if (v.impact === "serious" || v.impact === "critical") problems.push(`${label}: ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(", ")}`);
     }
     audited.push(label);
-    if (process.env.A11Y_DEBUG) console.log(`audited ${label} at ${Math.round(performance.now())}`);
+    if (process.env.A11Y_DEBUG) console.log(`audited ${label} at ${Math.round(performance.now())}: inject ${Math.round(t1 - t0)} ms, run ${Math.round(performance.now() - t1)} ms`);
   }
 
   async function signedIn(email: string | null, options: { bypassCSP?: boolean; javaScriptEnabled?: boolean } = { bypassCSP: true }): Promise<{ context: BrowserContext; page: Page }> {
