@@ -83,6 +83,8 @@ export const members = sqliteTable("members", {
   uniqueIndex("members_org_email").on(t.orgId, t.emailNorm),
   index("members_org_sort").on(t.orgId, t.sortName, t.id),
   index("members_org_status_sort").on(t.orgId, t.status, t.sortName, t.id),
+  // Covers the address-prefix search: its matches are sorted by name from the index alone.
+  index("members_org_email_sort").on(t.orgId, t.emailNorm, t.sortName, t.id, t.status),
   index("members_person").on(t.personId),
 ]);
 

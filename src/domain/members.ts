@@ -1,6 +1,6 @@
 // Reading the organization's members: the Users list (status filter, prefix search, keyset
 // pages) and the counts per status (kept by triggers in member_counts, never scanned).
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { directoryPeople, memberCounts, members, memberStatuses, type MemberStatus } from "../db/schema.js";
 
@@ -51,18 +51,39 @@ export function isMemberStatus(value: unknown): value is MemberStatus {
 const prefixEnd = (prefix: string) => prefix + "\u{10FFFF}";
 
 export async function listMembers(db: Db, orgId: string, query: MemberListQuery): Promise<MemberPage> {
-  const conditions: (SQL | undefined)[] = [eq(members.orgId, orgId)];
-  if (query.status) conditions.push(eq(members.status, query.status));
-  const q = query.q?.trim().normalize("NFC").toLowerCase();
-  if (q) {
-    // Prefix ranges use the (org, sort_name) and (org, email) indexes; a LIKE would scan.
-    conditions.push(sql`((${members.sortName} >= ${q} AND ${members.sortName} < ${prefixEnd(q)})
-      OR (${members.emailNorm} >= ${q} AND ${members.emailNorm} < ${prefixEnd(q)}))`);
-  }
+  const base: (SQL | undefined)[] = [eq(members.orgId, orgId)];
+  if (query.status) base.push(eq(members.status, query.status));
   const cursor = query.after ? decodeCursor(query.after) : null;
-  if (cursor) conditions.push(sql`(${members.sortName}, ${members.id}) > (${cursor[0]}, ${cursor[1]})`);
+  if (cursor) base.push(sql`(${members.sortName}, ${members.id}) > (${cursor[0]}, ${cursor[1]})`);
+  const q = query.q?.trim().normalize("NFC").toLowerCase();
+  // A prefix search is two index range scans (name, address), merged here: an OR of the two
+  // ranges in one statement makes SQLite walk the whole organization.
+  const found = q
+    ? mergeByName(await Promise.all([
+      selectPage(db, [...base, sql`${members.sortName} >= ${q}`, sql`${members.sortName} < ${prefixEnd(q)}`]),
+      selectByAddress(db, base, q),
+    ]))
+    : await selectPage(db, base);
 
-  const found = await db
+  const rows = found.slice(0, PAGE_SIZE).map((r) => ({
+    id: r.id, name: r.name, email: r.email, status: r.status, invitedAt: r.invitedAt, activatedAt: r.activatedAt,
+    archivedAt: r.archivedAt, jobTitle: r.jobTitle ?? null, leftDirectory: r.removedAt != null, accountDisabled: r.enabled === false,
+  }));
+  const last = found[PAGE_SIZE - 1];
+  return { rows, next: found.length > PAGE_SIZE && last ? encodeCursor(last.sortName, last.id) : null };
+}
+
+/** The address-prefix half: ids first, from the covering (org, email, name, id, status) index
+ *  (`+sort_name` keeps SQLite from walking the whole name index instead), then their rows. */
+async function selectByAddress(db: Db, base: (SQL | undefined)[], q: string) {
+  const ids = await db.select({ id: members.id }).from(members)
+    .where(and(...base, sql`${members.emailNorm} >= ${q}`, sql`${members.emailNorm} < ${prefixEnd(q)}`))
+    .orderBy(sql`+${members.sortName}`, members.id).limit(PAGE_SIZE + 1);
+  return ids.length ? selectPage(db, [inArray(members.id, ids.map((r) => r.id))]) : [];
+}
+
+function selectPage(db: Db, conditions: (SQL | undefined)[]) {
+  return db
     .select({
       id: members.id, name: members.name, email: members.email, status: members.status, sortName: members.sortName,
       invitedAt: members.invitedAt, activatedAt: members.activatedAt, archivedAt: members.archivedAt,
@@ -73,13 +94,16 @@ export async function listMembers(db: Db, orgId: string, query: MemberListQuery)
     .where(and(...conditions))
     .orderBy(members.sortName, members.id)
     .limit(PAGE_SIZE + 1);
+}
 
-  const rows = found.slice(0, PAGE_SIZE).map((r) => ({
-    id: r.id, name: r.name, email: r.email, status: r.status, invitedAt: r.invitedAt, activatedAt: r.activatedAt,
-    archivedAt: r.archivedAt, jobTitle: r.jobTitle ?? null, leftDirectory: r.removedAt != null, accountDisabled: r.enabled === false,
-  }));
-  const last = found[PAGE_SIZE - 1];
-  return { rows, next: found.length > PAGE_SIZE && last ? encodeCursor(last.sortName, last.id) : null };
+type Found = Awaited<ReturnType<typeof selectPage>>[number];
+
+function mergeByName(lists: Found[][]): Found[] {
+  const byId = new Map<string, Found>();
+  for (const list of lists) for (const row of list) byId.set(row.id, row);
+  return [...byId.values()]
+    .sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, PAGE_SIZE + 1);
 }
 
 export async function countMembers(db: Db, orgId: string): Promise<MemberCounts> {

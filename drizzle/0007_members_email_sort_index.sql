@@ -1,0 +1,1 @@
+CREATE INDEX `members_org_email_sort` ON `members` (`org_id`,`email_norm`,`sort_name`,`id`,`status`);
