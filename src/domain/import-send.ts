@@ -10,7 +10,7 @@ import { inviteMembers, type InviteOutcome } from "./invitations.js";
 import { messages, outcomeOf, type RowCode, type RowOutcome } from "./import-messages.js";
 import { runWriteTransaction } from "./write-transaction.js";
 
-type SendRow = { rowNumber: number; outcome: RowOutcome; code: string; personId: string | null; suggestion: string | null };
+type SendRow = { rowNumber: number; outcome: RowOutcome; code: string; personId: string | null; emailNorm: string | null; suggestion: string | null };
 type Change = { rowNumber: number; outcome: RowOutcome; code: RowCode; message: string; from: RowOutcome; invited: boolean; typo: boolean };
 
 const sentMessage = (result: InviteOutcome["result"], typo: string | null) =>
@@ -27,15 +27,20 @@ async function actorFor(tx: Tx, orgId: string, personId: string | null) {
   return { personId, orgId, name: found[0]?.name ?? "" };
 }
 
-/** Invites one group of rows (all by person id, or all by suggested address); later rows naming the same person are duplicates. */
+/**
+ * Invites one group of rows (ready rows, one per person; or possible typos at their suggested
+ * address); later rows naming the same person are duplicates. Both go by address: the directory
+ * lookup by mail and UPN has its own indexes.
+ */
 async function inviteRows(tx: Tx, actor: { personId: string; orgId: string; name: string }, rows: SendRow[], bySuggestion: boolean,
   importId: string, publicUrl: string): Promise<Change[]> {
   if (rows.length === 0) return [];
-  const keyOf = (row: SendRow) => (bySuggestion ? row.suggestion! : row.personId ?? "");
-  const keys = [...new Set(rows.map(keyOf))];
+  const keyOf = (row: SendRow) => (bySuggestion ? row.suggestion! : row.personId ?? row.emailNorm ?? "");
+  const addressOf = new Map<string, string>();
+  for (const row of rows) if (!addressOf.has(keyOf(row))) addressOf.set(keyOf(row), bySuggestion ? row.suggestion! : row.emailNorm ?? "");
+  const keys = [...addressOf.keys()];
   // A nested transaction (a savepoint) of ours: the invitations commit with the row marks.
-  const { outcomes } = await inviteMembers(tx as unknown as Db, actor,
-    bySuggestion ? { emails: keys, source: { importId } } : { personIds: keys, source: { importId } }, { publicUrl });
+  const { outcomes } = await inviteMembers(tx as unknown as Db, actor, { emails: keys.map((k) => addressOf.get(k)!), source: { importId } }, { publicUrl });
   const byKey = new Map(keys.map((key, i) => [key, outcomes[i]!]));
   const firstRow = new Map<string, number>();
   return rows.map((row): Change => {
@@ -66,10 +71,10 @@ export async function sendImportChunk(db: Db, importId: string, owner: string, o
       ...(job.send_at !== null ? [sql`outcome = 'ready'`] : []),
       ...(job.sugg_at !== null ? [sql`(code = 'possible_typo' AND suggestion IS NOT NULL)`] : []),
     ], sql` OR `);
-    const rows = job.send_at === null && job.sugg_at === null ? [] : (await tx.all<{ row_number: number; outcome: RowOutcome; code: string; person_id: string | null; suggestion: string | null }>(sql`
-      SELECT row_number, outcome, code, person_id, suggestion FROM import_rows
+    const rows = job.send_at === null && job.sugg_at === null ? [] : (await tx.all<{ row_number: number; outcome: RowOutcome; code: string; person_id: string | null; email_norm: string | null; suggestion: string | null }>(sql`
+      SELECT row_number, outcome, code, person_id, email_norm, suggestion FROM import_rows
       WHERE import_id = ${importId} AND row_number > ${job.cursor_row} AND sent_at IS NULL AND (${wanted})
-      ORDER BY row_number LIMIT ${options.chunkSize}`)).map((r): SendRow => ({ rowNumber: Number(r.row_number), outcome: r.outcome, code: r.code, personId: r.person_id, suggestion: r.suggestion }));
+      ORDER BY row_number LIMIT ${options.chunkSize}`)).map((r): SendRow => ({ rowNumber: Number(r.row_number), outcome: r.outcome, code: r.code, personId: r.person_id, emailNorm: r.email_norm, suggestion: r.suggestion }));
     if (rows.length === 0) {
       await tx.run(sql`UPDATE imports SET status = CASE WHEN send_requested_at IS NOT NULL THEN 'sent' ELSE 'ready' END,
         finished_at = ${now}, cursor_row = 0, locked_by = NULL, locked_until = NULL WHERE id = ${importId}`);

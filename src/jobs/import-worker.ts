@@ -35,6 +35,8 @@ export type ImportWorkerOptions = {
 export type ImportWorker = { stop(): Promise<void>; wake(): void };
 
 const MAX_FAILURES = 5;
+/** A Send Invite gives its lease back this often, so an upload made meanwhile is checked without waiting for it. */
+const SEND_SLICE_MS = 2000;
 const isBusy = (error: unknown) => /SQLITE_BUSY|database is locked/.test(String((error as Error)?.message ?? error));
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -44,12 +46,13 @@ export async function claimImport(db: Db, owner: string, leaseMs: number) {
     where: and(inArray(imports.status, ["queued", "validating", "sending"]), sql`coalesce(${imports.lockedBy}, '') <> ${UPLOAD_OWNER}`),
     owner,
     leaseMs,
-    orderBy: [imports.createdAt],
+    // Checking a new upload comes before a long Send Invite, which works in time slices (runImport).
+    orderBy: [sql`${imports.status} = 'sending'`, imports.createdAt],
     set: { status: sql`CASE WHEN ${imports.status} = 'queued' THEN 'validating' ELSE ${imports.status} END` },
   });
 }
 
-/** Runs one claimed import until its phase is done, the lease is lost, or `stopping` says so. */
+/** Runs one claimed import until its phase is done, its time slice ends (sending), the lease is lost, or `stopping` says so. */
 /** The next chunk size: scaled to the time budget, at most halved or doubled at once, within bounds. */
 export function nextChunkSize(size: number, elapsedMs: number, budgetMs: number, bounds: { min: number; max: number }): number {
   const scaled = Math.round(size * (budgetMs / Math.max(1, elapsedMs)));
@@ -64,8 +67,9 @@ async function runImport(options: ReturnType<typeof withDefaults>,
   let failures = 0;
   let validateSize = options.chunkSize;
   let sendSize = options.sendChunkSize;
+  const sliceEnds = performance.now() + SEND_SLICE_MS;
   for (;;) {
-    if (stopping()) {
+    if (stopping() || (job.status === "sending" && performance.now() > sliceEnds)) {
       await releaseLease(db, imports, job.id, owner);
       return;
     }

@@ -3,7 +3,6 @@
 // Every route is for admins only; an import of another organization is not found.
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { requireAdmin } from "../auth/guards.js";
 import { rateLimit, RateLimiter } from "../auth/rate-limit.js";
 import type { AppEnv, Deps } from "../context.js";
@@ -15,6 +14,7 @@ import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
 import { waitText } from "../../views/errors.js";
 import { NewImportPage, UploadForm, type UploadView } from "../../views/imports/upload-form.js";
 import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost } from "./respond.js";
+import { readUploadedFile } from "./upload-body.js";
 import { actorOf } from "./user-actions.js";
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -43,19 +43,13 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       respond(c, { title: "Bulk upload users", active: "users", page: () => <NewImportPage {...upload} />, fragment: () => <UploadForm {...upload} /> }))
     .get("/sample.csv", requireAdmin, (c) =>
       c.body(SAMPLE, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="bulk-upload-sample.csv"' }))
-    .post("/", rateLimit("imports", new RateLimiter(20, 0.2), (wait) => <UploadForm {...upload} problem={`You have uploaded many files in a short time. Wait ${waitText(wait)}, then upload again.`} />), requireAdmin,
-      bodyLimit({ maxSize: importMaxBytes + MULTIPART_SLACK, onError: (c) => refuse(c as Context<AppEnv>, tooLarge) }),
-      async (c) => {
+    .post("/", rateLimit("imports", new RateLimiter(20, 0.2)), requireAdmin, async (c) => {
         const { db, config, wake } = c.get("deps");
-        let file: unknown;
-        try {
-          file = (await c.req.parseBody()).file;
-        } catch {
-          return refuse(c, "The upload could not be read. Choose the file again and press Upload.");
-        }
-        if (!(file instanceof File)) return refuse(c, "Choose a CSV file to upload.");
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        const result = await createImport(db, actorOf(c), { fileName: file.name, bytes }, { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows });
+        const body = await readUploadedFile(c.req.raw, "file", importMaxBytes + MULTIPART_SLACK);
+        if (!body.ok) return refuse(c, body.reason === "too_large" ? tooLarge : "The upload could not be read. Choose the CSV file again and press Upload.");
+        // A form sent with no file chosen has a file part with no name and no bytes.
+        if (!body.file || (body.file.fileName === "" && body.file.bytes.length === 0)) return refuse(c, "Choose a CSV file to upload.");
+        const result = await createImport(db, actorOf(c), { fileName: body.file.fileName, bytes: body.file.bytes }, { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows });
         if (!result.ok) {
           if (result.code === "not_stored") throw new Error(result.message);
           return refuse(c, result.message);

@@ -122,10 +122,30 @@ describe("POST /imports", () => {
     });
   }
 
-  it("refuses a request without a file", async () => {
-    const response = await t.post("/imports", { file: "not a file" }, { cookie: admin, htmx: true });
-    expect(response.status).toBe(422);
-    expect(await response.text()).toContain("Choose a CSV file");
+  it("refuses a request without a file, or not sent as multipart", async () => {
+    const none = new FormData();
+    none.append("note", "no file here");
+    const withoutFile = await t.post("/imports", none, { cookie: admin, htmx: true });
+    expect(withoutFile.status).toBe(422);
+    expect(await withoutFile.text()).toContain("Choose a CSV file");
+    const notChosen = new FormData();
+    notChosen.append("file", new File([], "", { type: "application/octet-stream" }));
+    expect(await (await t.post("/imports", notChosen, { cookie: admin, htmx: true })).text()).toContain("Choose a CSV file");
+    const urlencoded = await t.post("/imports", { file: "not a file" }, { cookie: admin, htmx: true });
+    expect(urlencoded.status).toBe(422);
+    expect(await urlencoded.text()).toContain("could not be read");
+    expect(await importCount()).toBe(0);
+  });
+
+  it("finds the file among other fields, with quotes and accents in its name", async () => {
+    const form = new FormData();
+    form.append("note", "--not-a-boundary\r\n");
+    form.append("file", new File([new TextEncoder().encode("email\nperson1@contoso.example\n")], 'Équipe "Nord".csv', { type: "text/csv" }));
+    form.append("after", "x");
+    const response = await t.post("/imports", form, { cookie: admin });
+    expect(response.status).toBe(303);
+    const [row] = await t.deps.db.select().from(imports);
+    expect(row).toMatchObject({ fileName: 'Équipe "Nord".csv', total: 1 });
   });
 
   it("refuses a body over the limit from Content-Length before reading it", async () => {
