@@ -20,7 +20,7 @@ async function one<T = Record<string, unknown>>(client: Client, sql: string, arg
   return (await client.execute({ sql, args })).rows[0] as T;
 }
 
-async function waitFor(what: string, test: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+async function waitFor(what: string, test: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await test())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -116,5 +116,5 @@ describe("an import whose server is killed", () => {
     expect(invited).toEqual({ members: sent.sent_count, invitations: sent.sent_count, mails: sent.sent_count, distinct_people: sent.sent_count });
     await server.stop();
     server = undefined;
-  }, 300_000);
+  }, 600_000);
 });
