@@ -43,7 +43,7 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       respond(c, { title: "Bulk upload users", active: "users", page: () => <NewImportPage {...upload} />, fragment: () => <UploadForm {...upload} /> }))
     .get("/sample.csv", requireAdmin, (c) =>
       c.body(SAMPLE, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="bulk-upload-sample.csv"' }))
-    .post("/", rateLimit("imports", new RateLimiter(20, 0.2)), requireAdmin, async (c) => {
+    .post("/", rateLimit("imports", new RateLimiter(20, 0.2), (wait) => <UploadForm {...upload} problem={`You have uploaded many files in a short time. Wait ${waitText(wait)}, then upload again.`} />), requireAdmin, async (c) => {
         const { db, config, wake } = c.get("deps");
         const body = await readUploadedFile(c.req.raw, "file", importMaxBytes + MULTIPART_SLACK);
         if (!body.ok) return refuse(c, body.reason === "too_large" ? tooLarge : "The upload could not be read. Choose the CSV file again and press Upload.");
