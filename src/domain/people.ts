@@ -2,12 +2,11 @@
 import { and, eq, isNull, or } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { directoryPeople } from "../db/schema.js";
-
-const normalize = (value: string) => value.trim().normalize("NFC").toLowerCase();
+import { normalizeAddress } from "./addresses.js";
 
 /** A person whose mail or user principal name is this address (ignoring case), optionally in one org. */
 export async function findPersonByAddress(db: Db, address: string, orgId?: string) {
-  const norm = normalize(address);
+  const norm = normalizeAddress(address);
   if (!norm) return undefined;
   const [person] = await db
     .select()
