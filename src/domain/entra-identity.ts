@@ -5,15 +5,10 @@ import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { auditEvents, directoryPeople, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
+import type { EntraIdentity } from "../auth/entra.js";
 
-export type EntraSignInIdentity = {
-  tenantId: string;
-  objectId: string;
-  username: string | null;
-  email: string | null;
-  name: string | null;
-  roles: string[];
-};
+/** The identity a validated ID token gives (src/auth/entra.ts). */
+export type EntraSignInIdentity = EntraIdentity;
 
 export type EntraSignInResult =
   | { ok: true; personId: string; orgId: string; orgCreated: boolean; roles: string[] }
