@@ -1,6 +1,7 @@
 // Sessions: a random token in an httpOnly cookie; only its SHA-256 is stored. Sliding expiry:
 // a session used in its second half is extended to the full 30 days.
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, eq, gt, lt, sql } from "drizzle-orm";
+import { preparedQuery } from "../db/prepared.js";
 import type { Db } from "../db/client.js";
 import { directoryPeople, organizations, sessions } from "../db/schema.js";
 import { newToken, sha256Hex } from "../ids.js";
@@ -29,7 +30,7 @@ export async function validateSessionToken(db: Db, token: string): Promise<Sessi
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const id = sha256Hex(token);
   const now = Date.now();
-  const [row] = await db
+  const [row] = await preparedQuery(db, "session", () => db
     .select({
       expiresAt: sessions.expiresAt, roles: sessions.roles, personId: directoryPeople.id,
       displayName: directoryPeople.displayName, mail: directoryPeople.mail, upn: directoryPeople.userPrincipalName,
@@ -38,7 +39,8 @@ export async function validateSessionToken(db: Db, token: string): Promise<Sessi
     .from(sessions)
     .innerJoin(directoryPeople, eq(directoryPeople.id, sessions.personId))
     .innerJoin(organizations, eq(organizations.id, sessions.orgId))
-    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, new Date(now))));
+    .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now"))))
+    .prepare()).all({ id, now });
   if (!row) return null;
   // A disabled or removed directory account loses its sessions at once.
   if (!row.enabled || row.removedAt) {

@@ -19,6 +19,7 @@ import { dirname } from "node:path";
 import { createClient, type Client, type InStatement, type Transaction, type TransactionMode } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import * as schema from "./schema.js";
+import { openReadConnection, type ReadConnection } from "./read-connection.js";
 
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
 export type Database = { db: Db; client: Client; embedded: boolean };
@@ -32,7 +33,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     await raw.execute("PRAGMA journal_mode = WAL");
     await retryBusy(() => raw.executeMultiple(`CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (id INTEGER PRIMARY KEY)`));
   }
-  const client = embedded ? serializeWrites(raw) : raw;
+  const client = embedded ? serializeWrites(raw, openReadConnection(url)) : raw;
   return { db: drizzle(client, { schema }), client, embedded };
 }
 
@@ -92,7 +93,7 @@ async function retryBusy<T>(run: () => Promise<T>, timeoutMs = 30_000): Promise<
   }
 }
 
-function serializeWrites(client: Client): Client {
+function serializeWrites(client: Client, reader: ReadConnection | null): Client {
   let locked = false;
   const waiters: (() => void)[] = [];
   const handOver = () => {
@@ -141,8 +142,13 @@ function serializeWrites(client: Client): Client {
         case "execute":
           return (stmt: InStatement, args?: unknown) => {
             const call = () => (args === undefined ? target.execute(stmt) : target.execute(stmt as string, args as never));
-            if (isRead(sqlOf(stmt))) return call();
-            if (!DML.test(sqlOf(stmt))) return exclusive(call);
+            if (isRead(sqlOf(stmt))) {
+              const result = reader?.read(stmt, args);
+              return result ? Promise.resolve(result) : call();
+            }
+            if (!DML.test(sqlOf(stmt))) {
+              return exclusive(call).finally(() => reader?.forget()); // a schema change, perhaps
+            }
             return exclusive(() => inWriteTransaction(target, (tx) => tx.execute(args === undefined ? stmt : { sql: stmt as string, args: args as never })));
           };
         case "batch":
@@ -154,6 +160,11 @@ function serializeWrites(client: Client): Client {
             }));
         case "migrate":
           return (stmts: InStatement[]) => exclusive(() => target.migrate(stmts));
+        case "close":
+          return () => {
+            reader?.close();
+            target.close();
+          };
         case "executeMultiple":
           return (sql: string) => exclusive(() => target.executeMultiple(sql));
         case "transaction":

@@ -3,6 +3,7 @@
 // phases are import-validation.ts and import-send.ts; the error log is error-log.ts.
 import { and, desc, eq, gt, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { preparedQuery } from "../db/prepared.js";
 import { importRows, imports, type ImportStatus } from "../db/schema.js";
 import type { Actor } from "./actor.js";
 import { recordAudit } from "./audit.js";
@@ -73,9 +74,9 @@ export async function getImport(db: Db, orgId: string, importId: string): Promis
 
 /** The latest imports for the Users page. */
 export async function listRecentImports(db: Db, orgId: string, limit = 5): Promise<ImportView[]> {
-  const rows = await db.select(columns).from(imports)
-    .where(and(eq(imports.orgId, orgId), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))))
-    .orderBy(desc(imports.createdAt)).limit(limit);
+  const rows = await preparedQuery(db, "recent-imports", () => db.select(columns).from(imports)
+    .where(and(eq(imports.orgId, sql.placeholder("org")), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))))
+    .orderBy(desc(imports.createdAt)).limit(sql.placeholder("limit")).prepare()).all({ org: orgId, limit });
   return rows.map((row) => toView(row, null));
 }
 

@@ -1,7 +1,8 @@
 // Reading the organization's members: the Users list (status filter, prefix search, keyset
 // pages) and the counts per status (kept by triggers in member_counts, never scanned).
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { preparedQuery } from "../db/prepared.js";
 import { directoryPeople, memberCounts, members, memberStatuses, type MemberStatus } from "../db/schema.js";
 
 export const PAGE_SIZE = 50;
@@ -50,20 +51,17 @@ export function isMemberStatus(value: unknown): value is MemberStatus {
 /** Upper bound of a prefix range: every string starting with `prefix` sorts below it. */
 const prefixEnd = (prefix: string) => prefix + "\u{10FFFF}";
 
+const P = {
+  org: sql.placeholder("org"), status: sql.placeholder("status"), afterName: sql.placeholder("afterName"), afterId: sql.placeholder("afterId"),
+  q: sql.placeholder("q"), qEnd: sql.placeholder("qEnd"),
+};
+
 export async function listMembers(db: Db, orgId: string, query: MemberListQuery): Promise<MemberPage> {
-  const base: (SQL | undefined)[] = [eq(members.orgId, orgId)];
-  if (query.status) base.push(eq(members.status, query.status));
   const cursor = query.after ? decodeCursor(query.after) : null;
-  if (cursor) base.push(sql`(${members.sortName}, ${members.id}) > (${cursor[0]}, ${cursor[1]})`);
-  const q = query.q?.trim().normalize("NFC").toLowerCase();
-  // A prefix search is two index range scans (name, address), merged here: an OR of the two
-  // ranges in one statement makes SQLite walk the whole organization.
-  const found = q
-    ? mergeByName(await Promise.all([
-      selectPage(db, [...base, sql`${members.sortName} >= ${q}`, sql`${members.sortName} < ${prefixEnd(q)}`]),
-      selectByAddress(db, base, q),
-    ]))
-    : await selectPage(db, base);
+  const q = query.q?.trim().normalize("NFC").toLowerCase() || undefined;
+  const shape = { status: Boolean(query.status), cursor: Boolean(cursor), search: Boolean(q) };
+  const found = await preparedQuery(db, `members:${JSON.stringify(shape)}`, () => memberPageQuery(db, shape))
+    .all({ org: orgId, status: query.status, afterName: cursor?.[0], afterId: cursor?.[1], q, qEnd: q && prefixEnd(q) });
 
   const rows = found.slice(0, PAGE_SIZE).map((r) => ({
     id: r.id, name: r.name, email: r.email, status: r.status, invitedAt: r.invitedAt, activatedAt: r.activatedAt,
@@ -73,16 +71,27 @@ export async function listMembers(db: Db, orgId: string, query: MemberListQuery)
   return { rows, next: found.length > PAGE_SIZE && last ? encodeCursor(last.sortName, last.id) : null };
 }
 
-/** The address-prefix half: ids first, from the covering (org, email, name, id, status) index
- *  (`+sort_name` keeps SQLite from walking the whole name index instead), then their rows. */
-async function selectByAddress(db: Db, base: (SQL | undefined)[], q: string) {
-  const ids = await db.select({ id: members.id }).from(members)
-    .where(and(...base, sql`${members.emailNorm} >= ${q}`, sql`${members.emailNorm} < ${prefixEnd(q)}`))
-    .orderBy(sql`+${members.sortName}`, members.id).limit(PAGE_SIZE + 1);
-  return ids.length ? selectPage(db, [inArray(members.id, ids.map((r) => r.id))]) : [];
-}
-
-function selectPage(db: Db, conditions: (SQL | undefined)[]) {
+/** One page of members in name order, for one shape of filter (status, cursor, search). A prefix
+ *  search takes the first page of two index range scans, by name and by address, and orders
+ *  their union: an OR of the two ranges in one scan makes SQLite walk the whole organization. */
+function memberPageQuery(db: Db, shape: { status: boolean; cursor: boolean; search: boolean }) {
+  const base = [
+    eq(members.orgId, P.org),
+    shape.status ? eq(members.status, P.status) : undefined,
+    shape.cursor ? sql`(${members.sortName}, ${members.id}) > (${P.afterName}, ${P.afterId})` : undefined,
+  ];
+  let where = and(...base);
+  if (shape.search) {
+    const byName = db.select({ id: members.id }).from(members)
+      .where(and(...base, sql`${members.sortName} >= ${P.q}`, sql`${members.sortName} < ${P.qEnd}`))
+      .orderBy(members.sortName, members.id).limit(PAGE_SIZE + 1);
+    // From the covering (org, email, name, id, status) index; `+sort_name` keeps SQLite from
+    // walking the whole name index instead.
+    const byAddress = db.select({ id: members.id }).from(members)
+      .where(and(...base, sql`${members.emailNorm} >= ${P.q}`, sql`${members.emailNorm} < ${P.qEnd}`))
+      .orderBy(sql`+${members.sortName}`, members.id).limit(PAGE_SIZE + 1);
+    where = sql`${members.id} IN (SELECT id FROM ${byName} UNION ALL SELECT id FROM ${byAddress})`;
+  }
   return db
     .select({
       id: members.id, name: members.name, email: members.email, status: members.status, sortName: members.sortName,
@@ -91,23 +100,16 @@ function selectPage(db: Db, conditions: (SQL | undefined)[]) {
     })
     .from(members)
     .leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
-    .where(and(...conditions))
+    .where(where)
     .orderBy(members.sortName, members.id)
-    .limit(PAGE_SIZE + 1);
-}
-
-type Found = Awaited<ReturnType<typeof selectPage>>[number];
-
-function mergeByName(lists: Found[][]): Found[] {
-  const byId = new Map<string, Found>();
-  for (const list of lists) for (const row of list) byId.set(row.id, row);
-  return [...byId.values()]
-    .sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .slice(0, PAGE_SIZE + 1);
+    .limit(PAGE_SIZE + 1)
+    .prepare();
 }
 
 export async function countMembers(db: Db, orgId: string): Promise<MemberCounts> {
-  const found = await db.select({ status: memberCounts.status, count: memberCounts.count }).from(memberCounts).where(eq(memberCounts.orgId, orgId));
+  const found = await preparedQuery(db, "member-counts", () =>
+    db.select({ status: memberCounts.status, count: memberCounts.count }).from(memberCounts).where(eq(memberCounts.orgId, P.org)).prepare(),
+  ).all({ org: orgId });
   const counts: MemberCounts = { all: 0, invited: 0, active: 0, archived: 0 };
   for (const { status, count } of found) {
     if (isMemberStatus(status)) {

@@ -13,7 +13,7 @@ import { countMembers, isMemberStatus, type MemberRow } from "../domain/members.
 import { BadRequestPage } from "../../views/errors.js";
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { ArchiveConfirm, BulkArchiveConfirm, RowActionFeedback, RowPartials } from "../../views/users/user-row-actions.js";
-import { UserRow } from "../../views/users/users-page.js";
+import { UserRow } from "../../views/users/user-row.js";
 import { isFragmentRequest, renderNotFound, renderPage, respond } from "./respond.js";
 
 export function actorOf(c: Context<AppEnv>): Actor {

@@ -1,32 +1,8 @@
-// The row actions of a member: Resend invitation (Invited), Archive (Invited or Active, after a
-// confirmation), Invite again (Archived). Each is a plain form post (303 back to the list) that
-// htmx turns into an in-place update of the row, the status counts and a short message.
+// Around the row actions (user-row.ts draws the buttons): the Archive confirmation, bulk archive,
+// and what an action answers besides the row: fresh counts and a message.
 import type { MemberStatus } from "../../src/db/schema.js";
 import type { MemberCounts, MemberRow } from "../../src/domain/members.js";
 import { StatusFilter } from "./users-page.js";
-
-export function UserRowActions(props: { row: MemberRow }) {
-  const { row } = props;
-  const who = row.name || row.email;
-  const rowTarget = { "hx-target": `#member-${row.id}`, "hx-swap": "outerHTML" };
-  return (
-    <>
-      {row.status === "invited" && (
-        <form method="post" action={`/users/${row.id}/resend`} hx-post={`/users/${row.id}/resend`} {...rowTarget} hx-disable="find button">
-          <button type="submit" class="secondary outline" aria-label={`Resend invitation to ${who}`}>Resend invitation</button>
-        </form>
-      )}
-      {row.status !== "archived" && (
-        <a role="button" class="secondary outline archive-link" href={`/users/${row.id}/archive`} data-dialog="archive-dialog" aria-label={`Archive ${who}`}>Archive</a>
-      )}
-      {row.status === "archived" && !row.leftDirectory && !row.accountDisabled && (
-        <form method="post" action={`/users/${row.id}/reinvite`} hx-post={`/users/${row.id}/reinvite`} {...rowTarget} hx-disable="find button">
-          <button type="submit" class="secondary outline" aria-label={`Invite again: ${who}`}>Invite again</button>
-        </form>
-      )}
-    </>
-  );
-}
 
 /** "Archive X?": the dialog's content (htmx) and, without JavaScript, a page of its own. */
 export function ArchiveConfirm(props: { row: MemberRow }) {

@@ -2,10 +2,10 @@
 // The search answers with UserResults, the same fragment the page includes.
 import type { Child } from "hono/jsx";
 import type { MemberStatus } from "../../src/db/schema.js";
-import type { MemberCounts, MemberPage, MemberRow } from "../../src/domain/members.js";
-import { formatNumber, TimeAgo } from "../components/format.js";
-import { ProblemBadge, StatusBadge } from "../components/status-badge.js";
-import { BulkArchiveBar, UserRowActions } from "./user-row-actions.js";
+import type { MemberCounts, MemberPage } from "../../src/domain/members.js";
+import { formatNumber } from "../components/format.js";
+import { BulkArchiveBar } from "./user-row-actions.js";
+import { UserRow } from "./user-row.js";
 
 export type UsersView = {
   status: MemberStatus | undefined;
@@ -109,33 +109,6 @@ export function UserResults(props: UsersView) {
         {next && <a href={usersHref({ status: props.status, q: props.q, after: next })} rel="next">Next page →</a>}
       </nav>
     </section>
-  );
-}
-
-export function UserRow(props: { row: MemberRow }) {
-  const { row } = props;
-  return (
-    <tr id={`member-${row.id}`}>
-      <td class="select-col">
-        {row.status !== "archived" && (
-          <input type="checkbox" name="id" value={row.id} form="user-table-form" aria-label={`Select ${row.name || row.email}`} />
-        )}
-      </td>
-      <td>
-        <span class="name">{row.name || row.email}</span>
-        <small class="muted block mobile-only email">{row.email}</small>
-        {row.jobTitle && <small class="muted block">{row.jobTitle}</small>}
-      </td>
-      <td class="email">{row.email}</td>
-      <td>
-        <StatusBadge status={row.status} />
-        {row.leftDirectory && <ProblemBadge label="Left the directory" />}
-        {!row.leftDirectory && row.accountDisabled && <ProblemBadge label="Account disabled" />}
-      </td>
-      <td><TimeAgo date={row.invitedAt} /></td>
-      <td><TimeAgo date={row.activatedAt} /></td>
-      <td class="row-actions"><UserRowActions row={row} /></td>
-    </tr>
   );
 }
 
