@@ -7,9 +7,10 @@ import type { Db } from "../db/client.js";
 import { directoryPeople, invitations, members, mileageRates } from "../db/schema.js";
 import { findOrCreateOrganization, parseDirectoryCsv, upsertDirectoryPeople } from "../domain/directory.js";
 import { newId, newToken, sha256Hex } from "../ids.js";
+import { projectPath } from "../paths.js";
 
 export const DEMO_ORG = "Contoso (demo)";
-const csvPath = new URL("./contoso-directory.csv", import.meta.url);
+const csvPath = projectPath("src/demo/contoso-directory.csv");
 const DAY = 86_400_000;
 
 export async function seedDemo(db: Db): Promise<{ orgId: string; seeded: boolean }> {

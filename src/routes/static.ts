@@ -2,11 +2,10 @@
 // no CDN. Read once at start-up, served from memory with an ETag.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import type { AppEnv } from "../context.js";
+import { projectPath } from "../paths.js";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const files: Record<string, { path: string; type: string }> = {
   "app.css": { path: "static/app.css", type: "text/css; charset=utf-8" },
   "favicon.svg": { path: "static/favicon.svg", type: "image/svg+xml" },
@@ -25,7 +24,7 @@ function load(name: string): Loaded | undefined {
   if (!file) return undefined;
   let loaded = cache.get(name);
   if (!loaded) {
-    const body = readFileSync(root + file.path);
+    const body = readFileSync(projectPath(file.path));
     loaded = { body, type: file.type, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
     cache.set(name, loaded);
   }

@@ -36,16 +36,24 @@ export async function freePort(): Promise<number> {
 
 export type ChildServer = { url: string; child: ChildProcess; startMs: number; peakRssMb(): number; stop(): Promise<void> };
 
-/** Starts `src/server.ts` (or another entry) as a child process and waits for /healthz. */
+/**
+ * Starts the server as a child process and waits for /healthz: "src/server.ts" (the default) runs
+ * the way `npm start` does (the bundle of src/cli/start.mjs), "npm start" runs npm itself (for
+ * the cold start), and any other entry runs through tsx.
+ */
 export async function startChildServer(env: Record<string, string>, entry = "src/server.ts"): Promise<ChildServer> {
   const port = await freePort();
   const started = performance.now();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", entry], {
+  const [command, args] = entry === "npm start" ? ["npm", ["start", "--silent"]]
+    : entry === "src/server.ts" ? [process.execPath, [...nodeArgs, "src/cli/start.mjs"]]
+    : [process.execPath, [...nodeArgs, "--import", "tsx", entry]];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: "warn", SEED_DEMO: "false", ...env },
     stdio: ["ignore", "ignore", "inherit"],
+    detached: true, // its own process group: stop() reaches the server under npm too
   });
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
@@ -67,7 +75,7 @@ export async function startChildServer(env: Record<string, string>, entry = "src
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once("exit", () => resolve());
-      child.kill("SIGTERM");
+      process.kill(-child.pid!, "SIGTERM");
     }),
   };
 }

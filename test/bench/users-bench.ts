@@ -37,9 +37,14 @@ export async function benchUsers(options: { seconds?: number } = {}): Promise<Re
   const ours = await runLoad({ url: server.url, paths: ["/users"], connections: 50, seconds, headers: { cookie } });
   await server.stop();
 
-  const cold = await startChildServer({ DATABASE_URL: database.url, WORKERS: "false" });
-  out["cold start, existing db, to /healthz (ms)"] = Math.round(cold.startMs);
-  await cold.stop();
+  // `npm start` as an admin types it (npm, the bundle, migrations checked), three times: the median.
+  const colds: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const cold = await startChildServer({ DATABASE_URL: database.url }, "npm start");
+    colds.push(cold.startMs);
+    await cold.stop();
+  }
+  out["cold start, existing db, npm start to /healthz (ms, median of 3)"] = Math.round(colds.sort((a, b) => a - b)[1]!);
 
   const baseline = await startChildServer({ DATABASE_URL: database.url }, "test/bench/baseline-server.tsx");
   const bare = await runLoad({ url: baseline.url, paths: ["/users"], connections: 50, seconds });
