@@ -3,9 +3,11 @@
 //
 // Through the client, every read prepares its statement again, asks the driver for its columns
 // twice and builds each row with a defineProperty per value: on the Users page that was 2 ms of
-// a request's 10. Here a statement is prepared once per SQL text and a row is an object of named
-// values over a shared prototype that answers the positional reads Drizzle makes. The results
-// have the client's ResultSet shape, so Drizzle and our own code cannot tell the difference.
+// a request's 10. Here a statement is prepared once per SQL text, and a row is the driver's own
+// array of values with each column's name added to it: `row.name` and `row[1]` both read, as
+// with the client, and Drizzle copies an array three times faster than the client's row objects
+// (0.16 against 0.42 ms for a page of 50 members). One difference: a row's keys (Object.keys,
+// JSON.stringify) are its positions as well as its names; read rows by name or position only.
 // Anything this path cannot answer (a statement returning no rows, an error) is handed back to
 // the client, which answers it, or fails with the client's own error.
 import { createRequire } from "node:module";
@@ -19,7 +21,6 @@ type NativeStatement = {
 type NativeDatabase = { prepare(sql: string): NativeStatement; exec(sql: string): void; close(): void };
 
 const require = createRequire(import.meta.url);
-const VALUES = Symbol("values");
 const CACHE_LIMIT = 500;
 
 type Prepared = { stmt: NativeStatement; columns: string[]; makeRow: (values: unknown[]) => Row };
@@ -103,19 +104,12 @@ function toSql(value: unknown): unknown {
   return value;
 }
 
-/** Rows like the client's: named values (the first of a repeated name wins) and, not
- *  enumerable, positional values and a length, here read through the shared prototype. */
+/** The driver's array of values, with each column's name added (the first of a repeated name wins). */
 function rowMaker(columns: string[]): (values: unknown[]) => Row {
-  const proto: object = {};
-  Object.defineProperty(proto, "length", { value: columns.length });
-  columns.forEach((_, i) => {
-    Object.defineProperty(proto, i, { get(this: { [VALUES]: unknown[] }) { return this[VALUES][i]; } });
-  });
-  const named = columns.map((name, i) => [name, i] as const).filter(([name], i) => columns.indexOf(name) === i);
+  const named = columns.map((name, i) => [name, i] as const).filter(([name], i) => columns.indexOf(name) === i && name !== "length");
   return (values) => {
+    const row = values as unknown[] & Record<string, unknown>;
     for (let i = 0; i < values.length; i++) if (values[i] instanceof Buffer) values[i] = (values[i] as Buffer).buffer; // as the client
-    const row = Object.create(proto) as Record<string | symbol, unknown>;
-    row[VALUES] = values; // a symbol: not among the row's keys, as the client's positions are not
     for (const [name, i] of named) row[name] = values[i];
     return row as unknown as Row;
   };

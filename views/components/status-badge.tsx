@@ -5,8 +5,10 @@ import type { MemberStatus } from "../../src/db/schema.js";
 
 const labels: Record<MemberStatus, string> = { invited: "Invited", active: "Active", archived: "Archived" };
 
+const badges = Object.fromEntries(Object.entries(labels).map(([status, label]) => [status, html`<span class="badge badge-${status}">${label}</span>`]));
+
 export function StatusBadge(props: { status: MemberStatus }) {
-  return html`<span class="badge badge-${props.status}">${labels[props.status]}</span>`;
+  return badges[props.status]!;
 }
 
 export function ProblemBadge(props: { label: string; title?: string }) {
