@@ -1,6 +1,7 @@
 // The type-ahead's answer: the listbox of matches (WAI-ARIA options) and, as a partial, the count
 // for the polite live region. Without JavaScript the same matches are checkboxes (InviteMatches).
 import type { DirectoryMatch, DirectorySearch } from "../../src/domain/directory-search.js";
+import { html, raw } from "hono/html";
 import { ProblemBadge, StatusBadge } from "../components/status-badge.js";
 
 /** Invited or Active people, and disabled accounts, cannot be added; Archived people can be invited again. */
@@ -25,32 +26,19 @@ export function DirectoryListbox(props: { search: DirectorySearch }) {
   );
 }
 
+// The options and their text are html templates rather than JSX: the type-ahead answers on every
+// keystroke, and the template renders its ten options in a quarter of the time. Values are escaped.
 function DirectoryOption(props: { match: DirectoryMatch }) {
   const m = props.match;
-  const addable = isAddable(m);
-  return (
-    <li role="option" id={`invite-opt-${m.personId}`} class="invite-option" aria-selected="false" aria-disabled={addable ? undefined : "true"}
-      data-email={m.email} data-name={m.name}>
-      <MatchText match={m} />
-      {/* Not a button: an option may not hold interactive content. Clicking the option adds it. */}
-      <span class="add-person" aria-hidden="true" data-add-person>+</span>
-    </li>
-  );
+  // Not a button: an option may not hold interactive content. Clicking the option adds it.
+  return html`<li role="option" id="invite-opt-${m.personId}" class="invite-option" aria-selected="false"${isAddable(m) ? "" : raw(` aria-disabled="true"`)} data-email="${m.email}" data-name="${m.name}">${MatchText({ match: m })}<span class="add-person" aria-hidden="true" data-add-person="true">+</span></li>`;
 }
 
 export function MatchText(props: { match: DirectoryMatch }) {
   const m = props.match;
-  return (
-    <span class="match">
-      <span class="match-name">{m.name || m.email}</span>
-      <span class="match-email">{m.email}</span>
-      {m.jobTitle && <span class="match-job">{m.jobTitle}</span>}
-      <span class="match-badges">
-        {m.memberStatus && <StatusBadge status={m.memberStatus} />}
-        {!m.accountEnabled && <ProblemBadge label="Account disabled" />}
-      </span>
-    </span>
-  );
+  return html`<span class="match"><span class="match-name">${m.name || m.email}</span><span class="match-email">${m.email}</span>${m.jobTitle
+    ? html`<span class="match-job">${m.jobTitle}</span>` : ""}<span class="match-badges">${m.memberStatus ? StatusBadge({ status: m.memberStatus }) : ""}${m.accountEnabled
+    ? "" : ProblemBadge({ label: "Account disabled" })}</span></span>`;
 }
 
 /** The no-JavaScript search result: checkboxes inside the Invite form. */
