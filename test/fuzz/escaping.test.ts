@@ -21,7 +21,8 @@ const FORMULA = /^[=+\-@\t\r]/;
 let t: TestApp;
 let admin: string;
 beforeAll(async () => {
-  t = await createTestApp();
+  // Escaping is the subject here, not the type-ahead's rate limit (test/security/rate-limits.test.ts).
+  t = await createTestApp({ env: { DIRECTORY_SEARCH_PER_SECOND: "100000" } });
   await createOrganization(t.deps.db, { name: "Org A", domain: "a.example", extra: 10 });
   admin = await t.signInAs("admin@a.example");
 });
