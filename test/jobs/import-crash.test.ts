@@ -17,7 +17,8 @@ let cookie: string;
 let server: ChildServer | undefined;
 
 async function one<T = Record<string, unknown>>(client: Client, sql: string, args: (string | number)[] = []): Promise<T> {
-  return (await client.execute({ sql, args })).rows[0] as T;
+  const { columns, rows } = await client.execute({ sql, args });
+  return Object.fromEntries(columns.map((name) => [name, rows[0]![name]])) as T; // the named values only
 }
 
 async function waitFor(what: string, test: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
