@@ -7,6 +7,7 @@ import type { AppEnv } from "../context.js";
 import {
   findActivityPerson, isActionCode, isActivityId, listActivity, listActivityActions, listActivityActors, walkActivity, type ActivityPerson,
 } from "../domain/activity.js";
+import { csvDownload } from "./csv-download.js";
 import { ACTIVITY_CSV_HEADER, activityCsvLine, CSV_BOM, csvLine } from "../../views/activity/activity-csv.js";
 import { ActivityPage, ActivityResults, type ActivityView } from "../../views/activity/activity-page.js";
 import { BadRequestPage } from "../../views/errors.js";
@@ -53,38 +54,10 @@ export function activityRoutes() {
       const read = await readFilters(c);
       if (!read.ok) return read.response;
       const { action, actor } = read.filters;
-      const { db, logger } = c.get("deps");
-      const orgId = c.get("session")!.org.id;
-      const reqId = c.get("requestId");
-      const encoder = new TextEncoder();
-      const chunks = walkActivity(db, orgId, { action, actorId: actor?.id });
-      let started = false;
-      // Pulled chunk by chunk: a slow client holds back the reading instead of filling memory.
-      const body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          try {
-            if (!started) {
-              started = true;
-              controller.enqueue(encoder.encode(CSV_BOM + csvLine(ACTIVITY_CSV_HEADER)));
-              return;
-            }
-            const next = await chunks.next();
-            if (next.done) return controller.close();
-            controller.enqueue(encoder.encode(next.value.map(activityCsvLine).join("")));
-          } catch (err) {
-            logger.error({ reqId, err: { message: (err as Error).message } }, "activity export failed");
-            controller.error(err);
-          }
-        },
-        async cancel() {
-          await chunks.return(undefined);
-        },
-      });
       const day = new Date().toISOString().slice(0, 10);
-      return c.body(body, 200, {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": `attachment; filename="activity-${day}.csv"`,
-        "Cache-Control": "no-store",
+      return csvDownload(c, {
+        fileName: `activity-${day}.csv`, header: CSV_BOM + csvLine(ACTIVITY_CSV_HEADER), what: "activity export",
+        pages: walkActivity(c.get("deps").db, c.get("session")!.org.id, { action, actorId: actor?.id }), line: activityCsvLine,
       });
     });
 }

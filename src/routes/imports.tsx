@@ -13,6 +13,7 @@ import { ImportPage, ImportPanel, ImportStatus } from "../../views/imports/impor
 import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
 import { waitText } from "../../views/errors.js";
 import { NewImportPage, UploadForm, type UploadView } from "../../views/imports/upload-form.js";
+import { csvDownload } from "./csv-download.js";
 import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost } from "./respond.js";
 import { readUploadedFile } from "./upload-body.js";
 import { actorOf } from "./user-actions.js";
@@ -86,36 +87,10 @@ export function importRoutes(deps: Pick<Deps, "config">) {
     .get("/:id/errors.csv", requireAdmin, async (c) => {
       const view = await importOf(c);
       if (!view) return renderNotFound(c);
-      const { db, logger } = c.get("deps");
-      const pages = readErrorLog(db, c.get("session")!.org.id, view.id);
-      const encoder = new TextEncoder();
-      let started = false;
-      // Pulled a page at a time: a slow client holds back the reading instead of filling memory.
-      const body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          try {
-            if (!started) {
-              started = true;
-              controller.enqueue(encoder.encode(ERROR_LOG_HEADER));
-              return;
-            }
-            const next = await pages.next();
-            if (next.done) return controller.close();
-            controller.enqueue(encoder.encode(next.value.map(errorLogLine).join("")));
-          } catch (err) {
-            logger.error({ reqId: c.get("requestId"), err: { message: (err as Error).message } }, "error log export failed");
-            controller.error(err);
-          }
-        },
-        async cancel() {
-          await pages.return(undefined);
-        },
-      });
       const base = view.fileName.replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80) || "upload";
-      return c.body(body, 200, {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": `attachment; filename="errors-${base}.csv"`,
-        "Cache-Control": "no-store",
+      return csvDownload(c, {
+        fileName: `errors-${base}.csv`, header: ERROR_LOG_HEADER, what: "error log export",
+        pages: readErrorLog(c.get("deps").db, c.get("session")!.org.id, view.id), line: errorLogLine,
       });
     });
 
