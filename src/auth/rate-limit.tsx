@@ -11,15 +11,19 @@ type Bucket = { tokens: number; updatedAt: number };
 
 export class RateLimiter {
   private buckets = new Map<string, Bucket>();
-  constructor(private readonly capacity: number, private readonly refillPerSecond: number) {}
+  constructor(private readonly capacity: number, private readonly refillPerSecond: number, private readonly maxKeys = 50_000) {}
 
   /** Takes one token; answers how many seconds to wait when none is left (0 = allowed). */
   consume(key: string, now = Date.now()): number {
     const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedAt: now };
     bucket.tokens = Math.min(this.capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.refillPerSecond);
     bucket.updatedAt = now;
+    // Memory stays bounded under a flood of keys by forgetting the client heard from longest ago
+    // (a Map keeps insertion order: a key used again moves to the end). Forgetting everyone at
+    // once, as before, let a flood of new addresses lift the limit on a client being held back.
+    this.buckets.delete(key);
     this.buckets.set(key, bucket);
-    if (this.buckets.size > 50_000) this.buckets.clear(); // bounded memory under a flood of keys
+    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return 0;

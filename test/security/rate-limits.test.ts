@@ -2,6 +2,7 @@
 // route gets a clear 429 (Retry-After, a page that says how long to wait; htmx callers get a
 // fragment that fits where they asked for it), while another client is still served.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RateLimiter } from "../../src/auth/rate-limit.js";
 import { createApp } from "../../src/app.js";
 import { newToken } from "../../src/ids.js";
 import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
@@ -120,5 +121,18 @@ describe("rate limit of Sign in with Microsoft", () => {
     await expectClear429(response);
     expect((await from(app, "203.0.113.10", "/login/entra/callback?code=x&state=y")).status).toBe(429);
     expect((await from(app, "198.51.100.10", "/login/entra")).status).toBe(302);
+  });
+});
+
+describe("the limiter's memory", () => {
+  it("forgets the client heard from longest ago, not a client being held back, when a flood of new keys fills it", () => {
+    const limiter = new RateLimiter(2, 0.001, 100);
+    const now = 1_000_000;
+    limiter.consume("quiet", now);
+    expect([limiter.consume("held", now), limiter.consume("held", now)]).toEqual([0, 0]);
+    expect(limiter.consume("held", now)).toBeGreaterThan(0);
+    // 99 new keys make 101: one must go, and it is "quiet" (clearing them all would free "held").
+    for (let i = 0; i < 99; i++) limiter.consume(`flood-${i}`, now);
+    expect(limiter.consume("held", now)).toBeGreaterThan(0);
   });
 });
