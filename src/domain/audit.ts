@@ -1,6 +1,6 @@
 // The activity log: one row per admin action, written in the same transaction as the change.
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { auditEvents } from "../db/schema.js";
 import { newId } from "../ids.js";
 
 /** A drizzle database or an open transaction on it. */
@@ -19,11 +19,14 @@ export async function recordAudit(tx: Tx, event: AuditInput): Promise<void> {
   await recordAudits(tx, [event]);
 }
 
+/** A statement per 250 events, the rows as one JSON parameter (cheaper than a 1,750-parameter insert), yielding between them. */
 export async function recordAudits(tx: Tx, events: AuditInput[]): Promise<void> {
-  for (let start = 0; start < events.length; start += 300) {
-    const chunk = events.slice(start, start + 300);
-    await tx.insert(auditEvents).values(chunk.map((e) => ({
-      id: newId(), orgId: e.orgId, actorId: e.actorId, action: e.action, memberId: e.memberId ?? null, subject: e.subject ?? null, detail: e.detail ?? null,
-    })));
+  for (let start = 0; start < events.length; start += 250) {
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const json = JSON.stringify(events.slice(start, start + 250).map((e) => [
+      newId(), e.orgId, e.actorId, e.action, e.memberId ?? null, e.subject ?? null, e.detail ? JSON.stringify(e.detail) : null,
+    ]));
+    await tx.run(sql`INSERT INTO audit_events (id, org_id, actor_id, action, member_id, subject, detail)
+      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(${json})`);
   }
 }

@@ -8,6 +8,7 @@ import type { Db } from "../db/client.js";
 import type { Tx } from "./audit.js";
 import { inviteMembers, type InviteOutcome } from "./invitations.js";
 import { messages, outcomeOf, type RowCode, type RowOutcome } from "./import-messages.js";
+import { yieldToEventLoop } from "./invitation-rows.js";
 import { runWriteTransaction } from "./write-transaction.js";
 
 type SendRow = { rowNumber: number; outcome: RowOutcome; code: string; personId: string | null; emailNorm: string | null; suggestion: string | null };
@@ -87,9 +88,12 @@ export async function sendImportChunk(db: Db, importId: string, owner: string, o
     const suggester = await actorFor(tx, job.org_id, job.sugg_by);
     if (sender) changes.push(...await inviteRows(tx, sender, ready, false, importId, options.publicUrl));
     if (suggester) changes.push(...await inviteRows(tx, suggester, typos, true, importId, options.publicUrl));
-    const values = sql.join(changes.map((c) => sql`(${c.rowNumber}, ${c.outcome}, ${c.code}, ${c.message})`), sql`, `);
-    await tx.run(sql`UPDATE import_rows SET outcome = v.column2, code = v.column3, message = v.column4, sent_at = ${now}
-      FROM (VALUES ${values}) AS v WHERE import_rows.import_id = ${importId} AND import_rows.row_number = v.column1`);
+    await yieldToEventLoop();
+    // One JSON parameter for the whole chunk; LIMIT -1 keeps it a table that drives the primary-key lookups.
+    const marks = JSON.stringify(changes.map((c) => [c.rowNumber, c.outcome, c.code, c.message]));
+    await tx.run(sql`UPDATE import_rows SET outcome = v.outcome, code = v.code, message = v.message, sent_at = ${now}
+      FROM (SELECT value ->> 0 AS row_number, value ->> 1 AS outcome, value ->> 2 AS code, value ->> 3 AS message FROM json_each(${marks}) LIMIT -1) AS v
+      WHERE import_rows.import_id = ${importId} AND import_rows.row_number = v.row_number`);
     const delta = { ready: 0, skipped: 0, error: 0 };
     for (const c of changes) { delta[c.from]--; delta[c.outcome]++; }
     await tx.run(sql`UPDATE imports SET ready_count = ready_count + ${delta.ready}, skipped_count = skipped_count + ${delta.skipped},

@@ -2,9 +2,9 @@
 // that causes an email and the email itself commit together or not at all. A worker sends the
 // rows later (src/jobs/mail-worker.ts). The idempotency key is stable per email (e.g.
 // `invitation:<invitationId>:<sendNumber>`): enqueuing the same key twice keeps the first row.
-import { and, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { invitations, mailOutbox, type DeliveryStatus, type MailStatus } from "../db/schema.js";
+import { mailOutbox, type DeliveryStatus, type MailStatus } from "../db/schema.js";
 import { newId } from "../ids.js";
 
 /** A drizzle database or an open transaction on it. */
@@ -23,8 +23,8 @@ export type NewMail = {
   invitationId?: string | null;
 };
 
-/** 12 parameters a row: 400 rows stay well under SQLite's 32,766 variables a statement. */
-const CHUNK = 400;
+/** 200 rows a statement (12 parameters each): about 15 ms of inserting on this machine, during which no request is served. */
+const CHUNK = 200;
 
 export function invitationMailKey(invitationId: string, sendNumber: number): string {
   return `invitation:${invitationId}:${sendNumber}`;
@@ -40,7 +40,8 @@ export async function enqueueMail(tx: Tx, message: NewMail): Promise<string | nu
 export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()): Promise<string[]> {
   const inserted: string[] = [];
   for (let i = 0; i < messages.length; i += CHUNK) {
-    // Plain multi-row VALUES: about twice as fast as the insert builder for 10,000 rows.
+    // Plain multi-row VALUES: for rows this wide (the email's html) it beats one JSON parameter,
+    // whose every ->> parses the row's JSON again, and the insert builder.
     const values = messages.slice(i, i + CHUNK).map((m) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.subject},
       ${m.html}, ${m.text}, ${m.idempotencyKey}, ${m.invitationId ?? null}, 'queued', ${now}, ${now})`);
     const done = await tx.all<{ id: string; invitation_id: string | null }>(sql`INSERT INTO mail_outbox
@@ -50,8 +51,8 @@ export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()
     // resends change anything: a new invitation is already "queued", and is left unwritten.)
     const invitationIds = [...new Set(done.flatMap((r) => (r.invitation_id ? [r.invitation_id] : [])))];
     if (invitationIds.length > 0) {
-      await tx.update(invitations).set({ deliveryStatus: "queued" })
-        .where(and(inArray(invitations.id, invitationIds), ne(invitations.deliveryStatus, "queued")));
+      await tx.run(sql`UPDATE invitations SET delivery_status = 'queued'
+        WHERE id IN (SELECT value FROM json_each(${JSON.stringify(invitationIds)})) AND delivery_status <> 'queued'`);
     }
     for (const r of done) inserted.push(r.id);
     if (i + CHUNK < messages.length) await new Promise((resolve) => setImmediate(resolve));

@@ -54,7 +54,8 @@ describe("enqueueMail", () => {
     const ids = await counted.transaction(async (tx) => enqueueMails(tx, mails));
     expect(ids).toHaveLength(10_000);
     expect((await countOutbox(database.db)).queued).toBe(10_000);
-    expect(statements).toBeLessThanOrEqual(Math.ceil(10_000 / 400) + 2);
+    // 200 rows a statement: each stays short enough for requests waiting on the event loop.
+    expect(statements).toBeLessThanOrEqual(Math.ceil(10_000 / 200) + 2);
   });
 
   it("lists and reads only the organization's own emails", async () => {
