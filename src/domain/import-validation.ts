@@ -18,7 +18,13 @@ export type ValidationContext = {
   firstByAddress?: Map<string, number>;
   firstByPerson?: Map<string, number>;
   typos?: TypoIndex;
+  /** Runs a read on another connection and thread (src/jobs/database-thread.ts): the next chunk is read there meanwhile. */
+  readAhead?: (sql: string, args: unknown[]) => Promise<unknown[][]>;
+  /** The chunk after row `after` (at most `size` rows), being read ahead. */
+  ahead?: { after: number; size: number; rows: Promise<FoundRow[] | null> };
 };
+
+type FoundRow = [number, string, string | null, string | null, number | null, number | null, string | null];
 
 type StoredRow = {
   rowNumber: number; value: string; emailNorm: string | null;
@@ -125,8 +131,7 @@ async function judgeRows(db: Db, job: ValidationJob, context: ValidationContext,
 export async function validateImportChunk(db: Db, job: ValidationJob, owner: string, context: ValidationContext,
   options: { chunkSize: number; leaseMs: number }): Promise<"more" | "done" | "lost"> {
   if (!context.firstByAddress) await rebuildFirstRows(db, job, context);
-  const read = await db.$client.execute({ sql: READ_CHUNK, args: [job.id, job.orgId, job.cursorRow, options.chunkSize] });
-  const found = JSON.parse(String(read.rows[0]?.[0] ?? "[]")) as [number, string, string | null, string | null, number | null, number | null, string | null][];
+  const found = await readChunk(db, job, context, options.chunkSize);
   const now = Date.now();
   if (found.length === 0) {
     const done = await db.$client.execute({
@@ -146,6 +151,32 @@ export async function validateImportChunk(db: Db, job: ValidationJob, owner: str
     context.firstByAddress = undefined;
     throw error;
   }
+}
+
+/** The chunk after the cursor: read ahead while the previous one was written, or now. Then starts reading the next. */
+async function readChunk(db: Db, job: ValidationJob, context: ValidationContext, size: number): Promise<FoundRow[]> {
+  const ahead = context.ahead;
+  context.ahead = undefined;
+  // Only rows, directory entries and memberships are read, never verdicts: reading ahead of the write is the same read.
+  let found = ahead?.after === job.cursorRow ? await ahead.rows : null;
+  let asked = ahead?.size ?? size;
+  if (!found) {
+    asked = size;
+    const read = await db.$client.execute({ sql: READ_CHUNK, args: [job.id, job.orgId, job.cursorRow, size] });
+    found = JSON.parse(String(read.rows[0]?.[0] ?? "[]")) as FoundRow[];
+  }
+  const readAhead = context.readAhead;
+  // A short chunk is the last one.
+  if (readAhead && found.length === asked) {
+    const after = found[found.length - 1]![0];
+    context.ahead = {
+      after,
+      size,
+      // A failed read ahead is read again on the event loop.
+      rows: readAhead(READ_CHUNK, [job.id, job.orgId, after, size]).then((rows) => JSON.parse(String(rows[0]?.[0] ?? "[]")) as FoundRow[], () => null),
+    };
+  }
+  return found;
 }
 
 async function recordChunk(db: Db, job: ValidationJob, owner: string, context: ValidationContext, rows: StoredRow[], leaseUntil: number) {

@@ -31,11 +31,13 @@ export type ImportWorkerOptions = {
   /** Called after a Send Invite chunk queued invitation emails (wakes the mail worker). */
   onInvited?: () => void;
   /**
-   * Awaited after every chunk: the WAL checkpointer (wal-checkpointer.ts) copies the chunk into
+   * Awaited after every chunk: the database thread (database-thread.ts) copies the chunk into
    * the database file off the event loop, so the next chunk starts a fresh WAL and no commit
    * of ours checkpoints on the loop. It also paces the job to what the disk takes.
    */
   afterChunk?: () => Promise<void>;
+  /** A read on another thread: validation reads its next chunk there while this one is judged and written. */
+  readAhead?: ValidationContext["readAhead"];
 };
 
 export type ImportWorker = { stop(): Promise<void>; wake(): void };
@@ -84,7 +86,7 @@ async function runImport(options: ReturnType<typeof withDefaults>,
       if (job.status === "validating") {
         if (!context) {
           const [org] = await db.select({ domains: organizations.domains }).from(organizations).where(eq(organizations.id, job.orgId));
-          context = { orgDomains: (org?.domains ?? []).map((d) => d.toLowerCase()) };
+          context = { orgDomains: (org?.domains ?? []).map((d) => d.toLowerCase()), ...(options.readAhead ? { readAhead: options.readAhead } : {}) };
         }
         const started = performance.now();
         result = await validateImportChunk(db, cursor, owner, context, { chunkSize: validateSize, leaseMs: options.leaseMs });
@@ -122,7 +124,7 @@ async function runImport(options: ReturnType<typeof withDefaults>,
 const withDefaults = (input: ImportWorkerOptions) => ({
   db: input.db, publicUrl: input.publicUrl, owner: input.owner ?? newLeaseOwner("imports"),
   leaseMs: input.leaseMs ?? 15_000, chunkSize: input.chunkSize ?? 500, sendChunkSize: input.sendChunkSize ?? 500,
-  chunkBudgetMs: input.chunkBudgetMs, afterChunk: input.afterChunk,
+  chunkBudgetMs: input.chunkBudgetMs, afterChunk: input.afterChunk, readAhead: input.readAhead,
 });
 
 /** Runs imports with work to do until none is left; answers how many it ran (tests call it; the worker loops the same way). */

@@ -4,16 +4,16 @@ import { createMailTransport } from "../integrations/mail.js";
 import { startMailWorker } from "./mail-worker.js";
 import { startImportWorker } from "./import-worker.js";
 import { startDirectorySyncWorker } from "./directory-sync-worker.js";
-import { startWalCheckpointer } from "./wal-checkpointer.js";
+import { startDatabaseThread } from "./database-thread.js";
 
 type Worker = { stop(): Promise<void>; wake?(): void };
 
 export function startWorkers(deps: Deps) {
   const running: Record<string, Worker> = {};
   if (deps.config.workers) {
-    // First: the import worker hands its chunks to it.
-    const checkpointer = startWalCheckpointer(deps.config.databaseUrl);
-    if (checkpointer) running.checkpointer = checkpointer;
+    // First: the import worker checkpoints and reads ahead on it.
+    const thread = startDatabaseThread(deps.config.databaseUrl);
+    if (thread) running.databaseThread = thread;
     // Workers are added by their issues: mail (outbox), imports, directory sync.
     running.mail = startMailWorker({
       db: deps.db, transport: createMailTransport(deps.config), config: deps.config, logger: deps.logger, leaseMs: deps.config.mailLeaseSeconds * 1000,
@@ -21,7 +21,7 @@ export function startWorkers(deps: Deps) {
     running.imports = startImportWorker({
       db: deps.db, publicUrl: deps.config.publicUrl, logger: deps.logger, leaseMs: deps.config.importLeaseSeconds * 1000,
       onInvited: () => running.mail?.wake?.(),
-      ...(checkpointer ? { afterChunk: () => checkpointer.checkpoint() } : {}),
+      ...(thread ? { afterChunk: () => thread.checkpoint(), readAhead: (sql: string, args: unknown[]) => thread.read(sql, args) } : {}),
     });
     // Graph directory sync: a no-op in local mode (no Entra app registration).
     running.directory = startDirectorySyncWorker(deps);

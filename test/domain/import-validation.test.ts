@@ -194,3 +194,38 @@ describe("resuming", () => {
     });
   });
 });
+
+describe("reading ahead on the database thread", () => {
+  it("gives every row the verdict it gets when each chunk is read in turn", async () => {
+    const { startDatabaseThread } = await import("../../src/jobs/database-thread.js");
+    const lines = ["email"];
+    for (let i = 0; i < 4; i++) {
+      lines.push(...people.map((p) => `${p}@contoso.example`), "linus.torvalds@contoso.onmicrosoft.com", `nobody${i}@contoso.example`,
+        "grace.hoppr@contoso.example", "ADA.LOVELACE@contoso.example", "", "not an address");
+    }
+    const file = utf8(lines.join("\n"));
+    const straight = await validate(file, 4);
+    const thread = startDatabaseThread(database.url)!;
+    try {
+      const created = await createImport(database.db, actor, { fileName: "file.csv", bytes: file }, limits);
+      if (!created.ok) throw new Error(created.message);
+      const read = { reads: 0 };
+      // Every third read ahead fails: that chunk is read again on the event loop.
+      const readAhead = (sql: string, args: unknown[]) => (++read.reads % 3 === 0 ? Promise.reject(new Error("thread gone")) : thread.read(sql, args));
+      const claimed = (await claimImport(database.db, "worker-1", 60_000))!;
+      const job = { id: claimed.id, orgId, cursorRow: 0 };
+      const context: ValidationContext = { orgDomains: ["contoso.example"], readAhead };
+      for (let i = 0; i < 3; i++) expect(await validateImportChunk(database.db, job, "worker-1", context, { chunkSize: 4, leaseMs: 60_000 })).toBe("more");
+      // The chunk size changes (the worker sizes chunks by time): the chunk read ahead is still the next one.
+      let result: string;
+      do result = await validateImportChunk(database.db, job, "worker-1", context, { chunkSize: 5, leaseMs: 60_000 }); while (result === "more");
+      expect(result).toBe("done");
+      expect(read.reads).toBeGreaterThan(10);
+      const rows = await database.db.select().from(importRows).where(eq(importRows.importId, claimed.id)).orderBy(importRows.rowNumber);
+      expect(outcomes(rows)).toEqual(outcomes(straight.rows));
+      expect(rows.map((r) => r.message)).toEqual(straight.rows.map((r) => r.message));
+    } finally {
+      await thread.stop();
+    }
+  });
+});

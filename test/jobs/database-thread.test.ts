@@ -1,12 +1,12 @@
-// The WAL checkpointer thread: after checkpoint() every page the WAL holds is in the database
+// The database thread: checkpoints: after checkpoint() every page the WAL holds is in the database
 // file, so the next write starts the WAL over instead of growing it; stop() ends the thread.
 import { statSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startWalCheckpointer, type WalCheckpointer } from "../../src/jobs/wal-checkpointer.js";
+import { startDatabaseThread, type DatabaseThread } from "../../src/jobs/database-thread.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
 
 let database: TestDatabase;
-let checkpointer: WalCheckpointer | null = null;
+let checkpointer: DatabaseThread | null = null;
 
 beforeEach(async () => {
   database = await createTestDatabase();
@@ -23,9 +23,9 @@ const write = (rows: number) => database.client.execute({
   sql: "INSERT INTO filler (body) SELECT printf('%.2000c', 'x') FROM json_each(?)", args: [JSON.stringify(Array(rows).fill(0))],
 });
 
-describe("startWalCheckpointer", () => {
+describe("startDatabaseThread", () => {
   it("copies the WAL into the database file, so the next writes reuse the WAL from its start", async () => {
-    checkpointer = startWalCheckpointer(database.url, { idleMs: 60_000 });
+    checkpointer = startDatabaseThread(database.url, { idleMs: 60_000 });
     expect(checkpointer).not.toBeNull();
     await write(200); // ~100 pages, under the 1,000 at which SQLite checkpoints inside a commit
     const before = walBytes();
@@ -42,9 +42,9 @@ describe("startWalCheckpointer", () => {
   });
 
   it("is not started for a database that is not a local file, and stop() settles a waiting checkpoint", async () => {
-    expect(startWalCheckpointer(":memory:")).toBeNull();
-    expect(startWalCheckpointer("libsql://example.turso.io")).toBeNull();
-    checkpointer = startWalCheckpointer(database.url);
+    expect(startDatabaseThread(":memory:")).toBeNull();
+    expect(startDatabaseThread("libsql://example.turso.io")).toBeNull();
+    checkpointer = startDatabaseThread(database.url);
     const waiting = checkpointer!.checkpoint();
     await checkpointer!.stop();
     await waiting;
