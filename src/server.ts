@@ -30,19 +30,24 @@ if (config.seedDemo) {
 }
 
 const deps: Deps = { db, client, config, logger };
-const workers = startWorkers(deps);
-deps.wake = workers.wake;
+// The workers start once the server listens: their database thread would otherwise compete with
+// start-up for the CPU (half a second of the cold start on two cores). Until then `wake` is unset
+// and a request that queues work simply leaves it for the workers' first poll.
+let workers: ReturnType<typeof startWorkers> | undefined;
+let stopping = false;
 const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ url: `http://${info.address}:${info.port}`, localMode: config.localMode }, config.localMode ? "admin center listening (local mode)" : "admin center listening");
+  if (stopping) return;
+  workers = startWorkers(deps);
+  deps.wake = workers.wake;
 });
 
-let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "stopping");
   server.close();
-  await workers.stop();
+  await workers?.stop();
   client.close();
   process.exit(0);
 }
