@@ -74,6 +74,8 @@ export function startDatabaseThread(url: string, options: { idleMs?: number; bus
     workerData: { libsql: createRequire(import.meta.url).resolve("libsql"), path, idleMs: options.idleMs ?? 20, busyMs: options.busyMs ?? 5 },
     stdout: false,
     stderr: false,
+    // It holds a statement's result at a time: a small heap keeps the process's memory down.
+    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
   });
   // It never keeps the process alive on its own.
   worker.unref();
