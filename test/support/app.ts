@@ -28,7 +28,7 @@ export type TestApp = {
 
 export async function createTestApp(options: { env?: Record<string, string>; seedDemo?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config: Config = { ...loadConfig({ PUBLIC_URL: ORIGIN, LOG_LEVEL: "silent", SEED_DEMO: "false", WORKERS: "false", ...options.env }) };
+  const config: Config = { ...loadConfig({ PUBLIC_URL: ORIGIN, DATABASE_URL: database.url, LOG_LEVEL: "silent", SEED_DEMO: "false", WORKERS: "false", ...options.env }) };
   const deps: Deps = { db: database.db, client: database.client, config, logger: createLogger("silent") };
   if (options.seedDemo) await seedDemo(database.db);
   const app = createApp(deps);
