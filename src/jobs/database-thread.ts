@@ -91,10 +91,19 @@ export function startDatabaseThread(url: string, options: { idleMs?: number; bus
     pending.get(reply.id)?.(reply);
     pending.delete(reply.id);
   });
-  worker.on("error", (error) => settleAll(error.message));
-  worker.on("exit", () => settleAll("The database thread has stopped"));
+  // A thread that died (it could not open the file, say) answers every later question at once with
+  // its error: a message posted to it would never be answered, and the job asking would hang.
+  let died: string | undefined;
+  worker.on("error", (error) => {
+    died = error.message;
+    settleAll(error.message);
+  });
+  worker.on("exit", () => {
+    died ??= "The database thread has stopped";
+    settleAll(died);
+  });
   const ask = (message: Record<string, unknown>) => new Promise<Reply>((resolve) => {
-    if (stopped) return resolve({ id: 0, error: "The database thread has stopped" });
+    if (stopped || died !== undefined) return resolve({ id: 0, error: died ?? "The database thread has stopped" });
     const id = nextId++;
     pending.set(id, resolve);
     worker.postMessage({ ...message, id });

@@ -51,4 +51,20 @@ describe("startDatabaseThread", () => {
     await checkpointer!.checkpoint(); // after stop: answers at once
     checkpointer = null;
   });
+
+  it("answers at once with an error when its file cannot be opened, instead of leaving the job waiting", async () => {
+    const broken = startDatabaseThread("file:/nonexistent-folder/for/sure/app.db")!;
+    try {
+      const answer = await Promise.race([
+        broken.read("SELECT 1", []).then(() => "rows", (error: Error) => `error: ${error.message}`),
+        new Promise((resolve) => setTimeout(() => resolve("no answer in 5 s"), 5_000)),
+      ]);
+      expect(answer).toMatch(/^error: /);
+      // Asked again after it died: the same, at once.
+      await expect(broken.read("SELECT 1", [])).rejects.toThrow();
+      await broken.checkpoint();
+    } finally {
+      await broken.stop();
+    }
+  });
 });
