@@ -4,6 +4,7 @@ import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.js";
 import { auditEvents, directoryPeople, members } from "../db/schema.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 export const ACTIVITY_PAGE_SIZE = 50;
 
@@ -72,7 +73,7 @@ export async function* walkActivity(db: Db, orgId: string, filter: ActivityFilte
     if (rows.length > 0) yield rows;
     if (rows.length < chunkSize) return;
     before = rows[rows.length - 1]!.id;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
 }
 

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { newId } from "../ids.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 /** A drizzle database or an open transaction on it. */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
@@ -22,7 +23,7 @@ export async function recordAudit(tx: Tx, event: AuditInput): Promise<void> {
 /** A statement per 250 events, the rows as one JSON parameter (cheaper than a 1,750-parameter insert), yielding between them. */
 export async function recordAudits(tx: Tx, events: AuditInput[]): Promise<void> {
   for (let start = 0; start < events.length; start += 250) {
-    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (start > 0) await yieldToEventLoop();
     const json = JSON.stringify(events.slice(start, start + 250).map((e) => [
       newId(), e.orgId, e.actorId, e.action, e.memberId ?? null, e.subject ?? null, e.detail ? JSON.stringify(e.detail) : null,
     ]));

@@ -6,6 +6,7 @@ import Papa from "papaparse";
 import { chooseEmailColumn, type ColumnChoice } from "./csv-columns.js";
 import { decodeCsvBytes, type CsvEncoding } from "./csv-decode.js";
 import { CsvRowStore, type CsvRow } from "./csv-store.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 export type { CsvRow } from "./csv-store.js";
 export type { CsvEncoding } from "./csv-decode.js";
@@ -47,7 +48,6 @@ const SAMPLE_RECORDS = 50;
 // of quotes costs ~0.2 µs a character) without a break, so the file is refused instead.
 const MAX_RECORD_CHARS = 1 << 20;
 const count = new Intl.NumberFormat("en-US");
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Reads an uploaded file, or refuses it at once with a message that says what to do. */
 export async function readCsv(bytes: Uint8Array, limits: CsvLimits): Promise<CsvReadResult> {

@@ -7,6 +7,7 @@
 import type { Client, InStatement, InValue, Transaction } from "@libsql/client";
 import type { GraphUser } from "../integrations/graph.js";
 import { newId } from "../ids.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 export type PersonFields = {
   mail: string | null; userPrincipalName: string | null; displayName: string; givenName: string | null; surname: string | null;
@@ -26,7 +27,6 @@ const SELECTED = "id, entra_object_id AS oid, mail, user_principal_name AS userP
 
 const norm = (v: string | null | undefined) => (v ? v.trim().normalize("NFC").toLowerCase() || null : null);
 const marks = (n: number) => Array(n).fill("?").join(",");
-const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Folds one Graph delta entry into the round's changes (an object may appear more than once). */
 export function addGraphUser(changes: Map<string, PersonChange>, user: GraphUser): void {
@@ -61,10 +61,10 @@ export async function applyDirectoryChanges(
   // one end instead of scattering writes over every page of them: far fewer pages per commit.
   const keyed: { key: string; entry: [string, { removed: false; fields: Partial<PersonFields> }] }[] = [];
   for (const [oid, change] of changes) if (!change.removed) keyed.push({ key: change.fields.userPrincipalName?.toLowerCase() ?? "", entry: [oid, change] });
-  await yieldToRequests();
+  await yieldToEventLoop();
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const upserts = keyed.map((k) => k.entry);
-  await yieldToRequests();
+  await yieldToEventLoop();
   const removals = [...changes].filter(([, c]) => c.removed).map(([oid]) => oid);
   if (options.full && !ctx.emptyOrg) removals.push(...(await findUnseen(client, orgId, changes)));
   const oneTransaction = upserts.length + removals.length <= ONE_TRANSACTION_LIMIT;
@@ -79,7 +79,7 @@ export async function applyDirectoryChanges(
     for (let i = 0; i < plans.length; i++) {
       for (const statement of await plans[i]!(tx)) {
         await tx.execute(statement);
-        await yieldToRequests();
+        await yieldToEventLoop();
       }
       if (oneTransaction || i === plans.length - 1 || performance.now() - openedAt < TRANSACTION_MS) continue;
       await tx.commit();

@@ -5,6 +5,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { directoryPeople, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 export type DirectoryPersonInput = {
   entraObjectId: string | null;
@@ -114,7 +115,7 @@ export async function upsertDirectoryPeople(db: Db, orgId: string, people: Direc
       target: directoryPeople.id,
       set: excludedColumns,
     });
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   return { added, updated };
 }

@@ -5,9 +5,9 @@ import { and, asc, eq, gt, isNotNull, lte, max, ne } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { importRows } from "../db/schema.js";
 import type { ProblemRow } from "./imports.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 const WINDOW = 5000;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Pages of problem rows; the caller has checked that the import belongs to the organization. */
 export async function* readErrorLog(db: Db, orgId: string, importId: string): AsyncGenerator<ProblemRow[]> {

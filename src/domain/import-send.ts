@@ -8,7 +8,7 @@ import type { Db } from "../db/client.js";
 import type { Tx } from "./audit.js";
 import { inviteMembers, type InviteOutcome } from "./invitations.js";
 import { messages, outcomeOf, type RowCode, type RowOutcome } from "./import-messages.js";
-import { yieldToEventLoop } from "./invitation-rows.js";
+import { yieldToEventLoop } from "../event-loop.js";
 import { runWriteTransaction } from "./write-transaction.js";
 
 type SendRow = { rowNumber: number; outcome: RowOutcome; code: string; personId: string | null; emailNorm: string | null; suggestion: string | null };

@@ -9,10 +9,10 @@
 // current person.
 import { boundedEditDistance } from "./addresses.js";
 import type { Db } from "../db/client.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 const PAGE = 10_000;
 const MAX_CANDIDATES = 1000;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const reverse = (s: string) => s.split("").reverse().join("");
 

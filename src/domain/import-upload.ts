@@ -10,6 +10,7 @@ import type { Actor } from "./actor.js";
 import { cleanAddressValue, isValidAddressFormat, normalizeAddress } from "./addresses.js";
 import { recordAudit } from "./audit.js";
 import { readCsv, type CsvDetection, type CsvLimits, type CsvRefusalCode } from "./csv.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 export const UPLOAD_OWNER = "upload";
 const UPLOAD_LEASE_MS = 10 * 60_000;
@@ -20,7 +21,6 @@ export type CreateImportResult =
   | { ok: true; importId: string; detection: CsvDetection }
   | { ok: false; code: CsvRefusalCode | "not_stored"; message: string };
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The name shown for a file: no folders (some browsers send them), no control characters, 200 characters at most. */
 export function cleanFileName(name: string): string {

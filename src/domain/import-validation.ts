@@ -9,6 +9,7 @@ import { cleanAddressValue } from "./addresses.js";
 import { messages, type RowVerdict } from "./import-messages.js";
 import { suggestAddresses } from "./import-suggestions.js";
 import type { TypoIndex } from "./import-typos.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 export type ValidationJob = { id: string; orgId: string; cursorRow: number };
 
@@ -32,7 +33,6 @@ type StoredRow = {
 };
 
 const PAGE = 5000;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // One row of JSON per chunk: libsql builds a JS object per result row, which costs more than
 // the lookups. Members are matched by person: inviteMembers always records the directory person.

@@ -10,6 +10,7 @@ import { recordAudit } from "./audit.js";
 import type { CsvDetection } from "./csv.js";
 import { UPLOAD_OWNER } from "./import-upload.js";
 import { runWriteTransaction } from "./write-transaction.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 export { createImport } from "./import-upload.js";
 
@@ -94,7 +95,7 @@ export async function listProblemRows(db: Db, orgId: string, importId: string, o
         options.codes ? inArray(importRows.code, options.codes) : undefined,
         options.codes?.includes("possible_typo") ? isNull(importRows.sentAt) : undefined))
       .orderBy(importRows.rowNumber).limit(options.limit - found.length));
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   return found;
 }

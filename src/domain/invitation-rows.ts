@@ -4,10 +4,10 @@
 // own work: about 0.6 ms a person of a bulk invite.
 import { sql } from "drizzle-orm";
 import type { Tx } from "./audit.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 /** Rows a write statement: each stays near 10 ms on this machine, so requests wait no longer than that. */
 const ROWS = 200;
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Runs `write` on parts of `rows`, yielding to the event loop between them (the transaction stays open). */
 async function inParts<T>(rows: T[], write: (part: T[]) => Promise<unknown>): Promise<void> {

@@ -8,11 +8,12 @@ import type { Actor } from "./actor.js";
 import { normalizeAddress } from "./addresses.js";
 import { recordAudits, type AuditInput, type Tx } from "./audit.js";
 import {
-  insertInvitations, insertMembers, reviveMembers, selectMembers, selectPeople, yieldToEventLoop, type Member, type NewMember, type Person,
+  insertInvitations, insertMembers, reviveMembers, selectMembers, selectPeople, type Member, type NewMember, type Person,
 } from "./invitation-rows.js";
 import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
 import { enqueueMails, invitationMailKey, type NewMail } from "./outbox.js";
 import { runWriteTransaction } from "./write-transaction.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 export type InviteResult = "invited" | "reinvited" | "already_invited" | "already_active" | "not_in_directory" | "account_disabled" | "left_directory";
 export type InviteOutcome = { email: string; personId: string | null; memberId: string | null; result: InviteResult; message: string };

@@ -6,6 +6,7 @@ import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { mailOutbox, type DeliveryStatus, type MailStatus } from "../db/schema.js";
 import { newId } from "../ids.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 /** A drizzle database or an open transaction on it. */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
@@ -55,7 +56,7 @@ export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()
         WHERE id IN (SELECT value FROM json_each(${JSON.stringify(invitationIds)})) AND delivery_status <> 'queued'`);
     }
     for (const r of done) inserted.push(r.id);
-    if (i + CHUNK < messages.length) await new Promise((resolve) => setImmediate(resolve));
+    if (i + CHUNK < messages.length) await yieldToEventLoop();
   }
   return inserted;
 }

@@ -11,6 +11,7 @@ import { sweepAbandonedUploads, UPLOAD_OWNER } from "../domain/import-upload.js"
 import { sendImportChunk } from "../domain/import-send.js";
 import { validateImportChunk, type ValidationContext } from "../domain/import-validation.js";
 import { claimLease, newLeaseOwner, releaseLease } from "./runner.js";
+import { yieldToEventLoop } from "../event-loop.js";
 
 export type ImportWorkerOptions = {
   db: Db;
@@ -46,7 +47,6 @@ const MAX_FAILURES = 5;
 /** A Send Invite gives its lease back this often, so an upload made meanwhile is checked without waiting for it. */
 const SEND_SLICE_MS = 2000;
 const isBusy = (error: unknown) => /SQLITE_BUSY|database is locked/.test(String((error as Error)?.message ?? error));
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Claims the oldest import with work to do and a free lease; null when there is none. */
 export async function claimImport(db: Db, owner: string, leaseMs: number) {

@@ -1,5 +1,6 @@
-// Escaping for markup written by hand (the hot rows of a list, see users/user-row.ts): the same
-// five characters and entities as hono's html helper, so the output is the same as JSX's.
+// Escaping for markup written by hand (the hot rows of a list, see users/user-row.ts; the
+// invitation email's template): the same five characters and entities as hono's html helper, so
+// the output is the same as JSX's.
 import { escapeToBuffer } from "hono/utils/html";
 
 const SPECIAL = /[&<>"']/;

@@ -68,9 +68,6 @@ export function renderEmailHtml(node: { toString(): unknown }): string {
   return `<!DOCTYPE html>${String(html)}`;
 }
 
-/** The escaping hono/jsx applies to text and attribute values. */
-export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** Subjects are one line: a name with a line break must not start a new header. */
 export const oneLine = (s: string): string => s.replace(/[\r\n\t]+/g, " ").trim();

@@ -2,7 +2,8 @@
 // mileage rate the organization set, and a "Get started" button with the personal link.
 import { formatRate } from "../components/format.js";
 import { randomBytes } from "node:crypto";
-import { EmailButton, EmailFrame, Paragraph, colors, escapeHtml, oneLine, renderEmailHtml } from "./email-frame.js";
+import { escapeHtml } from "../components/escape.js";
+import { EmailButton, EmailFrame, Paragraph, colors, oneLine, renderEmailHtml } from "./email-frame.js";
 
 export type InvitationEmailInput = {
   orgName: string;
