@@ -95,6 +95,19 @@ describe("GET /users", () => {
     }
   });
 
+  it("shows each admin their own name and organization in the header, whoever viewed the page before", async () => {
+    for (let i = 0; i < 2; i++) {
+      const contoso = await (await t.get("/users", { cookie: admin })).text();
+      const fabrikam = await (await t.get("/users", { cookie: otherAdmin })).text();
+      const person = (html: string) => html.match(/<span class="person">([^<]*)<\/span>/)?.[1];
+      expect(contoso).toContain('<span class="org">Contoso (demo)</span>');
+      expect(person(contoso)).toMatch(/^Alex/);
+      expect(fabrikam).toContain('<span class="org">Fabrikam</span>');
+      expect(person(fabrikam)).not.toMatch(/^Alex/);
+      expect(fabrikam).not.toContain("Contoso");
+    }
+  });
+
   it("escapes HTML in names", async () => {
     const html = await (await t.get("/users", { cookie: otherAdmin })).text();
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; Fabrikam");

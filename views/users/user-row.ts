@@ -9,18 +9,28 @@
 import { raw } from "hono/html";
 import { escapeHtml } from "../components/escape.js";
 import type { MemberRow } from "../../src/domain/members.js";
-import { TimeAgo } from "../components/format.js";
+import { timeAgoHtml } from "../components/format.js";
 import { ProblemBadge, StatusBadge } from "../components/status-badge.js";
 
 export function UserRow(props: { row: MemberRow }) {
-  const { row } = props;
+  return raw(userRowHtml(props.row));
+}
+
+/** A page of rows as one piece of markup. */
+export function userRowsHtml(rows: MemberRow[]): string {
+  let markup = "";
+  for (const row of rows) markup += userRowHtml(row);
+  return markup;
+}
+
+function userRowHtml(row: MemberRow): string {
   const id = escapeHtml(row.id);
   const who = escapeHtml(row.name || row.email);
   const email = escapeHtml(row.email);
   const select = row.status !== "archived" ? `<input type="checkbox" name="id" value="${id}" form="user-table-form" aria-label="Select ${who}"/>` : "";
   const job = row.jobTitle ? `<small class="muted block">${escapeHtml(row.jobTitle)}</small>` : "";
   const problem = row.leftDirectory ? ProblemBadge({ label: "Left the directory" }) : row.accountDisabled ? ProblemBadge({ label: "Account disabled" }) : "";
-  return raw(`<tr id="member-${id}"><td class="select-col">${select}</td><td><span class="name">${who}</span><small class="muted block mobile-only email">${email}</small>${job}</td><td class="email">${email}</td><td>${StatusBadge({ status: row.status })}${problem}</td><td>${TimeAgo({ date: row.invitedAt })}</td><td>${TimeAgo({ date: row.activatedAt })}</td><td class="row-actions">${rowActions(row, id, who)}</td></tr>`);
+  return `<tr id="member-${id}"><td class="select-col">${select}</td><td><span class="name">${who}</span><small class="muted block mobile-only email">${email}</small>${job}</td><td class="email">${email}</td><td>${StatusBadge({ status: row.status })}${problem}</td><td>${timeAgoHtml(row.invitedAt)}</td><td>${timeAgoHtml(row.activatedAt)}</td><td class="row-actions">${rowActions(row, id, who)}</td></tr>`;
 }
 
 /** `id` and `who` arrive escaped. */

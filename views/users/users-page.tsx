@@ -5,7 +5,8 @@ import type { MemberStatus } from "../../src/db/schema.js";
 import type { MemberCounts, MemberPage } from "../../src/domain/members.js";
 import { formatNumber } from "../components/format.js";
 import { BulkArchiveBar } from "./user-row-actions.js";
-import { UserRow } from "./user-row.js";
+import { userRowsHtml } from "./user-row.js";
+import { raw } from "hono/html";
 
 export type UsersView = {
   status: MemberStatus | undefined;
@@ -35,16 +36,42 @@ export function usersHref(params: { status?: MemberStatus | undefined; q?: strin
   return s ? `/users?${s}` : "/users";
 }
 
+// The parts that never change, rendered once: the page rebuilt them on every view.
+const pageHead = raw(String(
+  <div class="page-head">
+    <h1>Users</h1>
+    <div class="actions">
+      <a role="button" href="/users/invite" data-dialog="invite-dialog">Invite User</a>
+      <a role="button" class="secondary" href="/imports/new" data-dialog="import-dialog">Bulk upload users</a>
+    </div>
+  </div>,
+));
+
+const tableStart = String(
+  <>
+    {raw(`<form method="post" action="/users/archive" id="user-table-form">`)}
+    <BulkArchiveBar />
+    {raw(`<div class="table-wrap"><table class="users">`)}
+    <thead>
+      <tr>
+        <th scope="col" class="select-col"><span class="visually-hidden">Select</span></th>
+        <th scope="col">Name</th>
+        <th scope="col">Email</th>
+        <th scope="col">Status</th>
+        <th scope="col">Invited</th>
+        <th scope="col">Joined</th>
+        <th scope="col"><span class="visually-hidden">Actions</span></th>
+      </tr>
+    </thead>
+    {raw(`<tbody id="user-rows">`)}
+  </>,
+);
+const tableEnd = `</tbody></table></div></form>`;
+
 export function UsersPage(props: UsersView) {
   return (
     <>
-      <div class="page-head">
-        <h1>Users</h1>
-        <div class="actions">
-          <a role="button" href="/users/invite" data-dialog="invite-dialog">Invite User</a>
-          <a role="button" class="secondary" href="/imports/new" data-dialog="import-dialog">Bulk upload users</a>
-        </div>
-      </div>
+      {pageHead}
       {props.flash && <div class="flash" role="status">{props.flash}</div>}
       {props.sections}
       <StatusFilter status={props.status} q={props.q} counts={props.counts} />
@@ -82,27 +109,7 @@ export function UserResults(props: UsersView) {
   return (
     <section id="user-results" aria-live="polite" aria-busy="false">
       {rows.length === 0 ? <EmptyState {...props} /> : (
-        <form method="post" action="/users/archive" id="user-table-form">
-          <BulkArchiveBar />
-          <div class="table-wrap">
-            <table class="users">
-              <thead>
-                <tr>
-                  <th scope="col" class="select-col"><span class="visually-hidden">Select</span></th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Invited</th>
-                  <th scope="col">Joined</th>
-                  <th scope="col"><span class="visually-hidden">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody id="user-rows">
-                {rows.map((row) => <UserRow row={row} />)}
-              </tbody>
-            </table>
-          </div>
-        </form>
+        raw(tableStart + userRowsHtml(rows) + tableEnd)
       )}
       <nav class="pager" aria-label="Pages">
         {props.after && <a href={usersHref({ status: props.status, q: props.q })}>← First page</a>}
