@@ -5,7 +5,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.js";
 import { TooManyRequestsPage } from "../../views/errors.js";
 import type { Child } from "hono/jsx";
-import { isFragmentRequest, renderPage, sendHtml } from "../routes/respond.js";
+import { isFragmentRequest, renderPage } from "../routes/respond.js";
 
 type Bucket = { tokens: number; updatedAt: number };
 
@@ -50,7 +50,7 @@ export function rateLimit(name: string, limiter: RateLimiter, fragment?: (retryA
     c.status(429);
     if (fragment && isFragmentRequest(c)) {
       c.header("Vary", "HX-Request");
-      return sendHtml(c, <>{fragment(wait)}</>);
+      return c.html(<>{fragment(wait)}</>);
     }
     return renderPage(c, { title: "Too many requests", body: <TooManyRequestsPage retryAfterSeconds={wait} /> });
   });

@@ -9,7 +9,7 @@ import { getLastDirectorySync, requestDirectorySync } from "../domain/directory-
 import { DirectorySyncPanel } from "../../views/users/directory-sync-panel.js";
 import { DirectoryListbox } from "../../views/invite/directory-listbox.js";
 import { waitText } from "../../views/errors.js";
-import { isFragmentRequest, renderNotFound, respondAfterPost, sendHtml } from "./respond.js";
+import { isFragmentRequest, renderNotFound, respondAfterPost } from "./respond.js";
 
 /** The type-ahead's answer when the client searches too fast: no matches, and how long to wait. */
 const busy = (seconds: number) => (
@@ -26,7 +26,7 @@ export function directoryRoutes(deps: Deps) {
     const last = await getLastDirectorySync(c.get("deps").db, c.get("session")!.org.id);
     c.header("Vary", "HX-Request");
     if (!isFragmentRequest(c)) return c.redirect("/users", 302);
-    return sendHtml(c, <DirectorySyncPanel last={last} />);
+    return c.html(<DirectorySyncPanel last={last} />);
   })
   .post("/sync", requireAdmin, async (c) => {
     const { db, config } = c.get("deps");
@@ -44,6 +44,6 @@ export function directoryRoutes(deps: Deps) {
     if (!isFragmentRequest(c)) return c.redirect(`/users/invite?q=${encodeURIComponent(q)}`, 302);
     const search = await searchDirectory(c.get("deps").db, c.get("session")!.org.id, q);
     c.header("Cache-Control", "no-store");
-    return sendHtml(c, <DirectoryListbox search={search} />);
+    return c.html(<DirectoryListbox search={search} />);
   });
 }

@@ -14,7 +14,7 @@ import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
 import { waitText } from "../../views/errors.js";
 import { NewImportPage, UploadForm, type UploadView } from "../../views/imports/upload-form.js";
 import { csvDownload } from "./csv-download.js";
-import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost, sendHtml } from "./respond.js";
+import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost } from "./respond.js";
 import { readUploadedFile } from "./upload-body.js";
 import { actorOf } from "./user-actions.js";
 
@@ -108,7 +108,7 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       : what === "ready" ? "No one in this file is ready to invite." : "There are no suggested addresses to use.";
     if (notice && isFragmentRequest(c)) {
       c.status(409);
-      return sendHtml(c, <ImportStatus view={view} notice={notice} />);
+      return c.html(<ImportStatus view={view} notice={notice} />);
     }
     return respondAfterPost(c, `/imports/${id}`, () => <ImportStatus view={view} />);
   }

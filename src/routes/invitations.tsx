@@ -8,7 +8,7 @@ import { countMembers, listMembers } from "../domain/members.js";
 import { InviteResult, InviteResultPage } from "../../views/invite/invite-result.js";
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { StatusFilter, UserResults } from "../../views/users/users-page.js";
-import { isFragmentRequest, renderPage, respond, sendHtml } from "./respond.js";
+import { isFragmentRequest, renderPage, respond } from "./respond.js";
 import { actorOf, currentListOf } from "./user-actions.js";
 
 export const MAX_INVITES_PER_REQUEST = 500;
@@ -35,7 +35,7 @@ export function invitationRoutes() {
     const [counts, page] = list.onUsersPage
       ? await Promise.all([countMembers(db, orgId), listMembers(db, orgId, { status: list.status, q: list.q, after: list.after })])
       : [null, null];
-    return sendHtml(c, 
+    return c.html(
       <>
         <InviteResult {...result} />
         {counts && page && (

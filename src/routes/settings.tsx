@@ -6,7 +6,7 @@ import { getRateInForce, listRateHistory, parseYearInput, setMileageRate, type R
 import { formatRate } from "../../views/components/format.js";
 import { BadRequestPage } from "../../views/errors.js";
 import { RateForm, RateSettings, SettingsPage, type RateFormValues, type SettingsView } from "../../views/settings/settings-page.js";
-import { isFragmentRequest, renderPage, respond, sendHtml } from "./respond.js";
+import { isFragmentRequest, renderPage, respond } from "./respond.js";
 
 async function loadSettings(c: Context<AppEnv>, year: number, form: { values: RateFormValues; errors: RateErrors }, flash?: string): Promise<SettingsView> {
   const { db } = c.get("deps");
@@ -45,7 +45,7 @@ export function settingsRoutes() {
           c.header("HX-Retarget", "#rate-form");
           c.header("HX-Reswap", "outerHTML");
           c.header("Vary", "HX-Request");
-          return sendHtml(c, <RateForm values={values} errors={result.errors} />, 422);
+          return c.html(<RateForm values={values} errors={result.errors} />, 422);
         }
         const shown = parseYearInput(values.year);
         const view = await loadSettings(c, shown.ok ? shown.value : new Date().getUTCFullYear(), { values, errors: result.errors });
@@ -55,6 +55,6 @@ export function settingsRoutes() {
       if (!isFragmentRequest(c)) return c.redirect(`/settings?year=${year}&saved=1`, 303);
       const view = await loadSettings(c, year, { values: { rate: "", year: String(year) }, errors: {} },
         `Saved. The ${year} rate is now ${formatRate(rateMilli)} per mile.`);
-      return sendHtml(c, <RateSettings {...view} />);
+      return c.html(<RateSettings {...view} />);
     });
 }

@@ -14,7 +14,7 @@ import { BadRequestPage } from "../../views/errors.js";
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { ArchiveConfirm, BulkArchiveConfirm, RowActionFeedback, RowPartials } from "../../views/users/user-row-actions.js";
 import { UserRow } from "../../views/users/user-row.js";
-import { isFragmentRequest, renderNotFound, renderPage, respond, sendHtml } from "./respond.js";
+import { isFragmentRequest, renderNotFound, renderPage, respond } from "./respond.js";
 
 export function actorOf(c: Context<AppEnv>): Actor {
   const session = c.get("session")!;
@@ -39,8 +39,8 @@ async function answerRows(c: Context<AppEnv>, input: { rows: MemberRow[]; messag
   const list = currentListOf(c);
   const feedback = <RowActionFeedback counts={counts} status={list.status} q={list.q} message={input.message} problem={input.problem} />;
   c.status(input.status ?? 200);
-  if (input.single && input.rows[0]) return sendHtml(c, <><UserRow row={input.rows[0]} />{feedback}</>);
-  return sendHtml(c, <><RowPartials rows={input.rows} render={(row) => <UserRow row={row} />} />{feedback}</>);
+  if (input.single && input.rows[0]) return c.html(<><UserRow row={input.rows[0]} />{feedback}</>);
+  return c.html(<><RowPartials rows={input.rows} render={(row) => <UserRow row={row} />} />{feedback}</>);
 }
 
 const nameOf = (row: MemberRow) => row.name || row.email;
