@@ -13,6 +13,6 @@ describe("time formatting", () => {
     const html = timeAgoHtml(date);
     expect(html).toBe(`<time datetime="${date.toISOString()}" title="${formatExact(date)} UTC">3 days ago</time>`);
     expect(formatExact(new Date(Date.UTC(2026, 10, 26, 11, 3, 40)))).toBe("Nov 26, 2026, 11:03 AM");
-    expect(timeAgoHtml(null)).toBe(`<span class="muted">—</span>`);
+    expect(timeAgoHtml(null)).toBe(`<span class="muted">&mdash;</span>`);
   });
 });

@@ -36,6 +36,10 @@ export function usersHref(params: { status?: MemberStatus | undefined; q?: strin
   return s ? `/users?${s}` : "/users";
 }
 
+// Arrows as entities: the page stays in Latin-1, which V8 keeps one byte a character (see sendHtml).
+const larr = raw("&larr;");
+const rarr = raw("&rarr;");
+
 // The parts that never change, rendered once: the page rebuilt them on every view.
 const pageHead = raw(String(
   <div class="page-head">
@@ -112,8 +116,8 @@ export function UserResults(props: UsersView) {
         raw(tableStart + userRowsHtml(rows) + tableEnd)
       )}
       <nav class="pager" aria-label="Pages">
-        {props.after && <a href={usersHref({ status: props.status, q: props.q })}>← First page</a>}
-        {next && <a href={usersHref({ status: props.status, q: props.q, after: next })} rel="next">Next page →</a>}
+        {props.after && <a href={usersHref({ status: props.status, q: props.q })}>{larr} First page</a>}
+        {next && <a href={usersHref({ status: props.status, q: props.q, after: next })} rel="next">Next page {rarr}</a>}
       </nav>
     </section>
   );
