@@ -60,16 +60,29 @@ export async function listMembers(db: Db, orgId: string, query: MemberListQuery)
   const cursor = query.after ? decodeCursor(query.after) : null;
   const q = query.q?.trim().normalize("NFC").toLowerCase() || undefined;
   const shape = { status: Boolean(query.status), cursor: Boolean(cursor), search: Boolean(q) };
+  // The driver's values, mapped here: Drizzle's own mapping of a page was a tenth of the request.
   const found = await preparedQuery(db, `members:${JSON.stringify(shape)}`, () => memberPageQuery(db, shape))
-    .all({ org: orgId, status: query.status, afterName: cursor?.[0], afterId: cursor?.[1], q, qEnd: q && prefixEnd(q) });
+    .values({ org: orgId, status: query.status, afterName: cursor?.[0], afterId: cursor?.[1], q, qEnd: q && prefixEnd(q) }) as PageValues[];
 
-  const rows = found.slice(0, PAGE_SIZE).map((r) => ({
-    id: r.id, name: r.name, email: r.email, status: r.status, invitedAt: r.invitedAt, activatedAt: r.activatedAt,
-    archivedAt: r.archivedAt, jobTitle: r.jobTitle ?? null, leftDirectory: r.removedAt != null, accountDisabled: r.enabled === false,
-  }));
+  const rows: MemberRow[] = [];
+  for (let i = 0; i < found.length && i < PAGE_SIZE; i++) {
+    const [id, name, email, status, , invitedAt, activatedAt, archivedAt, jobTitle, removedAt, enabled] = found[i]!;
+    rows.push({
+      id, name, email, status, invitedAt: toDate(invitedAt), activatedAt: toDate(activatedAt), archivedAt: toDate(archivedAt),
+      jobTitle: jobTitle ?? null, leftDirectory: removedAt != null, accountDisabled: enabled === 0,
+    });
+  }
   const last = found[PAGE_SIZE - 1];
-  return { rows, next: found.length > PAGE_SIZE && last ? encodeCursor(last.sortName, last.id) : null };
+  return { rows, next: found.length > PAGE_SIZE && last ? encodeCursor(last[4], last[0]) : null };
 }
+
+/** One row of memberPageQuery, in its column order. */
+type PageValues = [
+  id: string, name: string, email: string, status: MemberStatus, sortName: string, invitedAt: number | null, activatedAt: number | null,
+  archivedAt: number | null, jobTitle: string | null, removedAt: number | null, enabled: number | null,
+];
+
+const toDate = (ms: number | null) => (ms == null ? null : new Date(ms));
 
 /** One page of members in name order, for one shape of filter (status, cursor, search). A prefix
  *  search takes the first page of two index range scans, by name and by address, and orders

@@ -37,6 +37,14 @@ export async function benchUsers(options: { seconds?: number } = {}): Promise<Re
   // Throughput against the bare page: both servers up, runs alternating (ours, bare) three times,
   // so a neighbour's load on this shared machine falls on both alike; the median of the ratios.
   const baseline = await startChildServer({ DATABASE_URL: database.url }, "test/bench/baseline-server.tsx");
+  // Yardsticks for the latency target on this machine: the bare page, and our own /healthz (no
+  // session, no query, no page), at the same 10 connections.
+  const bare10 = await runLoad({ url: baseline.url, paths: ["/users"], connections: 10, seconds });
+  const health10 = await runLoad({ url: server.url, paths: ["/healthz"], connections: 10, seconds });
+  for (const [name, r] of [["bare hono+jsx page", bare10], ["our /healthz", health10]] as const) {
+    out[`${name} p50 / p95 / p99 @10 (ms)`] = `${r.p50} / ${r.p95} / ${r.p99}`;
+    out[`${name} req/s @10`] = r.rps;
+  }
   const rounds: { ours: number; bare: number }[] = [];
   for (let i = 0; i < 3; i++) {
     const ours = await runLoad({ url: server.url, paths: ["/users"], connections: 50, seconds, headers: { cookie } });
