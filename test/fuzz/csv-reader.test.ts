@@ -168,7 +168,7 @@ describe("readCsv under hostile input (fast-check)", () => {
     }), {
       numRuns: count("parser-breaking shapes", 60),
       endOnFailure: true, // shrinking 24 MB inputs would outlast the test timeout
-      // Always tried: the 24 MB cell of quotes that froze the server for 11 s before rows were capped at 1 MB.
+      // Always tried: the 24 MB cell of quotes that froze the server for 11 s before rows were capped (now at 256 KB).
       examples: [[{ shape: "huge field", size: 12_000_000, quoted: true, fill: '""' }], [{ shape: "huge field", size: 24_000_000, quoted: false, fill: "," }]],
     });
     console.log(`slowest parser-breaking shape: ${slowest.shape}, ${slowest.ms} ms; longest event-loop block: ${longestBlock.shape}, ${longestBlock.ms} ms; ms per shape: ${JSON.stringify(times)}`);
