@@ -153,6 +153,9 @@ export async function validateImportChunk(db: Db, job: ValidationJob, owner: str
   }
 }
 
+/** READ_CHUNK's one row: the chunk as a JSON array. */
+const parseChunk = (rows: ArrayLike<ArrayLike<unknown>>) => JSON.parse(String(rows[0]?.[0] ?? "[]")) as FoundRow[];
+
 /** The chunk after the cursor: read ahead while the previous one was written, or now. Then starts reading the next. */
 async function readChunk(db: Db, job: ValidationJob, context: ValidationContext, size: number): Promise<FoundRow[]> {
   const ahead = context.ahead;
@@ -162,8 +165,7 @@ async function readChunk(db: Db, job: ValidationJob, context: ValidationContext,
   let asked = ahead?.size ?? size;
   if (!found) {
     asked = size;
-    const read = await db.$client.execute({ sql: READ_CHUNK, args: [job.id, job.orgId, job.cursorRow, size] });
-    found = JSON.parse(String(read.rows[0]?.[0] ?? "[]")) as FoundRow[];
+    found = parseChunk((await db.$client.execute({ sql: READ_CHUNK, args: [job.id, job.orgId, job.cursorRow, size] })).rows);
   }
   const readAhead = context.readAhead;
   // A short chunk is the last one.
@@ -173,7 +175,7 @@ async function readChunk(db: Db, job: ValidationJob, context: ValidationContext,
       after,
       size,
       // A failed read ahead is read again on the event loop.
-      rows: readAhead(READ_CHUNK, [job.id, job.orgId, after, size]).then((rows) => JSON.parse(String(rows[0]?.[0] ?? "[]")) as FoundRow[], () => null),
+      rows: readAhead(READ_CHUNK, [job.id, job.orgId, after, size]).then(parseChunk, () => null),
     };
   }
   return found;

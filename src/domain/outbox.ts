@@ -6,7 +6,7 @@ import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { mailOutbox, type DeliveryStatus, type MailStatus } from "../db/schema.js";
 import { newId } from "../ids.js";
-import { yieldToEventLoop } from "../event-loop.js";
+import { inParts } from "../event-loop.js";
 
 /** A drizzle database or an open transaction on it. */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
@@ -40,10 +40,10 @@ export async function enqueueMail(tx: Tx, message: NewMail): Promise<string | nu
 /** Queues many emails with multi-row VALUES; answers the ids of the rows actually inserted. */
 export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()): Promise<string[]> {
   const inserted: string[] = [];
-  for (let i = 0; i < messages.length; i += CHUNK) {
+  await inParts(messages, CHUNK, async (part) => {
     // Plain multi-row VALUES: for rows this wide (the email's html) it beats one JSON parameter,
     // whose every ->> parses the row's JSON again, and the insert builder.
-    const values = messages.slice(i, i + CHUNK).map((m) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.subject},
+    const values = part.map((m) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.subject},
       ${m.html}, ${m.text}, ${m.idempotencyKey}, ${m.invitationId ?? null}, 'queued', ${now}, ${now})`);
     const done = await tx.all<{ id: string; invitation_id: string | null }>(sql`INSERT INTO mail_outbox
       (id, org_id, kind, "to", subject, html, text, idempotency_key, invitation_id, status, next_attempt_at, created_at)
@@ -56,8 +56,7 @@ export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()
         WHERE id IN (SELECT value FROM json_each(${JSON.stringify(invitationIds)})) AND delivery_status <> 'queued'`);
     }
     for (const r of done) inserted.push(r.id);
-    if (i + CHUNK < messages.length) await yieldToEventLoop();
-  }
+  });
   return inserted;
 }
 

@@ -58,7 +58,8 @@ export function formatIso(date: Date): string {
 }
 
 // An entity, not the dash itself: one character beyond Latin-1 makes V8 hold the whole page in
-// two bytes a character, and writing it as UTF-8 then costs six times as much (see sendHtml).
+// two bytes a character, and node-server then measures it (Buffer.byteLength) and encodes it as
+// UTF-8 six times slower: 0.18 ms for a 55 KB Users page.
 const NO_TIME = `<span class="muted">&mdash;</span>`;
 const noTime = raw(NO_TIME);
 

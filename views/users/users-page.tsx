@@ -36,7 +36,8 @@ export function usersHref(params: { status?: MemberStatus | undefined; q?: strin
   return s ? `/users?${s}` : "/users";
 }
 
-// Arrows as entities: the page stays in Latin-1, which V8 keeps one byte a character (see sendHtml).
+// Arrows as entities: the page stays in Latin-1, which V8 keeps one byte a character (see NO_TIME
+// in components/format.tsx).
 const larr = raw("&larr;");
 const rarr = raw("&rarr;");
 
