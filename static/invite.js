@@ -180,11 +180,12 @@
     const status = event.detail?.ctx?.response?.status ?? 0;
     if (form && status > 0 && status < 400) form.closest("dialog")?.close();
   });
+  // The row is found by the id of the swap's target (the row that was replaced): the button or
+  // form that asked may be gone with the old row, and htmx then fires this on the document.
   document.addEventListener("htmx:after:swap", (event) => {
-    const source = event.target instanceof Element ? event.target : null;
-    const target = source?.getAttribute("hx-target") ?? source?.closest("form")?.getAttribute("hx-target");
-    if (!target || !target.startsWith("#member-")) return;
-    const row = document.querySelector(target);
+    const id = event.detail?.ctx?.target?.id ?? "";
+    if (!id.startsWith("member-")) return;
+    const row = document.getElementById(id);
     if (row && (!document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected)) {
       row.querySelector(".row-actions button, .row-actions a")?.focus();
     }

@@ -9,7 +9,8 @@ import { InviteResult, InviteResultPage } from "../../views/invite/invite-result
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { StatusFilter, UserResults } from "../../views/users/users-page.js";
 import { isFragmentRequest, renderPage, respond } from "./respond.js";
-import { actorOf, currentListOf } from "./user-actions.js";
+import { actorOf } from "./user-actions.js";
+import { currentListOf } from "./user-list.js";
 
 export const MAX_INVITES_PER_REQUEST = 500;
 

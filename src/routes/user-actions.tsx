@@ -9,28 +9,18 @@ import { searchDirectory } from "../domain/directory-search.js";
 import { resendInvitation } from "../domain/invitations-resend.js";
 import { archiveMembers, MAX_ARCHIVE_BATCH, reinviteMember } from "../domain/member-archive.js";
 import { findMemberRow, findMemberRows } from "../domain/member-rows.js";
-import { countMembers, isMemberStatus, type MemberRow } from "../domain/members.js";
+import { countMembers, type MemberRow } from "../domain/members.js";
 import { BadRequestPage } from "../../views/errors.js";
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { ArchiveConfirm, BulkArchiveConfirm, RowActionFeedback, RowPartials } from "../../views/users/user-row-actions.js";
 import { UserRow } from "../../views/users/user-row.js";
+import { listQuery, usersHref } from "../../views/users/users-page.js";
 import { isFragmentRequest, renderNotFound, renderPage, respond } from "./respond.js";
+import { currentListOf, listFromField, type ListState } from "./user-list.js";
 
 export function actorOf(c: Context<AppEnv>): Actor {
   const session = c.get("session")!;
   return { personId: session.person.id, orgId: session.org.id, name: session.person.displayName || session.person.email };
-}
-
-/** The list the admin is looking at (status filter, search), from htmx's HX-Current-URL. */
-export function currentListOf(c: Context<AppEnv>): { status: MemberRow["status"] | undefined; q: string; after: string | undefined; onUsersPage: boolean } {
-  try {
-    const url = new URL(c.req.header("HX-Current-URL") ?? "");
-    const status = url.searchParams.get("status");
-    return { status: isMemberStatus(status) ? status : undefined, q: (url.searchParams.get("q") ?? "").slice(0, 200),
-      after: url.searchParams.get("after") || undefined, onUsersPage: url.pathname === "/users" };
-  } catch {
-    return { status: undefined, q: "", after: undefined, onUsersPage: false };
-  }
 }
 
 /** htmx answer of a row action: the rows (in place), fresh counts and a message. */
@@ -39,8 +29,17 @@ async function answerRows(c: Context<AppEnv>, input: { rows: MemberRow[]; messag
   const list = currentListOf(c);
   const feedback = <RowActionFeedback counts={counts} status={list.status} q={list.q} message={input.message} problem={input.problem} />;
   c.status(input.status ?? 200);
-  if (input.single && input.rows[0]) return c.html(<><UserRow row={input.rows[0]} />{feedback}</>);
-  return c.html(<><RowPartials rows={input.rows} render={(row) => <UserRow row={row} />} />{feedback}</>);
+  const query = listQuery(list);
+  if (input.single && input.rows[0]) return c.html(<><UserRow row={input.rows[0]} list={query} />{feedback}</>);
+  return c.html(<><RowPartials rows={input.rows} render={(row) => <UserRow row={row} list={query} />} />{feedback}</>);
+}
+
+/** A plain form post's answer: 303 back to the list it came from, saying what happened. */
+const backToList = (c: Context<AppEnv>, list: ListState, done: string) => c.redirect(usersHref({ ...list, done }), 303);
+
+/** The `list` field of a plain form post (row actions post no other fields). */
+async function listOfForm(c: Context<AppEnv>): Promise<ListState> {
+  return listFromField((await c.req.parseBody()).list);
 }
 
 const nameOf = (row: MemberRow) => row.name || row.email;
@@ -56,22 +55,23 @@ export function userActionRoutes() {
       const { db } = c.get("deps");
       const body = await c.req.parseBody({ all: true });
       const ids = [body.id ?? []].flat().filter((v): v is string => typeof v === "string").slice(0, MAX_ARCHIVE_BATCH);
+      const list = listFromField(body.list);
       const fragment = isFragmentRequest(c);
       if (ids.length === 0) {
-        if (!fragment) return c.redirect("/users?done=none:0", 303);
+        if (!fragment) return backToList(c, list, "none:0");
         return answerRows(c, { rows: [], message: "Select the users to archive first.", problem: true, single: false, status: 409 });
       }
       if (body.confirm !== "yes") {
         const found = await findMemberRows(db, actorOf(c).orgId, ids);
         if (found.length === 0) return renderNotFound(c);
         const rows = found.filter((r) => r.status !== "archived");
-        if (rows.length === 0) return c.redirect("/users?done=archived:0", 303);
-        return renderPage(c, { title: "Archive users", active: "users", body: <BulkArchiveConfirm rows={rows} /> });
+        if (rows.length === 0) return backToList(c, list, "archived:0");
+        return renderPage(c, { title: "Archive users", active: "users", body: <BulkArchiveConfirm rows={rows} list={list} /> });
       }
       const result = await archiveMembers(db, actorOf(c), ids);
       if (result.notFound.length === ids.length) return renderNotFound(c);
       if (result.archived.length > 0) c.get("deps").wake?.("mail");
-      if (!fragment) return c.redirect(`/users?done=archived:${result.archived.length}`, 303);
+      if (!fragment) return backToList(c, list, `archived:${result.archived.length}`);
       const rows = await findMemberRows(db, actorOf(c).orgId, [...result.archived, ...result.alreadyArchived]);
       const n = result.archived.length;
       return answerRows(c, { rows, message: `${n} ${n === 1 ? "user" : "users"} archived.`, single: false });
@@ -83,7 +83,8 @@ export function userActionRoutes() {
         c.status(409);
         return renderPage(c, { title: "Already archived", active: "users", body: <BadRequestPage title={`${nameOf(row)} is already archived`} message="Use Invite again on the Users page to give them access again." /> });
       }
-      return respond(c, { title: `Archive ${nameOf(row)}?`, active: "users", page: () => <ArchiveConfirm row={row} />, fragment: () => <ArchiveConfirm row={row} /> });
+      const list = listFromField(c.req.query("list"));
+      return respond(c, { title: `Archive ${nameOf(row)}?`, active: "users", page: () => <ArchiveConfirm row={row} list={list} />, fragment: () => <ArchiveConfirm row={row} list={list} /> });
     })
     .post("/:id/archive", requireAdmin, async (c) => {
       const { db } = c.get("deps");
@@ -91,7 +92,7 @@ export function userActionRoutes() {
       const result = await archiveMembers(db, actorOf(c), [id]);
       if (result.notFound.length > 0) return renderNotFound(c);
       if (result.archived.length > 0) c.get("deps").wake?.("mail");
-      if (!isFragmentRequest(c)) return c.redirect(`/users?done=archived:${result.archived.length}`, 303);
+      if (!isFragmentRequest(c)) return backToList(c, await listOfForm(c), `archived:${result.archived.length}`);
       const row = (await findMemberRow(db, actorOf(c).orgId, id))!;
       return answerRows(c, { rows: [row], message: result.archived.length ? `${nameOf(row)} archived.` : `${nameOf(row)} was already archived.`, single: true });
     })
@@ -102,8 +103,8 @@ export function userActionRoutes() {
       if (!result.ok && result.reason === "not_found") return renderNotFound(c);
       if (result.ok) c.get("deps").wake?.("mail");
       if (!isFragmentRequest(c)) {
-        if (result.ok) return c.redirect(`/users?done=${result.freshLink ? "relinked" : "resent"}:1`, 303);
-        if (result.reason === "limit_reached") return c.redirect(`/users?done=limit:${config.resendsPerDay}`, 303);
+        if (result.ok) return backToList(c, await listOfForm(c), `${result.freshLink ? "relinked" : "resent"}:1`);
+        if (result.reason === "limit_reached") return backToList(c, await listOfForm(c), `limit:${config.resendsPerDay}`);
         c.status(409);
         return renderPage(c, { title: "Not sent", active: "users", body: <BadRequestPage title="The invitation was not sent again" message={result.message} /> });
       }
@@ -123,7 +124,7 @@ export function userActionRoutes() {
       if (invited) c.get("deps").wake?.("mail");
       const message = result.ok ? result.outcome.message : result.message;
       if (!isFragmentRequest(c)) {
-        if (invited) return c.redirect("/users?done=reinvited:1", 303);
+        if (invited) return backToList(c, await listOfForm(c), "reinvited:1");
         c.status(409);
         return renderPage(c, { title: "Not invited", active: "users", body: <BadRequestPage title="Not invited again" message={message} /> });
       }

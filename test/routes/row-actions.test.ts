@@ -75,6 +75,64 @@ describe("the Users list", () => {
   });
 });
 
+describe("no form inside another", () => {
+  it("the row buttons and checkboxes point at forms outside the table; every form closes before the next opens", async () => {
+    const html = await (await t.get("/users?status=invited&q=gr", { cookie: admin })).text();
+    const table = html.slice(html.indexOf("<table"), html.indexOf("</table>"));
+    expect(table).not.toContain("<form");
+    expect(table).toContain(`form="user-row-form" formaction="/users/${ids.grace}/resend"`);
+    for (const opening of html.split("<form").slice(1)) expect(opening.indexOf("</form>")).toBeLessThan(opening.length);
+    const forms = html.split("<form").slice(1).map((f) => f.slice(0, f.indexOf("</form>")));
+    for (const form of forms) expect(form).not.toContain("<table");
+    // Each form carries the list it belongs to.
+    expect(html).toMatch(/<form method="post" action="\/users\/archive" id="user-table-form"><input type="hidden" name="list" value="status=invited&amp;q=gr"\/><\/form>/);
+    expect(html).toContain(`href="/users/${ids.grace}/archive?list=status%3Dinvited%26q%3Dgr"`);
+  });
+});
+
+describe("without JavaScript, back to the same list", () => {
+  // A page after the first (a keyset cursor), a search and a filter.
+  const list = async () => {
+    const first = await (await t.get("/users?status=invited&q=g", { cookie: admin })).text();
+    expect(first).toContain("Grace Hopper");
+    return "status=invited&q=g&after=" + Buffer.from(JSON.stringify(["a", "0"])).toString("base64url");
+  };
+
+  it("Resend, Archive, Invite again and Archive selected answer 303 to the filter, search and page they came from", async () => {
+    const from = await list();
+    const back = (done: string) => `/users?${from}&done=${done}`;
+    const resend = await t.post(`/users/${ids.grace}/resend`, { list: from }, { cookie: admin });
+    expect(resend.headers.get("Location")).toBe(back("resent:1"));
+    const archive = await t.post(`/users/${ids.grace}/archive`, { list: from }, { cookie: admin });
+    expect(archive.headers.get("Location")).toBe(back("archived:1"));
+    const reinvite = await t.post(`/users/${ids.grace}/reinvite`, { list: from }, { cookie: admin });
+    expect(reinvite.headers.get("Location")).toBe(back("reinvited:1"));
+    const none = await t.post("/users/archive", { list: from }, { cookie: admin });
+    expect(none.headers.get("Location")).toBe(back("none:0"));
+    const page = await (await t.get(back("archived:1"), { cookie: admin })).text();
+    expect(page).toContain("1 user archived.");
+  });
+
+  it("the Archive confirmations keep the list: the row's link, its page and Cancel, and Archive selected's page", async () => {
+    const from = await list();
+    const confirm = await (await t.get(`/users/${ids.gregory}/archive?list=${encodeURIComponent(from)}`, { cookie: admin })).text();
+    expect(confirm).toContain(`<input type="hidden" name="list" value="${from.replaceAll("&", "&amp;")}"/>`);
+    expect(confirm).toContain(`href="/users?${from.replaceAll("&", "&amp;")}"`);
+    const bulk = await t.post("/users/archive", { id: [ids.gregory, ids.evil], list: from }, { cookie: admin });
+    const bulkPage = await bulk.text();
+    expect(bulkPage).toContain(`<input type="hidden" name="list" value="${from.replaceAll("&", "&amp;")}"/>`);
+    const done = await t.post("/users/archive", { id: [ids.gregory, ids.evil], confirm: "yes", list: from }, { cookie: admin });
+    expect(done.headers.get("Location")).toBe(`/users?${from}&done=archived:2`);
+  });
+
+  it("a list field that is not a list goes back to the first page of everyone, never elsewhere", async () => {
+    for (const list of ["https://evil.example/", "status=deleted&q=" + "x".repeat(300), "after=%00garbage", "//evil.example"]) {
+      const res = await t.post(`/users/${ids.grace}/resend`, { list }, { cookie: admin });
+      expect(res.headers.get("Location")!, list).toMatch(/^\/users\?(q=x{200}&)?done=(resent|limit):\d$/);
+    }
+  });
+});
+
 describe("Resend invitation", () => {
   it("sends the same email again, in place with htmx, up to the daily limit", async () => {
     const res = await t.post(`/users/${ids.grace}/resend`, {}, { cookie: admin, htmx: true, headers: onUsers });

@@ -2,10 +2,16 @@
 // and what an action answers besides the row: fresh counts and a message.
 import type { MemberStatus } from "../../src/db/schema.js";
 import type { MemberCounts, MemberRow } from "../../src/domain/members.js";
-import { StatusFilter } from "./users-page.js";
+import { listQuery, StatusFilter, usersHref, type UserList } from "./users-page.js";
+
+/** The list a plain form post returns to, as the hidden `list` field. */
+function ListField(props: { list: UserList }) {
+  const value = listQuery(props.list);
+  return value ? <input type="hidden" name="list" value={value} /> : null;
+}
 
 /** "Archive X?": the dialog's content (htmx) and, without JavaScript, a page of its own. */
-export function ArchiveConfirm(props: { row: MemberRow }) {
+export function ArchiveConfirm(props: { row: MemberRow; list: UserList }) {
   const { row } = props;
   const who = row.name || row.email;
   return (
@@ -17,9 +23,10 @@ export function ArchiveConfirm(props: { row: MemberRow }) {
       </p>
       <form method="post" action={`/users/${row.id}/archive`} hx-post={`/users/${row.id}/archive`} hx-target={`#member-${row.id}`} hx-swap="outerHTML"
         data-close-dialog-after hx-disable="find button">
+        <ListField list={props.list} />
         <div class="dialog-actions">
           <button type="submit" class="danger">Archive</button>
-          <a href="/users" role="button" class="secondary" data-close-dialog>Cancel</a>
+          <a href={usersHref(props.list)} role="button" class="secondary" data-close-dialog>Cancel</a>
         </div>
       </form>
     </section>
@@ -39,7 +46,7 @@ export function BulkArchiveBar() {
 }
 
 /** Without JavaScript: "Archive 3 users?" with their names, and the form that confirms. */
-export function BulkArchiveConfirm(props: { rows: MemberRow[] }) {
+export function BulkArchiveConfirm(props: { rows: MemberRow[]; list: UserList }) {
   const n = props.rows.length;
   return (
     <section class="confirm" aria-labelledby="bulk-archive-title">
@@ -49,9 +56,10 @@ export function BulkArchiveConfirm(props: { rows: MemberRow[] }) {
       <form method="post" action="/users/archive">
         {props.rows.map((r) => <input type="hidden" name="id" value={r.id} />)}
         <input type="hidden" name="confirm" value="yes" />
+        <ListField list={props.list} />
         <div class="dialog-actions">
           <button type="submit" class="danger">Archive {n} {n === 1 ? "user" : "users"}</button>
-          <a href="/users" role="button" class="secondary">Cancel</a>
+          <a href={usersHref(props.list)} role="button" class="secondary">Cancel</a>
         </div>
       </form>
     </section>

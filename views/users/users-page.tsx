@@ -6,6 +6,7 @@ import type { MemberCounts, MemberPage } from "../../src/domain/members.js";
 import { formatNumber } from "../components/format.js";
 import { BulkArchiveBar } from "./user-row-actions.js";
 import { userRowsHtml } from "./user-row.js";
+import { escapeHtml } from "../components/escape.js";
 import { raw } from "hono/html";
 
 export type UsersView = {
@@ -27,12 +28,21 @@ const filters: { status: MemberStatus | undefined; label: string }[] = [
   { status: "archived", label: "Archived" },
 ];
 
-export function usersHref(params: { status?: MemberStatus | undefined; q?: string; after?: string }): string {
+/** Which list the admin is looking at: status filter, search and page. */
+export type UserList = { status?: MemberStatus | undefined; q?: string; after?: string | undefined };
+
+/** The list as a query string ("status=invited&q=garcia&after=…"): the `list` field of the row forms. */
+export function listQuery(list: UserList): string {
   const search = new URLSearchParams();
-  if (params.status) search.set("status", params.status);
-  if (params.q) search.set("q", params.q);
-  if (params.after) search.set("after", params.after);
-  const s = search.toString();
+  if (list.status) search.set("status", list.status);
+  if (list.q) search.set("q", list.q);
+  if (list.after) search.set("after", list.after);
+  return search.toString();
+}
+
+/** A link to a list; `done` ("archived:3", our own words and digits) says what a plain form post did (describeDone). */
+export function usersHref(params: UserList & { done?: string }): string {
+  const s = [listQuery(params), params.done ? `done=${params.done}` : ""].filter(Boolean).join("&");
   return s ? `/users?${s}` : "/users";
 }
 
@@ -52,9 +62,16 @@ const pageHead = raw(String(
   </div>,
 ));
 
+// No form holds the table: the checkboxes and Archive selected belong to #user-table-form, the
+// row buttons to #user-row-form (with their own formaction), both by `form=`. Each form carries
+// the list, so a plain post comes back to the same filter, search and page.
+const listForms = (list: string) => {
+  const field = list ? `<input type="hidden" name="list" value="${escapeHtml(list)}"/>` : "";
+  return `<form method="post" action="/users/archive" id="user-table-form">${field}</form><form method="post" action="/users" id="user-row-form">${field}</form>`;
+};
+
 const tableStart = String(
   <>
-    {raw(`<form method="post" action="/users/archive" id="user-table-form">`)}
     <BulkArchiveBar />
     {raw(`<div class="table-wrap"><table class="users">`)}
     <thead>
@@ -71,7 +88,7 @@ const tableStart = String(
     {raw(`<tbody id="user-rows">`)}
   </>,
 );
-const tableEnd = `</tbody></table></div></form>`;
+const tableEnd = `</tbody></table></div>`;
 
 export function UsersPage(props: UsersView) {
   return (
@@ -111,10 +128,11 @@ export function StatusFilter(props: { status: MemberStatus | undefined; q: strin
 
 export function UserResults(props: UsersView) {
   const { rows, next } = props.page;
+  const list = listQuery(props);
   return (
     <section id="user-results" aria-live="polite" aria-busy="false">
       {rows.length === 0 ? <EmptyState {...props} /> : (
-        raw(tableStart + userRowsHtml(rows) + tableEnd)
+        raw(listForms(list) + tableStart + userRowsHtml(rows, list) + tableEnd)
       )}
       <nav class="pager" aria-label="Pages">
         {props.after && <a href={usersHref({ status: props.status, q: props.q })}>{larr} First page</a>}
