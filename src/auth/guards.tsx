@@ -27,13 +27,16 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   return renderPage(c, { title: "Ask your global admin for access", body: <ForbiddenPage orgName={session.org.name} /> });
 });
 
-/** Reads the session cookie once per request; an unknown or expired token clears the cookie. */
+/** Reads the session cookie once per request; an unknown or expired token clears the cookie.
+ *  Whatever answers a signed-in person is not kept by the browser (no-store): after Sign out,
+ *  Back must not show an admin page from the cache. Set before the handler, which may say more. */
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   const { db, config } = c.get("deps");
   const token = readSessionCookie(c, config);
   const session = token ? await validateSessionToken(db, token) : null;
   if (token && !session) clearSessionCookie(c, config);
   else if (token && session?.renewed) writeSessionCookie(c, config, token, session.expiresAt);
+  if (session) c.header("Cache-Control", "no-store");
   c.set("session", session);
   return next();
 });
