@@ -95,6 +95,19 @@ export const memberCounts = sqliteTable("member_counts", {
   count: integer("count").notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.orgId, t.status] })]);
 
+/** Maintained by triggers (see the custom migration): every word of a member's sort name but the
+ *  first (sort_name's own index finds that one), so the Users search finds "garcia" in "maya
+ *  garcia" with one index range. Words are split at the characters of NAME_SEPARATORS
+ *  (src/domain/member-search.ts). WITHOUT ROWID (added by hand to the generated migration): the
+ *  rows live in the key's b-tree, so the search reads one b-tree and the words are stored once. */
+export const memberNameWords = sqliteTable("member_name_words", {
+  orgId: text("org_id").notNull(),
+  word: text("word").notNull(),
+  sortName: text("sort_name").notNull(),
+  memberId: text("member_id").notNull(),
+  status: text("status", { enum: memberStatuses }).notNull(),
+}, (t) => [primaryKey({ columns: [t.orgId, t.word, t.sortName, t.memberId] })]);
+
 export const deliveryStatuses = ["queued", "sent", "delivered", "delivery_delayed", "bounced", "complained", "failed"] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 

@@ -1,14 +1,19 @@
-// Reading the organization's members: the Users list (status filter, prefix search, keyset
-// pages) and the counts per status (kept by triggers in member_counts, never scanned).
+// Reading the organization's members: the Users list (status filter, search, keyset pages) and
+// the counts per status (kept by triggers in member_counts, never scanned; for a search,
+// member-search.ts counts the matches).
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { preparedQuery } from "../db/prepared.js";
-import { directoryPeople, memberCounts, members, memberStatuses, type MemberStatus } from "../db/schema.js";
+import { directoryPeople, memberCounts, memberNameWords, members, memberStatuses, type MemberStatus } from "../db/schema.js";
+import { countMatchingMembers, searchPlaceholders, searchTermsOf, wordMatch } from "./member-search.js";
 
 export const PAGE_SIZE = 50;
 
 export type MemberListQuery = { status?: MemberStatus; q?: string; after?: string };
-export type MemberCounts = Record<MemberStatus | "all", number>;
+export type MemberCounts = Record<MemberStatus | "all", number> & {
+  /** A search's counts stop at a limit (member-search.ts): these are "at least". */
+  atLeast?: Partial<Record<MemberStatus | "all", true>>;
+};
 
 export type MemberRow = {
   id: string;
@@ -48,21 +53,15 @@ export function isMemberStatus(value: unknown): value is MemberStatus {
   return typeof value === "string" && (memberStatuses as readonly string[]).includes(value);
 }
 
-/** Upper bound of a prefix range: every string starting with `prefix` sorts below it. */
-const prefixEnd = (prefix: string) => prefix + "\u{10FFFF}";
-
-const P = {
-  org: sql.placeholder("org"), status: sql.placeholder("status"), afterName: sql.placeholder("afterName"), afterId: sql.placeholder("afterId"),
-  q: sql.placeholder("q"), qEnd: sql.placeholder("qEnd"),
-};
+const P = { ...searchPlaceholders, afterName: sql.placeholder("afterName"), afterId: sql.placeholder("afterId") };
 
 export async function listMembers(db: Db, orgId: string, query: MemberListQuery): Promise<MemberPage> {
   const cursor = query.after ? decodeCursor(query.after) : null;
-  const q = query.q?.trim().normalize("NFC").toLowerCase() || undefined;
-  const shape = { status: Boolean(query.status), cursor: Boolean(cursor), search: Boolean(q) };
+  const terms = searchTermsOf(query.q);
+  const shape = { status: Boolean(query.status), cursor: Boolean(cursor), search: Boolean(terms), words: Boolean(terms?.word), phrase: Boolean(terms?.phrase) };
   // The driver's values, mapped here: Drizzle's own mapping of a page was a tenth of the request.
   const found = await preparedQuery(db, `members:${JSON.stringify(shape)}`, () => memberPageQuery(db, shape))
-    .values({ org: orgId, status: query.status, afterName: cursor?.[0], afterId: cursor?.[1], q, qEnd: q && prefixEnd(q) }) as PageValues[];
+    .values({ org: orgId, status: query.status, afterName: cursor?.[0], afterId: cursor?.[1], ...terms }) as PageValues[];
 
   const rows: MemberRow[] = [];
   for (let i = 0; i < found.length && i < PAGE_SIZE; i++) {
@@ -84,10 +83,11 @@ type PageValues = [
 
 const toDate = (ms: number | null) => (ms == null ? null : new Date(ms));
 
-/** One page of members in name order, for one shape of filter (status, cursor, search). A prefix
- *  search takes the first page of two index range scans, by name and by address, and orders
- *  their union: an OR of the two ranges in one scan makes SQLite walk the whole organization. */
-function memberPageQuery(db: Db, shape: { status: boolean; cursor: boolean; search: boolean }) {
+/** One page of members in name order, for one shape of filter (status, cursor, search). A search
+ *  takes the first page of three index range scans (by sort name, by a later word of the name, by
+ *  address) and orders their union: an OR of the ranges in one scan makes SQLite walk the whole
+ *  organization. The word and address ranges sort their matches from their covering indexes. */
+function memberPageQuery(db: Db, shape: { status: boolean; cursor: boolean; search: boolean; words: boolean; phrase: boolean }) {
   const base = [
     eq(members.orgId, P.org),
     shape.status ? eq(members.status, P.status) : undefined,
@@ -103,7 +103,14 @@ function memberPageQuery(db: Db, shape: { status: boolean; cursor: boolean; sear
     const byAddress = db.select({ id: members.id }).from(members)
       .where(and(...base, sql`${members.emailNorm} >= ${P.q}`, sql`${members.emailNorm} < ${P.qEnd}`))
       .orderBy(sql`+${members.sortName}`, members.id).limit(PAGE_SIZE + 1);
-    where = sql`${members.id} IN (SELECT id FROM ${byName} UNION ALL SELECT id FROM ${byAddress})`;
+    const w = memberNameWords;
+    const byWord = db.select({ id: sql<string>`${w.memberId}`.as("id") }).from(w)
+      .where(and(eq(w.orgId, P.org), wordMatch(shape), shape.status ? eq(w.status, P.status) : undefined,
+        shape.cursor ? sql`(${w.sortName}, ${w.memberId}) > (${P.afterName}, ${P.afterId})` : undefined))
+      .orderBy(w.sortName, w.memberId).limit(PAGE_SIZE + 1);
+    where = shape.words
+      ? sql`${members.id} IN (SELECT id FROM ${byName} UNION ALL SELECT id FROM ${byAddress} UNION ALL SELECT id FROM ${byWord})`
+      : sql`${members.id} IN (SELECT id FROM ${byName} UNION ALL SELECT id FROM ${byAddress})`;
   }
   return db
     .select({
@@ -117,6 +124,11 @@ function memberPageQuery(db: Db, shape: { status: boolean; cursor: boolean; sear
     .orderBy(members.sortName, members.id)
     .limit(PAGE_SIZE + 1)
     .prepare();
+}
+
+/** The counts the status tabs show: of everyone, or of the members a search finds. */
+export async function countListedMembers(db: Db, orgId: string, q: string | undefined): Promise<MemberCounts> {
+  return q?.trim() ? countMatchingMembers(db, orgId, q) : countMembers(db, orgId);
 }
 
 export async function countMembers(db: Db, orgId: string): Promise<MemberCounts> {

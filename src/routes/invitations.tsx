@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv } from "../context.js";
 import { inviteMembers } from "../domain/invitations.js";
-import { countMembers, listMembers } from "../domain/members.js";
+import { countListedMembers, listMembers } from "../domain/members.js";
 import { InviteResult, InviteResultPage } from "../../views/invite/invite-result.js";
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { StatusFilter, UserResults } from "../../views/users/users-page.js";
@@ -34,7 +34,7 @@ export function invitationRoutes() {
     const list = currentListOf(c);
     const orgId = actorOf(c).orgId;
     const [counts, page] = list.onUsersPage
-      ? await Promise.all([countMembers(db, orgId), listMembers(db, orgId, { status: list.status, q: list.q, after: list.after })])
+      ? await Promise.all([countListedMembers(db, orgId, list.q), listMembers(db, orgId, { status: list.status, q: list.q, after: list.after })])
       : [null, null];
     return c.html(
       <>

@@ -9,7 +9,7 @@ import { searchDirectory } from "../domain/directory-search.js";
 import { resendInvitation } from "../domain/invitations-resend.js";
 import { archiveMembers, MAX_ARCHIVE_BATCH, reinviteMember } from "../domain/member-archive.js";
 import { findMemberRow, findMemberRows } from "../domain/member-rows.js";
-import { countMembers, type MemberRow } from "../domain/members.js";
+import { countListedMembers, type MemberRow } from "../domain/members.js";
 import { BadRequestPage } from "../../views/errors.js";
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { ArchiveConfirm, BulkArchiveConfirm, RowActionFeedback, RowPartials } from "../../views/users/user-row-actions.js";
@@ -25,8 +25,8 @@ export function actorOf(c: Context<AppEnv>): Actor {
 
 /** htmx answer of a row action: the rows (in place), fresh counts and a message. */
 async function answerRows(c: Context<AppEnv>, input: { rows: MemberRow[]; message: string; problem?: boolean; single: boolean; status?: 200 | 409 | 429 }) {
-  const counts = await countMembers(c.get("deps").db, c.get("session")!.org.id);
   const list = currentListOf(c);
+  const counts = await countListedMembers(c.get("deps").db, c.get("session")!.org.id, list.q);
   const feedback = <RowActionFeedback counts={counts} status={list.status} q={list.q} message={input.message} problem={input.problem} />;
   c.status(input.status ?? 200);
   const query = listQuery(list);

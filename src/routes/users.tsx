@@ -2,9 +2,9 @@
 import { Hono } from "hono";
 import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv } from "../context.js";
-import { countMembers, decodeCursor, isMemberStatus, listMembers } from "../domain/members.js";
+import { countListedMembers, decodeCursor, isMemberStatus, listMembers } from "../domain/members.js";
 import { BadRequestPage } from "../../views/errors.js";
-import { UserResults, UsersPage, type UsersView } from "../../views/users/users-page.js";
+import { StatusFilter, UserResults, UsersPage, type UsersView } from "../../views/users/users-page.js";
 import { describeDone } from "../../views/users/user-row-actions.js";
 import { listRecentImports } from "../domain/imports.js";
 import { RecentImports } from "../../views/imports/recent-imports.js";
@@ -30,12 +30,17 @@ export function userRoutes() {
     }
     const validStatus = isMemberStatus(status) ? status : undefined;
     const orgId = session.org.id;
-    const [counts, page] = await Promise.all([countMembers(db, orgId), listMembers(db, orgId, { status: validStatus, q, after })]);
+    const [counts, page] = await Promise.all([countListedMembers(db, orgId, q), listMembers(db, orgId, { status: validStatus, q, after })]);
     const view: UsersView = { status: validStatus, q, after, counts, page, flash: describeDone(c.req.query("done")) };
-    if (isFragmentRequest(c)) return respond(c, { title: "Users", page: () => null, fragment: () => <UserResults {...view} /> });
+    // The search as you type swaps the results; the tabs' counts (of the matches) come along.
+    if (isFragmentRequest(c)) return respond(c, { title: "Users", page: () => null, fragment: () => <><UserResults {...view} />{filterPartial(view)}</> });
     // The full page also shows recent imports and, with Entra, the directory sync.
     const [recentImports, lastSync] = await Promise.all([listRecentImports(db, orgId), config.entra ? getLastDirectorySync(db, orgId) : null]);
     view.sections = <>{config.entra && <DirectorySyncPanel last={lastSync} />}<RecentImports imports={recentImports} /></>;
     return respond(c, { title: "Users", active: "users", page: () => <UsersPage {...view} />, fragment: () => <UserResults {...view} /> });
   });
 }
+
+const filterPartial = (view: UsersView) => (
+  <hx-partial hx-target="#status-filter" hx-swap="outerHTML"><StatusFilter status={view.status} q={view.q} counts={view.counts} /></hx-partial>
+);

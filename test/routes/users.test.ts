@@ -82,6 +82,22 @@ describe("GET /users", () => {
     expect(byEmail).toContain(first!.email);
   });
 
+  it("finds people by any word of their name: /users?q=garcia finds the Garcias, and the tabs count the matches", async () => {
+    const contoso = (await t.deps.db.select().from(members)).filter((m) => m.orgId !== undefined && /\bgarcia\b/i.test(m.name) && !m.name.includes("Fabrikam"));
+    expect(contoso.length).toBeGreaterThan(1);
+    const html = await (await t.get("/users?q=garcia", { cookie: admin })).text();
+    for (const m of contoso) expect(html).toContain(m.email);
+    const per = (s: string) => contoso.filter((m) => m.status === s).length;
+    expect(html).toMatch(new RegExp(`All <span class="count">${contoso.length}</span>`));
+    expect(html).toMatch(new RegExp(`Invited <span class="count">${per("invited")}</span>`));
+    expect(html).toMatch(new RegExp(`Active <span class="count">${per("active")}</span>`));
+    expect(html).toContain("Counts of the people matching “garcia”");
+    // Typing (htmx) swaps the results and brings the tabs' counts along.
+    const typed = await (await t.get("/users?q=garcia&status=active", { cookie: admin, htmx: true })).text();
+    expect(typed).toMatch(new RegExp(`<hx-partial hx-target="#status-filter" hx-swap="outerHTML"><nav id="status-filter"[\\s\\S]*All <span class="count">${contoso.length}</span>`));
+    expect([...typed.matchAll(/<tr id="member-/g)]).toHaveLength(per("active"));
+  });
+
   it("a history-restore request gets the full page", async () => {
     const res = await t.get("/users", { cookie: admin, htmx: true, headers: { "HX-History-Restore-Request": "true" } });
     expect(await res.text()).toContain("<html");

@@ -117,11 +117,12 @@ export function StatusFilter(props: { status: MemberStatus | undefined; q: strin
         {filters.map((f) => (
           <li>
             <a href={usersHref({ status: f.status, q: props.q })} aria-current={f.status === props.status ? "page" : undefined}>
-              {f.label} <span class="count">{formatNumber(props.counts[f.status ?? "all"])}</span>
+              {f.label} <span class="count">{formatNumber(props.counts[f.status ?? "all"])}{props.counts.atLeast?.[f.status ?? "all"] ? "+" : ""}</span>
             </a>
           </li>
         ))}
       </ul>
+      {props.q && <p class="muted filter-note">Counts of the people matching “{props.q}”.</p>}
     </nav>
   );
 }
@@ -147,7 +148,7 @@ function EmptyState(props: UsersView) {
     return (
       <div class="empty">
         <p>No one {props.status ? `${props.status} ` : ""}matches “{props.q}”.</p>
-        <p>Search looks at the start of names and email addresses. <a href={usersHref({ status: props.status })}>Clear the search</a>.</p>
+        <p>Search looks at the start of each word of a name, and at the start of an email address. <a href={usersHref({ status: props.status })}>Clear the search</a>.</p>
       </div>
     );
   }

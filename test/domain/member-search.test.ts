@@ -1,0 +1,163 @@
+// The Users search against a real libSQL database: the start of any word of the name and the
+// start of the address; keyset pages that never repeat or skip a row; counts per status of the
+// matches; and the words kept right by the triggers when a member is renamed, changes status or
+// goes. A property test compares every page of random searches with the rule applied by hand.
+import { eq } from "drizzle-orm";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { memberNameWords, members, type MemberStatus } from "../../src/db/schema.js";
+import { findOrCreateOrganization } from "../../src/domain/directory.js";
+import { searchTermsOf } from "../../src/domain/member-search.js";
+import { countListedMembers, listMembers, type MemberListQuery } from "../../src/domain/members.js";
+import { newId } from "../../src/ids.js";
+import { createTestDatabase, type TestDatabase } from "../support/db.js";
+
+let database: TestDatabase;
+let orgId: string;
+let otherOrgId: string;
+
+beforeEach(async () => {
+  database = await createTestDatabase();
+  orgId = (await findOrCreateOrganization(database.db, { name: "Fabrikam", domains: ["fabrikam.example"] })).id;
+  otherOrgId = (await findOrCreateOrganization(database.db, { name: "Other", domains: ["other.example"] })).id;
+});
+afterEach(() => database.close());
+
+type Seed = { name: string; email: string; status?: MemberStatus; org?: string };
+
+async function addMembers(seeds: Seed[]): Promise<string[]> {
+  const rows = seeds.map((s) => ({
+    id: newId(), orgId: s.org ?? orgId, email: s.email, emailNorm: s.email.toLowerCase(), name: s.name,
+    sortName: s.name.normalize("NFC").toLowerCase(), status: s.status ?? "invited", invitedAt: new Date(),
+  }));
+  for (let i = 0; i < rows.length; i += 200) await database.db.insert(members).values(rows.slice(i, i + 200));
+  return rows.map((r) => r.id);
+}
+
+/** Every row a search finds, page after page (keyset), in order. */
+async function searchAll(query: MemberListQuery): Promise<{ emails: string[]; pages: number }> {
+  const emails: string[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const page = await listMembers(database.db, orgId, { ...query, after });
+    emails.push(...page.rows.map((r) => r.email));
+    after = page.next ?? undefined;
+    pages++;
+  } while (after);
+  return { emails, pages };
+}
+
+const found = async (q: string, status?: MemberStatus) => (await searchAll({ q, status })).emails.sort();
+
+describe("searching the Users list", () => {
+  beforeEach(async () => {
+    await addMembers([
+      { name: "Maya Garcia", email: "maya.garcia@fabrikam.example" },
+      { name: "José Garcia-López", email: "jose.g@fabrikam.example", status: "active" },
+      { name: "Ana María de la Cruz", email: "ana@fabrikam.example", status: "archived" },
+      { name: "Smith, John", email: "j.smith@fabrikam.example" },
+      { name: "(Contractor) Ben Ode", email: "ben.ode@fabrikam.example" },
+      { name: "Garcia Other Org", email: "garcia@other.example", org: otherOrgId },
+    ]);
+  });
+
+  it("finds people by the start of any word of their name, as the type-ahead does", async () => {
+    expect(await found("garcia")).toEqual(["jose.g@fabrikam.example", "maya.garcia@fabrikam.example"]);
+    expect(await found("GARC")).toEqual(["jose.g@fabrikam.example", "maya.garcia@fabrikam.example"]);
+    expect(await found("lópez")).toEqual(["jose.g@fabrikam.example"]);
+    expect(await found("cruz")).toEqual(["ana@fabrikam.example"]);
+    expect(await found("john")).toEqual(["j.smith@fabrikam.example"]);
+    expect(await found("contractor")).toEqual(["ben.ode@fabrikam.example"]);
+    expect(await found("ode")).toEqual(["ben.ode@fabrikam.example"]);
+  });
+
+  it("finds several words in a row, whatever separates them, and the start of the address", async () => {
+    expect(await found("garcia l")).toEqual(["jose.g@fabrikam.example"]);
+    expect(await found("garcia-ló")).toEqual(["jose.g@fabrikam.example"]);
+    expect(await found("de la cruz")).toEqual(["ana@fabrikam.example"]);
+    expect(await found("maría cruz")).toEqual([]);
+    expect(await found("maya garcia")).toEqual(["maya.garcia@fabrikam.example"]);
+    expect(await found("j.smith@")).toEqual(["j.smith@fabrikam.example"]);
+    expect(await found("arcia")).toEqual([]); // the start of a word, not the middle
+  });
+
+  it("narrows by status, and counts the matches per status", async () => {
+    expect(await found("garcia", "active")).toEqual(["jose.g@fabrikam.example"]);
+    expect(await found("garcia", "archived")).toEqual([]);
+    expect(await countListedMembers(database.db, orgId, "garcia")).toEqual({ all: 2, invited: 1, active: 1, archived: 0 });
+    // A person found twice (by a word and by the address) is counted once.
+    expect(await countListedMembers(database.db, orgId, "ben")).toEqual({ all: 1, invited: 1, active: 0, archived: 0 });
+    expect(await countListedMembers(database.db, orgId, "")).toEqual({ all: 5, invited: 3, active: 1, archived: 1 });
+  });
+
+  it("keeps the words right when a member is renamed, changes status or is removed", async () => {
+    const [id] = await addMembers([{ name: "Lee Park", email: "lee@fabrikam.example" }]);
+    expect(await found("park")).toEqual(["lee@fabrikam.example"]);
+    await database.db.update(members).set({ name: "Lee Kim", sortName: "lee kim" }).where(eq(members.id, id!));
+    expect(await found("park")).toEqual([]);
+    expect(await found("kim")).toEqual(["lee@fabrikam.example"]);
+    await database.db.update(members).set({ status: "active" }).where(eq(members.id, id!));
+    expect(await found("kim", "invited")).toEqual([]);
+    expect(await found("kim", "active")).toEqual(["lee@fabrikam.example"]);
+    await database.db.delete(members).where(eq(members.id, id!));
+    expect(await found("kim")).toEqual([]);
+    expect(await database.db.select().from(memberNameWords).where(eq(memberNameWords.memberId, id!))).toEqual([]);
+  });
+
+  it("pages a search with more matches than a page, never repeating or skipping anyone", async () => {
+    await addMembers(Array.from({ length: 130 }, (_, i) => ({ name: `Person ${String(i).padStart(3, "0")} Garcia`, email: `p${i}@fabrikam.example` })));
+    const { emails, pages } = await searchAll({ q: "garcia" });
+    expect(pages).toBe(3);
+    expect(emails).toHaveLength(132);
+    expect(new Set(emails).size).toBe(132);
+    // Counting stops past 100 in a status, and says so.
+    expect(await countListedMembers(database.db, orgId, "garcia")).toEqual({ all: 101, invited: 100, active: 1, archived: 0, atLeast: { invited: true, all: true } });
+    expect(await countListedMembers(database.db, orgId, "person 00")).toEqual({ all: 10, invited: 10, active: 0, archived: 0 });
+  });
+});
+
+// The rule by hand: a prefix of the sort name or the address, or of a later word of the name
+// (several words: the first whole, all of them in a row).
+const SEPARATOR = /[ \-,.()/"]/;
+function matchesByHand(sortName: string, emailNorm: string, q: string): boolean {
+  const terms = searchTermsOf(q)!;
+  if (sortName.startsWith(terms.q) || emailNorm.startsWith(terms.q)) return true;
+  const later = sortName.split(SEPARATOR).slice(1).filter(Boolean);
+  if (!terms.word) return false;
+  if (!terms.phrase) return later.some((w) => w.startsWith(terms.word!));
+  return later.includes(terms.word) && ` ${sortName.replace(/[-,.()/"]/g, " ")}`.includes(` ${terms.phrase}`);
+}
+
+describe("searching, as a property", () => {
+  const words = ["ana", "anabel", "ben", "benito", "garcia", "garcía", "lee", "lopez", "de", "la", "o'neil", "zoë"];
+  const separators = [" ", " ", " ", "-", ", ", " (", ") ", "."];
+  const name = fc.tuple(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 4 }), fc.array(fc.constantFrom(...separators), { minLength: 4, maxLength: 4 }))
+    .map(([ws, seps]) => ws.map((w, i) => (i === 0 ? w : seps[i - 1] + w)).join(""));
+  const status = fc.constantFrom<MemberStatus>("invited", "active", "archived");
+  const query = fc.oneof(
+    fc.constantFrom(...words).chain((w) => fc.integer({ min: 1, max: w.length }).map((n) => w.slice(0, n))),
+    fc.tuple(fc.constantFrom(...words), fc.constantFrom(" ", "-"), fc.constantFrom(...words)).chain(([a, s, b]) => fc.integer({ min: 1, max: b.length }).map((n) => `${a}${s}${b.slice(0, n)}`)),
+  );
+
+  it("every page of every search and filter is exactly the matching rows in name order, counted right", async () => {
+    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(name, status), { minLength: 60, maxLength: 160 }), fc.array(query, { minLength: 4, maxLength: 8 }), async (people, queries) => {
+      await database.db.delete(members);
+      const ids = await addMembers(people.map(([n, s], i) => ({ name: n, email: `${n.split(SEPARATOR)[0]}${i}@fabrikam.example`, status: s })));
+      const rows = people.map(([n, s], i) => ({ id: ids[i]!, sortName: n.toLowerCase(), email: `${n.split(SEPARATOR)[0]}${i}@fabrikam.example`, status: s }))
+        .sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id < b.id ? -1 : 1));
+      for (const q of queries) {
+        const matching = rows.filter((r) => matchesByHand(r.sortName, r.email, q));
+        for (const s of [undefined, "invited", "active", "archived"] as const) {
+          const expected = matching.filter((r) => !s || r.status === s).map((r) => r.email);
+          expect((await searchAll({ q, status: s })).emails, `${q} ${s ?? "all"}`).toEqual(expected);
+        }
+        const counts = await countListedMembers(database.db, orgId, q);
+        expect(counts, q).toEqual({
+          all: matching.length, invited: matching.filter((r) => r.status === "invited").length,
+          active: matching.filter((r) => r.status === "active").length, archived: matching.filter((r) => r.status === "archived").length,
+        });
+      }
+    }), { numRuns: 15 });
+  });
+});
