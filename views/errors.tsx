@@ -1,4 +1,5 @@
 // Pages for refusals and failures: they say what happened and what to do, never a stack trace.
+import type { Child } from "hono/jsx";
 
 export function ForbiddenPage(props: { orgName: string }) {
   return (
@@ -44,11 +45,12 @@ export function TooManyRequestsPage(props: { retryAfterSeconds: number }) {
   );
 }
 
-export function BadRequestPage(props: { title: string; message: string; children?: unknown }) {
+export function BadRequestPage(props: { title: string; message: string; children?: Child }) {
   return (
     <section class="notice-page">
       <h1>{props.title}</h1>
       <p>{props.message}</p>
+      {props.children && <p>{props.children}</p>}
     </section>
   );
 }

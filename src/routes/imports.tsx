@@ -11,7 +11,8 @@ import { createImport, getImport, listProblemRows, requestImportSend, type Impor
 import { ERROR_LOG_HEADER, errorLogLine } from "../../views/imports/error-log-csv.js";
 import { ImportPage, ImportPanel, ImportStatus } from "../../views/imports/import-page.js";
 import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
-import { waitText } from "../../views/errors.js";
+import { BadRequestPage, waitText } from "../../views/errors.js";
+import { formatNumber } from "../../views/components/format.js";
 import { NewImportPage, UploadForm, type UploadView } from "../../views/imports/upload-form.js";
 import { csvDownload } from "./csv-download.js";
 import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost } from "./respond.js";
@@ -87,6 +88,15 @@ export function importRoutes(deps: Pick<Deps, "config">) {
     .get("/:id/errors.csv", requireAdmin, async (c) => {
       const view = await importOf(c);
       if (!view) return renderNotFound(c);
+      // Not a partial log that looks complete: until every row is checked there is no error log.
+      const unfinished = view.status === "queued" || view.status === "validating"
+        ? `${formatNumber(view.processed)} of ${formatNumber(view.total)} rows are checked so far. Download the error log once the check is done.`
+        : view.status === "failed" ? "This upload stopped before every row was checked, so there is no complete error log. Upload the file again." : null;
+      if (unfinished) {
+        c.status(409);
+        return renderPage(c, { title: "Error log not ready", active: "users",
+          body: <BadRequestPage title="The error log is not ready" message={unfinished}><a href={`/imports/${view.id}`}>Back to the upload</a></BadRequestPage> });
+      }
       const base = view.fileName.replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80) || "upload";
       return csvDownload(c, {
         fileName: `errors-${base}.csv`, header: ERROR_LOG_HEADER, what: "error log export",
@@ -106,9 +116,11 @@ export function importRoutes(deps: Pick<Deps, "config">) {
     const notice = result.ok ? undefined
       : result.reason === "not_ready" ? "The rows are still being checked. Send Invite once the check is done."
       : what === "ready" ? "No one in this file is ready to invite." : "There are no suggested addresses to use.";
-    if (notice && isFragmentRequest(c)) {
+    if (notice) {
+      // Nothing was started: the widget (htmx) or the import page (plain form) says why, with 409.
       c.status(409);
-      return c.html(<ImportStatus view={view} notice={notice} />);
+      if (isFragmentRequest(c)) return c.html(<ImportStatus view={view} notice={notice} />);
+      return renderPage(c, { title: `Bulk upload: ${view.fileName}`, active: "users", body: <ImportPage view={view} problems={null} notice={notice} /> });
     }
     return respondAfterPost(c, `/imports/${id}`, () => <ImportStatus view={view} />);
   }

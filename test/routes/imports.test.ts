@@ -238,6 +238,30 @@ describe("Send Invite", () => {
     expect(early.status).toBe(409);
     expect(await early.text()).toContain("still being checked");
   });
+
+  it("says so to a plain form post too (409 and the import page with the message, not a silent 303), and sends nothing", async () => {
+    const response = await upload("email\nperson1@contoso.example\n");
+    const id = response.headers.get("Location")!.split("/").pop()!;
+    const early = await t.post(`/imports/${id}/send`, {}, { cookie: admin });
+    expect(early.status).toBe(409);
+    expect(early.headers.get("Location")).toBeNull();
+    const page = await early.text();
+    expect(page).toContain("<html");
+    expect(page).toContain("The rows are still being checked. Send Invite once the check is done.");
+    // The page refreshes itself without JavaScript: to the import's address, not the POST's.
+    expect(page).toContain(`<meta http-equiv="refresh" content="2; url=/imports/${id}">`);
+    await drain();
+    expect(await t.deps.db.select().from(members)).toHaveLength(0);
+    const [row] = await t.deps.db.select().from(imports).where(eq(imports.id, id));
+    expect(row!.sendRequestedAt).toBeNull();
+  });
+
+  it("with no one ready, a plain form post says so with 409 instead of a silent 303", async () => {
+    const id = await uploadAndCheck("email\nnobody@contoso.example\n");
+    const response = await t.post(`/imports/${id}/send`, {}, { cookie: admin });
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain("No one in this file is ready to invite.");
+  });
 });
 
 describe("the error log", () => {
@@ -296,6 +320,31 @@ describe("the error log", () => {
       ["", "empty"],
       ["ghost@contoso.example", "not_in_directory"],
     ]);
+  });
+});
+
+describe("the error log of an unfinished check", () => {
+  it("says it is not finished (409, how far the check is), never a partial log with 200", async () => {
+    const response = await upload("email\nperson1@contoso.example\nnobody@contoso.example\n");
+    const id = response.headers.get("Location")!.split("/").pop()!;
+    const early = await t.get(`/imports/${id}/errors.csv`, { cookie: admin });
+    expect(early.status).toBe(409);
+    expect(early.headers.get("Content-Type")).toContain("text/html");
+    const text = await early.text();
+    expect(text).toContain("The error log is not ready");
+    expect(text).toContain("0 of 2 rows are checked so far");
+    await drain();
+    const done = await t.get(`/imports/${id}/errors.csv`, { cookie: admin });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain("nobody@contoso.example");
+  });
+
+  it("of an upload that stopped says there is no complete log", async () => {
+    const id = await uploadAndCheck("email\nnobody@contoso.example\n");
+    await t.deps.db.update(imports).set({ status: "failed", failureMessage: "The file could not be read." }).where(eq(imports.id, id));
+    const response = await t.get(`/imports/${id}/errors.csv`, { cookie: admin });
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain("no complete error log");
   });
 });
 

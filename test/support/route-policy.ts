@@ -84,6 +84,6 @@ export const routePolicy: Record<string, RoutePolicy> = {
   "GET /imports/:id/status": { ...admins(200, 404), fixture: "import" },
   "POST /imports/:id/send": { ...admins(303, 404), fixture: "import" },
   "GET /imports/:id/suggestions": { ...admins(303, 404), fixture: "import" }, // no typos to suggest: back to the import
-  "POST /imports/:id/use-suggestions": { ...admins(303, 404), fixture: "import" },
+  "POST /imports/:id/use-suggestions": { ...admins(409, 404), fixture: "import" }, // no typos to use: says so, changes nothing
   "GET /imports/:id/errors.csv": { ...admins(200, 404), fixture: "import" },
 };

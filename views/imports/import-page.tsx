@@ -17,7 +17,9 @@ export function ImportPage(props: { view: ImportView; problems: ProblemRow[] | n
     <div class="import-page">
       {/* raw: hono/jsx hoists a <meta> element into <head>, out of the <noscript>, and the page
           would then reload every 2 s with JavaScript on too. A constant, never user text. */}
-      {isRunning(view.status) && <noscript>{raw('<meta http-equiv="refresh" content="2">')}</noscript>}
+      {/* The import's own address: this page also answers a POST (Send Invite refused), whose
+          address a plain refresh would ask for with GET. The id is ours (a UUID), not user text. */}
+      {isRunning(view.status) && <noscript>{raw(`<meta http-equiv="refresh" content="2; url=/imports/${view.id}">`)}</noscript>}
       <p><a href="/users">← Users</a></p>
       <h1>Bulk upload: <span class="file-name">{view.fileName}</span></h1>
       <p class="muted">
