@@ -7,7 +7,7 @@ import { requireAdmin } from "../auth/guards.js";
 import { rateLimit, RateLimiter } from "../auth/rate-limit.js";
 import type { AppEnv, Deps } from "../context.js";
 import { readErrorLog } from "../domain/error-log.js";
-import { createImport, getImport, listProblemRows, requestImportSend, type ImportView } from "../domain/imports.js";
+import { createImport, getImport, isRunning, listProblemRows, requestImportSend, type ImportView } from "../domain/imports.js";
 import { ERROR_LOG_HEADER, errorLogLine } from "../../views/imports/error-log-csv.js";
 import { ImportPage, ImportPanel, ImportStatus } from "../../views/imports/import-page.js";
 import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
@@ -18,6 +18,7 @@ import { csvDownload } from "./csv-download.js";
 import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost } from "./respond.js";
 import { readUploadedFile } from "./upload-body.js";
 import { actorOf } from "./user-actions.js";
+import { usersListPartials } from "./users-refresh.js";
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Room for the multipart envelope around the file itself. */
@@ -73,8 +74,10 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       const view = await importOf(c);
       if (!view) return renderNotFound(c);
       c.header("Cache-Control", "no-store");
+      // The poll that finds the job done (it stops there) also refreshes the Users list behind the dialog.
+      const behind = isRunning(view.status) ? null : await usersListPartials(c, { recentImports: true });
       return respond(c, { title: `Bulk upload: ${view.fileName}`, active: "users",
-        page: () => <ImportPage view={view} problems={null} />, fragment: () => <ImportStatus view={view} /> });
+        page: () => <ImportPage view={view} problems={null} />, fragment: () => <><ImportStatus view={view} />{behind}</> });
     })
     .post("/:id/send", requireAdmin, (c) => requestSend(c, "ready"))
     .get("/:id/suggestions", requireAdmin, async (c) => {
@@ -122,6 +125,7 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       if (isFragmentRequest(c)) return c.html(<ImportStatus view={view} notice={notice} />);
       return renderPage(c, { title: `Bulk upload: ${view.fileName}`, active: "users", body: <ImportPage view={view} problems={null} notice={notice} /> });
     }
-    return respondAfterPost(c, `/imports/${id}`, () => <ImportStatus view={view} />);
+    const behind = isRunning(view.status) ? null : await usersListPartials(c, { recentImports: true });
+    return respondAfterPost(c, `/imports/${id}`, () => <><ImportStatus view={view} />{behind}</>);
   }
 }

@@ -4,13 +4,11 @@ import { Hono } from "hono";
 import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv } from "../context.js";
 import { inviteMembers } from "../domain/invitations.js";
-import { countListedMembers, listMembers } from "../domain/members.js";
 import { InviteResult, InviteResultPage } from "../../views/invite/invite-result.js";
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
-import { StatusFilter, UserResults } from "../../views/users/users-page.js";
 import { isFragmentRequest, renderPage, respond } from "./respond.js";
 import { actorOf } from "./user-actions.js";
-import { currentListOf } from "./user-list.js";
+import { usersListPartials } from "./users-refresh.js";
 
 export const MAX_INVITES_PER_REQUEST = 500;
 
@@ -31,21 +29,6 @@ export function invitationRoutes() {
     if (!isFragmentRequest(c)) return renderPage(c, { title: "Invite User", active: "users", body: <InviteResultPage {...result} /> });
 
     // The list behind the dialog shows the new Invited rows and counts.
-    const list = currentListOf(c);
-    const orgId = actorOf(c).orgId;
-    const [counts, page] = list.onUsersPage
-      ? await Promise.all([countListedMembers(db, orgId, list.q), listMembers(db, orgId, { status: list.status, q: list.q, after: list.after })])
-      : [null, null];
-    return c.html(
-      <>
-        <InviteResult {...result} />
-        {counts && page && (
-          <>
-            <hx-partial hx-target="#user-results" hx-swap="outerHTML"><UserResults status={list.status} q={list.q} after={list.after} counts={counts} page={page} /></hx-partial>
-            <hx-partial hx-target="#status-filter" hx-swap="outerHTML"><StatusFilter status={list.status} q={list.q} counts={counts} /></hx-partial>
-          </>
-        )}
-      </>,
-    );
+    return c.html(<><InviteResult {...result} />{await usersListPartials(c)}</>);
   });
 }

@@ -94,6 +94,29 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
     await context.close();
   });
 
+  it("after Send Invite in the dialog, Done closes it and the list behind already shows the new counts", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page);
+    const invitedTab = page.locator("#status-filter a", { hasText: "Invited" }).locator(".count");
+    const before = Number((await invitedTab.textContent())!.replace(/\D/g, ""));
+    const ready = addresses.slice(45, 50);
+    await page.getByRole("button", { name: "Bulk upload users" }).click();
+    const dialog = page.locator("dialog#import-dialog");
+    await dialog.getByLabel("CSV file").setInputFiles({ name: "five.csv", mimeType: "text/csv", buffer: Buffer.from(["email", ...ready].join("\n")) });
+    await dialog.getByRole("button", { name: "Upload" }).click();
+    await dialog.getByRole("button", { name: "Send Invite" }).click();
+    await expect.poll(() => dialog.locator(".import-status").textContent(), { timeout: 20_000 }).toContain("Invitations sent");
+
+    // Behind the dialog, without a reload: the counts, the new rows and the upload's state.
+    await expect.poll(async () => Number((await invitedTab.textContent())!.replace(/\D/g, ""))).toBe(before + 5);
+    await expect(page.locator("#recent-imports").textContent()).resolves.toMatch(/five\.csv\s*Sent/);
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => dialog.evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
+    expect(page.url()).toBe(`${server.url}/users`);
+    await context.close();
+  });
+
   it("works without JavaScript: plain posts and a page that refreshes itself until done", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
@@ -115,8 +138,8 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
     await page.getByLabel("CSV file").setInputFiles({ name: "empty.csv", mimeType: "text/csv", buffer: Buffer.from("") });
     await page.getByRole("button", { name: "Upload" }).click();
     await expect(page.locator(".field-error").textContent()).resolves.toContain("The file is empty");
-    const count = (await server.deps.db.select({ n: sql<number>`count(*)` }).from(imports))[0]!.n;
-    expect(count).toBe(2);
+    const count = (await server.deps.db.select({ n: sql<number>`count(*)` }).from(imports).where(eq(imports.fileName, "empty.csv")))[0]!.n;
+    expect(count).toBe(0);
     await context.close();
   });
 });

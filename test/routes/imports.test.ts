@@ -218,6 +218,24 @@ describe("Send Invite", () => {
     expect(status).toContain("12 people were invited");
   });
 
+  it("once done, offers Done and refreshes the Users list behind the dialog (rows, counts, recent uploads)", async () => {
+    const id = await uploadAndCheck("email\nperson1@contoso.example\nperson2@contoso.example\n", "pair.csv");
+    const fromUsers = { "HX-Current-URL": "http://localhost:3000/users?status=invited" };
+    const sending = await (await t.post(`/imports/${id}/send`, {}, { cookie: admin, htmx: true, headers: fromUsers })).text();
+    expect(sending).not.toContain("hx-partial"); // still sending: nothing to refresh yet
+    await drain();
+    const done = await (await t.get(`/imports/${id}/status`, { cookie: admin, htmx: true, headers: fromUsers })).text();
+    expect(done).toMatch(/<a href="\/users" role="button" data-close-dialog="true">Done<\/a>/);
+    expect(done).toContain('<hx-partial hx-target="#user-results" hx-swap="outerHTML">');
+    expect(done).toMatch(/<hx-partial hx-target="#status-filter" hx-swap="outerHTML">[\s\S]*Invited <span class="count">2<\/span>/);
+    expect(done).toMatch(/<hx-partial hx-target="#recent-imports" hx-swap="outerHTML">[\s\S]*pair\.csv[\s\S]*Sent/);
+    expect(done).toContain("person1@contoso.example");
+    // Polled from the import page itself: no list there to refresh.
+    const onPage = await (await t.get(`/imports/${id}/status`, { cookie: admin, htmx: true, headers: { "HX-Current-URL": `http://localhost:3000/imports/${id}` } })).text();
+    expect(onPage).not.toContain("hx-partial");
+    expect(onPage).toContain(">Done</a>");
+  });
+
   it("re-checks at send time: someone invited meanwhile is skipped, not invited twice", async () => {
     const id = await uploadAndCheck("email\nperson1@contoso.example\nperson2@contoso.example\n");
     const again = await uploadAndCheck("email\nperson2@contoso.example\n");

@@ -69,7 +69,12 @@ function StatusBody(props: { view: ImportView }) {
     );
   }
   if (view.status === "failed") {
-    return <p class="import-state problem-box" role="alert"><strong>This import stopped.</strong> {view.failureMessage}</p>;
+    return (
+      <>
+        <p class="import-state problem-box" role="alert"><strong>This import stopped.</strong> {view.failureMessage}</p>
+        <div class="import-actions"><DoneButton /></div>
+      </>
+    );
   }
   if (view.status === "sending") {
     const at = view.sendPosition?.at ?? 0;
@@ -112,8 +117,11 @@ function Actions(props: { view: ImportView }) {
   const target = `#import-status-${view.id}`;
   const unsent = view.status === "ready" && !view.sendRequested && view.readyCount > 0;
   const problems = view.skippedCount + view.errorCount;
+  // Nothing left to do here: Done closes the upload dialog (or, as a page, goes to Users).
+  const finished = view.status === "sent" || (view.status === "ready" && !unsent);
   return (
     <div class="import-actions">
+      {finished && <DoneButton />}
       {unsent && (
         <form method="post" action={`/imports/${view.id}/send`} hx-post={`/imports/${view.id}/send`} hx-target={target} hx-swap="outerHTML" hx-disable="find button" class="inline">
           <button type="submit">Send Invite</button>
@@ -128,6 +136,10 @@ function Actions(props: { view: ImportView }) {
       )}
     </div>
   );
+}
+
+function DoneButton() {
+  return <a href="/users" role="button" data-close-dialog>Done</a>;
 }
 
 function ProblemTable(props: { id: string; rows: ProblemRow[] }) {

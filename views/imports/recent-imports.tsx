@@ -13,10 +13,11 @@ function progressOf(view: ImportView): string {
   return `${invited}${formatNumber(view.readyCount)} ready, ${formatNumber(view.skippedCount)} skipped, ${formatNumber(view.errorCount)} errors`;
 }
 
+/** Always in the page (empty when there is nothing), so a refresh after an upload has a place to go. */
 export function RecentImports(props: { imports: ImportView[] }) {
-  if (props.imports.length === 0) return null;
+  if (props.imports.length === 0) return <div id="recent-imports"></div>;
   return (
-    <section class="recent-imports" aria-labelledby="recent-imports-title">
+    <section id="recent-imports" class="recent-imports" aria-labelledby="recent-imports-title">
       <h2 id="recent-imports-title">Recent uploads</h2>
       <ul>
         {props.imports.map((view) => (
