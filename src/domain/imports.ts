@@ -81,6 +81,33 @@ export async function listRecentImports(db: Db, orgId: string, limit = 5): Promi
   return rows.map((row) => toView(row, null));
 }
 
+export const IMPORTS_PAGE_SIZE = 50;
+
+/** Keyset cursor of the uploads list: the last upload's (created at, id), base64url. Anything else is not one. */
+export function decodeImportsCursor(value: string): [number, string] | null {
+  if (value.length > 200 || !/^[A-Za-z0-9_-]+$/.test(value)) return null;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
+    if (Array.isArray(parsed) && parsed.length === 2 && Number.isSafeInteger(parsed[0]) && typeof parsed[1] === "string") return [parsed[0], parsed[1]];
+  } catch {
+    // not JSON: not a cursor
+  }
+  return null;
+}
+
+/** Every upload of the organization, newest first, a page at a time (keyset on created at, id). */
+export async function listImports(db: Db, orgId: string, before?: string): Promise<{ imports: ImportView[]; next: string | null }> {
+  const cursor = before ? decodeImportsCursor(before) : null;
+  const rows = await db.select(columns).from(imports)
+    .where(and(eq(imports.orgId, orgId), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER)),
+      cursor ? sql`(${imports.createdAt}, ${imports.id}) < (${cursor[0]}, ${cursor[1]})` : undefined))
+    .orderBy(desc(imports.createdAt), desc(imports.id)).limit(IMPORTS_PAGE_SIZE + 1);
+  const page = rows.slice(0, IMPORTS_PAGE_SIZE);
+  const last = page.at(-1);
+  const next = rows.length > IMPORTS_PAGE_SIZE && last ? Buffer.from(JSON.stringify([last.createdAt.getTime(), last.id])).toString("base64url") : null;
+  return { imports: page.map((row) => toView(row, null)), next };
+}
+
 export type ProblemRow = { rowNumber: number; value: string; outcome: string | null; code: string | null; message: string | null; suggestion: string | null };
 
 /** The first problem rows (skipped or error, or only `codes`), read in windows of row numbers so no statement scans a big file. */

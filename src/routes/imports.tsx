@@ -1,5 +1,6 @@
-// Bulk upload users: the upload dialog and sample, POST /imports (multipart field `file`), the
-// import page and its self-polling status widget, Send Invite, Use suggestions, the error log.
+// Bulk upload users: every upload (GET /imports), the upload dialog and sample, POST /imports
+// (multipart field `file`), the import page and its self-polling status widget, Send Invite,
+// Use suggestions, the error log.
 // Every route is for admins only; an import of another organization is not found.
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -7,9 +8,10 @@ import { requireAdmin } from "../auth/guards.js";
 import { rateLimit, RateLimiter } from "../auth/rate-limit.js";
 import type { AppEnv, Deps } from "../context.js";
 import { readErrorLog } from "../domain/error-log.js";
-import { createImport, getImport, isRunning, listProblemRows, requestImportSend, type ImportView } from "../domain/imports.js";
+import { createImport, decodeImportsCursor, getImport, isRunning, listImports, listProblemRows, requestImportSend, type ImportView } from "../domain/imports.js";
 import { ERROR_LOG_HEADER, errorLogLine } from "../../views/imports/error-log-csv.js";
 import { ImportPage, ImportPanel, ImportStatus } from "../../views/imports/import-page.js";
+import { ImportsPage } from "../../views/imports/imports-page.js";
 import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
 import { BadRequestPage, waitText } from "../../views/errors.js";
 import { formatNumber } from "../../views/components/format.js";
@@ -42,6 +44,15 @@ export function importRoutes(deps: Pick<Deps, "config">) {
   };
 
   return new Hono<AppEnv>()
+    .get("/", requireAdmin, async (c) => {
+      const before = c.req.query("before") || undefined;
+      if (before !== undefined && !decodeImportsCursor(before)) {
+        c.status(400);
+        return renderPage(c, { title: "Bulk uploads", active: "users", body: <BadRequestPage title="That list cannot be shown" message="This page link is not valid any more. Start again from the newest uploads." /> });
+      }
+      const page = await listImports(c.get("deps").db, c.get("session")!.org.id, before);
+      return renderPage(c, { title: "Bulk uploads", active: "users", body: <ImportsPage imports={page.imports} next={page.next} paged={before !== undefined} /> });
+    })
     .get("/new", requireAdmin, (c) =>
       respond(c, { title: "Bulk upload users", active: "users", page: () => <NewImportPage {...upload} />, fragment: () => <UploadForm {...upload} /> }))
     .get("/sample.csv", requireAdmin, (c) =>

@@ -120,6 +120,8 @@ describe.skipIf(!browserAvailable())("accessibility", () => {
     await go(page, `/imports/${created.importId}`);
     await expect(page.locator(".import-problems").count()).resolves.toBe(1);
     await audit(page, "import page, checked (problem rows)");
+    await go(page, "/imports");
+    await audit(page, "every upload");
     const [imported] = await db.select().from(imports).where(eq(imports.id, created.importId));
     if (imported!.suggestionCount > 0) {
       await go(page, `/imports/${created.importId}/suggestions`);

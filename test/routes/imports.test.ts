@@ -4,6 +4,8 @@ import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { importRows, imports, invitations, members } from "../../src/db/schema.js";
 import { drainImports } from "../../src/jobs/import-worker.js";
+import { createImport } from "../../src/domain/imports.js";
+import { actorFor } from "../support/security-fixtures.js";
 import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
 
 let t: TestApp;
@@ -385,6 +387,56 @@ describe("Use suggestions", () => {
     await t.post(`/imports/${id}/send`, {}, { cookie: admin });
     await drain();
     expect(await t.deps.db.select().from(members)).toHaveLength(3);
+  });
+});
+
+describe("GET /imports, every upload", () => {
+  it("lists every upload of the organization, newest first, with its state; an older checked-but-unsent one can be sent", async () => {
+    const old = await uploadAndCheck("email\nperson1@contoso.example\n", "old <b>unsent.csv");
+    for (let i = 0; i < 6; i++) await uploadAndCheck(`email\nnobody${i}@contoso.example\n`, `later-${i}.csv`);
+    const users = await (await t.get("/users", { cookie: admin })).text();
+    expect(users).not.toContain("old &lt;b&gt;unsent"); // past the last five
+    expect(users).toContain('<a href="/imports" class="all-uploads">All uploads</a>');
+
+    const page = await t.get("/imports", { cookie: admin });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("old &lt;b&gt;unsent.csv");
+    expect(html).not.toContain("<b>unsent");
+    expect(html.indexOf("later-5.csv")).toBeLessThan(html.indexOf("later-0.csv"));
+    expect(html).toContain(`<a href="/imports/${old}" class="not-sent">Not sent yet: open to Send Invite</a>`);
+    expect([...html.matchAll(/class="not-sent"/g)]).toHaveLength(1);
+    // From there, Send Invite on its page.
+    expect(await (await t.get(`/imports/${old}`, { cookie: admin })).text()).toContain("Send Invite");
+    expect((await t.post(`/imports/${old}/send`, {}, { cookie: admin })).status).toBe(303);
+    await drain();
+    expect(await t.deps.db.select().from(members)).toHaveLength(1);
+
+    const other = await (await t.get("/imports", { cookie: otherAdmin })).text();
+    expect(other).not.toContain("later-0.csv");
+    expect(other).toContain("No files have been uploaded yet.");
+  });
+
+  it("pages a long list, never repeating or skipping an upload, and refuses a broken page link", async () => {
+    const actor = await actorFor(t.deps.db, "admin@contoso.example");
+    const ids: string[] = [];
+    for (let i = 0; i < 55; i++) {
+      const created = await createImport(t.deps.db, actor, { fileName: `f${i}.csv`, bytes: new TextEncoder().encode(`email\nperson${(i % 12) + 1}@contoso.example\n`) }, { maxBytes: 4096, maxRows: 50 });
+      if (!created.ok) throw new Error(created.message);
+      ids.push(created.importId);
+    }
+    await drain();
+    const seen: string[] = [];
+    let next: string | null = "/imports";
+    while (next) {
+      const html: string = await (await t.get(next, { cookie: admin })).text();
+      seen.push(...[...html.matchAll(/<td><a href="\/imports\/([0-9a-f-]{36})" class="file-name">/g)].map((m) => m[1]!));
+      const link: RegExpMatchArray | null = html.match(/href="(\/imports\?before=[A-Za-z0-9_-]+)" rel="next"/);
+      next = link ? link[1]! : null;
+    }
+    expect(seen).toHaveLength(55);
+    expect(seen).toEqual([...ids].reverse());
+    expect((await t.get("/imports?before=%00nope", { cookie: admin })).status).toBe(400);
   });
 });
 

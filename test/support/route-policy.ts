@@ -77,6 +77,7 @@ export const routePolicy: Record<string, RoutePolicy> = {
   "POST /settings/rate": { ...admins(303), form: { rate: "0.655", year: String(year) } },
   "GET /activity": admins(200),
   "GET /activity.csv": admins(200),
+  "GET /imports": admins(200), // each admin sees their own organization's uploads
   "GET /imports/new": admins(200),
   "GET /imports/sample.csv": admins(200),
   "POST /imports": { ...admins(303), upload: { name: "people.csv", content: "email\r\nperson3@a.example\r\n" } },

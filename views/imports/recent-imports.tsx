@@ -2,11 +2,11 @@
 import type { ImportView } from "../../src/domain/imports.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
 
-const labels: Record<ImportView["status"], string> = {
+export const importLabels: Record<ImportView["status"], string> = {
   queued: "Waiting", validating: "Checking", ready: "Checked", sending: "Sending", sent: "Sent", failed: "Stopped",
 };
 
-function progressOf(view: ImportView): string {
+export function progressOf(view: ImportView): string {
   if (view.status === "queued" || view.status === "validating") return `${formatNumber(view.processed)} of ${formatNumber(view.total)} rows checked`;
   if (view.status === "failed") return "Upload the file again";
   const invited = view.sentCount > 0 ? `${formatNumber(view.sentCount)} invited · ` : "";
@@ -18,12 +18,12 @@ export function RecentImports(props: { imports: ImportView[] }) {
   if (props.imports.length === 0) return <div id="recent-imports"></div>;
   return (
     <section id="recent-imports" class="recent-imports" aria-labelledby="recent-imports-title">
-      <h2 id="recent-imports-title">Recent uploads</h2>
+      <h2 id="recent-imports-title">Recent uploads <a href="/imports" class="all-uploads">All uploads</a></h2>
       <ul>
         {props.imports.map((view) => (
           <li>
             <a href={`/imports/${view.id}`} class="file-name">{view.fileName}</a>{" "}
-            <span class={`badge badge-import-${view.status}`}>{labels[view.status]}</span>{" "}
+            <span class={`badge badge-import-${view.status}`}>{importLabels[view.status]}</span>{" "}
             <span class="muted">{progressOf(view)} · <TimeAgo date={view.createdAt} /></span>
           </li>
         ))}
