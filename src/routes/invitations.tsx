@@ -1,5 +1,6 @@
 // POST /invitations (form field `email`, repeated): invite those people. htmx gets the result in
-// the dialog plus the refreshed Users list behind it; a plain form post gets the result page.
+// the dialog plus the refreshed Users list behind it; a plain form post gets 303 to
+// /invitations/result, which shows it (post/redirect/get: a refresh never invites again).
 import { Hono } from "hono";
 import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv } from "../context.js";
@@ -9,11 +10,18 @@ import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { isFragmentRequest, renderPage, respond } from "./respond.js";
 import { actorOf } from "./user-actions.js";
 import { usersListPartials } from "./users-refresh.js";
+import { readInviteReceipt, writeInviteReceipt } from "./invite-receipt.js";
 
 export const MAX_INVITES_PER_REQUEST = 500;
 
 export function invitationRoutes() {
-  return new Hono<AppEnv>().post("/", requireAdmin, async (c) => {
+  return new Hono<AppEnv>()
+  .get("/result", requireAdmin, (c) => {
+    const receipt = readInviteReceipt(c);
+    if (!receipt) return c.redirect("/users/invite", 303);
+    return renderPage(c, { title: "Invite User", active: "users", body: <InviteResultPage {...receipt} /> });
+  })
+  .post("/", requireAdmin, async (c) => {
     const { db, config } = c.get("deps");
     const body = await c.req.parseBody({ all: true });
     const emails = [body.email ?? []].flat().filter((v): v is string => typeof v === "string" && v.trim() !== "");
@@ -26,7 +34,10 @@ export function invitationRoutes() {
     }
     const result = await inviteMembers(db, actorOf(c), { emails }, { publicUrl: config.publicUrl });
     if (result.invited > 0) c.get("deps").wake?.("mail");
-    if (!isFragmentRequest(c)) return renderPage(c, { title: "Invite User", active: "users", body: <InviteResultPage {...result} /> });
+    if (!isFragmentRequest(c)) {
+      writeInviteReceipt(c, result);
+      return c.redirect("/invitations/result", 303);
+    }
 
     // The list behind the dialog shows the new Invited rows and counts.
     return c.html(<><InviteResult {...result} />{await usersListPartials(c)}</>);

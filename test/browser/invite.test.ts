@@ -164,6 +164,13 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     await page.getByRole("button", { name: "Invite" }).click();
     await expect.poll(() => page.locator(".invite-result").textContent()).toContain("1 person invited");
     expect(await statusOf("zyxel.epsilon@contoso.example")).toBe("invited");
+    // Post/redirect/get: the result has its own address, and Refresh shows it again without posting.
+    expect(page.url()).toBe(`${server.url}/invitations/result`);
+    const mails = async () => (await server.deps.db.select().from(mailOutbox).where(eq(mailOutbox.to, "zyxel.epsilon@contoso.example"))).length;
+    const before = await mails();
+    await page.reload();
+    await expect(page.locator(".invite-result").textContent()).resolves.toContain("1 person invited");
+    expect(await mails()).toBe(before);
     await context.close();
   });
 

@@ -103,7 +103,10 @@ describe("form handlers under hostile input (fast-check)", () => {
     const email = fc.oneof(hostileText, fc.constantFrom("person1@a.example", "PERSON2@a.example", "nobody@a.example", "x".repeat(400)));
     await fc.assert(fc.asyncProperty(fc.array(email, { maxLength: 8 }), fc.boolean(), async (emails, htmx) => {
       const res = await send("/invitations", { method: "POST", body: form(emails.map((e) => ["email", e])), cookie: admin, htmx });
-      await expectSafeAnswer(res, [200, 422], "POST /invitations");
+      const receipt = res.headers.getSetCookie().find((l) => l.startsWith("invite_result="))?.split(";")[0];
+      await expectSafeAnswer(res, htmx ? [200, 422] : [303, 422], "POST /invitations");
+      // A plain post's result page shows what was posted: escaped there too.
+      if (receipt) await expectSafeAnswer(await send("/invitations/result", { cookie: `${admin}; ${receipt}` }), [200], "GET /invitations/result");
     }), { numRuns: count("POST /invitations", 150) });
   });
 

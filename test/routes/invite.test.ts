@@ -133,14 +133,24 @@ describe("POST /invitations", () => {
     mails: (await t.deps.db.select().from(mailOutbox)).length,
   });
 
+  /** A plain form post, then the page its 303 leads to (post/redirect/get), as a browser follows it. */
+  async function inviteAndFollow(form: Record<string, string | string[]>, cookie = admin) {
+    const posted = await t.post("/invitations", form, { cookie });
+    expect(posted.status).toBe(303);
+    expect(posted.headers.get("Location")).toBe("/invitations/result");
+    const receipt = posted.headers.getSetCookie().find((l) => l.startsWith("invite_result="))!.split(";")[0]!;
+    const shown = await t.get("/invitations/result", { cookie: `${cookie}; ${receipt}` });
+    return { shown, receipt };
+  }
+
   it("is for admins only", async () => {
     expect((await t.post("/invitations", { email: "grace.hopper@fabrikam.example" }, { cookie: member })).status).toBe(403);
     expect(await count()).toEqual({ members: 0, invitations: 0, mails: 0 });
   });
 
   it("invites everyone posted in one request and says who was not invited and why", async () => {
-    const res = await t.post("/invitations", { email: ["grace.hopper@fabrikam.example", "Gregory.House@fabrikam.example", "grim.disabled@fabrikam.example",
-      "gritty.gone@fabrikam.example", "nobody@fabrikam.example", "greta.other@other.example", `<b>x</b>@fabrikam.example`] }, { cookie: admin });
+    const { shown: res } = await inviteAndFollow({ email: ["grace.hopper@fabrikam.example", "Gregory.House@fabrikam.example", "grim.disabled@fabrikam.example",
+      "gritty.gone@fabrikam.example", "nobody@fabrikam.example", "greta.other@other.example", `<b>x</b>@fabrikam.example`] });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("2 people invited");
@@ -155,7 +165,7 @@ describe("POST /invitations", () => {
 
   it("inviting someone already invited creates no second invitation or email", async () => {
     await t.post("/invitations", { email: "grace.hopper@fabrikam.example" }, { cookie: admin });
-    const again = await (await t.post("/invitations", { email: "GRACE.HOPPER@fabrikam.example" }, { cookie: admin })).text();
+    const again = await (await inviteAndFollow({ email: "GRACE.HOPPER@fabrikam.example" })).shown.text();
     expect(again).toContain("No one was invited");
     expect(again).toContain("Already invited");
     expect(await count()).toEqual({ members: 1, invitations: 1, mails: 1 });
@@ -164,8 +174,38 @@ describe("POST /invitations", () => {
   it("a double-submitted Invite creates one invitation", async () => {
     const form = { email: ["grace.hopper@fabrikam.example", "gregory.house@fabrikam.example"] };
     const [a, b] = await Promise.all([t.post("/invitations", form, { cookie: admin }), t.post("/invitations", form, { cookie: admin })]);
-    expect([a.status, b.status]).toEqual([200, 200]);
+    expect([a.status, b.status]).toEqual([303, 303]);
     expect(await count()).toEqual({ members: 2, invitations: 2, mails: 2 });
+  });
+
+  it("a plain form post answers 303 to a page that shows the result: Refresh shows it again and invites no one again", async () => {
+    const { shown, receipt } = await inviteAndFollow({ email: ["grace.hopper@fabrikam.example", "nobody@fabrikam.example"] });
+    expect(shown.status).toBe(200);
+    const html = await shown.text();
+    expect(html).toContain("1 person invited");
+    expect(html).toMatch(/nobody@fabrikam\.example<\/strong>: Not found/);
+    const again = await (await t.get("/invitations/result", { cookie: `${admin}; ${receipt}` })).text();
+    expect(again).toContain("1 person invited");
+    expect(await count()).toEqual({ members: 1, invitations: 1, mails: 1 });
+    // The result is its admin's alone; without it, the page goes back to Invite User.
+    const otherAdmin = await t.signInAs("admin@other.example");
+    const elsewhere = await t.get("/invitations/result", { cookie: `${otherAdmin}; ${receipt}` });
+    expect(elsewhere.status).toBe(303);
+    expect(elsewhere.headers.get("Location")).toBe("/users/invite");
+    expect((await t.get("/invitations/result", { cookie: admin })).headers.get("Location")).toBe("/users/invite");
+    const forged = Buffer.from(JSON.stringify({ p: "x", n: 1, o: [["<b>x</b>", 0]], m: 0 })).toString("base64url");
+    expect((await t.get("/invitations/result", { cookie: `${admin}; invite_result=${forged}` })).status).toBe(303);
+  });
+
+  it("a long request's result lists as many people as fit and counts the rest", async () => {
+    const emails = Array.from({ length: 200 }, (_, i) => `someone.with.a.long.address.${i}@fabrikam.example`);
+    const { shown, receipt } = await inviteAndFollow({ email: emails });
+    expect(receipt.length).toBeLessThan(4000);
+    const html = await shown.text();
+    expect(html).toContain("No one was invited.");
+    const listed = [...html.matchAll(/someone\.with\.a\.long\.address\.\d+@fabrikam\.example<\/strong>/g)].length;
+    expect(listed).toBeGreaterThan(20);
+    expect(html).toContain(`${200 - listed} more addresses are not listed here`);
   });
 
   it("refuses an empty list with 422 and the dialog", async () => {

@@ -68,7 +68,9 @@ export const routePolicy: Record<string, RoutePolicy> = {
   "POST /users/:id/resend": { ...admins(303, 404), fixture: "invitedMember" },
   "POST /users/:id/reinvite": { ...admins(303, 404), fixture: "archivedMember" },
   // B's admin may post A's address: it is not in B's directory, so nobody is invited (checked in the test).
-  "POST /invitations": { ...admins(200), form: { email: "person2@a.example" } },
+  "POST /invitations": { ...admins(303), form: { email: "person2@a.example" } },
+  // The result of a plain Invite post: with no result cookie, back to the Invite page.
+  "GET /invitations/result": admins(303),
   "GET /directory/search": { ...admins(200), query: "?q=person", htmx: true },
   // Sync now (Entra mode only; in local mode there is no directory to sync: 404 for admins).
   "GET /directory/sync": { ...admins(404), htmx: true, entra: { admin: 200, otherAdmin: 200 } },

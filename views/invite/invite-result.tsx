@@ -1,7 +1,7 @@
 // After Invite: how many were invited, and each one that was not, with why.
 import type { InviteOutcome } from "../../src/domain/invitations.js";
 
-export function InviteResultPage(props: { invited: number; outcomes: InviteOutcome[] }) {
+export function InviteResultPage(props: { invited: number; outcomes: InviteOutcome[]; omitted?: number }) {
   return (
     <div class="invite-page">
       <p><a href="/users">← Users</a></p>
@@ -10,7 +10,8 @@ export function InviteResultPage(props: { invited: number; outcomes: InviteOutco
   );
 }
 
-export function InviteResult(props: { invited: number; outcomes: InviteOutcome[] }) {
+/** `omitted`: people of a long request not listed (the count still says how many were invited). */
+export function InviteResult(props: { invited: number; outcomes: InviteOutcome[]; omitted?: number }) {
   const done = props.outcomes.filter((o) => o.result === "invited" || o.result === "reinvited");
   const refused = props.outcomes.filter((o) => o.result !== "invited" && o.result !== "reinvited");
   const n = props.invited;
@@ -33,6 +34,7 @@ export function InviteResult(props: { invited: number; outcomes: InviteOutcome[]
           </ul>
         </>
       )}
+      {props.omitted ? <p class="muted">{props.omitted} more {props.omitted === 1 ? "address is" : "addresses are"} not listed here; the Activity log lists everyone invited.</p> : null}
       <div class="dialog-actions">
         <a href="/users/invite" role="button" hx-get="/users/invite" hx-target="#invite-user" hx-swap="outerHTML">Invite more</a>
         <a href="/users" role="button" class="secondary" data-close-dialog>Done</a>
