@@ -37,6 +37,9 @@ async function answerRows(c: Context<AppEnv>, input: { rows: MemberRow[]; messag
 /** A plain form post's answer: 303 back to the list it came from, saying what happened. */
 const backToList = (c: Context<AppEnv>, list: ListState, done: string) => c.redirect(usersHref({ ...list, done }), 303);
 
+/** A refusal page's way back to the list it came from. */
+const BackToList = (props: { list: ListState }) => <a href={usersHref(props.list)}>Back to Users</a>;
+
 /** The `list` field of a plain form post (row actions post no other fields). */
 async function listOfForm(c: Context<AppEnv>): Promise<ListState> {
   return listFromField((await c.req.parseBody()).list);
@@ -79,11 +82,11 @@ export function userActionRoutes() {
     .get("/:id/archive", requireAdmin, async (c) => {
       const row = await findMemberRow(c.get("deps").db, actorOf(c).orgId, c.req.param("id"));
       if (!row) return renderNotFound(c);
+      const list = listFromField(c.req.query("list"));
       if (row.status === "archived") {
         c.status(409);
-        return renderPage(c, { title: "Already archived", active: "users", body: <BadRequestPage title={`${nameOf(row)} is already archived`} message="Use Invite again on the Users page to give them access again." /> });
+        return renderPage(c, { title: "Already archived", active: "users", body: <BadRequestPage title={`${nameOf(row)} is already archived`} message="Use Invite again on the Users page to give them access again."><BackToList list={list} /></BadRequestPage> });
       }
-      const list = listFromField(c.req.query("list"));
       return respond(c, { title: `Archive ${nameOf(row)}?`, active: "users", page: () => <ArchiveConfirm row={row} list={list} />, fragment: () => <ArchiveConfirm row={row} list={list} /> });
     })
     .post("/:id/archive", requireAdmin, async (c) => {
@@ -106,7 +109,7 @@ export function userActionRoutes() {
         if (result.ok) return backToList(c, await listOfForm(c), `${result.freshLink ? "relinked" : "resent"}:1`);
         if (result.reason === "limit_reached") return backToList(c, await listOfForm(c), `limit:${config.resendsPerDay}`);
         c.status(409);
-        return renderPage(c, { title: "Not sent", active: "users", body: <BadRequestPage title="The invitation was not sent again" message={result.message} /> });
+        return renderPage(c, { title: "Not sent", active: "users", body: <BadRequestPage title="The invitation was not sent again" message={result.message}><BackToList list={await listOfForm(c)} /></BadRequestPage> });
       }
       const row = (await findMemberRow(db, actorOf(c).orgId, id))!;
       if (!result.ok) return answerRows(c, { rows: [row], message: result.message, problem: true, single: true, status: result.reason === "limit_reached" ? 429 : 409 });
@@ -126,7 +129,7 @@ export function userActionRoutes() {
       if (!isFragmentRequest(c)) {
         if (invited) return backToList(c, await listOfForm(c), "reinvited:1");
         c.status(409);
-        return renderPage(c, { title: "Not invited", active: "users", body: <BadRequestPage title="Not invited again" message={message} /> });
+        return renderPage(c, { title: "Not invited", active: "users", body: <BadRequestPage title="Not invited again" message={message}><BackToList list={await listOfForm(c)} /></BadRequestPage> });
       }
       const row = (await findMemberRow(db, actorOf(c).orgId, id))!;
       return answerRows(c, { rows: [row], message: invited ? `${nameOf(row)} invited again.` : `${nameOf(row)}: ${message}`, problem: !invited, single: true, status: invited ? 200 : 409 });

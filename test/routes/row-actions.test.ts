@@ -125,6 +125,13 @@ describe("without JavaScript, back to the same list", () => {
     expect(done.headers.get("Location")).toBe(`/users?${from}&done=archived:2`);
   });
 
+  it("a refusal page links back to the same list", async () => {
+    const from = await list();
+    const again = await t.post(`/users/${ids.grace}/reinvite`, { list: from }, { cookie: admin });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain(`<a href="/users?${from.replaceAll("&", "&amp;")}">Back to Users</a>`);
+  });
+
   it("a list field that is not a list goes back to the first page of everyone, never elsewhere", async () => {
     for (const list of ["https://evil.example/", "status=deleted&q=" + "x".repeat(300), "after=%00garbage", "//evil.example"]) {
       const res = await t.post(`/users/${ids.grace}/resend`, { list }, { cookie: admin });
