@@ -23,6 +23,9 @@ export type Config = {
   graphBaseUrl: string;
   graphTokenUrl: string | undefined;
   directorySyncMinutes: number;
+  /** Where email goes: Resend, or kept in mail_outbox for admins to read at /outbox (nothing is sent). */
+  mailTransport: "resend" | "outbox";
+  /** Set exactly when mailTransport is "resend". */
   resend: { apiKey: string; baseUrl: string | undefined } | null;
   mailFrom: string;
   mailRequestsPerSecond: number;
@@ -81,6 +84,36 @@ function url(env: Env, name: string, fallback: string | undefined, protocols: st
   return v.replace(/\/+$/, "");
 }
 
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[]): T | undefined {
+  const v = read(env, name);
+  if (v === undefined) return undefined;
+  const choice = choices.find((c) => c === v.toLowerCase());
+  if (!choice) throw new ConfigError(`${name}="${v}" is invalid: expected one of ${choices.join(", ")}`);
+  return choice;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** Outside local mode mail must leave, unless MAIL_TRANSPORT=outbox says on purpose that it stays. */
+function mailTransportOf(env: Env, localMode: boolean): Config["mailTransport"] {
+  const chosen = oneOf(env, "MAIL_TRANSPORT", ["resend", "outbox"] as const);
+  const hasKey = read(env, "RESEND_API_KEY") !== undefined;
+  if (chosen === "resend" && !hasKey) throw new ConfigError("MAIL_TRANSPORT=resend needs RESEND_API_KEY: set it to the API key from Resend");
+  if (!chosen && !hasKey && !localMode) {
+    throw new ConfigError("RESEND_API_KEY is missing: outside local mode invitations must be sent. Set RESEND_API_KEY, or MAIL_TRANSPORT=outbox to keep every email in the outbox on purpose (admins read them at /outbox)");
+  }
+  return chosen ?? (hasKey ? "resend" : "outbox");
+}
+
+/** Resend's signing secret is `whsec_` and base64; anything else can never verify a webhook. */
+function webhookSecret(env: Env): string | undefined {
+  const v = read(env, "RESEND_WEBHOOK_SECRET");
+  if (v !== undefined && !/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/.test(v)) {
+    throw new ConfigError("RESEND_WEBHOOK_SECRET is invalid: expected the whsec_… signing secret from the webhook's page in Resend");
+  }
+  return v;
+}
+
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const v = read(env, name);
   if (v === undefined) return fallback;
@@ -119,24 +152,26 @@ export function loadConfig(env: Env = process.env): Config {
     };
   }
   const resendKey = read(env, "RESEND_API_KEY");
+  const mailTransport = mailTransportOf(env, localMode);
   return {
     port,
     host,
     publicUrl,
     databaseUrl,
     databaseAuthToken: read(env, "DATABASE_AUTH_TOKEN"),
-    logLevel: read(env, "LOG_LEVEL") ?? "info",
+    logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS) ?? "info",
     localMode,
     seedDemo: flag(env, "SEED_DEMO", localMode),
     entra,
     graphBaseUrl: url(env, "GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0", ["http:", "https:"])!,
     graphTokenUrl: url(env, "GRAPH_TOKEN_URL", undefined, ["http:", "https:"]),
     directorySyncMinutes: integer(env, "DIRECTORY_SYNC_MINUTES", 30, 0, 24 * 60),
-    resend: resendKey ? { apiKey: resendKey, baseUrl: url(env, "RESEND_BASE_URL", undefined, ["http:", "https:"]) } : null,
+    mailTransport,
+    resend: mailTransport === "resend" && resendKey ? { apiKey: resendKey, baseUrl: url(env, "RESEND_BASE_URL", undefined, ["http:", "https:"]) } : null,
     mailFrom: read(env, "MAIL_FROM") ?? "MileIQ Admin Center <invitations@mileiq.example>",
     mailRequestsPerSecond: number(env, "MAIL_REQUESTS_PER_SECOND", 2, 0.1, 100),
     mailMaxAttempts: integer(env, "MAIL_MAX_ATTEMPTS", 8, 1, 50),
-    resendWebhookSecret: read(env, "RESEND_WEBHOOK_SECRET"),
+    resendWebhookSecret: webhookSecret(env),
     importMaxBytes: integer(env, "IMPORT_MAX_BYTES", 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     importMaxRows: integer(env, "IMPORT_MAX_ROWS", 1_000_000, 1, 10_000_000),
     importLeaseSeconds: integer(env, "IMPORT_LEASE_SECONDS", 15, 2, 600),
@@ -145,4 +180,16 @@ export function loadConfig(env: Env = process.env): Config {
     directorySearchPerSecond: integer(env, "DIRECTORY_SEARCH_PER_SECOND", 10, 1, 1_000_000),
     workers: flag(env, "WORKERS", true),
   };
+}
+
+/** Settings that start but will surprise someone later: each a line for the start-up log. */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.entra && ["localhost", "127.0.0.1", "[::1]"].includes(new URL(config.publicUrl).hostname)) {
+    warnings.push(`PUBLIC_URL is ${config.publicUrl}: Microsoft will send people back to localhost after sign-in, and invitation links point there too. Set PUBLIC_URL to the address people use`);
+  }
+  if (!config.localMode && config.mailTransport === "outbox") {
+    warnings.push("MAIL_TRANSPORT=outbox: no email is sent; invitations stay in the outbox, which admins read at /outbox. Set RESEND_API_KEY to send them");
+  }
+  return warnings;
 }

@@ -2,28 +2,23 @@
 // SIGTERM stops taking requests, lets workers release their leases, and closes the database.
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { configWarnings } from "./config.js";
 import type { Deps } from "./context.js";
 import { openDatabase } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { seedDemo } from "./demo/seed.js";
 import { startWorkers } from "./jobs/workers.js";
 import { createLogger } from "./logger.js";
+import { describeListenError, exitWithOneLine, loadConfigOrExit, openOrExit } from "./start-up.js";
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(`Configuration error: ${error.message}`);
-    process.exit(1);
-  }
-  throw error;
-}
-
+const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
-const { db, client } = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-await migrateDatabase(db);
+for (const warning of configWarnings(config)) logger.warn(warning);
+const { db, client } = await openOrExit(config.databaseUrl, async () => {
+  const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  await migrateDatabase(database.db);
+  return database;
+});
 if (config.seedDemo) {
   const { seeded } = await seedDemo(db);
   if (seeded) logger.info("demo organization seeded");
@@ -40,6 +35,12 @@ const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname
   if (stopping) return;
   workers = startWorkers(deps);
   deps.wake = workers.wake;
+});
+server.once("error", (error) => {
+  const line = describeListenError(error, config);
+  if (!line) throw error;
+  client.close();
+  exitWithOneLine(`Cannot start: ${line}`);
 });
 
 async function stop(signal: string) {

@@ -1,32 +1,90 @@
-// npm run directory:import -- --org "<name>" <file.csv>
-// Reads an Entra "Download users" export and upserts its people into the organization's directory.
+// npm run directory:import -- --org "<name>" [--admin <address>] [--dry-run] <file.csv>
+// Loads an Entra "Download users" export into an organization's directory. Everything it cannot
+// read is refused before anything changes (one line, or one line per rejected row, exit code 1);
+// the import itself is one transaction (src/domain/directory-import.ts).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config.js";
+import { checkDatabaseFile } from "../db/backup.js";
 import { openDatabase } from "../db/client.js";
 import { migrateDatabase } from "../db/migrate.js";
-import { findOrCreateOrganization, parseDirectoryCsv, upsertDirectoryPeople } from "../domain/directory.js";
+import { databaseFilePath } from "../db/open-errors.js";
+import { readDirectoryCsv, type DirectoryCsvRead } from "../domain/directory-csv.js";
+import { importDirectory, type DirectoryImportSummary } from "../domain/directory-import.js";
+import { exitWithOneLine, loadConfigOrExit, openOrExit } from "../start-up.js";
 
-const usage = 'Usage: npm run directory:import -- --org "<organization name>" <file.csv>';
-const { values, positionals } = parseArgs({ options: { org: { type: "string" } }, allowPositionals: true });
-if (!values.org || positionals.length !== 1) {
+const usage = 'Usage: npm run directory:import -- --org "<organization name>" [--admin <address>] [--dry-run] <file.csv>';
+let parsed;
+try {
+  parsed = parseArgs({ options: { org: { type: "string" }, admin: { type: "string" }, "dry-run": { type: "boolean" } }, allowPositionals: true });
+} catch (error) {
+  console.error(`${(error as Error).message.split("\n")[0]}\n${usage}`);
+  process.exit(2);
+}
+const { values, positionals } = parsed;
+const orgName = values.org?.trim();
+if (!orgName || positionals.length !== 1) {
   console.error(usage);
   process.exit(2);
 }
-let text: string;
+const file = positionals[0]!;
+const dryRun = values["dry-run"] === true;
+
+let bytes: Buffer;
 try {
-  text = readFileSync(positionals[0]!, "utf8");
+  bytes = readFileSync(file);
 } catch (error) {
-  console.error(`Cannot read ${positionals[0]}: ${(error as Error).message}`);
-  process.exit(2);
+  exitWithOneLine(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "there is no such file" : (error as Error).message}. Nothing was imported.`);
 }
-const config = loadConfig();
-const { db, client } = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-await migrateDatabase(db);
-const { people, rejected } = parseDirectoryCsv(text);
-const domains = [...new Set(people.map((p) => (p.mail ?? p.userPrincipalName ?? "").split("@")[1]?.toLowerCase()).filter((d): d is string => !!d))];
-const org = await findOrCreateOrganization(db, { name: values.org, domains });
-const { added, updated } = await upsertDirectoryPeople(db, org.id, people);
-console.log(`${values.org}: ${added} added, ${updated} updated, ${rejected.length} rejected`);
-for (const r of rejected) console.log(`  line ${r.line}: ${r.reason}`);
+const config = loadConfigOrExit();
+const read = readDirectoryCsv(bytes);
+if (!read.ok) exitWithOneLine(`${file}: ${read.message} Nothing was imported.`);
+if (read.rejected.length > 0) {
+  const shown = read.rejected.slice(0, 20);
+  console.error(`${file}: ${read.rejected.length} ${read.rejected.length === 1 ? "line" : "lines"} cannot be imported, so nothing was. Fix or remove ${read.rejected.length === 1 ? "it" : "them"} and run again:`);
+  for (const r of shown) console.error(`  line ${r.line}: ${r.reason}`);
+  if (read.rejected.length > shown.length) console.error(`  … and ${read.rejected.length - shown.length} more`);
+  process.exit(1);
+}
+
+const path = databaseFilePath(config.databaseUrl);
+if (path) {
+  const check = checkDatabaseFile(path);
+  if (!check.ok) exitWithOneLine(`Nothing was imported: ${check.reason}. Start the server once to create the database, or check DATABASE_URL.`);
+}
+const { db, client } = await openOrExit(config.databaseUrl, async () => {
+  const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  await migrateDatabase(database.db);
+  return database;
+});
+const outcome = await importDirectory(db, { orgName, people: read.people, admin: values.admin, entraMode: !config.localMode, dryRun });
 client.close();
+if (!outcome.ok) exitWithOneLine(`${outcome.message} Nothing was imported.`);
+console.log(`Read ${file}: ${describeDetection(read)}.`);
+for (const line of describeSummary(orgName, outcome.summary)) console.log(line);
+
+function describeSummary(org: string, s: DirectoryImportSummary): string[] {
+  const count = new Intl.NumberFormat("en-US");
+  const will = (done: string, would: string) => (s.dryRun ? would : done);
+  const lines: string[] = [];
+  if (s.dryRun) lines.push("Dry run: nothing was changed. A real run would do this:");
+  if (s.orgCreated) {
+    lines.push(`${org}: ${will("organization created", "would create the organization")} with the domains ${s.domains.join(", ") || "(none)"}; Business Administrator ${s.admin}.`);
+  } else if (s.admin) {
+    lines.push(`${org}: ${s.admin} ${will("is now", "would become")} a Business Administrator.`);
+  }
+  lines.push(`${org}: ${count.format(s.added)} ${s.added === 1 ? "person" : "people"} ${will("added", "would be added")}, ${count.format(s.updated)} ${will("updated", "would be updated")}.`);
+  if (s.guests > 0) {
+    const domains = s.guestDomains.length ? ` (${s.guestDomains.join(", ")})` : "";
+    lines.push(`${count.format(s.guests)} ${s.guests === 1 ? "guest" : "guests"} from other organizations: their domains${domains} are not the organization's.`);
+  }
+  return lines;
+}
+
+/** "UTF-16 LE, tab-separated, 2,000 people (3 guests)". */
+function describeDetection(read: Extract<DirectoryCsvRead, { ok: true }>): string {
+  const count = new Intl.NumberFormat("en-US");
+  const separator = read.delimiter === "\t" ? "tab" : read.delimiter === ";" ? "semicolon" : "comma";
+  const guests = read.people.filter((p) => p.guest).length;
+  const people = `${count.format(read.people.length)} ${read.people.length === 1 ? "person" : "people"}`;
+  return `${read.encoding}, ${separator}-separated, ${people}${guests ? ` (${count.format(guests)} ${guests === 1 ? "guest" : "guests"})` : ""}`;
+}

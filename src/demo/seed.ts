@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { directoryPeople, invitations, members, mileageRates } from "../db/schema.js";
-import { findOrCreateOrganization, parseDirectoryCsv, upsertDirectoryPeople } from "../domain/directory.js";
+import { findOrCreateOrganization, upsertDirectoryPeople } from "../domain/directory.js";
+import { readDirectoryCsv } from "../domain/directory-csv.js";
 import { newId, newToken, sha256Hex } from "../ids.js";
 import { projectPath } from "../paths.js";
 
@@ -19,7 +20,8 @@ export async function seedDemo(db: Db): Promise<{ orgId: string; seeded: boolean
     (await db.select({ n: sql<number>`count(*)` }).from(table).where(eq(table.orgId, org.id)))[0]!.n;
   // Each step runs only when its part is missing, so a restart (or a crash mid-seed) converges.
   if ((await count(directoryPeople)) === 0) {
-    const parsed = parseDirectoryCsv(readFileSync(csvPath, "utf8"));
+    const parsed = readDirectoryCsv(readFileSync(csvPath));
+    if (!parsed.ok || parsed.rejected.length) throw new Error(`the demo directory ${csvPath} does not read: ${parsed.ok ? parsed.rejected[0]!.reason : parsed.message}`);
     await upsertDirectoryPeople(db, org.id, parsed.people);
   }
   await db.update(directoryPeople).set({ isAdmin: true })

@@ -1,10 +1,10 @@
-// Reading an uploaded CSV of email addresses: decode (csv-decode.ts), detect the delimiter and
-// the email column (csv-columns.ts), then one chunked pass with papaparse's core parser that
-// keeps only the email cell of each row, packed (csv-store.ts), so a 1,000,000-row file costs a
-// few tens of megabytes and the event loop gets a turn between chunks.
-import Papa from "papaparse";
+// Reading an uploaded CSV of email addresses: decode (csv-decode.ts), detect the delimiter
+// (csv-records.ts) and the email column (csv-columns.ts), then one chunked pass with papaparse's
+// core parser that keeps only the email cell of each row, packed (csv-store.ts), so a
+// 1,000,000-row file costs a few tens of megabytes and the event loop gets a turn between chunks.
 import { chooseEmailColumn, type ColumnChoice } from "./csv-columns.js";
 import { decodeCsvBytes, type CsvEncoding } from "./csv-decode.js";
+import { cellAt, guessDelimiter, guessNewline, isBlank, parseRecords, splitSeparatorHint, type CsvFormat as Format } from "./csv-records.js";
 import { CsvRowStore, type CsvRow } from "./csv-store.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
@@ -59,10 +59,8 @@ export async function readCsv(bytes: Uint8Array, limits: CsvLimits): Promise<Csv
   if (bytes.length === 0) return refuse("empty", "The file is empty. Put a header named email in the first row and one address per row below it, or start from the sample file.");
   const decoded = decodeCsvBytes(bytes);
   if (!decoded.ok) return decoded;
-  // Excel honours (and hides) a first line "sep=;" naming the delimiter; its row numbers skip it.
-  const hint = /^sep=([,;\t])(?:\r\n|\n|\r)/i.exec(decoded.text);
-  const text = hint ? decoded.text.slice(hint[0].length) : decoded.text;
-  const { format, records: firstRecords } = await sampleRecords(text, hint?.[1] as Format["delimiter"] | undefined);
+  const { text, delimiter: hinted } = splitSeparatorHint(decoded.text);
+  const { format, records: firstRecords } = await sampleRecords(text, hinted);
   const delimiter = format.delimiter;
   const choice = chooseEmailColumn(firstRecords.map((record) => record.cells));
   if (!choice) {
@@ -106,35 +104,6 @@ function formatSize(bytes: number): string {
   return `${new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 }).format(amount)} ${unit}`;
 }
 
-// papaparse's guess prefers the delimiter that gives the most consistent field count (over 1);
-// a single-column file gets none, and a comma is as good as any there.
-function guessDelimiter(sample: string): CsvDetection["delimiter"] {
-  const guessed = Papa.parse<string[]>(sample, { delimitersToGuess: [",", ";", "\t"], preview: 10, skipEmptyLines: "greedy" });
-  const delimiter = guessed.meta.delimiter;
-  return delimiter === ";" || delimiter === "\t" ? delimiter : ",";
-}
-
-// Files from Windows end lines with CRLF, others with LF, and files pasted together mix both.
-// Splitting on LF handles all three (the CR left at the end of a line's last cell is dropped by
-// parseRecords); only old Mac files end lines with CR alone.
-function guessNewline(sample: string): "\n" | "\r" {
-  return sample.includes("\r") && !sample.includes("\n") ? "\r" : "\n";
-}
-
-type Format = { delimiter: CsvDetection["delimiter"]; newline: "\n" | "\r" };
-
-/** papaparse's core parser over a piece of text that starts at a record boundary. */
-function parseRecords(text: string, format: Format, stopBeforePartialRecord: boolean) {
-  return new Papa.Parser(format).parse(text, 0, stopBeforePartialRecord) as Papa.ParseResult<string[]>;
-}
-
-/** A cell without the CR that a CRLF line break leaves on the last cell of each line. */
-function cellAt(cells: readonly string[], index: number): string {
-  const cell = cells[index];
-  if (cell === undefined) return "";
-  return index === cells.length - 1 && cell.endsWith("\r") ? cell.slice(0, -1) : cell;
-}
-
 type SampleRecord = { rowNumber: number; cells: string[] };
 
 /**
@@ -153,11 +122,6 @@ async function sampleRecords(text: string, delimiter?: Format["delimiter"]): Pro
     });
     if (sample.length === text.length || records.length >= (size < SAMPLE_CHARS * 16 ? SAMPLE_RECORDS : 2) || size >= MAX_RECORD_CHARS) return { format, records };
   }
-}
-
-function isBlank(cells: readonly string[]): boolean {
-  for (const cell of cells) if (cell.trim() !== "") return false;
-  return true;
 }
 
 /** Parses the whole text a chunk at a time, keeping the email cell of every non-blank data row. */

@@ -1,11 +1,11 @@
 // The directory cache: organizations and their people, from an Entra "Download users" CSV
-// (the directory:import command and the demo seed) or from Graph (directory-sync.ts).
-import Papa from "papaparse";
+// (directory-csv.ts, for the directory:import command and the demo seed) or from Graph
+// (directory-sync.ts).
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
 import { directoryPeople, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
+import type { Tx } from "./audit.js";
 
 export type DirectoryPersonInput = {
   entraObjectId: string | null;
@@ -19,59 +19,9 @@ export type DirectoryPersonInput = {
   accountEnabled: boolean;
 };
 
-export type DirectoryCsvResult = { people: DirectoryPersonInput[]; rejected: { line: number; reason: string }[] };
-
 const norm = (value: string | null | undefined) => (value ? value.trim().normalize("NFC").toLowerCase() : null);
-const headerKey = (header: string) => header.replace(/^\uFEFF/, "").toLowerCase().replace(/[^a-z0-9]/g, "");
-const columns: Record<string, keyof DirectoryPersonInput> = {
-  id: "entraObjectId", objectid: "entraObjectId", userprincipalname: "userPrincipalName", displayname: "displayName",
-  givenname: "givenName", surname: "surname", mail: "mail", jobtitle: "jobTitle", department: "department",
-  accountenabled: "accountEnabled",
-};
 
-/** Reads an Entra "Download users" export: columns by name (case/space-insensitive), others ignored. */
-export function parseDirectoryCsv(text: string): DirectoryCsvResult {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: "greedy" });
-  const [header, ...data] = parsed.data;
-  if (!header) return { people: [], rejected: [{ line: 1, reason: "the file is empty" }] };
-  const index = new Map<keyof DirectoryPersonInput, number>();
-  header.forEach((h, i) => {
-    const field = columns[headerKey(h)];
-    if (field && !index.has(field)) index.set(field, i);
-  });
-  if (!index.has("userPrincipalName") && !index.has("mail")) {
-    return { people: [], rejected: [{ line: 1, reason: "no userPrincipalName or mail column in the header" }] };
-  }
-  const people: DirectoryPersonInput[] = [];
-  const rejected: DirectoryCsvResult["rejected"] = [];
-  data.forEach((cells, i) => {
-    const line = i + 2;
-    const get = (f: keyof DirectoryPersonInput) => {
-      const at = index.get(f);
-      const v = at === undefined ? undefined : cells[at]?.trim();
-      return v ? v : null;
-    };
-    const upn = get("userPrincipalName");
-    const mail = get("mail");
-    const enabledText = get("accountEnabled")?.toLowerCase();
-    if (!upn && !mail) return rejected.push({ line, reason: "neither userPrincipalName nor mail is filled in" });
-    for (const [label, value] of [["userPrincipalName", upn], ["mail", mail]] as const) {
-      if (value && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return rejected.push({ line, reason: `${label} "${value}" is not an address` });
-    }
-    if (enabledText && !["true", "false", "yes", "no"].includes(enabledText)) {
-      return rejected.push({ line, reason: `accountEnabled "${enabledText}" must be true or false` });
-    }
-    people.push({
-      entraObjectId: get("entraObjectId"), userPrincipalName: upn, mail,
-      displayName: get("displayName") ?? [get("givenName"), get("surname")].filter(Boolean).join(" "),
-      givenName: get("givenName"), surname: get("surname"), jobTitle: get("jobTitle"), department: get("department"),
-      accountEnabled: enabledText === undefined || enabledText === "true" || enabledText === "yes",
-    });
-  });
-  return { people, rejected };
-}
-
-export async function findOrCreateOrganization(db: Db, input: { name: string; domains: string[]; tenantId?: string }) {
+export async function findOrCreateOrganization(db: Tx, input: { name: string; domains: string[]; tenantId?: string }) {
   const [existing] = await db.select().from(organizations).where(eq(organizations.name, input.name));
   if (existing) return existing;
   const [created] = await db.insert(organizations)
@@ -87,7 +37,7 @@ const updatable = ["entraObjectId", "mail", "userPrincipalName", "displayName", 
 const excludedColumns = Object.fromEntries(updatable.map((key) => [key, sql.raw(`excluded.${directoryPeople[key].name}`)]));
 
 /** Upserts by object id (or UPN where there is none), a few hundred rows a statement. */
-export async function upsertDirectoryPeople(db: Db, orgId: string, people: DirectoryPersonInput[]) {
+export async function upsertDirectoryPeople(db: Tx, orgId: string, people: DirectoryPersonInput[]) {
   let added = 0;
   let updated = 0;
   for (let start = 0; start < people.length; start += CHUNK) {
