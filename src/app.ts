@@ -40,6 +40,8 @@ export function createApp(deps: Deps) {
     },
     referrerPolicy: "same-origin",
     crossOriginEmbedderPolicy: false,
+    // HSTS over plain http would pin nothing, and on localhost it breaks other local http apps.
+    strictTransportSecurity: deps.config.publicUrl.startsWith("https:"),
   }));
 
   app.route("/static", staticRoutes());

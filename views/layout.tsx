@@ -1,5 +1,5 @@
-// The app shell: header (organization, signed-in person, Sign out), left panel, local-mode
-// banner, and the page. Scripts are our own files: the CSP allows no inline script.
+// The app shell: header (organization, signed-in person, Sign out), left panel, the local-mode
+// banner or the "mail is not being sent" banner, and the page. Scripts are our own files: the CSP allows no inline script.
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { HtmlEscapedString } from "hono/utils/html";
@@ -7,6 +7,8 @@ import type { SessionIdentity } from "../src/auth/session.js";
 
 export type Shell = {
   localMode: boolean;
+  /** Mail stays in the outbox (MAIL_TRANSPORT=outbox, or local mode without Resend): nothing is sent. */
+  mailHeld: boolean;
   session: SessionIdentity | null;
   active?: "users" | "settings" | "activity" | "outbox" | undefined;
 };
@@ -23,8 +25,8 @@ const SLOT = "\u0000page\u0000";
 const shells = new Map<string, [HtmlEscapedString, HtmlEscapedString]>();
 
 function shellMarkup(title: string, shell: Shell): [HtmlEscapedString, HtmlEscapedString] {
-  const { session, localMode, active } = shell;
-  const key = JSON.stringify([title, localMode, active, session?.isAdmin, session?.org.name, session?.person.displayName, session?.person.email]);
+  const { session, localMode, mailHeld, active } = shell;
+  const key = JSON.stringify([title, localMode, mailHeld, active, session?.isAdmin, session?.org.name, session?.person.displayName, session?.person.email]);
   let parts = shells.get(key);
   if (!parts) {
     // The slot is the last thing but closing tags: found from the end, whatever the names hold.
@@ -38,7 +40,8 @@ function shellMarkup(title: string, shell: Shell): [HtmlEscapedString, HtmlEscap
 }
 
 function ShellMarkup(props: { title: string; shell: Shell; children: Child }) {
-  const { session, localMode, active } = props.shell;
+  const { session, localMode, mailHeld, active } = props.shell;
+  const outbox = session?.isAdmin ? <a href="/outbox">outbox</a> : "outbox";
   return (
     <>
       {raw("<!doctype html>")}
@@ -58,9 +61,13 @@ function ShellMarkup(props: { title: string; shell: Shell; children: Child }) {
         </head>
         <body>
           <a class="skip-link" href="#main">Skip to content</a>
-          {localMode && (
+          {localMode ? (
             <div class="local-banner" role="note">
-              Local mode: demo organization and directory, local sign-in, emails kept in the <a href="/outbox">local outbox</a>.
+              Local mode: local sign-in without passwords, {mailHeld ? <>emails kept in the local {outbox}</> : "emails sent through Resend"}.
+            </div>
+          ) : mailHeld && (
+            <div class="mail-banner" role="note">
+              Mail is not being sent: invitations and notices stay in the {outbox} (MAIL_TRANSPORT=outbox).
             </div>
           )}
           <header class="app-header">
@@ -82,7 +89,7 @@ function ShellMarkup(props: { title: string; shell: Shell; children: Child }) {
                   <li><a href="/users" aria-current={active === "users" ? "page" : undefined}>Users</a></li>
                   <li><a href="/settings" aria-current={active === "settings" ? "page" : undefined}>Settings</a></li>
                   <li><a href="/activity" aria-current={active === "activity" ? "page" : undefined}>Activity</a></li>
-                  {localMode && <li><a href="/outbox" aria-current={active === "outbox" ? "page" : undefined}>Local outbox</a></li>}
+                  {mailHeld && <li><a href="/outbox" aria-current={active === "outbox" ? "page" : undefined}>{localMode ? "Local outbox" : "Outbox"}</a></li>}
                 </ul>
               </nav>
             )}

@@ -5,6 +5,7 @@ import { timingSafeEqual } from "node:crypto";
 import { CodeChallengeMethod, OAuth2Client, generateCodeVerifier, generateState } from "arctic";
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from "jose";
 import type { Config } from "../config.js";
+import { describeFetchFailure } from "../error-causes.js";
 import { newToken } from "../ids.js";
 
 export type EntraConfig = NonNullable<Config["entra"]>;
@@ -40,10 +41,21 @@ export function discoverOpenIdMetadata(authority: string, tenant: string): Promi
   return value;
 }
 
+/** Every failure names the URL and the cause: fetch's own "fetch failed" says neither. */
 async function fetchMetadata(url: string): Promise<OpenIdMetadata> {
-  const response = await fetch(url, { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
+  let response: Response;
+  let doc: Partial<OpenIdMetadata>;
+  try {
+    response = await fetch(url, { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    throw new Error(`OpenID configuration at ${url} could not be fetched: ${describeFetchFailure(error)}`);
+  }
   if (!response.ok) throw new Error(`OpenID configuration at ${url} answered ${response.status}`);
-  const doc = (await response.json()) as Partial<OpenIdMetadata>;
+  try {
+    doc = (await response.json()) as Partial<OpenIdMetadata>;
+  } catch (error) {
+    throw new Error(`OpenID configuration at ${url} is not JSON: ${describeFetchFailure(error)}`);
+  }
   for (const key of ["issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
     if (typeof doc[key] !== "string") throw new Error(`OpenID configuration at ${url} has no ${key}`);
   }

@@ -19,3 +19,9 @@ export async function findPersonByAddress(db: Db, address: string, orgId?: strin
     .limit(1);
   return person;
 }
+
+/** Whether anyone is in any organization's directory: local sign-in has someone to sign in as. */
+export async function hasDirectoryPeople(db: Db): Promise<boolean> {
+  const [row] = await db.select({ id: directoryPeople.id }).from(directoryPeople).where(isNull(directoryPeople.removedAt)).limit(1);
+  return row !== undefined;
+}

@@ -5,6 +5,7 @@
 // admin consent in each customer tenant.
 import type { Config } from "../config.js";
 import { discoverOpenIdMetadata } from "../auth/entra.js";
+import { describeFetchFailure } from "../error-causes.js";
 
 export type GraphUser = {
   id: string;
@@ -135,7 +136,7 @@ export class GraphClient {
       try {
         response = await fetch(url, init);
       } catch (error) {
-        if (signal?.aborted || attempt >= this.maxAttempts) throw new GraphError(`Graph could not be reached: ${(error as Error).message}`, 0, null);
+        if (signal?.aborted || attempt >= this.maxAttempts) throw new GraphError(`${isGraph ? "Microsoft Graph" : "The token endpoint"} at ${where(url)} could not be reached: ${describeFetchFailure(error)}`, 0, null);
         await onRetry?.(backoff);
         await sleep(backoff, signal);
         continue;
@@ -175,6 +176,12 @@ export class GraphClient {
       throw new GraphError(`${what} answered ${response.status}${code ? ` ${code}` : ""}${retried}: ${message}`, response.status, code);
     }
   }
+}
+
+/** A request URL without its query (a delta link's token), for a log line. */
+function where(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
 }
 
 /** A client for one organization's tenant: the token endpoint is that tenant's (or GRAPH_TOKEN_URL). */

@@ -4,8 +4,8 @@ import { createSession, invalidateSession } from "../auth/session.js";
 import { clearSessionCookie, writeSessionCookie } from "../auth/cookies.js";
 import { RateLimiter, rateLimit } from "../auth/rate-limit.js";
 import type { AppEnv } from "../context.js";
-import { findPersonByAddress } from "../domain/people.js";
-import { LoginPage } from "../../views/login/login-page.js";
+import { findPersonByAddress, hasDirectoryPeople } from "../domain/people.js";
+import { LoginPage, type LocalSignIn } from "../../views/login/login-page.js";
 import { renderPage } from "./respond.js";
 
 /** Only same-site paths: never an absolute or protocol-relative URL (open redirect). */
@@ -13,13 +13,20 @@ export function safeNext(value: unknown): string {
   return typeof value === "string" && /^\/(?![/\\])/.test(value) && value.length < 2000 ? value : "/users";
 }
 
+/** What local sign-in can offer: the demo accounts, or (nobody in the directory) how to load one. */
+async function localSignIn(deps: AppEnv["Variables"]["deps"]): Promise<LocalSignIn | undefined> {
+  if (!deps.config.localMode) return undefined;
+  return { demo: deps.config.seedDemo, emptyDirectory: !(await hasDirectoryPeople(deps.db)) };
+}
+
 export function loginRoutes() {
   const signInLimit = rateLimit("sign-in", new RateLimiter(20, 0.5));
   return new Hono<AppEnv>()
-    .get("/login", (c) => {
+    .get("/login", async (c) => {
       const next = safeNext(c.req.query("next"));
       if (c.get("session")) return c.redirect(next, 303);
-      return renderPage(c, { title: "Sign in", body: <LoginPage localMode={c.get("deps").config.localMode} next={next} email={c.req.query("login_hint")?.slice(0, 320)} /> });
+      const deps = c.get("deps");
+      return renderPage(c, { title: "Sign in", body: <LoginPage localMode={deps.config.localMode} local={await localSignIn(deps)} next={next} email={c.req.query("login_hint")?.slice(0, 320)} /> });
     })
     .post("/login/local", signInLimit, async (c) => {
       const { db, config } = c.get("deps");
@@ -31,13 +38,13 @@ export function loginRoutes() {
       const error = !email.trim()
         ? "Enter your work email address."
         : !person
-          ? `No one with the address ${email.trim()} is in the directory. Check the spelling, or use one of the demo accounts.`
+          ? `No one with the address ${email.trim()} is in the directory. Check the spelling${config.seedDemo ? ", or use one of the demo accounts" : ""}.`
           : !person.accountEnabled
             ? "This account is disabled in the directory. Ask your global administrator to enable it."
             : undefined;
       if (error || !person) {
         c.status(422);
-        return renderPage(c, { title: "Sign in", body: <LoginPage localMode next={next} email={email} error={error} /> });
+        return renderPage(c, { title: "Sign in", body: <LoginPage localMode local={await localSignIn(c.get("deps"))} next={next} email={email} error={error} /> });
       }
       // No fixation: whatever session came in is ended; a fresh token is issued.
       const previous = c.get("session");

@@ -1,7 +1,8 @@
-// GET /outbox and GET /outbox/:id: the local mailbox. Local mode only (404 otherwise); any
-// signed-in person, who sees only their own organization's emails (another org's id is a 404).
+// GET /outbox and GET /outbox/:id: the emails kept when mail stays in the outbox (local mode
+// without Resend, or MAIL_TRANSPORT=outbox; 404 otherwise). Business Administrators only, who
+// see only their own organization's emails (another org's id is a 404).
 import { Hono } from "hono";
-import { requireSession } from "../auth/guards.js";
+import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv, Deps } from "../context.js";
 import { countOutbox, getOutboxMessage, listOutbox } from "../domain/outbox.js";
 import { BadRequestPage } from "../../views/errors.js";
@@ -13,8 +14,8 @@ const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function outboxRoutes(deps: Pick<Deps, "db" | "config">) {
   return new Hono<AppEnv>()
-    .use("*", async (c, next) => (deps.config.localMode ? next() : renderNotFound(c)))
-    .use("*", requireSession)
+    .use("*", async (c, next) => (deps.config.mailTransport === "outbox" ? next() : renderNotFound(c)))
+    .use("*", requireAdmin)
     .get("/", async (c) => {
       const orgId = c.get("session")!.org.id;
       const before = c.req.query("before") || undefined;

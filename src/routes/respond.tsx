@@ -12,7 +12,8 @@ export function isFragmentRequest(c: Context): boolean {
 }
 
 export function shellOf(c: Context<AppEnv>, active?: Shell["active"]): Shell {
-  return { localMode: c.get("deps").config.localMode, session: c.get("session"), active };
+  const { config } = c.get("deps");
+  return { localMode: config.localMode, mailHeld: config.mailTransport === "outbox", session: c.get("session"), active };
 }
 
 export function renderPage(c: Context<AppEnv>, input: { title: string; body: Child; active?: Shell["active"] }) {

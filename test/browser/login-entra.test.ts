@@ -24,7 +24,7 @@ describe.skipIf(!browserAvailable())("Sign in with Microsoft in a browser", () =
       seedDemo: false,
       env: {
         ENTRA_CLIENT_ID: GRAPH_CLIENT.id, ENTRA_CLIENT_SECRET: GRAPH_CLIENT.secret, ENTRA_TENANT_ID: idp.tenantId, ENTRA_AUTHORITY: idp.authority,
-        ENTRA_ADMIN_ROLE: "BusinessAdministrator", GRAPH_BASE_URL: graph.baseUrl, GRAPH_TOKEN_URL: graph.tokenUrl,
+        ENTRA_ADMIN_ROLE: "BusinessAdministrator", GRAPH_BASE_URL: graph.baseUrl, GRAPH_TOKEN_URL: graph.tokenUrl, MAIL_TRANSPORT: "outbox",
       },
     });
     browser = await launchBrowser();

@@ -40,7 +40,7 @@ afterEach(async () => {
 function depsFor(db = database, env: Record<string, string> = {}): Deps {
   const config = loadConfig({
     ENTRA_CLIENT_ID: GRAPH_CLIENT.id, ENTRA_CLIENT_SECRET: GRAPH_CLIENT.secret, ENTRA_TENANT_ID: "organizations", ENTRA_AUTHORITY: graph.authority,
-    GRAPH_BASE_URL: graph.baseUrl, WORKERS: "false", ...env,
+    GRAPH_BASE_URL: graph.baseUrl, WORKERS: "false", MAIL_TRANSPORT: "outbox", ...env,
   });
   return { db: db.db, client: db.client, config, logger: createLogger("silent") };
 }

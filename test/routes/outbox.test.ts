@@ -1,4 +1,5 @@
-// GET /outbox and /outbox/:id: local mode only, signed-in people only, own organization only.
+// GET /outbox and /outbox/:id: only while mail stays in the outbox (local mode, or
+// MAIL_TRANSPORT=outbox), Business Administrators only, own organization only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findPersonByAddress } from "../../src/domain/people.js";
 import { enqueueMails } from "../../src/domain/outbox.js";
@@ -42,19 +43,52 @@ describe("GET /outbox", () => {
     expect(html).not.toContain("secret@fabrikam.example");
   });
 
-  it("is open to any signed-in person in local mode", async () => {
-    expect((await t.get("/outbox", { cookie: memberCookie })).status).toBe(200);
+  it("is for Business Administrators only: a member without the role gets 403", async () => {
+    expect((await t.get("/outbox", { cookie: memberCookie })).status).toBe(403);
+    expect((await t.get(`/outbox/${invitationId}`, { cookie: memberCookie })).status).toBe(403);
   });
 
   it("refuses a malformed page link with 400", async () => {
     expect((await t.get("/outbox?before=%3Cx%3E", { cookie: adminCookie })).status).toBe(400);
   });
 
-  it("does not exist outside local mode", async () => {
-    const entra = await createTestApp({ env: { ENTRA_CLIENT_ID: "client", ENTRA_CLIENT_SECRET: "secret" } });
+  it("does not exist when mail is sent through Resend", async () => {
+    const entra = await createTestApp({ env: { ENTRA_CLIENT_ID: "client", ENTRA_CLIENT_SECRET: "secret", RESEND_API_KEY: "re_test" } });
     try {
       expect((await entra.get("/outbox")).status).toBe(404);
       expect((await entra.get(`/outbox/${invitationId}`)).status).toBe(404);
+    } finally {
+      entra.close();
+    }
+  });
+
+  it("with Entra and MAIL_TRANSPORT=outbox: open to admins, 403 to members, and every page says mail is not sent", async () => {
+    const entra = await createTestApp({ env: { ENTRA_CLIENT_ID: "client", ENTRA_CLIENT_SECRET: "secret", MAIL_TRANSPORT: "outbox" }, seedDemo: true });
+    try {
+      const admin = await entra.signInAs("alex.admin@contoso.example");
+      const member = await entra.signInAs("casey.member@contoso.example");
+      const outbox = await entra.get("/outbox", { cookie: admin });
+      expect(outbox.status).toBe(200);
+      expect(await outbox.text()).toMatch(/<h1>[^<]*outbox<\/h1>/i);
+      expect((await entra.get("/outbox", { cookie: member })).status).toBe(403);
+      for (const [path, cookie] of [["/login", undefined], ["/users", admin], ["/settings", admin], ["/users", member]] as const) {
+        const html = await (await entra.get(path, { cookie })).text();
+        expect(html, path).toContain('class="mail-banner"');
+        expect(html, path).toContain("Mail is not being sent");
+      }
+      // The banner links to the outbox for admins only.
+      expect(await (await entra.get("/users", { cookie: admin })).text()).toMatch(/mail-banner[^]*?href="\/outbox"/);
+    } finally {
+      entra.close();
+    }
+  });
+
+  it("says nothing about mail when Resend sends it", async () => {
+    const entra = await createTestApp({ env: { ENTRA_CLIENT_ID: "client", ENTRA_CLIENT_SECRET: "secret", RESEND_API_KEY: "re_test" }, seedDemo: true });
+    try {
+      const html = await (await entra.get("/users", { cookie: await entra.signInAs("alex.admin@contoso.example") })).text();
+      expect(html).not.toContain("mail-banner");
+      expect(html).not.toContain('href="/outbox"');
     } finally {
       entra.close();
     }

@@ -57,8 +57,8 @@ export const routePolicy: Record<string, RoutePolicy> = {
   "POST /join/:token": { signedOut: 303, member: 403, admin: 403, otherAdmin: 403, fixture: "invitation" },
   "POST /join/:token/switch": { ...everyone(303), fixture: "invitation" },
   // The local mailbox: any signed-in person of the organization; gone when Entra is configured.
-  "GET /outbox": { signedOut: "login", member: 200, admin: 200, otherAdmin: 200, entra: everyone(404) },
-  "GET /outbox/:id": { signedOut: "login", member: 200, admin: 200, otherAdmin: 404, fixture: "outboxMessage", entra: everyone(404) },
+  "GET /outbox": { ...admins(200), entra: everyone(404) },
+  "GET /outbox/:id": { ...admins(200, 404), fixture: "outboxMessage", entra: everyone(404) },
   // Business Administrators only.
   "GET /users": { ...admins(200), query: "?status=invited&q=a" },
   "GET /users/invite": { ...admins(200), query: "?q=person" },
