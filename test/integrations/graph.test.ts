@@ -103,3 +103,15 @@ describe("GraphClient", () => {
     expect(graph.requests.find((r) => r.status === 400)?.query.has("$deltatoken")).toBe(true);
   });
 });
+
+describe("GraphClient when Graph is not there", () => {
+  it("names the endpoint and the cause, not fetch's bare \"fetch failed\"", async () => {
+    const { freePort } = await import("../bench/harness.js");
+    const port = await freePort(); // nothing listens there
+    const c = client({ baseUrl: `http://127.0.0.1:${port}/v1.0`, maxAttempts: 1 });
+    await c.readUsersDelta(null, { onPage: () => {}, onRestart: () => {} }).then(
+      () => expect.unreachable("Graph answered"),
+      (error: GraphError) => expect(error.message).toBe(`Microsoft Graph at http://127.0.0.1:${port}/v1.0/users/delta could not be reached: connection refused (connect ECONNREFUSED 127.0.0.1:${port})`),
+    );
+  });
+});
