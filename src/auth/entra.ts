@@ -5,7 +5,7 @@ import { timingSafeEqual } from "node:crypto";
 import { CodeChallengeMethod, OAuth2Client, generateCodeVerifier, generateState } from "arctic";
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from "jose";
 import type { Config } from "../config.js";
-import { describeFetchFailure } from "../error-causes.js";
+import { describeFetchFailure, networkFailureOf } from "../error-causes.js";
 import { newToken } from "../ids.js";
 
 export type EntraConfig = NonNullable<Config["entra"]>;
@@ -101,7 +101,7 @@ export class EntraSignIn {
       const tokens = await this.client.validateAuthorizationCode(metadata.token_endpoint, code, codeVerifier);
       idToken = tokens.idToken();
     } catch (error) {
-      return { ok: false, reason: `code exchange failed: ${(error as Error).message}` };
+      return { ok: false, reason: `code exchange failed (${metadata.token_endpoint}): ${describeFetchFailure(error)}` };
     }
     return this.validateIdToken(idToken, metadata, expectedNonce);
   }
@@ -128,6 +128,7 @@ export class EntraSignIn {
         requiredClaims: ["exp", "iat", "tid", "oid", "nonce"],
       }));
     } catch (error) {
+      if (networkFailureOf(error)) return { ok: false, reason: `the signing keys at ${metadata.jwks_uri} could not be fetched: ${describeFetchFailure(error)}` };
       return { ok: false, reason: `the ID token is not valid: ${(error as Error).message}` };
     }
     if (typeof payload.nonce !== "string" || !equalStrings(payload.nonce, expectedNonce)) return { ok: false, reason: "the ID token nonce does not match" };
