@@ -53,10 +53,16 @@ if (!existsSync(file)) {
     write: false,
     logLevel: "warning",
   });
-  mkdirSync(outdir, { recursive: true });
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, result.outputFiles[0].contents);
-  renameSync(partial, file);
+  try {
+    mkdirSync(outdir, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, result.outputFiles[0].contents);
+    renameSync(partial, file);
+  } catch (error) {
+    // A start-up failure the operator fixes: one line, exit 1 (as in src/start-up.ts).
+    console.error(`Cannot start: the server bundle cannot be written to ${outdir} (${error.code ?? error.message}): let this user write there, or run \`npm start\` once as the user who installed it after each install or upgrade`);
+    process.exit(1);
+  }
   // Earlier builds: best effort (a server still running one has it loaded already).
   for (const old of readdirSync(outdir)) if (old !== name && /^server-[0-9a-f]{16}\.mjs$/.test(old)) rmSync(join(outdir, old), { force: true });
 }

@@ -1,7 +1,7 @@
 // Why the database named by DATABASE_URL cannot be opened, in one line that says what to do.
 // The server's start-up and the command-line tools print it instead of a driver's stack (forty
 // lines of fetch internals ending in ECONNREFUSED, or `ConnectionFailed(... 14)`).
-import { accessSync, constants, statSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { causeChain, networkFailureOf } from "../error-causes.js";
 
@@ -48,12 +48,19 @@ export function describeDatabaseError(url: string, error: unknown): string | nul
     return `DATABASE_URL=${shown} is invalid: ${chain.at(-1)!.message.split(". For more information")[0]}`;
   }
   const fsCode = codes.find((code) => FS_REASONS[code]);
-  if (file && fsCode) return `cannot create the database at ${file}: ${FS_REASONS[fsCode]}. Check DATABASE_URL, or let this user write to ${dirname(file)}`;
+  if (file && fsCode) return `cannot create the database at ${file}: ${FS_REASONS[fsCode]}. Check DATABASE_URL, or let this user write to ${existingFolderOf(file)}`;
   if (codes.includes("SQLITE_NOTADB")) return `${file ?? shown} is not a database file: check DATABASE_URL`;
   if (codes.includes("SQLITE_CORRUPT")) return `the database ${file ?? shown} is damaged (SQLITE_CORRUPT): restore it from a backup`;
   if (codes.includes("SQLITE_READONLY")) return `the database ${file ?? shown} is read-only: the server writes to it and to the -wal and -shm files beside it`;
   if (file && /ConnectionFailed|SQLITE_CANTOPEN|unable to open/i.test(text)) return cannotOpen(file);
   return null;
+}
+
+/** The nearest folder above `path` that exists: the one that must be writable to create the rest. */
+function existingFolderOf(path: string): string {
+  let folder = dirname(path);
+  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
 }
 
 function cannotOpen(file: string): string {

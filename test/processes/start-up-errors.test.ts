@@ -1,13 +1,13 @@
 // The server started with a bad setting, as an operator would meet it: one line on stderr that
 // says what to do, exit code 1, nothing on stdout. And the settings that start but would surprise
 // someone later are warned about in the log.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../bench/harness.js";
-import { linesOf, runServer, startCommand } from "../support/commands.js";
+import { linesOf, nobodyIfRoot, runServer, startCommand } from "../support/commands.js";
 import { waitFor } from "../support/processes.js";
 
 const ENTRA = { ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555", ENTRA_CLIENT_SECRET: "s3cret", ENTRA_TENANT_ID: "organizations" };
@@ -50,6 +50,22 @@ describe("start-up failures are one line and exit code 1", () => {
     writeFileSync(file, "x");
     await expectOneLine({ DATABASE_URL: `file:${file}/app.db` }, new RegExp(`^Database error: cannot create the database at ${file}/app\\.db: part of the path is a file, not a folder\\.`));
     await expectOneLine({ DATABASE_URL: `file:${dir}` }, `Database error: ${dir} is a folder, not a database file: set DATABASE_URL=file:${dir}/app.db, for example`);
+  });
+
+  // Root may write anywhere, so the server runs as nobody here (skipped when that cannot be done).
+  it.skipIf(!nobodyIfRoot())("a database folder this user may not write", async () => {
+    await runServer({ LOG_LEVEL: "bogus" }); // builds the bundle as root first: nobody may not write it either
+    chmodSync(dir, 0o755);
+    const locked = join(dir, "locked");
+    mkdirSync(locked, { mode: 0o755 });
+    for (const [url, line] of [
+      [`file:${locked}/app.db`, `Database error: cannot create the database at ${locked}/app.db: the folder ${locked} is not writable. Check DATABASE_URL, or let this user write there`],
+      [`file:${locked}/data/app.db`, `Database error: cannot create the database at ${locked}/data/app.db: permission denied. Check DATABASE_URL, or let this user write to ${locked}`],
+    ]) {
+      const result = await runServer({ DATABASE_URL: url!, HOME: dir }, 30_000, nobodyIfRoot()!);
+      expect(result.code, result.stderr).toBe(1);
+      expect(linesOf(result.stderr)).toEqual([line]);
+    }
   });
 
   it("outside local mode, no mail transport: refused unless MAIL_TRANSPORT=outbox says so on purpose", async () => {

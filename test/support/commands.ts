@@ -1,7 +1,7 @@
 // Running the real commands as an operator would (npm scripts, the server's entry point) and
 // collecting what they print and how they end. Each run has a deadline: a command that should
 // have refused but hangs fails its test instead of the whole run.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { ROOT } from "../bench/harness.js";
 
 export type CommandResult = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
@@ -14,9 +14,12 @@ export function commandEnv(env: Record<string, string | undefined>): NodeJS.Proc
   return { ...base, ...env };
 }
 
-export function runCommand(command: string, args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<CommandResult> {
+/** Another user's ids for a command (permissions are not checked for root, so "unwritable" needs someone else). */
+export type RunAs = { uid: number; gid: number };
+
+export function runCommand(command: string, args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000, runAs?: RunAs): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: commandEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: ROOT, env: commandEnv(env), stdio: ["ignore", "pipe", "pipe"], ...runAs });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -38,8 +41,16 @@ export const runScript = (script: string, args: string[], env: Record<string, st
   runCommand("npm", ["run", "--silent", script, "--", ...args], env);
 
 /** The server as `npm start` runs it (`node src/cli/start.mjs`), until it exits by itself. */
-export const runServer = (env: Record<string, string | undefined>, timeoutMs?: number) =>
-  runCommand(process.execPath, ["src/cli/start.mjs"], env, timeoutMs);
+export const runServer = (env: Record<string, string | undefined>, timeoutMs?: number, runAs?: RunAs) =>
+  runCommand(process.execPath, ["src/cli/start.mjs"], env, timeoutMs, runAs);
+
+/** `nobody`, when this process is root and nobody can read the checkout; null otherwise. */
+export function nobodyIfRoot(): RunAs | null {
+  if (process.getuid?.() !== 0) return null;
+  const nobody = { uid: 65534, gid: 65534 };
+  const probe = spawnSync(process.execPath, ["-e", "require('fs').readFileSync('src/cli/start.mjs')"], { cwd: ROOT, ...nobody });
+  return probe.status === 0 ? nobody : null;
+}
 
 /** The non-empty lines of a command's output. */
 export const linesOf = (text: string) => text.split("\n").filter((line) => line.trim() !== "");
