@@ -17,8 +17,8 @@ const sessionCount = async (t: TestApp, personEmail: string) => {
   const actor = await actorFor(t.deps.db, personEmail);
   return (await t.deps.db.select().from(sessions).where(eq(sessions.personId, actor.personId))).length;
 };
-/** Signed in: /outbox answers any signed-in person of a local-mode organization, and sends others to sign in. */
-const signedIn = async (t: TestApp, cookie: string) => (await t.get("/outbox", { cookie })).status === 200;
+/** Signed in: /login sends a signed-in person on (303) and shows anyone else the sign-in page. */
+const signedIn = async (t: TestApp, cookie: string) => (await t.get("/login", { cookie })).status === 303;
 
 /** The last Set-Cookie line for the session cookie (either name): the one a browser ends up with. */
 const sessionLine = (r: Response) => r.headers.getSetCookie().filter((l) => /^(__Host-)?session=/.test(l)).at(-1);
