@@ -1,5 +1,6 @@
 // The app shell: header (organization, signed-in person, Sign out), left panel, the local-mode
-// banner or the "mail is not being sent" banner, and the page. Scripts are our own files: the CSP allows no inline script.
+// banner or the "mail is not being sent" banner, and the page. Scripts are our own files: the
+// CSP allows no inline script.
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { HtmlEscapedString } from "hono/utils/html";
