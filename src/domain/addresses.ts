@@ -1,18 +1,82 @@
 // Email addresses: normalizing, cleaning what people paste into spreadsheets, a pragmatic
 // format check, and the edit distance behind "did you mean …". Pure functions; the import
-// validator runs them on every row of 100,000-row files, so they avoid allocation.
+// validator runs them on every row of 100,000-row files, so they avoid allocation. Every one
+// runs in time linear in its input (a tenant's cell must not hold the shared event loop):
+// plain loops, and patterns only after a length cap.
 
-/** The form addresses are compared in (DESIGN.md): trimmed, Unicode NFC, whole address lower-cased. */
+/** An address is at most this long (RFC 5321 path limits); a longer cell is not one. */
+export const ADDRESS_MAX_LENGTH = 320;
+
+// Characters with no visible form (zero-width spaces and joiners, bidi marks, soft hyphens,
+// variation selectors, the BOM …): copied along with addresses, never part of one.
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/**
+ * The one form addresses are compared in, for uploads, forms, searches and directory data alike
+ * (DESIGN.md): invisible characters stripped, trimmed, Unicode NFC, lower-cased. Directory names
+ * are compared in it too, so that what an admin types meets what the directory holds.
+ */
 export function normalizeAddress(value: string): string {
-  return value.trim().normalize("NFC").toLowerCase();
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) > 0x7e) return value.replace(INVISIBLE, "").trim().normalize("NFC").toLowerCase();
+  }
+  return value.trim().toLowerCase(); // ASCII: nothing invisible, already NFC
 }
 
-// Whitespace, quotes of every kind, zero-width characters and list separators that surround
-// addresses copied from Outlook, web pages or other spreadsheets.
-const SURROUNDING = /^[\s"'`\u201C\u201D\u2018\u2019\u00AB\u00BB\u200B-\u200D\u2060\uFEFF]+|[\s"'`\u201C\u201D\u2018\u2019\u00AB\u00BB\u200B-\u200D\u2060\uFEFF;,]+$/g;
-const ANGLE = /<([^<>]*)>[\s;,]*$/;
-const MAILTO = /^mailto:/i;
-const ADDRESS_WITH_COMMENT = /^([^\s()<>]+@[^\s()<>]+)\s*\([^()]*\)$/;
+/** JavaScript's \s: the whitespace a cell may carry around an address. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x80 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+}
+
+// Whitespace, quotes of every kind and zero-width characters surround addresses copied from
+// Outlook, web pages or other spreadsheets; list separators (; ,) follow them.
+function isSurrounding(c: number): boolean {
+  return c === 0x22 || c === 0x27 || c === 0x60 || isSpace(c) || (c >= 0x80 && (c === 0x201c || c === 0x201d || c === 0x2018
+    || c === 0x2019 || c === 0xab || c === 0xbb || (c >= 0x200b && c <= 0x200d) || c === 0x2060));
+}
+
+const isSeparator = (c: number) => c === 0x3b || c === 0x2c;
+
+function stripSurrounding(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isSurrounding(value.charCodeAt(start))) start++;
+  while (end > start && (isSurrounding(value.charCodeAt(end - 1)) || isSeparator(value.charCodeAt(end - 1)))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+/** `Name <inside>` followed only by spaces and separators: the inside, else null. */
+function angleBracketed(value: string): string | null {
+  let end = value.length;
+  while (end > 0 && (isSpace(value.charCodeAt(end - 1)) || isSeparator(value.charCodeAt(end - 1)))) end--;
+  if (end === 0 || value.charCodeAt(end - 1) !== 0x3e) return null;
+  for (let i = end - 2; i >= 0; i--) {
+    const c = value.charCodeAt(i);
+    if (c === 0x3c) return value.slice(i + 1, end - 1);
+    if (c === 0x3e) return null;
+  }
+  return null;
+}
+
+/** `addr@host (comment)`: the address, when what precedes the comment is one word with an inner @; else the value. */
+function withoutComment(value: string): string {
+  let open = -1;
+  for (let i = value.length - 2; i >= 0 && open < 0; i--) {
+    const c = value.charCodeAt(i);
+    if (c === 0x29) return value;
+    if (c === 0x28) open = i;
+  }
+  let end = open;
+  while (end > 0 && isSpace(value.charCodeAt(end - 1))) end--;
+  let innerAt = false;
+  for (let i = 0; i < end; i++) {
+    const c = value.charCodeAt(i);
+    if (isSpace(c) || c === 0x28 || c === 0x29 || c === 0x3c || c === 0x3e) return value;
+    if (c === 0x40 && i > 0 && i < end - 1) innerAt = true;
+  }
+  return innerAt ? value.slice(0, end) : value;
+}
 
 /**
  * The bare address inside a cell: strips surrounding spaces and quotes, `mailto:` (and its
@@ -20,15 +84,15 @@ const ADDRESS_WITH_COMMENT = /^([^\s()<>]+@[^\s()<>]+)\s*\([^()]*\)$/;
  * Not lower-cased: the caller normalizes when it compares.
  */
 export function cleanAddressValue(raw: string): string {
-  let value = raw.replace(SURROUNDING, "");
-  const angle = ANGLE.exec(value);
-  if (angle) value = angle[1]!.replace(SURROUNDING, "");
-  else if (value.endsWith(")")) value = ADDRESS_WITH_COMMENT.exec(value)?.[1] ?? value;
-  if (MAILTO.test(value)) {
+  let value = stripSurrounding(raw);
+  const angle = angleBracketed(value);
+  if (angle !== null) value = stripSurrounding(angle);
+  else if (value.endsWith(")")) value = withoutComment(value);
+  if (value.length >= 7 && value.slice(0, 7).toLowerCase() === "mailto:") {
     value = value.slice(7);
     const query = value.indexOf("?");
     if (query >= 0) value = value.slice(0, query);
-    value = value.replace(SURROUNDING, "");
+    value = stripSurrounding(value);
   }
   return value;
 }

@@ -1,6 +1,6 @@
 // Finding the column of email addresses in the first records of a file: by header name when the
 // file has a recognisable header, otherwise by the values that look like addresses.
-import { cleanAddressValue } from "./addresses.js";
+import { ADDRESS_MAX_LENGTH, cleanAddressValue } from "./addresses.js";
 
 // Header names after folding (lower case, no accents, letters and digits only), best first.
 // Digits are dropped in a second try, so "Email Address 1" and "E-mail 2 Address" match too.
@@ -49,7 +49,8 @@ function bestColumn(header: readonly string[], names: readonly string[], accept 
 
 /** A cell that looks like an address once cleaned: one @ with something on both sides, no spaces. */
 export function looksLikeAddress(cell: string): boolean {
-  return /^[^\s@]+@[^\s@]+$/.test(cleanAddressValue(cell));
+  const cleaned = cleanAddressValue(cell);
+  return cleaned.length <= ADDRESS_MAX_LENGTH && /^[^\s@]+@[^\s@]+$/.test(cleaned);
 }
 
 /** The column with the most address-looking cells, if at least half its filled cells are addresses. */

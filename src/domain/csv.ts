@@ -48,7 +48,7 @@ const SAMPLE_RECORDS = 50;
 // papaparse would chew on one record without a break, so the file is refused instead. Each try
 // doubles the chunk up to this: at 1 MB a 24 MB cell of "" quotes held the event loop 0.4 s
 // (1.6 s on a busy CI machine); at 256 K, 0.08 s.
-const MAX_RECORD_CHARS = 1 << 18;
+export const MAX_RECORD_CHARS = 1 << 18;
 const count = new Intl.NumberFormat("en-US");
 
 /** Reads an uploaded file, or refuses it at once with a message that says what to do. */

@@ -8,6 +8,7 @@ import type { Client, InStatement, InValue, Transaction } from "@libsql/client";
 import type { GraphUser } from "../integrations/graph.js";
 import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
+import { normalizeAddress } from "./addresses.js";
 
 export type PersonFields = {
   mail: string | null; userPrincipalName: string | null; displayName: string; givenName: string | null; surname: string | null;
@@ -25,7 +26,7 @@ const KEYS = ["mail", "userPrincipalName", "displayName", "givenName", "surname"
 const COLUMNS = "id, org_id, entra_object_id, mail, user_principal_name, display_name, given_name, surname, job_title, department, account_enabled, mail_norm, upn_norm, display_norm, given_norm, surname_norm, removed_at, updated_at";
 const SELECTED = "id, entra_object_id AS oid, mail, user_principal_name AS userPrincipalName, display_name AS displayName, given_name AS givenName, surname, job_title AS jobTitle, department, account_enabled AS accountEnabled, upn_norm AS upnNorm, removed_at AS removedAt";
 
-const norm = (v: string | null | undefined) => (v ? v.trim().normalize("NFC").toLowerCase() || null : null);
+const norm = (v: string | null | undefined) => (v ? normalizeAddress(v) || null : null);
 const marks = (n: number) => Array(n).fill("?").join(",");
 
 /** Folds one Graph delta entry into the round's changes (an object may appear more than once). */

@@ -6,6 +6,7 @@ import { directoryPeople, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import type { Tx } from "./audit.js";
+import { normalizeAddress } from "./addresses.js";
 
 export type DirectoryPersonInput = {
   entraObjectId: string | null;
@@ -19,7 +20,7 @@ export type DirectoryPersonInput = {
   accountEnabled: boolean;
 };
 
-const norm = (value: string | null | undefined) => (value ? value.trim().normalize("NFC").toLowerCase() : null);
+const norm = (value: string | null | undefined) => (value ? normalizeAddress(value) : null);
 
 export async function findOrCreateOrganization(db: Tx, input: { name: string; domains: string[]; tenantId?: string }) {
   const [existing] = await db.select().from(organizations).where(eq(organizations.name, input.name));

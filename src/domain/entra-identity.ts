@@ -6,6 +6,7 @@ import type { Db } from "../db/client.js";
 import { auditEvents, directoryPeople, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { EntraIdentity } from "../auth/entra.js";
+import { normalizeAddress } from "./addresses.js";
 
 /** The identity a validated ID token gives (src/auth/entra.ts). */
 export type EntraSignInIdentity = EntraIdentity;
@@ -14,7 +15,7 @@ export type EntraSignInResult =
   | { ok: true; personId: string; orgId: string; orgCreated: boolean; roles: string[] }
   | { ok: false; reason: "no-organization"; isAdmin: boolean; domain: string | null };
 
-const norm = (value: string | null | undefined) => (value ? value.trim().normalize("NFC").toLowerCase() : null);
+const norm = (value: string | null | undefined) => (value ? normalizeAddress(value) : null);
 const domainOf = (address: string | null) => {
   const at = address?.lastIndexOf("@") ?? -1;
   return address && at > 0 ? address.slice(at + 1).trim().toLowerCase() || null : null;

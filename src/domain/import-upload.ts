@@ -7,7 +7,7 @@ import type { Db } from "../db/client.js";
 import { importRows, imports } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { Actor } from "./actor.js";
-import { cleanAddressValue, isValidAddressFormat, normalizeAddress } from "./addresses.js";
+import { ADDRESS_MAX_LENGTH, cleanAddressValue, isValidAddressFormat, normalizeAddress } from "./addresses.js";
 import { recordAudit } from "./audit.js";
 import { readCsv, type CsvDetection, type CsvLimits, type CsvRefusalCode } from "./csv.js";
 import { yieldToEventLoop } from "../event-loop.js";
@@ -29,10 +29,16 @@ export function cleanFileName(name: string): string {
   return cleaned || "upload.csv";
 }
 
-/** The key rows are compared by (duplicates, directory): the cleaned, normalized address, or null when it is not one. */
+/**
+ * The key rows are compared by (duplicates, directory): the cleaned, normalized address, or null
+ * when it is not one. Checked in its normal form, so an NFD or zero-width-laced copy of an address
+ * is the address; a cell too long to be an address is refused before any pattern sees it.
+ */
 export function addressKey(value: string): string | null {
   const cleaned = cleanAddressValue(value);
-  return cleaned && isValidAddressFormat(cleaned) ? normalizeAddress(cleaned) : null;
+  if (cleaned.length > ADDRESS_MAX_LENGTH) return null;
+  const norm = normalizeAddress(cleaned);
+  return norm && isValidAddressFormat(norm) ? norm : null;
 }
 
 /** Reads the file and stores its rows; a refusal creates nothing. */

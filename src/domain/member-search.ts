@@ -6,6 +6,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { memberNameWords, memberStatuses, type MemberStatus } from "../db/schema.js";
 import type { MemberCounts } from "./members.js";
+import { normalizeAddress } from "./addresses.js";
 
 /** Where a name's words part: the same characters as the triggers in drizzle/ (member_name_words). */
 export const NAME_SEPARATORS = ' -,.()/"';
@@ -24,9 +25,9 @@ export type SearchTerms = {
 
 const SEPARATOR = new RegExp(`[${NAME_SEPARATORS.replace(/[-\\\]^]/g, "\\$&")}]+`);
 
-/** The search text, normalized as sort names are (trim, NFC, lower case), and its words. */
+/** The search text in the one normal form (normalizeAddress: invisible characters, trim, NFC, case), and its words. */
 export function searchTermsOf(text: string | undefined): SearchTerms | undefined {
-  const q = text?.trim().normalize("NFC").toLowerCase();
+  const q = text === undefined ? undefined : normalizeAddress(text);
   if (!q) return undefined;
   const words = q.split(SEPARATOR).filter(Boolean);
   const word = words[0];
