@@ -116,7 +116,7 @@ export class EntraSignIn {
     const tid = typeof unverified.tid === "string" ? unverified.tid : "";
     if (!GUID.test(tid)) return { ok: false, reason: "the ID token has no tenant id (tid)" };
     // A multi-tenant discovery document has "{tenantid}" in its issuer: the token's tid fills it in.
-    const issuer = metadata.issuer.replace("{tenantid}", tid);
+    const issuer = metadata.issuer.replace("{tenantid}", () => tid);
     if (!issuer.includes(`/${tid}/`)) return { ok: false, reason: `the issuer ${issuer} does not belong to tenant ${tid}` };
     let payload: JWTPayload;
     try {

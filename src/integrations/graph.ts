@@ -189,7 +189,7 @@ export function createGraphClient(config: Config, tenantId: string): GraphClient
   const entra = config.entra;
   if (!entra) throw new Error("Microsoft Graph needs an Entra app registration (ENTRA_CLIENT_ID)");
   const tokenUrl = config.graphTokenUrl
-    ? config.graphTokenUrl.replace("{tenantId}", encodeURIComponent(tenantId))
+    ? config.graphTokenUrl.replace("{tenantId}", () => encodeURIComponent(tenantId))
     : async () => (await discoverOpenIdMetadata(entra.authority, tenantId)).token_endpoint;
   return new GraphClient({ baseUrl: config.graphBaseUrl, tokenUrl, clientId: entra.clientId, clientSecret: entra.clientSecret });
 }

@@ -1,4 +1,5 @@
 // The email templates: the facts an invited person needs, a working button, nothing unescaped.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { renderArchiveNoticeEmail } from "../../views/emails/archive-notice-email.js";
 import { invitationEmailRenderer, renderInvitationEmail } from "../../views/emails/invitation-email.js";
@@ -60,6 +61,18 @@ describe("invitation email", () => {
     ]) {
       expect(render(person)).toEqual(renderInvitationEmail({ ...shared, ...person }));
     }
+  });
+
+  it("the bulk renderer writes names and links exactly as written, $' $` $& and $$ included", () => {
+    const render = invitationEmailRenderer({ orgName: "Contoso", inviterName: "Alex Admin", rateMilli: 725, year: 2026 });
+    const mail = render({ joinUrl: "https://app.example/join/t$&1", recipientName: "Eve $' Dollar $` $& $$" });
+    expect(mail.text).toContain("Hi Eve $' Dollar $` $& $$,\n");
+    expect(mail.html).toContain("Hi Eve $&#39; Dollar $` $&amp; $$,");
+    expect(mail.text).toContain("Get started: https://app.example/join/t$&1\n");
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom("$", "'", "`", "&", "<", "1", "a", " ") }), (name) => {
+      const person = { joinUrl: `https://app.example/join/${encodeURIComponent(name)}`, recipientName: name };
+      expect(render(person)).toEqual(renderInvitationEmail({ orgName: "Contoso", inviterName: "Alex Admin", rateMilli: 725, year: 2026, ...person }));
+    }), { numRuns: 500 });
   });
 });
 
