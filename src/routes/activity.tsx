@@ -8,7 +8,8 @@ import {
   findActivityPerson, isActionCode, isActivityId, listActivity, listActivityActions, listActivityActors, walkActivity, type ActivityPerson,
 } from "../domain/activity.js";
 import { csvDownload } from "./csv-download.js";
-import { ACTIVITY_CSV_HEADER, activityCsvLine, CSV_BOM, csvLine } from "../../views/activity/activity-csv.js";
+import { ACTIVITY_CSV_HEADER, activityCsvLine } from "../../views/activity/activity-csv.js";
+import { CSV_BOM, csvLine } from "../../views/components/csv.js";
 import { ActivityPage, ActivityResults, type ActivityView } from "../../views/activity/activity-page.js";
 import { BadRequestPage } from "../../views/errors.js";
 import { renderNotFound, renderPage, respond } from "./respond.js";

@@ -12,11 +12,13 @@ import { inviteMembers } from "../../src/domain/invitations.js";
 import { drainImports } from "../../src/jobs/import-worker.js";
 import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
 import { expectSafeAnswer, hostileText, MARK, wellFormed } from "../support/fuzz.js";
+import { isLiveFormula, readAsSpreadsheet, SEPARATORS } from "../support/spreadsheet.js";
 import { actorFor } from "../support/security-fixtures.js";
 
 const runs: Record<string, number> = {};
 const count = (name: string, n: number) => ((runs[name] = n), n);
-const FORMULA = /^[=+\-@\t\r]/;
+/** Where a spreadsheet reading with , ; or tab could start a field that computes. */
+const FORMULA_AT_FIELD_START = /(^|[,;\t\r\n])[ "]*[=+\-@\t\r]/;
 
 let t: TestApp;
 let admin: string;
@@ -65,6 +67,7 @@ describe("escaping (fast-check)", () => {
     const cell = fc.oneof(
       withMark,
       fc.tuple(fc.constantFrom("=", "+", "-", "@", "\t", "\r", "=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example","x")'), hostileText).map(([f, s]) => wellFormed(f + s)),
+      fc.tuple(hostileText, fc.constantFrom(";", ",", "\t", "\n", "; "), fc.constantFrom("=1+2", "@SUM(1)", '"=1"', "-2")).map(([a, sep, f]) => wellFormed(a + sep + f)),
       hostileText.map(wellFormed),
       fc.constantFrom("person1@a.example", "person2@gmial.com", "x@a.example", ""),
     );
@@ -74,7 +77,7 @@ describe("escaping (fast-check)", () => {
       const body = new FormData();
       body.append("file", new File([csv], `${name}.csv`, { type: "text/csv" }));
       // Each upload from its own client address: the upload rate limit is tested elsewhere.
-      const upload = await t.app.request("/imports", { method: "POST", body, headers: { Origin: ORIGIN, Cookie: admin } },
+      const upload = await t.app.request(`${ORIGIN}/imports`, { method: "POST", body, headers: { Origin: ORIGIN, Cookie: admin } },
         { incoming: { socket: { remoteAddress: `10.9.0.${++uploads}` } } } as never);
       await expectSafeAnswer(upload, [303, 422], "POST /imports");
       if (upload.status !== 303) return;
@@ -96,11 +99,15 @@ describe("escaping (fast-check)", () => {
       expect(parsed.errors).toEqual([]);
       const [, ...records] = parsed.data;
       expect(records.length).toBe(row!.skippedCount + row!.errorCount);
+      for (const separator of SEPARATORS) {
+        const live = readAsSpreadsheet(text.slice(1), separator).flat().filter(isLiveFormula);
+        expect(live, `live formula in the error log read with ${JSON.stringify(separator)}`).toEqual([]);
+      }
       for (const record of records) {
-        for (const value of record) expect(FORMULA.test(value), `live formula in the error log: ${JSON.stringify(value)}`).toBe(false);
-        // The email cell is the value as uploaded, with a leading ' only where a spreadsheet would compute it.
+        // The email cell is the value as uploaded, with a ' only where a spreadsheet would compute what follows.
         const uploaded = cells[Number(record[0]) - 2]!;
-        expect(record[1]).toBe(FORMULA.test(uploaded) ? `'${uploaded}` : uploaded);
+        expect(record[1]!.replaceAll("'", "")).toBe(uploaded.replaceAll("'", ""));
+        if (!FORMULA_AT_FIELD_START.test(uploaded)) expect(record[1]).toBe(uploaded);
       }
     }), { numRuns: count("CSV cells and file names", 40) });
     await expectSafeAnswer(await t.get("/users", { cookie: admin }), [200], "GET /users (recent uploads)");

@@ -1,19 +1,10 @@
-// The activity log as CSV: UTF-8 with a BOM (Excel then reads names correctly), RFC 4180
-// quoting, and formula-injection safety: a cell a spreadsheet would run as a formula (starting
-// with = + - @, a tab or a carriage return) gets a leading single quote.
+// The activity log as CSV, written by the shared CSV writer (views/components/csv.ts: a BOM,
+// RFC 4180 quoting, no live formula whatever the reader's list separator).
 import type { ActivityRow } from "../../src/domain/activity.js";
+import { csvLine } from "../components/csv.js";
 import { affectedPerson, describeActivity } from "./activity-sentence.js";
 
-export const CSV_BOM = "\uFEFF";
 export const ACTIVITY_CSV_HEADER = ["Time (UTC)", "Action", "What", "Who", "Who (email)", "Affected person", "Affected email"];
-
-export function csvCell(value: string | null | undefined): string {
-  let cell = value ?? "";
-  if (/^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
-  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
-}
-
-export const csvLine = (cells: (string | null | undefined)[]): string => cells.map(csvCell).join(",") + "\r\n";
 
 export function activityCsvLine(row: ActivityRow): string {
   const affected = affectedPerson(row);
