@@ -43,9 +43,15 @@ describe("GET /outbox", () => {
     expect(html).not.toContain("secret@fabrikam.example");
   });
 
-  it("is for Business Administrators only: a member without the role gets 403", async () => {
-    expect((await t.get("/outbox", { cookie: memberCookie })).status).toBe(403);
-    expect((await t.get(`/outbox/${invitationId}`, { cookie: memberCookie })).status).toBe(403);
+  it("shows members without the Business Administrator role no email and no invitation link (403)", async () => {
+    for (const path of ["/outbox", `/outbox/${invitationId}`]) {
+      const res = await t.get(path, { cookie: memberCookie });
+      expect(res.status, path).toBe(403);
+      const html = await res.text();
+      expect(html).toContain("You need the Business Administrator role");
+      expect(html).not.toContain("TOKEN_abc-123");
+      expect(html).not.toContain("dana@contoso.example");
+    }
   });
 
   it("refuses a malformed page link with 400", async () => {

@@ -56,7 +56,7 @@ export const routePolicy: Record<string, RoutePolicy> = {
   "GET /join/:token": { signedOut: 200, member: 403, admin: 403, otherAdmin: 403, fixture: "invitation" },
   "POST /join/:token": { signedOut: 303, member: 403, admin: 403, otherAdmin: 403, fixture: "invitation" },
   "POST /join/:token/switch": { ...everyone(303), fixture: "invitation" },
-  // The local mailbox: any signed-in person of the organization; gone when Entra is configured.
+  // The local mailbox: its emails carry invitation links, so admins only; gone when Entra is configured.
   "GET /outbox": { ...admins(200), entra: everyone(404) },
   "GET /outbox/:id": { ...admins(200, 404), fixture: "outboxMessage", entra: everyone(404) },
   // Business Administrators only.
