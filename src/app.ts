@@ -2,11 +2,14 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { clientAddress } from "./auth/client-address.js";
 import { verifyOrigin } from "./auth/csrf.js";
 import { loadSession } from "./auth/guards.js";
+import { requireOwnHost } from "./auth/own-host.js";
 import type { AppEnv, Deps } from "./context.js";
 import { maskPath } from "./logger.js";
 import { activityRoutes } from "./routes/activity.js";
+import { limitRequestBodies } from "./routes/body-limit.js";
 import { joinRoutes, noReferrer } from "./routes/join.js";
 import { loginRoutes } from "./routes/login.js";
 import { entraLoginRoutes } from "./routes/login-entra.js";
@@ -30,7 +33,7 @@ export function createApp(deps: Deps) {
     c.set("session", null);
     const started = performance.now();
     await next();
-    deps.logger.info({ reqId: c.get("requestId"), method: c.req.method, path: maskPath(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
+    deps.logger.info({ reqId: c.get("requestId"), client: clientAddress(c), method: c.req.method, path: maskPath(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
   });
   app.use("/join/*", noReferrer); // outside secureHeaders, so no-referrer wins on the join pages
   app.use(secureHeaders({
@@ -43,6 +46,7 @@ export function createApp(deps: Deps) {
     // HSTS over plain http would pin nothing, and on localhost it breaks other local http apps.
     strictTransportSecurity: deps.config.publicUrl.startsWith("https:"),
   }));
+  app.use(requireOwnHost(deps.config), limitRequestBodies());
 
   app.route("/static", staticRoutes());
   app.get("/healthz", (c) => c.text("ok"));
@@ -50,7 +54,7 @@ export function createApp(deps: Deps) {
   // Signed by the provider instead of a session or an Origin: mounted before those checks.
   app.route("/webhooks", webhookRoutes(deps));
 
-  app.use(verifyOrigin, loadSession);
+  app.use(verifyOrigin(deps.config), loadSession);
   app.route("/", loginRoutes());
   app.route("/", entraLoginRoutes(deps));
   app.route("/users", userRoutes());

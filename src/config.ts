@@ -41,6 +41,10 @@ export type Config = {
   /** Type-ahead requests per second per client (bursts of 4 seconds' worth). */
   directorySearchPerSecond: number;
   workers: boolean;
+  /** Proxies in front of the app: 0 ignores X-Forwarded-For; N takes the client as its N-th address from the right. */
+  trustProxy: number;
+  /** Absolute session lifetime: after it the person signs in again (and the role is read afresh). */
+  sessionMaxHours: number;
 };
 
 type Env = Record<string, string | undefined>;
@@ -179,6 +183,8 @@ export function loadConfig(env: Env = process.env): Config {
     resendsPerDay: integer(env, "RESENDS_PER_DAY", 3, 1, 100),
     directorySearchPerSecond: integer(env, "DIRECTORY_SEARCH_PER_SECOND", 10, 1, 1_000_000),
     workers: flag(env, "WORKERS", true),
+    trustProxy: integer(env, "TRUST_PROXY", 0, 0, 10),
+    sessionMaxHours: integer(env, "SESSION_MAX_HOURS", 12, 1, 24 * 366),
   };
 }
 

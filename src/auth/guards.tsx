@@ -2,7 +2,7 @@
 // Business Administrator role get a 403 page telling them to ask their global admin.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.js";
-import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "./cookies.js";
+import { clearSessionCookie, readSessionCookie } from "./cookies.js";
 import { validateSessionToken } from "./session.js";
 import { ForbiddenPage } from "../../views/errors.js";
 import { renderPage } from "../routes/respond.js";
@@ -33,9 +33,8 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   const { db, config } = c.get("deps");
   const token = readSessionCookie(c, config);
-  const session = token ? await validateSessionToken(db, token) : null;
+  const session = token ? await validateSessionToken(db, token, { maxHours: config.sessionMaxHours }) : null;
   if (token && !session) clearSessionCookie(c, config);
-  else if (token && session?.renewed) writeSessionCookie(c, config, token, session.expiresAt);
   if (session) c.header("Cache-Control", "no-store");
   c.set("session", session);
   return next();

@@ -1,8 +1,9 @@
 // Per-client rate limits (sign-in, join, type-ahead, upload): a token bucket per key, in
-// memory. Each server process limits on its own; good enough against a single noisy client.
-import type { Context } from "hono";
+// memory, keyed on the client (client-address.ts: behind TRUST_PROXY proxies, the one they
+// forward). Each server process limits on its own; good enough against a single noisy client.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.js";
+import { clientAddress } from "./client-address.js";
 import { TooManyRequestsPage } from "../../views/errors.js";
 import type { Child } from "hono/jsx";
 import { isFragmentRequest, renderPage } from "../routes/respond.js";
@@ -32,19 +33,13 @@ export class RateLimiter {
   }
 }
 
-/** The client: the socket's address (we do not trust X-Forwarded-For unless told to). */
-export function clientKey(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? "local";
-}
-
 /**
  * `fragment`: what an htmx caller gets instead of the page (4xx answers are swapped in htmx 4, so
  * a whole page would land inside the element that asked, e.g. the type-ahead's listbox).
  */
 export function rateLimit(name: string, limiter: RateLimiter, fragment?: (retryAfterSeconds: number) => Child) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const wait = limiter.consume(`${name}:${clientKey(c)}`);
+    const wait = limiter.consume(`${name}:${clientAddress(c)}`);
     if (wait === 0) return next();
     c.header("Retry-After", String(wait));
     c.status(429);

@@ -5,6 +5,7 @@ import { startMailWorker } from "./mail-worker.js";
 import { startImportWorker } from "./import-worker.js";
 import { startDirectorySyncWorker } from "./directory-sync-worker.js";
 import { startDatabaseThread } from "./database-thread.js";
+import { startSessionCleanupWorker } from "./session-cleanup-worker.js";
 
 type Worker = { stop(): Promise<void>; wake?(): void };
 
@@ -25,6 +26,7 @@ export function startWorkers(deps: Deps) {
     });
     // Graph directory sync: a no-op in local mode (no Entra app registration).
     running.directory = startDirectorySyncWorker(deps);
+    running.sessions = startSessionCleanupWorker(deps);
   }
   return {
     wake(job: "mail" | "imports" | "directory") {

@@ -32,7 +32,7 @@ const SAMPLE = "email\r\nmegan.bowen@contoso.com\r\nalex.wilber@contoso.com\r\n"
 export function importRoutes(deps: Pick<Deps, "config">) {
   const { importMaxBytes, importMaxRows } = deps.config;
   const upload: UploadView = { maxMegabytes: Math.floor(importMaxBytes / 1024 / 1024), maxRows: importMaxRows };
-  const refuse = (c: Context<AppEnv>, problem: string, status: 422 | 429 = 422) =>
+  const refuse = (c: Context<AppEnv>, problem: string, status: 413 | 422 | 429 = 422) =>
     respond(c, { title: "Bulk upload users", active: "users", status,
       page: () => <NewImportPage {...upload} problem={problem} />, fragment: () => <UploadForm {...upload} problem={problem} /> });
   const tooLarge = `The file is larger than ${upload.maxMegabytes} MB. Split it into smaller files and upload them one at a time.`;
@@ -60,7 +60,9 @@ export function importRoutes(deps: Pick<Deps, "config">) {
     .post("/", rateLimit("imports", new RateLimiter(20, 0.2), (wait) => <UploadForm {...upload} problem={`You have uploaded many files in a short time. Wait ${waitText(wait)}, then upload again.`} />), requireAdmin, async (c) => {
         const { db, config, wake } = c.get("deps");
         const body = await readUploadedFile(c.req.raw, "file", importMaxBytes + MULTIPART_SLACK);
-        if (!body.ok) return refuse(c, body.reason === "too_large" ? tooLarge : "The upload could not be read. Choose the CSV file again and press Upload.");
+        if (!body.ok) {
+          return body.reason === "too_large" ? refuse(c, tooLarge, 413) : refuse(c, "The upload could not be read. Choose the CSV file again and press Upload.");
+        }
         // A form sent with no file chosen has a file part with no name and no bytes.
         if (!body.file || (body.file.fileName === "" && body.file.bytes.length === 0)) return refuse(c, "Choose a CSV file to upload.");
         const result = await createImport(db, actorOf(c), { fileName: body.file.fileName, bytes: body.file.bytes }, { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows });

@@ -8,9 +8,24 @@ import { findPersonByAddress, hasDirectoryPeople } from "../domain/people.js";
 import { LoginPage, type LocalSignIn } from "../../views/login/login-page.js";
 import { renderPage } from "./respond.js";
 
-/** Only same-site paths: never an absolute or protocol-relative URL (open redirect). */
-export function safeNext(value: unknown): string {
-  return typeof value === "string" && /^\/(?![/\\])/.test(value) && value.length < 2000 ? value : "/users";
+/**
+ * A carried return path (`next`, the Entra state cookie), resolved against PUBLIC_URL the way a
+ * browser would resolve it: only a path and query on the admin center's own origin are kept,
+ * anything else is /users. The URL parser drops tabs and line breaks, turns \ into / and
+ * percent-encodes the rest, so `/\t/evil.example` is refused and no header can be split; a path
+ * that resolves to `//…` (from `/.//evil.example`) would leave the site as a Location, so it goes too.
+ */
+export function safeNext(value: unknown, publicUrl: string): string {
+  if (typeof value !== "string" || value.length >= 2000) return "/users";
+  const base = new URL(publicUrl);
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return "/users";
+  }
+  const path = url.pathname + url.search;
+  return url.origin === base.origin && !path.startsWith("//") ? path : "/users";
 }
 
 /** What local sign-in can offer: the demo accounts, or (nobody in the directory) how to load one. */
@@ -23,7 +38,7 @@ export function loginRoutes() {
   const signInLimit = rateLimit("sign-in", new RateLimiter(20, 0.5));
   return new Hono<AppEnv>()
     .get("/login", async (c) => {
-      const next = safeNext(c.req.query("next"));
+      const next = safeNext(c.req.query("next"), c.get("deps").config.publicUrl);
       if (c.get("session")) return c.redirect(next, 303);
       const deps = c.get("deps");
       return renderPage(c, { title: "Sign in", body: <LoginPage localMode={deps.config.localMode} local={await localSignIn(deps)} next={next} email={c.req.query("login_hint")?.slice(0, 320)} /> });
@@ -33,7 +48,7 @@ export function loginRoutes() {
       if (!config.localMode) return c.notFound();
       const form = await c.req.parseBody();
       const email = typeof form.email === "string" ? form.email.slice(0, 320) : "";
-      const next = safeNext(form.next);
+      const next = safeNext(form.next, config.publicUrl);
       const person = email.trim() ? await findPersonByAddress(db, email) : undefined;
       const error = !email.trim()
         ? "Enter your work email address."
@@ -49,7 +64,7 @@ export function loginRoutes() {
       // No fixation: whatever session came in is ended; a fresh token is issued.
       const previous = c.get("session");
       if (previous) await invalidateSession(db, previous.sessionId);
-      const { token, expiresAt } = await createSession(db, { personId: person.id, orgId: person.orgId, roles: person.isAdmin ? ["admin"] : [] });
+      const { token, expiresAt } = await createSession(db, { personId: person.id, orgId: person.orgId, roles: person.isAdmin ? ["admin"] : [] }, { maxHours: config.sessionMaxHours });
       writeSessionCookie(c, config, token, expiresAt);
       return c.redirect(next, 303);
     })

@@ -23,7 +23,7 @@ export function renderPage(c: Context<AppEnv>, input: { title: string; body: Chi
 
 export function respond(
   c: Context<AppEnv>,
-  input: { title: string; page: () => Child; fragment: () => Child; active?: Shell["active"]; status?: 200 | 400 | 404 | 409 | 422 | 429 },
+  input: { title: string; page: () => Child; fragment: () => Child; active?: Shell["active"]; status?: 200 | 400 | 404 | 409 | 413 | 422 | 429 },
 ) {
   if (input.status) c.status(input.status);
   c.header("Vary", "HX-Request");

@@ -133,7 +133,7 @@ describe("archiveMembers", () => {
     const first = await inviteMembers(database.db, actor, { emails: ["grace.hopper@fabrikam.example", "gregory.house@fabrikam.example"] }, deps);
     const ids = first.outcomes.map((o) => o.memberId!);
     const grace = (await findPersonByAddress(database.db, "grace.hopper@fabrikam.example"))!;
-    await createSession(database.db, { personId: grace.id, orgId: actor.orgId, roles: [] });
+    await createSession(database.db, { personId: grace.id, orgId: actor.orgId, roles: [] }, { maxHours: 12 });
     expect(await archiveMembers(database.db, otherActor, ids)).toEqual({ archived: [], alreadyArchived: [], notFound: ids });
     const result = await archiveMembers(database.db, actor, [...ids, ids[0]!]);
     expect(result.archived.sort()).toEqual([...ids].sort());

@@ -27,7 +27,7 @@ async function send(path: string, init: RequestInit & { cookie?: string; htmx?: 
   if (init.htmx) headers["HX-Request"] = "true";
   if (init.method === "POST") headers.Origin = ORIGIN;
   client++;
-  return app.request(path, { ...init, headers }, { incoming: { socket: { remoteAddress: `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}` } } } as never);
+  return app.request(ORIGIN + path, { ...init, headers }, { incoming: { socket: { remoteAddress: `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}` } } } as never);
 }
 /** A path segment as the URL parser keeps it: a backslash is a slash there, and "..", "%2e." or "" would change the path. */
 const pathSegment = (value: string) => {

@@ -6,7 +6,7 @@ import { importRows, imports, invitations, members } from "../../src/db/schema.j
 import { drainImports } from "../../src/jobs/import-worker.js";
 import { createImport } from "../../src/domain/imports.js";
 import { actorFor } from "../support/security-fixtures.js";
-import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
+import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
 
 let t: TestApp;
 let admin: string;
@@ -151,12 +151,13 @@ describe("POST /imports", () => {
   });
 
   it("refuses a body over the limit from Content-Length before reading it", async () => {
-    const response = await t.app.request("/imports", {
+    const response = await t.app.request(`${ORIGIN}/imports`, {
       method: "POST",
-      headers: { Origin: "http://localhost:3000", Cookie: admin, "Content-Type": "multipart/form-data; boundary=x", "Content-Length": String(10 * 1024 * 1024) },
+      headers: { Origin: ORIGIN, Cookie: admin, "Content-Type": "multipart/form-data; boundary=x", "Content-Length": String(10 * 1024 * 1024) },
       body: "--x--",
     });
-    expect(response.status).toBe(422);
+    expect(response.status).toBe(413);
+    expect(await response.text()).toContain("larger than");
     expect(await importCount()).toBe(0);
   });
 });

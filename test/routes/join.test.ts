@@ -267,7 +267,7 @@ describe("token hygiene", () => {
     const { token } = await invite();
     const cookie = await t.signInAs(INVITEE);
     const other = await t.signInAs("person2@fabrikam.example");
-    const send = (path: string, init: RequestInit = {}) => app.request(path, { ...init, headers: { Origin: ORIGIN, ...(init.headers as Record<string, string>) } });
+    const send = (path: string, init: RequestInit = {}) => app.request(ORIGIN + path, { ...init, headers: { Origin: ORIGIN, ...(init.headers as Record<string, string>) } });
     await send(`/join/${token}`);
     await send(`/login?next=${encodeURIComponent(`/join/${token}`)}`);
     await send(`/join/${token}`, { headers: { Cookie: other } });

@@ -62,7 +62,7 @@ describe("POST /settings/rate", () => {
   });
 
   it("refuses a post from another site (CSRF)", async () => {
-    const res = await t.app.request("/settings/rate", {
+    const res = await t.app.request(`${ORIGIN}/settings/rate`, {
       method: "POST", body: new URLSearchParams({ rate: "0.9" }), headers: { Cookie: admin, Origin: "https://evil.example" },
     });
     expect(res.status).toBe(403);

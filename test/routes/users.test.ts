@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { members } from "../../src/db/schema.js";
 import { newId } from "../../src/ids.js";
-import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
+import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
 
 let t: TestApp;
 let admin: string;
@@ -159,15 +159,15 @@ describe("sign-in, sign-out and CSRF", () => {
   });
 
   it("refuses a state-changing request from another origin or without one", async () => {
-    const foreign = await t.app.request("/login/local", { method: "POST", body: new URLSearchParams({ email: "alex.admin@contoso.example" }), headers: { Origin: "https://evil.example" } });
+    const foreign = await t.app.request(`${ORIGIN}/login/local`, { method: "POST", body: new URLSearchParams({ email: "alex.admin@contoso.example" }), headers: { Origin: "https://evil.example" } });
     expect(foreign.status).toBe(403);
-    const none = await t.app.request("/logout", { method: "POST" });
+    const none = await t.app.request(`${ORIGIN}/logout`, { method: "POST" });
     expect(none.status).toBe(403);
   });
 
   it("uses the __Host- prefix and Secure when PUBLIC_URL is https", async () => {
     const secure = await createTestApp({ seedDemo: true, env: { PUBLIC_URL: "https://admin.example" } });
-    const res = await secure.app.request("/login/local", { method: "POST", body: new URLSearchParams({ email: "alex.admin@contoso.example" }), headers: { Origin: "https://admin.example" } });
+    const res = await secure.app.request("https://admin.example/login/local", { method: "POST", body: new URLSearchParams({ email: "alex.admin@contoso.example" }), headers: { Origin: "https://admin.example" } });
     const cookie = res.headers.get("set-cookie")!;
     expect(cookie).toMatch(/^__Host-session=/);
     expect(cookie).toContain("Secure");

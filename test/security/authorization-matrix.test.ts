@@ -49,7 +49,7 @@ async function send(world: World, app: ReturnType<typeof createApp>, route: stri
     for (const [k, v] of Object.entries(policy.form ?? {})) for (const one of [v].flat()) body.append(k, one === ":id" ? made!.id : one);
   }
   const before = made ? await made.state() : undefined;
-  const response = await app.request(path, {
+  const response = await app.request(world.t.deps.config.publicUrl + path, {
     method, body,
     headers: { ...(cookie ? { Cookie: cookie } : {}), ...(policy.htmx ? { "HX-Request": "true" } : {}), ...headers },
   });
@@ -149,14 +149,14 @@ for (const mode of ["local", "entra"] as const) {
     });
 
     it("lets the signed webhook through without an Origin (its signature is the check)", async () => {
-      const response = await createApp(world.t.deps).request("/webhooks/resend", { method: "POST", body: "{}", headers: { Origin: "https://evil.example", "Content-Type": "application/json" } });
+      const response = await createApp(world.t.deps).request(`${world.t.deps.config.publicUrl}/webhooks/resend`, { method: "POST", body: "{}", headers: { Origin: "https://evil.example", "Content-Type": "application/json" } });
       expect(response.status).toBe(400); // missing svix headers, not an Origin refusal
     });
 
     if (mode === "local") {
       it("has no Entra sign-in routes in local mode: they answer 404", async () => {
         const app = createApp(world.t.deps);
-        for (const path of ["/login/entra", "/login/entra/callback?code=x&state=y"]) expect((await app.request(path)).status, path).toBe(404);
+        for (const path of ["/login/entra", "/login/entra/callback?code=x&state=y"]) expect((await app.request(world.t.deps.config.publicUrl + path)).status, path).toBe(404);
       });
     }
   });

@@ -11,7 +11,7 @@ import { startOidcStandIn, type OidcStandIn } from "../support/oidc-stand-in.js"
 type App = ReturnType<typeof createApp>;
 /** A request from the client at `address` (what the rate limiter keys on: the socket's address). */
 const from = async (app: App, address: string, path: string, init: RequestInit = {}): Promise<Response> =>
-  app.request(path, init, { incoming: { socket: { remoteAddress: address } } } as never);
+  app.request(ORIGIN + path, init, { incoming: { socket: { remoteAddress: address } } } as never);
 
 type Case = { name: string; limit: number; request: (app: App, address: string) => Promise<Response>; served: number[] };
 

@@ -89,6 +89,47 @@ describe("sessions end", () => {
   });
 });
 
+describe("sessions live SESSION_MAX_HOURS from sign-in, never longer", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { SESSION_MAX_HOURS: "2" } });
+    await createOrganization(t.deps.db, { name: "Org A", domain: "a.example" });
+  });
+  afterAll(() => t.close());
+
+  const tokenOf = (cookie: string) => sha256Hex(cookie.split("=")[1]!);
+
+  it("sign-in issues a cookie and a session that end SESSION_MAX_HOURS later", async () => {
+    const res = await t.post("/login/local", { email: "admin@a.example" });
+    const line = sessionLine(res)!;
+    const expires = Date.parse(/Expires=([^;]+)/i.exec(line)![1]!);
+    expect(Math.abs(expires - (Date.now() + 2 * 3_600_000))).toBeLessThan(60_000);
+    const [row] = await t.deps.db.select().from(sessions).where(eq(sessions.id, tokenOf(line.split(";")[0]!)));
+    expect(Math.abs(row!.expiresAt.getTime() - expires)).toBeLessThan(1_000);
+  });
+
+  it("using a session never extends it", async () => {
+    const cookie = await t.signInAs("admin@a.example");
+    const nearEnd = new Date(Date.now() + 60_000);
+    await t.deps.db.update(sessions).set({ expiresAt: nearEnd }).where(eq(sessions.id, tokenOf(cookie)));
+    const res = await t.get("/users", { cookie });
+    expect(res.status).toBe(200);
+    expect(sessionLine(res)).toBeUndefined();
+    const [row] = await t.deps.db.select().from(sessions).where(eq(sessions.id, tokenOf(cookie)));
+    expect(row!.expiresAt.getTime()).toBe(nearEnd.getTime());
+  });
+
+  it("a session older than SESSION_MAX_HOURS ends, even one issued with a longer expiry", async () => {
+    const cookie = await t.signInAs("admin@a.example");
+    await t.deps.db.update(sessions).set({ createdAt: new Date(Date.now() - 3 * 3_600_000), expiresAt: new Date(Date.now() + 20 * 86_400_000) })
+      .where(eq(sessions.id, tokenOf(cookie)));
+    const res = await t.get("/users", { cookie });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/login?next=%2Fusers");
+    expect(sessionLine(res)).toMatch(/Max-Age=0/i);
+  });
+});
+
 describe("no session fixation", () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -174,6 +215,19 @@ describe("Sign in with Microsoft, PUBLIC_URL https", () => {
     expect(issued).not.toBe(first);
     expect((await request("/users", first)).status).toBe(303);
     expect((await request("/users", issued)).status).toBe(200);
+  });
+
+  it("reads the role afresh after SESSION_MAX_HOURS: a role removed in Entra ends admin access then", async () => {
+    idp.user = { tid: idp.tenantId, oid: randomUUID(), preferred_username: "ed@contoso.test", name: "Ed", roles: ["BusinessAdministrator"] };
+    const cookie = sessionLine(await signIn())!.split(";")[0]!;
+    expect((await request("/users", cookie)).status).toBe(200);
+    idp.user = { ...idp.user, roles: [] }; // the global admin removes the role in Entra
+    const hours = t.deps.config.sessionMaxHours;
+    await t.deps.db.update(sessions).set({ createdAt: new Date(Date.now() - (hours + 1) * 3_600_000) })
+      .where(eq(sessions.id, sha256Hex(cookie.split("=")[1]!)));
+    expect((await request("/users", cookie)).status).toBe(303); // signs in again ...
+    const again = sessionLine(await signIn())!.split(";")[0]!;
+    expect((await request("/users", again)).status).toBe(403); // ... and is no longer an admin
   });
 
   it("clears the __Host- cookie at sign-out with the attributes a browser needs to accept the deletion", async () => {

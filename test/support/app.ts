@@ -11,15 +11,16 @@ import { createLogger } from "../../src/logger.js";
 import { seedDemo } from "../../src/demo/seed.js";
 import { createTestDatabase, type TestDatabase } from "./db.js";
 
+/** PUBLIC_URL of test apps: requests go to its host (others are refused with 421) and POSTs carry it as Origin. */
 export const ORIGIN = "http://localhost:3000";
 
 export type TestApp = {
   app: ReturnType<typeof createApp>;
   deps: Deps;
   database: TestDatabase;
-  /** GET (or any request) as the holder of `cookie`; `htmx` adds HX-Request. */
+  /** GET (or any request) to PUBLIC_URL + path as the holder of `cookie`; `htmx` adds HX-Request. */
   get(path: string, options?: { cookie?: string; htmx?: boolean; headers?: Record<string, string> }): Promise<Response>;
-  /** A same-origin form POST (Origin set) as the holder of `cookie`. Arrays repeat the field. */
+  /** A same-origin form POST (to PUBLIC_URL + path, Origin set) as the holder of `cookie`. Arrays repeat the field. */
   post(path: string, form: Record<string, string | string[]> | FormData, options?: { cookie?: string; htmx?: boolean; headers?: Record<string, string> }): Promise<Response>;
   /** Signs in as a directory person (by address) and answers the Cookie header to send. */
   signInAs(email: string): Promise<string>;
@@ -39,9 +40,10 @@ export async function createTestApp(options: { env?: Record<string, string>; see
   const headersFor = (o?: { cookie?: string; htmx?: boolean; headers?: Record<string, string> }) => ({
     ...(o?.cookie ? { Cookie: o.cookie } : {}), ...(o?.htmx ? { "HX-Request": "true" } : {}), ...o?.headers,
   });
+  const origin = config.publicUrl;
   return {
     app, deps, database,
-    get: async (path, o) => app.request(path, { headers: headersFor(o) }),
+    get: async (path, o) => app.request(origin + path, { headers: headersFor(o) }),
     post: async (path, form, o) => {
       let body: FormData | URLSearchParams;
       if (form instanceof FormData) body = form;
@@ -49,12 +51,12 @@ export async function createTestApp(options: { env?: Record<string, string>; see
         body = new URLSearchParams();
         for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
       }
-      return app.request(path, { method: "POST", body, headers: { Origin: ORIGIN, ...headersFor(o) } });
+      return app.request(origin + path, { method: "POST", body, headers: { Origin: origin, ...headersFor(o) } });
     },
     signInAs: async (email) => {
       const person = await findPersonByAddress(database.db, email);
       if (!person) throw new Error(`no directory person ${email}`);
-      const { token } = await createSession(database.db, { personId: person.id, orgId: person.orgId, roles: person.isAdmin ? ["admin"] : [] });
+      const { token } = await createSession(database.db, { personId: person.id, orgId: person.orgId, roles: person.isAdmin ? ["admin"] : [] }, { maxHours: config.sessionMaxHours });
       return `session=${token}`;
     },
     close: () => database.close(),
