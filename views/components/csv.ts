@@ -19,8 +19,11 @@ function formulaAt(text: string, at: number): boolean {
   return i < text.length && isTrigger(text.charCodeAt(i));
 }
 
+const FIELD_BREAK = /[,;\t\r\n]/;
+
 /** The text with a ' at every field start that would otherwise begin a formula. */
 export function neutralizeFormulas(text: string): string {
+  if (!FIELD_BREAK.test(text)) return formulaAt(text, 0) ? `'${text}` : text; // most cells: one field start
   let out = "";
   let from = 0;
   for (let at = 0; at <= text.length; at++) {
