@@ -24,9 +24,12 @@ async function signInAttempt(s: ServedApp, forwardedFor?: string): Promise<numbe
   return response.status;
 }
 
+/** Attempts as one client until it is refused (its burst, plus what refilled meanwhile on a slow machine). */
 async function exhaust(s: ServedApp, forwardedFor: string) {
-  for (let i = 0; i < BURST; i++) expect(await signInAttempt(s, forwardedFor)).toBe(422);
-  expect(await signInAttempt(s, forwardedFor)).toBe(429);
+  let served = 0;
+  while (served < 3 * BURST && (await signInAttempt(s, forwardedFor)) === 422) served++;
+  expect(served).toBeGreaterThanOrEqual(BURST);
+  expect(served).toBeLessThan(2 * BURST);
 }
 
 describe("TRUST_PROXY=1: one proxy in front", () => {
@@ -58,9 +61,13 @@ describe("TRUST_PROXY=0 (the default): X-Forwarded-For is ignored", () => {
   afterAll(() => s?.close());
 
   it("a client cannot dodge the limit by writing a new X-Forwarded-For each time", async () => {
-    for (let i = 0; i < BURST; i++) expect(await signInAttempt(s, `10.1.0.${i}`)).toBe(422);
-    expect(await signInAttempt(s, "10.1.1.1")).toBe(429);
-    expect(await signInAttempt(s)).toBe(429);
+    const started = performance.now();
+    let served = 0;
+    for (let i = 0; i < 2 * BURST; i++) if ((await signInAttempt(s, `10.1.0.${i}`)) === 422) served++;
+    // The burst, and what refilled (half a token a second) while the attempts ran: never one bucket per address.
+    const refilled = Math.ceil(((performance.now() - started) / 1000) * 0.5);
+    expect(served).toBeGreaterThanOrEqual(BURST);
+    expect(served).toBeLessThanOrEqual(BURST + refilled);
   });
 });
 
