@@ -1,6 +1,7 @@
 // The server started with a bad setting, as an operator would meet it: one line on stderr that
 // says what to do, exit code 1, nothing on stdout. And the settings that start but would surprise
 // someone later are warned about in the log.
+import { request } from "node:http";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -98,7 +99,8 @@ describe("settings that start but would surprise someone", () => {
       ]);
       expect(warnings.every((w) => w.level === 40)).toBe(true);
 
-      expect((await fetch(`${url}/login/entra`, { redirect: "manual" })).status).toBe(502);
+      // Only PUBLIC_URL's host is served in Entra mode: ask as localhost, on the loopback address it listens on.
+      expect(await statusAs(`localhost:${port}`, `${url}/login/entra`)).toBe(502);
       await waitFor("the discovery error in the log", async () => server.output().stdout.includes("entra discovery failed"), 10_000, 20);
       const logged = linesOf(server.output().stdout).map((line) => JSON.parse(line)).find((l) => l.msg === "entra discovery failed");
       expect(logged.err.message).toBe(`OpenID configuration at http://127.0.0.1:${idpPort}/organizations/v2.0/.well-known/openid-configuration could not be fetched: connection refused (connect ECONNREFUSED 127.0.0.1:${idpPort})`);
@@ -126,3 +128,13 @@ describe("settings that start but would surprise someone", () => {
     }
   });
 });
+
+/** The status of a GET to `url` sent with the Host header `host` (fetch always sends the URL's own). */
+function statusAs(host: string, url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on("error", reject).end();
+  });
+}
