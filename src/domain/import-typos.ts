@@ -1,20 +1,30 @@
-// "Did you mean …": finding the directory address a mistyped one was meant to be. An address
-// within 1 or 2 edits of another keeps its first third or its last third intact (two edits
-// touch at most two of the three), so the candidates are the directory addresses on the same
-// domain sharing that prefix or that suffix, then the bounded edit distance picks the closest.
-// Prefixes: a binary search in the addresses as the mail and UPN indexes sort them. Suffixes:
-// buckets by the last two characters of the local part, each sorted (reversed) the first time it
-// is searched. Built once per validation job from the two indexes alone (no table reads), one
-// string per few thousand addresses; the caller checks that a suggestion belongs to an enabled,
-// current person.
+// "Did you mean …": the one directory person a mistyped local part was meant to be. Only a single
+// clear typo counts: one letter transposed, missing, doubled or substituted (edit distance 1),
+// never a change of digits (aaliyah.hall3 is not aaliyah.hall2), and only when exactly one person
+// is that close. Two people one edit away, or a search that had to stop early, answer nothing.
+//
+// The search finds every address one edit away: for a local part of L >= 5 characters, one edit
+// leaves its first k or its last k characters intact (k = floor((L - 1) / 2)), so each such
+// address starts with the first k characters or ends with the last k. Prefixes: a binary search
+// in the sorted addresses. Suffixes: buckets by the last two characters of the local part and the
+// domain, each sorted (reversed) the first time it is searched. Built once per validation job
+// from the mail and UPN indexes alone: each address with its row id, which names the person.
 import { boundedEditDistance } from "./addresses.js";
 import type { Db } from "../db/client.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
 const PAGE = 10_000;
-const MAX_CANDIDATES = 1000;
+/** Candidates scanned per direction; past this the search gives up rather than guess. */
+const MAX_CANDIDATES = 5000;
+/** Shorter local parts are too close to too many others to be sure of anyone. */
+export const MIN_TYPO_LOCAL = 5;
+/** An address that belongs to more than one person. */
+const SHARED = -1;
+
+export type TypoMatch = { address: string; person: number };
 
 const reverse = (s: string) => s.split("").reverse().join("");
+const DIGIT = /\p{Nd}/u;
 
 /** First index in sorted `list` not below `key`. */
 function lowerBound(list: readonly string[], key: string): number {
@@ -28,85 +38,92 @@ function lowerBound(list: readonly string[], key: string): number {
   return lo;
 }
 
-function* startingWith(sorted: readonly string[], prefix: string): Generator<string> {
-  for (let i = lowerBound(sorted, prefix), seen = 0; i < sorted.length && seen < MAX_CANDIDATES; i++, seen++) {
-    if (!sorted[i]!.startsWith(prefix)) return;
-    yield sorted[i]!;
+/** The entries of sorted `list` starting with `prefix`, or null when there are more than MAX_CANDIDATES. */
+function startingWith(sorted: readonly string[], prefix: string): string[] | null {
+  const found: string[] = [];
+  for (let i = lowerBound(sorted, prefix); i < sorted.length && sorted[i]!.startsWith(prefix); i++) {
+    if (found.length === MAX_CANDIDATES) return null;
+    found.push(sorted[i]!);
   }
+  return found;
 }
 
-/** One sorted list without repeats from two (mail and UPN are mostly the same addresses). */
-function mergeSorted(a: string[], b: string[]): string[] {
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
-    if (out.length === 0 || out[out.length - 1] !== next) out.push(next);
-  }
-  return out;
+/** The one edit between `a` and `b` (distance 1) touches a digit: the parts that differ hold one. */
+export function editTouchesDigit(a: string, b: string): boolean {
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) { endA--; endB--; }
+  return DIGIT.test(a.slice(start, endA)) || DIGIT.test(b.slice(start, endB));
 }
 
 export class TypoIndex {
-  /** Sorted lists of full addresses (one per source: mail, UPN). */
-  #sorted: string[][];
+  /** Every directory address (mail and UPN), sorted, without repeats. */
+  #sorted: string[];
+  /** Address -> the row id of its person, or SHARED. */
+  #personOf: Map<string, number>;
   /** "xy@domain" (last two characters of the local part and the domain) -> reversed local parts, sorted on first use. */
   #buckets: Map<string, string[]> | null = null;
   #sortedBuckets = new Set<string>();
 
-  private constructor(sorted: string[][]) {
-    this.#sorted = sorted;
+  private constructor(personOf: Map<string, number>) {
+    this.#personOf = personOf;
+    this.#sorted = [...personOf.keys()].sort();
   }
 
-  static fromAddresses(addresses: Iterable<string>): TypoIndex {
-    return new TypoIndex([[...new Set(addresses)].sort()]);
+  /** Tests: addresses with the person each belongs to. */
+  static fromEntries(entries: Iterable<readonly [string, number]>): TypoIndex {
+    const personOf = new Map<string, number>();
+    for (const [address, person] of entries) add(personOf, address, person);
+    return new TypoIndex(personOf);
   }
 
-  /** Every mail and UPN in the organization's directory, read from the two indexes in order. */
+  /** Every mail and UPN in the organization's directory, whatever the person's state, read from the two indexes in order. */
   static async load(db: Db, orgId: string): Promise<TypoIndex> {
-    const lists: string[][] = [];
+    const personOf = new Map<string, number>();
     for (const column of ["mail_norm", "upn_norm"] as const) {
-      const list: string[] = [];
-      let after = "";
+      let after: [string, number] = ["", 0];
       for (;;) {
         // One string per page: libsql's per-row objects would cost more than the index scan.
         const page = await db.$client.execute({
-          sql: `SELECT group_concat(${column}, char(10)), count(*), max(${column}) FROM (
-                  SELECT ${column} FROM directory_people WHERE org_id = ? AND ${column} > ? ORDER BY ${column} LIMIT ${PAGE})`,
-          args: [orgId, after],
+          sql: `SELECT group_concat(${column} || char(9) || rowid, char(10)), count(*) FROM (
+                  SELECT ${column}, rowid FROM directory_people WHERE org_id = ? AND (${column}, rowid) > (?, ?)
+                  ORDER BY ${column}, rowid LIMIT ${PAGE})`,
+          args: [orgId, after[0], after[1]],
         });
-        const row = page.rows[0]!;
-        const joined = row[0] as string | null;
-        const count = Number(row[1]);
-        if (joined) for (const address of joined.split("\n")) list.push(address);
-        if (count < PAGE || row[2] === null) break;
-        after = row[2] as string;
+        const joined = page.rows[0]![0] as string | null;
+        if (!joined) break;
+        let last: [string, number] = after;
+        for (const line of joined.split("\n")) {
+          const tab = line.lastIndexOf("\t");
+          last = [line.slice(0, tab), Number(line.slice(tab + 1))];
+          add(personOf, last[0], last[1]);
+        }
+        if (Number(page.rows[0]![1]) < PAGE) break;
+        after = last;
         await yieldToEventLoop();
       }
-      // group_concat keeps the subquery's order in practice; sorting a sorted list is cheap insurance.
-      lists.push(list.sort());
     }
-    return new TypoIndex([mergeSorted(lists[0]!, lists[1]!)]);
+    return new TypoIndex(personOf);
   }
 
   #bucket(key: string): string[] {
     if (!this.#buckets) {
       this.#buckets = new Map();
-      for (const list of this.#sorted) {
-        for (const address of list) {
-          const at = address.lastIndexOf("@");
-          if (at < 2) continue;
-          const k = address.slice(at - 2);
-          const bucket = this.#buckets.get(k);
-          if (bucket) bucket.push(address);
-          else this.#buckets.set(k, [address]);
-        }
+      for (const address of this.#sorted) {
+        const at = address.lastIndexOf("@");
+        if (at < 2) continue;
+        const k = address.slice(at - 2);
+        const bucket = this.#buckets.get(k);
+        if (bucket) bucket.push(address);
+        else this.#buckets.set(k, [address]);
       }
     }
     const bucket = this.#buckets.get(key);
     if (!bucket) return [];
     if (!this.#sortedBuckets.has(key)) {
-      const reversed = [...new Set(bucket.map((address) => reverse(address.slice(0, address.lastIndexOf("@")))))].sort();
+      const reversed = bucket.map((address) => reverse(address.slice(0, address.lastIndexOf("@")))).sort();
       this.#buckets.set(key, reversed);
       this.#sortedBuckets.add(key);
       return reversed;
@@ -114,35 +131,33 @@ export class TypoIndex {
     return bucket;
   }
 
-  /** The closest directory address on `domain` within 1 edit (2 for local parts of 6+ characters), or null. */
-  suggest(local: string, domain: string): string | null {
-    if (local.length < 2) return null;
-    const max = local.length < 6 ? 1 : 2;
-    const keyLength = Math.max(2, Math.floor(local.length / 3));
-    // The first candidate at the smallest distance wins; candidates come in sorted order, so the
-    // same file always gets the same suggestion, and one edit away is as close as it gets.
-    const found = { best: "", distance: max + 1 };
-    const consider = (candidate: string): boolean => {
-      if (Math.abs(candidate.length - local.length) >= found.distance) return false;
-      const distance = boundedEditDistance(local, candidate, found.distance - 1);
-      if (distance > 0 && distance < found.distance) {
-        found.best = candidate;
-        found.distance = distance;
-      }
-      return found.distance === 1;
-    };
+  /**
+   * The directory address on `domain` that `local` is a single clear typo of, with its person;
+   * null when there is none, when two people are as close, or when the edit changes a digit.
+   */
+  suggest(local: string, domain: string): TypoMatch | null {
+    if (local.length < MIN_TYPO_LOCAL) return null;
+    const k = Math.floor((local.length - 1) / 2);
     const at = `@${domain}`;
-    search: {
-      for (const list of this.#sorted) {
-        for (const address of startingWith(list, local.slice(0, keyLength))) {
-          if (address.endsWith(at) && consider(address.slice(0, address.length - at.length))) break search;
-        }
-      }
-      const reversed = reverse(local);
-      for (const candidate of startingWith(this.#bucket(local.slice(-2) + at), reversed.slice(0, keyLength))) {
-        if (consider(reverse(candidate))) break search;
-      }
-    }
-    return found.distance <= max ? `${found.best}@${domain}` : null;
+    const near = new Map<string, number>();
+    const consider = (candidate: string) => {
+      if (Math.abs(candidate.length - local.length) > 1 || boundedEditDistance(local, candidate, 1) !== 1) return;
+      const address = candidate + at;
+      near.set(address, this.#personOf.get(address) ?? SHARED);
+    };
+    const byPrefix = startingWith(this.#sorted, local.slice(0, k));
+    const bySuffix = startingWith(this.#bucket(local.slice(-2) + at), reverse(local).slice(0, k));
+    if (!byPrefix || !bySuffix) return null;
+    for (const address of byPrefix) if (address.endsWith(at)) consider(address.slice(0, address.length - at.length));
+    for (const reversed of bySuffix) consider(reverse(reversed));
+    const people = new Set(near.values());
+    if (people.size !== 1 || people.has(SHARED)) return null;
+    const [[address, person]] = [...near] as [[string, number]];
+    return editTouchesDigit(local, address.slice(0, address.length - at.length)) ? null : { address, person };
   }
+}
+
+function add(personOf: Map<string, number>, address: string, person: number) {
+  const held = personOf.get(address);
+  personOf.set(address, held === undefined || held === person ? person : SHARED);
 }

@@ -7,7 +7,7 @@
 import type { Db } from "../db/client.js";
 import { cleanAddressValue } from "./addresses.js";
 import { messages, type RowVerdict } from "./import-messages.js";
-import { suggestAddresses } from "./import-suggestions.js";
+import { resolveTypos, type TypoPerson } from "./import-suggestions.js";
 import type { TypoIndex } from "./import-typos.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
@@ -17,7 +17,11 @@ export type ValidationJob = { id: string; orgId: string; cursorRow: number };
 export type ValidationContext = {
   orgDomains: string[];
   firstByAddress?: Map<string, number>;
+  /** The first row naming each person exactly, and the first typo of each person. */
   firstByPerson?: Map<string, number>;
+  typoByPerson?: Map<string, number>;
+  /** First rows (of an address) whose verdict is not ready: their duplicates claim nothing. */
+  unready?: Set<number>;
   typos?: TypoIndex;
   /** Runs a read on another connection and thread (src/jobs/database-thread.ts): the next chunk is read there meanwhile. */
   readAhead?: (sql: string, args: unknown[]) => Promise<unknown[][]>;
@@ -60,68 +64,99 @@ const WRITE_VERDICTS = `
 async function rebuildFirstRows(db: Db, job: ValidationJob, context: ValidationContext) {
   const byAddress = new Map<string, number>();
   const byPerson = new Map<string, number>();
+  const typoByPerson = new Map<string, number>();
+  const unready = new Set<number>();
   for (let after = 0; after < job.cursorRow;) {
     const page = await db.$client.execute({
-      sql: `SELECT json_group_array(json_array(row_number, email_norm, person_id, code)) FROM (
-              SELECT row_number, email_norm, person_id, code FROM import_rows
+      sql: `SELECT json_group_array(json_array(row_number, email_norm, person_id, code, suggestion IS NOT NULL)) FROM (
+              SELECT row_number, email_norm, person_id, code, suggestion FROM import_rows
               WHERE import_id = ? AND row_number > ? AND row_number <= ? ORDER BY row_number LIMIT ${PAGE})`,
       args: [job.id, after, job.cursorRow],
     });
-    const rows = JSON.parse(String(page.rows[0]?.[0] ?? "[]")) as [number, string | null, string | null, string | null][];
-    for (const [rowNumber, norm, person, code] of rows) {
-      if (norm && !byAddress.has(norm)) byAddress.set(norm, rowNumber);
-      if (person && code !== "duplicate_in_file" && !byPerson.has(person)) byPerson.set(person, rowNumber);
+    const rows = JSON.parse(String(page.rows[0]?.[0] ?? "[]")) as [number, string | null, string | null, string | null, number][];
+    for (const [rowNumber, norm, person, code, typo] of rows) {
+      // judgeRows' first rows, the same way: an address first, then its person (exactly, or by a typo).
+      if (!norm || byAddress.has(norm)) continue;
+      byAddress.set(norm, rowNumber);
+      if (code !== "ready") unready.add(rowNumber);
+      if (!person || code === "duplicate_in_file") continue;
+      const map = typo ? typoByPerson : byPerson;
+      if (!map.has(person)) map.set(person, rowNumber);
     }
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1]![0];
     await yieldToEventLoop();
   }
-  context.firstByAddress = byAddress;
-  context.firstByPerson = byPerson;
+  Object.assign(context, { firstByAddress: byAddress, firstByPerson: byPerson, typoByPerson, unready });
 }
 
-/** Decides every row of a chunk, in row order (the first-row maps grow as it goes). */
+/**
+ * Decides every row of a chunk, in row order (the first-row maps grow as it goes). The people
+ * that mistyped addresses were meant to be are found first, so each verdict is final when made.
+ */
 async function judgeRows(db: Db, job: ValidationJob, context: ValidationContext, rows: StoredRow[]): Promise<RowVerdict[]> {
   const firstByAddress = context.firstByAddress!;
   const firstByPerson = context.firstByPerson!;
+  const typoByPerson = context.typoByPerson!;
+  const unready = context.unready!;
+  const missing = [...new Set(rows.flatMap((r) => (r.emailNorm && !r.personId && !firstByAddress.has(r.emailNorm) ? [r.emailNorm] : [])))];
+  const typos = missing.length > 0 ? await resolveTypos(db, job, context, missing) : new Map<string, TypoPerson>();
   const verdicts: RowVerdict[] = [];
-  const missing: RowVerdict[] = [];
   for (const row of rows) {
-    const verdict = (code: RowVerdict["code"], outcome: RowVerdict["outcome"], message: string, personId: string | null = null): RowVerdict =>
-      ({ rowNumber: row.rowNumber, outcome, code, message, suggestion: null, personId });
+    const verdict = (code: RowVerdict["code"], outcome: RowVerdict["outcome"], message: string, personId: string | null = null, suggestion: string | null = null): RowVerdict =>
+      ({ rowNumber: row.rowNumber, outcome, code, message, suggestion, personId });
     const norm = row.emailNorm;
     if (!norm) {
       verdicts.push(cleanAddressValue(row.value) === "" ? verdict("empty", "error", messages.empty) : verdict("invalid_format", "error", messages.invalidFormat));
       continue;
     }
     const earlier = firstByAddress.get(norm);
-    if (earlier !== undefined) { verdicts.push(verdict("duplicate_in_file", "skipped", messages.duplicate(earlier))); continue; }
-    firstByAddress.set(norm, row.rowNumber);
-    if (!row.personId) {
-      const unknown = verdict("not_in_directory", "error", messages.notInDirectory);
-      missing.push(unknown);
-      verdicts.push(unknown);
+    if (earlier !== undefined) {
+      verdicts.push(verdict("duplicate_in_file", "skipped", unready.has(earlier) ? messages.duplicateOfProblem(earlier) : messages.duplicate(earlier)));
       continue;
     }
-    const samePerson = firstByPerson.get(row.personId);
-    if (samePerson !== undefined) { verdicts.push(verdict("duplicate_in_file", "skipped", messages.samePerson(samePerson))); continue; }
-    firstByPerson.set(row.personId, row.rowNumber);
-    const id = row.personId;
-    if (row.removed) verdicts.push(verdict("not_in_directory", "error", messages.leftDirectory, id));
-    else if (!row.enabled) verdicts.push(verdict("account_disabled", "error", messages.accountDisabled, id));
-    else if (row.memberStatus === "invited") verdicts.push(verdict("already_invited", "skipped", messages.alreadyInvited, id));
-    else if (row.memberStatus === "active") verdicts.push(verdict("already_active", "skipped", messages.alreadyActive, id));
-    else verdicts.push(verdict("ready", "ready", row.memberStatus === "archived" ? messages.archived : messages.ready, id));
-  }
-  if (missing.length > 0) {
-    const normOf = new Map(rows.map((r) => [r.rowNumber, r.emailNorm!]));
-    const suggestions = await suggestAddresses(db, job, context, [...new Set(missing.map((v) => normOf.get(v.rowNumber)!))]);
-    for (const verdict of missing) {
-      const suggestion = suggestions.get(normOf.get(verdict.rowNumber)!);
-      if (suggestion) Object.assign(verdict, { code: "possible_typo", message: messages.possibleTypo(suggestion), suggestion });
-    }
+    firstByAddress.set(norm, row.rowNumber);
+    const judged = row.personId ? judgePerson(row, verdict, firstByPerson, unready) : judgeTypo(typos.get(norm), verdict, firstByPerson, typoByPerson, row.rowNumber);
+    if (judged.outcome !== "ready") unready.add(row.rowNumber);
+    verdicts.push(judged);
   }
   return verdicts;
+}
+
+type MakeVerdict = (code: RowVerdict["code"], outcome: RowVerdict["outcome"], message: string, personId?: string | null, suggestion?: string | null) => RowVerdict;
+
+/** A row naming a directory person by one of their addresses. */
+function judgePerson(row: StoredRow, verdict: MakeVerdict, firstByPerson: Map<string, number>, unready: Set<number>): RowVerdict {
+  const id = row.personId!;
+  const samePerson = firstByPerson.get(id);
+  if (samePerson !== undefined) {
+    return verdict("duplicate_in_file", "skipped", unready.has(samePerson) ? messages.samePersonOfProblem(samePerson) : messages.samePerson(samePerson));
+  }
+  firstByPerson.set(id, row.rowNumber);
+  if (row.removed) return verdict("not_in_directory", "error", messages.leftDirectory, id);
+  if (!row.enabled) return verdict("account_disabled", "error", messages.accountDisabled, id);
+  if (row.memberStatus === "invited") return verdict("already_invited", "skipped", messages.alreadyInvited, id);
+  if (row.memberStatus === "active") return verdict("already_active", "skipped", messages.alreadyActive, id);
+  return verdict("ready", "ready", row.memberStatus === "archived" ? messages.archived : messages.ready, id);
+}
+
+/**
+ * A row not in the directory: a typo of one person gets that person's own outcome, named;
+ * only one who can be invited is a suggestion to use. A row naming the person exactly counts
+ * before a typo of them, so typos do not claim the person for later exact rows.
+ */
+function judgeTypo(typo: TypoPerson | undefined, verdict: MakeVerdict, firstByPerson: Map<string, number>, typoByPerson: Map<string, number>, rowNumber: number): RowVerdict {
+  if (!typo) return verdict("not_in_directory", "error", messages.notInDirectory);
+  const { address, name, personId } = typo;
+  const of = (code: RowVerdict["code"], outcome: RowVerdict["outcome"], sentence: string) => verdict(code, outcome, messages.typoOf(address, name, sentence), personId, address);
+  const earlier = firstByPerson.get(personId) ?? typoByPerson.get(personId);
+  if (earlier !== undefined) return of("duplicate_in_file", "skipped", messages.typoSamePerson(earlier));
+  typoByPerson.set(personId, rowNumber);
+  if (typo.removed) return of("not_in_directory", "error", messages.leftDirectory);
+  if (!typo.enabled) return of("account_disabled", "error", messages.accountDisabled);
+  if (typo.memberStatus === "invited") return of("already_invited", "skipped", messages.alreadyInvited);
+  if (typo.memberStatus === "active") return of("already_active", "skipped", messages.alreadyActive);
+  return verdict("possible_typo", "error", messages.possibleTypo(address, name), personId, address);
 }
 
 /**
@@ -135,8 +170,8 @@ export async function validateImportChunk(db: Db, job: ValidationJob, owner: str
   const now = Date.now();
   if (found.length === 0) {
     const done = await db.$client.execute({
-      sql: `UPDATE imports SET status = 'ready', finished_at = ?, cursor_row = 0, locked_by = NULL, locked_until = NULL
-            WHERE id = ? AND locked_by = ? AND status = 'validating'`,
+      sql: `UPDATE imports SET status = 'ready', finished_at = ?1, checked_at = ?1, cursor_row = 0, locked_by = NULL, locked_until = NULL
+            WHERE id = ?2 AND locked_by = ?3 AND status = 'validating'`,
       args: [now, job.id, owner],
     });
     return done.rowsAffected === 1 ? "done" : "lost";

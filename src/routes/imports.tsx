@@ -9,6 +9,7 @@ import { rateLimit, RateLimiter } from "../auth/rate-limit.js";
 import type { AppEnv, Deps } from "../context.js";
 import { readErrorLog } from "../domain/error-log.js";
 import { createImport, decodeImportsCursor, getImport, isRunning, listImports, listProblemRows, requestImportSend, type ImportView } from "../domain/imports.js";
+import { listSuggestedPeople } from "../domain/import-suggestion-review.js";
 import { ERROR_LOG_HEADER, errorLogLine } from "../../views/imports/error-log-csv.js";
 import { ImportPage, ImportPanel, ImportStatus } from "../../views/imports/import-page.js";
 import { ImportsPage } from "../../views/imports/imports-page.js";
@@ -97,8 +98,8 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       const view = await importOf(c);
       if (!view) return renderNotFound(c);
       if (view.suggestionCount === 0 || view.suggestionsRequested) return c.redirect(`/imports/${view.id}`, 303);
-      const rows = await listProblemRows(c.get("deps").db, c.get("session")!.org.id, view.id, { limit: 200, codes: ["possible_typo"] });
-      return renderPage(c, { title: "Use suggested addresses", active: "users", body: <SuggestionsPage view={view} rows={rows} /> });
+      const { rows, toInvite } = await listSuggestedPeople(c.get("deps").db, c.get("session")!.org.id, view.id, 200);
+      return renderPage(c, { title: "Use suggested addresses", active: "users", body: <SuggestionsPage view={view} rows={rows} toInvite={toInvite} /> });
     })
     .post("/:id/use-suggestions", requireAdmin, (c) => requestSend(c, "suggestions"))
     .get("/:id/errors.csv", requireAdmin, async (c) => {

@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { directoryPeople, importRows, imports, members } from "../../src/db/schema.js";
 import type { Actor } from "../../src/domain/actor.js";
+import { messages } from "../../src/domain/import-messages.js";
 import { createImport } from "../../src/domain/import-upload.js";
 import { validateImportChunk, type ValidationContext } from "../../src/domain/import-validation.js";
 import { newId } from "../../src/ids.js";
@@ -117,18 +118,37 @@ const cases: { name: string; bytes: Uint8Array; expected: Outcome[] }[] = [
   },
   {
     name: "typos: a near-miss domain, swapped, missing and doubled letters, at the start or the end",
-    bytes: utf8("email\nada.lovelace@contoso.exmaple\ngrace.hopper@contso.example\nada.lovelcae@contoso.example\nkn.thompson@contoso.example\nddonald.knuth@contoso.example\nrgace.hopper@contoso.example\nfrances.alen@contoso.example\nzz.top@contoso.example\nada.lovelace@gmail.com\n"),
+    bytes: utf8("email\nada.lovelace@contoso.exmaple\ngrace.hopper@contso.example\nedsger.dijkstar@contoso.example\nkn.thompson@contoso.example\nddonald.knuth@contoso.example\nrbarbara.liskov@contoso.example\nfrances.alen@contoso.example\nzz.top@contoso.example\nken.thompson@gmail.com\n"),
     expected: [
       [2, "possible_typo", "ada.lovelace@contoso.example"], [3, "possible_typo", "grace.hopper@contoso.example"],
-      [4, "possible_typo", "ada.lovelace@contoso.example"], [5, "possible_typo", "ken.thompson@contoso.example"],
-      [6, "possible_typo", "donald.knuth@contoso.example"], [7, "possible_typo", "grace.hopper@contoso.example"],
+      [4, "possible_typo", "edsger.dijkstra@contoso.example"], [5, "possible_typo", "ken.thompson@contoso.example"],
+      [6, "possible_typo", "donald.knuth@contoso.example"], [7, "possible_typo", "barbara.liskov@contoso.example"],
       [8, "possible_typo", "frances.allen@contoso.example"], [9, "not_in_directory"], [10, "not_in_directory"],
     ],
   },
   {
+    name: "two typos of one person: the second is the same person; an exact row of them is not held back by a typo before it",
+    bytes: utf8("email\nada.lovelcae@contoso.example\nada.lovelace@contoso.exmaple\nada.lovelace@contoso.example\nrgace.hopper@contoso.example\n"),
+    expected: [[2, "possible_typo", "ada.lovelace@contoso.example"], [3, "duplicate_in_file", "ada.lovelace@contoso.example"], [4, "ready"], [5, "possible_typo", "grace.hopper@contoso.example"]],
+  },
+  {
+    name: "a near-miss domain and a typo in the name are two typos: no suggestion",
+    bytes: utf8("email\ngrace.hoppr@contso.example\n"),
+    expected: [[2, "not_in_directory"]],
+  },
+  {
     name: "directory and membership states: disabled, invited, active, archived, left",
-    bytes: utf8("email\nalan.turing@contoso.example\nkatherine.johnson@contoso.example\nmargaret.hamilton@contoso.example\ndorothy.vaughan@contoso.example\nleft.company@contoso.example\nnot an address\nalan.turnig@contoso.example\n"),
-    expected: [[2, "account_disabled"], [3, "already_invited"], [4, "already_active"], [5, "ready"], [6, "not_in_directory"], [7, "invalid_format"], [8, "not_in_directory"]],
+    bytes: utf8("email\nalan.turing@contoso.example\nkatherine.johnson@contoso.example\nmargaret.hamilton@contoso.example\ndorothy.vaughan@contoso.example\nleft.company@contoso.example\nnot an address\n"),
+    expected: [[2, "account_disabled"], [3, "already_invited"], [4, "already_active"], [5, "ready"], [6, "not_in_directory"], [7, "invalid_format"]],
+  },
+  {
+    name: "a typo of someone gets that person's own outcome, named: disabled, left, invited, active, archived",
+    bytes: utf8("email\nalan.turnig@contoso.example\nleft.compnay@contoso.example\nkatherine.jonhson@contoso.example\nmargaret.hamiltn@contoso.example\ndorothy.vaughn@contoso.example\n"),
+    expected: [
+      [2, "account_disabled", "alan.turing@contoso.example"], [3, "not_in_directory", "left.company@contoso.example"],
+      [4, "already_invited", "katherine.johnson@contoso.example"], [5, "already_active", "margaret.hamilton@contoso.example"],
+      [6, "possible_typo", "dorothy.vaughan@contoso.example"],
+    ],
   },
 ];
 
@@ -153,9 +173,26 @@ describe("validating real-world files", () => {
     ]);
   });
 
-  it("suggests only addresses of enabled people in the directory", async () => {
-    const { rows } = await validate(utf8("email\nalan.turnig@contoso.example\nleft.compnay@contoso.example\n"));
-    expect(outcomes(rows)).toEqual([[2, "not_in_directory"], [3, "not_in_directory"]]);
+  it("a corrected domain whose address is in the directory is that person, in any state, named in the message", async () => {
+    const { rows } = await validate(utf8("email\nalan.turing@contso.example\nkatherine.johnson@contoso.exampel\nada.lovelace@contso.example\n"));
+    expect(outcomes(rows)).toEqual([
+      [2, "account_disabled", "alan.turing@contoso.example"], [3, "already_invited", "katherine.johnson@contoso.example"], [4, "possible_typo", "ada.lovelace@contoso.example"],
+    ]);
+    expect(rows.map((r) => r.message)).toEqual([
+      "Not in the directory as typed; did you mean alan.turing@contoso.example (alan.turing)? This account is disabled in your organization's directory.",
+      "Not in the directory as typed; did you mean katherine.johnson@contoso.example (katherine.johnson)? Already invited and not joined yet; use Resend on the Users page if they lost the email.",
+      "Not in the directory. Did you mean ada.lovelace@contoso.example (ada.lovelace)?",
+    ]);
+    const ada = (await database.db.select().from(directoryPeople).where(eq(directoryPeople.mailNorm, "ada.lovelace@contoso.example")))[0]!;
+    expect(rows[2]!.personId).toBe(ada.id);
+  });
+
+  it("a duplicate row says 'invited once' only when the first row is ready", async () => {
+    const { rows } = await validate(utf8("email\nnobody@contoso.example\nNOBODY@contoso.example\nada.lovelace@contoso.example\nAda.Lovelace@contoso.example\nalan.turing@contoso.example\nlinus@contoso.example\nlinus.torvalds@contoso.onmicrosoft.com\n"));
+    expect(rows.map((r) => r.message)).toEqual([
+      messages.notInDirectory, "Same address as row 2; see that row.", "Ready to invite.", "Same address as row 4; invited once.",
+      messages.accountDisabled, "Ready to invite.", "Same person as row 7 (another of their addresses); invited once.",
+    ]);
   });
 });
 

@@ -1,18 +1,22 @@
-// Use suggestions: the confirmation step. Lists the possible typos with the address we would
-// invite instead; the admin confirms with one POST (or goes back).
-import type { ImportView, ProblemRow } from "../../src/domain/imports.js";
+// Use suggestions: the confirmation step. Lists the possible typos with the person each one would
+// invite instead (name and address), so the admin sees who it is before anything is sent, and
+// says who would not be invited after all; the admin confirms with one POST (or goes back).
+import type { ImportView } from "../../src/domain/imports.js";
+import type { SuggestedPerson } from "../../src/domain/import-suggestion-review.js";
 import { formatNumber } from "../components/format.js";
 
-export function SuggestionsPage(props: { view: ImportView; rows: ProblemRow[] }) {
-  const { view, rows } = props;
+const plural = (count: number, one: string, many: string) => `${formatNumber(count)} ${count === 1 ? one : many}`;
+
+export function SuggestionsPage(props: { view: ImportView; rows: SuggestedPerson[]; toInvite: number }) {
+  const { view, rows, toInvite } = props;
   const count = view.suggestionCount;
   return (
     <div class="import-suggestions">
       <p><a href={`/imports/${view.id}`}>← Back to the import</a></p>
       <h1>Use suggested addresses</h1>
       <p>
-        {formatNumber(count)} {count === 1 ? "row" : "rows"} of <span class="file-name">{view.fileName}</span> look like
-        typos of an address in your directory. Invite {count === 1 ? "that person" : "those people"} at the suggested address?
+        {plural(count, "row", "rows")} of <span class="file-name">{view.fileName}</span> {count === 1 ? "looks like a typo" : "look like typos"} of
+        someone in your directory. Check who each one is before you invite {count === 1 ? "them" : "these people"}.
       </p>
       <div class="table-wrap">
         <table>
@@ -22,17 +26,24 @@ export function SuggestionsPage(props: { view: ImportView; rows: ProblemRow[] })
               <tr>
                 <td class="num">{formatNumber(row.rowNumber)}</td>
                 <td class="email">{row.value}</td>
-                <td class="email">{row.suggestion}</td>
+                <td>
+                  {row.name ? <><strong class="person-name">{row.name}</strong> <span class="email">{row.suggestion}</span></> : <span class="email">{row.suggestion}</span>}
+                  {row.notInvited && <> <small class="muted">Not invited: {row.notInvited}</small></>}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       {rows.length < count && <p class="muted">The first {formatNumber(rows.length)} are shown; the error log lists them all.</p>}
-      <form method="post" action={`/imports/${view.id}/use-suggestions`} class="dialog-actions">
-        <button type="submit">Invite {formatNumber(count)} at the suggested {count === 1 ? "address" : "addresses"}</button>
-        <a href={`/imports/${view.id}`} role="button" class="secondary">Cancel</a>
-      </form>
+      {toInvite > 0 ? (
+        <form method="post" action={`/imports/${view.id}/use-suggestions`} class="dialog-actions">
+          <button type="submit">Invite {plural(toInvite, "person", "people")} at the suggested {toInvite === 1 ? "address" : "addresses"}</button>
+          <a href={`/imports/${view.id}`} role="button" class="secondary">Cancel</a>
+        </form>
+      ) : (
+        <p class="dialog-actions">Everyone suggested is already invited or a member, or can no longer be invited. <a href={`/imports/${view.id}`}>Back to the import</a></p>
+      )}
     </div>
   );
 }
