@@ -140,10 +140,14 @@ export const imports = sqliteTable("imports", {
   detected: text("detected", { mode: "json" }).$type<Record<string, unknown>>(),
   total: integer("total").notNull().default(0),
   processed: integer("processed").notNull().default(0),
+  /** Rows by outcome: total = ready (not invited yet) + sent (invited) + skipped + error, once checked. */
   readyCount: integer("ready_count").notNull().default(0),
   skippedCount: integer("skipped_count").notNull().default(0),
   errorCount: integer("error_count").notNull().default(0),
+  /** People invited from this file (by Send Invite or Use suggestions). */
   sentCount: integer("sent_count").notNull().default(0),
+  /** Of sentCount, those invited at a suggested address (Use suggestions). */
+  suggestionsSentCount: integer("suggestions_sent_count").notNull().default(0),
   failureMessage: text("failure_message"),
   lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
   lockedBy: text("locked_by"),
@@ -153,6 +157,11 @@ export const imports = sqliteTable("imports", {
   /** Use suggestions confirmed: possible_typo rows are invited at their suggested address. */
   suggestionsRequestedAt: integer("suggestions_requested_at", { mode: "timestamp_ms" }),
   suggestionsRequestedBy: text("suggestions_requested_by").references(() => directoryPeople.id),
+  /** When each request was carried out (and logged with the number of people it invited). */
+  sendFinishedAt: integer("send_finished_at", { mode: "timestamp_ms" }),
+  suggestionsFinishedAt: integer("suggestions_finished_at", { mode: "timestamp_ms" }),
+  /** When the check finished: Send Invite respects what admins changed after it (an archive). */
+  checkedAt: integer("checked_at", { mode: "timestamp_ms" }),
   /** The last row number the running phase (validating or sending) has finished: where a restart resumes. */
   cursorRow: integer("cursor_row").notNull().default(0),
   /** possible_typo rows with a suggestion not yet used (Use suggestions). */

@@ -6,7 +6,6 @@ import type { Db } from "../db/client.js";
 import { preparedQuery } from "../db/prepared.js";
 import { importRows, imports, type ImportStatus } from "../db/schema.js";
 import type { Actor } from "./actor.js";
-import { recordAudit } from "./audit.js";
 import type { CsvDetection } from "./csv.js";
 import { UPLOAD_OWNER } from "./import-upload.js";
 import { runWriteTransaction } from "./write-transaction.js";
@@ -132,10 +131,11 @@ export type ImportRequestResult = { ok: true; started: boolean } | { ok: false; 
 /**
  * Send Invite (`what` = "ready") or Use suggestions (`what` = "suggestions"): marks the import
  * `sending` in one conditional UPDATE. Asking twice starts nothing new (`started: false`).
+ * Send Invite needs rows still ready to invite (people invited through suggestions are not).
  */
 export async function requestImportSend(db: Db, actor: Actor, importId: string, what: "ready" | "suggestions"): Promise<ImportRequestResult> {
   return runWriteTransaction(db, async (tx) => {
-    const [found] = await tx.select({ status: imports.status, readyCount: imports.readyCount, suggestionCount: imports.suggestionCount, fileName: imports.fileName })
+    const [found] = await tx.select({ status: imports.status })
       .from(imports).where(and(eq(imports.id, importId), eq(imports.orgId, actor.orgId), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))));
     if (!found) return { ok: false, reason: "not_found" } as const;
     if (found.status === "queued" || found.status === "validating" || found.status === "failed") return { ok: false, reason: "not_ready" } as const;
@@ -153,10 +153,7 @@ export async function requestImportSend(db: Db, actor: Actor, importId: string, 
       const already = (await tx.select({ at: requested }).from(imports).where(eq(imports.id, importId)))[0]?.at;
       return already ? ({ ok: true, started: false } as const) : ({ ok: false, reason: "nothing_to_send" } as const);
     }
-    await recordAudit(tx, {
-      orgId: actor.orgId, actorId: actor.personId, action: what === "ready" ? "import.send" : "import.use_suggestions", subject: found.fileName,
-      detail: { importId, rows: what === "ready" ? found.readyCount : found.suggestionCount },
-    });
+    // Logged when carried out (import-send.ts), with the number of people it invited.
     return { ok: true, started: true } as const;
   });
 }

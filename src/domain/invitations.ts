@@ -16,7 +16,11 @@ import { runWriteTransaction } from "./write-transaction.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
 export type InviteResult = "invited" | "reinvited" | "already_invited" | "already_active" | "not_in_directory" | "account_disabled" | "left_directory";
-export type InviteOutcome = { email: string; personId: string | null; memberId: string | null; result: InviteResult; message: string };
+export type InviteOutcome = {
+  email: string; personId: string | null; memberId: string | null; result: InviteResult; message: string;
+  /** Another address of a person an earlier request named: the earlier request's address (one outcome per person). */
+  samePersonAs?: string;
+};
 export type InviteInput = { emails?: string[]; personIds?: string[]; source?: { importId: string } };
 
 export const inviteMessages: Record<InviteResult, string> = {
@@ -62,7 +66,7 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
       ({ email, personId: person?.id ?? null, memberId, result, message: inviteMessages[result] });
     if (!person) return outcome("not_in_directory");
     const earlier = handled.get(person.id);
-    if (earlier) return { ...earlier, email };
+    if (earlier) return { ...earlier, email, samePersonAs: earlier.email };
     const decide = (): InviteOutcome => {
       if (person.removedAt) return outcome("left_directory");
       if (!person.accountEnabled) return outcome("account_disabled");

@@ -45,16 +45,17 @@ async function verdicts(id: string) {
     .map((r) => `${r[0]} ${r[1]} ${r[2]} ${r[3] ?? ""}`);
 }
 
-/** The counts on the import match its rows, and every row is there once. */
+/** The counts on the import match its rows (ready: still to invite; sent: invited), and every row is there once. */
 async function expectConsistent(id: string) {
   const job = await importRow(id);
-  const rows = await one<{ n: number; distinct_rows: number; ready: number; skipped: number; error: number; pending: number }>(db.client, `
-    SELECT count(*) AS n, count(DISTINCT row_number) AS distinct_rows, sum(outcome = 'ready') AS ready, sum(outcome = 'skipped') AS skipped,
+  const rows = await one<{ n: number; distinct_rows: number; ready: number; invited: number; skipped: number; error: number; pending: number }>(db.client, `
+    SELECT count(*) AS n, count(DISTINCT row_number) AS distinct_rows, sum(outcome = 'ready' AND sent_at IS NULL) AS ready,
+           sum(outcome = 'ready' AND sent_at IS NOT NULL) AS invited, sum(outcome = 'skipped') AS skipped,
            sum(outcome = 'error') AS error, sum(outcome IS NULL) AS pending FROM import_rows WHERE import_id = ?`, [id]);
   expect(rows.n).toBe(job.total);
   expect(rows.distinct_rows).toBe(job.total);
   expect(rows.pending).toBe(0);
-  expect(job).toMatchObject({ processed: job.total, ready_count: rows.ready, skipped_count: rows.skipped, error_count: rows.error, locked_by: null });
+  expect(job).toMatchObject({ processed: job.total, ready_count: rows.ready, sent_count: rows.invited, skipped_count: rows.skipped, error_count: rows.error, locked_by: null });
 }
 
 describe("an import whose server is killed", () => {

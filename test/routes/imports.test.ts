@@ -215,7 +215,8 @@ describe("Send Invite", () => {
     expect(await count(members)).toBe(12);
     expect(await count(invitations)).toBe(12);
     const [row] = await t.deps.db.select().from(imports).where(eq(imports.id, id));
-    expect(row).toMatchObject({ status: "sent", sentCount: 12, readyCount: 12, errorCount: 1 });
+    // Ready counts the rows still to invite: none once everyone is invited.
+    expect(row).toMatchObject({ status: "sent", sentCount: 12, readyCount: 0, errorCount: 1 });
     const status = await (await t.get(`/imports/${id}/status`, { cookie: admin, htmx: true })).text();
     expect(status).not.toContain("hx-trigger");
     expect(status).toContain("12 people were invited");
@@ -249,7 +250,7 @@ describe("Send Invite", () => {
     const rows = await t.deps.db.select().from(importRows).where(eq(importRows.importId, id)).orderBy(importRows.rowNumber);
     expect(rows.map((r) => [r.code, r.outcome])).toEqual([["ready", "ready"], ["already_invited", "skipped"]]);
     const [row] = await t.deps.db.select().from(imports).where(eq(imports.id, id));
-    expect(row).toMatchObject({ sentCount: 1, readyCount: 1, skippedCount: 1 });
+    expect(row).toMatchObject({ sentCount: 1, readyCount: 0, skippedCount: 1 });
   });
 
   it("answers 409 with the widget while the rows are still being checked", async () => {
@@ -334,10 +335,11 @@ describe("the error log", () => {
       ["PERSON1@contoso.example", "already_invited"],
       ["'=HYPERLINK(\"http://evil\")", "invalid_format"],
       // The quote that neutralised the cell is cleaned off again, so the address reads as first uploaded.
-      ["'+person2@contoso.example", "possible_typo"],
+      // Typos of people invited meanwhile: those people, already invited (not a suggestion to use again).
+      ["'+person2@contoso.example", "already_invited"],
       ["'-1", "invalid_format"],
       ["'@SUM(A1)", "invalid_format"],
-      ["person3@contoso.exmaple", "possible_typo"],
+      ["person3@contoso.exmaple", "already_invited"],
       ["", "empty"],
       ["ghost@contoso.example", "not_in_directory"],
     ]);
@@ -383,7 +385,8 @@ describe("Use suggestions", () => {
     const invited = (await t.deps.db.select({ email: members.emailNorm }).from(members)).map((m) => m.email).sort();
     expect(invited).toEqual(["person1@contoso.example", "person2@contoso.example"]);
     const [row] = await t.deps.db.select().from(imports).where(eq(imports.id, id));
-    expect(row).toMatchObject({ status: "ready", suggestionCount: 0, sentCount: 2, readyCount: 3, errorCount: 0 });
+    // The two invited are counted as invited, not as ready: only the plain ready row is still to send.
+    expect(row).toMatchObject({ status: "ready", suggestionCount: 0, sentCount: 2, readyCount: 1, errorCount: 0 });
     // The plain ready row is still waiting for Send Invite.
     await t.post(`/imports/${id}/send`, {}, { cookie: admin });
     await drain();

@@ -63,15 +63,20 @@ export function describeActivity(row: Event): string {
       const rows = count(detail, "total", "rows", "totalRows");
       return `Uploaded ${file ? `“${file}”` : "a CSV file"}${rows !== undefined ? ` (${plural(rows, "row", "rows")})` : ""}`;
     }
+    // `invited`: the people the request actually invited, logged when it was carried out.
     case "import.send": {
       const file = text(detail, "fileName", "file") ?? subject ?? undefined;
-      const sent = count(detail, "rows", "invited", "sent", "count");
-      return `Sent invitations from ${file ? `“${file}”` : "a bulk upload"}${sent !== undefined ? ` (${plural(sent, "person", "people")})` : ""}`;
+      const from = file ? `“${file}”` : "a bulk upload";
+      const sent = count(detail, "invited", "rows", "sent", "count");
+      if (sent === 0) return `Sent Invite for ${from}: nobody was invited (everyone was already invited, or could not be)`;
+      return `Sent invitations from ${from}${sent !== undefined ? ` (${plural(sent, "person", "people")})` : ""}`;
     }
     case "import.use_suggestions": {
       const file = text(detail, "fileName", "file") ?? subject ?? undefined;
-      const sent = count(detail, "rows", "count");
-      return `Invited the suggested addresses from ${file ? `“${file}”` : "a bulk upload"}${sent !== undefined ? ` (${plural(sent, "person", "people")})` : ""}`;
+      const from = file ? `“${file}”` : "a bulk upload";
+      const sent = count(detail, "invited", "rows", "count");
+      if (sent === 0) return `Used the suggested addresses from ${from}: nobody was invited (everyone was already invited, or could not be)`;
+      return `Invited the suggested addresses from ${from}${sent !== undefined ? ` (${plural(sent, "person", "people")})` : ""}`;
     }
     case "rate.change": {
       const year = count(detail, "year");

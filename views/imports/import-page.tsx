@@ -100,12 +100,14 @@ function StatusBody(props: { view: ImportView }) {
   );
 }
 
+/** Each row is counted once: invited, still ready to invite, skipped or an error. */
 function Summary(props: { view: ImportView }) {
   const { view } = props;
-  const readyLabel = view.status === "ready" ? "ready to invite" : view.status === "sent" ? "invited or ready" : "ready";
+  const invited = view.sentCount > 0 || view.sendRequested || view.suggestionsRequested;
   return (
     <ul class="import-summary">
-      <li class="summary-ready"><span class="count">{n(view.readyCount)}</span> {readyLabel}</li>
+      {invited && <li class="summary-invited"><span class="count">{n(view.sentCount)}</span> invited</li>}
+      {(view.readyCount > 0 || !invited) && <li class="summary-ready"><span class="count">{n(view.readyCount)}</span> ready to invite</li>}
       <li class="summary-skipped"><span class="count">{n(view.skippedCount)}</span> skipped <small class="muted">(already invited, already members, duplicates)</small></li>
       <li class="summary-errors"><span class="count">{n(view.errorCount)}</span> with errors</li>
     </ul>
@@ -127,7 +129,7 @@ function Actions(props: { view: ImportView }) {
           <button type="submit">Send Invite</button>
         </form>
       )}
-      {view.status === "ready" && view.readyCount === 0 && <p class="muted">No one in this file is ready to invite.</p>}
+      {view.status === "ready" && view.readyCount === 0 && view.sentCount === 0 && <p class="muted">No one in this file is ready to invite.</p>}
       {problems > 0 && (
         <a href={`/imports/${view.id}/errors.csv`} role="button" class="secondary" download>Download error log</a>
       )}

@@ -12,8 +12,11 @@ export function InviteResultPage(props: { invited: number; outcomes: InviteOutco
 
 /** `omitted`: people of a long request not listed (the count still says how many were invited). */
 export function InviteResult(props: { invited: number; outcomes: InviteOutcome[]; omitted?: number }) {
-  const done = props.outcomes.filter((o) => o.result === "invited" || o.result === "reinvited");
-  const refused = props.outcomes.filter((o) => o.result !== "invited" && o.result !== "reinvited");
+  // One line per person: another address of someone already listed is named on their line.
+  const people = props.outcomes.filter((o) => o.samePersonAs === undefined);
+  const alsoGiven = (o: InviteOutcome) => props.outcomes.filter((other) => other.samePersonAs === o.email).map((other) => other.email);
+  const done = people.filter((o) => o.result === "invited" || o.result === "reinvited");
+  const refused = people.filter((o) => o.result !== "invited" && o.result !== "reinvited");
   const n = props.invited;
   return (
     <section id="invite-user" class="invite-user invite-result" aria-labelledby="invite-title">
@@ -23,14 +26,14 @@ export function InviteResult(props: { invited: number; outcomes: InviteOutcome[]
       </p>
       {done.length > 0 && (
         <ul class="invited-list" aria-label="Invited">
-          {done.map((o) => <li>{o.email}{o.result === "reinvited" ? " (invited again)" : ""}</li>)}
+          {done.map((o) => <li>{o.email}{o.result === "reinvited" ? " (invited again)" : ""}<AlsoGiven emails={alsoGiven(o)} /></li>)}
         </ul>
       )}
       {refused.length > 0 && (
         <>
           <h3>Not invited</h3>
           <ul class="not-invited">
-            {refused.map((o) => <li><strong>{o.email || "Unknown person"}</strong>: {o.message}</li>)}
+            {refused.map((o) => <li><strong>{o.email || "Unknown person"}</strong><AlsoGiven emails={alsoGiven(o)} />: {o.message}</li>)}
           </ul>
         </>
       )}
@@ -41,4 +44,8 @@ export function InviteResult(props: { invited: number; outcomes: InviteOutcome[]
       </div>
     </section>
   );
+}
+
+function AlsoGiven(props: { emails: string[] }) {
+  return props.emails.length > 0 ? <> (also given as {props.emails.join(", ")})</> : null;
 }
