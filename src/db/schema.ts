@@ -195,7 +195,8 @@ export const importRows = sqliteTable("import_rows", {
   primaryKey({ columns: [t.importId, t.rowNumber] }),
 ]);
 
-export const mailStatuses = ["queued", "sending", "sent", "failed", "dead"] as const;
+/** cancelled: withdrawn before it was sent (its invitation was revoked, replaced or accepted). */
+export const mailStatuses = ["queued", "sending", "sent", "failed", "dead", "cancelled"] as const;
 export type MailStatus = (typeof mailStatuses)[number];
 
 export const mailOutbox = sqliteTable("mail_outbox", {

@@ -38,14 +38,16 @@ function lowerBound(list: readonly string[], key: string): number {
   return lo;
 }
 
-/** The entries of sorted `list` starting with `prefix`, or null when there are more than MAX_CANDIDATES. */
-function startingWith(sorted: readonly string[], prefix: string): string[] | null {
-  const found: string[] = [];
-  for (let i = lowerBound(sorted, prefix); i < sorted.length && sorted[i]!.startsWith(prefix); i++) {
-    if (found.length === MAX_CANDIDATES) return null;
-    found.push(sorted[i]!);
+/**
+ * Calls `visit` with each entry of sorted `list` starting with `prefix`, in order; false when
+ * there were more than MAX_CANDIDATES (the caller then cannot be sure it saw them all).
+ */
+function eachStartingWith(sorted: readonly string[], prefix: string, visit: (entry: string) => void): boolean {
+  for (let i = lowerBound(sorted, prefix), seen = 0; i < sorted.length && sorted[i]!.startsWith(prefix); i++) {
+    if (++seen > MAX_CANDIDATES) return false;
+    visit(sorted[i]!);
   }
-  return found;
+  return true;
 }
 
 /** The one edit between `a` and `b` (distance 1) touches a digit: the parts that differ hold one. */
@@ -140,16 +142,17 @@ export class TypoIndex {
     const k = Math.floor((local.length - 1) / 2);
     const at = `@${domain}`;
     const near = new Map<string, number>();
+    // One edit away: at most one character longer or shorter, then the distance itself.
     const consider = (candidate: string) => {
-      if (Math.abs(candidate.length - local.length) > 1 || boundedEditDistance(local, candidate, 1) !== 1) return;
-      const address = candidate + at;
-      near.set(address, this.#personOf.get(address) ?? SHARED);
+      if (boundedEditDistance(local, candidate, 1) === 1) near.set(candidate + at, this.#personOf.get(candidate + at) ?? SHARED);
     };
-    const byPrefix = startingWith(this.#sorted, local.slice(0, k));
-    const bySuffix = startingWith(this.#bucket(local.slice(-2) + at), reverse(local).slice(0, k));
-    if (!byPrefix || !bySuffix) return null;
-    for (const address of byPrefix) if (address.endsWith(at)) consider(address.slice(0, address.length - at.length));
-    for (const reversed of bySuffix) consider(reverse(reversed));
+    const [shortest, longest] = [local.length - 1 + at.length, local.length + 1 + at.length];
+    const complete = eachStartingWith(this.#sorted, local.slice(0, k), (address) => {
+      if (address.length >= shortest && address.length <= longest && address.endsWith(at)) consider(address.slice(0, address.length - at.length));
+    }) && eachStartingWith(this.#bucket(local.slice(-2) + at), reverse(local).slice(0, k), (reversed) => {
+      if (Math.abs(reversed.length - local.length) <= 1) consider(reverse(reversed));
+    });
+    if (!complete) return null;
     const people = new Set(near.values());
     if (people.size !== 1 || people.has(SHARED)) return null;
     const [[address, person]] = [...near] as [[string, number]];

@@ -1,15 +1,16 @@
-// Resend invitation: the same link, the email sent again. Only the token's hash is stored, so
-// "the same link" means a copy of the invitation's latest email. When there is no earlier email
-// to copy (the demo seed makes invitations without one) a fresh link replaces the old one, and
-// the audit event says so. A few resends per member per UTC day.
-import { and, count, desc, eq, gte, isNull } from "drizzle-orm";
+// Resend invitation: the same link, in an email rendered now (today's rate, the person's current
+// name and address), marked as a reminder. Only the token's hash is stored, so the link is read
+// back from the invitation's latest email and checked against the hash. When there is no earlier
+// email (the demo seed makes invitations without one) a fresh link replaces the old one, and the
+// audit event says so. A copy still waiting to go is replaced. A few resends per member per UTC day.
+import { and, count, desc, eq, gte, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { auditEvents, directoryPeople, invitations, mailOutbox, members } from "../db/schema.js";
 import { newId, newToken, sha256Hex } from "../ids.js";
 import type { Actor } from "./actor.js";
 import { recordAudit, type Tx } from "./audit.js";
 import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
-import { enqueueMails, invitationMailKey } from "./outbox.js";
+import { cancelInvitationMails, enqueueMails, invitationMailKey } from "./outbox.js";
 import { runWriteTransaction } from "./write-transaction.js";
 
 export type ResendRefusal = "not_found" | "not_invited" | "limit_reached" | "left_directory" | "account_disabled";
@@ -20,7 +21,8 @@ const startOfUtcDay = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now
 export async function resendInvitation(db: Db, actor: Actor, memberId: string, deps: { publicUrl: string; resendsPerDay: number }): Promise<ResendResult> {
   return runWriteTransaction(db, async (tx): Promise<ResendResult> => {
     const [member] = await tx.select({ id: members.id, status: members.status, email: members.email, name: members.name,
-      removedAt: directoryPeople.removedAt, enabled: directoryPeople.accountEnabled, displayName: directoryPeople.displayName })
+      removedAt: directoryPeople.removedAt, enabled: directoryPeople.accountEnabled, displayName: directoryPeople.displayName,
+      currentEmail: sql<string | null>`coalesce(${directoryPeople.mail}, ${directoryPeople.userPrincipalName})` })
       .from(members).leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
       .where(and(eq(members.orgId, actor.orgId), eq(members.id, memberId)));
     if (!member) return { ok: false, reason: "not_found", message: "This user is not in your organization." };
@@ -32,39 +34,66 @@ export async function resendInvitation(db: Db, actor: Actor, memberId: string, d
     const [sentToday] = await tx.select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.orgId, actor.orgId),
       eq(auditEvents.action, "member.resend"), eq(auditEvents.memberId, member.id), gte(auditEvents.createdAt, startOfUtcDay(now))));
     if ((sentToday?.n ?? 0) >= deps.resendsPerDay) {
-      return { ok: false, reason: "limit_reached", message: `The invitation to ${member.name || member.email} was already sent again ${deps.resendsPerDay} times today. You can send it again tomorrow (UTC).` };
+      return { ok: false, reason: "limit_reached", message: `The invitation to ${member.name || member.email} was already sent again ${deps.resendsPerDay === 1 ? "once" : `${deps.resendsPerDay} times`} today. You can send it again tomorrow (UTC).` };
     }
 
     const [invitation] = await tx.select().from(invitations)
       .where(and(eq(invitations.orgId, actor.orgId), eq(invitations.memberId, member.id), isNull(invitations.revokedAt), isNull(invitations.acceptedAt)))
       .orderBy(desc(invitations.createdAt), desc(invitations.id)).limit(1);
-    const [lastMail] = invitation
-      ? await tx.select({ to: mailOutbox.to, subject: mailOutbox.subject, html: mailOutbox.html, text: mailOutbox.text }).from(mailOutbox)
-        .where(and(eq(mailOutbox.invitationId, invitation.id), eq(mailOutbox.kind, "invitation"))).orderBy(desc(mailOutbox.id)).limit(1)
-      : [];
+    const token = invitation ? await recoverToken(tx, invitation.id, invitation.tokenHash) : null;
+    // The person as the directory has them now (name, address); the member row as a fallback.
+    const recipient = { email: member.currentEmail ?? member.email, name: member.displayName || member.name || member.email };
 
-    if (invitation && lastMail) {
+    if (invitation && token) {
       const sendNumber = invitation.sentCount + 1;
-      await enqueueMails(tx, [{ orgId: actor.orgId, kind: "invitation", invitationId: invitation.id, idempotencyKey: invitationMailKey(invitation.id, sendNumber), ...lastMail }]);
+      // A copy still waiting would go out beside this one: this one, rendered now, replaces it.
+      await cancelInvitationMails(tx, [invitation.id], "Not sent: replaced by a newer copy (Resend invitation).");
+      const inviterName = (await nameOf(tx, actor.orgId, invitation.invitedBy)) ?? actor.name;
+      const render = invitationMailer({ ...await loadInvitationMailContext(tx, actor.orgId, inviterName), reminder: true });
+      await enqueueMails(tx, [{ orgId: actor.orgId, kind: "invitation", invitationId: invitation.id, idempotencyKey: invitationMailKey(invitation.id, sendNumber),
+        to: recipient.email, ...render({ joinUrl: `${deps.publicUrl}/join/${token}`, recipientName: recipient.name }) }]);
       await tx.update(invitations).set({ sentCount: sendNumber, lastSentAt: now }).where(eq(invitations.id, invitation.id));
       await recordAudit(tx, { orgId: actor.orgId, actorId: actor.personId, action: "member.resend", memberId: member.id, subject: member.email,
         detail: { name: member.name, invitationId: invitation.id, sendNumber } });
       return { ok: true, freshLink: false };
     }
-    await issueFreshLink(tx, actor, member, invitation?.id ?? null, now, deps.publicUrl);
+    await issueFreshLink(tx, actor, { id: member.id, email: recipient.email, name: recipient.name }, invitation?.id ?? null, now, deps.publicUrl);
     return { ok: true, freshLink: true };
   });
 }
 
+/**
+ * The invitation's token, read back from the link in its latest email and checked against the
+ * stored hash; null when there is no such email (the demo seed makes invitations without one).
+ */
+async function recoverToken(tx: Tx, invitationId: string, tokenHash: string): Promise<string | null> {
+  const [mail] = await tx.select({ text: mailOutbox.text }).from(mailOutbox)
+    .where(and(eq(mailOutbox.invitationId, invitationId), eq(mailOutbox.kind, "invitation"))).orderBy(desc(mailOutbox.id)).limit(1);
+  for (const [, token] of (mail?.text ?? "").matchAll(/\/join\/([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g)) {
+    if (sha256Hex(token!) === tokenHash) return token!;
+  }
+  return null;
+}
+
+async function nameOf(tx: Tx, orgId: string, personId: string | null): Promise<string | null> {
+  if (!personId) return null;
+  const [person] = await tx.select({ name: directoryPeople.displayName }).from(directoryPeople)
+    .where(and(eq(directoryPeople.id, personId), eq(directoryPeople.orgId, orgId)));
+  return person?.name || null;
+}
+
 async function issueFreshLink(tx: Tx, actor: Actor, member: { id: string; email: string; name: string }, oldId: string | null, now: Date, publicUrl: string) {
-  if (oldId) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, oldId));
+  if (oldId) {
+    await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, oldId));
+    await cancelInvitationMails(tx, [oldId], "Not sent: replaced by a new link (Resend invitation).");
+  }
   const id = newId();
   const token = newToken();
   await tx.insert(invitations).values({ id, orgId: actor.orgId, memberId: member.id, tokenHash: sha256Hex(token), invitedBy: actor.personId,
     sentCount: 1, lastSentAt: now, deliveryStatus: "queued", createdAt: now });
   const render = invitationMailer(await loadInvitationMailContext(tx, actor.orgId, actor.name));
   await enqueueMails(tx, [{ orgId: actor.orgId, kind: "invitation", to: member.email, invitationId: id, idempotencyKey: invitationMailKey(id, 1),
-    ...render({ joinUrl: `${publicUrl}/join/${token}`, recipientName: member.name || member.email }) }]);
+    ...render({ joinUrl: `${publicUrl}/join/${token}`, recipientName: member.name }) }]);
   await recordAudit(tx, { orgId: actor.orgId, actorId: actor.personId, action: "member.resend", memberId: member.id, subject: member.email,
     detail: { name: member.name, invitationId: id, freshLink: true, revokedInvitationId: oldId, why: "no earlier email to copy: a new link was sent and the old one revoked" } });
 }

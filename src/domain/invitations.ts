@@ -11,7 +11,7 @@ import {
   insertInvitations, insertMembers, reviveMembers, selectMembers, selectPeople, type Member, type NewMember, type Person,
 } from "./invitation-rows.js";
 import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
-import { enqueueMails, invitationMailKey, type NewMail } from "./outbox.js";
+import { cancelMemberInvitationMails, enqueueMails, invitationMailKey, type NewMail } from "./outbox.js";
 import { runWriteTransaction } from "./write-transaction.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
@@ -98,6 +98,8 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
     await yieldToEventLoop();
     await insertMembers(tx, actor.orgId, actor.personId, now, created);
     await reviveMembers(tx, actor.orgId, actor.personId, now, revived.map((m) => m.id));
+    // Their old links are replaced: an email of one still waiting must not go out after the new one.
+    await cancelMemberInvitationMails(tx, revived.map((m) => m.id), "Not sent: replaced by a new invitation.");
     await yieldToEventLoop();
     await insertInvitations(tx, actor.orgId, actor.personId, now, newInvitations.map((i, n) => ({ id: i.id, memberId: i.memberId, tokenHash: sha256Hex(tokens[n]!) })));
     await yieldToEventLoop();

@@ -7,6 +7,7 @@ import type { Db } from "../db/client.js";
 import { directoryPeople, invitations, members, organizations } from "../db/schema.js";
 import { sha256Hex } from "../ids.js";
 import { recordAudit, type Tx } from "./audit.js";
+import { cancelInvitationMails } from "./outbox.js";
 import { getRateInForce } from "./rates.js";
 import { runWriteTransaction } from "./write-transaction.js";
 
@@ -114,6 +115,8 @@ export async function acceptInvitationForIdentity(db: Db, identity: JoinIdentity
       .where(and(eq(invitations.id, row.id), eq(invitations.orgId, row.orgId), isNull(invitations.acceptedAt)));
     await tx.update(members).set({ status: "active", activatedAt: now, updatedAt: now, personId: row.personId ?? identity.personId })
       .where(and(eq(members.id, row.memberId), eq(members.orgId, row.orgId), eq(members.status, "invited")));
+    // A copy still waiting (a resend) would invite someone who has joined.
+    await cancelInvitationMails(tx, [row.id], "Not sent: the invitation was accepted before it went out.");
     await recordAudit(tx, {
       orgId: row.orgId, actorId: identity.personId, action: "member.join", memberId: row.memberId, subject: row.email,
       detail: { invitationId: row.id },

@@ -1,14 +1,16 @@
 // Archiving members (one row's Archive, or several selected rows at once) and inviting an
-// archived member again. Archiving revokes open invitations, ends the person's sessions and
-// queues a notice email, all in the same transaction as the status change.
-import { and, eq, inArray, isNull, ne } from "drizzle-orm";
+// archived member again. Archiving revokes open invitations and cancels their unsent emails,
+// ends the person's sessions and queues a notice email, all in the same transaction as the
+// status change. The notice goes to people the invitation reached: someone whose only
+// invitation email was still waiting never heard of it, and gets nothing.
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { invitations, members, organizations, sessions } from "../db/schema.js";
 import type { Actor } from "./actor.js";
-import { recordAudits } from "./audit.js";
+import { recordAudits, type Tx } from "./audit.js";
 import { inviteMembers, type InviteOutcome } from "./invitations.js";
 import { archiveNoticeMail } from "./member-mail.js";
-import { enqueueMails } from "./outbox.js";
+import { cancelMemberInvitationMails, enqueueMails } from "./outbox.js";
 import { runWriteTransaction } from "./write-transaction.js";
 
 export const MAX_ARCHIVE_BATCH = 200;
@@ -34,15 +36,17 @@ export async function archiveMembers(db: Db, actor: Actor, memberIds: string[]):
     const targetIds = targets.map((m) => m.id);
     await tx.update(members).set({ status: "archived", archivedAt: now, archivedBy: actor.personId, updatedAt: now })
       .where(and(eq(members.orgId, actor.orgId), inArray(members.id, targetIds), ne(members.status, "archived")));
+    const reached = await findReachedMembers(tx, targets.filter((m) => m.status === "invited").map((m) => m.id));
     await tx.update(invitations).set({ revokedAt: now })
       .where(and(eq(invitations.orgId, actor.orgId), inArray(invitations.memberId, targetIds), isNull(invitations.revokedAt), isNull(invitations.acceptedAt)));
+    await cancelMemberInvitationMails(tx, targetIds, "Not sent: the person was archived before it went out.");
     // invalidatePersonSessions, for many people and inside this transaction.
     const personIds = targets.flatMap((m) => (m.personId ? [m.personId] : []));
     if (personIds.length > 0) await tx.delete(sessions).where(and(eq(sessions.orgId, actor.orgId), inArray(sessions.personId, personIds)));
     const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, actor.orgId));
-    await enqueueMails(tx, targets.map((m) => ({
+    await enqueueMails(tx, targets.filter((m) => m.status === "active" || reached.has(m.id)).map((m) => ({
       orgId: actor.orgId, kind: "archive_notice", to: m.email, idempotencyKey: `archive:${m.id}:${now.getTime()}`,
-      ...archiveNoticeMail({ orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: actor.name }),
+      ...archiveNoticeMail({ orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: actor.name, wasMember: m.status === "active" }),
     })));
     await recordAudits(tx, targets.map((m) => ({
       orgId: actor.orgId, actorId: actor.personId, action: "member.archive", memberId: m.id, subject: m.email,
@@ -50,6 +54,19 @@ export async function archiveMembers(db: Db, actor: Actor, memberIds: string[]):
     })));
     return result;
   });
+}
+
+/**
+ * Of these invited members, those an invitation email reached (sent or delivered). One claimed
+ * by a mail worker is not counted: the worker checks again before sending and drops it.
+ */
+async function findReachedMembers(tx: Tx, memberIds: string[]): Promise<Set<string>> {
+  if (memberIds.length === 0) return new Set();
+  const rows = await tx.all<{ member_id: string }>(sql`SELECT DISTINCT i.member_id FROM json_each(${JSON.stringify(memberIds)}) j
+    JOIN invitations i ON i.member_id = j.value
+    WHERE i.delivery_status IN ('sent', 'delivered', 'delivery_delayed', 'complained')
+      OR EXISTS (SELECT 1 FROM mail_outbox o WHERE o.invitation_id = i.id AND o.status = 'sent')`);
+  return new Set(rows.map((r) => r.member_id));
 }
 
 export type ReinviteResult = { ok: true; outcome: InviteOutcome } | { ok: false; reason: "not_found" | "not_archived" | "no_person"; message: string };

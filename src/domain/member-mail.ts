@@ -9,7 +9,7 @@ import { getRateInForce } from "./rates.js";
 export type MailContent = EmailContent;
 
 /** What every invitation email of one batch shares: the organization, the inviter, the rate. */
-export type InvitationMailContext = { orgName: string; inviterName: string; rateMilli: number | null; year: number };
+export type InvitationMailContext = { orgName: string; inviterName: string; rateMilli: number | null; year: number; reminder?: boolean };
 
 export async function loadInvitationMailContext(tx: Tx, orgId: string, inviterName: string): Promise<InvitationMailContext> {
   const year = new Date().getUTCFullYear();

@@ -60,6 +60,36 @@ export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()
   return inserted;
 }
 
+/**
+ * Withdraws the unsent emails of invitations that were revoked, replaced or accepted, in the
+ * caller's transaction: queued ones (claimed by a worker or not) become `cancelled`, and the
+ * worker re-checks a claimed batch before sending (outbox-delivery.ts). Answers how many.
+ */
+export async function cancelInvitationMails(tx: Tx, invitationIds: string[], reason: string): Promise<number> {
+  let cancelled = 0;
+  await inParts(invitationIds, CHUNK, async (part) => {
+    // Found by invitation (its index), not by status: during a big send most of the outbox is queued.
+    const rows = await tx.all<{ id: string }>(sql`UPDATE mail_outbox SET status = 'cancelled', last_error = ${reason}
+      WHERE id IN (SELECT o.id FROM json_each(${JSON.stringify(part)}) j JOIN mail_outbox o ON o.invitation_id = j.value WHERE +o.status = 'queued')
+      RETURNING id`);
+    cancelled += rows.length;
+  });
+  return cancelled;
+}
+
+/** cancelInvitationMails for every invitation of these members. */
+export async function cancelMemberInvitationMails(tx: Tx, memberIds: string[], reason: string): Promise<number> {
+  let cancelled = 0;
+  await inParts(memberIds, CHUNK, async (part) => {
+    const rows = await tx.all<{ id: string }>(sql`UPDATE mail_outbox SET status = 'cancelled', last_error = ${reason}
+      WHERE id IN (SELECT o.id FROM json_each(${JSON.stringify(part)}) j JOIN invitations i ON i.member_id = j.value
+        JOIN mail_outbox o ON o.invitation_id = i.id WHERE +o.status = 'queued')
+      RETURNING id`);
+    cancelled += rows.length;
+  });
+  return cancelled;
+}
+
 export type OutboxListItem = {
   id: string;
   kind: string;
@@ -117,7 +147,7 @@ export async function countOutbox(db: Db, orgId?: string): Promise<Record<MailSt
     .from(mailOutbox)
     .where(orgId ? eq(mailOutbox.orgId, orgId) : undefined)
     .groupBy(mailOutbox.status);
-  const counts: Record<MailStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0, dead: 0 };
+  const counts: Record<MailStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0, dead: 0, cancelled: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;
 }

@@ -39,6 +39,8 @@ function classifyError(error: { message: string; statusCode: number | null; name
   if (status === 429 || error.name === "rate_limit_exceeded" || error.name.endsWith("_quota_exceeded")) {
     return { ok: false, kind: "rate_limited", retryAfterMs: parseRetryAfter(headers?.["retry-after"]) ?? 1000, message };
   }
+  // The batch changed since a request with its key was accepted (a message was withdrawn): that request was sent.
+  if (error.name === "invalid_idempotent_request") return { ok: false, kind: "key_used", message };
   // A wrong sender address is our configuration, not the message: retry (and end dead) rather than fail each one.
   if (error.name === "invalid_from_address") return { ok: false, kind: "retryable", status, message };
   if (status === 400 || status === 422 || (status === null && INVALID.has(error.name))) {

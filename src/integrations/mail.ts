@@ -15,7 +15,9 @@ export type BatchOutcome =
   /** 5xx, network, timeout, auth: may or may not have been sent; retry the same batch with the same key. */
   | { ok: false; kind: "retryable"; message: string; status: number | null }
   /** 400/422: the provider refused the request's content (for a batch: at least one message). */
-  | { ok: false; kind: "invalid"; message: string; status: number | null };
+  | { ok: false; kind: "invalid"; message: string; status: number | null }
+  /** 409: the key was used with another payload: an earlier request with it was accepted (and sent). */
+  | { ok: false; kind: "key_used"; message: string };
 
 export interface MailTransport {
   readonly name: "resend" | "local" | (string & {});

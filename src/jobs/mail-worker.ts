@@ -8,6 +8,7 @@ import type { Db } from "../db/client.js";
 import {
   claimMailBatch, recordBatchInvalid, recordBatchRetry, recordBatchSent, releaseMailBatch,
 } from "../domain/outbox-delivery.js";
+import { recordEarlierRequestSent, withdrawFromBatch } from "../domain/outbox-withdrawal.js";
 import type { MailTransport } from "../integrations/mail.js";
 import { createPacer, type Pacer } from "./pacer.js";
 import { newLeaseOwner } from "./runner.js";
@@ -28,8 +29,9 @@ export type MailWorkerDeps = {
 };
 
 export type DrainResult = {
-  outcome: "idle" | "sent" | "rate_limited" | "retryable" | "invalid" | "released";
-  claimed: number; sent: number; failed: number; split: number; retrying: number; dead: number; batchKey?: string;
+  /** withdrawn: every message of the batch was withdrawn before it went (nothing was sent). */
+  outcome: "idle" | "sent" | "rate_limited" | "retryable" | "invalid" | "released" | "withdrawn";
+  claimed: number; sent: number; failed: number; split: number; retrying: number; dead: number; withdrawn: number; batchKey?: string;
 };
 
 const LEASE_MS = 60_000;
@@ -46,16 +48,25 @@ export async function drainMailOnce(deps: MailWorkerDeps): Promise<DrainResult> 
   const { db, transport, config } = deps;
   const owner = deps.owner ?? newLeaseOwner("mail");
   const pacer = deps.pacer ?? createPacer(config.mailRequestsPerSecond);
-  const empty = { claimed: 0, sent: 0, failed: 0, split: 0, retrying: 0, dead: 0 };
-  const batch = await claimMailBatch(db, owner, { leaseMs: deps.leaseMs ?? LEASE_MS });
-  if (!batch) return { outcome: "idle", ...empty };
-  const result = { ...empty, claimed: batch.messages.length, batchKey: batch.batchKey };
+  const empty = { claimed: 0, sent: 0, failed: 0, split: 0, retrying: 0, dead: 0, withdrawn: 0 };
+  const claimed = await claimMailBatch(db, owner, { leaseMs: deps.leaseMs ?? LEASE_MS });
+  if (!claimed) return { outcome: "idle", ...empty };
+  const result = { ...empty, claimed: claimed.messages.length, batchKey: claimed.batchKey };
   await pacer.take(deps.signal);
   if (deps.signal?.aborted) {
-    await releaseMailBatch(db, owner, batch);
+    await releaseMailBatch(db, owner, claimed);
     return { outcome: "released", ...result };
   }
+  // Right before it goes: an invitation withdrawn since the claim takes its email with it.
+  const { batch, withdrawn } = await withdrawFromBatch(db, owner, claimed);
+  result.withdrawn = withdrawn;
+  if (batch.messages.length === 0) return { outcome: "withdrawn", ...result };
   const answer = await transport.sendBatch(batch.messages, batch.batchKey);
+  if (!answer.ok && answer.kind === "key_used") {
+    result.sent = await recordEarlierRequestSent(db, owner, batch.batchKey);
+    deps.logger?.warn({ batchKey: batch.batchKey, sent: result.sent }, "mail batch key already used: an earlier request with it was sent");
+    return { outcome: "sent", ...result };
+  }
   if (answer.ok) {
     result.sent = await recordBatchSent(db, owner, batch, answer.providerIds);
     if (result.sent < batch.messages.length) deps.logger?.warn({ batchKey: batch.batchKey }, "mail batch lease lost before recording; the next owner records it");

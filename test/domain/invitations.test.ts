@@ -9,6 +9,8 @@ import { inviteMembers } from "../../src/domain/invitations.js";
 import { resendInvitation } from "../../src/domain/invitations-resend.js";
 import { archiveMembers, reinviteMember } from "../../src/domain/member-archive.js";
 import { findPersonByAddress } from "../../src/domain/people.js";
+import { createLocalTransport } from "../../src/integrations/mail.js";
+import { drainMailOnce } from "../../src/jobs/mail-worker.js";
 import { sha256Hex } from "../../src/ids.js";
 import { createOrganization } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
@@ -129,9 +131,12 @@ describe("inviteMembers", () => {
 });
 
 describe("archiveMembers", () => {
-  it("revokes open invitations, ends the person's sessions, queues the notice and records it", async () => {
-    const first = await inviteMembers(database.db, actor, { emails: ["grace.hopper@fabrikam.example", "gregory.house@fabrikam.example"] }, deps);
-    const ids = first.outcomes.map((o) => o.memberId!);
+  it("revokes open invitations, cancels their unsent emails, ends the person's sessions, queues the notice and records it", async () => {
+    // Grace's invitation email went out; Gregory's is still waiting when both are archived.
+    const first = await inviteMembers(database.db, actor, { emails: ["grace.hopper@fabrikam.example"] }, deps);
+    await drainMailOnce({ db: database.db, transport: createLocalTransport(), config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } });
+    const second = await inviteMembers(database.db, actor, { emails: ["gregory.house@fabrikam.example"] }, deps);
+    const ids = [...first.outcomes, ...second.outcomes].map((o) => o.memberId!);
     const grace = (await findPersonByAddress(database.db, "grace.hopper@fabrikam.example"))!;
     await createSession(database.db, { personId: grace.id, orgId: actor.orgId, roles: [] }, { maxHours: 12 });
     expect(await archiveMembers(database.db, otherActor, ids)).toEqual({ archived: [], alreadyArchived: [], notFound: ids });
@@ -141,7 +146,13 @@ describe("archiveMembers", () => {
     expect(rows.every((m) => m.status === "archived" && m.archivedBy === actor.personId)).toBe(true);
     expect(invs.every((i) => i.revokedAt !== null)).toBe(true);
     expect(await database.db.select().from(sessions).where(eq(sessions.personId, grace.id))).toHaveLength(0);
-    expect(mails.filter((m) => m.kind === "archive_notice").map((m) => m.to).sort()).toEqual(["grace.hopper@fabrikam.example", "gregory.house@fabrikam.example"]);
+    // Gregory never heard of his invitation: its email is cancelled and he gets no notice either.
+    expect(mails.filter((m) => m.kind === "invitation").map((m) => [m.to, m.status]).sort()).toEqual([["grace.hopper@fabrikam.example", "sent"], ["gregory.house@fabrikam.example", "cancelled"]]);
+    const notices = mails.filter((m) => m.kind === "archive_notice");
+    expect(notices.map((m) => m.to)).toEqual(["grace.hopper@fabrikam.example"]);
+    // Grace was invited and had not joined: her invitation was withdrawn; she was never a member.
+    expect(notices[0]!.subject).toBe("Your MileIQ invitation from Fabrikam was withdrawn");
+    expect(notices[0]!.text).not.toContain("were a member");
     expect(audits.filter((a) => a.action === "member.archive")).toHaveLength(2);
     expect((await archiveMembers(database.db, actor, ids)).alreadyArchived).toHaveLength(2);
   });
@@ -161,7 +172,10 @@ describe("resendInvitation", () => {
     expect(invs).toHaveLength(1);
     expect(invs[0]!.sentCount).toBe(3);
     expect(mails.map((m) => m.idempotencyKey).sort()).toEqual([1, 2, 3].map((n) => `invitation:${invs[0]!.id}:${n}`));
-    expect(new Set(mails.map((m) => m.html)).size).toBe(1);
+    // The same link (its hash is the invitation's), in an email rendered now; a copy still waiting is replaced.
+    const links = new Set(mails.map((m) => /\/join\/([\w-]{43})/.exec(m.text)![1]!));
+    expect([...links].map(sha256Hex)).toEqual([invs[0]!.tokenHash]);
+    expect([...mails].sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey)).map((m) => m.status)).toEqual(["cancelled", "cancelled", "queued"]);
     expect(await resendInvitation(database.db, otherActor, memberId, limits)).toMatchObject({ ok: false, reason: "not_found" });
   });
 

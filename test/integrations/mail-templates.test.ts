@@ -78,11 +78,23 @@ describe("invitation email", () => {
 
 describe("archive notice email", () => {
   it("tells the person their access ended and who did it, escaped", () => {
-    const { subject, html, text } = renderArchiveNoticeEmail({ orgName: "Contoso", recipientName: "<Casey>", archivedByName: "Alex & Admin" });
+    const { subject, html, text } = renderArchiveNoticeEmail({ orgName: "Contoso", recipientName: "<Casey>", archivedByName: "Alex & Admin", wasMember: true });
     expect(subject).toBe("Your MileIQ access for Contoso has ended");
     expect(html).toContain("Hi &lt;Casey&gt;,");
     expect(html).toContain("<strong>Alex &amp; Admin</strong> ended your MileIQ membership");
     expect(text).toContain("Alex & Admin ended your MileIQ membership for Contoso.");
+    expect(text).toContain("because you were a member of Contoso");
     expect(html).not.toMatch(/<img/);
+  });
+
+  it("tells someone invited who never joined that the invitation was withdrawn, never that they were a member", () => {
+    const { subject, html, text } = renderArchiveNoticeEmail({ orgName: "Contoso", recipientName: "Casey", archivedByName: "Alex", wasMember: false });
+    expect(subject).toBe("Your MileIQ invitation from Contoso was withdrawn");
+    expect(html).toContain("<strong>Alex</strong> withdrew your invitation");
+    expect(text).toContain("because you were invited to join Contoso");
+    for (const body of [html, text]) {
+      expect(body).not.toContain("were a member");
+      expect(body).not.toContain("membership");
+    }
   });
 });

@@ -7,6 +7,7 @@ const mailLabels: Record<MailStatus | "sending", [string, string]> = {
   sent: ["Sent", "badge-active"],
   failed: ["Failed", "badge-problem"],
   dead: ["Gave up", "badge-problem"],
+  cancelled: ["Cancelled", "badge-archived"],
 };
 
 const deliveryLabels: Partial<Record<DeliveryStatus, [string, string]>> = {

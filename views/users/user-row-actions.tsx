@@ -89,7 +89,7 @@ const doneMessages: Record<string, (n: number) => string> = {
   resent: () => "Invitation sent again.",
   relinked: () => "A new invitation link was sent (there was no earlier email to send again).",
   reinvited: () => "Invited again.",
-  limit: (n) => `That invitation was already sent again ${n} times today. You can send it again tomorrow (UTC).`,
+  limit: (n) => `That invitation was already sent again ${n === 1 ? "once" : `${n} times`} today. You can send it again tomorrow (UTC).`,
   none: () => "Select the users to archive first.",
 };
 
