@@ -9,6 +9,7 @@ import { rateLimit, RateLimiter } from "../auth/rate-limit.js";
 import type { AppEnv, Deps } from "../context.js";
 import { readErrorLog } from "../domain/error-log.js";
 import { createImport, decodeImportsCursor, getImport, isRunning, listImports, listProblemRows, requestImportSend, type ImportView } from "../domain/imports.js";
+import { buildImportSample } from "../domain/import-sample.js";
 import { listSuggestedPeople } from "../domain/import-suggestion-review.js";
 import { ERROR_LOG_HEADER, errorLogLine } from "../../views/imports/error-log-csv.js";
 import { ImportPage, ImportPanel, ImportStatus } from "../../views/imports/import-page.js";
@@ -28,7 +29,6 @@ const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MULTIPART_SLACK = 64 * 1024;
 /** Imports this small list their problem rows on the page; bigger ones only in the error log. */
 const INLINE_PROBLEMS_MAX_ROWS = 5000;
-const SAMPLE = "email\r\nmegan.bowen@contoso.com\r\nalex.wilber@contoso.com\r\n";
 
 export function importRoutes(deps: Pick<Deps, "config">) {
   const { importMaxBytes, importMaxRows } = deps.config;
@@ -56,8 +56,9 @@ export function importRoutes(deps: Pick<Deps, "config">) {
     })
     .get("/new", requireAdmin, (c) =>
       respond(c, { title: "Bulk upload users", active: "users", page: () => <NewImportPage {...upload} />, fragment: () => <UploadForm {...upload} /> }))
-    .get("/sample.csv", requireAdmin, (c) =>
-      c.body(SAMPLE, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="bulk-upload-sample.csv"' }))
+    .get("/sample.csv", requireAdmin, async (c) =>
+      c.body(await buildImportSample(c.get("deps").db, c.get("session")!.org.id), 200,
+        { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="bulk-upload-sample.csv"' }))
     .post("/", rateLimit("imports", new RateLimiter(20, 0.2), (wait) => <UploadForm {...upload} problem={`You have uploaded many files in a short time. Wait ${waitText(wait)}, then upload again.`} />), requireAdmin, async (c) => {
         const { db, config, wake } = c.get("deps");
         const body = await readUploadedFile(c.req.raw, "file", importMaxBytes + MULTIPART_SLACK);

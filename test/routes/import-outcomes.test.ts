@@ -5,7 +5,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { importRows, imports, members } from "../../src/db/schema.js";
 import { drainImports } from "../../src/jobs/import-worker.js";
-import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
+import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
 
 let t: TestApp;
 let admin: string;
@@ -153,5 +153,42 @@ describe("Send Invite judges every row against the present", () => {
     expect(row!.message).toBe("Invited since the check (another upload or the Invite button), so not invited again; they have not joined yet.");
     const counts = (await t.deps.db.select({ n: sql<number>`count(*)` }).from(members).where(and(eq(members.emailNorm, "person7@contoso.example"))))[0]!.n;
     expect(counts).toBe(1);
+  });
+});
+
+describe("the sample CSV", () => {
+  it("uses the signed-in organization's own people, so every row of it checks as ready there", async () => {
+    const sample = await (await t.get("/imports/sample.csv", { cookie: admin })).text();
+    const lines = sample.trim().split("\r\n");
+    expect(lines[0]).toBe("email");
+    expect(lines.slice(1).every((l) => l.endsWith("@contoso.example"))).toBe(true);
+    expect(sample).not.toContain("contoso.com");
+    const id = await uploadAndCheck(lines.slice(1), "bulk-upload-sample.csv");
+    expect((await rowsOf(id)).map((r) => r.code)).toEqual(["ready", "ready"]);
+  });
+
+  it("in the demo organization too", async () => {
+    const demo = await createTestApp({ seedDemo: true });
+    try {
+      const cookie = await demo.signInAs("alex.admin@contoso.example");
+      const sample = await (await demo.get("/imports/sample.csv", { cookie })).text();
+      const form = new FormData();
+      form.append("file", new File([sample], "bulk-upload-sample.csv", { type: "text/csv" }));
+      const id = (await demo.post("/imports", form, { cookie })).headers.get("Location")!.split("/").pop()!;
+      await drainImports({ db: demo.deps.db, publicUrl: ORIGIN });
+      const rows = await demo.deps.db.select().from(importRows).where(eq(importRows.importId, id));
+      expect(rows.map((r) => r.code)).toEqual(["ready", "ready"]);
+    } finally {
+      demo.close();
+    }
+  });
+});
+
+describe("words that agree with their numbers", () => {
+  it("the recent uploads on the Users page say '1 error', not '1 errors'", async () => {
+    await uploadAndCheck(["nobody@contoso.example"], "one.csv");
+    const html = await page("/users");
+    expect(html).toContain("0 ready, 0 skipped, 1 error");
+    expect(html).not.toContain("1 errors");
   });
 });

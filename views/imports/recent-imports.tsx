@@ -6,11 +6,13 @@ export const importLabels: Record<ImportView["status"], string> = {
   queued: "Waiting", validating: "Checking", ready: "Checked", sending: "Sending", sent: "Sent", failed: "Stopped",
 };
 
+const plural = (count: number, one: string, many: string) => `${formatNumber(count)} ${count === 1 ? one : many}`;
+
 export function progressOf(view: ImportView): string {
-  if (view.status === "queued" || view.status === "validating") return `${formatNumber(view.processed)} of ${formatNumber(view.total)} rows checked`;
+  if (view.status === "queued" || view.status === "validating") return `${formatNumber(view.processed)} of ${plural(view.total, "row", "rows")} checked`;
   if (view.status === "failed") return "Upload the file again";
   const invited = view.sentCount > 0 ? `${formatNumber(view.sentCount)} invited · ` : "";
-  return `${invited}${formatNumber(view.readyCount)} ready, ${formatNumber(view.skippedCount)} skipped, ${formatNumber(view.errorCount)} errors`;
+  return `${invited}${formatNumber(view.readyCount)} ready, ${formatNumber(view.skippedCount)} skipped, ${plural(view.errorCount, "error", "errors")}`;
 }
 
 /** Always in the page (empty when there is nothing), so a refresh after an upload has a place to go. */

@@ -25,7 +25,7 @@ export function UploadForm(props: UploadView) {
       </p>
       <ul class="muted upload-rules">
         <li>Only people in your organization's directory can be invited; everyone else is listed in the error log.</li>
-        <li>At most {n(props.maxMegabytes)} MB and {n(props.maxRows)} rows per file.</li>
+        <li>At most {n(props.maxMegabytes)} MB and {n(props.maxRows)} {props.maxRows === 1 ? "row" : "rows"} per file.</li>
         <li>Nobody is invited until you press <strong>Send Invite</strong> after the check.</li>
       </ul>
       <p><a href="/imports/sample.csv" download>Download a sample CSV</a></p>
