@@ -9,6 +9,7 @@ import type { GraphUser } from "../integrations/graph.js";
 import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import { normalizeAddress } from "./addresses.js";
+import { refreshMembersStatement } from "./member-directory.js";
 
 export type PersonFields = {
   mail: string | null; userPrincipalName: string | null; displayName: string; givenName: string | null; surname: string | null;
@@ -120,6 +121,8 @@ async function planUpserts(ctx: Context, tx: Transaction, chunk: [string, { remo
   const values: InValue[] = [];
   const keepUpn: string[] = [];
   const newUpns: string[] = [];
+  /** People already known whose entry changes: their members' copies follow. */
+  const changed: string[] = [];
   let rows = 0;
   for (const [oid, change] of chunk) {
     const before = existing.get(oid);
@@ -133,8 +136,10 @@ async function planUpserts(ctx: Context, tx: Transaction, chunk: [string, { remo
     if (upnNorm) claimedUpns.add(upnNorm);
     const same = before && before.removedAt === null && before.upnNorm === upnNorm && KEYS.every((k) => (k === "accountEnabled" ? Boolean(before[k]) === p[k] : before[k] === p[k]));
     if (same) continue;
-    if (before) counts.updated++;
-    else counts.added++;
+    if (before) {
+      counts.updated++;
+      changed.push(before.id);
+    } else counts.added++;
     if (upnNorm) newUpns.push(upnNorm);
     if (upnNorm && before?.upnNorm === upnNorm) keepUpn.push(oid);
     values.push(before?.id ?? newId(), orgId, oid, p.mail, p.userPrincipalName, p.displayName, p.givenName, p.surname, p.jobTitle, p.department,
@@ -157,6 +162,7 @@ async function planUpserts(ctx: Context, tx: Transaction, chunk: [string, { remo
         updated_at = excluded.updated_at`,
     args: values,
   });
+  if (changed.length > 0) statements.push(refreshMembersStatement(orgId, changed));
   return statements;
 }
 

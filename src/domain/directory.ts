@@ -7,6 +7,7 @@ import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import type { Tx } from "./audit.js";
 import { normalizeAddress } from "./addresses.js";
+import { refreshMembersFromDirectory } from "./member-directory.js";
 
 export type DirectoryPersonInput = {
   entraObjectId: string | null;
@@ -50,11 +51,14 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
       .where(and(eq(directoryPeople.orgId, orgId), sql`(${inArray(directoryPeople.upnNorm, upns)} OR ${oids.length ? inArray(directoryPeople.entraObjectId, oids) : sql`0`})`));
     const byOid = new Map(existing.filter((e) => e.oid).map((e) => [e.oid!, e.id]));
     const byUpn = new Map(existing.filter((e) => e.upn).map((e) => [e.upn!, e.id]));
+    const known: string[] = [];
     const rows = chunk.map((p) => {
       const upnNorm = norm(p.userPrincipalName ?? p.mail);
       const id = (p.entraObjectId && byOid.get(p.entraObjectId)) || (upnNorm && byUpn.get(upnNorm)) || null;
-      if (id) updated++;
-      else added++;
+      if (id) {
+        updated++;
+        known.push(id);
+      } else added++;
       return {
         id: id ?? newId(), orgId, entraObjectId: p.entraObjectId, mail: p.mail, userPrincipalName: p.userPrincipalName ?? p.mail,
         displayName: p.displayName, givenName: p.givenName, surname: p.surname, jobTitle: p.jobTitle, department: p.department,
@@ -66,6 +70,7 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
       target: directoryPeople.id,
       set: excludedColumns,
     });
+    await refreshMembersFromDirectory(db, orgId, known);
     await yieldToEventLoop();
   }
   return { added, updated };

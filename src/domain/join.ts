@@ -1,7 +1,7 @@
 // Joining: the invitation link, and accepting it. An invitation can be used only by the
 // directory person it was sent to (same organization; same Entra object id when both are
 // known, else the same address), never forwarded. Tokens are looked up by SHA-256 only.
-import { and, eq, gt, isNull, or } from "drizzle-orm";
+import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.js";
 import { directoryPeople, invitations, members, organizations } from "../db/schema.js";
@@ -38,7 +38,10 @@ async function loadInvitation(db: Tx, token: string) {
     .select({
       id: invitations.id, orgId: invitations.orgId, memberId: invitations.memberId, createdAt: invitations.createdAt,
       revokedAt: invitations.revokedAt, acceptedAt: invitations.acceptedAt, orgName: organizations.name,
-      memberStatus: members.status, email: members.email, emailNorm: members.emailNorm, memberName: members.name,
+      // The person as the directory has them now (a rename or a new address), the member's copy otherwise.
+      memberStatus: members.status, emailNorm: members.emailNorm,
+      email: sql<string>`coalesce(${invitee.mail}, ${invitee.userPrincipalName}, ${members.email})`,
+      memberName: sql<string>`coalesce(nullif(${invitee.displayName}, ''), ${members.name})`,
       personId: members.personId, inviterName: inviter.displayName,
       inviteeOid: invitee.entraObjectId, inviteeMail: invitee.mailNorm, inviteeUpn: invitee.upnNorm,
     })
