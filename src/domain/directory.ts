@@ -46,19 +46,21 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
     const chunk = people.slice(start, start + CHUNK);
     const upns = chunk.map((p) => norm(p.userPrincipalName ?? p.mail)).filter((v): v is string => !!v);
     const oids = chunk.map((p) => p.entraObjectId).filter((v): v is string => !!v);
-    const existing = await db.select({ id: directoryPeople.id, oid: directoryPeople.entraObjectId, upn: directoryPeople.upnNorm })
-      .from(directoryPeople)
+    const existing = await db.select().from(directoryPeople)
       .where(and(eq(directoryPeople.orgId, orgId), sql`(${inArray(directoryPeople.upnNorm, upns)} OR ${oids.length ? inArray(directoryPeople.entraObjectId, oids) : sql`0`})`));
-    const byOid = new Map(existing.filter((e) => e.oid).map((e) => [e.oid!, e.id]));
-    const byUpn = new Map(existing.filter((e) => e.upn).map((e) => [e.upn!, e.id]));
-    const known: string[] = [];
+    const byOid = new Map(existing.filter((e) => e.entraObjectId).map((e) => [e.entraObjectId!, e]));
+    const byUpn = new Map(existing.filter((e) => e.upnNorm).map((e) => [e.upnNorm!, e]));
+    /** People already known whose entry changes: counted as updated, and their members' copies follow. */
+    const changed: string[] = [];
     const rows = chunk.map((p) => {
       const upnNorm = norm(p.userPrincipalName ?? p.mail);
-      const id = (p.entraObjectId && byOid.get(p.entraObjectId)) || (upnNorm && byUpn.get(upnNorm)) || null;
-      if (id) {
+      const before = (p.entraObjectId && byOid.get(p.entraObjectId)) || (upnNorm && byUpn.get(upnNorm)) || null;
+      const id = before?.id ?? null;
+      if (!before) added++;
+      else if (!sameEntry(before, p)) {
         updated++;
-        known.push(id);
-      } else added++;
+        changed.push(before.id);
+      }
       return {
         id: id ?? newId(), orgId, entraObjectId: p.entraObjectId, mail: p.mail, userPrincipalName: p.userPrincipalName ?? p.mail,
         displayName: p.displayName, givenName: p.givenName, surname: p.surname, jobTitle: p.jobTitle, department: p.department,
@@ -70,8 +72,15 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
       target: directoryPeople.id,
       set: excludedColumns,
     });
-    await refreshMembersFromDirectory(db, orgId, known);
+    await refreshMembersFromDirectory(db, orgId, changed);
     await yieldToEventLoop();
   }
   return { added, updated };
+}
+
+/** The file says nothing new about this person (an import of the same file changes nobody). */
+function sameEntry(before: typeof directoryPeople.$inferSelect, p: DirectoryPersonInput): boolean {
+  return before.removedAt === null && before.entraObjectId === p.entraObjectId && before.mail === p.mail
+    && before.userPrincipalName === (p.userPrincipalName ?? p.mail) && before.displayName === p.displayName && before.givenName === p.givenName
+    && before.surname === p.surname && before.jobTitle === p.jobTitle && before.department === p.department && before.accountEnabled === p.accountEnabled;
 }

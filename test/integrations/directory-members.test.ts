@@ -97,4 +97,13 @@ describe("after directory:import (upsertDirectoryPeople)", () => {
     await upsertDirectoryPeople(t.deps.db, orgId, [{ ...entry, mail: "casey.new@fabrikam.test", displayName: "Casey New" }]);
     expect(await memberOf(casey.id)).toMatchObject({ name: "Casey New", sortName: "casey new", email: "casey.new@fabrikam.test", emailNorm: "casey.new@fabrikam.test" });
   });
+
+  it("counts as updated only the people whose entry changed (the same file again updates nobody)", async () => {
+    const entry = (n: number, name = `Person ${n}`) => ({ entraObjectId: null, userPrincipalName: `p${n}@fabrikam.test`, mail: `p${n}@fabrikam.test`,
+      displayName: name, givenName: null, surname: null, jobTitle: "Engineer", department: null, accountEnabled: true });
+    const file = [1, 2, 3].map((n) => entry(n));
+    expect(await upsertDirectoryPeople(t.deps.db, orgId, file)).toEqual({ added: 3, updated: 0 });
+    expect(await upsertDirectoryPeople(t.deps.db, orgId, file)).toEqual({ added: 0, updated: 0 });
+    expect(await upsertDirectoryPeople(t.deps.db, orgId, [entry(1), entry(2, "Renamed"), { ...entry(3), accountEnabled: false }, entry(4)])).toEqual({ added: 1, updated: 2 });
+  });
 });
