@@ -192,3 +192,18 @@ describe("words that agree with their numbers", () => {
     expect(html).not.toContain("1 errors");
   });
 });
+
+describe("escaping", () => {
+  it("a suggested person's directory name is escaped on the suggestions page, the import page and the status widget", async () => {
+    const EVIL = `<img src=x onerror="alert(1)">`;
+    await createOrganization(t.deps.db, { name: "Contoso", domain: "contoso.example", people: [{ email: "evil.person@contoso.example", displayName: `Evil ${EVIL}` }] });
+    const id = await uploadAndCheck(["evil.preson@contoso.example"]);
+    for (const path of [`/imports/${id}/suggestions`, `/imports/${id}`, `/imports/${id}/status`]) {
+      const html = await page(path);
+      expect(html, path).not.toContain(EVIL);
+    }
+    const suggestions = await page(`/imports/${id}/suggestions`);
+    expect(suggestions).toContain("Evil &lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+    expect(await page(`/imports/${id}`)).toContain("Did you mean evil.person@contoso.example (Evil &lt;img");
+  });
+});
