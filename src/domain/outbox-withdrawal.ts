@@ -16,14 +16,16 @@ export const WITHDRAWN = "Not sent: its invitation was withdrawn (archived, repl
  * them. Answers the batch to send, possibly empty.
  */
 export async function withdrawFromBatch(db: Db, owner: string, batch: ClaimedBatch): Promise<{ batch: ClaimedBatch; withdrawn: number }> {
-  const ids = batch.messages.map((m) => m.id);
+  const withdrawn = sql`locked_by = ${owner} AND (status = 'cancelled' OR (invitation_id IS NOT NULL AND EXISTS (SELECT 1 FROM invitations i
+    WHERE i.id = mail_outbox.invitation_id AND (i.revoked_at IS NOT NULL OR i.accepted_at IS NOT NULL))))`;
+  // A read first: almost always nothing was withdrawn, and a read takes no write lock.
+  const found = await db.all<{ id: string }>(sql`SELECT id FROM mail_outbox
+    WHERE id IN (SELECT value FROM json_each(${JSON.stringify(batch.messages.map((m) => m.id))})) AND ${withdrawn}`);
+  if (found.length === 0) return { batch, withdrawn: 0 };
   const rows = await db.all<{ id: string }>(sql`UPDATE mail_outbox SET status = 'cancelled', locked_by = NULL, locked_until = NULL,
       last_error = CASE WHEN status = 'cancelled' THEN last_error ELSE ${WITHDRAWN} END
-    WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND locked_by = ${owner}
-      AND (status = 'cancelled' OR (invitation_id IS NOT NULL AND EXISTS (SELECT 1 FROM invitations i
-        WHERE i.id = mail_outbox.invitation_id AND (i.revoked_at IS NOT NULL OR i.accepted_at IS NOT NULL))))
+    WHERE id IN (SELECT value FROM json_each(${JSON.stringify(found.map((r) => r.id))})) AND ${withdrawn}
     RETURNING id`);
-  if (rows.length === 0) return { batch, withdrawn: 0 };
   const gone = new Set(rows.map((r) => r.id));
   return { batch: { ...batch, messages: batch.messages.filter((m) => !gone.has(m.id)) }, withdrawn: gone.size };
 }
