@@ -17,10 +17,12 @@ const MAX_JSON = 2800;
 export type InviteReceipt = { invited: number; outcomes: InviteOutcome[]; omitted: number };
 
 export function writeInviteReceipt(c: Context<AppEnv>, result: { invited: number; outcomes: InviteOutcome[] }): void {
-  const listed: [string, number][] = [];
+  const listed: ([string, number] | [string, number, string])[] = [];
   let size = 100;
   for (const o of result.outcomes) {
-    const entry: [string, number] = [o.email.slice(0, 320), RESULTS.indexOf(o.result)];
+    // A second address of one person names the first, so the page lists the person once.
+    const entry: [string, number] | [string, number, string] = o.samePersonAs === undefined
+      ? [o.email.slice(0, 320), RESULTS.indexOf(o.result)] : [o.email.slice(0, 320), RESULTS.indexOf(o.result), o.samePersonAs.slice(0, 320)];
     size += JSON.stringify(entry).length + 1;
     if (size > MAX_JSON) break;
     listed.push(entry);
@@ -41,8 +43,9 @@ export function readInviteReceipt(c: Context<AppEnv>): InviteReceipt | null {
     const outcomes: InviteOutcome[] = [];
     for (const entry of value.o as unknown[]) {
       if (!Array.isArray(entry) || typeof entry[0] !== "string" || !RESULTS[entry[1] as number]) return null;
+      if (entry[2] !== undefined && typeof entry[2] !== "string") return null;
       const result = RESULTS[entry[1] as number]!;
-      outcomes.push({ email: entry[0], personId: null, memberId: null, result, message: inviteMessages[result] });
+      outcomes.push({ email: entry[0], personId: null, memberId: null, result, message: inviteMessages[result], ...(entry[2] !== undefined ? { samePersonAs: entry[2] as string } : {}) });
     }
     return { invited: value.n as number, outcomes, omitted: value.m as number };
   } catch {

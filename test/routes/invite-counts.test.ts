@@ -33,6 +33,17 @@ it("'1 person invited' lists one person once, with the other address they were g
   expect(await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.kind, "invitation"))).toHaveLength(1);
 });
 
+it("the same without JavaScript: the result page after the redirect lists the person once", async () => {
+  const res = await t.post("/invitations", { email: ["linus@fabrikam.example", "Linus.Torvalds@fabrikam.onmicrosoft.com"] }, { cookie: admin });
+  expect(res.status).toBe(303);
+  const cookie = [admin, ...res.headers.getSetCookie().map((c) => c.split(";")[0]!)].join("; ");
+  const html = await (await t.get(res.headers.get("Location")!, { cookie })).text();
+  expect(html).toContain("1 person invited");
+  const list = html.match(/<ul class="invited-list"[^>]*>([\s\S]*?)<\/ul>/)![1]!;
+  expect(list.match(/<li>/g)).toHaveLength(1);
+  expect(list).toContain("linus@fabrikam.example (also given as Linus.Torvalds@fabrikam.onmicrosoft.com)");
+});
+
 it("the domain answers one outcome per request, marking a second address of the same person", async () => {
   const person = (await findPersonByAddress(t.deps.db, "admin@fabrikam.example"))!;
   const { invited, outcomes } = await inviteMembers(t.deps.db, { personId: person.id, orgId: person.orgId, name: "Ada" },
