@@ -13,7 +13,7 @@ import { limitRequestBodies } from "./routes/body-limit.js";
 import { joinRoutes, noReferrer } from "./routes/join.js";
 import { loginRoutes } from "./routes/login.js";
 import { entraLoginRoutes } from "./routes/login-entra.js";
-import { renderError, renderNotFound } from "./routes/respond.js";
+import { renderError, renderNotFound } from "../views/respond.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { staticRoutes } from "./routes/static.js";
 import { userRoutes } from "./routes/users.js";

@@ -5,7 +5,7 @@ import type { AppEnv } from "../context.js";
 import { clearSessionCookie, readSessionCookie } from "./cookies.js";
 import { validateSessionToken } from "./session.js";
 import { ForbiddenPage } from "../../views/errors.js";
-import { renderPage } from "../routes/respond.js";
+import { renderPage } from "../../views/respond.js";
 
 export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
   if (c.get("session")) return next();

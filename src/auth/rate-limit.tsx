@@ -6,7 +6,7 @@ import type { AppEnv } from "../context.js";
 import { clientAddress } from "./client-address.js";
 import { TooManyRequestsPage } from "../../views/errors.js";
 import type { Child } from "hono/jsx";
-import { isFragmentRequest, renderPage } from "../routes/respond.js";
+import { isFragmentRequest, renderPage } from "../../views/respond.js";
 
 type Bucket = { tokens: number; updatedAt: number };
 

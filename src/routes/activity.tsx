@@ -12,7 +12,7 @@ import { ACTIVITY_CSV_HEADER, activityCsvLine } from "../../views/activity/activ
 import { CSV_BOM, csvLine } from "../../views/components/csv.js";
 import { ActivityPage, ActivityResults, type ActivityView } from "../../views/activity/activity-page.js";
 import { BadRequestPage } from "../../views/errors.js";
-import { renderNotFound, renderPage, respond } from "./respond.js";
+import { renderNotFound, renderPage, respond } from "../../views/respond.js";
 
 type Filters = { action: string | undefined; actor: ActivityPerson | undefined; before: string | undefined };
 

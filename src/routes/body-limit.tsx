@@ -9,7 +9,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.js";
 import { BadRequestPage } from "../../views/errors.js";
-import { isFragmentRequest, renderPage } from "./respond.js";
+import { isFragmentRequest, renderPage } from "../../views/respond.js";
 
 /** Sign-in, invitations, settings, row actions: about 1 MB, far above any real form. */
 export const FORM_MAX_BYTES = 1024 * 1024;

@@ -9,7 +9,7 @@ import { getLastDirectorySync, requestDirectorySync } from "../domain/directory-
 import { DirectorySyncPanel } from "../../views/users/directory-sync-panel.js";
 import { DirectoryListbox } from "../../views/invite/directory-listbox.js";
 import { waitText } from "../../views/errors.js";
-import { isFragmentRequest, renderNotFound, respondAfterPost } from "./respond.js";
+import { isFragmentRequest, renderNotFound, respondAfterPost } from "../../views/respond.js";
 
 /** The type-ahead's answer when the client searches too fast: no matches, and how long to wait. */
 const busy = (seconds: number) => (

@@ -19,7 +19,7 @@ import { BadRequestPage, waitText } from "../../views/errors.js";
 import { formatNumber } from "../../views/components/format.js";
 import { NewImportPage, UploadForm, type UploadView } from "../../views/imports/upload-form.js";
 import { csvDownload } from "./csv-download.js";
-import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost } from "./respond.js";
+import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost } from "../../views/respond.js";
 import { readUploadedFile } from "./upload-body.js";
 import { actorOf } from "./user-actions.js";
 import { usersListPartials } from "./users-refresh.js";

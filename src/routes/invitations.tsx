@@ -7,7 +7,7 @@ import type { AppEnv } from "../context.js";
 import { inviteMembers } from "../domain/invitations.js";
 import { InviteResult, InviteResultPage } from "../../views/invite/invite-result.js";
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
-import { isFragmentRequest, renderPage, respond } from "./respond.js";
+import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
 import { actorOf } from "./user-actions.js";
 import { usersListPartials } from "./users-refresh.js";
 import { readInviteReceipt, writeInviteReceipt } from "./invite-receipt.js";

@@ -12,7 +12,7 @@ import { acceptInvitationForIdentity, findInvitationByToken, isWellFormedToken, 
 import { JoinLandingPage } from "../../views/join/join-landing-page.js";
 import { JoinRefusedPage, SentToSomeoneElsePage } from "../../views/join/join-refused-page.js";
 import { WelcomePage } from "../../views/join/welcome-page.js";
-import { renderPage } from "./respond.js";
+import { renderPage } from "../../views/respond.js";
 
 /** Runs outside secureHeaders (which would overwrite it): join pages send no Referer anywhere. */
 export const noReferrer = createMiddleware(async (c, next) => {

@@ -13,7 +13,7 @@ import type { AppEnv, Deps } from "../context.js";
 import { signInWithEntraIdentity } from "../domain/entra-identity.js";
 import { NoOrganizationPage, SignInFailedPage, SignInUnavailablePage } from "../../views/login/entra-pages.js";
 import { safeNext } from "./login.js";
-import { renderPage } from "./respond.js";
+import { renderPage } from "../../views/respond.js";
 
 const COOKIE = { state: "entra_state", nonce: "entra_nonce", verifier: "entra_verifier", next: "entra_next" } as const;
 const COOKIE_PATH = "/login/entra";

@@ -6,7 +6,7 @@ import { RateLimiter, rateLimit } from "../auth/rate-limit.js";
 import type { AppEnv } from "../context.js";
 import { findPersonByAddress, hasDirectoryPeople } from "../domain/people.js";
 import { LoginPage, type LocalSignIn } from "../../views/login/login-page.js";
-import { renderPage } from "./respond.js";
+import { renderPage } from "../../views/respond.js";
 
 /**
  * A carried return path (`next`, the Entra state cookie), resolved against PUBLIC_URL the way a

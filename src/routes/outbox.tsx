@@ -8,7 +8,7 @@ import { countOutbox, getOutboxMessage, listOutbox } from "../domain/outbox.js";
 import { BadRequestPage } from "../../views/errors.js";
 import { OutboxMessagePage } from "../../views/outbox/outbox-message-page.js";
 import { OutboxPage } from "../../views/outbox/outbox-page.js";
-import { renderNotFound, renderPage } from "./respond.js";
+import { renderNotFound, renderPage } from "../../views/respond.js";
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

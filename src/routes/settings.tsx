@@ -6,7 +6,7 @@ import { getRateInForce, listRateHistory, parseYearInput, setMileageRate, type R
 import { formatRate } from "../../views/components/format.js";
 import { BadRequestPage } from "../../views/errors.js";
 import { RateForm, RateSettings, SettingsPage, type RateFormValues, type SettingsView } from "../../views/settings/settings-page.js";
-import { isFragmentRequest, renderPage, respond } from "./respond.js";
+import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
 
 async function loadSettings(c: Context<AppEnv>, year: number, form: { values: RateFormValues; errors: RateErrors }, flash?: string): Promise<SettingsView> {
   const { db } = c.get("deps");

@@ -15,7 +15,7 @@ import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { ArchiveConfirm, BulkArchiveConfirm, RowActionFeedback, RowPartials } from "../../views/users/user-row-actions.js";
 import { UserRow } from "../../views/users/user-row.js";
 import { listQuery, usersHref } from "../../views/users/users-page.js";
-import { isFragmentRequest, renderNotFound, renderPage, respond } from "./respond.js";
+import { isFragmentRequest, renderNotFound, renderPage, respond } from "../../views/respond.js";
 import { currentListOf, listFromField, type ListState } from "./user-list.js";
 
 export function actorOf(c: Context<AppEnv>): Actor {

@@ -9,7 +9,7 @@ import { listRecentImports } from "../domain/imports.js";
 import { countListedMembers, listMembers } from "../domain/members.js";
 import { RecentImports } from "../../views/imports/recent-imports.js";
 import { StatusFilter, UserResults } from "../../views/users/users-page.js";
-import { isFragmentRequest } from "./respond.js";
+import { isFragmentRequest } from "../../views/respond.js";
 import { currentListOf } from "./user-list.js";
 
 export async function usersListPartials(c: Context<AppEnv>, options: { recentImports?: boolean } = {}): Promise<Child> {

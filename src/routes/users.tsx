@@ -10,7 +10,7 @@ import { listRecentImports } from "../domain/imports.js";
 import { RecentImports } from "../../views/imports/recent-imports.js";
 import { getLastDirectorySync } from "../domain/directory-sync.js";
 import { DirectorySyncPanel } from "../../views/users/directory-sync-panel.js";
-import { isFragmentRequest, renderPage, respond } from "./respond.js";
+import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
 
 export function userRoutes() {
   return new Hono<AppEnv>().get("/", requireAdmin, async (c) => {

@@ -1,11 +1,12 @@
-// The one helper that decides page-or-fragment. An htmx request (HX-Request, not a history
-// restore) may get the fragment alone; everything else gets the full page. Vary: HX-Request
-// keeps caches from mixing the two.
+// The one helper that decides page-or-fragment, for the routes and for the guards' 403 and 429
+// pages (auth answers with views, never through a route). An htmx request (HX-Request, not a
+// history restore) may get the fragment alone; everything else gets the full page. Vary:
+// HX-Request keeps caches from mixing the two.
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
-import type { AppEnv } from "../context.js";
-import { Layout, type Shell } from "../../views/layout.js";
-import { ErrorPage, NotFoundPage } from "../../views/errors.js";
+import type { AppEnv } from "../src/context.js";
+import { Layout, type Shell } from "./layout.js";
+import { ErrorPage, NotFoundPage } from "./errors.js";
 
 export function isFragmentRequest(c: Context): boolean {
   return c.req.header("HX-Request") === "true" && c.req.header("HX-History-Restore-Request") !== "true";
