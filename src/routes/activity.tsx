@@ -7,7 +7,7 @@ import type { AppEnv } from "../context.js";
 import {
   findActivityPerson, isActionCode, isActivityId, listActivity, listActivityActions, listActivityActors, walkActivity, type ActivityPerson,
 } from "../domain/activity.js";
-import { csvDownload } from "./csv-download.js";
+import { csvDownload } from "./shared/csv-download.js";
 import { ACTIVITY_CSV_HEADER, activityCsvLine } from "../../views/activity/activity-csv.js";
 import { CSV_BOM, csvLine } from "../../views/components/csv.js";
 import { ActivityPage, ActivityResults, type ActivityView } from "../../views/activity/activity-page.js";

@@ -2,7 +2,7 @@
 // hono/body-limit trusts Content-Length (Node's parser holds a body to it) and counts a chunked
 // body's bytes as they arrive, answering 413 as soon as they pass the size: the rest is never
 // read into memory (the server discards it). Uploads are the exception: readUploadedFile
-// (upload-body.ts) streams them under IMPORT_MAX_BYTES itself, and a second buffer here would
+// (shared/upload-body.ts) streams them under IMPORT_MAX_BYTES itself, and a second buffer here would
 // hold every upload twice.
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";

@@ -18,11 +18,11 @@ import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
 import { BadRequestPage, waitText } from "../../views/errors.js";
 import { formatNumber } from "../../views/components/format.js";
 import { NewImportPage, UploadForm, type UploadView } from "../../views/imports/upload-form.js";
-import { csvDownload } from "./csv-download.js";
+import { csvDownload } from "./shared/csv-download.js";
 import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost } from "../../views/respond.js";
-import { readUploadedFile } from "./upload-body.js";
-import { actorOf } from "./user-actions.js";
-import { usersListPartials } from "./users-refresh.js";
+import { readUploadedFile } from "./shared/upload-body.js";
+import { actorOf } from "./shared/actor.js";
+import { usersListPartials } from "./shared/users-refresh.js";
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Room for the multipart envelope around the file itself. */

@@ -8,9 +8,9 @@ import { inviteMembers } from "../domain/invitations.js";
 import { InviteResult, InviteResultPage } from "../../views/invite/invite-result.js";
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
-import { actorOf } from "./user-actions.js";
-import { usersListPartials } from "./users-refresh.js";
-import { readInviteReceipt, writeInviteReceipt } from "./invite-receipt.js";
+import { actorOf } from "./shared/actor.js";
+import { usersListPartials } from "./shared/users-refresh.js";
+import { readInviteReceipt, writeInviteReceipt } from "./shared/invite-receipt.js";
 
 export const MAX_INVITES_PER_REQUEST = 500;
 

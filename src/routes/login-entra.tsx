@@ -8,11 +8,11 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { EntraSignIn } from "../auth/entra.js";
 import { writeSessionCookie } from "../auth/cookies.js";
 import { RateLimiter, rateLimit } from "../auth/rate-limit.js";
+import { safeNext } from "../auth/return-path.js";
 import { createSession, invalidateSession } from "../auth/session.js";
 import type { AppEnv, Deps } from "../context.js";
 import { signInWithEntraIdentity } from "../domain/entra-identity.js";
 import { NoOrganizationPage, SignInFailedPage, SignInUnavailablePage } from "../../views/login/entra-pages.js";
-import { safeNext } from "./login.js";
 import { renderPage } from "../../views/respond.js";
 
 const COOKIE = { state: "entra_state", nonce: "entra_nonce", verifier: "entra_verifier", next: "entra_next" } as const;

@@ -3,30 +3,11 @@ import { Hono } from "hono";
 import { createSession, invalidateSession } from "../auth/session.js";
 import { clearSessionCookie, writeSessionCookie } from "../auth/cookies.js";
 import { RateLimiter, rateLimit } from "../auth/rate-limit.js";
+import { safeNext } from "../auth/return-path.js";
 import type { AppEnv } from "../context.js";
 import { findPersonByAddress, hasDirectoryPeople } from "../domain/people.js";
 import { LoginPage, type LocalSignIn } from "../../views/login/login-page.js";
 import { renderPage } from "../../views/respond.js";
-
-/**
- * A carried return path (`next`, the Entra state cookie), resolved against PUBLIC_URL the way a
- * browser would resolve it: only a path and query on the admin center's own origin are kept,
- * anything else is /users. The URL parser drops tabs and line breaks, turns \ into / and
- * percent-encodes the rest, so `/\t/evil.example` is refused and no header can be split; a path
- * that resolves to `//…` (from `/.//evil.example`) would leave the site as a Location, so it goes too.
- */
-export function safeNext(value: unknown, publicUrl: string): string {
-  if (typeof value !== "string" || value.length >= 2000) return "/users";
-  const base = new URL(publicUrl);
-  let url: URL;
-  try {
-    url = new URL(value, base);
-  } catch {
-    return "/users";
-  }
-  const path = url.pathname + url.search;
-  return url.origin === base.origin && !path.startsWith("//") ? path : "/users";
-}
 
 /** What local sign-in can offer: the demo accounts, or (nobody in the directory) how to load one. */
 async function localSignIn(deps: AppEnv["Variables"]["deps"]): Promise<LocalSignIn | undefined> {

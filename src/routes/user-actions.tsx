@@ -4,7 +4,6 @@
 import { Hono, type Context } from "hono";
 import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv } from "../context.js";
-import type { Actor } from "../domain/actor.js";
 import { searchDirectory } from "../domain/directory-search.js";
 import { resendInvitation } from "../domain/invitations-resend.js";
 import { archiveMembers, MAX_ARCHIVE_BATCH, reinviteMember } from "../domain/member-archive.js";
@@ -16,12 +15,8 @@ import { ArchiveConfirm, BulkArchiveConfirm, RowActionFeedback, RowPartials } fr
 import { UserRow } from "../../views/users/user-row.js";
 import { listQuery, usersHref } from "../../views/users/users-page.js";
 import { isFragmentRequest, renderNotFound, renderPage, respond } from "../../views/respond.js";
-import { currentListOf, listFromField, type ListState } from "./user-list.js";
-
-export function actorOf(c: Context<AppEnv>): Actor {
-  const session = c.get("session")!;
-  return { personId: session.person.id, orgId: session.org.id, name: session.person.displayName || session.person.email };
-}
+import { actorOf } from "./shared/actor.js";
+import { currentListOf, listFromField, type ListState } from "./shared/user-list.js";
 
 /** htmx answer of a row action: the rows (in place), fresh counts and a message. */
 async function answerRows(c: Context<AppEnv>, input: { rows: MemberRow[]; message: string; problem?: boolean; single: boolean; status?: 200 | 409 | 429 }) {

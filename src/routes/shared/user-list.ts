@@ -2,9 +2,9 @@
 // it: htmx says so in HX-Current-URL; a plain form carries it in its `list` field
 // ("status=invited&q=garcia&after=…", see listQuery). Only values the list accepts are kept.
 import type { Context } from "hono";
-import type { AppEnv } from "../context.js";
-import { decodeCursor, isMemberStatus } from "../domain/members.js";
-import type { MemberStatus } from "../db/schema.js";
+import type { AppEnv } from "../../context.js";
+import { decodeCursor, isMemberStatus } from "../../domain/members.js";
+import type { MemberStatus } from "../../db/schema.js";
 
 export type ListState = { status: MemberStatus | undefined; q: string; after: string | undefined };
 

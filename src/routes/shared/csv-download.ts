@@ -3,7 +3,7 @@
 // client that goes away stops it. A failure mid-way is logged and ends the download with an
 // error (the browser shows it as failed) rather than a truncated file that looks complete.
 import type { Context } from "hono";
-import type { AppEnv } from "../context.js";
+import type { AppEnv } from "../../context.js";
 
 export function csvDownload<T>(c: Context<AppEnv>, input: {
   fileName: string;

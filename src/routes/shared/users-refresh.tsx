@@ -4,12 +4,12 @@
 // list behind to refresh.
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
-import type { AppEnv } from "../context.js";
-import { listRecentImports } from "../domain/imports.js";
-import { countListedMembers, listMembers } from "../domain/members.js";
-import { RecentImports } from "../../views/imports/recent-imports.js";
-import { StatusFilter, UserResults } from "../../views/users/users-page.js";
-import { isFragmentRequest } from "../../views/respond.js";
+import type { AppEnv } from "../../context.js";
+import { listRecentImports } from "../../domain/imports.js";
+import { countListedMembers, listMembers } from "../../domain/members.js";
+import { RecentImports } from "../../../views/imports/recent-imports.js";
+import { StatusFilter, UserResults } from "../../../views/users/users-page.js";
+import { isFragmentRequest } from "../../../views/respond.js";
 import { currentListOf } from "./user-list.js";
 
 export async function usersListPartials(c: Context<AppEnv>, options: { recentImports?: boolean } = {}): Promise<Child> {

@@ -5,8 +5,8 @@
 // no one else; it is only ever displayed (escaped), never acted on.
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import type { AppEnv } from "../context.js";
-import { inviteMessages, type InviteOutcome, type InviteResult } from "../domain/invitations.js";
+import type { AppEnv } from "../../context.js";
+import { inviteMessages, type InviteOutcome, type InviteResult } from "../../domain/invitations.js";
 
 const NAME = "invite_result";
 const PATH = "/invitations";
