@@ -6,7 +6,7 @@ import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { invitations, mailOutbox } from "../db/schema.js";
 import { newId } from "../ids.js";
-import { claimLeases, releaseLease } from "../jobs/runner.js";
+import { claimLeases, releaseLease } from "../db/leases.js";
 import type { Tx } from "./outbox.js";
 
 export const MAX_BATCH = 100;

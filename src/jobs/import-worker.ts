@@ -10,7 +10,7 @@ import { imports, organizations } from "../db/schema.js";
 import { sweepAbandonedUploads, UPLOAD_OWNER } from "../domain/import-upload.js";
 import { sendImportChunk } from "../domain/import-send.js";
 import { validateImportChunk, type ValidationContext } from "../domain/import-validation.js";
-import { claimLease, newLeaseOwner, releaseLease } from "./runner.js";
+import { claimLease, newLeaseOwner, releaseLease } from "../db/leases.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
 export type ImportWorkerOptions = {

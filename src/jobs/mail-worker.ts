@@ -11,7 +11,7 @@ import {
 import { recordEarlierRequestSent, withdrawFromBatch } from "../domain/outbox-withdrawal.js";
 import type { MailTransport } from "../integrations/mail.js";
 import { createPacer, type Pacer } from "./pacer.js";
-import { newLeaseOwner } from "./runner.js";
+import { newLeaseOwner } from "../db/leases.js";
 
 export type MailWorkerDeps = {
   db: Db;

@@ -6,7 +6,7 @@
 import { hostname } from "node:os";
 import { and, eq, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { Db } from "../db/client.js";
+import type { Db } from "./client.js";
 import { newId } from "../ids.js";
 
 /** A table with a text `id` and the two lease columns (`locked_until` in ms, `locked_by`). */
