@@ -1,66 +1,22 @@
-// Sign in with Microsoft: OIDC discovery, the authorization URL (code + PKCE S256 + nonce),
-// the code exchange (Arctic's OAuth2Client) and ID token validation (jose against the JWKS).
-// Endpoints always come from `${authority}/${tenant}/v2.0/.well-known/openid-configuration`.
+// Sign in with Microsoft: the authorization URL (code + PKCE S256 + nonce), the code exchange
+// (Arctic's OAuth2Client) and ID token validation (jose against the JWKS). Endpoints always come
+// from the tenant's OpenID configuration (integrations/openid-metadata.ts).
 import { timingSafeEqual } from "node:crypto";
 import { CodeChallengeMethod, OAuth2Client, generateCodeVerifier, generateState } from "arctic";
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from "jose";
 import type { Config } from "../config.js";
+import type { EntraIdentity } from "../domain/entra-identity.js";
 import { describeFetchFailure, networkFailureOf } from "../error-causes.js";
 import { newToken } from "../ids.js";
+import { discoverOpenIdMetadata, type OpenIdMetadata } from "../integrations/openid-metadata.js";
 
 export type EntraConfig = NonNullable<Config["entra"]>;
-export type OpenIdMetadata = { issuer: string; authorization_endpoint: string; token_endpoint: string; jwks_uri: string };
-
-/** What a validated ID token tells us about the person signing in. */
-export type EntraIdentity = {
-  tenantId: string;
-  objectId: string;
-  username: string | null;
-  email: string | null;
-  name: string | null;
-  roles: string[];
-};
 
 export type SignInStart = { url: URL; state: string; nonce: string; codeVerifier: string };
 export type SignInFinish = { ok: true; identity: EntraIdentity } | { ok: false; reason: string };
 
 const SCOPES = ["openid", "profile", "email", "offline_access"];
-const DISCOVERY_TTL_MS = 60 * 60 * 1000;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const metadataCache = new Map<string, { at: number; value: Promise<OpenIdMetadata> }>();
-
-/** The tenant's OpenID configuration, cached for an hour per URL (a failed fetch is not cached). */
-export function discoverOpenIdMetadata(authority: string, tenant: string): Promise<OpenIdMetadata> {
-  const url = `${authority.replace(/\/+$/, "")}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
-  const cached = metadataCache.get(url);
-  if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.value;
-  const value = fetchMetadata(url);
-  metadataCache.set(url, { at: Date.now(), value });
-  value.catch(() => metadataCache.delete(url));
-  return value;
-}
-
-/** Every failure names the URL and the cause: fetch's own "fetch failed" says neither. */
-async function fetchMetadata(url: string): Promise<OpenIdMetadata> {
-  let response: Response;
-  let doc: Partial<OpenIdMetadata>;
-  try {
-    response = await fetch(url, { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
-  } catch (error) {
-    throw new Error(`OpenID configuration at ${url} could not be fetched: ${describeFetchFailure(error)}`);
-  }
-  if (!response.ok) throw new Error(`OpenID configuration at ${url} answered ${response.status}`);
-  try {
-    doc = (await response.json()) as Partial<OpenIdMetadata>;
-  } catch (error) {
-    throw new Error(`OpenID configuration at ${url} is not JSON: ${describeFetchFailure(error)}`);
-  }
-  for (const key of ["issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
-    if (typeof doc[key] !== "string") throw new Error(`OpenID configuration at ${url} has no ${key}`);
-  }
-  return doc as OpenIdMetadata;
-}
 
 const equalStrings = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 

@@ -5,11 +5,17 @@ import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { auditEvents, directoryPeople, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
-import type { EntraIdentity } from "../auth/entra.js";
 import { normalizeAddress } from "./addresses.js";
 
-/** The identity a validated ID token gives (src/auth/entra.ts). */
-export type EntraSignInIdentity = EntraIdentity;
+/** What a validated ID token tells us about the person signing in (src/auth/entra.ts checks it). */
+export type EntraIdentity = {
+  tenantId: string;
+  objectId: string;
+  username: string | null;
+  email: string | null;
+  name: string | null;
+  roles: string[];
+};
 
 export type EntraSignInResult =
   | { ok: true; personId: string; orgId: string; orgCreated: boolean; roles: string[] }
@@ -26,7 +32,7 @@ export function sessionRolesFor(identity: { roles: string[] }, adminRole: string
   return identity.roles.includes(adminRole) ? ["admin"] : [];
 }
 
-export async function signInWithEntraIdentity(db: Db, identity: EntraSignInIdentity, input: { adminRole: string }): Promise<EntraSignInResult> {
+export async function signInWithEntraIdentity(db: Db, identity: EntraIdentity, input: { adminRole: string }): Promise<EntraSignInResult> {
   const roles = sessionRolesFor(identity, input.adminRole);
   const isAdmin = roles.includes("admin");
   const domain = domainOf(identity.email) ?? domainOf(identity.username);
@@ -59,7 +65,7 @@ async function createOrganization(db: Db, tenantId: string, domain: string | nul
   throw new Error(`could not create an organization for tenant ${tenantId}`);
 }
 
-async function upsertSignedInPerson(db: Db, orgId: string, identity: EntraSignInIdentity): Promise<string> {
+async function upsertSignedInPerson(db: Db, orgId: string, identity: EntraIdentity): Promise<string> {
   const upnNorm = norm(identity.username);
   const now = new Date();
   return db.transaction(async (tx) => {

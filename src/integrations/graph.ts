@@ -4,7 +4,7 @@
 // signed in. The app registration needs the User.Read.All *application* permission, with
 // admin consent in each customer tenant.
 import type { Config } from "../config.js";
-import { discoverOpenIdMetadata } from "../auth/entra.js";
+import { discoverOpenIdMetadata } from "./openid-metadata.js";
 import { describeFetchFailure } from "../error-causes.js";
 
 export type GraphUser = {
