@@ -7,7 +7,7 @@ import type { Db } from "../db/client.js";
 import { cleanAddressValue } from "./addresses.js";
 import { messages, type RowVerdict } from "./import-messages.js";
 import { resolveTypos, type TypoPerson } from "./import-suggestions.js";
-import type { ValidationContext, ValidationJob } from "./import-validation.js";
+import type { ValidationContext, ValidationJob } from "./import-validation-context.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
 /** A stored row with its directory person (by mail, else UPN) and membership, as the chunk read them. */

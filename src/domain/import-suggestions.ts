@@ -6,7 +6,7 @@
 // and a mistyped local part together are two typos, not one: no suggestion.
 import type { Db } from "../db/client.js";
 import { boundedEditDistance } from "./addresses.js";
-import type { ValidationContext, ValidationJob } from "./import-validation.js";
+import type { ValidationContext, ValidationJob } from "./import-validation-context.js";
 import { TypoIndex } from "./import-typos.js";
 
 /** The person a mistyped address was meant to be, as the directory and memberships stand now. */

@@ -7,27 +7,7 @@
 import type { Db } from "../db/client.js";
 import type { RowVerdict } from "./import-messages.js";
 import { judgeRows, rebuildFirstRows, type StoredRow } from "./import-row-verdicts.js";
-import type { TypoIndex } from "./import-typos.js";
-
-export type ValidationJob = { id: string; orgId: string; cursorRow: number };
-
-/** What a job keeps between chunks: the organization's domains, the first row of each address and person, the typo index once needed. */
-export type ValidationContext = {
-  orgDomains: string[];
-  firstByAddress?: Map<string, number>;
-  /** The first row naming each person exactly, and the first typo of each person. */
-  firstByPerson?: Map<string, number>;
-  typoByPerson?: Map<string, number>;
-  /** First rows (of an address) whose verdict is not ready: their duplicates claim nothing. */
-  unready?: Set<number>;
-  typos?: TypoIndex;
-  /** Runs a read on another connection and thread (src/jobs/database-thread.ts): the next chunk is read there meanwhile. */
-  readAhead?: (sql: string, args: unknown[]) => Promise<unknown[][]>;
-  /** The chunk after row `after` (at most `size` rows), being read ahead. */
-  ahead?: { after: number; size: number; rows: Promise<FoundRow[] | null> };
-};
-
-type FoundRow = [number, string, string | null, string | null, number | null, number | null, string | null];
+import type { FoundRow, ValidationContext, ValidationJob } from "./import-validation-context.js";
 
 // One row of JSON per chunk: libsql builds a JS object per result row, which costs more than
 // the lookups. Members are matched by person: inviteMembers always records the directory person.

@@ -5,7 +5,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { memberNameWords, memberStatuses, type MemberStatus } from "../db/schema.js";
-import type { MemberCounts } from "./members.js";
+import type { MemberCounts } from "./member-counts.js";
 import { normalizeAddress } from "./addresses.js";
 
 /** Where a name's words part: the same characters as the triggers in drizzle/ (member_name_words). */

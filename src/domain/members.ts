@@ -5,15 +5,12 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { preparedQuery } from "../db/prepared.js";
 import { directoryPeople, memberCounts, memberNameWords, members, memberStatuses, type MemberStatus } from "../db/schema.js";
+import type { MemberCounts } from "./member-counts.js";
 import { countMatchingMembers, searchPlaceholders, searchTermsOf, wordMatch } from "./member-search.js";
 
 export const PAGE_SIZE = 50;
 
 export type MemberListQuery = { status?: MemberStatus; q?: string; after?: string };
-export type MemberCounts = Record<MemberStatus | "all", number> & {
-  /** A search's counts stop at a limit (member-search.ts): these are "at least". */
-  atLeast?: Partial<Record<MemberStatus | "all", true>>;
-};
 
 export type MemberRow = {
   id: string;

@@ -2,7 +2,7 @@
 // and stays in mail_outbox, where GET /outbox shows it (so a person trying the app can click
 // the invitation link).
 import { newId } from "../ids.js";
-import type { MailTransport } from "./mail.js";
+import type { MailTransport } from "./mail-transport.js";
 
 export function createLocalTransport(): MailTransport {
   return {

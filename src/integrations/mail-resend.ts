@@ -4,7 +4,7 @@
 // errors) and `headers` carries Retry-After on a 429. The base URL is passed to the
 // constructor (`new Resend(key, { baseUrl })`), so process.env is never touched.
 import { Resend } from "resend";
-import type { BatchOutcome, MailTransport } from "./mail.js";
+import type { BatchOutcome, MailTransport } from "./mail-transport.js";
 
 export type ResendTransportOptions = { apiKey: string; baseUrl?: string | undefined; from: string; timeoutMs?: number };
 

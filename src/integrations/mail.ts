@@ -1,28 +1,9 @@
-// One interface for sending email, two transports: Resend (RESEND_API_KEY set) and local (the
-// default: messages stay in mail_outbox and are shown at GET /outbox). A transport sends one
-// batch per call and never throws for provider answers: it reports them as a union.
+// One interface for sending email (mail-transport.ts), two transports: Resend (RESEND_API_KEY set)
+// and local (the default: messages stay in mail_outbox and are shown at GET /outbox).
 import type { Config } from "../config.js";
 import { createLocalTransport } from "./mail-local.js";
 import { createResendTransport } from "./mail-resend.js";
-
-export type OutgoingMail = { id: string; to: string; subject: string; html: string; text: string; idempotencyKey: string };
-
-export type BatchOutcome =
-  /** Accepted: one provider message id per message, in the order given. */
-  | { ok: true; providerIds: string[] }
-  /** 429: nothing was sent; try again after `retryAfterMs`. */
-  | { ok: false; kind: "rate_limited"; retryAfterMs: number; message: string }
-  /** 5xx, network, timeout, auth: may or may not have been sent; retry the same batch with the same key. */
-  | { ok: false; kind: "retryable"; message: string; status: number | null }
-  /** 400/422: the provider refused the request's content (for a batch: at least one message). */
-  | { ok: false; kind: "invalid"; message: string; status: number | null }
-  /** 409: the key was used with another payload: an earlier request with it was accepted (and sent). */
-  | { ok: false; kind: "key_used"; message: string };
-
-export interface MailTransport {
-  readonly name: "resend" | "local" | (string & {});
-  sendBatch(messages: OutgoingMail[], idempotencyKey: string): Promise<BatchOutcome>;
-}
+import type { MailTransport } from "./mail-transport.js";
 
 export function createMailTransport(config: Pick<Config, "resend" | "mailFrom">): MailTransport {
   if (config.resend) return createResendTransport({ apiKey: config.resend.apiKey, baseUrl: config.resend.baseUrl, from: config.mailFrom });
@@ -30,3 +11,4 @@ export function createMailTransport(config: Pick<Config, "resend" | "mailFrom">)
 }
 
 export { createLocalTransport, createResendTransport };
+export type { BatchOutcome, MailTransport, OutgoingMail } from "./mail-transport.js";

@@ -9,7 +9,8 @@ import type { Db } from "../db/client.js";
 import { imports, organizations } from "../db/schema.js";
 import { sweepAbandonedUploads, UPLOAD_OWNER } from "../domain/import-upload.js";
 import { sendImportChunk } from "../domain/import-send.js";
-import { validateImportChunk, type ValidationContext } from "../domain/import-validation.js";
+import type { ValidationContext } from "../domain/import-validation-context.js";
+import { validateImportChunk } from "../domain/import-validation.js";
 import { claimLease, newLeaseOwner, releaseLease } from "../db/leases.js";
 import { yieldToEventLoop } from "../event-loop.js";
 

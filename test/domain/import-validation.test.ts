@@ -7,7 +7,8 @@ import { directoryPeople, importRows, imports, members } from "../../src/db/sche
 import type { Actor } from "../../src/domain/actor.js";
 import { messages } from "../../src/domain/import-messages.js";
 import { createImport } from "../../src/domain/import-upload.js";
-import { validateImportChunk, type ValidationContext } from "../../src/domain/import-validation.js";
+import type { ValidationContext } from "../../src/domain/import-validation-context.js";
+import { validateImportChunk } from "../../src/domain/import-validation.js";
 import { newId } from "../../src/ids.js";
 import { claimImport, drainImports } from "../../src/jobs/import-worker.js";
 import { createOrganization } from "../support/app.js";

@@ -1,7 +1,8 @@
 // Around the row actions (user-row.ts draws the buttons): the Archive confirmation, bulk archive,
 // and what an action answers besides the row: fresh counts and a message.
 import type { MemberStatus } from "../../src/db/schema.js";
-import type { MemberCounts, MemberRow } from "../../src/domain/members.js";
+import type { MemberCounts } from "../../src/domain/member-counts.js";
+import type { MemberRow } from "../../src/domain/members.js";
 import { listQuery, StatusFilter, usersHref, type UserList } from "./users-page.js";
 
 /** The list a plain form post returns to, as the hidden `list` field. */
@@ -30,18 +31,6 @@ export function ArchiveConfirm(props: { row: MemberRow; list: UserList }) {
         </div>
       </form>
     </section>
-  );
-}
-
-/** Archive the selected rows: the button posts the Users table's form (checkboxes name=id). */
-export function BulkArchiveBar() {
-  return (
-    <div class="bulk-bar">
-      <button type="submit" form="user-table-form" class="secondary outline" id="bulk-archive" name="confirm" value="no"
-        hx-post="/users/archive" hx-swap="none" hx-vals='{"confirm":"yes"}' hx-confirm="Archive the selected users?" data-bulk-archive>
-        Archive selected
-      </button>
-    </div>
   );
 }
 

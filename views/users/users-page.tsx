@@ -2,9 +2,9 @@
 // The search answers with UserResults, the same fragment the page includes.
 import type { Child } from "hono/jsx";
 import type { MemberStatus } from "../../src/db/schema.js";
-import type { MemberCounts, MemberPage } from "../../src/domain/members.js";
+import type { MemberCounts } from "../../src/domain/member-counts.js";
+import type { MemberPage } from "../../src/domain/members.js";
 import { formatNumber } from "../components/format.js";
-import { BulkArchiveBar } from "./user-row-actions.js";
 import { userRowsHtml } from "./user-row.js";
 import { escapeHtml } from "../components/escape.js";
 import { raw } from "hono/html";
@@ -159,4 +159,16 @@ function EmptyState(props: UsersView) {
     archived: "No archived users.",
   };
   return <div class="empty"><p>{text[props.status ?? "all"]}</p></div>;
+}
+
+/** Archive the selected rows: the button posts the Users table's form (checkboxes name=id). */
+function BulkArchiveBar() {
+  return (
+    <div class="bulk-bar">
+      <button type="submit" form="user-table-form" class="secondary outline" id="bulk-archive" name="confirm" value="no"
+        hx-post="/users/archive" hx-swap="none" hx-vals='{"confirm":"yes"}' hx-confirm="Archive the selected users?" data-bulk-archive>
+        Archive selected
+      </button>
+    </div>
+  );
 }
