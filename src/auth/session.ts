@@ -67,10 +67,6 @@ export async function invalidateSession(db: Db, sessionId: string): Promise<void
   await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-export async function invalidatePersonSessions(db: Db, personId: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.personId, personId));
-}
-
 /** Deletes the sessions past their expiry or older than the lifetime; answers how many. */
 export async function deleteExpiredSessions(db: Db, lifetime: SessionLifetime, now = Date.now()): Promise<number> {
   const deleted = await db.delete(sessions)

@@ -56,17 +56,6 @@ export async function claimLease<T extends LeasedTable>(db: Db, table: T, option
   return row ?? null;
 }
 
-/** Extends the lease on rows still held by `owner`; answers how many are still held. */
-export async function renewLease(db: Db, table: LeasedTable, ids: string | string[], owner: string, leaseMs: number, now = Date.now()): Promise<number> {
-  const list = typeof ids === "string" ? [ids] : ids;
-  if (list.length === 0) return 0;
-  const rows = await db.update(table as any)
-    .set({ lockedUntil: new Date(now + leaseMs) } as any)
-    .where(and(inArray(table.id, list), eq(table.lockedBy, owner)))
-    .returning({ id: table.id });
-  return rows.length;
-}
-
 /** Gives rows back (optionally setting other columns in the same UPDATE); only rows `owner` holds. */
 export async function releaseLease<T extends LeasedTable>(
   db: Db, table: T, ids: string | string[], owner: string, set: Partial<Record<keyof T["$inferInsert"], unknown>> = {},

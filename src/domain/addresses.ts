@@ -117,29 +117,6 @@ export function isValidAddressFormat(address: string): boolean {
   return TOP_LABEL.test(labels[labels.length - 1]!);
 }
 
-/**
- * One of the organization's domains that `domain` nearly matches (e.g. contoso.con, contsoo.com),
- * or null when it matches one exactly or none closely. Near means an edit distance of 1 or 2;
- * domains shorter than 8 characters allow only 1, since two edits turn ge.com into gm.co.
- */
-export function suggestDomainFix(domain: string, orgDomains: readonly string[]): string | null {
-  const wanted = domain.trim().toLowerCase();
-  if (!wanted) return null;
-  const max = wanted.length < 8 ? 1 : 2;
-  let best: string | null = null;
-  let bestDistance = max + 1;
-  for (const candidate of orgDomains) {
-    const known = candidate.trim().toLowerCase();
-    if (known === wanted) return null;
-    const distance = boundedEditDistance(wanted, known, max);
-    if (distance > 0 && distance < bestDistance) {
-      best = known;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
 // Reused rows of the dynamic-programming table: no allocation per call.
 let rowA = new Int32Array(64);
 let rowB = new Int32Array(64);

@@ -2,9 +2,9 @@
 // validation job. The uploader holds the import's lease (locked_by = "upload") while it stores
 // rows, so no worker validates a half-stored file; if storing fails the import is deleted, and
 // one whose uploader died is swept away when its lease expires (sweepAbandonedUploads).
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { importRows, imports } from "../db/schema.js";
+import { imports } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { Actor } from "./actor.js";
 import { ADDRESS_MAX_LENGTH, cleanAddressValue, isValidAddressFormat, normalizeAddress } from "./addresses.js";
@@ -96,10 +96,4 @@ export async function sweepAbandonedUploads(db: Db, now = Date.now()): Promise<n
     .where(and(eq(imports.status, "queued"), eq(imports.lockedBy, UPLOAD_OWNER), lt(imports.lockedUntil, new Date(now))));
   for (const found of abandoned) await deleteImport(db, found.orgId, found.id);
   return abandoned.length;
-}
-
-/** Rows stored for an import (tests and the crash check: no duplicates, none missing). */
-export async function countImportRows(db: Db, importId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)` }).from(importRows).where(eq(importRows.importId, importId));
-  return row?.n ?? 0;
 }

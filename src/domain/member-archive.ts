@@ -40,7 +40,7 @@ export async function archiveMembers(db: Db, actor: Actor, memberIds: string[]):
     await tx.update(invitations).set({ revokedAt: now })
       .where(and(eq(invitations.orgId, actor.orgId), inArray(invitations.memberId, targetIds), isNull(invitations.revokedAt), isNull(invitations.acceptedAt)));
     await cancelMemberInvitationMails(tx, targetIds, "Not sent: the person was archived before it went out.");
-    // invalidatePersonSessions, for many people and inside this transaction.
+    // An archived person is signed out at once: their sessions go in this transaction.
     const personIds = targets.flatMap((m) => (m.personId ? [m.personId] : []));
     if (personIds.length > 0) await tx.delete(sessions).where(and(eq(sessions.orgId, actor.orgId), inArray(sessions.personId, personIds)));
     const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, actor.orgId));

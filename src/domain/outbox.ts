@@ -31,12 +31,6 @@ export function invitationMailKey(invitationId: string, sendNumber: number): str
   return `invitation:${invitationId}:${sendNumber}`;
 }
 
-/** Queues one email; answers its id, or null when the idempotency key was already queued. */
-export async function enqueueMail(tx: Tx, message: NewMail): Promise<string | null> {
-  const [id] = await enqueueMails(tx, [message]);
-  return id ?? null;
-}
-
 /** Queues many emails with multi-row VALUES; answers the ids of the rows actually inserted. */
 export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()): Promise<string[]> {
   const inserted: string[] = [];

@@ -1,11 +1,14 @@
 // "Did you mean" through the real validation job: the demo directory's examples from issue 15,
-// and a property over generated directories: a suggestion, if made, is the person one edit away.
+// and a property over generated directories: a suggestion, if made, is the person one edit away;
+// and the nearest domains a mistyped domain is checked against.
 import { and, eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { directoryPeople, importRows } from "../../src/db/schema.js";
 import type { Actor } from "../../src/domain/actor.js";
+import { normalizeAddress } from "../../src/domain/addresses.js";
 import { createImport } from "../../src/domain/import-upload.js";
+import { nearestDomains } from "../../src/domain/import-suggestions.js";
 import { seedDemo } from "../../src/demo/seed.js";
 import { drainImports } from "../../src/jobs/import-worker.js";
 import { createOrganization } from "../support/app.js";
@@ -94,5 +97,47 @@ describe("property", () => {
         const [row] = await check(await adminOf(org.id, `admin.person@${domain}`), [`${typed}@${domain}`]);
         if (row!.suggestion !== null) expect(row!.suggestion).toBe(`${intended}@${domain}`);
       }), { numRuns: 60 });
+  });
+});
+
+// The domain half of "did you mean": validation looks up the organization's domains nearest to a
+// row's domain, as normalizeAddress left it (trimmed, lower case).
+describe("nearestDomains", () => {
+  const near = (typed: string, domains: string[]) => nearestDomains(normalizeAddress(typed), domains);
+  const org = ["contoso.com", "contoso.example", "fabrikam.co.uk"];
+
+  it.each([
+    ["contoso.con", "contoso.com"],
+    ["contsoo.com", "contoso.com"],
+    ["CONTOSO.CMO", "contoso.com"],
+    ["contoso.exmaple", "contoso.example"],
+    ["contoso.exampel", "contoso.example"],
+    ["fabrikam.co.k", "fabrikam.co.uk"],
+  ])("%s -> %s", (typed, fixed) => {
+    expect(near(typed, org)).toEqual([fixed]);
+  });
+
+  it("suggests nothing for one of the org's domains, another company, or an empty domain", () => {
+    expect(near("contoso.com", org)).toEqual([]);
+    expect(near("Contoso.Example", org)).toEqual([]);
+    expect(near("gmail.com", org)).toEqual([]);
+    expect(near("northwind.com", org)).toEqual([]);
+    expect(near("", org)).toEqual([]);
+    expect(near("contoso.con", [])).toEqual([]);
+  });
+
+  it("allows only one edit on short domains", () => {
+    expect(near("ge.co", ["ge.com"])).toEqual(["ge.com"]);
+    expect(near("gm.co", ["ge.com"])).toEqual([]);
+  });
+
+  it("checks 100,000 domains against the org's in well under a second", () => {
+    const typed = Array.from({ length: 100_000 }, (_, i) => (i % 10 === 0 ? "contoso.con" : i % 3 ? "contoso.com" : `other${i}.example`));
+    const started = performance.now();
+    let fixes = 0;
+    for (const domain of typed) if (nearestDomains(domain, org).length > 0) fixes++;
+    const elapsed = performance.now() - started;
+    expect(fixes).toBe(10_000);
+    expect(elapsed).toBeLessThan(500);
   });
 });

@@ -3,10 +3,10 @@ import { drizzle } from "drizzle-orm/libsql";
 import * as schema from "../../src/db/schema.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { invitations, mailOutbox } from "../../src/db/schema.js";
-import { countOutbox, enqueueMail, enqueueMails, getOutboxMessage, invitationMailKey, listOutbox } from "../../src/domain/outbox.js";
+import { countOutbox, enqueueMails, getOutboxMessage, invitationMailKey, listOutbox } from "../../src/domain/outbox.js";
 import { claimMailBatch, recordBatchInvalid, recordBatchRetry, recordBatchSent } from "../../src/domain/outbox-delivery.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
-import { insertInvitation, insertOrganization, makeMails } from "../support/mail-fixtures.js";
+import { enqueueMail, insertInvitation, insertOrganization, makeMails } from "../support/mail-fixtures.js";
 
 let database: TestDatabase;
 let orgId: string;
@@ -17,7 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => database.close());
 
-describe("enqueueMail", () => {
+describe("enqueueMails", () => {
   it("commits with the caller's transaction, or not at all", async () => {
     const { db } = database;
     await expect(db.transaction(async (tx) => {

@@ -3,11 +3,10 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { invitations, mailOutbox } from "../../src/db/schema.js";
-import { enqueueMail } from "../../src/domain/outbox.js";
 import { claimMailBatch, recordBatchSent } from "../../src/domain/outbox-delivery.js";
 import { webhookRoutes } from "../../src/routes/webhooks.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
-import { insertInvitation, insertOrganization, makeMails } from "../support/mail-fixtures.js";
+import { enqueueMail, insertInvitation, insertOrganization, makeMails } from "../support/mail-fixtures.js";
 import { newWebhookSecret, signWebhook } from "../support/resend-stand-in.js";
 import { createTestApp } from "../support/app.js";
 

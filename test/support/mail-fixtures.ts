@@ -2,7 +2,7 @@
 import { organizations, members, invitations } from "../../src/db/schema.js";
 import type { Db } from "../../src/db/client.js";
 import { newId, newToken, sha256Hex } from "../../src/ids.js";
-import type { NewMail } from "../../src/domain/outbox.js";
+import { enqueueMails, type NewMail, type Tx } from "../../src/domain/outbox.js";
 
 export async function insertOrganization(db: Db, name = `Org ${newId().slice(-6)}`): Promise<string> {
   const id = newId();
@@ -28,4 +28,10 @@ export function makeMails(orgId: string, n: number, prefix = "m"): NewMail[] {
     text: `Hello ${i}`,
     idempotencyKey: `test:${prefix}:${i}`,
   }));
+}
+
+/** One email queued the way the app queues many (enqueueMails): its id, or null when its key was queued already. */
+export async function enqueueMail(tx: Tx, message: NewMail): Promise<string | null> {
+  const [id] = await enqueueMails(tx, [message]);
+  return id ?? null;
 }
