@@ -10,7 +10,8 @@ export const ACTIVITY_PAGE_SIZE = 50;
 
 export type ActivityFilter = { action?: string | undefined; actorId?: string | undefined };
 
-export type ActivityRow = {
+/** One entry of the activity log, with the names of who acted and whom it affected. */
+export type ActivityEvent = {
   id: string;
   action: string;
   createdAt: Date;
@@ -25,7 +26,7 @@ export type ActivityRow = {
   detail: Record<string, unknown> | null;
 };
 
-export type ActivityPage = { rows: ActivityRow[]; next: string | null };
+export type ActivityEvents = { events: ActivityEvent[]; next: string | null };
 export type ActivityPerson = { id: string; name: string; email: string | null };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -36,7 +37,7 @@ export const isActionCode = (value: string): boolean => /^[a-z][a-z0-9_]*(\.[a-z
 
 const actor = alias(directoryPeople, "actor");
 
-async function selectActivity(db: Db, orgId: string, filter: ActivityFilter, before: string | undefined, limit: number): Promise<ActivityRow[]> {
+async function selectActivity(db: Db, orgId: string, filter: ActivityFilter, before: string | undefined, limit: number): Promise<ActivityEvent[]> {
   const conditions: (SQL | undefined)[] = [eq(auditEvents.orgId, orgId)];
   if (filter.action) conditions.push(eq(auditEvents.action, filter.action));
   if (filter.actorId) conditions.push(eq(auditEvents.actorId, filter.actorId));
@@ -55,24 +56,24 @@ async function selectActivity(db: Db, orgId: string, filter: ActivityFilter, bef
   return found.map(({ actorMail, actorUpn, ...r }) => ({ ...r, actorEmail: actorMail ?? actorUpn ?? null, memberName: r.memberName || null }));
 }
 
-/** One page, newest first; `before` is the id of the last row of the previous page. */
-export async function listActivity(db: Db, orgId: string, query: ActivityFilter & { before?: string | undefined }): Promise<ActivityPage> {
+/** One page, newest first; `before` is the id of the last event of the previous page. */
+export async function listActivity(db: Db, orgId: string, query: ActivityFilter & { before?: string | undefined }): Promise<ActivityEvents> {
   const found = await selectActivity(db, orgId, query, query.before, ACTIVITY_PAGE_SIZE + 1);
-  const rows = found.slice(0, ACTIVITY_PAGE_SIZE);
-  return { rows, next: found.length > ACTIVITY_PAGE_SIZE ? rows[rows.length - 1]!.id : null };
+  const events = found.slice(0, ACTIVITY_PAGE_SIZE);
+  return { events, next: found.length > ACTIVITY_PAGE_SIZE ? events[events.length - 1]!.id : null };
 }
 
 /**
  * Every matching event, newest first, in chunks: each chunk is one short indexed query, and the
  * event loop gets a turn between chunks, so a big organization's export never blocks requests.
  */
-export async function* walkActivity(db: Db, orgId: string, filter: ActivityFilter, chunkSize = 500): AsyncGenerator<ActivityRow[]> {
+export async function* walkActivity(db: Db, orgId: string, filter: ActivityFilter, chunkSize = 500): AsyncGenerator<ActivityEvent[]> {
   let before: string | undefined;
   for (;;) {
-    const rows = await selectActivity(db, orgId, filter, before, chunkSize);
-    if (rows.length > 0) yield rows;
-    if (rows.length < chunkSize) return;
-    before = rows[rows.length - 1]!.id;
+    const events = await selectActivity(db, orgId, filter, before, chunkSize);
+    if (events.length > 0) yield events;
+    if (events.length < chunkSize) return;
+    before = events[events.length - 1]!.id;
     await yieldToEventLoop();
   }
 }

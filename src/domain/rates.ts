@@ -88,7 +88,8 @@ export async function setMileageRate(db: Db, actor: Actor, input: RateInput): Pr
   });
 }
 
-export type RateHistoryRow = {
+/** One change of the rate, with who made it. */
+export type RateHistoryEntry = {
   id: string;
   year: number;
   rateMilli: number;
@@ -98,7 +99,7 @@ export type RateHistoryRow = {
 };
 
 /** Every change, newest first (a handful a year, so one bounded page is enough). */
-export async function listRateHistory(db: Db, orgId: string, limit = 100): Promise<RateHistoryRow[]> {
+export async function listRateHistory(db: Db, orgId: string, limit = 100): Promise<RateHistoryEntry[]> {
   return db.select({
     id: mileageRates.id, year: mileageRates.year, rateMilli: mileageRates.rateMilli, previousRateMilli: mileageRates.previousRateMilli,
     setByName: directoryPeople.displayName, createdAt: mileageRates.createdAt,

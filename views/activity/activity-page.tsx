@@ -1,6 +1,6 @@
 // The activity log: filters (GET form: bookmarkable, works without JS; htmx swaps the results
 // and pushes the URL), the table of admin actions newest first, keyset pages, CSV download.
-import type { ActivityPage as ActivityRows, ActivityPerson, ActivityRow } from "../../src/domain/activity.js";
+import type { ActivityEvent, ActivityEvents, ActivityPerson } from "../../src/domain/activity.js";
 import { TimeAgo } from "../components/format.js";
 import { actionLabels, affectedPerson, describeActivity } from "./activity-sentence.js";
 
@@ -8,7 +8,7 @@ export type ActivityView = {
   action: string | undefined;
   actor: ActivityPerson | undefined;
   before: string | undefined;
-  page: ActivityRows;
+  page: ActivityEvents;
   actions: string[];
   actors: ActivityPerson[];
 };
@@ -62,7 +62,7 @@ export function ActivityFilters(props: ActivityView) {
 }
 
 export function ActivityResults(props: ActivityView) {
-  const { rows, next } = props.page;
+  const { events, next } = props.page;
   const filters = { action: props.action, actor: props.actor?.id };
   return (
     <section id="activity-results" aria-live="polite">
@@ -75,7 +75,7 @@ export function ActivityResults(props: ActivityView) {
         </p>
         <a role="button" class="secondary outline small" href={activityHref("/activity.csv", filters)} download>Download CSV</a>
       </div>
-      {rows.length === 0 ? (
+      {events.length === 0 ? (
         <div class="empty"><p>{props.action || props.actor || props.before ? "No activity matches these filters." : "Nothing has happened yet. Actions appear here as admins invite people, change the rate or upload files."}</p></div>
       ) : (
         <div class="table-wrap">
@@ -88,7 +88,7 @@ export function ActivityResults(props: ActivityView) {
                 <th scope="col">Affected person</th>
               </tr>
             </thead>
-            <tbody>{rows.map((row) => <ActivityItem row={row} filters={filters} />)}</tbody>
+            <tbody>{events.map((event) => <ActivityItem event={event} filters={filters} />)}</tbody>
           </table>
         </div>
       )}
@@ -100,18 +100,18 @@ export function ActivityResults(props: ActivityView) {
   );
 }
 
-function ActivityItem(props: { row: ActivityRow; filters: { action?: string | undefined } }) {
-  const { row } = props;
-  const affected = affectedPerson(row);
+function ActivityItem(props: { event: ActivityEvent; filters: { action?: string | undefined } }) {
+  const { event } = props;
+  const affected = affectedPerson(event);
   return (
     <tr>
-      <td><TimeAgo date={row.createdAt} /></td>
+      <td><TimeAgo date={event.createdAt} /></td>
       <td>
-        {row.actorId
-          ? <a href={activityHref("/activity", { action: props.filters.action, actor: row.actorId })} title="Show only this person's actions">{row.actorName || row.actorEmail || "Unknown person"}</a>
+        {event.actorId
+          ? <a href={activityHref("/activity", { action: props.filters.action, actor: event.actorId })} title="Show only this person's actions">{event.actorName || event.actorEmail || "Unknown person"}</a>
           : <span class="muted">System</span>}
       </td>
-      <td>{describeActivity(row)}</td>
+      <td>{describeActivity(event)}</td>
       <td>
         {affected
           ? <>{affected.name && <span class="name">{affected.name}</span>}{affected.email && <small class="muted block">{affected.email}</small>}</>

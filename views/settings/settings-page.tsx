@@ -1,7 +1,7 @@
 // Settings: the organization's mileage rate. The page composes RateSettings (the section a
 // successful change answers with) which holds RateForm (what a refused change answers with)
 // and RateHistory.
-import type { RateErrors, RateHistoryRow } from "../../src/domain/rates.js";
+import type { RateErrors, RateHistoryEntry } from "../../src/domain/rates.js";
 import { formatRate, TimeAgo } from "../components/format.js";
 
 export type RateFormValues = { rate: string; year: string };
@@ -10,7 +10,7 @@ export type SettingsView = {
   /** The year the page shows the rate in force for. */
   year: number;
   rateInForce: number | null;
-  history: RateHistoryRow[];
+  history: RateHistoryEntry[];
   form: { values: RateFormValues; errors: RateErrors };
   /** Said after a successful change. */
   flash?: string | undefined;
@@ -43,7 +43,7 @@ export function RateSettings(props: SettingsView) {
         drives already logged.
       </p>
       <RateForm {...props.form} />
-      <RateHistory rows={props.history} />
+      <RateHistory entries={props.history} />
     </section>
   );
 }
@@ -75,11 +75,11 @@ export function RateForm(props: { values: RateFormValues; errors: RateErrors }) 
   );
 }
 
-export function RateHistory(props: { rows: RateHistoryRow[] }) {
+export function RateHistory(props: { entries: RateHistoryEntry[] }) {
   return (
     <section aria-labelledby="rate-history-heading">
       <h3 id="rate-history-heading">History of changes</h3>
-      {props.rows.length === 0 ? <div class="empty"><p>The rate has not been changed yet.</p></div> : (
+      {props.entries.length === 0 ? <div class="empty"><p>The rate has not been changed yet.</p></div> : (
         <div class="table-wrap">
           <table class="rate-history">
             <thead>
@@ -91,15 +91,15 @@ export function RateHistory(props: { rows: RateHistoryRow[] }) {
               </tr>
             </thead>
             <tbody>
-              {props.rows.map((row) => (
+              {props.entries.map((entry) => (
                 <tr>
-                  <td><TimeAgo date={row.createdAt} /></td>
-                  <td>{row.year}</td>
-                  <td>{row.setByName || <span class="muted">Unknown</span>}</td>
+                  <td><TimeAgo date={entry.createdAt} /></td>
+                  <td>{entry.year}</td>
+                  <td>{entry.setByName || <span class="muted">Unknown</span>}</td>
                   <td>
-                    {row.previousRateMilli !== null
-                      ? <>{formatRate(row.previousRateMilli)} → <strong>{formatRate(row.rateMilli)}</strong></>
-                      : <>Set to <strong>{formatRate(row.rateMilli)}</strong></>}
+                    {entry.previousRateMilli !== null
+                      ? <>{formatRate(entry.previousRateMilli)} → <strong>{formatRate(entry.rateMilli)}</strong></>
+                      : <>Set to <strong>{formatRate(entry.rateMilli)}</strong></>}
                   </td>
                 </tr>
               ))}
