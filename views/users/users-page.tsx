@@ -47,7 +47,7 @@ export function usersHref(params: UserList & { done?: string }): string {
 }
 
 // Arrows as entities: the page stays in Latin-1, which V8 keeps one byte a character (see NO_TIME
-// in components/format.tsx).
+// in components/format.tsx; test/routes/users-page-latin1.test.ts fails on any other character).
 const larr = raw("&larr;");
 const rarr = raw("&rarr;");
 
