@@ -26,7 +26,7 @@ if (config.seedDemo) {
 
 const deps: Deps = { db, client, config, logger };
 // The workers start once the server listens: their database thread would otherwise compete with
-// start-up for the CPU (half a second of the cold start on two cores). Until then `wake` is unset
+// start-up for the CPU and slow it. Until then `wake` is unset
 // and a request that queues work simply leaves it for the workers' first poll.
 let workers: ReturnType<typeof startWorkers> | undefined;
 let stopping = false;

@@ -21,7 +21,7 @@ export class RateLimiter {
     bucket.updatedAt = now;
     // Memory stays bounded under a flood of keys by forgetting the client heard from longest ago
     // (a Map keeps insertion order: a key used again moves to the end). Forgetting everyone at
-    // once, as before, let a flood of new addresses lift the limit on a client being held back.
+    // once would let a flood of new addresses lift the limit on a client being held back.
     this.buckets.delete(key);
     this.buckets.set(key, bucket);
     if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);

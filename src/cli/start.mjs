@@ -1,10 +1,10 @@
 // `npm start`: bundles our TypeScript (src/server.ts and what it imports; packages stay in
-// node_modules) with esbuild, then runs the bundle in this process. Loading the TypeScript through
-// tsx's module hooks took 1.9 s of a 2.1 s cold start, most of it resolving node_modules through
-// the hooks' worker thread; the bundle loads without hooks.
+// node_modules) with esbuild, then runs the bundle in this process: the bundle loads without
+// module hooks, where tsx's hooks would spend most of a cold start resolving node_modules through
+// their worker thread.
 //
 // The bundle is named by the sources it was built from (each file's path, size and time), so a
-// start with nothing changed skips esbuild altogether (0.35 s), and two servers starting at once
+// start with nothing changed skips esbuild altogether, and two servers starting at once
 // never read a half-written file. Plain JavaScript: it runs before anything compiles TypeScript.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";

@@ -46,8 +46,8 @@ const SAMPLE_CHARS = 1 << 16;
 const SAMPLE_RECORDS = 50;
 // No list of addresses has a row this long (10,000 columns of a wide export fit); past it
 // papaparse would chew on one record without a break, so the file is refused instead. Each try
-// doubles the chunk up to this: at 1 MB a 24 MB cell of "" quotes held the event loop 0.4 s
-// (1.6 s on a busy CI machine); at 256 K, 0.08 s.
+// doubles the chunk up to this, so one record holds the event loop for a bounded stretch whatever
+// the cell holds (a long cell of "" quotes, say).
 export const MAX_RECORD_CHARS = 1 << 18;
 const count = new Intl.NumberFormat("en-US");
 

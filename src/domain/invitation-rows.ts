@@ -1,13 +1,13 @@
 // The statements behind inviteMembers, one per step however many people a call names: each list
 // travels as ONE JSON parameter (json_each), and rows come back as one JSON string. Building a
-// Drizzle insert of 200 rows (2,000 parameters) and mapping its results cost more than SQLite's
-// own work: about 0.6 ms a person of a bulk invite.
+// Drizzle insert of 200 rows (2,000 parameters) and mapping its results would cost more than
+// SQLite's own work.
 import { sql } from "drizzle-orm";
 import type { Tx } from "./audit.js";
 import { inParts } from "../event-loop.js";
 
-/** Rows a write statement: each stays near 10 ms on this machine, so requests wait no longer than
- *  that (the transaction stays open between them). */
+/** Rows a write statement: each statement stays short, so requests wait no longer than one (the
+ *  transaction stays open between them). */
 const ROWS = 200;
 
 export type Person = {

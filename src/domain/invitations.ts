@@ -48,7 +48,7 @@ export async function inviteMembers(db: Db, actor: Actor, input: InviteInput, de
 
 async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], source: InviteInput["source"], publicUrl: string) {
   // Between statements the event loop serves requests (the transaction stays open): a bulk
-  // chunk is a few statements of ~10 ms, not one long stretch.
+  // chunk is a few short statements, not one long stretch.
   const { byNorm, byId } = await loadPeople(tx, actor.orgId, requests);
   const found = [...byId.values()];
   await yieldToEventLoop();

@@ -11,7 +11,7 @@ export const WITHDRAWN = "Not sent: its invitation was withdrawn (archived, repl
 
 /**
  * Drops from a claimed batch every message withdrawn since: cancelled, or its invitation revoked
- * or accepted (emails queued before cancelling existed too). They become `cancelled` and are let
+ * or accepted (whether or not anything cancelled the email). They become `cancelled` and are let
  * go; they keep their batch key, so an answer about an earlier request with that key finds
  * them. Answers the batch to send, possibly empty.
  */

@@ -95,8 +95,8 @@ async function runImport(options: ReturnType<typeof withDefaults>,
       } else {
         // A fixed size: a send chunk yields between its statements, so its time is not one block of
         // the event loop (sizing it by time would shrink it whenever requests are served in between),
-        // except its COMMIT. A person adds ~7 WAL pages, and past 1,000 SQLite checkpoints inside the
-        // commit: ~30 ms at 150 people, ~110 ms at 500 (Users page p99 while sending 136 vs 345 ms).
+        // except its COMMIT, which holds every request and grows with the chunk (a person adds ~7 WAL
+        // pages, and past 1,000 SQLite checkpoints inside the commit): so the size stays modest.
         result = await sendImportChunk(db, job.id, owner, { chunkSize: sendSize, leaseMs: options.leaseMs, publicUrl: options.publicUrl });
         if (result === "more") onInvited?.();
       }

@@ -16,7 +16,7 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
 
 // Intl formatting costs microseconds a call, and a page of 50 users makes 200 of them: the
 // phrases ("3 days ago") and, for each minute, the exact time and the start of the ISO time are
-// kept once made (Date#toISOString alone took 1 µs a call, a third of a row's rendering).
+// kept once made (Date#toISOString alone is a large part of a row's rendering).
 const phrases = new Map<string, string>();
 const minutes = new Map<number, { exact: string; isoMinute: string }>();
 

@@ -66,7 +66,7 @@ export function renderInvitationEmail(input: InvitationEmailInput): EmailContent
 /**
  * For many invitations sharing one organization, inviter and rate (a bulk invite): renders the
  * email once with markers for the two per-person values and fills them in per person, escaped
- * exactly as hono/jsx escapes. About 50 times faster than rendering each; the output is the same.
+ * exactly as hono/jsx escapes: the output is the same as rendering each (mail-templates.test.ts).
  * The values go in through replacement functions: a replacement string would read `$'`, `` $` ``
  * and `$&` in a name as patterns.
  */

@@ -51,7 +51,7 @@ export function usersHref(params: UserList & { done?: string }): string {
 const larr = raw("&larr;");
 const rarr = raw("&rarr;");
 
-// The parts that never change, rendered once: the page rebuilt them on every view.
+// The parts that never change, rendered once at start-up rather than on every view.
 const pageHead = raw(String(
   <div class="page-head">
     <h1>Users</h1>

@@ -1,5 +1,5 @@
 // Reading a multipart/form-data upload into ONE buffer and finding the file part in it, without
-// copies: undici's formData() plus File.arrayBuffer() held three copies of a 25 MB file at once.
+// copies: undici's formData() plus File.arrayBuffer() would hold three copies of the file at once.
 // The size limit is enforced from Content-Length before reading, and again while reading.
 
 export type UploadedFile = { fieldName: string; fileName: string; bytes: Uint8Array };
