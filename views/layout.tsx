@@ -14,24 +14,41 @@ export type Shell = {
   active?: "users" | "settings" | "activity" | "outbox" | undefined;
 };
 
-/** The shell around a page. Its markup depends only on the title and who is signed in, so it is
- *  rendered once for each of those and kept (500 at most): every page view used to build the same
- *  forty elements again, a sixth of the Users page's rendering. */
+/** The shell around a page. Its markup is rendered once for each distinct ShellProps and kept
+ *  (500 at most), rather than on every page view: the page goes into the slot between the parts. */
 export function Layout(props: { title: string; shell: Shell; children: Child }) {
-  const [before, after] = shellMarkup(props.title, props.shell);
+  const [before, after] = shellMarkup(shellPropsOf(props.title, props.shell));
   return <>{before}{props.children}{after}</>;
+}
+
+/** Everything the shell's markup shows, and all it may read: the cache key is the whole of it. */
+type ShellProps = {
+  title: string;
+  localMode: boolean;
+  mailHeld: boolean;
+  active: Shell["active"] | null;
+  admin: boolean;
+  /** Who is signed in, as the header names them. */
+  who: { org: string; person: string } | null;
+};
+
+function shellPropsOf(title: string, shell: Shell): ShellProps {
+  const { session } = shell;
+  return {
+    title, localMode: shell.localMode, mailHeld: shell.mailHeld, active: shell.active ?? null, admin: session?.isAdmin ?? false,
+    who: session ? { org: session.org.name, person: session.person.displayName || session.person.email } : null,
+  };
 }
 
 const SLOT = "\u0000page\u0000";
 const shells = new Map<string, [HtmlEscapedString, HtmlEscapedString]>();
 
-function shellMarkup(title: string, shell: Shell): [HtmlEscapedString, HtmlEscapedString] {
-  const { session, localMode, mailHeld, active } = shell;
-  const key = JSON.stringify([title, localMode, mailHeld, active, session?.isAdmin, session?.org.name, session?.person.displayName, session?.person.email]);
+function shellMarkup(props: ShellProps): [HtmlEscapedString, HtmlEscapedString] {
+  const key = JSON.stringify(props);
   let parts = shells.get(key);
   if (!parts) {
     // The slot is the last thing but closing tags: found from the end, whatever the names hold.
-    const markup = String(<ShellMarkup title={title} shell={shell}>{raw(SLOT)}</ShellMarkup>);
+    const markup = String(<ShellMarkup {...props}>{raw(SLOT)}</ShellMarkup>);
     const at = markup.lastIndexOf(SLOT);
     parts = [raw(markup.slice(0, at)), raw(markup.slice(at + SLOT.length))];
     if (shells.size >= 500) shells.delete(shells.keys().next().value!);
@@ -40,9 +57,9 @@ function shellMarkup(title: string, shell: Shell): [HtmlEscapedString, HtmlEscap
   return parts;
 }
 
-function ShellMarkup(props: { title: string; shell: Shell; children: Child }) {
-  const { session, localMode, mailHeld, active } = props.shell;
-  const outbox = session?.isAdmin ? <a href="/outbox">outbox</a> : "outbox";
+function ShellMarkup(props: ShellProps & { children: Child }) {
+  const { localMode, mailHeld, active, admin, who } = props;
+  const outbox = admin ? <a href="/outbox">outbox</a> : "outbox";
   return (
     <>
       {raw("<!doctype html>")}
@@ -73,18 +90,18 @@ function ShellMarkup(props: { title: string; shell: Shell; children: Child }) {
           )}
           <header class="app-header">
             <a class="brand" href="/users">MileIQ <span>Admin Center</span></a>
-            {session && (
+            {who && (
               <div class="who">
-                <span class="org">{session.org.name}</span>
-                <span class="person">{session.person.displayName || session.person.email}</span>
+                <span class="org">{who.org}</span>
+                <span class="person">{who.person}</span>
                 <form method="post" action="/logout" class="inline">
                   <button type="submit" class="secondary outline small">Sign out</button>
                 </form>
               </div>
             )}
           </header>
-          <div class={session?.isAdmin ? "app-body" : "app-body no-nav"}>
-            {session?.isAdmin && (
+          <div class={admin ? "app-body" : "app-body no-nav"}>
+            {admin && (
               <nav class="side-nav" aria-label="Admin center">
                 <ul>
                   <li><a href="/users" aria-current={active === "users" ? "page" : undefined}>Users</a></li>
