@@ -2,6 +2,7 @@
 // and pushes the URL), the table of admin actions newest first, keyset pages, CSV download.
 import type { ActivityEvent, ActivityEvents, ActivityPerson } from "../../src/domain/activity.js";
 import { TimeAgo } from "../components/format.js";
+import { DataTable } from "../components/table.js";
 import { actionLabels, affectedPerson, describeActivity } from "./activity-sentence.js";
 
 export type ActivityView = {
@@ -78,19 +79,9 @@ export function ActivityResults(props: ActivityView) {
       {events.length === 0 ? (
         <div class="empty"><p>{props.action || props.actor || props.before ? "No activity matches these filters." : "Nothing has happened yet. Actions appear here as admins invite people, change the rate or upload files."}</p></div>
       ) : (
-        <div class="table-wrap">
-          <table class="activity">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Affected person</th>
-              </tr>
-            </thead>
-            <tbody>{events.map((event) => <ActivityItem event={event} filters={filters} />)}</tbody>
-          </table>
-        </div>
+        <DataTable class="activity" columns={["When", "Who", "What", "Affected person"]}>
+          <tbody>{events.map((event) => <ActivityItem event={event} filters={filters} />)}</tbody>
+        </DataTable>
       )}
       <nav class="pager" aria-label="Pages">
         {props.before && <a href={activityHref("/activity", filters)}>← Newest</a>}

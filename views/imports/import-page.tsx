@@ -7,6 +7,7 @@ import { isRunning } from "../../src/domain/imports.js";
 import { describeDetection } from "../../src/domain/csv.js";
 import { codeLabels, type RowCode } from "../../src/domain/import-messages.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
+import { DataTable } from "../components/table.js";
 
 const n = formatNumber;
 const plural = (count: number, one: string, many: string) => `${n(count)} ${count === 1 ? one : many}`;
@@ -148,9 +149,7 @@ function ProblemTable(props: { id: string; rows: ProblemRow[] }) {
   return (
     <section class="import-problems" aria-labelledby="import-problems-title">
       <h2 id="import-problems-title">Rows that will not be invited</h2>
-      <div class="table-wrap">
-        <table>
-          <thead><tr><th scope="col">Row</th><th scope="col">As uploaded</th><th scope="col">Problem</th><th scope="col">Detail</th></tr></thead>
+      <DataTable columns={["Row", "As uploaded", "Problem", "Detail"]}>
           <tbody>
             {props.rows.map((row) => (
               <tr>
@@ -161,8 +160,7 @@ function ProblemTable(props: { id: string; rows: ProblemRow[] }) {
               </tr>
             ))}
           </tbody>
-        </table>
-      </div>
+      </DataTable>
       <p class="muted">The error log lists every row that was not invited, with the reason.</p>
     </section>
   );

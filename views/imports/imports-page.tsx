@@ -3,6 +3,7 @@
 // to its page, where Send Invite is.
 import type { ImportView } from "../../src/domain/imports.js";
 import { TimeAgo } from "../components/format.js";
+import { DataTable } from "../components/table.js";
 import { importLabels, progressOf } from "./recent-imports.js";
 
 const waitingToSend = (view: ImportView) => view.status === "ready" && !view.sendRequested && view.readyCount > 0;
@@ -16,9 +17,7 @@ export function ImportsPage(props: { imports: ImportView[]; next: string | null;
         <div class="actions"><a role="button" href="/imports/new">Bulk upload users</a></div>
       </div>
       {props.imports.length === 0 ? <p class="empty">{props.paged ? "No older uploads." : "No files have been uploaded yet."}</p> : (
-        <div class="table-wrap">
-          <table class="imports">
-            <thead><tr><th scope="col">File</th><th scope="col">Uploaded</th><th scope="col">State</th><th scope="col">Rows</th></tr></thead>
+        <DataTable class="imports" columns={["File", "Uploaded", "State", "Rows"]}>
             <tbody>
               {props.imports.map((view) => (
                 <tr>
@@ -32,8 +31,7 @@ export function ImportsPage(props: { imports: ImportView[]; next: string | null;
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       <nav class="pager" aria-label="Pages">
         {props.paged && <a href="/imports">← Newest uploads</a>}

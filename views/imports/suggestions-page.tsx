@@ -4,6 +4,7 @@
 import type { ImportView } from "../../src/domain/imports.js";
 import type { SuggestedPerson } from "../../src/domain/import-suggestion-review.js";
 import { formatNumber } from "../components/format.js";
+import { DataTable } from "../components/table.js";
 
 const plural = (count: number, one: string, many: string) => `${formatNumber(count)} ${count === 1 ? one : many}`;
 
@@ -18,9 +19,7 @@ export function SuggestionsPage(props: { view: ImportView; rows: SuggestedPerson
         {plural(count, "row", "rows")} of <span class="file-name">{view.fileName}</span> {count === 1 ? "looks like a typo" : "look like typos"} of
         someone in your directory. Check who each one is before you invite {count === 1 ? "them" : "these people"}.
       </p>
-      <div class="table-wrap">
-        <table>
-          <thead><tr><th scope="col">Row</th><th scope="col">As uploaded</th><th scope="col">Will invite</th></tr></thead>
+      <DataTable columns={["Row", "As uploaded", "Will invite"]}>
           <tbody>
             {rows.map((row) => (
               <tr>
@@ -33,8 +32,7 @@ export function SuggestionsPage(props: { view: ImportView; rows: SuggestedPerson
               </tr>
             ))}
           </tbody>
-        </table>
-      </div>
+      </DataTable>
       {rows.length < count && <p class="muted">The first {formatNumber(rows.length)} are shown; the error log lists them all.</p>}
       {toInvite > 0 ? (
         <form method="post" action={`/imports/${view.id}/use-suggestions`} class="dialog-actions">

@@ -2,6 +2,7 @@
 import type { OutboxListItem } from "../../src/domain/outbox.js";
 import type { MailStatus } from "../../src/db/schema.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
+import { DataTable } from "../components/table.js";
 import { MailStatusBadges, kindLabel } from "./mail-status.js";
 
 export type OutboxView = { rows: OutboxListItem[]; next: string | null; before: string | undefined; counts: Record<MailStatus, number> };
@@ -21,17 +22,7 @@ export function OutboxPage(props: OutboxView) {
       {props.rows.length === 0 ? (
         <p>No emails yet. Invite someone from <a href="/users">Users</a> and their invitation appears here.</p>
       ) : (
-        <div class="table-wrap">
-          <table class="outbox">
-            <thead>
-              <tr>
-                <th scope="col">To</th>
-                <th scope="col">Subject</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
-                <th scope="col">When</th>
-              </tr>
-            </thead>
+        <DataTable class="outbox" columns={["To", "Subject", "Kind", "Status", "When"]}>
             <tbody>
               {props.rows.map((row) => (
                 <tr>
@@ -43,8 +34,7 @@ export function OutboxPage(props: OutboxView) {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       <nav class="pager" aria-label="Pages">
         {props.before && <a href="/outbox">← Newest</a>}

@@ -3,6 +3,7 @@
 // and RateHistory.
 import type { RateErrors, RateHistoryEntry } from "../../src/domain/rates.js";
 import { formatRate, TimeAgo } from "../components/format.js";
+import { DataTable } from "../components/table.js";
 
 export type RateFormValues = { rate: string; year: string };
 
@@ -80,16 +81,7 @@ export function RateHistory(props: { entries: RateHistoryEntry[] }) {
     <section aria-labelledby="rate-history-heading">
       <h3 id="rate-history-heading">History of changes</h3>
       {props.entries.length === 0 ? <div class="empty"><p>The rate has not been changed yet.</p></div> : (
-        <div class="table-wrap">
-          <table class="rate-history">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Year</th>
-                <th scope="col">Changed by</th>
-                <th scope="col">Change</th>
-              </tr>
-            </thead>
+        <DataTable class="rate-history" columns={["When", "Year", "Changed by", "Change"]}>
             <tbody>
               {props.entries.map((entry) => (
                 <tr>
@@ -104,8 +96,7 @@ export function RateHistory(props: { entries: RateHistoryEntry[] }) {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </section>
   );
