@@ -251,6 +251,8 @@ export const auditEvents = sqliteTable("audit_events", {
   id: text("id").primaryKey(),
   orgId: text("org_id").notNull().references(() => organizations.id),
   actorId: text("actor_id").references(() => directoryPeople.id),
+  /** Who acted when no person did (actor_id null): a service such as "Entra provisioning". */
+  actorLabel: text("actor_label"),
   action: text("action").notNull(),
   memberId: text("member_id"),
   subject: text("subject"),
@@ -278,3 +280,47 @@ export const directorySyncs = sqliteTable("directory_syncs", {
   startedAt: createdAt(),
   finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
 }, (t) => [index("directory_syncs_org").on(t.orgId, t.startedAt)]);
+
+/** One SCIM secret token per organization (Settings → Provisioning); a new one replaces it. */
+export const scimTokens = sqliteTable("scim_tokens", {
+  orgId: text("org_id").primaryKey().references(() => organizations.id),
+  /** Hex SHA-256 of the token; the token itself is shown once and never stored. */
+  tokenHash: text("token_hash").notNull().unique(),
+  createdBy: text("created_by").references(() => directoryPeople.id),
+  createdAt: createdAt(),
+  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+});
+
+/** A SCIM User resource provisioned by Entra: its attributes as last written, and the directory person it is. */
+export const scimUsers = sqliteTable("scim_users", {
+  /** The SCIM id (UUIDv7) in /scim/v2/Users/:id. */
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => organizations.id),
+  personId: text("person_id").notNull().references(() => directoryPeople.id),
+  userName: text("user_name").notNull(),
+  userNameNorm: text("user_name_norm").notNull(),
+  externalId: text("external_id"),
+  emailNorm: text("email_norm"),
+  active: integer("active", { mode: "boolean" }).notNull(),
+  /** The attributes (core and enterprise extension) without id, meta and schemas. */
+  resource: text("resource", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [
+  uniqueIndex("scim_users_org_user_name").on(t.orgId, t.userNameNorm),
+  uniqueIndex("scim_users_org_person").on(t.orgId, t.personId),
+  index("scim_users_org_external_id").on(t.orgId, t.externalId),
+  index("scim_users_org_email").on(t.orgId, t.emailNorm),
+]);
+
+/** The last provisioning requests of each organization and their outcome (a bounded log). */
+export const scimRequests = sqliteTable("scim_requests", {
+  /** UUIDv7: time-ordered. */
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => organizations.id),
+  method: text("method").notNull(),
+  path: text("path").notNull(),
+  status: integer("status").notNull(),
+  outcome: text("outcome").notNull(),
+  createdAt: createdAt(),
+}, (t) => [index("scim_requests_org_id").on(t.orgId, t.id)]);

@@ -18,6 +18,8 @@ export type ActivityEvent = {
   actorId: string | null;
   actorName: string | null;
   actorEmail: string | null;
+  /** A service that acted without a person (e.g. "Entra provisioning"). */
+  actorLabel: string | null;
   memberId: string | null;
   /** The affected person: the member's name and address when the event names a member. */
   memberName: string | null;
@@ -43,7 +45,7 @@ async function selectActivity(db: Db, orgId: string, filter: ActivityFilter, bef
   if (filter.actorId) conditions.push(eq(auditEvents.actorId, filter.actorId));
   if (before) conditions.push(lt(auditEvents.id, before));
   const found = await db.select({
-    id: auditEvents.id, action: auditEvents.action, createdAt: auditEvents.createdAt, actorId: auditEvents.actorId,
+    id: auditEvents.id, action: auditEvents.action, createdAt: auditEvents.createdAt, actorId: auditEvents.actorId, actorLabel: auditEvents.actorLabel,
     actorName: actor.displayName, actorMail: actor.mail, actorUpn: actor.userPrincipalName,
     memberId: auditEvents.memberId, memberName: members.name, memberEmail: members.email,
     subject: auditEvents.subject, detail: auditEvents.detail,

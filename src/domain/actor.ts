@@ -1,3 +1,9 @@
 // Who performs a domain action: the signed-in person and their organization. Routes build it
-// from the session; jobs carry it from the row that queued them.
-export type Actor = { personId: string; orgId: string; name: string };
+// from the session; jobs carry it from the row that queued them. A service acting for the
+// organization (Entra provisioning) has no person: `personId` is null and `name` names it.
+export type Actor = { personId: string | null; orgId: string; name: string };
+
+export const PROVISIONING_ACTOR_NAME = "Entra provisioning";
+
+/** The actor of SCIM provisioning requests in an organization. */
+export const provisioningActor = (orgId: string): Actor => ({ personId: null, orgId, name: PROVISIONING_ACTOR_NAME });

@@ -54,14 +54,14 @@ export async function selectMembers(tx: Tx, orgId: string, personIds: string[], 
 
 export type NewMember = { id: string; personId: string; email: string; emailNorm: string; name: string; sortName: string };
 
-export async function insertMembers(tx: Tx, orgId: string, invitedBy: string, now: number, rows: NewMember[]): Promise<void> {
+export async function insertMembers(tx: Tx, orgId: string, invitedBy: string | null, now: number, rows: NewMember[]): Promise<void> {
   await inParts(rows, ROWS, (part) => tx.run(sql`INSERT INTO members (id, org_id, person_id, email, email_norm, name, sort_name, status, invited_at, invited_by, updated_at)
     SELECT value ->> 0, ${orgId}, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, 'invited', ${now}, ${invitedBy}, ${now}
     FROM json_each(${JSON.stringify(part.map((m) => [m.id, m.personId, m.email, m.emailNorm, m.name, m.sortName]))})`));
 }
 
 /** Archived members invited again; their open links were revoked by archiving, and are now for certain. */
-export async function reviveMembers(tx: Tx, orgId: string, invitedBy: string, now: number, ids: string[]): Promise<void> {
+export async function reviveMembers(tx: Tx, orgId: string, invitedBy: string | null, now: number, ids: string[]): Promise<void> {
   await inParts(ids, ROWS, async (part) => {
     const json = JSON.stringify(part);
     await tx.run(sql`UPDATE members SET status = 'invited', invited_at = ${now}, invited_by = ${invitedBy}, activated_at = NULL,
@@ -74,7 +74,7 @@ export async function reviveMembers(tx: Tx, orgId: string, invitedBy: string, no
 
 export type NewInvitation = { id: string; memberId: string; tokenHash: string };
 
-export async function insertInvitations(tx: Tx, orgId: string, invitedBy: string, now: number, rows: NewInvitation[]): Promise<void> {
+export async function insertInvitations(tx: Tx, orgId: string, invitedBy: string | null, now: number, rows: NewInvitation[]): Promise<void> {
   await inParts(rows, ROWS, (part) => tx.run(sql`INSERT INTO invitations (id, org_id, member_id, token_hash, invited_by, sent_count, last_sent_at, delivery_status, created_at)
     SELECT value ->> 0, ${orgId}, value ->> 1, value ->> 2, ${invitedBy}, 1, ${now}, 'queued', ${now}
     FROM json_each(${JSON.stringify(part.map((i) => [i.id, i.memberId, i.tokenHash]))})`));

@@ -6,7 +6,7 @@ import type { Db } from "../db/client.js";
 import { newId, newTokens, sha256Hex } from "../ids.js";
 import type { Actor } from "./actor.js";
 import { normalizeAddress } from "./addresses.js";
-import { recordAudits, type AuditInput, type Tx } from "./audit.js";
+import { auditActor, recordAudits, type AuditInput, type Tx } from "./audit.js";
 import {
   insertInvitations, insertMembers, reviveMembers, selectMembers, selectPeople, type Member, type NewMember, type Person,
 } from "./invitation-rows.js";
@@ -37,7 +37,7 @@ type Request = { email: string; norm: string | null; personId: string | null };
 
 const addressOf = (p: Person) => ({ email: p.mail ?? p.userPrincipalName ?? "", norm: p.mailNorm ?? p.upnNorm ?? "" });
 
-export async function inviteMembers(db: Db, actor: Actor, input: InviteInput, deps: { publicUrl: string }): Promise<{ invited: number; outcomes: InviteOutcome[] }> {
+export async function inviteMembers(db: Db | Tx, actor: Actor, input: InviteInput, deps: { publicUrl: string }): Promise<{ invited: number; outcomes: InviteOutcome[] }> {
   const requests: Request[] = [
     ...(input.emails ?? []).map((e) => ({ email: e.trim(), norm: normalizeAddress(e), personId: null })).filter((r) => r.norm),
     ...[...new Set(input.personIds ?? [])].map((id) => ({ email: "", norm: null, personId: id })),
@@ -111,7 +111,7 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
     await enqueueMails(tx, mails);
     await yieldToEventLoop();
     await recordAudits(tx, newInvitations.map((i): AuditInput => ({
-      orgId: actor.orgId, actorId: actor.personId, action: i.action, memberId: i.memberId, subject: addressOf(i.person).email,
+      orgId: actor.orgId, ...auditActor(actor), action: i.action, memberId: i.memberId, subject: addressOf(i.person).email,
       detail: { personId: i.person.id, invitationId: i.id, name: i.person.displayName, ...(source ? { importId: source.importId } : {}) },
     })));
   }

@@ -7,7 +7,7 @@ import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { invitations, members, organizations, sessions } from "../db/schema.js";
 import type { Actor } from "./actor.js";
-import { recordAudits, type Tx } from "./audit.js";
+import { auditActor, recordAudits, type Tx } from "./audit.js";
 import { inviteMembers, type InviteOutcome } from "./invitations.js";
 import { archiveNoticeMail } from "./member-mail.js";
 import { cancelMemberInvitationMails, enqueueMails } from "./outbox.js";
@@ -18,7 +18,7 @@ export const MAX_ARCHIVE_BATCH = 200;
 export type ArchiveResult = { archived: string[]; alreadyArchived: string[]; notFound: string[] };
 
 /** Archives the Invited or Active members among `memberIds`; ids of other organizations are reported as not found. */
-export async function archiveMembers(db: Db, actor: Actor, memberIds: string[]): Promise<ArchiveResult> {
+export async function archiveMembers(db: Db | Tx, actor: Actor, memberIds: string[]): Promise<ArchiveResult> {
   const ids = [...new Set(memberIds)].slice(0, MAX_ARCHIVE_BATCH);
   if (ids.length === 0) return { archived: [], alreadyArchived: [], notFound: [] };
   return runWriteTransaction(db, async (tx) => {
@@ -49,7 +49,7 @@ export async function archiveMembers(db: Db, actor: Actor, memberIds: string[]):
       ...archiveNoticeMail({ orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: actor.name, wasMember: m.status === "active" }),
     })));
     await recordAudits(tx, targets.map((m) => ({
-      orgId: actor.orgId, actorId: actor.personId, action: "member.archive", memberId: m.id, subject: m.email,
+      orgId: actor.orgId, ...auditActor(actor), action: "member.archive", memberId: m.id, subject: m.email,
       detail: { name: m.name, previousStatus: m.status, ...(targets.length > 1 ? { batch: targets.length } : {}) },
     })));
     return result;

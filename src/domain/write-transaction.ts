@@ -6,6 +6,8 @@ import type { Tx } from "./audit.js";
 
 type Transaction = Exclude<Tx, Db>;
 
-export async function runWriteTransaction<T>(db: Db, fn: (tx: Transaction) => Promise<T>): Promise<T> {
-  return db.transaction(fn);
+/** Called with an open transaction (a SCIM request provisions and invites as one), `fn` runs in a
+ *  savepoint of it: its work commits or rolls back with the caller's. */
+export async function runWriteTransaction<T>(db: Tx, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  return (db as Db).transaction(fn);
 }

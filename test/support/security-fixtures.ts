@@ -14,7 +14,7 @@ import type { Fixture } from "./route-policy.js";
 
 export type Made = { id: string; /** Reads back what a refused request must not have changed. */ state(): Promise<unknown> };
 
-export async function actorFor(db: Db, email: string): Promise<Actor> {
+export async function actorFor(db: Db, email: string): Promise<Actor & { personId: string }> {
   const person = await findPersonByAddress(db, email);
   if (!person) throw new Error(`no directory person ${email}`);
   return { personId: person.id, orgId: person.orgId, name: person.displayName };

@@ -11,8 +11,8 @@ export function activityCsvLine(event: ActivityEvent): string {
   return csvLine([
     event.createdAt.toISOString(),
     event.action,
-    describeActivity(event),
-    event.actorName || (event.actorId ? "Unknown person" : "System"),
+    describeActivity(row),
+    event.actorName || (event.actorId ? "Unknown person" : event.actorLabel || "System"),
     event.actorEmail,
     affected?.name,
     affected?.email,

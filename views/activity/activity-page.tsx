@@ -100,7 +100,7 @@ function ActivityItem(props: { event: ActivityEvent; filters: { action?: string 
       <td>
         {event.actorId
           ? <a href={activityHref("/activity", { action: props.filters.action, actor: event.actorId })} title="Show only this person's actions">{event.actorName || event.actorEmail || "Unknown person"}</a>
-          : <span class="muted">System</span>}
+          : event.actorLabel ? <span>{event.actorLabel}</span> : <span class="muted">System</span>}
       </td>
       <td>{describeActivity(event)}</td>
       <td>
