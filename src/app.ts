@@ -22,6 +22,7 @@ import { invitationRoutes } from "./routes/invitations.js";
 import { directoryRoutes } from "./routes/directory.js";
 import { outboxRoutes } from "./routes/outbox.js";
 import { webhookRoutes } from "./routes/webhooks.js";
+import { scimRoutes } from "./routes/scim.js";
 import { importRoutes } from "./routes/imports.js";
 
 export function createApp(deps: Deps) {
@@ -53,6 +54,8 @@ export function createApp(deps: Deps) {
   app.get("/", (c) => c.redirect("/users", 302));
   // Signed by the provider instead of a session or an Origin: mounted before those checks.
   app.route("/webhooks", webhookRoutes(deps));
+  // SCIM provisioning carries a bearer token, not a session (and has its own body limit).
+  app.route("/scim/v2", scimRoutes(deps));
 
   app.use(verifyOrigin(deps.config), loadSession);
   app.route("/", loginRoutes());

@@ -40,6 +40,8 @@ export type Config = {
   resendsPerDay: number;
   /** Type-ahead requests per second per client (bursts of 4 seconds' worth). */
   directorySearchPerSecond: number;
+  /** SCIM provisioning requests per second per token (bursts of 2 seconds' worth); more get 429 with Retry-After. */
+  scimRequestsPerSecond: number;
   workers: boolean;
   /** Proxies in front of the app: 0 ignores X-Forwarded-For; N takes the client as its N-th address from the right. */
   trustProxy: number;
@@ -182,6 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailLeaseSeconds: integer(env, "MAIL_LEASE_SECONDS", 60, 2, 3600),
     resendsPerDay: integer(env, "RESENDS_PER_DAY", 3, 1, 100),
     directorySearchPerSecond: integer(env, "DIRECTORY_SEARCH_PER_SECOND", 10, 1, 1_000_000),
+    scimRequestsPerSecond: integer(env, "SCIM_REQUESTS_PER_SECOND", 50, 1, 1_000_000),
     workers: flag(env, "WORKERS", true),
     trustProxy: integer(env, "TRUST_PROXY", 0, 0, 10),
     sessionMaxHours: integer(env, "SESSION_MAX_HOURS", 12, 1, 24 * 366),

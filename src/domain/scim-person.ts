@@ -1,0 +1,88 @@
+// The directory person a SCIM user is. Found by Entra object id (externalId, when it is one),
+// then by address (userName or work email, as user principal name or mail); created when there
+// is none. Only what the SCIM resource changed overwrites what the directory sync wrote, so a
+// mapping without, say, jobTitle never blanks the synced one. Every refusal comes before any write.
+import { and, eq, inArray, ne, or, type SQL } from "drizzle-orm";
+import { directoryPeople, scimUsers } from "../db/schema.js";
+import { newId } from "../ids.js";
+import { normalizeAddress } from "./addresses.js";
+import type { Tx } from "./audit.js";
+import type { ScimProblem, ScimUserFields } from "./scim-user-resource.js";
+
+export type SavedPerson = { ok: true; personId: string } | { ok: false; problem: ScimProblem };
+
+type Found = { id: string; oid: string | null; upnNorm: string | null; mailNorm: string | null; removedAt: Date | null; accountEnabled: boolean };
+
+const norm = (v: string | null) => (v ? normalizeAddress(v) || null : null);
+const conflict = (detail: string): SavedPerson => ({ ok: false, problem: { status: 409, scimType: "uniqueness", detail } });
+const PERSON_KEYS = ["mail", "userPrincipalName", "displayName", "givenName", "surname", "jobTitle", "department"] as const;
+
+function personValues(f: ScimUserFields) {
+  return { mail: f.mail, userPrincipalName: f.userPrincipalName ?? f.mail, displayName: f.displayName, givenName: f.givenName, surname: f.surname, jobTitle: f.jobTitle, department: f.department };
+}
+
+/** The columns a directory row gets for these values, with their normalized copies. */
+function columnsFor(values: Partial<ReturnType<typeof personValues>>) {
+  const out: Record<string, unknown> = { ...values };
+  if ("mail" in values) out.mailNorm = norm(values.mail ?? null);
+  if ("userPrincipalName" in values) out.upnNorm = norm(values.userPrincipalName ?? null);
+  if ("displayName" in values) out.displayNorm = norm(values.displayName ?? null) ?? "";
+  if ("givenName" in values) out.givenNorm = norm(values.givenName ?? null);
+  if ("surname" in values) out.surnameNorm = norm(values.surname ?? null);
+  return out;
+}
+
+async function findCandidates(tx: Tx, orgId: string, personId: string | null, oid: string | null, norms: string[]): Promise<Found[]> {
+  const any: SQL[] = [];
+  if (personId) any.push(eq(directoryPeople.id, personId));
+  if (oid) any.push(eq(directoryPeople.entraObjectId, oid));
+  if (norms.length) any.push(inArray(directoryPeople.upnNorm, norms), inArray(directoryPeople.mailNorm, norms));
+  if (any.length === 0) return [];
+  return tx.select({ id: directoryPeople.id, oid: directoryPeople.entraObjectId, upnNorm: directoryPeople.upnNorm, mailNorm: directoryPeople.mailNorm, removedAt: directoryPeople.removedAt, accountEnabled: directoryPeople.accountEnabled })
+    .from(directoryPeople).where(and(eq(directoryPeople.orgId, orgId), or(...any)));
+}
+
+/**
+ * Finds or creates the person for `after` and writes what changed since `before` (the user's
+ * fields as last stored; null for a new SCIM user). `personId`: the person the user already is.
+ */
+export async function savePersonForScimUser(tx: Tx, orgId: string, input: { scimUserId: string | null; personId: string | null; before: ScimUserFields | null; after: ScimUserFields }): Promise<SavedPerson> {
+  const { after, before } = input;
+  const values = personValues(after);
+  const upnNorm = norm(values.userPrincipalName);
+  const addresses = [...new Set([upnNorm, norm(after.mail)].filter((v): v is string => !!v))];
+  const candidates = await findCandidates(tx, orgId, input.personId, after.entraObjectId, addresses);
+  const live = (p: Found) => (p.removedAt ? 0 : 1);
+  const rank = (p: Found) => (after.entraObjectId && p.oid === after.entraObjectId ? 8 : 0) + (p.upnNorm && addresses.includes(p.upnNorm) ? 4 : 0) + (p.mailNorm && addresses.includes(p.mailNorm) ? 2 : 0) + live(p);
+  const person = input.personId ? candidates.find((p) => p.id === input.personId) : [...candidates].sort((a, b) => rank(b) - rank(a))[0];
+
+  if (person && !input.personId && after.entraObjectId && person.oid && person.oid !== after.entraObjectId && !person.removedAt) {
+    return conflict(`The address ${values.userPrincipalName} belongs to another directory account (object id ${person.oid}).`);
+  }
+  const upnHolder = candidates.find((p) => p.upnNorm === upnNorm && p.id !== person?.id);
+  if (upnHolder) return conflict(`The address ${values.userPrincipalName} belongs to another person in the directory.`);
+  const oidHolder = after.entraObjectId ? candidates.find((p) => p.oid === after.entraObjectId && p.id !== person?.id) : undefined;
+  if (oidHolder) return conflict(`The object id ${after.entraObjectId} belongs to another person in the directory.`);
+  if (person) {
+    const [linked] = await tx.select({ id: scimUsers.id }).from(scimUsers)
+      .where(and(eq(scimUsers.orgId, orgId), eq(scimUsers.personId, person.id), ...(input.scimUserId ? [ne(scimUsers.id, input.scimUserId)] : [])));
+    if (linked) return conflict(`This person is already provisioned as user ${linked.id}.`);
+  }
+
+  const now = new Date();
+  // Entra says the user is assigned and enabled: our copy of the account is too.
+  const enabled = after.active && person && (!person.accountEnabled || person.removedAt) ? { accountEnabled: true, removedAt: null } : {};
+  if (!person) {
+    const id = newId();
+    await tx.insert(directoryPeople).values({ id, orgId, entraObjectId: after.entraObjectId, ...columnsFor(values), accountEnabled: true, updatedAt: now } as typeof directoryPeople.$inferInsert);
+    return { ok: true, personId: id };
+  }
+  const old = before ? personValues(before) : null;
+  const changed = Object.fromEntries(PERSON_KEYS.filter((k) => (old ? old[k] !== values[k] : values[k] !== null)).map((k) => [k, values[k]]));
+  const oid = after.entraObjectId && after.entraObjectId !== person.oid ? { entraObjectId: after.entraObjectId } : {};
+  const set = { ...columnsFor(changed), ...oid, ...enabled };
+  if (Object.keys(set).length > 0) {
+    await tx.update(directoryPeople).set({ ...set, updatedAt: now }).where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.id, person.id)));
+  }
+  return { ok: true, personId: person.id };
+}
