@@ -15,6 +15,7 @@ import { loginRoutes } from "./routes/login.js";
 import { entraLoginRoutes } from "./routes/login-entra.js";
 import { renderError, renderNotFound } from "../views/respond.js";
 import { settingsRoutes } from "./routes/settings.js";
+import { provisioningRoutes } from "./routes/provisioning.js";
 import { staticRoutes } from "./routes/static.js";
 import { userRoutes } from "./routes/users.js";
 import { userActionRoutes } from "./routes/user-actions.js";
@@ -65,6 +66,7 @@ export function createApp(deps: Deps) {
   app.route("/invitations", invitationRoutes());
   app.route("/directory", directoryRoutes(deps));
   app.route("/settings", settingsRoutes());
+  app.route("/settings", provisioningRoutes());
   app.route("/outbox", outboxRoutes(deps));
   app.route("/", activityRoutes());
   app.route("/join", joinRoutes());

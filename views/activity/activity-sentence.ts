@@ -33,6 +33,7 @@ export const actionLabels: Record<string, string> = {
   "import.use_suggestions": "Bulk upload suggestions used",
   "rate.change": "Mileage rate changes",
   "directory.sync": "Directory syncs",
+  "scim.token": "Provisioning tokens generated",
 };
 
 type Event = { action: string; detail: Detail; subject: string | null };
@@ -98,6 +99,8 @@ export function describeActivity(row: Event): string {
       return `Synced the directory${parts.length ? ` (${parts.join(", ")})` : ""}`;
     }
     case "organization.created": return "Set up the organization";
+    case "scim.token":
+      return detail?.replaced === true ? "Generated a new provisioning token (the previous one no longer works)" : "Generated a provisioning token";
     default: return action;
   }
 }

@@ -24,6 +24,10 @@ export function SettingsPage(props: SettingsView) {
         <h1>Settings</h1>
       </div>
       <RateSettings {...props} />
+      <section aria-labelledby="provisioning-heading">
+        <h2 id="provisioning-heading">Provisioning</h2>
+        <p>Invite people when they are assigned to MileIQ in Microsoft Entra ID, and archive them when they are unassigned: <a href="/settings/provisioning">set up provisioning (SCIM)</a>.</p>
+      </section>
     </>
   );
 }
