@@ -12,7 +12,6 @@ import { findScimTokenHolder, getProvisioningStatus, issueScimToken } from "../d
 import { ProvisioningPage, ScimTokenSection, type ProvisioningView } from "../../views/settings/provisioning-page.js";
 import { isFragmentRequest, respond } from "./respond.js";
 import { scimBase } from "./scim.js";
-import { actorOf } from "./user-actions.js";
 
 const ONCE_COOKIE = "scim_token_once";
 const PAGE = "/settings/provisioning";
@@ -41,7 +40,8 @@ export function provisioningRoutes() {
       return respond(c, { title: "Provisioning", active: "settings", page: () => <ProvisioningPage {...view} />, fragment: () => <ProvisioningPage {...view} /> });
     })
     .post("/scim/token", requireAdmin, async (c) => {
-      const token = await issueScimToken(c.get("deps").db, actorOf(c));
+      const session = c.get("session")!;
+      const token = await issueScimToken(c.get("deps").db, { personId: session.person.id, orgId: session.org.id, name: session.person.displayName || session.person.email });
       c.header("Cache-Control", "no-store");
       if (isFragmentRequest(c)) {
         const view = await loadView(c, token);
