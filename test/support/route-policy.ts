@@ -52,6 +52,11 @@ export const routePolicy: Record<string, RoutePolicy> = {
   "GET /login/entra/callback": { ...everyone(400), modes: ["entra"] }, // no state cookies: start again
   // Signed by Resend instead (no session, no Origin); unsigned here, so 400 for everyone.
   "POST /webhooks/resend": { ...everyone(400), originChecked: false },
+  // SCIM provisioning: a bearer token instead of a session (none here), so 401 for everyone; no Origin check.
+  ...Object.fromEntries([
+    "GET /scim/v2/ServiceProviderConfig", "GET /scim/v2/Schemas", "GET /scim/v2/Schemas/:id", "GET /scim/v2/ResourceTypes", "GET /scim/v2/ResourceTypes/:id",
+    "GET /scim/v2/Users", "POST /scim/v2/Users", "GET /scim/v2/Users/:id", "PUT /scim/v2/Users/:id", "PATCH /scim/v2/Users/:id", "DELETE /scim/v2/Users/:id",
+  ].map((route) => [route, { ...everyone(401), originChecked: false, ...(route.includes(":id") ? { fixture: "invitedMember" as const } : {}) }])),
   // The invitation link: anyone may open it; only the invitee may Join (A's member and admin are someone else).
   "GET /join/:token": { signedOut: 200, member: 403, admin: 403, otherAdmin: 403, fixture: "invitation" },
   "POST /join/:token": { signedOut: 303, member: 403, admin: 403, otherAdmin: 403, fixture: "invitation" },
@@ -76,6 +81,8 @@ export const routePolicy: Record<string, RoutePolicy> = {
   "GET /directory/sync": { ...admins(404), htmx: true, entra: { admin: 200, otherAdmin: 200 } },
   "POST /directory/sync": { ...admins(404), entra: { admin: 303, otherAdmin: 303 } },
   "GET /settings": admins(200),
+  "GET /settings/provisioning": admins(200),
+  "POST /settings/scim/token": admins(303),
   "POST /settings/rate": { ...admins(303), form: { rate: "0.655", year: String(year) } },
   "GET /activity": admins(200),
   "GET /activity.csv": admins(200),
