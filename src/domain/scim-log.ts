@@ -1,7 +1,7 @@
 // The provisioning log of Settings → Provisioning: each organization's last changing or refused
 // SCIM requests and what came of them. Bounded: writing one drops the organization's oldest
 // beyond KEPT, in the same transaction as the request's own change.
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { scimRequests } from "../db/schema.js";
 import { newId } from "../ids.js";
@@ -15,10 +15,9 @@ export type ScimRequestRow = { id: string; method: string; path: string; status:
 
 export async function recordScimRequest(tx: Tx, entry: ScimRequestEntry): Promise<void> {
   await tx.insert(scimRequests).values({ id: newId(), ...entry, path: entry.path.slice(0, 200), outcome: entry.outcome.slice(0, 500) });
-  // The id of the oldest row to keep (UUIDv7 ids sort by time); everything older goes.
-  const [oldestKept] = await tx.select({ id: scimRequests.id }).from(scimRequests)
-    .where(eq(scimRequests.orgId, entry.orgId)).orderBy(desc(scimRequests.id)).limit(1).offset(KEPT_SCIM_REQUESTS - 1);
-  if (oldestKept) await tx.delete(scimRequests).where(and(eq(scimRequests.orgId, entry.orgId), lt(scimRequests.id, oldestKept.id)));
+  // Older than the oldest row to keep (UUIDv7 ids sort by time): gone. One statement on the (org, id) index.
+  await tx.run(sql`DELETE FROM scim_requests WHERE org_id = ${entry.orgId} AND id < (
+    SELECT id FROM scim_requests WHERE org_id = ${entry.orgId} ORDER BY id DESC LIMIT 1 OFFSET ${KEPT_SCIM_REQUESTS - 1})`);
 }
 
 /** A refused request's line, on its own (nothing else was written). */

@@ -2,7 +2,7 @@
 // then by address (userName or work email, as user principal name or mail); created when there
 // is none. Only what the SCIM resource changed overwrites what the directory sync wrote, so a
 // mapping without, say, jobTitle never blanks the synced one. Every refusal comes before any write.
-import { and, eq, inArray, ne, or, type SQL } from "drizzle-orm";
+import { and, eq, inArray, ne, type SQL } from "drizzle-orm";
 import { directoryPeople, scimUsers } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { normalizeAddress } from "./addresses.js";
@@ -11,7 +11,10 @@ import type { ScimProblem, ScimUserFields } from "./scim-user-resource.js";
 
 export type SavedPerson = { ok: true; personId: string } | { ok: false; problem: ScimProblem };
 
-type Found = { id: string; oid: string | null; upnNorm: string | null; mailNorm: string | null; removedAt: Date | null; accountEnabled: boolean };
+type Found = {
+  id: string; oid: string | null; upnNorm: string | null; mailNorm: string | null; removedAt: Date | null; accountEnabled: boolean;
+  mail: string | null; userPrincipalName: string | null; displayName: string; givenName: string | null; surname: string | null; jobTitle: string | null; department: string | null;
+};
 
 const norm = (v: string | null) => (v ? normalizeAddress(v) || null : null);
 const conflict = (detail: string): SavedPerson => ({ ok: false, problem: { status: 409, scimType: "uniqueness", detail } });
@@ -32,14 +35,22 @@ function columnsFor(values: Partial<ReturnType<typeof personValues>>) {
   return out;
 }
 
+/** The people this user may be: by id, object id, user principal name, mail (a query per index). */
 async function findCandidates(tx: Tx, orgId: string, personId: string | null, oid: string | null, norms: string[]): Promise<Found[]> {
-  const any: SQL[] = [];
-  if (personId) any.push(eq(directoryPeople.id, personId));
-  if (oid) any.push(eq(directoryPeople.entraObjectId, oid));
-  if (norms.length) any.push(inArray(directoryPeople.upnNorm, norms), inArray(directoryPeople.mailNorm, norms));
-  if (any.length === 0) return [];
-  return tx.select({ id: directoryPeople.id, oid: directoryPeople.entraObjectId, upnNorm: directoryPeople.upnNorm, mailNorm: directoryPeople.mailNorm, removedAt: directoryPeople.removedAt, accountEnabled: directoryPeople.accountEnabled })
-    .from(directoryPeople).where(and(eq(directoryPeople.orgId, orgId), or(...any)));
+  const wheres: SQL[] = [];
+  if (personId) wheres.push(eq(directoryPeople.id, personId));
+  if (oid) wheres.push(eq(directoryPeople.entraObjectId, oid));
+  if (norms.length) wheres.push(inArray(directoryPeople.upnNorm, norms), inArray(directoryPeople.mailNorm, norms));
+  const found = new Map<string, Found>();
+  for (const where of wheres) {
+    const rows = await tx.select({
+      id: directoryPeople.id, oid: directoryPeople.entraObjectId, upnNorm: directoryPeople.upnNorm, mailNorm: directoryPeople.mailNorm, removedAt: directoryPeople.removedAt,
+      accountEnabled: directoryPeople.accountEnabled, mail: directoryPeople.mail, userPrincipalName: directoryPeople.userPrincipalName, displayName: directoryPeople.displayName,
+      givenName: directoryPeople.givenName, surname: directoryPeople.surname, jobTitle: directoryPeople.jobTitle, department: directoryPeople.department,
+    }).from(directoryPeople).where(and(eq(directoryPeople.orgId, orgId), where));
+    for (const row of rows) found.set(row.id, row);
+  }
+  return [...found.values()];
 }
 
 /**
@@ -78,7 +89,8 @@ export async function savePersonForScimUser(tx: Tx, orgId: string, input: { scim
     return { ok: true, personId: id };
   }
   const old = before ? personValues(before) : null;
-  const changed = Object.fromEntries(PERSON_KEYS.filter((k) => (old ? old[k] !== values[k] : values[k] !== null)).map((k) => [k, values[k]]));
+  // A value the SCIM user changed (or, for a new SCIM user, any value it has) that the row does not hold yet.
+  const changed = Object.fromEntries(PERSON_KEYS.filter((k) => (old ? old[k] !== values[k] : values[k] !== null) && person[k] !== values[k]).map((k) => [k, values[k]]));
   const oid = after.entraObjectId && after.entraObjectId !== person.oid ? { entraObjectId: after.entraObjectId } : {};
   const set = { ...columnsFor(changed), ...oid, ...enabled };
   if (Object.keys(set).length > 0) {

@@ -71,17 +71,17 @@ async function saveUser(tx: Tx, ctx: ScimRequestContext, existing: ScimUserRow |
 
   const now = new Date();
   const row = { personId: person.personId, userName: fields.userName, userNameNorm: fields.userNameNorm, externalId: fields.externalId, emailNorm: fields.mail?.toLowerCase() ?? null, active: fields.active, resource };
-  let id: string;
+  let user: ScimUserRow;
   if (existing) {
-    id = existing.id;
     const unchanged = existing.personId === person.personId && JSON.stringify(existing.resource) === JSON.stringify(resource);
-    if (!unchanged) await tx.update(scimUsers).set({ ...row, updatedAt: now }).where(and(eq(scimUsers.orgId, ctx.orgId), eq(scimUsers.id, id)));
+    if (!unchanged) await tx.update(scimUsers).set({ ...row, updatedAt: now }).where(and(eq(scimUsers.orgId, ctx.orgId), eq(scimUsers.id, existing.id)));
+    user = unchanged ? existing : { ...existing, ...row, updatedAt: now };
   } else {
-    id = newId();
+    const id = newId();
     await tx.insert(scimUsers).values({ id, orgId: ctx.orgId, ...row, createdAt: now, updatedAt: now });
+    user = { id, ...row, createdAt: now, updatedAt: now };
   }
   const membership = existing?.active === fields.active ? null : await applyMembership(tx, ctx, person.personId, fields.active);
-  const user = (await findScimUser(tx, ctx.orgId, id))!;
   return {
     result: { ok: true, status: existing ? 200 : 201, user, mailQueued: membership?.mailQueued ?? false },
     summary: `${verb} ${addressOf(fields)}${membership ? `: ${membership.text}` : ""}.`,

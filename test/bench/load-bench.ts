@@ -19,7 +19,7 @@ type LoadInput = Parameters<typeof runLoad>[0];
 const SELF = fileURLToPath(import.meta.url);
 
 /** runLoad in a child process of its own; answers its result. */
-function runLoadApart(input: LoadInput): Promise<LoadResult> {
+export function runLoadApart(input: LoadInput): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ["--import", "tsx", SELF, "--load-client", JSON.stringify(input)], { cwd: ROOT, maxBuffer: 1 << 20 }, (error, stdout) => {
       if (error) return reject(error);

@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   import: async () => (await import("./import-bench.js")).benchImport,
   load: async () => (await import("./load-bench.js")).benchLoad,
   directory: async () => (await import("./directory-bench.js")).benchDirectorySync,
+  scim: async () => (await import("./scim-bench.js")).benchScim,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -33,7 +33,7 @@ afterAll(() => {
   expect(errors, "nothing logged as an error").toEqual([]);
 });
 
-function send(path: string, method: string, body?: string): Promise<Response> {
+async function send(path: string, method: string, body?: string): Promise<Response> {
   return app.request(`/scim/v2${path}`, { method, body, headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { "Content-Type": "application/scim+json" } : {}) } });
 }
 
