@@ -85,12 +85,16 @@ export async function savePersonForScimUser(tx: Tx, orgId: string, input: { scim
   const enabled = after.active && person && (!person.accountEnabled || person.removedAt) ? { accountEnabled: true, removedAt: null } : {};
   if (!person) {
     const id = newId();
-    await tx.insert(directoryPeople).values({ id, orgId, entraObjectId: after.entraObjectId, ...columnsFor(values), accountEnabled: true, updatedAt: now } as typeof directoryPeople.$inferInsert);
+    const displayName = values.displayName ?? ([after.givenName, after.surname].filter(Boolean).join(" ") || after.userName);
+    await tx.insert(directoryPeople).values({ id, orgId, entraObjectId: after.entraObjectId, ...columnsFor({ ...values, displayName }), accountEnabled: true, updatedAt: now } as typeof directoryPeople.$inferInsert);
     return { ok: true, personId: id };
   }
   const old = before ? personValues(before) : null;
   // A value the SCIM user changed (or, for a new SCIM user, any value it has) that the row does not hold yet.
-  const changed = Object.fromEntries(PERSON_KEYS.filter((k) => (old ? old[k] !== values[k] : values[k] !== null) && person[k] !== values[k]).map((k) => [k, values[k]]));
+  // A displayName is never cleared (the column always holds a name).
+  const changed = Object.fromEntries(PERSON_KEYS
+    .filter((k) => (old ? old[k] !== values[k] : values[k] !== null) && person[k] !== values[k] && !(k === "displayName" && values[k] === null))
+    .map((k) => [k, values[k]]));
   const oid = after.entraObjectId && after.entraObjectId !== person.oid ? { entraObjectId: after.entraObjectId } : {};
   const set = { ...columnsFor(changed), ...oid, ...enabled };
   if (Object.keys(set).length > 0) {

@@ -23,7 +23,8 @@ export type ScimUserFields = {
   userPrincipalName: string | null;
   /** The work email (else the primary one, else the only one) when it is an address. */
   mail: string | null;
-  displayName: string;
+  /** displayName, else name.formatted; null when the user has neither (a new person is then named from the parts). */
+  displayName: string | null;
   givenName: string | null;
   surname: string | null;
   jobTitle: string | null;
@@ -159,7 +160,7 @@ export function readUserResource(input: unknown): ReadUser {
   const externalId = text(resource.externalId);
   const givenName = text(name.givenName);
   const surname = text(name.familyName);
-  const displayName = text(resource.displayName) ?? text(name.formatted) ?? ([givenName, surname].filter(Boolean).join(" ") || userName);
+  const displayName = text(resource.displayName) ?? text(name.formatted);
   return {
     ok: true,
     resource,
