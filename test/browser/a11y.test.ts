@@ -135,6 +135,10 @@ describe.skipIf(!browserAvailable())("accessibility", () => {
     await audit(page, "settings with a validation error");
     await go(page, "/activity");
     await audit(page, "activity");
+    await go(page, "/settings/provisioning");
+    await page.getByRole("button", { name: "Generate token" }).click();
+    await page.locator("#scim-token").waitFor();
+    await audit(page, "provisioning with a new token");
 
     const { outcomes } = await inviteMembers(db, admin, { emails: [CASEY] }, { publicUrl: server.url });
     await go(page, "/outbox");

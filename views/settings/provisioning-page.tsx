@@ -28,9 +28,8 @@ export function ProvisioningPage(props: ProvisioningView) {
       <dl class="provisioning-connection">
         <dt><label for="scim-tenant-url">Tenant URL</label></dt>
         <dd><input id="scim-tenant-url" type="text" readonly value={props.tenantUrl} /></dd>
-        <dt>Secret token</dt>
-        <dd>Generate one below and paste it in. Then press <strong>Test Connection</strong>.</dd>
       </dl>
+      <p>Then generate the <strong>Secret token</strong> below, paste it in, and press <strong>Test Connection</strong>.</p>
       <ScimTokenSection {...props} />
       <ProvisioningLog rows={props.requests} provisionedUsers={props.status.provisionedUsers} />
     </>
