@@ -7,7 +7,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { issueScimToken } from "../../src/domain/scim-tokens.js";
-import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
+import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
 import { hostileText, wellFormed } from "../support/fuzz.js";
 import { actorFor } from "../support/security-fixtures.js";
 import { tutorialUser } from "../support/scim.js";
@@ -34,7 +34,7 @@ afterAll(() => {
 });
 
 async function send(path: string, method: string, body?: string): Promise<Response> {
-  return app.request(`/scim/v2${path}`, { method, body, headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { "Content-Type": "application/scim+json" } : {}) } });
+  return app.request(`${ORIGIN}/scim/v2${path}`, { method, body, headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { "Content-Type": "application/scim+json" } : {}) } });
 }
 
 /** A SCIM answer: an allowed status, JSON, and an error in SCIM's format whenever it is not a success. */

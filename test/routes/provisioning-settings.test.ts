@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const tokenRow = async (org = orgId) => (await t.deps.db.select().from(scimTokens).where(eq(scimTokens.orgId, org)))[0];
-const scim = (path: string, token: string, init: { method?: string; body?: unknown } = {}) => t.app.request(`/scim/v2${path}`, {
+const scim = (path: string, token: string, init: { method?: string; body?: unknown } = {}) => t.app.request(`${ORIGIN}/scim/v2${path}`, {
   method: init.method ?? (init.body ? "POST" : "GET"), body: init.body ? JSON.stringify(init.body) : undefined,
   headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
 });
@@ -41,7 +41,7 @@ describe("who may use it", () => {
   });
 
   it("refuses a token request from another site (CSRF) and generates nothing", async () => {
-    const res = await t.app.request("/settings/scim/token", { method: "POST", headers: { Cookie: admin, Origin: "https://evil.example" } });
+    const res = await t.app.request(`${ORIGIN}/settings/scim/token`, { method: "POST", headers: { Cookie: admin, Origin: "https://evil.example" } });
     expect(res.status).toBe(403);
     expect(await tokenRow()).toBeUndefined();
   });
