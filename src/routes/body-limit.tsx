@@ -1,9 +1,10 @@
 // Request bodies are limited while they stream, on every route, with a size per route family.
 // hono/body-limit trusts Content-Length (Node's parser holds a body to it) and counts a chunked
 // body's bytes as they arrive, answering 413 as soon as they pass the size: the rest is never
-// read into memory (the server discards it). Uploads are the exception: readUploadedFile
-// (shared/upload-body.ts) streams them under IMPORT_MAX_BYTES itself, and a second buffer here would
-// hold every upload twice.
+// read into memory (the server discards it). Two families limit their own bodies, and a limit
+// here in front would answer them in the wrong format or hold their bodies twice: uploads
+// (readUploadedFile in shared/upload-body.ts streams them under IMPORT_MAX_BYTES) and SCIM provisioning
+// (scim.ts: 1 MB, answered with a SCIM error Entra can show).
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
@@ -23,12 +24,15 @@ function formTooLarge(c: Context<AppEnv>) {
   return renderPage(c, { title: "Request too large", body: <BadRequestPage title="That request is too large" message={message} /> });
 }
 
+const isScimPath = (path: string) => path === "/scim/v2" || path.startsWith("/scim/v2/");
+
 export function limitRequestBodies() {
   const forms = bodyLimit({ maxSize: FORM_MAX_BYTES, onError: formTooLarge });
   const webhooks = bodyLimit({ maxSize: WEBHOOK_MAX_BYTES, onError: (c) => c.json({ error: `body too large (at most ${WEBHOOK_MAX_BYTES} bytes)` }, 413) });
   return createMiddleware<AppEnv>(async (c, next) => {
     if (c.req.path.startsWith("/webhooks/")) return webhooks(c, next);
     if (c.req.method === "POST" && c.req.path === "/imports") return next(); // streamed under IMPORT_MAX_BYTES by readUploadedFile
+    if (isScimPath(c.req.path)) return next(); // limited by scimRoutes, with a SCIM 413
     return forms(c, next);
   });
 }

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrganization } from "../support/app.js";
 import { rawRequest, serveTestApp, type ServedApp } from "../support/http.js";
 import { newWebhookSecret } from "../support/resend-stand-in.js";
+import { actorFor } from "../support/security-fixtures.js";
+import { issueScimToken } from "../../src/domain/scim-tokens.js";
 
 const MB = 1024 * 1024;
 /** What the client offers: 64 MB in 64 KB chunks, far past every limit. */
@@ -15,10 +17,12 @@ const ANSWERED_WITHIN = 16 * MB;
 
 let s: ServedApp;
 let admin: string;
+let scimToken: string;
 beforeAll(async () => {
   s = await serveTestApp({ env: { RESEND_WEBHOOK_SECRET: newWebhookSecret(), IMPORT_MAX_BYTES: String(2 * MB) } });
   await createOrganization(s.t.deps.db, { name: "Contoso", domain: "contoso.example", extra: 2 });
   admin = await s.t.signInAs("admin@contoso.example");
+  scimToken = await issueScimToken(s.t.deps.db, await actorFor(s.t.deps.db, "admin@contoso.example"));
 });
 afterAll(() => s?.close());
 
@@ -32,6 +36,7 @@ describe("a chunked body past its limit is answered 413 while it streams", () =>
     ["Invite User, as an admin (forms: 1 MB)", "/invitations", () => ({ ...form(), Cookie: admin })],
     ["the rate, as an admin (forms: 1 MB)", "/settings/rate", () => ({ ...form(), Cookie: admin })],
     ["an upload (IMPORT_MAX_BYTES)", "/imports", () => ({ "Content-Type": "multipart/form-data; boundary=x", Origin: s.url, Cookie: admin })],
+    ["SCIM provisioning, with the token (1 MB)", "/scim/v2/Users", () => ({ "Content-Type": "application/scim+json", Authorization: `Bearer ${scimToken}` })],
   ];
   for (const [what, path, headers] of cases) {
     it(what, async () => {
@@ -50,6 +55,17 @@ describe("a chunked body past its limit is answered 413 while it streams", () =>
     expect(upload.body).toContain("The file is larger than 2 MB");
     const webhook = await rawRequest(s.port, { method: "POST", path: "/webhooks/resend", headers: { "Content-Type": "application/json", "svix-id": "m", "svix-timestamp": "1", "svix-signature": "v1,A", ...chunked }, chunks: { size: 64 * 1024, count: 8 } });
     expect(JSON.parse(webhook.body).error).toMatch(/too large/);
+    // SCIM answers in SCIM's error format (Entra shows its detail), never the form page.
+    const scim = await rawRequest(s.port, { method: "POST", path: "/scim/v2/Users", headers: { "Content-Type": "application/scim+json", Authorization: `Bearer ${scimToken}`, ...chunked }, chunks: { size: 64 * 1024, count: 20 } });
+    expect(scim.status).toBe(413);
+    expect(scim.headers["content-type"]).toContain("application/scim+json");
+    expect(JSON.parse(scim.body)).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "413", detail: "The body is larger than 1 MB." });
+  });
+
+  it("SCIM is limited by its own size, not a smaller one in front: a 900 KB user is read", async () => {
+    const user = { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "big@contoso.example", active: false, title: "t".repeat(900 * 1024) };
+    const answer = await rawRequest(s.port, { method: "POST", path: "/scim/v2/Users", headers: { "Content-Type": "application/scim+json", Authorization: `Bearer ${scimToken}`, "Transfer-Encoding": "chunked" }, body: JSON.stringify(user) });
+    expect(answer.status, answer.body.slice(0, 300)).not.toBe(413);
   });
 
   it("a declared Content-Length past the limit is answered before the body is sent", async () => {

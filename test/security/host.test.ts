@@ -33,7 +33,7 @@ describe("local mode", () => {
   });
 
   it("answers 421 on every route for another host, /healthz excepted", async () => {
-    for (const [method, path] of [["GET", "/users"], ["GET", "/login"], ["GET", "/static/app.css"], ["POST", "/webhooks/resend"], ["GET", "/outbox"]] as const) {
+    for (const [method, path] of [["GET", "/users"], ["GET", "/login"], ["GET", "/static/app.css"], ["POST", "/webhooks/resend"], ["GET", "/outbox"], ["GET", "/scim/v2/Users"], ["POST", "/scim/v2/Users"]] as const) {
       const answer = await rawRequest(s.port, { method, path, headers: { Host: `evil.example:${s.port}`, Cookie: admin } });
       expect(answer.status, `${method} ${path}`).toBe(421);
     }
@@ -75,6 +75,13 @@ describe("with Entra configured", () => {
   it("serves PUBLIC_URL's host only: loopback aliases are local mode's", async () => {
     expect((await rawRequest(s.port, { path: "/login", headers: { Host: `127.0.0.1:${s.port}` } })).status).toBe(200);
     expect((await rawRequest(s.port, { path: "/login", headers: { Host: `localhost:${s.port}` } })).status).toBe(421);
+  });
+
+  it("SCIM provisioning is served at PUBLIC_URL's host alone, as Entra calls the tenant URL", async () => {
+    expect((await rawRequest(s.port, { path: "/scim/v2/Users", headers: { Host: `127.0.0.1:${s.port}` } })).status).toBe(401); // reached: asks for the token
+    for (const host of [`localhost:${s.port}`, `evil.example:${s.port}`]) {
+      expect((await rawRequest(s.port, { path: "/scim/v2/Users", headers: { Host: host, Authorization: "Bearer x" } })).status, host).toBe(421);
+    }
   });
 });
 
