@@ -8,7 +8,7 @@ import { imports } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { Actor } from "./actor.js";
 import { ADDRESS_MAX_LENGTH, cleanAddressValue, isValidAddressFormat, normalizeAddress } from "./addresses.js";
-import { recordAudit } from "./audit.js";
+import { auditActor, recordAudit } from "./audit.js";
 import { readCsv, type CsvDetection, type CsvLimits, type CsvRefusalCode } from "./csv.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
@@ -66,7 +66,7 @@ export async function createImport(db: Db, actor: Actor, input: CreateImportInpu
       await tx.update(imports).set({ lockedBy: null, lockedUntil: null })
         .where(and(eq(imports.id, id), eq(imports.lockedBy, UPLOAD_OWNER)));
       await recordAudit(tx, {
-        orgId: actor.orgId, actorId: actor.personId, action: "import.upload", subject: fileName,
+        orgId: actor.orgId, ...auditActor(actor), action: "import.upload", subject: fileName,
         detail: { importId: id, rows: read.detection.totalRows, size: input.bytes.length },
       });
     });

@@ -8,7 +8,7 @@ import type { Db } from "../db/client.js";
 import { auditEvents, directoryPeople, invitations, mailOutbox, members } from "../db/schema.js";
 import { newId, newToken, sha256Hex } from "../ids.js";
 import type { Actor } from "./actor.js";
-import { recordAudit, type Tx } from "./audit.js";
+import { auditActor, recordAudit, type Tx } from "./audit.js";
 import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
 import { cancelInvitationMails, enqueueMails, invitationMailKey } from "./outbox.js";
 import { runWriteTransaction } from "./write-transaction.js";
@@ -53,7 +53,7 @@ export async function resendInvitation(db: Db, actor: Actor, memberId: string, d
       await enqueueMails(tx, [{ orgId: actor.orgId, kind: "invitation", invitationId: invitation.id, idempotencyKey: invitationMailKey(invitation.id, sendNumber),
         to: recipient.email, ...render({ joinUrl: `${deps.publicUrl}/join/${token}`, recipientName: recipient.name }) }]);
       await tx.update(invitations).set({ sentCount: sendNumber, lastSentAt: now }).where(eq(invitations.id, invitation.id));
-      await recordAudit(tx, { orgId: actor.orgId, actorId: actor.personId, action: "member.resend", memberId: member.id, subject: member.email,
+      await recordAudit(tx, { orgId: actor.orgId, ...auditActor(actor), action: "member.resend", memberId: member.id, subject: member.email,
         detail: { name: member.name, invitationId: invitation.id, sendNumber } });
       return { ok: true, freshLink: false };
     }
@@ -94,6 +94,6 @@ async function issueFreshLink(tx: Tx, actor: Actor, member: { id: string; email:
   const render = invitationMailer(await loadInvitationMailContext(tx, actor.orgId, actor.name));
   await enqueueMails(tx, [{ orgId: actor.orgId, kind: "invitation", to: member.email, invitationId: id, idempotencyKey: invitationMailKey(id, 1),
     ...render({ joinUrl: `${publicUrl}/join/${token}`, recipientName: member.name }) }]);
-  await recordAudit(tx, { orgId: actor.orgId, actorId: actor.personId, action: "member.resend", memberId: member.id, subject: member.email,
+  await recordAudit(tx, { orgId: actor.orgId, ...auditActor(actor), action: "member.resend", memberId: member.id, subject: member.email,
     detail: { name: member.name, invitationId: id, freshLink: true, revokedInvitationId: oldId, why: "no earlier email to copy: a new link was sent and the old one revoked" } });
 }

@@ -4,7 +4,7 @@
 // Invite creates one invitation; the unique (org, email_norm) index backs that up.
 import type { Db } from "../db/client.js";
 import { newId, newTokens, sha256Hex } from "../ids.js";
-import type { Actor } from "./actor.js";
+import { signatoryName, type Actor } from "./actor.js";
 import { normalizeAddress } from "./addresses.js";
 import { auditActor, recordAudits, type AuditInput, type Tx } from "./audit.js";
 import {
@@ -103,7 +103,7 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
     await yieldToEventLoop();
     await insertInvitations(tx, actor.orgId, actor.personId, now, newInvitations.map((i, n) => ({ id: i.id, memberId: i.memberId, tokenHash: sha256Hex(tokens[n]!) })));
     await yieldToEventLoop();
-    const render = invitationMailer(await loadInvitationMailContext(tx, actor.orgId, actor.name));
+    const render = invitationMailer(await loadInvitationMailContext(tx, actor.orgId, signatoryName(actor)));
     const mails: NewMail[] = newInvitations.map((i, n) => ({
       orgId: actor.orgId, kind: "invitation", to: addressOf(i.person).email, invitationId: i.id, idempotencyKey: invitationMailKey(i.id, 1),
       ...render({ joinUrl: `${publicUrl}/join/${tokens[n]}`, recipientName: i.person.displayName }),

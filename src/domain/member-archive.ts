@@ -6,7 +6,7 @@
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { invitations, members, organizations, sessions } from "../db/schema.js";
-import type { Actor } from "./actor.js";
+import { signatoryName, type Actor } from "./actor.js";
 import { auditActor, recordAudits, type Tx } from "./audit.js";
 import { inviteMembers, type InviteOutcome } from "./invitations.js";
 import { archiveNoticeMail } from "./member-mail.js";
@@ -46,7 +46,7 @@ export async function archiveMembers(db: Db | Tx, actor: Actor, memberIds: strin
     const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, actor.orgId));
     await enqueueMails(tx, targets.filter((m) => m.status === "active" || reached.has(m.id)).map((m) => ({
       orgId: actor.orgId, kind: "archive_notice", to: m.email, idempotencyKey: `archive:${m.id}:${now.getTime()}`,
-      ...archiveNoticeMail({ orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: actor.name, wasMember: m.status === "active" }),
+      ...archiveNoticeMail({ orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: signatoryName(actor), wasMember: m.status === "active" }),
     })));
     await recordAudits(tx, targets.map((m) => ({
       orgId: actor.orgId, ...auditActor(actor), action: "member.archive", memberId: m.id, subject: m.email,

@@ -8,10 +8,10 @@ import { getRateInForce } from "./rates.js";
 
 export type MailContent = EmailContent;
 
-/** What every invitation email of one batch shares: the organization, the inviter, the rate. */
-export type InvitationMailContext = { orgName: string; inviterName: string; rateMilli: number | null; year: number; reminder?: boolean };
+/** What every invitation email of one batch shares: the organization, the inviter (null: a service), the rate. */
+export type InvitationMailContext = { orgName: string; inviterName: string | null; rateMilli: number | null; year: number; reminder?: boolean };
 
-export async function loadInvitationMailContext(tx: Tx, orgId: string, inviterName: string): Promise<InvitationMailContext> {
+export async function loadInvitationMailContext(tx: Tx, orgId: string, inviterName: string | null): Promise<InvitationMailContext> {
   const year = new Date().getUTCFullYear();
   const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));
   return { orgName: org?.name ?? "", inviterName, rateMilli: await getRateInForce(tx, orgId, year), year };

@@ -5,7 +5,7 @@ import type { Db } from "../db/client.js";
 import { directoryPeople, mileageRates } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { Actor } from "./actor.js";
-import { recordAudit, type Tx } from "./audit.js";
+import { auditActor, recordAudit, type Tx } from "./audit.js";
 import { runWriteTransaction } from "./write-transaction.js";
 
 /** $5.000 per mile: well above any real reimbursement rate, so a typo (7.25 for 0.725) is caught. */
@@ -81,7 +81,7 @@ export async function setMileageRate(db: Db, actor: Actor, input: RateInput): Pr
       id: newId(), orgId: actor.orgId, year: year.value, rateMilli: rate.value, previousRateMilli: previous, setBy: actor.personId,
     });
     await recordAudit(tx, {
-      orgId: actor.orgId, actorId: actor.personId, action: "rate.change",
+      orgId: actor.orgId, ...auditActor(actor), action: "rate.change",
       detail: { year: year.value, oldRateMilli: previous, newRateMilli: rate.value },
     });
     return { ok: true, change: { year: year.value, rateMilli: rate.value, previousRateMilli: previous } };

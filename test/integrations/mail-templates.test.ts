@@ -76,7 +76,34 @@ describe("invitation email", () => {
   });
 });
 
+describe("invitation email from a service", () => {
+  it("says 'You have been invited' when no person invited (Entra provisioning), in the subject, body and footer", () => {
+    const { subject, html, text } = renderInvitationEmail({ ...base, inviterName: null });
+    expect(subject).toBe("You have been invited to MileIQ for Contoso (demo)");
+    expect(html).toContain("You have been invited to track your business mileage with MileIQ for <strong>Contoso (demo)</strong>.");
+    expect(text).toContain("You have been invited to track your business mileage with MileIQ for Contoso (demo).");
+    expect(text).toContain("This invitation was sent to you for Contoso (demo)");
+    for (const body of [html, text]) expect(body).not.toMatch(/null|sent to you by/);
+    expect(renderInvitationEmail({ ...base, inviterName: null, reminder: true }).subject).toBe("Reminder: You have been invited to MileIQ for Contoso (demo)");
+    expect(invitationEmailRenderer({ orgName: "Contoso", inviterName: null, rateMilli: 725, year: 2026 })({ joinUrl: base.joinUrl, recipientName: "Casey" }))
+      .toEqual(renderInvitationEmail({ orgName: "Contoso", inviterName: null, rateMilli: 725, year: 2026, joinUrl: base.joinUrl, recipientName: "Casey" }));
+  });
+});
+
 describe("archive notice email", () => {
+  it("names nobody when a service archived them (Entra provisioning), and says to ask the administrator", () => {
+    for (const wasMember of [true, false]) {
+      const { subject, html, text } = renderArchiveNoticeEmail({ orgName: "Contoso", recipientName: "Casey", archivedByName: null, wasMember });
+      expect(subject).toBe(wasMember ? "Your MileIQ access for Contoso has ended" : "Your MileIQ invitation from Contoso was withdrawn");
+      expect(text).toContain(wasMember ? "Your MileIQ membership for Contoso has ended." : "Your invitation to track mileage with MileIQ for Contoso was withdrawn.");
+      expect(html).toContain(wasMember ? "Your MileIQ membership for <strong>Contoso</strong> has ended." : "Your invitation to track mileage with MileIQ for <strong>Contoso</strong> was withdrawn.");
+      for (const body of [html, text]) {
+        expect(body).toContain("If you think this is a mistake, ask your administrator to invite you again.");
+        expect(body).not.toMatch(/null|ask {2}|ask or/);
+      }
+    }
+  });
+
   it("tells the person their access ended and who did it, escaped", () => {
     const { subject, html, text } = renderArchiveNoticeEmail({ orgName: "Contoso", recipientName: "<Casey>", archivedByName: "Alex & Admin", wasMember: true });
     expect(subject).toBe("Your MileIQ access for Contoso has ended");

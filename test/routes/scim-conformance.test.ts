@@ -5,6 +5,8 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, directoryPeople, mailOutbox, members, scimUsers } from "../../src/db/schema.js";
+import { createLocalTransport } from "../../src/integrations/mail.js";
+import { drainMailOnce } from "../../src/jobs/mail-worker.js";
 import { startScimServer, SCIM_TYPE, tutorialUser, type ScimServer } from "../support/scim.js";
 
 let s: ScimServer;
@@ -21,7 +23,10 @@ const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const json = async (r: Response) => (await r.json()) as Record<string, any>;
 const person = async (mail: string) => (await s.deps.db.select().from(directoryPeople).where(eq(directoryPeople.mailNorm, mail)))[0];
 const memberOf = async (mail: string) => (await s.deps.db.select().from(members).where(eq(members.emailNorm, mail)))[0];
-const mailsTo = async (to: string) => s.deps.db.select({ kind: mailOutbox.kind, subject: mailOutbox.subject }).from(mailOutbox).where(eq(mailOutbox.to, to));
+const mailsTo = async (to: string) => s.deps.db.select({ kind: mailOutbox.kind, subject: mailOutbox.subject, status: mailOutbox.status, text: mailOutbox.text })
+  .from(mailOutbox).where(eq(mailOutbox.to, to)).orderBy(mailOutbox.createdAt);
+/** The mail worker's one pass (workers are off in these servers): the queued emails go out through the local transport. */
+const sendQueuedMail = () => drainMailOnce({ db: s.deps.db, transport: createLocalTransport(), config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } });
 const auditsOf = async (memberId: string) => s.deps.db.select({ action: auditEvents.action, actorId: auditEvents.actorId, actorLabel: auditEvents.actorLabel })
   .from(auditEvents).where(eq(auditEvents.memberId, memberId));
 const patch = (id: string, Operations: unknown[]) => s.scim(`/Users/${id}`, { method: "PATCH", body: { schemas: [PATCH], Operations } });
@@ -62,7 +67,11 @@ describe("Create User (POST /Users)", () => {
     expect(p).toMatchObject({ entraObjectId: "0a21f0f2-8d2a-4f8e-bf98-000000000001", displayName: "Given1 Family1", givenName: "Given1", surname: "Family1", accountEnabled: true });
     const m = await memberOf("test.user.1@contoso.example");
     expect(m).toMatchObject({ status: "invited", personId: p!.id, invitedBy: null });
-    expect(await mailsTo("test.user.1@contoso.example")).toEqual([expect.objectContaining({ kind: "invitation" })]);
+    const [invitation] = await mailsTo("test.user.1@contoso.example");
+    expect(invitation).toMatchObject({ kind: "invitation", subject: "You have been invited to MileIQ for Contoso" });
+    // No person invited them: the email names nobody (never "Entra provisioning invited you").
+    expect(invitation!.text).toContain("You have been invited to track your business mileage with MileIQ for Contoso.");
+    expect(invitation!.text).not.toContain("Entra provisioning");
     expect(await auditsOf(m!.id)).toEqual([{ action: "member.invite", actorId: null, actorLabel: "Entra provisioning" }]);
   });
 
@@ -183,14 +192,19 @@ describe("Update User (PATCH /Users/:id) as Entra sends it", () => {
     expect(await person("test.user.5@contoso.example")).toMatchObject({ displayName: "Five <b>Bold</b>", givenName: "Cinq", department: "Sales" });
   });
 
-  it('disable: "value": "False" archives the member with the notice email; repeating it changes nothing', async () => {
+  it('disable: "value": "False" archives the member with the notice email (naming nobody); repeating it changes nothing', async () => {
     const created = await create(6);
+    await sendQueuedMail();
     const m = await memberOf("test.user.6@contoso.example");
     const res = await patch(created.id, [{ op: "Replace", path: "active", value: "False" }]);
     expect(res.status).toBe(200);
     expect((await json(res)).active).toBe(false);
     expect((await memberOf("test.user.6@contoso.example"))!.status).toBe("archived");
-    expect((await mailsTo("test.user.6@contoso.example")).map((x) => x.kind)).toEqual(["invitation", "archive_notice"]);
+    const mails = await mailsTo("test.user.6@contoso.example");
+    expect(mails.map((x) => [x.kind, x.status])).toEqual([["invitation", "sent"], ["archive_notice", "queued"]]);
+    expect(mails[1]!.text).toContain("Your invitation to track mileage with MileIQ for Contoso was withdrawn.");
+    expect(mails[1]!.text).toContain("If you think this is a mistake, ask your administrator to invite you again.");
+    expect(mails[1]!.text).not.toContain("Entra provisioning");
     const again = await patch(created.id, [{ op: "Replace", path: "active", value: "False" }]);
     expect(again.status).toBe(200);
     expect((await mailsTo("test.user.6@contoso.example")).map((x) => x.kind)).toEqual(["invitation", "archive_notice"]);
@@ -237,6 +251,7 @@ describe("Replace (PUT) and Delete User", () => {
   });
 
   it("DELETE answers 204, archives the member, and the user is then not found; a repeated DELETE is a 404 that changes nothing", async () => {
+    // Deleted before the invitation email went out: the email is withdrawn and no notice follows (they never heard of it).
     const created = await create(9);
     const res = await s.scim(`/Users/${created.id}`, { method: "DELETE" });
     expect(res.status).toBe(204);
@@ -244,7 +259,7 @@ describe("Replace (PUT) and Delete User", () => {
     expect((await s.scim(`/Users/${created.id}`)).status).toBe(404);
     const again = await s.scim(`/Users/${created.id}`, { method: "DELETE" });
     expect(again.status).toBe(404);
-    expect((await mailsTo("test.user.9@contoso.example")).map((x) => x.kind)).toEqual(["invitation", "archive_notice"]);
+    expect((await mailsTo("test.user.9@contoso.example")).map((x) => [x.kind, x.status])).toEqual([["invitation", "cancelled"]]);
   });
 });
 

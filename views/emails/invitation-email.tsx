@@ -1,5 +1,6 @@
 // The invitation email (also the reminder a resend sends): organization, who invited, the
-// mileage rate the organization set, and a "Get started" button with the personal link.
+// mileage rate the organization set, and a "Get started" button with the personal link. When no
+// person invited (Entra provisioning), it says "You have been invited", as the join page does.
 import { formatRate } from "../components/format.js";
 import { randomBytes } from "node:crypto";
 import { escapeHtml } from "../components/escape.js";
@@ -7,7 +8,8 @@ import { EmailButton, EmailFrame, Paragraph, colors, oneLine, renderEmailHtml } 
 
 export type InvitationEmailInput = {
   orgName: string;
-  inviterName: string;
+  /** The person who invited; null when a service did (Entra provisioning): no name is given. */
+  inviterName: string | null;
   /** Thousandths of a dollar per mile, or null when the organization has not set one. */
   rateMilli: number | null;
   year: number;
@@ -21,18 +23,23 @@ export type EmailContent = { subject: string; html: string; text: string };
 
 export function renderInvitationEmail(input: InvitationEmailInput): EmailContent {
   if (!/^https?:\/\//i.test(input.joinUrl)) throw new Error("the invitation link must be an http(s) URL");
-  const subject = oneLine(`${input.reminder ? "Reminder: " : ""}${input.inviterName} invited you to MileIQ for ${input.orgName}`);
+  const { inviterName, orgName } = input;
+  const subject = oneLine(`${input.reminder ? "Reminder: " : ""}${inviterName === null ? "You have been invited" : `${inviterName} invited you`} to MileIQ for ${orgName}`);
+  const footer = inviterName === null
+    ? `This invitation was sent to you for ${orgName}, which gives its people access to MileIQ.`
+    : `This invitation was sent to you by ${inviterName} at ${orgName}.`;
+  const rest = "It is personal: only you can use it, when you sign in with your own work account. If you were not expecting it, you can ignore this email.";
   const rate = input.rateMilli === null ? null : `${formatRate(input.rateMilli)} per mile`;
   const html = renderEmailHtml(
     <EmailFrame
       title={subject}
       preheader={`Join ${input.orgName} on MileIQ${rate ? `: ${rate} in ${input.year}` : ""}`}
-      footer={<>This invitation was sent to you by {input.inviterName} at {input.orgName}. It is personal: only you can use it, when you sign in with your own work account. If you were not expecting it, you can ignore this email.</>}
+      footer={<>{footer} {rest}</>}
     >
       <Paragraph>Hi {input.recipientName},</Paragraph>
       {input.reminder && <Paragraph>Your invitation is still waiting for you.</Paragraph>}
       <Paragraph>
-        <strong>{input.inviterName}</strong> invited you to track your business mileage with MileIQ for <strong>{input.orgName}</strong>.
+        {inviterName === null ? <>You have been invited</> : <><strong>{inviterName}</strong> invited you</>} to track your business mileage with MileIQ for <strong>{orgName}</strong>.
       </Paragraph>
       <Paragraph>
         {rate
@@ -50,14 +57,14 @@ export function renderInvitationEmail(input: InvitationEmailInput): EmailContent
     `Hi ${input.recipientName},`,
     "",
     ...(input.reminder ? ["Your invitation is still waiting for you.", ""] : []),
-    `${input.inviterName} invited you to track your business mileage with MileIQ for ${input.orgName}.`,
+    `${inviterName === null ? "You have been invited" : `${inviterName} invited you`} to track your business mileage with MileIQ for ${orgName}.`,
     "",
     rate ? `Your drives are reimbursed at ${rate} for ${input.year}.` : "Your organization will set its mileage rate soon.",
     "",
     `Get started: ${input.joinUrl}`,
     "",
     "--",
-    `This invitation was sent to you by ${input.inviterName} at ${input.orgName}. It is personal: only you can use it, when you sign in with your own work account. If you were not expecting it, you can ignore this email.`,
+    `${footer} ${rest}`,
     "",
   ].join("\n");
   return { subject, html, text };
