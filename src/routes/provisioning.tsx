@@ -10,8 +10,9 @@ import type { AppEnv } from "../context.js";
 import { listScimRequests } from "../domain/scim-log.js";
 import { findScimTokenHolder, getProvisioningStatus, issueScimToken } from "../domain/scim-tokens.js";
 import { ProvisioningPage, ScimTokenSection, type ProvisioningView } from "../../views/settings/provisioning-page.js";
-import { isFragmentRequest, respond } from "./respond.js";
-import { scimBase } from "./scim.js";
+import { isFragmentRequest, respond } from "../../views/respond.js";
+import { scimBase } from "./shared/scim-url.js";
+import { actorOf } from "./shared/actor.js";
 
 const ONCE_COOKIE = "scim_token_once";
 const PAGE = "/settings/provisioning";
@@ -40,8 +41,7 @@ export function provisioningRoutes() {
       return respond(c, { title: "Provisioning", active: "settings", page: () => <ProvisioningPage {...view} />, fragment: () => <ProvisioningPage {...view} /> });
     })
     .post("/scim/token", requireAdmin, async (c) => {
-      const session = c.get("session")!;
-      const token = await issueScimToken(c.get("deps").db, { personId: session.person.id, orgId: session.org.id, name: session.person.displayName || session.person.email });
+      const token = await issueScimToken(c.get("deps").db, actorOf(c));
       c.header("Cache-Control", "no-store");
       if (isFragmentRequest(c)) {
         const view = await loadView(c, token);

@@ -15,6 +15,7 @@ import { findScimTokenHolder, touchScimToken } from "../domain/scim-tokens.js";
 import { renderUserResource, type ScimProblem } from "../domain/scim-user-resource.js";
 import { findScimUser, listScimUsers } from "../domain/scim-users.js";
 import { listOf, MAX_BODY_BYTES, resourceTypeDocuments, schemaDocuments, serviceProviderConfig } from "./scim-discovery.js";
+import { scimBase } from "./shared/scim-url.js";
 
 type ScimEnv = { Variables: AppEnv["Variables"] & { scimOrgId: string } };
 type Status = 200 | 201 | 400 | 401 | 404 | 409 | 413 | 415 | 429 | 500;
@@ -23,7 +24,6 @@ const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 const CONTENT_TYPE = "application/scim+json; charset=utf-8";
 const JSON_TYPE = /^application\/(scim\+)?json\s*(;|$)/i;
 
-export const scimBase = (publicUrl: string) => `${publicUrl}/scim/v2`;
 
 function scimJson(c: Context, body: unknown, status: Status = 200) {
   return c.body(JSON.stringify(body), status, { "Content-Type": CONTENT_TYPE });
