@@ -1,7 +1,8 @@
 // Inviting people from the organization's directory: the Invite User dialog and the bulk upload
-// both call inviteMembers. One write transaction per call (the bulk upload sends chunks of ~200):
-// the lock is taken up front and every status is read again inside it, so a double-submitted
-// Invite creates one invitation; the unique (org, email_norm) index backs that up.
+// both call inviteMembers; SCIM provisioning calls inviteMembersInTransaction inside its own. One
+// write transaction per call (the bulk upload sends chunks of ~200): the lock is taken up front and
+// every status is read again inside it, so a double-submitted Invite creates one invitation; the
+// unique (org, email_norm) index backs that up.
 import type { Db } from "../db/client.js";
 import { newId, newTokens, sha256Hex } from "../ids.js";
 import { signatoryName, type Actor } from "./actor.js";
@@ -12,7 +13,7 @@ import {
 } from "./invitation-rows.js";
 import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
 import { cancelMemberInvitationMails, enqueueMails, invitationMailKey, type NewMail } from "./outbox.js";
-import { runWriteTransaction } from "./write-transaction.js";
+import { runWriteTransaction, type Transaction } from "./write-transaction.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
 export type InviteResult = "invited" | "reinvited" | "already_invited" | "already_active" | "not_in_directory" | "account_disabled" | "left_directory";
@@ -37,16 +38,27 @@ type Request = { email: string; norm: string | null; personId: string | null };
 
 const addressOf = (p: Person) => ({ email: p.mail ?? p.userPrincipalName ?? "", norm: p.mailNorm ?? p.upnNorm ?? "" });
 
-export async function inviteMembers(db: Db | Tx, actor: Actor, input: InviteInput, deps: { publicUrl: string }): Promise<{ invited: number; outcomes: InviteOutcome[] }> {
-  const requests: Request[] = [
-    ...(input.emails ?? []).map((e) => ({ email: e.trim(), norm: normalizeAddress(e), personId: null })).filter((r) => r.norm),
-    ...[...new Set(input.personIds ?? [])].map((id) => ({ email: "", norm: null, personId: id })),
-  ];
+export type InviteResultSet = { invited: number; outcomes: InviteOutcome[] };
+
+const requestsOf = (input: InviteInput): Request[] => [
+  ...(input.emails ?? []).map((e) => ({ email: e.trim(), norm: normalizeAddress(e), personId: null })).filter((r) => r.norm),
+  ...[...new Set(input.personIds ?? [])].map((id) => ({ email: "", norm: null, personId: id })),
+];
+
+export async function inviteMembers(db: Db, actor: Actor, input: InviteInput, deps: { publicUrl: string }): Promise<InviteResultSet> {
+  const requests = requestsOf(input);
   if (requests.length === 0) return { invited: 0, outcomes: [] };
   return runWriteTransaction(db, (tx) => inviteInTransaction(tx, actor, requests, input.source, deps.publicUrl));
 }
 
-async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], source: InviteInput["source"], publicUrl: string) {
+/** inviteMembers as part of the caller's open write transaction: it commits or rolls back with it. */
+export async function inviteMembersInTransaction(tx: Transaction, actor: Actor, input: InviteInput, deps: { publicUrl: string }): Promise<InviteResultSet> {
+  const requests = requestsOf(input);
+  if (requests.length === 0) return { invited: 0, outcomes: [] };
+  return inviteInTransaction(tx, actor, requests, input.source, deps.publicUrl);
+}
+
+async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], source: InviteInput["source"], publicUrl: string): Promise<InviteResultSet> {
   // Between statements the event loop serves requests (the transaction stays open): a bulk
   // chunk is a few short statements, not one long stretch.
   const { byNorm, byId } = await loadPeople(tx, actor.orgId, requests);

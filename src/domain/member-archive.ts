@@ -11,49 +11,58 @@ import { auditActor, recordAudits, type Tx } from "./audit.js";
 import { inviteMembers, type InviteOutcome } from "./invitations.js";
 import { archiveNoticeMail } from "./member-mail.js";
 import { cancelMemberInvitationMails, enqueueMails } from "./outbox.js";
-import { runWriteTransaction } from "./write-transaction.js";
+import { runWriteTransaction, type Transaction } from "./write-transaction.js";
 
 export const MAX_ARCHIVE_BATCH = 200;
 
 export type ArchiveResult = { archived: string[]; alreadyArchived: string[]; notFound: string[] };
 
 /** Archives the Invited or Active members among `memberIds`; ids of other organizations are reported as not found. */
-export async function archiveMembers(db: Db | Tx, actor: Actor, memberIds: string[]): Promise<ArchiveResult> {
+export async function archiveMembers(db: Db, actor: Actor, memberIds: string[]): Promise<ArchiveResult> {
   const ids = [...new Set(memberIds)].slice(0, MAX_ARCHIVE_BATCH);
   if (ids.length === 0) return { archived: [], alreadyArchived: [], notFound: [] };
-  return runWriteTransaction(db, async (tx) => {
-    const found = await tx.select({ id: members.id, status: members.status, personId: members.personId, email: members.email, name: members.name })
-      .from(members).where(and(eq(members.orgId, actor.orgId), inArray(members.id, ids)));
-    const foundIds = new Set(found.map((m) => m.id));
-    const targets = found.filter((m) => m.status !== "archived");
-    const result: ArchiveResult = {
-      archived: targets.map((m) => m.id),
-      alreadyArchived: found.filter((m) => m.status === "archived").map((m) => m.id),
-      notFound: ids.filter((id) => !foundIds.has(id)),
-    };
-    if (targets.length === 0) return result;
-    const now = new Date();
-    const targetIds = targets.map((m) => m.id);
-    await tx.update(members).set({ status: "archived", archivedAt: now, archivedBy: actor.personId, updatedAt: now })
-      .where(and(eq(members.orgId, actor.orgId), inArray(members.id, targetIds), ne(members.status, "archived")));
-    const reached = await findReachedMembers(tx, targets.filter((m) => m.status === "invited").map((m) => m.id));
-    await tx.update(invitations).set({ revokedAt: now })
-      .where(and(eq(invitations.orgId, actor.orgId), inArray(invitations.memberId, targetIds), isNull(invitations.revokedAt), isNull(invitations.acceptedAt)));
-    await cancelMemberInvitationMails(tx, targetIds, "Not sent: the person was archived before it went out.");
-    // An archived person is signed out at once: their sessions go in this transaction.
-    const personIds = targets.flatMap((m) => (m.personId ? [m.personId] : []));
-    if (personIds.length > 0) await tx.delete(sessions).where(and(eq(sessions.orgId, actor.orgId), inArray(sessions.personId, personIds)));
-    const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, actor.orgId));
-    await enqueueMails(tx, targets.filter((m) => m.status === "active" || reached.has(m.id)).map((m) => ({
-      orgId: actor.orgId, kind: "archive_notice", to: m.email, idempotencyKey: `archive:${m.id}:${now.getTime()}`,
-      ...archiveNoticeMail({ orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: signatoryName(actor), wasMember: m.status === "active" }),
-    })));
-    await recordAudits(tx, targets.map((m) => ({
-      orgId: actor.orgId, ...auditActor(actor), action: "member.archive", memberId: m.id, subject: m.email,
-      detail: { name: m.name, previousStatus: m.status, ...(targets.length > 1 ? { batch: targets.length } : {}) },
-    })));
-    return result;
-  });
+  return runWriteTransaction(db, (tx) => archiveInTransaction(tx, actor, ids));
+}
+
+/** archiveMembers as part of the caller's open write transaction: it commits or rolls back with it. */
+export async function archiveMembersInTransaction(tx: Transaction, actor: Actor, memberIds: string[]): Promise<ArchiveResult> {
+  const ids = [...new Set(memberIds)].slice(0, MAX_ARCHIVE_BATCH);
+  if (ids.length === 0) return { archived: [], alreadyArchived: [], notFound: [] };
+  return archiveInTransaction(tx, actor, ids);
+}
+
+async function archiveInTransaction(tx: Tx, actor: Actor, ids: string[]): Promise<ArchiveResult> {
+  const found = await tx.select({ id: members.id, status: members.status, personId: members.personId, email: members.email, name: members.name })
+    .from(members).where(and(eq(members.orgId, actor.orgId), inArray(members.id, ids)));
+  const foundIds = new Set(found.map((m) => m.id));
+  const targets = found.filter((m) => m.status !== "archived");
+  const result: ArchiveResult = {
+    archived: targets.map((m) => m.id),
+    alreadyArchived: found.filter((m) => m.status === "archived").map((m) => m.id),
+    notFound: ids.filter((id) => !foundIds.has(id)),
+  };
+  if (targets.length === 0) return result;
+  const now = new Date();
+  const targetIds = targets.map((m) => m.id);
+  await tx.update(members).set({ status: "archived", archivedAt: now, archivedBy: actor.personId, updatedAt: now })
+    .where(and(eq(members.orgId, actor.orgId), inArray(members.id, targetIds), ne(members.status, "archived")));
+  const reached = await findReachedMembers(tx, targets.filter((m) => m.status === "invited").map((m) => m.id));
+  await tx.update(invitations).set({ revokedAt: now })
+    .where(and(eq(invitations.orgId, actor.orgId), inArray(invitations.memberId, targetIds), isNull(invitations.revokedAt), isNull(invitations.acceptedAt)));
+  await cancelMemberInvitationMails(tx, targetIds, "Not sent: the person was archived before it went out.");
+  // An archived person is signed out at once: their sessions go in this transaction.
+  const personIds = targets.flatMap((m) => (m.personId ? [m.personId] : []));
+  if (personIds.length > 0) await tx.delete(sessions).where(and(eq(sessions.orgId, actor.orgId), inArray(sessions.personId, personIds)));
+  const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, actor.orgId));
+  await enqueueMails(tx, targets.filter((m) => m.status === "active" || reached.has(m.id)).map((m) => ({
+    orgId: actor.orgId, kind: "archive_notice", to: m.email, idempotencyKey: `archive:${m.id}:${now.getTime()}`,
+    ...archiveNoticeMail({ orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: signatoryName(actor), wasMember: m.status === "active" }),
+  })));
+  await recordAudits(tx, targets.map((m) => ({
+    orgId: actor.orgId, ...auditActor(actor), action: "member.archive", memberId: m.id, subject: m.email,
+    detail: { name: m.name, previousStatus: m.status, ...(targets.length > 1 ? { batch: targets.length } : {}) },
+  })));
+  return result;
 }
 
 /**

@@ -1,10 +1,10 @@
 // The emails that inviting, resending and archiving queue, from the mail templates in views/emails.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { organizations } from "../db/schema.js";
 import { renderArchiveNoticeEmail, type ArchiveNoticeEmailInput } from "../../views/emails/archive-notice-email.js";
 import { invitationEmailRenderer, type EmailContent } from "../../views/emails/invitation-email.js";
 import type { Tx } from "./audit.js";
-import { getRateInForce } from "./rates.js";
+import { rateInForceQuery } from "./rates.js";
 
 export type MailContent = EmailContent;
 
@@ -13,13 +13,28 @@ export type InvitationMailContext = { orgName: string; inviterName: string | nul
 
 export async function loadInvitationMailContext(tx: Tx, orgId: string, inviterName: string | null): Promise<InvitationMailContext> {
   const year = new Date().getUTCFullYear();
-  const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));
-  return { orgName: org?.name ?? "", inviterName, rateMilli: await getRateInForce(tx, orgId, year), year };
+  // One statement: the organization's name and the rate in force.
+  const [row] = await tx.select({ name: organizations.name, rateMilli: sql<number | null>`(${rateInForceQuery(tx, orgId, year)})` })
+    .from(organizations).where(eq(organizations.id, orgId));
+  return { orgName: row?.name ?? "", inviterName, rateMilli: row?.rateMilli ?? null, year };
 }
 
-/** Renders the batch's email once and fills in each person's name and link. */
-export function invitationMailer(context: InvitationMailContext): (person: { joinUrl: string; recipientName: string }) => MailContent {
-  return invitationEmailRenderer(context);
+type Renderer = (person: { joinUrl: string; recipientName: string }) => MailContent;
+
+/** Renderers by the whole context they were made from (each invite reads that context anew, so a
+ *  renamed organization or a new rate is a new key, never an old rendering). Bounded. */
+const renderers = new Map<string, Renderer>();
+const KEPT_RENDERERS = 100;
+
+/** Renders the batch's email once (once per context across batches) and fills in each person's name and link. */
+export function invitationMailer(context: InvitationMailContext): Renderer {
+  const key = JSON.stringify(context);
+  let render = renderers.get(key);
+  if (!render) {
+    if (renderers.size >= KEPT_RENDERERS) renderers.delete(renderers.keys().next().value!);
+    renderers.set(key, (render = invitationEmailRenderer(context)));
+  }
+  return render;
 }
 
 export function archiveNoticeMail(input: ArchiveNoticeEmailInput): MailContent {

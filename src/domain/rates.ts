@@ -14,10 +14,15 @@ export const MIN_YEAR = 2000;
 
 /** The rate in force for a year (the latest one set), or null when the organization set none. */
 export async function getRateInForce(db: Db | Tx, orgId: string, year = new Date().getUTCFullYear()): Promise<number | null> {
-  const [row] = await db.select({ rateMilli: mileageRates.rateMilli }).from(mileageRates)
+  const [row] = await rateInForceQuery(db, orgId, year);
+  return row?.rateMilli ?? null;
+}
+
+/** The query behind getRateInForce: run it, or embed it in another as a scalar subquery. */
+export function rateInForceQuery(db: Db | Tx, orgId: string, year: number) {
+  return db.select({ rateMilli: mileageRates.rateMilli }).from(mileageRates)
     .where(and(eq(mileageRates.orgId, orgId), eq(mileageRates.year, year)))
     .orderBy(desc(mileageRates.createdAt), desc(mileageRates.id)).limit(1);
-  return row?.rateMilli ?? null;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };

@@ -2,8 +2,8 @@
 // then by address (userName or work email, as user principal name or mail); created when there
 // is none. Only what the SCIM resource changed overwrites what the directory sync wrote, so a
 // mapping without, say, jobTitle never blanks the synced one. Every refusal comes before any write.
-import { and, eq, inArray, ne, type SQL } from "drizzle-orm";
-import { directoryPeople, scimUsers } from "../db/schema.js";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import { directoryPeople } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { normalizeAddress } from "./addresses.js";
 import type { Tx } from "./audit.js";
@@ -14,6 +14,8 @@ export type SavedPerson = { ok: true; personId: string } | { ok: false; problem:
 type Found = {
   id: string; oid: string | null; upnNorm: string | null; mailNorm: string | null; removedAt: Date | null; accountEnabled: boolean;
   mail: string | null; userPrincipalName: string | null; displayName: string; givenName: string | null; surname: string | null; jobTitle: string | null; department: string | null;
+  /** The SCIM user already provisioned as this person, if any. */
+  scimUserId: string | null;
 };
 
 const norm = (v: string | null) => (v ? normalizeAddress(v) || null : null);
@@ -35,22 +37,27 @@ function columnsFor(values: Partial<ReturnType<typeof personValues>>) {
   return out;
 }
 
-/** The people this user may be: by id, object id, user principal name, mail (a query per index). */
+/**
+ * The people this user may be (by id, object id, user principal name, mail), each with the SCIM
+ * user already linked to it: one statement, an arm per index (an OR across them would scan the
+ * organization's people on org_id's index instead).
+ */
 async function findCandidates(tx: Tx, orgId: string, personId: string | null, oid: string | null, norms: string[]): Promise<Found[]> {
-  const wheres: SQL[] = [];
-  if (personId) wheres.push(eq(directoryPeople.id, personId));
-  if (oid) wheres.push(eq(directoryPeople.entraObjectId, oid));
-  if (norms.length) wheres.push(inArray(directoryPeople.upnNorm, norms), inArray(directoryPeople.mailNorm, norms));
-  const found = new Map<string, Found>();
-  for (const where of wheres) {
-    const rows = await tx.select({
-      id: directoryPeople.id, oid: directoryPeople.entraObjectId, upnNorm: directoryPeople.upnNorm, mailNorm: directoryPeople.mailNorm, removedAt: directoryPeople.removedAt,
-      accountEnabled: directoryPeople.accountEnabled, mail: directoryPeople.mail, userPrincipalName: directoryPeople.userPrincipalName, displayName: directoryPeople.displayName,
-      givenName: directoryPeople.givenName, surname: directoryPeople.surname, jobTitle: directoryPeople.jobTitle, department: directoryPeople.department,
-    }).from(directoryPeople).where(and(eq(directoryPeople.orgId, orgId), where));
-    for (const row of rows) found.set(row.id, row);
+  const arms: SQL[] = [];
+  if (personId) arms.push(sql`SELECT id FROM directory_people WHERE org_id = ${orgId} AND id = ${personId}`);
+  if (oid) arms.push(sql`SELECT id FROM directory_people WHERE org_id = ${orgId} AND entra_object_id = ${oid}`);
+  if (norms.length) {
+    const list = JSON.stringify(norms);
+    arms.push(sql`SELECT id FROM directory_people WHERE org_id = ${orgId} AND upn_norm IN (SELECT value FROM json_each(${list}))`);
+    arms.push(sql`SELECT id FROM directory_people WHERE org_id = ${orgId} AND mail_norm IN (SELECT value FROM json_each(${list}))`);
   }
-  return [...found.values()];
+  if (arms.length === 0) return [];
+  const rows = await tx.all<Omit<Found, "removedAt" | "accountEnabled"> & { removedAt: number | null; accountEnabled: number }>(sql`
+    SELECT p.id, p.entra_object_id AS oid, p.upn_norm AS upnNorm, p.mail_norm AS mailNorm, p.removed_at AS removedAt, p.account_enabled AS accountEnabled,
+      p.mail, p.user_principal_name AS userPrincipalName, p.display_name AS displayName, p.given_name AS givenName, p.surname, p.job_title AS jobTitle,
+      p.department, (SELECT s.id FROM scim_users s WHERE s.org_id = p.org_id AND s.person_id = p.id) AS scimUserId
+    FROM directory_people p WHERE p.id IN (${sql.join(arms, sql` UNION ALL `)}) ORDER BY p.rowid`);
+  return rows.map((r) => ({ ...r, removedAt: r.removedAt === null ? null : new Date(r.removedAt), accountEnabled: r.accountEnabled === 1 }));
 }
 
 /**
@@ -74,11 +81,7 @@ export async function savePersonForScimUser(tx: Tx, orgId: string, input: { scim
   if (upnHolder) return conflict(`The address ${values.userPrincipalName} belongs to another person in the directory.`);
   const oidHolder = after.entraObjectId ? candidates.find((p) => p.oid === after.entraObjectId && p.id !== person?.id) : undefined;
   if (oidHolder) return conflict(`The object id ${after.entraObjectId} belongs to another person in the directory.`);
-  if (person) {
-    const [linked] = await tx.select({ id: scimUsers.id }).from(scimUsers)
-      .where(and(eq(scimUsers.orgId, orgId), eq(scimUsers.personId, person.id), ...(input.scimUserId ? [ne(scimUsers.id, input.scimUserId)] : [])));
-    if (linked) return conflict(`This person is already provisioned as user ${linked.id}.`);
-  }
+  if (person?.scimUserId && person.scimUserId !== input.scimUserId) return conflict(`This person is already provisioned as user ${person.scimUserId}.`);
 
   const now = new Date();
   // Entra says the user is assigned and enabled: our copy of the account is too.

@@ -7,17 +7,17 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { members, scimUsers } from "../db/schema.js";
+import { yieldToEventLoop } from "../event-loop.js";
 import { newId } from "../ids.js";
 import { provisioningActor } from "./actor.js";
-import type { Tx } from "./audit.js";
-import { inviteMembers, inviteMessages } from "./invitations.js";
-import { archiveMembers } from "./member-archive.js";
+import { inviteMembersInTransaction, inviteMessages } from "./invitations.js";
+import { archiveMembersInTransaction } from "./member-archive.js";
 import { recordScimRequest } from "./scim-log.js";
 import { applyUserPatch } from "./scim-patch.js";
 import { savePersonForScimUser } from "./scim-person.js";
 import { readUserResource, type ScimProblem, type ScimUserFields } from "./scim-user-resource.js";
 import { findScimUser, type ScimUserRow } from "./scim-users.js";
-import { runWriteTransaction } from "./write-transaction.js";
+import { runWriteTransaction, type Transaction } from "./write-transaction.js";
 
 export type ScimRequestContext = { orgId: string; publicUrl: string; method: string; path: string };
 export type ScimWriteResult =
@@ -30,9 +30,15 @@ const notFound = (id: string): Outcome => ({ result: { ok: false, problem: { sta
 const refused = (problem: ScimProblem): Outcome => ({ result: { ok: false, problem }, summary: problem.detail });
 const addressOf = (f: ScimUserFields) => f.mail ?? f.userPrincipalName ?? f.userName;
 
-/** One transaction: the work, then its line in the provisioning log. */
-async function inTransaction(db: Db, ctx: ScimRequestContext, work: (tx: Tx) => Promise<Outcome>): Promise<ScimWriteResult> {
+/**
+ * One transaction: the work, then its line in the provisioning log. The work starts after one
+ * turn of the event loop: requests queued for the write lock take it from one another in a
+ * microtask, so without that turn Entra's ten connections would write back to back while a page
+ * request waited for all of them.
+ */
+async function inTransaction(db: Db, ctx: ScimRequestContext, work: (tx: Transaction) => Promise<Outcome>): Promise<ScimWriteResult> {
   return runWriteTransaction(db, async (tx) => {
+    await yieldToEventLoop();
     const { result, summary } = await work(tx);
     const status = result.ok ? result.status : result.problem.status;
     await recordScimRequest(tx, { orgId: ctx.orgId, method: ctx.method, path: ctx.path, status, outcome: summary });
@@ -41,10 +47,10 @@ async function inTransaction(db: Db, ctx: ScimRequestContext, work: (tx: Tx) => 
 }
 
 /** Invites (active) or archives (inactive) the person's membership; answers what happened. */
-async function applyMembership(tx: Tx, ctx: ScimRequestContext, personId: string, active: boolean): Promise<{ text: string; mailQueued: boolean }> {
+async function applyMembership(tx: Transaction, ctx: ScimRequestContext, personId: string, active: boolean): Promise<{ text: string; mailQueued: boolean }> {
   const actor = provisioningActor(ctx.orgId);
   if (active) {
-    const { invited, outcomes } = await inviteMembers(tx, actor, { personIds: [personId] }, { publicUrl: ctx.publicUrl });
+    const { invited, outcomes } = await inviteMembersInTransaction(tx, actor, { personIds: [personId] }, { publicUrl: ctx.publicUrl });
     const result = outcomes[0]?.result;
     const text = result === "invited" ? "invitation sent" : result === "reinvited" ? "invited again" : (result ? inviteMessages[result] : "not invited").replace(/\.$/, "").toLowerCase();
     return { text, mailQueued: invited > 0 };
@@ -52,12 +58,12 @@ async function applyMembership(tx: Tx, ctx: ScimRequestContext, personId: string
   const live = await tx.select({ id: members.id }).from(members)
     .where(and(eq(members.orgId, ctx.orgId), eq(members.personId, personId), ne(members.status, "archived")));
   if (live.length === 0) return { text: "not a member", mailQueued: false };
-  const { archived } = await archiveMembers(tx, actor, live.map((m) => m.id));
+  const { archived } = await archiveMembersInTransaction(tx, actor, live.map((m) => m.id));
   return { text: archived.length > 0 ? "archived" : "already archived", mailQueued: archived.length > 0 };
 }
 
 /** Saves `body` (already read) as the user `existing` (null: a new user). */
-async function saveUser(tx: Tx, ctx: ScimRequestContext, existing: ScimUserRow | null, body: unknown, verb: string): Promise<Outcome> {
+async function saveUser(tx: Transaction, ctx: ScimRequestContext, existing: ScimUserRow | null, body: unknown, verb: string): Promise<Outcome> {
   const read = readUserResource(body);
   if (!read.ok) return refused(read.problem);
   const { fields, resource } = read;

@@ -3,6 +3,7 @@
 // statement, so the old stops working at once. A request with the token finds its organization.
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { preparedQuery } from "../db/prepared.js";
 import { directoryPeople, scimTokens, scimUsers } from "../db/schema.js";
 import { newToken, sha256Hex } from "../ids.js";
 import type { Actor } from "./actor.js";
@@ -35,7 +36,9 @@ export async function issueScimToken(db: Db, actor: Actor): Promise<string> {
 /** The organization a bearer token belongs to, or null for anything that is not a current token. */
 export async function findScimTokenHolder(db: Db, token: string): Promise<ScimTokenHolder | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
-  const [row] = await db.select({ orgId: scimTokens.orgId, lastUsedAt: scimTokens.lastUsedAt }).from(scimTokens).where(eq(scimTokens.tokenHash, sha256Hex(token)));
+  // Every provisioning request asks: the query is built once.
+  const [row] = await preparedQuery(db, "scim-token", () => db.select({ orgId: scimTokens.orgId, lastUsedAt: scimTokens.lastUsedAt }).from(scimTokens)
+    .where(eq(scimTokens.tokenHash, sql.placeholder("hash"))).prepare()).all({ hash: sha256Hex(token) });
   return row ?? null;
 }
 

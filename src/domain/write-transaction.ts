@@ -4,10 +4,9 @@
 import type { Db } from "../db/client.js";
 import type { Tx } from "./audit.js";
 
-type Transaction = Exclude<Tx, Db>;
+/** An open write transaction (what runWriteTransaction hands its function). */
+export type Transaction = Exclude<Tx, Db>;
 
-/** Called with an open transaction (a SCIM request provisions and invites as one), `fn` runs in a
- *  savepoint of it: its work commits or rolls back with the caller's. */
-export async function runWriteTransaction<T>(db: Tx, fn: (tx: Transaction) => Promise<T>): Promise<T> {
-  return (db as Db).transaction(fn);
+export async function runWriteTransaction<T>(db: Db, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(fn);
 }

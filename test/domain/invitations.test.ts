@@ -2,13 +2,14 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSession } from "../../src/auth/session.js";
-import { auditEvents, directoryPeople, invitations, mailOutbox, members, sessions } from "../../src/db/schema.js";
+import { auditEvents, directoryPeople, invitations, mailOutbox, members, organizations, sessions } from "../../src/db/schema.js";
 import type { Actor } from "../../src/domain/actor.js";
 import { searchDirectory } from "../../src/domain/directory-search.js";
 import { inviteMembers } from "../../src/domain/invitations.js";
 import { resendInvitation } from "../../src/domain/invitations-resend.js";
 import { archiveMembers, reinviteMember } from "../../src/domain/member-archive.js";
 import { findPersonByAddress } from "../../src/domain/people.js";
+import { setMileageRate } from "../../src/domain/rates.js";
 import { createLocalTransport } from "../../src/integrations/mail.js";
 import { drainMailOnce } from "../../src/jobs/mail-worker.js";
 import { sha256Hex } from "../../src/ids.js";
@@ -48,6 +49,21 @@ const all = async () => ({
 });
 
 describe("inviteMembers", () => {
+  it("states the organization's name and the rate in force when each email is queued: a change between two invites shows in the second", async () => {
+    const bodyTo = async (to: string) => (await database.db.select().from(mailOutbox).where(eq(mailOutbox.to, to)))[0]!.text;
+    await inviteMembers(database.db, actor, { emails: ["grace.hopper@fabrikam.example"] }, deps);
+    expect(await bodyTo("grace.hopper@fabrikam.example")).toContain("Your organization will set its mileage rate soon.");
+    expect(await setMileageRate(database.db, actor, { rate: "0.655" })).toMatchObject({ ok: true });
+    await inviteMembers(database.db, actor, { emails: ["gregory.house@fabrikam.example"] }, deps);
+    expect(await bodyTo("gregory.house@fabrikam.example")).toContain("$0.655 per mile");
+    expect(await setMileageRate(database.db, actor, { rate: "0.7" })).toMatchObject({ ok: true });
+    await database.db.update(organizations).set({ name: "Fabrikam Fleet" }).where(eq(organizations.id, actor.orgId));
+    await inviteMembers(database.db, actor, { emails: ["upn.only@fabrikam.example"] }, deps);
+    const third = await bodyTo("Mail.Alias@Fabrikam.example");
+    expect(third).toContain("$0.70 per mile");
+    expect(third).toContain("MileIQ for Fabrikam Fleet.");
+  });
+
   it("invites by address (any case, spaces, mail or UPN) with a hashed token, an email and an audit event", async () => {
     const result = await inviteMembers(database.db, actor, { emails: ["  Grace.Hopper@FABRIKAM.example ", "upn.only@fabrikam.example"] }, deps);
     expect(result.invited).toBe(2);

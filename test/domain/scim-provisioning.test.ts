@@ -2,9 +2,9 @@
 // organization; a synced directory value survives a SCIM mapping that lacks it; a conflicting
 // request writes nothing; an inactive user archives the member an admin invited, active again
 // invites them again.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { directoryPeople, members, scimRequests, scimUsers } from "../../src/db/schema.js";
+import { auditEvents, directoryPeople, members, scimRequests, scimUsers } from "../../src/db/schema.js";
 import { inviteMembers } from "../../src/domain/invitations.js";
 import { findPersonByAddress } from "../../src/domain/people.js";
 import { KEPT_SCIM_REQUESTS, listScimRequests } from "../../src/domain/scim-log.js";
@@ -54,6 +54,32 @@ describe("provisioning rules", () => {
     expect(result).toMatchObject({ ok: false, problem: { status: 409, scimType: "uniqueness" } });
     expect(await t.deps.db.select().from(directoryPeople).where(eq(directoryPeople.orgId, ctx.orgId))).toEqual(before);
     expect(await t.deps.db.select().from(scimUsers).where(eq(scimUsers.userNameNorm, "other@contoso.example"))).toEqual([]);
+  });
+
+  it("is one transaction: when the invitation step fails, the user, the new person, the member and the log line are not written either", async () => {
+    const count = async () => Promise.all([scimUsers, directoryPeople, members, auditEvents, scimRequests].map(async (table) => (await t.deps.db.select().from(table)).length));
+    const before = await count();
+    expect(await findPersonByAddress(t.deps.db, "new.driver@contoso.example")).toBeUndefined();
+    // The outbox refuses every email, as a full disk or a broken statement would at that step.
+    await t.deps.db.run(sql`CREATE TRIGGER refuse_mail BEFORE INSERT ON mail_outbox BEGIN SELECT RAISE(ABORT, 'outbox refused'); END`);
+    try {
+      await expect(createScimUser(t.deps.db, ctx, { userName: "new.driver@contoso.example", name: { givenName: "New" } })).rejects.toThrow(/INSERT INTO mail_outbox/);
+    } finally {
+      await t.deps.db.run(sql`DROP TRIGGER refuse_mail`);
+    }
+    expect(await count()).toEqual(before);
+    expect(await findPersonByAddress(t.deps.db, "new.driver@contoso.example")).toBeUndefined();
+  });
+
+  it("lets waiting requests in between provisioning writes: ten at once never run back to back ahead of a page", async () => {
+    const order: string[] = [];
+    const writes = Array.from({ length: 10 }, (_, i) => createScimUser(t.deps.db, ctx, { userName: `queued.${i}@contoso.example`, active: false })
+      .then((r) => order.push(r.ok ? "write" : "refused")));
+    // A page request that arrives while they wait for the write lock.
+    const page = new Promise<void>((resolve) => setImmediate(() => { order.push("page"); resolve(); }));
+    await Promise.all([...writes, page]);
+    expect(order.filter((o) => o === "write")).toHaveLength(10);
+    expect(order.indexOf("page"), order.join(" ")).toBeLessThan(9);
   });
 
   it("a user created inactive archives the member an admin invited; active again invites them again", async () => {
