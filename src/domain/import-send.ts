@@ -8,11 +8,11 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { recordAudits, type AuditInput, type Tx } from "./audit.js";
-import { inviteMembers, type InviteOutcome } from "./invitations.js";
+import { inviteMembersInTransaction, type InviteOutcome } from "./invitations.js";
 import { messages, outcomeOf, type RowCode, type RowOutcome } from "./import-messages.js";
 import { archivedAfterCheck, heldAsArchived, loadMemberStates, rejudgeSkipped, type Change, type SendRow } from "./import-send-judgement.js";
 import { yieldToEventLoop } from "../event-loop.js";
-import { runWriteTransaction } from "./write-transaction.js";
+import { runWriteTransaction, type Transaction } from "./write-transaction.js";
 
 type Actor = { personId: string; orgId: string; name: string };
 
@@ -35,13 +35,13 @@ async function actorFor(tx: Tx, orgId: string, personId: string | null): Promise
  * each; a row from before people were recorded goes by its address. A later row naming a person
  * already handled in the chunk is a duplicate.
  */
-async function inviteRows(tx: Tx, actor: Actor, rows: SendRow[], typo: boolean, importId: string, publicUrl: string): Promise<Change[]> {
+async function inviteRows(tx: Transaction, actor: Actor, rows: SendRow[], typo: boolean, importId: string, publicUrl: string): Promise<Change[]> {
   if (rows.length === 0) return [];
   const addressOf = (row: SendRow) => (typo ? row.suggestion : row.emailNorm) ?? "";
   const ids = [...new Set(rows.flatMap((r) => (r.personId ? [r.personId] : [])))];
   const emails = [...new Set(rows.flatMap((r) => (r.personId ? [] : [addressOf(r)])))].filter((e) => e !== "");
-  // A nested transaction (a savepoint) of ours: the invitations commit with the row marks.
-  const { outcomes } = await inviteMembers(tx as unknown as Db, actor, { emails, personIds: ids, source: { importId } }, { publicUrl });
+  // In our transaction: the invitations commit with the row marks.
+  const { outcomes } = await inviteMembersInTransaction(tx, actor, { emails, personIds: ids, source: { importId } }, { publicUrl });
   const byKey = new Map<string, InviteOutcome>([...emails, ...ids].map((key, i) => [key, outcomes[i]!]));
   const firstRow = new Map<string, number>();
   return rows.map((row): Change => {
