@@ -84,4 +84,19 @@ describe("per-token rate limit", () => {
       await slow.stop();
     }
   });
+
+  it("keys on the token, not the client: behind a proxy, a new X-Forwarded-For per request gets no fresh allowance", async () => {
+    const slow = await startScimServer({ env: { SCIM_REQUESTS_PER_SECOND: "1", TRUST_PROXY: "1" } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await slow.scim("/ServiceProviderConfig", { headers: { "X-Forwarded-For": `203.0.113.${i + 1}` } });
+        statuses.push(res.status);
+        await res.arrayBuffer();
+      }
+      expect(statuses.filter((st) => st === 429).length, statuses.join(",")).toBeGreaterThan(0);
+    } finally {
+      await slow.stop();
+    }
+  });
 });
