@@ -58,6 +58,12 @@ async function readJson(c: Context<ScimEnv>): Promise<{ ok: true; body: unknown 
   }
 }
 
+/** Answers carry people's names and addresses, and refusals say why: no cache keeps any of them. */
+const noStore = createMiddleware<ScimEnv>(async (c, next) => {
+  await next();
+  c.header("Cache-Control", "no-store");
+});
+
 function requireToken(deps: Deps) {
   const limiter = new RateLimiter(Math.max(1, deps.config.scimRequestsPerSecond * 2), deps.config.scimRequestsPerSecond);
   return createMiddleware<ScimEnv>(async (c, next) => {
@@ -102,7 +108,7 @@ export function scimRoutes(deps: Deps) {
       deps.logger.error({ reqId: c.get("requestId"), path: c.req.path, err: { message: err.message, stack: err.stack } }, "SCIM request failed");
       return scimError(c, { status: 500, detail: `Something went wrong on our side; the request changed nothing. Reference: ${c.get("requestId") ?? ""}` });
     })
-    .use("*", requireToken(deps), limitBody)
+    .use("*", noStore, requireToken(deps), limitBody)
     .get("/ServiceProviderConfig", (c) => scimJson(c, serviceProviderConfig(base, deps.config.publicUrl)))
     .get("/Schemas", (c) => scimJson(c, listOf(schemaDocuments(base))))
     .get("/Schemas/:id", (c) => {

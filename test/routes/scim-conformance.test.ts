@@ -49,6 +49,7 @@ describe("Create User (POST /Users)", () => {
     const res = await s.scim("/Users", { body: tutorialUser(1) });
     expect(res.status).toBe(201);
     expect(res.headers.get("content-type")).toContain(SCIM_TYPE);
+    expect(res.headers.get("cache-control")).toBe("no-store");
     const body = await json(res);
     expect(body.schemas).toContain("urn:ietf:params:scim:schemas:core:2.0:User");
     expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -288,6 +289,7 @@ describe("Errors", () => {
       const res = await s.scim("/Users", { token });
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toContain("Bearer");
+      expect(res.headers.get("cache-control")).toBe("no-store");
       expectError(await json(res), 401);
     }
   });
