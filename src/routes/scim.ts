@@ -14,7 +14,7 @@ import { createScimUser, deleteScimUser, patchScimUser, replaceScimUser, type Sc
 import { findScimTokenHolder, touchScimToken } from "../domain/scim-tokens.js";
 import { renderUserResource, type ScimProblem } from "../domain/scim-user-resource.js";
 import { findScimUser, listScimUsers } from "../domain/scim-users.js";
-import { listOf, MAX_BODY_BYTES, resourceTypeDocuments, schemaDocuments, serviceProviderConfig } from "./scim-discovery.js";
+import { listOf, MAX_BODY_BYTES, resourceTypeDocuments, schemaDocuments, serviceProviderConfig } from "../domain/scim-discovery.js";
 import { scimBase } from "./shared/scim-url.js";
 
 type ScimEnv = { Variables: AppEnv["Variables"] & { scimOrgId: string } };

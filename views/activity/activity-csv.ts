@@ -11,7 +11,7 @@ export function activityCsvLine(event: ActivityEvent): string {
   return csvLine([
     event.createdAt.toISOString(),
     event.action,
-    describeActivity(row),
+    describeActivity(event),
     event.actorName || (event.actorId ? "Unknown person" : event.actorLabel || "System"),
     event.actorEmail,
     affected?.name,

@@ -1,7 +1,7 @@
 // The discovery documents of our SCIM service (RFC 7643 §5-7, RFC 7644 §4): what we support,
 // the User schema as we keep it, and the one resource type. Static but for the base URL.
-import { ENTERPRISE_SCHEMA, USER_SCHEMA } from "../domain/scim-user-resource.js";
-import { MAX_PAGE } from "../domain/scim-users.js";
+import { ENTERPRISE_SCHEMA, USER_SCHEMA } from "./scim-user-resource.js";
+import { MAX_PAGE } from "./scim-users.js";
 
 export const LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 const SCHEMA_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Schema";
