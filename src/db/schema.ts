@@ -13,6 +13,8 @@ export const organizations = sqliteTable("organizations", {
   domains: text("domains", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   /** Graph `@odata.deltaLink` of the last successful directory sync. */
   directoryDeltaLink: text("directory_delta_link"),
+  /** The same for the directory's groups (/groups/delta with members). */
+  groupsDeltaLink: text("groups_delta_link"),
   createdAt: createdAt(),
 });
 
@@ -49,6 +51,11 @@ export const directoryPeople = sqliteTable("directory_people", {
   displayNorm: text("display_norm").notNull().default(""),
   givenNorm: text("given_norm"),
   surnameNorm: text("surname_norm"),
+  /** The department, normalized like the names: people of one department share it. */
+  departmentNorm: text("department_norm"),
+  /** Maintained by triggers on members: how many of this person's members are invited or active.
+   *  0 on an enabled person who has not left means they can be invited (a group counts them). */
+  liveMembers: integer("live_members").notNull().default(0),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
 }, (t) => [
   uniqueIndex("directory_people_org_oid").on(t.orgId, t.entraObjectId),
@@ -57,6 +64,49 @@ export const directoryPeople = sqliteTable("directory_people", {
   index("directory_people_org_display").on(t.orgId, t.displayNorm),
   index("directory_people_org_given").on(t.orgId, t.givenNorm),
   index("directory_people_org_surname").on(t.orgId, t.surnameNorm),
+  // A department's people who can be invited are one range of it (..., 1, 0): counted from the index alone.
+  index("directory_people_org_department").on(t.orgId, t.departmentNorm, t.accountEnabled, t.liveMembers)
+    .where(sql`removed_at IS NULL AND department_norm IS NOT NULL`),
+]);
+
+export const groupKinds = ["department", "security", "microsoft365"] as const;
+export type GroupKind = (typeof groupKinds)[number];
+
+/** Groups the type-ahead offers: departments (one per organization and normalized department
+ *  name, created by a trigger when a person of a new department is written) and, with Entra, the
+ *  directory's security and Microsoft 365 groups (kept by the directory sync). The id is ours and
+ *  random: it is what forms and URLs carry. */
+export const directoryGroups = sqliteTable("directory_groups", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => organizations.id),
+  kind: text("kind", { enum: groupKinds }).notNull(),
+  /** Entra groups only. */
+  entraObjectId: text("entra_object_id"),
+  name: text("name").notNull(),
+  nameNorm: text("name_norm").notNull(),
+  /** Entra groups: object ids of the groups nested in it (its members of type group), JSON. */
+  nestedGroups: text("nested_groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  removedAt: integer("removed_at", { mode: "timestamp_ms" }),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+}, (t) => [
+  index("directory_groups_org_name").on(t.orgId, t.nameNorm),
+  uniqueIndex("directory_groups_org_oid").on(t.orgId, t.entraObjectId),
+  uniqueIndex("directory_groups_org_department").on(t.orgId, t.nameNorm).where(sql`kind = 'department'`),
+]);
+
+/** The transitive user members of Entra groups, by the user's object id (a member may be synced
+ *  before or after the group). `eligible` copies whether that person can be invited (enabled, not
+ *  left, no invited or active member), kept by triggers on directory_people, so a group's count
+ *  is one index range. */
+export const directoryGroupMembers = sqliteTable("directory_group_members", {
+  orgId: text("org_id").notNull(),
+  groupId: text("group_id").notNull().references(() => directoryGroups.id, { onDelete: "cascade" }),
+  personOid: text("person_oid").notNull(),
+  eligible: integer("eligible", { mode: "boolean" }).notNull().default(false),
+}, (t) => [
+  primaryKey({ columns: [t.groupId, t.personOid] }),
+  index("directory_group_members_person").on(t.orgId, t.personOid),
+  index("directory_group_members_eligible").on(t.groupId, t.eligible),
 ]);
 
 export const memberStatuses = ["invited", "active", "archived"] as const;

@@ -24,7 +24,7 @@ const CHUNK = 500;
 const TRANSACTION_MS = 1_000;
 const ONE_TRANSACTION_LIMIT = 2_000;
 const KEYS = ["mail", "userPrincipalName", "displayName", "givenName", "surname", "jobTitle", "department", "accountEnabled"] as const;
-const COLUMNS = "id, org_id, entra_object_id, mail, user_principal_name, display_name, given_name, surname, job_title, department, account_enabled, mail_norm, upn_norm, display_norm, given_norm, surname_norm, removed_at, updated_at";
+const COLUMNS = "id, org_id, entra_object_id, mail, user_principal_name, display_name, given_name, surname, job_title, department, account_enabled, mail_norm, upn_norm, display_norm, given_norm, surname_norm, department_norm, removed_at, updated_at";
 const SELECTED = "id, entra_object_id AS oid, mail, user_principal_name AS userPrincipalName, display_name AS displayName, given_name AS givenName, surname, job_title AS jobTitle, department, account_enabled AS accountEnabled, upn_norm AS upnNorm, removed_at AS removedAt";
 
 const norm = (v: string | null | undefined) => (v ? normalizeAddress(v) || null : null);
@@ -143,7 +143,7 @@ async function planUpserts(ctx: Context, tx: Transaction, chunk: [string, { remo
     if (upnNorm) newUpns.push(upnNorm);
     if (upnNorm && before?.upnNorm === upnNorm) keepUpn.push(oid);
     values.push(before?.id ?? newId(), orgId, oid, p.mail, p.userPrincipalName, p.displayName, p.givenName, p.surname, p.jobTitle, p.department,
-      p.accountEnabled ? 1 : 0, norm(p.mail), upnNorm, norm(p.displayName) ?? "", norm(p.givenName), norm(p.surname), now);
+      p.accountEnabled ? 1 : 0, norm(p.mail), upnNorm, norm(p.displayName) ?? "", norm(p.givenName), norm(p.surname), norm(p.department), now);
     rows++;
   }
   if (rows === 0) return statements;
@@ -152,13 +152,14 @@ async function planUpserts(ctx: Context, tx: Transaction, chunk: [string, { remo
     const keep = keepUpn.length ? `AND (entra_object_id IS NULL OR entra_object_id NOT IN (${marks(keepUpn.length)}))` : "";
     statements.push({ sql: `UPDATE directory_people SET upn_norm = NULL WHERE org_id = ? AND upn_norm IN (${marks(newUpns.length)}) ${keep}`, args: [orgId, ...newUpns, ...keepUpn] });
   }
-  const tuple = `(${marks(16)}, NULL, ?)`;
+  const tuple = `(${marks(17)}, NULL, ?)`;
   statements.push({
     sql: `INSERT INTO directory_people (${COLUMNS}) VALUES ${Array(rows).fill(tuple).join(",")}
       ON CONFLICT (org_id, entra_object_id) DO UPDATE SET mail = excluded.mail, user_principal_name = excluded.user_principal_name,
         display_name = excluded.display_name, given_name = excluded.given_name, surname = excluded.surname, job_title = excluded.job_title,
         department = excluded.department, account_enabled = excluded.account_enabled, mail_norm = excluded.mail_norm, upn_norm = excluded.upn_norm,
-        display_norm = excluded.display_norm, given_norm = excluded.given_norm, surname_norm = excluded.surname_norm, removed_at = NULL,
+        display_norm = excluded.display_norm, given_norm = excluded.given_norm, surname_norm = excluded.surname_norm,
+        department_norm = excluded.department_norm, removed_at = NULL,
         updated_at = excluded.updated_at`,
     args: values,
   });

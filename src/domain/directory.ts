@@ -34,7 +34,7 @@ export async function findOrCreateOrganization(db: Tx, input: { name: string; do
 
 const CHUNK = 400;
 const updatable = ["entraObjectId", "mail", "userPrincipalName", "displayName", "givenName", "surname", "jobTitle", "department",
-  "accountEnabled", "removedAt", "mailNorm", "upnNorm", "displayNorm", "givenNorm", "surnameNorm", "updatedAt"] as const;
+  "accountEnabled", "removedAt", "mailNorm", "upnNorm", "displayNorm", "givenNorm", "surnameNorm", "departmentNorm", "updatedAt"] as const;
 /** `SET col = excluded.col` for every column a directory update may change. */
 const excludedColumns = Object.fromEntries(updatable.map((key) => [key, sql.raw(`excluded.${directoryPeople[key].name}`)]));
 
@@ -65,7 +65,7 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
         id: id ?? newId(), orgId, entraObjectId: p.entraObjectId, mail: p.mail, userPrincipalName: p.userPrincipalName ?? p.mail,
         displayName: p.displayName, givenName: p.givenName, surname: p.surname, jobTitle: p.jobTitle, department: p.department,
         accountEnabled: p.accountEnabled, removedAt: null, mailNorm: norm(p.mail), upnNorm, displayNorm: norm(p.displayName) ?? "",
-        givenNorm: norm(p.givenName), surnameNorm: norm(p.surname), updatedAt: new Date(),
+        givenNorm: norm(p.givenName), surnameNorm: norm(p.surname), departmentNorm: norm(p.department) || null, updatedAt: new Date(),
       };
     });
     await db.insert(directoryPeople).values(rows).onConflictDoUpdate({
