@@ -9,7 +9,10 @@
 
   const $ = (id) => document.getElementById(id);
   const options = () => [...($("invite-listbox")?.querySelectorAll('[role="option"]') ?? [])];
-  const chipEmails = () => new Set([...($("invite-chips")?.querySelectorAll('input[name="email"]') ?? [])].map((i) => i.value.toLowerCase()));
+  const chipValues = (name) => new Set([...($("invite-chips")?.querySelectorAll(`input[name="${name}"]`) ?? [])].map((i) => i.value.toLowerCase()));
+  const chipEmails = () => chipValues("email");
+  // An option is a person (data-email) or a group (data-group-id); its chip holds the matching field.
+  const keyOf = (option) => (option.dataset.groupId ? ["group", option.dataset.groupId] : ["email", option.dataset.email || ""]);
   const announce = (text) => { const s = $("invite-search-status"); if (s) s.textContent = text; };
 
   function setOpen(open) {
@@ -40,9 +43,10 @@
 
   // Options already chosen, or not addable, read as unavailable.
   function markChosen() {
-    const chosen = chipEmails();
+    const chosen = { email: chipEmails(), group: chipValues("group") };
     for (const o of options()) {
-      const taken = chosen.has((o.dataset.email || "").toLowerCase());
+      const [field, value] = keyOf(o);
+      const taken = chosen[field].has(value.toLowerCase());
       o.classList.toggle("chosen", taken);
       if (o.dataset.blocked === undefined) o.dataset.blocked = String(o.getAttribute("aria-disabled") === "true");
       const blocked = o.dataset.blocked === "true" || taken;
@@ -56,25 +60,28 @@
     const n = chips.querySelectorAll(".chip").length;
     chips.classList.toggle("empty", n === 0);
     const submit = $("invite-submit");
-    if (submit) submit.textContent = n > 1 ? `Invite ${n} people` : "Invite";
+    // With a group the number of people is the server's to say (a person may be in two groups).
+    const groups = chips.querySelectorAll('input[name="group"]').length;
+    if (submit) submit.textContent = n > 1 && groups === 0 ? `Invite ${n} people` : "Invite";
   }
 
   function addOption(option) {
+    const [field, value] = keyOf(option);
     const email = option.dataset.email || "";
     const name = option.dataset.name || email;
-    if (chipEmails().has(email.toLowerCase())) return announce(`${name} is already on the list to invite.`);
+    if (chipValues(field).has(value.toLowerCase())) return announce(`${name} is already on the list to invite.`);
     if (option.getAttribute("aria-disabled") === "true") {
-      const why = option.querySelector(".match-badges")?.textContent.trim();
+      const why = option.querySelector(".match-badges, .match-group")?.textContent.trim();
       return announce(`${name} cannot be added${why ? `: ${why}` : ""}.`);
     }
     const chip = document.createElement("li");
-    chip.className = "chip";
+    chip.className = field === "group" ? "chip chip-group" : "chip";
     const label = document.createElement("span");
-    label.textContent = name === email ? email : `${name} (${email})`;
+    label.textContent = field === "group" ? `${name} (${option.dataset.people})` : name === email ? email : `${name} (${email})`;
     const hidden = document.createElement("input");
     hidden.type = "hidden";
-    hidden.name = "email";
-    hidden.value = email;
+    hidden.name = field;
+    hidden.value = value;
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "chip-remove";
@@ -84,8 +91,11 @@
     $("invite-chips").append(chip);
     markChosen();
     updateChipsState();
-    const n = $("invite-chips").querySelectorAll(".chip").length;
-    announce(`Added ${name}. ${n} ${n === 1 ? "person" : "people"} to invite.`);
+    const chips = $("invite-chips");
+    const people = chips.querySelectorAll('input[name="email"]').length;
+    const groups = chips.querySelectorAll('input[name="group"]').length;
+    const list = [groups && `${groups} ${groups === 1 ? "group" : "groups"}`, people && `${people} ${people === 1 ? "person" : "people"}`].filter(Boolean).join(" and ");
+    announce(`Added ${field === "group" ? label.textContent : name}. ${list} to invite.`);
   }
 
   function move(step) {
@@ -159,7 +169,7 @@
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || form.id !== "invite-form") return;
-    if (form.querySelector('input[name="email"]:is([type=hidden], :checked)')) return;
+    if (form.querySelector('input:is([name="email"], [name="group"]):is([type=hidden], :checked)')) return;
     event.preventDefault();
     event.stopPropagation();
     announce("Add at least one person to invite: type a name, then press Enter or +.");

@@ -5,6 +5,7 @@
 import type { Db } from "../db/client.js";
 import type { MemberStatus } from "../db/schema.js";
 import { normalizeAddress } from "./addresses.js";
+import { searchGroups, type GroupMatch } from "./group-search.js";
 
 export const SEARCH_MIN_LENGTH = 2;
 export const SEARCH_MAX_LENGTH = 100;
@@ -21,7 +22,7 @@ export type DirectoryMatch = {
 };
 
 export type DirectorySearch =
-  | { ok: true; q: string; matches: DirectoryMatch[] }
+  | { ok: true; q: string; matches: DirectoryMatch[]; groups: GroupMatch[] }
   | { ok: false; q: string; message: string };
 
 type Row = {
@@ -70,6 +71,7 @@ export async function searchDirectory(db: Db, orgId: string, raw: string, limit 
   return {
     ok: true,
     q,
+    groups: await searchGroups(db, orgId, q),
     matches: rows.map((r) => ({
       personId: r.id,
       name: r.display_name,

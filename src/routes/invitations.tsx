@@ -1,10 +1,11 @@
-// POST /invitations (form field `email`, repeated): invite those people. htmx gets the result in
-// the dialog plus the refreshed Users list behind it; a plain form post gets 303 to
-// /invitations/result, which shows it (post/redirect/get: a refresh never invites again).
+// POST /invitations (form fields `email` and `group`, repeated): invite those people and the
+// people of those groups. htmx gets the result in the dialog plus the refreshed Users list behind
+// it; a plain form post gets 303 to /invitations/result, which shows it (post/redirect/get: a
+// refresh never invites again). A group that is not the organization's answers 404.
 import { Hono } from "hono";
 import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv } from "../context.js";
-import { inviteMembers } from "../domain/invitations.js";
+import { invitePeopleAndGroups, MAX_GROUPS_PER_REQUEST } from "../domain/group-invitations.js";
 import { InviteResult, InviteResultPage } from "../../views/invite/invite-result.js";
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
@@ -24,15 +25,19 @@ export function invitationRoutes() {
   .post("/", requireAdmin, async (c) => {
     const { db, config } = c.get("deps");
     const body = await c.req.parseBody({ all: true });
-    const emails = [body.email ?? []].flat().filter((v): v is string => typeof v === "string" && v.trim() !== "");
-    const problem = emails.length === 0 ? "Add at least one person to invite."
+    const fields = (name: string) => [body[name] ?? []].flat().filter((v): v is string => typeof v === "string" && v.trim() !== "");
+    const emails = fields("email");
+    const groupIds = fields("group").map((g) => g.trim());
+    const problem = emails.length === 0 && groupIds.length === 0 ? "Add at least one person to invite."
       : emails.length > MAX_INVITES_PER_REQUEST ? `Invite at most ${MAX_INVITES_PER_REQUEST} people at a time; use Bulk upload users for more.`
+      : groupIds.length > MAX_GROUPS_PER_REQUEST ? `Invite at most ${MAX_GROUPS_PER_REQUEST} groups at a time.`
       : emails.some((e) => e.length > 320) ? "One of the addresses is too long to be an email address." : undefined;
-    if (problem) {
-      return respond(c, { title: "Invite User", active: "users", status: 422,
-        page: () => <InvitePage q="" search={null} problem={problem} />, fragment: () => <InviteUser q="" search={null} problem={problem} /> });
-    }
-    const result = await inviteMembers(db, actorOf(c), { emails }, { publicUrl: config.publicUrl });
+    const refuse = (status: 404 | 422, message: string) => respond(c, { title: "Invite User", active: "users", status,
+      page: () => <InvitePage q="" search={null} problem={message} />, fragment: () => <InviteUser q="" search={null} problem={message} /> });
+    if (problem) return refuse(422, problem);
+    const outcome = await invitePeopleAndGroups(db, actorOf(c), { emails, groupIds }, { publicUrl: config.publicUrl });
+    if (!outcome.ok) return refuse(404, "A group you chose is not in your organization's directory (it may have been deleted): search for it again. No one was invited.");
+    const result = outcome.result;
     if (result.invited > 0) c.get("deps").wake?.("mail");
     if (!isFragmentRequest(c)) {
       writeInviteReceipt(c, result);

@@ -27,6 +27,7 @@ export const actionLabels: Record<string, string> = {
   "member.resend": "Invitations resent",
   "member.reinvite": "Archived users invited again",
   "member.archive": "Users archived",
+  "group.invite": "Groups invited",
   "member.join": "Users joined",
   "import.upload": "Bulk uploads",
   "import.send": "Bulk upload sends",
@@ -40,13 +41,18 @@ type Event = { action: string; detail: Detail; subject: string | null };
 type Affected = { memberName: string | null; memberEmail: string | null };
 
 /** Actions whose subject names a file or an outcome, not a person. */
-const subjectIsNotAPerson = new Set(["import.upload", "import.send", "import.use_suggestions", "directory.sync", "rate.change", "organization.created"]);
+const subjectIsNotAPerson = new Set(["group.invite", "import.upload", "import.send", "import.use_suggestions", "directory.sync", "rate.change", "organization.created"]);
 
 /** The person an event is about: the member it names, else its subject (an address); null when none. */
 export function affectedPerson(row: Event & Affected): { name: string | null; email: string | null } | null {
   if (row.memberName || row.memberEmail) return { name: row.memberName, email: row.memberEmail };
   if (row.subject && !subjectIsNotAPerson.has(row.action)) return { name: null, email: row.subject };
   return null;
+}
+
+/** Who did an event no person did: the directory (a sync or import archiving a leaver), else the system. */
+export function systemActorName(detail: Detail): string {
+  return text(detail, "by") === "directory" ? "The directory" : "System";
 }
 
 export function describeActivity(row: Event): string {
@@ -56,8 +62,20 @@ export function describeActivity(row: Event): string {
     case "member.resend":
       return detail?.freshLink === true ? "Resent the invitation with a new link (the old link no longer works)" : "Resent the invitation";
     case "member.reinvite": return "Invited an archived user again";
-    case "member.archive":
-      return text(detail, "previousStatus") === "invited" ? "Archived the user and revoked the invitation" : "Archived the user";
+    case "member.archive": {
+      const revoked = text(detail, "previousStatus") === "invited";
+      if (text(detail, "by") === "directory") {
+        const why = text(detail, "reason") === "disabled" ? "the account was disabled in the directory" : "the person left the directory";
+        return `Archived by the directory${revoked ? " and the invitation revoked" : ""}: ${why}`;
+      }
+      return revoked ? "Archived the user and revoked the invitation" : "Archived the user";
+    }
+    case "group.invite": {
+      const name = text(detail, "name") ?? subject ?? "a group";
+      const invited = count(detail, "invited") ?? 0;
+      const skipped = count(detail, "skipped") ?? 0;
+      return `Invited the group “${name}” (${plural(invited, "person", "people")} invited${skipped ? `, ${formatNumber(skipped)} skipped` : ""})`;
+    }
     case "member.join": return "Joined MileIQ";
     case "import.upload": {
       const file = text(detail, "fileName", "file") ?? subject ?? undefined;

@@ -1,7 +1,10 @@
-// The type-ahead's answer: the listbox of matches (WAI-ARIA options) and, as a partial, the count
-// for the polite live region. Without JavaScript the same matches are checkboxes (InviteMatches).
+// The type-ahead's answer: the listbox of matches (WAI-ARIA options: groups first, then people)
+// and, as a partial, the count for the polite live region. Without JavaScript the same matches
+// are checkboxes (InviteMatches).
 import type { DirectoryMatch, DirectorySearch } from "../../src/domain/directory-search.js";
+import type { GroupMatch } from "../../src/domain/group-search.js";
 import { html, raw } from "hono/html";
+import { formatNumber } from "../components/format.js";
 import { ProblemBadge, StatusBadge } from "../components/status-badge.js";
 
 /** Invited or Active people, and disabled accounts, cannot be added; Archived people can be invited again. */
@@ -9,16 +12,19 @@ export const isAddable = (m: DirectoryMatch) => m.accountEnabled && m.memberStat
 
 export function searchStatusText(search: DirectorySearch): string {
   if (!search.ok) return search.message;
-  const n = search.matches.length;
+  const n = search.matches.length + search.groups.length;
   if (n === 0) return `No one in the directory matches “${search.q}”.`;
   return `${n} ${n === 1 ? "match" : "matches"}. Use the arrow keys to choose and Enter to add.`;
 }
 
 export function DirectoryListbox(props: { search: DirectorySearch }) {
   const matches = props.search.ok ? props.search.matches : [];
+  const groups = props.search.ok ? props.search.groups : [];
+  const n = matches.length + groups.length;
   return (
     <>
-      <ul id="invite-listbox" role="listbox" aria-label="Matches in the directory" class="invite-listbox" hidden={matches.length === 0} data-count={String(matches.length)}>
+      <ul id="invite-listbox" role="listbox" aria-label="Matches in the directory" class="invite-listbox" hidden={n === 0} data-count={String(n)}>
+        {groups.map((g) => <GroupOption group={g} />)}
         {matches.map((m) => <DirectoryOption match={m} />)}
       </ul>
       <hx-partial hx-target="#invite-search-status" hx-swap="innerHTML">{searchStatusText(props.search)}</hx-partial>
@@ -41,13 +47,42 @@ export function MatchText(props: { match: DirectoryMatch }) {
     ? "" : ProblemBadge({ label: "Account disabled" })}</span></span>`;
 }
 
+const kindLabels: Record<GroupMatch["kind"], string> = { department: "Department", security: "Security group", microsoft365: "Microsoft 365 group" };
+
+/** "276 people" (what the chip says), "10,000+ people" past the count's cap. */
+export const groupPeopleText = (g: GroupMatch) =>
+  `${formatNumber(g.eligible)}${g.capped ? "+" : ""} ${g.eligible === 1 && !g.capped ? "person" : "people"}`;
+
+/** "Department · 276 people can be invited", or that no one in it can be invited any more. */
+export const groupDetailText = (g: GroupMatch) =>
+  `${kindLabels[g.kind]} · ${g.eligible === 0 ? "no one left to invite" : `${groupPeopleText(g)} can be invited`}`;
+
+/** A group: + adds a chip for all its people who can be invited (static/invite.js reads the data attributes). */
+function GroupOption(props: { group: GroupMatch }) {
+  const g = props.group;
+  return html`<li role="option" id="invite-group-${g.groupId}" class="invite-option invite-group" aria-selected="false"${g.eligible > 0 ? "" : raw(` aria-disabled="true"`)} data-group-id="${g.groupId}" data-name="${g.name}" data-people="${groupPeopleText(g)}"><span class="match"><span class="match-name">${g.name}</span><span class="match-group">${groupDetailText(g)}</span></span><span class="add-person" aria-hidden="true" data-add-person="true">+</span></li>`;
+}
+
 /** The no-JavaScript search result: checkboxes inside the Invite form. */
 export function InviteMatches(props: { search: DirectorySearch }) {
   const { search } = props;
-  if (!search.ok || search.matches.length === 0) return <p class="muted">{searchStatusText(search)}</p>;
+  if (!search.ok || search.matches.length + search.groups.length === 0) return <p class="muted">{searchStatusText(search)}</p>;
   return (
+    <>
+    {search.groups.length > 0 && (
+      <fieldset class="invite-matches">
+        <legend>Groups matching “{search.q}”</legend>
+        {search.groups.map((g) => (
+          <label class="invite-match">
+            <input type="checkbox" name="group" value={g.groupId} disabled={g.eligible === 0} />
+            <span class="match"><span class="match-name">{g.name}</span><span class="match-group">{groupDetailText(g)}</span></span>
+          </label>
+        ))}
+      </fieldset>
+    )}
+    {search.matches.length > 0 && (
     <fieldset class="invite-matches">
-      <legend>Matches for “{search.q}”</legend>
+      <legend>People matching “{search.q}”</legend>
       {search.matches.map((m) => (
         <label class="invite-match">
           <input type="checkbox" name="email" value={m.email} disabled={!isAddable(m)} />
@@ -55,5 +90,7 @@ export function InviteMatches(props: { search: DirectorySearch }) {
         </label>
       ))}
     </fieldset>
+    )}
+    </>
   );
 }

@@ -1,7 +1,11 @@
 // After Invite: how many were invited, and each one that was not, with why.
+import type { GroupInviteReport } from "../../src/domain/group-invitations.js";
 import type { InviteOutcome } from "../../src/domain/invitations.js";
+import { GroupResults } from "./group-result.js";
 
-export function InviteResultPage(props: { invited: number; outcomes: InviteOutcome[]; omitted?: number }) {
+type Props = { invited: number; outcomes: InviteOutcome[]; omitted?: number; groups?: GroupInviteReport[] };
+
+export function InviteResultPage(props: Props) {
   return (
     <div class="invite-page">
       <p><a href="/users">← Users</a></p>
@@ -11,7 +15,7 @@ export function InviteResultPage(props: { invited: number; outcomes: InviteOutco
 }
 
 /** `omitted`: people of a long request not listed (the count still says how many were invited). */
-export function InviteResult(props: { invited: number; outcomes: InviteOutcome[]; omitted?: number }) {
+export function InviteResult(props: Props) {
   // One line per person: another address of someone already listed is named on their line.
   const people = props.outcomes.filter((o) => o.samePersonAs === undefined);
   const alsoGiven = (o: InviteOutcome) => props.outcomes.filter((other) => other.samePersonAs === o.email).map((other) => other.email);
@@ -37,6 +41,7 @@ export function InviteResult(props: { invited: number; outcomes: InviteOutcome[]
           </ul>
         </>
       )}
+      {props.groups && <GroupResults groups={props.groups} />}
       {props.omitted ? <p class="muted">{props.omitted} more {props.omitted === 1 ? "address is" : "addresses are"} not listed here; the Activity log lists everyone invited.</p> : null}
       <div class="dialog-actions">
         <a href="/users/invite" role="button" hx-get="/users/invite" hx-target="#invite-user" hx-swap="outerHTML">Invite more</a>
