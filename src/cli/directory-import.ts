@@ -1,7 +1,8 @@
-// npm run directory:import -- --org "<name>" [--admin <address>] [--dry-run] <file.csv>
-// Loads an Entra "Download users" export into an organization's directory. Everything it cannot
-// read is refused before anything changes (one line, or one line per rejected row, exit code 1);
-// the import itself is one transaction (src/domain/directory-import.ts).
+// npm run directory:import -- --org "<name>" [--admin <address>] [--full] [--dry-run] <file.csv>
+// Loads an Entra "Download users" export into an organization's directory; with --full the file
+// is the whole directory and people missing from it have left. Everything it cannot read is
+// refused before anything changes (one line, or one line per rejected row, exit code 1); the
+// import itself is one transaction (src/domain/directory-import.ts).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { checkDatabaseFile } from "../db/backup.js";
@@ -12,10 +13,10 @@ import { readDirectoryCsv, type DirectoryCsvRead } from "../domain/directory-csv
 import { importDirectory, type DirectoryImportSummary } from "../domain/directory-import.js";
 import { exitWithOneLine, loadConfigOrExit, openOrExit } from "../start-up.js";
 
-const usage = 'Usage: npm run directory:import -- --org "<organization name>" [--admin <address>] [--dry-run] <file.csv>';
+const usage = 'Usage: npm run directory:import -- --org "<organization name>" [--admin <address>] [--full] [--dry-run] <file.csv>';
 let parsed;
 try {
-  parsed = parseArgs({ options: { org: { type: "string" }, admin: { type: "string" }, "dry-run": { type: "boolean" } }, allowPositionals: true });
+  parsed = parseArgs({ options: { org: { type: "string" }, admin: { type: "string" }, full: { type: "boolean" }, "dry-run": { type: "boolean" } }, allowPositionals: true });
 } catch (error) {
   console.error(`${(error as Error).message.split("\n")[0]}\n${usage}`);
   process.exit(2);
@@ -28,19 +29,23 @@ if (!orgName || positionals.length !== 1) {
 }
 const file = positionals[0]!;
 const dryRun = values["dry-run"] === true;
+const full = values.full === true;
+/** What a refusal left alone: with --full, also everyone in the directory. */
+const nothing = full ? "Nothing was imported and nobody was removed: --full removes people only when the file lists the whole directory, or everyone would go."
+  : "Nothing was imported.";
 
 let bytes: Buffer;
 try {
   bytes = readFileSync(file);
 } catch (error) {
-  exitWithOneLine(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "there is no such file" : (error as Error).message}. Nothing was imported.`);
+  exitWithOneLine(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "there is no such file" : (error as Error).message}. ${nothing}`);
 }
 const config = loadConfigOrExit();
 const read = readDirectoryCsv(bytes);
-if (!read.ok) exitWithOneLine(`${file}: ${read.message} Nothing was imported.`);
+if (!read.ok) exitWithOneLine(`${file}: ${read.message} ${nothing}`);
 if (read.rejected.length > 0) {
   const shown = read.rejected.slice(0, 20);
-  console.error(`${file}: ${read.rejected.length} ${read.rejected.length === 1 ? "line" : "lines"} cannot be imported, so nothing was. Fix or remove ${read.rejected.length === 1 ? "it" : "them"} and run again:`);
+  console.error(`${file}: ${read.rejected.length} ${read.rejected.length === 1 ? "line" : "lines"} cannot be imported, so nothing was${full ? " (and nobody was removed)" : ""}. Fix or remove ${read.rejected.length === 1 ? "it" : "them"} and run again:`);
   for (const r of shown) console.error(`  line ${r.line}: ${r.reason}`);
   if (read.rejected.length > shown.length) console.error(`  … and ${read.rejected.length - shown.length} more`);
   process.exit(1);
@@ -56,9 +61,9 @@ const { db, client } = await openOrExit(config.databaseUrl, async () => {
   await migrateDatabase(database.db);
   return database;
 });
-const outcome = await importDirectory(db, { orgName, people: read.people, admin: values.admin, entraMode: !config.localMode, dryRun });
+const outcome = await importDirectory(db, { orgName, people: read.people, admin: values.admin, entraMode: !config.localMode, dryRun, full });
 client.close();
-if (!outcome.ok) exitWithOneLine(`${outcome.message} Nothing was imported.`);
+if (!outcome.ok) exitWithOneLine(`${outcome.message} ${nothing}`);
 console.log(`Read ${file}: ${describeDetection(read)}.`);
 for (const line of describeSummary(orgName, outcome.summary)) console.log(line);
 
@@ -73,6 +78,16 @@ function describeSummary(org: string, s: DirectoryImportSummary): string[] {
     lines.push(`${org}: ${s.admin} ${will("is now", "would become")} a Business Administrator.`);
   }
   lines.push(`${org}: ${count.format(s.added)} ${s.added === 1 ? "person" : "people"} ${will("added", "would be added")}, ${count.format(s.updated)} ${will("updated", "would be updated")}.`);
+  if (full) {
+    const more = s.removed - s.removedListed.length;
+    const who = s.removed === 0 ? "" : `: ${s.removedListed.join(", ")}${more > 0 ? ` and ${count.format(more)} more` : ""}`;
+    lines.push(`${org}: ${count.format(s.removed)} ${s.removed === 1 ? "person" : "people"} not in the file ${will("removed (they have left)", "would be removed (they have left)")}${who}.`);
+  } else if (!s.orgCreated) {
+    lines.push("Nobody was removed: people missing from the file stay (add --full when the file is the whole directory).");
+  }
+  if (s.archived > 0) {
+    lines.push(`${count.format(s.archived)} ${s.archived === 1 ? "user" : "users"} who left or whose account is disabled ${will("archived", "would be archived")}: open invitations revoked, no email sent.`);
+  }
   if (s.guests > 0) {
     const domains = s.guestDomains.length ? ` (${s.guestDomains.join(", ")})` : "";
     lines.push(`${count.format(s.guests)} ${s.guests === 1 ? "guest" : "guests"} from other organizations: their domains${domains} are not the organization's.`);

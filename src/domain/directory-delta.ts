@@ -5,11 +5,13 @@
 // `finish` riding on the last transaction: if it is interrupted, the stored deltaLink has not
 // moved, so the next sync replays the same round and the idempotent upserts converge.
 import type { Client, InStatement, InValue, Transaction } from "@libsql/client";
+import type { SQL } from "drizzle-orm";
 import type { GraphUser } from "../integrations/graph.js";
 import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import { normalizeAddress } from "./addresses.js";
-import { refreshMembersStatement } from "./member-directory.js";
+import { planLeaverArchive, type Leaver } from "./leavers.js";
+import { refreshMembersStatement, statementOf } from "./member-directory.js";
 
 export type PersonFields = {
   mail: string | null; userPrincipalName: string | null; displayName: string; givenName: string | null; surname: string | null;
@@ -17,7 +19,8 @@ export type PersonFields = {
 };
 /** Updated instances carry at least the changed properties: absent ones keep their stored value. */
 export type PersonChange = { removed: true } | { removed: false; fields: Partial<PersonFields> };
-export type DeltaCounts = { added: number; updated: number; removed: number };
+/** `archived`: members of people found disabled or gone (leavers.ts). */
+export type DeltaCounts = { added: number; updated: number; removed: number; archived: number };
 
 const CHUNK = 500;
 /** A big round commits about once a second, so our other writers never wait longer than that. */
@@ -58,7 +61,7 @@ export async function applyDirectoryChanges(
   options: { full: boolean; heartbeat: () => Promise<void>; finish: (counts: DeltaCounts) => InStatement[] },
 ): Promise<DeltaCounts> {
   const probe = async (where: string) => (await client.execute({ sql: `SELECT 1 FROM directory_people WHERE org_id = ? ${where} LIMIT 1`, args: [orgId] })).rows.length > 0;
-  const ctx: Context = { orgId, counts: { added: 0, updated: 0, removed: 0 }, claimedUpns: new Set(), emptyOrg: !(await probe("")), hasUnkeyed: await probe("AND entra_object_id IS NULL") };
+  const ctx: Context = { orgId, counts: { added: 0, updated: 0, removed: 0, archived: 0 }, claimedUpns: new Set(), emptyOrg: !(await probe("")), hasUnkeyed: await probe("AND entra_object_id IS NULL") };
   // In UPN order the UPN and mail indexes (and, with first.last@ names, the name ones) grow at
   // one end instead of scattering writes over every page of them: far fewer pages per commit.
   const keyed: { key: string; entry: [string, { removed: false; fields: Partial<PersonFields> }] }[] = [];
@@ -123,6 +126,7 @@ async function planUpserts(ctx: Context, tx: Transaction, chunk: [string, { remo
   const newUpns: string[] = [];
   /** People already known whose entry changes: their members' copies follow. */
   const changed: string[] = [];
+  const leavers: Leaver[] = [];
   let rows = 0;
   for (const [oid, change] of chunk) {
     const before = existing.get(oid);
@@ -139,6 +143,7 @@ async function planUpserts(ctx: Context, tx: Transaction, chunk: [string, { remo
     if (before) {
       counts.updated++;
       changed.push(before.id);
+      if (before.removedAt === null && Boolean(before.accountEnabled) && !p.accountEnabled) leavers.push({ personId: before.id, reason: "disabled" });
     } else counts.added++;
     if (upnNorm) newUpns.push(upnNorm);
     if (upnNorm && before?.upnNorm === upnNorm) keepUpn.push(oid);
@@ -164,16 +169,28 @@ async function planUpserts(ctx: Context, tx: Transaction, chunk: [string, { remo
     args: values,
   });
   if (changed.length > 0) statements.push(refreshMembersStatement(orgId, changed));
-  return statements;
+  return [...statements, ...(await planLeavers(ctx, tx, leavers))];
 }
 
-async function planRemovals({ orgId, counts }: Context, tx: Transaction, oids: string[]): Promise<InStatement[]> {
-  const live = await tx.execute({ sql: `SELECT count(*) AS n FROM directory_people WHERE org_id = ? AND removed_at IS NULL AND entra_object_id IN (${marks(oids.length)})`, args: [orgId, ...oids] });
-  const n = Number(live.rows[0]?.n ?? 0);
-  if (n === 0) return [];
-  counts.removed += n;
+/** The statements that archive the members of people who left (leavers.ts), counted in `archived`. */
+async function planLeavers(ctx: Context, tx: Transaction, leavers: Leaver[]): Promise<InStatement[]> {
+  const read = async <T>(query: SQL) => (await tx.execute(statementOf(query))).rows as unknown as T[];
+  const plan = await planLeaverArchive(read, ctx.orgId, leavers);
+  ctx.counts.archived += plan.archived;
+  return plan.statements.map(statementOf);
+}
+
+async function planRemovals(ctx: Context, tx: Transaction, oids: string[]): Promise<InStatement[]> {
+  const { orgId, counts } = ctx;
+  const live = await tx.execute({ sql: `SELECT id FROM directory_people WHERE org_id = ? AND removed_at IS NULL AND entra_object_id IN (${marks(oids.length)})`, args: [orgId, ...oids] });
+  if (live.rows.length === 0) return [];
+  counts.removed += live.rows.length;
   const now = Date.now();
-  return [{ sql: `UPDATE directory_people SET removed_at = ?, updated_at = ? WHERE org_id = ? AND removed_at IS NULL AND entra_object_id IN (${marks(oids.length)})`, args: [now, now, orgId, ...oids] }];
+  const leavers = live.rows.map((r): Leaver => ({ personId: String(r.id), reason: "left" }));
+  return [
+    { sql: `UPDATE directory_people SET removed_at = ?, updated_at = ? WHERE org_id = ? AND removed_at IS NULL AND entra_object_id IN (${marks(oids.length)})`, args: [now, now, orgId, ...oids] },
+    ...(await planLeavers(ctx, tx, leavers)),
+  ];
 }
 
 /** A full round lists everyone who exists: anyone we hold with an object id who was not in it has left. */

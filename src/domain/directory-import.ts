@@ -1,15 +1,15 @@
 // Loading a directory file (directory-csv.ts) into an organization, all or nothing: one
-// transaction creates the organization if it must, upserts the people and names the Business
-// Administrator, so a refusal or a failure halfway leaves the database as it was. A dry run is
-// the same transaction rolled back, so what it reports is exactly what a real run would do.
-// (A `--full` import, where people missing from the file have left, adds its step and its count
-// here, inside the same transaction.)
-import { and, eq } from "drizzle-orm";
+// transaction creates the organization if it must, upserts the people, names the Business
+// Administrator and, with `full` (the file is the whole directory), removes the people it does
+// not list, so a refusal or a failure halfway leaves the database as it was. A dry run is the
+// same transaction rolled back, so what it reports is exactly what a real run would do. People
+// found disabled or gone are leavers: their members are archived (leavers.ts).
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { directoryPeople, organizations } from "../db/schema.js";
 import { normalizeAddress } from "./addresses.js";
 import { domainOfAddress, type DirectoryFileRow } from "./directory-csv.js";
-import { findOrCreateOrganization, upsertDirectoryPeople } from "./directory.js";
+import { findOrCreateOrganization, removeDirectoryPeople, upsertDirectoryPeople } from "./directory.js";
 
 export type DirectoryImportInput = {
   orgName: string;
@@ -19,6 +19,8 @@ export type DirectoryImportInput = {
   /** Entra mode: organizations come from sign-in (keyed on the tenant), never from a file. */
   entraMode: boolean;
   dryRun: boolean;
+  /** The file lists the whole directory: people of the organization not in it have left. */
+  full?: boolean;
 };
 
 export type DirectoryImportSummary = {
@@ -32,7 +34,14 @@ export type DirectoryImportSummary = {
   admin: string | null;
   added: number;
   updated: number;
+  /** With `full`: people not in the file, removed; the first REMOVED_LISTED of their addresses. */
+  removed: number;
+  removedListed: string[];
+  /** Members archived because their person was found disabled or gone. */
+  archived: number;
 };
+
+export const REMOVED_LISTED = 20;
 
 export type DirectoryImportOutcome = { ok: true; summary: DirectoryImportSummary } | { ok: false; message: string };
 
@@ -52,13 +61,23 @@ export async function importDirectory(db: Db, input: DirectoryImportInput): Prom
   if (typeof admin === "string") return { ok: false, message: admin };
   const members = input.people.filter((p) => !p.guest);
   const guests = input.people.filter((p) => p.guest);
+  if (input.full && input.people.length === 0) {
+    return { ok: false, message: `--full with a file that lists nobody would remove everyone from ${input.orgName}'s directory, so nothing was changed: an Entra "Download users" export lists the whole directory; export it again, or run without --full.` };
+  }
   try {
     const summary = await db.transaction(async (tx) => {
       const [existing] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.name, input.orgName));
       if (!existing) refuseToCreate(input, admin);
       const domains = uniqueDomains(members);
       const org = existing ?? await findOrCreateOrganization(tx, { name: input.orgName, domains });
-      const { added, updated } = await upsertDirectoryPeople(tx, org.id, input.people);
+      const live = existing && input.full ? await tx.select({ id: directoryPeople.id, mail: directoryPeople.mail, upn: directoryPeople.userPrincipalName })
+        .from(directoryPeople).where(and(eq(directoryPeople.orgId, org.id), isNull(directoryPeople.removedAt))) : [];
+      const { added, updated, archived: disabledArchived, written } = await upsertDirectoryPeople(tx, org.id, input.people);
+      const gone = live.filter((p) => !written.has(p.id));
+      if (gone.length > 0 && gone.length === live.length) {
+        throw new Refused(`--full would remove all ${live.length} people of ${input.orgName}'s directory: nobody in the file is in it, so nothing was changed. Check that the file is this organization's export (and --org), or run without --full.`);
+      }
+      const goneArchived = await removeDirectoryPeople(tx, org.id, gone.map((p) => p.id));
       if (admin) {
         await tx.update(directoryPeople).set({ isAdmin: true })
           .where(and(eq(directoryPeople.orgId, org.id), eq(directoryPeople.upnNorm, normalizeAddress(admin.userPrincipalName ?? admin.mail!))));
@@ -67,6 +86,7 @@ export async function importDirectory(db: Db, input: DirectoryImportInput): Prom
         dryRun: input.dryRun, orgCreated: !existing, domains: existing ? [] : domains,
         guestDomains: uniqueDomains(guests).filter((d) => !domains.includes(d)), guests: guests.length,
         admin: admin ? addressOf(admin) : null, added, updated,
+        removed: gone.length, removedListed: gone.slice(0, REMOVED_LISTED).map((p) => p.mail ?? p.upn ?? p.id), archived: disabledArchived + goneArchived,
       };
       if (input.dryRun) throw new DryRunDone(summary);
       return summary;

@@ -93,7 +93,7 @@ export async function syncDirectory(
       heartbeat: () => heartbeat(),
       finish: (c) => [
         toStatement(db.update(organizations).set({ directoryDeltaLink: round.deltaLink }).where(eq(organizations.id, org.id))),
-        toStatement(db.update(directorySyncs).set({ status: "succeeded", ...c, message: round.full ? "Full sync" : null, finishedAt, lockedUntil: null })
+        toStatement(db.update(directorySyncs).set({ status: "succeeded", added: c.added, updated: c.updated, removed: c.removed, message: round.full ? "Full sync" : null, finishedAt, lockedUntil: null })
           .where(eq(directorySyncs.id, syncId))),
         toStatement(db.insert(auditEvents).values({
           id: newId(), orgId: org.id, actorId, action: "directory.sync", subject: "succeeded",

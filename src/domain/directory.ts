@@ -1,12 +1,13 @@
 // The directory cache: organizations and their people, from an Entra "Download users" CSV
 // (directory-csv.ts, for the directory:import command and the demo seed) or from Graph
 // (directory-sync.ts).
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { directoryPeople, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import type { Tx } from "./audit.js";
 import { normalizeAddress } from "./addresses.js";
+import { archiveLeavers, type Leaver } from "./leavers.js";
 import { refreshMembersFromDirectory } from "./member-directory.js";
 
 export type DirectoryPersonInput = {
@@ -38,10 +39,16 @@ const updatable = ["entraObjectId", "mail", "userPrincipalName", "displayName", 
 /** `SET col = excluded.col` for every column a directory update may change. */
 const excludedColumns = Object.fromEntries(updatable.map((key) => [key, sql.raw(`excluded.${directoryPeople[key].name}`)]));
 
-/** Upserts by object id (or UPN where there is none), a few hundred rows a statement. */
+/**
+ * Upserts by object id (or UPN where there is none), a few hundred rows a statement. A person
+ * whose account becomes disabled has left: their members are archived (leavers.ts). Answers the
+ * counts and the ids of everyone written (a full import removes the others).
+ */
 export async function upsertDirectoryPeople(db: Tx, orgId: string, people: DirectoryPersonInput[]) {
   let added = 0;
   let updated = 0;
+  let archived = 0;
+  const written = new Set<string>();
   for (let start = 0; start < people.length; start += CHUNK) {
     const chunk = people.slice(start, start + CHUNK);
     const upns = chunk.map((p) => norm(p.userPrincipalName ?? p.mail)).filter((v): v is string => !!v);
@@ -52,6 +59,7 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
     const byUpn = new Map(existing.filter((e) => e.upnNorm).map((e) => [e.upnNorm!, e]));
     /** People already known whose entry changes: counted as updated, and their members' copies follow. */
     const changed: string[] = [];
+    const leavers: Leaver[] = [];
     const rows = chunk.map((p) => {
       const upnNorm = norm(p.userPrincipalName ?? p.mail);
       const before = (p.entraObjectId && byOid.get(p.entraObjectId)) || (upnNorm && byUpn.get(upnNorm)) || null;
@@ -60,9 +68,12 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
       else if (!sameEntry(before, p)) {
         updated++;
         changed.push(before.id);
+        if (before.removedAt === null && before.accountEnabled && !p.accountEnabled) leavers.push({ personId: before.id, reason: "disabled" });
       }
+      const personId = id ?? newId();
+      written.add(personId);
       return {
-        id: id ?? newId(), orgId, entraObjectId: p.entraObjectId, mail: p.mail, userPrincipalName: p.userPrincipalName ?? p.mail,
+        id: personId, orgId, entraObjectId: p.entraObjectId, mail: p.mail, userPrincipalName: p.userPrincipalName ?? p.mail,
         displayName: p.displayName, givenName: p.givenName, surname: p.surname, jobTitle: p.jobTitle, department: p.department,
         accountEnabled: p.accountEnabled, removedAt: null, mailNorm: norm(p.mail), upnNorm, displayNorm: norm(p.displayName) ?? "",
         givenNorm: norm(p.givenName), surnameNorm: norm(p.surname), departmentNorm: norm(p.department) || null, updatedAt: new Date(),
@@ -73,9 +84,24 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
       set: excludedColumns,
     });
     await refreshMembersFromDirectory(db, orgId, changed);
+    archived += await archiveLeavers(db, orgId, leavers);
     await yieldToEventLoop();
   }
-  return { added, updated };
+  return { added, updated, archived, written };
+}
+
+/** Marks these people as having left the directory and archives their members. Answers how many members. */
+export async function removeDirectoryPeople(db: Tx, orgId: string, personIds: string[]): Promise<number> {
+  let archived = 0;
+  const now = new Date();
+  for (let start = 0; start < personIds.length; start += CHUNK) {
+    const chunk = personIds.slice(start, start + CHUNK);
+    await db.update(directoryPeople).set({ removedAt: now, updatedAt: now })
+      .where(and(eq(directoryPeople.orgId, orgId), inArray(directoryPeople.id, chunk), isNull(directoryPeople.removedAt)));
+    archived += await archiveLeavers(db, orgId, chunk.map((personId) => ({ personId, reason: "left" })));
+    await yieldToEventLoop();
+  }
+  return archived;
 }
 
 /** The file says nothing new about this person (an import of the same file changes nobody). */

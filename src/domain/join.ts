@@ -20,7 +20,7 @@ export type OpenInvitation = Welcome & { id: string; inviterName: string | null 
 
 export type InvitationLookup =
   | { status: "invalid" }
-  | { status: "revoked"; reason: "archived" | "replaced"; orgName: string }
+  | { status: "revoked"; reason: "archived" | "replaced" | "left"; orgName: string }
   | { status: "accepted"; orgName: string; viewerIsInvitee: boolean; welcome: Welcome }
   | { status: "open"; invitation: OpenInvitation; viewerIsInvitee: boolean | null };
 
@@ -44,6 +44,7 @@ async function loadInvitation(db: Tx, token: string) {
       memberName: sql<string>`coalesce(nullif(${invitee.displayName}, ''), ${members.name})`,
       personId: members.personId, inviterName: inviter.displayName,
       inviteeOid: invitee.entraObjectId, inviteeMail: invitee.mailNorm, inviteeUpn: invitee.upnNorm,
+      inviteeLeft: sql<number>`${invitee.removedAt} IS NOT NULL OR ${invitee.accountEnabled} = 0`,
     })
     .from(invitations)
     .innerJoin(members, and(eq(members.id, invitations.memberId), eq(members.orgId, invitations.orgId)))
@@ -90,7 +91,8 @@ export async function findInvitationByToken(db: Tx, token: string, viewer: JoinI
   const welcome = async (): Promise<Welcome> => ({
     orgName: row.orgName, memberName: row.memberName, email: row.email, rateMilli: await getRateInForce(db, row.orgId),
   });
-  if (row.memberStatus === "archived") return { status: "revoked", reason: "archived", orgName: row.orgName };
+  // Archived by the directory (the person left or was disabled) or by an admin.
+  if (row.memberStatus === "archived") return { status: "revoked", reason: row.inviteeLeft ? "left" : "archived", orgName: row.orgName };
   if (row.acceptedAt === null && (row.revokedAt !== null || (await hasNewerInvitation(db, row)))) {
     return { status: "revoked", reason: "replaced", orgName: row.orgName };
   }

@@ -32,6 +32,11 @@ export async function refreshMembersFromDirectory(tx: Tx, orgId: string, personI
 
 /** The same, as a statement for a libSQL transaction (the Graph delta writes through the client). */
 export function refreshMembersStatement(orgId: string, personIds: string[]): InStatement {
-  const query = dialect.sqlToQuery(refreshMembersSql(orgId, personIds));
-  return { sql: query.sql, args: query.params as InValue[] };
+  return statementOf(refreshMembersSql(orgId, personIds));
+}
+
+/** A Drizzle `sql` template as a statement for a libSQL transaction. */
+export function statementOf(query: SQL): InStatement {
+  const built = dialect.sqlToQuery(query);
+  return { sql: built.sql, args: built.params as InValue[] };
 }

@@ -2,7 +2,7 @@
 // that causes an email and the email itself commit together or not at all. A worker sends the
 // rows later (src/jobs/mail-worker.ts). The idempotency key is stable per email (e.g.
 // `invitation:<invitationId>:<sendNumber>`): enqueuing the same key twice keeps the first row.
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { mailOutbox, type DeliveryStatus, type MailStatus } from "../db/schema.js";
 import { newId } from "../ids.js";
@@ -75,13 +75,17 @@ export async function cancelInvitationMails(tx: Tx, invitationIds: string[], rea
 export async function cancelMemberInvitationMails(tx: Tx, memberIds: string[], reason: string): Promise<number> {
   let cancelled = 0;
   await inParts(memberIds, CHUNK, async (part) => {
-    const rows = await tx.all<{ id: string }>(sql`UPDATE mail_outbox SET status = 'cancelled', last_error = ${reason}
-      WHERE id IN (SELECT o.id FROM json_each(${JSON.stringify(part)}) j JOIN invitations i ON i.member_id = j.value
-        JOIN mail_outbox o ON o.invitation_id = i.id WHERE +o.status = 'queued')
-      RETURNING id`);
+    const rows = await tx.all<{ id: string }>(sql`${cancelMemberInvitationMailsSql(part, reason)} RETURNING id`);
     cancelled += rows.length;
   });
   return cancelled;
+}
+
+/** The statement of cancelMemberInvitationMails, for callers that run their statements themselves. */
+export function cancelMemberInvitationMailsSql(memberIds: string[], reason: string): SQL {
+  return sql`UPDATE mail_outbox SET status = 'cancelled', last_error = ${reason}
+      WHERE id IN (SELECT o.id FROM json_each(${JSON.stringify(memberIds)}) j JOIN invitations i ON i.member_id = j.value
+        JOIN mail_outbox o ON o.invitation_id = i.id WHERE +o.status = 'queued')`;
 }
 
 export type OutboxListItem = {

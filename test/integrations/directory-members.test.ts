@@ -102,8 +102,8 @@ describe("after directory:import (upsertDirectoryPeople)", () => {
     const entry = (n: number, name = `Person ${n}`) => ({ entraObjectId: null, userPrincipalName: `p${n}@fabrikam.test`, mail: `p${n}@fabrikam.test`,
       displayName: name, givenName: null, surname: null, jobTitle: "Engineer", department: null, accountEnabled: true });
     const file = [1, 2, 3].map((n) => entry(n));
-    expect(await upsertDirectoryPeople(t.deps.db, orgId, file)).toEqual({ added: 3, updated: 0 });
-    expect(await upsertDirectoryPeople(t.deps.db, orgId, file)).toEqual({ added: 0, updated: 0 });
-    expect(await upsertDirectoryPeople(t.deps.db, orgId, [entry(1), entry(2, "Renamed"), { ...entry(3), accountEnabled: false }, entry(4)])).toEqual({ added: 1, updated: 2 });
+    expect(await upsertDirectoryPeople(t.deps.db, orgId, file)).toMatchObject({ added: 3, updated: 0, archived: 0 });
+    expect(await upsertDirectoryPeople(t.deps.db, orgId, file)).toMatchObject({ added: 0, updated: 0, archived: 0 });
+    expect(await upsertDirectoryPeople(t.deps.db, orgId, [entry(1), entry(2, "Renamed"), { ...entry(3), accountEnabled: false }, entry(4)])).toMatchObject({ added: 1, updated: 2, archived: 0 });
   });
 });

@@ -110,7 +110,7 @@ export function describeActivity(row: Event): string {
         const why = text(detail, "message");
         return `Directory sync failed${why ? `: ${why}` : ""}`;
       }
-      const parts = (["added", "updated", "removed"] as const)
+      const parts = (["added", "updated", "removed", "archived"] as const)
         .map((key) => [key, count(detail, key)] as const)
         .filter(([, n]) => n !== undefined)
         .map(([key, n]) => `${formatNumber(n!)} ${key}`);

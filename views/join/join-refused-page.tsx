@@ -16,6 +16,17 @@ export function JoinRefusedPage(props: { refusal: Exclude<JoinRefusal, { status:
         </section>
       );
     case "revoked":
+      if (refusal.reason === "left") {
+        return (
+          <section class="notice-page">
+            <h1>This invitation is no longer valid</h1>
+            <p>
+              The work account this invitation to <strong>{refusal.orgName}</strong> was sent to is no longer active in
+              the organization's directory, so the invitation was withdrawn. If you should have access, ask your admin.
+            </p>
+          </section>
+        );
+      }
       return refusal.reason === "archived" ? (
         <section class="notice-page">
           <h1>This invitation has been withdrawn</h1>

@@ -1,0 +1,51 @@
+// People who left. When the directory (the Graph delta sync, directory:import) finds a person
+// disabled or gone, their members are archived, Invited or Active alike: open invitations revoked
+// (the link then says it is no longer valid), queued invitation emails cancelled and sessions
+// ended, in the same transaction as the directory change, and each archive recorded in the
+// activity log as done by the directory. No notice email: the person has left.
+import { sql, type SQL } from "drizzle-orm";
+import { newId } from "../ids.js";
+import type { Tx } from "./audit.js";
+import { cancelMemberInvitationMailsSql } from "./outbox.js";
+
+export type LeaverReason = "disabled" | "left";
+export type Leaver = { personId: string; reason: LeaverReason };
+type Read = <T>(query: SQL) => Promise<T[]>;
+
+const MAIL_REASON = "Not sent: the person left the directory or their account was disabled.";
+
+/**
+ * The statements that archive the invited or active members of these people (read with `read`
+ * inside the caller's transaction), for callers that run statements themselves.
+ */
+export async function planLeaverArchive(read: Read, orgId: string, leavers: Leaver[], now = Date.now()): Promise<{ statements: SQL[]; archived: number }> {
+  if (leavers.length === 0) return { statements: [], archived: 0 };
+  const reasons = new Map(leavers.map((l) => [l.personId, l.reason]));
+  const people = JSON.stringify([...reasons.keys()]);
+  const statements = [sql`DELETE FROM sessions WHERE org_id = ${orgId} AND person_id IN (SELECT value FROM json_each(${people}))`];
+  const found = await read<{ id: string; person_id: string }>(sql`SELECT m.id, m.person_id FROM json_each(${people}) j
+    JOIN members m ON m.person_id = j.value WHERE +m.org_id = ${orgId} AND m.status IN ('invited', 'active')`);
+  if (found.length === 0) return { statements, archived: 0 };
+  const ids = found.map((m) => m.id);
+  const events = JSON.stringify(found.map((m) => [m.id, newId(), reasons.get(m.person_id)]));
+  statements.push(
+    // Before the archive itself: the event keeps the status the member had.
+    sql`INSERT INTO audit_events (id, org_id, actor_id, action, member_id, subject, detail)
+      SELECT j.value ->> 1, m.org_id, NULL, 'member.archive', m.id, m.email,
+        json_object('name', m.name, 'previousStatus', m.status, 'by', 'directory', 'reason', j.value ->> 2)
+      FROM json_each(${events}) j JOIN members m ON m.id = j.value ->> 0`,
+    cancelMemberInvitationMailsSql(ids, MAIL_REASON),
+    sql`UPDATE invitations SET revoked_at = ${now}
+      WHERE member_id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND revoked_at IS NULL AND accepted_at IS NULL`,
+    sql`UPDATE members SET status = 'archived', archived_at = ${now}, archived_by = NULL, updated_at = ${now}
+      WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND status IN ('invited', 'active')`,
+  );
+  return { statements, archived: found.length };
+}
+
+/** planLeaverArchive, run in a Drizzle transaction. Answers how many members were archived. */
+export async function archiveLeavers(tx: Tx, orgId: string, leavers: Leaver[]): Promise<number> {
+  const plan = await planLeaverArchive((query) => tx.all(query), orgId, leavers);
+  for (const statement of plan.statements) await tx.run(statement);
+  return plan.archived;
+}
