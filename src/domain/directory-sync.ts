@@ -1,8 +1,10 @@
-// Keeping an organization's directory in step with Entra ID through Graph /users/delta.
+// Keeping an organization's directory in step with Entra ID through Graph /users/delta, and its
+// security and Microsoft 365 groups through /groups/delta (directory-groups-*.ts).
 // A directory_syncs row is both the record shown to admins and the lease: a `running` row
 // whose locked_until is in the future means some process is syncing that organization.
-// A round is downloaded completely before anything is written, so a sync that fails while
-// talking to Graph changes nothing; see directory-delta.ts for how it is written.
+// Both rounds are downloaded completely before anything is written, so a sync that fails while
+// talking to Graph changes nothing; see directory-delta.ts for how people are written. Groups are
+// written first: their members' eligibility follows the people by triggers, whatever the order.
 import type { InStatement, InValue } from "@libsql/client";
 import { and, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
@@ -10,6 +12,8 @@ import { auditEvents, directorySyncs, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { GraphClient } from "../integrations/graph.js";
 import { addGraphUser, applyDirectoryChanges, type DeltaCounts, type PersonChange } from "./directory-delta.js";
+import { downloadGroupsOrSkip, type GroupsRound } from "./directory-groups-delta.js";
+import { applyGroupsRound } from "./directory-groups-write.js";
 
 export type SyncTrigger = "schedule" | "manual" | "sign-in";
 export type DirectorySyncResult =
@@ -58,7 +62,7 @@ export async function syncDirectory(
 ): Promise<DirectorySyncResult> {
   const syncId = await claimDirectorySync(db, org.id, trigger, options.notStartedSince);
   if (!syncId) return { status: "skipped", reason: options.notStartedSince ? "not-due" : "busy" };
-  const [row] = await db.select({ deltaLink: organizations.directoryDeltaLink, requestedBy: directorySyncs.requestedBy })
+  const [row] = await db.select({ deltaLink: organizations.directoryDeltaLink, groupsDeltaLink: organizations.groupsDeltaLink, requestedBy: directorySyncs.requestedBy })
     .from(directorySyncs).innerJoin(organizations, eq(organizations.id, directorySyncs.orgId)).where(eq(directorySyncs.id, syncId));
   const actorId = row?.requestedBy ?? null;
   let leaseRenewedAt = Date.now();
@@ -70,6 +74,7 @@ export async function syncDirectory(
 
   const changes = new Map<string, PersonChange>();
   let round: { deltaLink: string; full: boolean };
+  let groups: GroupsRound | { skipped: string };
   try {
     round = await graph.readUsersDelta(row?.deltaLink ?? null, {
       signal: options.signal,
@@ -80,6 +85,7 @@ export async function syncDirectory(
         await heartbeat();
       },
     });
+    groups = await downloadGroupsOrSkip(db, org.id, graph, row?.groupsDeltaLink ?? null, { signal: options.signal, onRetry: () => heartbeat(true), heartbeat: () => heartbeat() });
   } catch (error) {
     const message = options.signal?.aborted ? "Stopped: the server was shutting down. Nothing was changed." : (error as Error).message;
     await finishFailed(db, org.id, syncId, actorId, trigger, message);
@@ -87,17 +93,19 @@ export async function syncDirectory(
   }
 
   try {
+    const groupCounts = "plans" in groups ? await applyGroupsRound(db, org.id, groups, () => heartbeat()) : null;
+    const message = [round.full ? "Full sync" : null, "skipped" in groups ? groups.skipped : null].filter(Boolean).join(". ") || null;
     const finishedAt = new Date();
     const counts = await applyDirectoryChanges(db.$client, org.id, changes, {
       full: round.full,
       heartbeat: () => heartbeat(),
       finish: (c) => [
         toStatement(db.update(organizations).set({ directoryDeltaLink: round.deltaLink }).where(eq(organizations.id, org.id))),
-        toStatement(db.update(directorySyncs).set({ status: "succeeded", added: c.added, updated: c.updated, removed: c.removed, message: round.full ? "Full sync" : null, finishedAt, lockedUntil: null })
+        toStatement(db.update(directorySyncs).set({ status: "succeeded", added: c.added, updated: c.updated, removed: c.removed, message, finishedAt, lockedUntil: null })
           .where(eq(directorySyncs.id, syncId))),
         toStatement(db.insert(auditEvents).values({
           id: newId(), orgId: org.id, actorId, action: "directory.sync", subject: "succeeded",
-          detail: { syncId, trigger, status: "succeeded", full: round.full, ...c },
+          detail: { syncId, trigger, status: "succeeded", full: round.full, ...c, ...(groupCounts ? { groups: groupCounts } : { groupsSkipped: message }) },
         })),
       ],
     });

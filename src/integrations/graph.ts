@@ -1,8 +1,8 @@
-// Microsoft Graph for the directory sync: an app-only token (client credentials) and
-// /users/delta paging, with 429 (Retry-After) and 5xx retried a bounded number of times.
-// App-only, not the admin's delegated token: the sync runs on a schedule when nobody is
-// signed in. The app registration needs the User.Read.All *application* permission, with
-// admin consent in each customer tenant.
+// Microsoft Graph for the directory sync: an app-only token (client credentials) and delta
+// paging (/users/delta here, /groups/delta in graph-groups.ts), with 429 (Retry-After) and 5xx
+// retried a bounded number of times. App-only, not the admin's delegated token: the sync runs on
+// a schedule when nobody is signed in. The app registration needs the User.Read.All and
+// GroupMember.Read.All *application* permissions, with admin consent in each customer tenant.
 import type { Config } from "../config.js";
 import { discoverOpenIdMetadata } from "./openid-metadata.js";
 import { describeFetchFailure } from "../error-causes.js";
@@ -42,8 +42,8 @@ export type GraphClientOptions = {
   maxRetryAfterSeconds?: number;
 };
 
-export type DeltaRoundHandlers = {
-  onPage: (users: GraphUser[]) => void | Promise<void>;
+export type DeltaRoundHandlers<T = GraphUser> = {
+  onPage: (items: T[]) => void | Promise<void>;
   /** The deltaLink expired mid-way: everything received so far must be thrown away. */
   onRestart: () => void;
   /** Called before each wait between retries (a sync renews its lease here). */
@@ -76,12 +76,16 @@ export class GraphClient {
   }
 
   /** Reads one delta round to its deltaLink: a full round when `deltaLink` is null (or expired). */
-  async readUsersDelta(deltaLink: string | null, handlers: DeltaRoundHandlers): Promise<{ deltaLink: string; full: boolean }> {
-    const initial = `${this.options.baseUrl}/users/delta?$select=${USER_FIELDS.join(",")}`;
+  readUsersDelta(deltaLink: string | null, handlers: DeltaRoundHandlers<GraphUser>): Promise<{ deltaLink: string; full: boolean }> {
+    return this.readDeltaRound(`${this.options.baseUrl}/users/delta?$select=${USER_FIELDS.join(",")}`, deltaLink, handlers);
+  }
+
+  /** One delta round of any resource (`initial` starts a full one): pages to `onPage`, to the deltaLink. */
+  async readDeltaRound<T>(initial: string, deltaLink: string | null, handlers: DeltaRoundHandlers<T>): Promise<{ deltaLink: string; full: boolean }> {
     let url = deltaLink ?? initial;
     let full = deltaLink === null;
     for (;;) {
-      let page: { value?: GraphUser[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string };
+      let page: { value?: T[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string };
       try {
         page = (await this.getJson(url, handlers)) as typeof page;
       } catch (error) {
@@ -98,7 +102,22 @@ export class GraphClient {
     }
   }
 
-  private async getJson(url: string, { signal, onRetry }: DeltaRoundHandlers): Promise<unknown> {
+  /** Every page of a collection (following @odata.nextLink), e.g. a group's transitive members. */
+  async readAllPages<T>(url: string, handlers: Pick<DeltaRoundHandlers<T>, "signal" | "onRetry">): Promise<T[]> {
+    const items: T[] = [];
+    for (let next: string | undefined = url; next;) {
+      const page = (await this.getJson(next, handlers)) as { value?: T[]; "@odata.nextLink"?: string };
+      if (Array.isArray(page.value)) items.push(...page.value);
+      next = page["@odata.nextLink"];
+    }
+    return items;
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  private async getJson(url: string, { signal, onRetry }: Pick<DeltaRoundHandlers<unknown>, "signal" | "onRetry">): Promise<unknown> {
     const response = await this.send(signal, onRetry, async () => [url, {
       headers: { Authorization: `Bearer ${await this.accessToken(signal)}`, Accept: "application/json", Prefer: "odata.maxpagesize=999" },
       signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000),
@@ -126,7 +145,7 @@ export class GraphClient {
    * token once. `prepare` runs outside the retry (a failure to get a token is its own error).
    */
   private async send(
-    signal: AbortSignal | undefined, onRetry: DeltaRoundHandlers["onRetry"], prepare: () => Promise<[string, RequestInit]>, isGraph: boolean,
+    signal: AbortSignal | undefined, onRetry: DeltaRoundHandlers<unknown>["onRetry"], prepare: () => Promise<[string, RequestInit]>, isGraph: boolean,
   ): Promise<Response> {
     let renewed = false;
     for (let attempt = 1; ; attempt++) {

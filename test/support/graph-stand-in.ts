@@ -1,10 +1,12 @@
-// A Microsoft Graph stand-in on 127.0.0.1: a client-credentials token endpoint and
+// A Microsoft Graph stand-in on 127.0.0.1: a client-credentials token endpoint,
+// GET /v1.0/groups/delta and transitiveMembers (graph-groups-stand-in.ts), and
 // GET /v1.0/users/delta with Graph's paging (@odata.nextLink, then @odata.deltaLink), page
 // size from `Prefer: odata.maxpagesize`, `@removed` entries, expired delta links (400
 // syncStateNotFound) and injected failures (429 with Retry-After, 5xx).
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createGroupsStandIn, type GroupsStandIn } from "./graph-groups-stand-in.js";
 
 export type StandInUser = {
   id: string;
@@ -28,6 +30,9 @@ export type GraphStandIn = {
   /** An ENTRA_AUTHORITY whose discovery documents point at this stand-in's token endpoint. */
   authority: string;
   users: Map<string, StandInUser>;
+  /** The directory's groups: add, change and remove them and their members. */
+  groups: GroupsStandIn;
+  /** Requests to /users/delta (groups requests are in groups.requests). */
   requests: GraphRequest[];
   tokenRequests: URLSearchParams[];
   /** The tenant in each token request's path. */
@@ -73,6 +78,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
   const tokenRequests: URLSearchParams[] = [];
   const tokenTenants: string[] = [];
   const touch = (id: string) => log.push({ seq: ++seq, id });
+  const groups = createGroupsStandIn({ json: (res, status, body) => json(res, status, body), origin: () => origin, epoch: () => linkEpoch });
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "Content-Type": "application/json", ...headers });
@@ -156,6 +162,13 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
       return void handleToken(req, res);
     }
     if (req.method === "GET" && url.pathname === "/v1.0/users/delta") return handleDelta(req, res, url);
+    if (req.method === "GET" && url.pathname.startsWith("/v1.0/groups/")) {
+      const auth = req.headers.authorization;
+      if (!auth?.startsWith("Bearer ") || !tokens.has(auth.slice(7))) {
+        return json(res, 401, { error: { code: "InvalidAuthenticationToken", message: "Access token is empty or invalid." } });
+      }
+      if (groups.handle(req, res, url)) return;
+    }
     const discovery = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
     if (discovery) {
       const tenant = discovery[1]!;
@@ -174,6 +187,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     tokenUrl: `${origin}/{tenantId}/oauth2/v2.0/token`,
     authority: origin,
     users,
+    groups,
     requests,
     tokenRequests,
     tokenTenants,
