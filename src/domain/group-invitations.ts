@@ -14,7 +14,7 @@ import { runWriteTransaction } from "./write-transaction.js";
 export const MAX_GROUPS_PER_REQUEST = 20;
 /** People a transaction: about 0.3 s of writing each on this machine (see README, Performance). */
 const INVITE_PART = 1_000;
-/** Skipped people named per reason on the result; the rest are counted. */
+/** Skipped people named per reason on the result (not those already invited or members); the rest are counted. */
 export const SKIPPED_LISTED = 20;
 
 export type SkippedGroup = { result: InviteResult; message: string; count: number; people: string[] };
@@ -96,7 +96,8 @@ function reportGroup(group: Group, outcomes: InviteOutcome[], elsewhere: number)
     }
     const entry = skipped.get(o.result) ?? { result: o.result, message: o.message, count: 0, people: [] };
     entry.count++;
-    if (entry.people.length < SKIPPED_LISTED) entry.people.push(o.email);
+    // Who is already in is what one expects of a group: counted. Anyone refused otherwise is named.
+    if (entry.people.length < SKIPPED_LISTED && o.result !== "already_invited" && o.result !== "already_active") entry.people.push(o.email);
     skipped.set(o.result, entry);
   }
   return { groupId: group.id, name: group.name, kind: group.kind, invited, skipped: [...skipped.values()], elsewhere };

@@ -25,10 +25,12 @@ function GroupResult(props: { group: GroupInviteReport }) {
           {g.skipped.map((s) => (
             <li>
               <strong>{people(s.count)}</strong>: {s.message}
-              <ul>
-                {s.people.map((email) => <li>{email}</li>)}
-                {s.count > s.people.length && <li class="muted">and {people(s.count - s.people.length)} more</li>}
-              </ul>
+              {s.people.length > 0 && (
+                <ul>
+                  {s.people.map((email) => <li>{email}</li>)}
+                  {s.count > s.people.length && <li class="muted">and {people(s.count - s.people.length)} more</li>}
+                </ul>
+              )}
             </li>
           ))}
         </ul>
