@@ -45,11 +45,13 @@ async function findGroups(db: Db, orgId: string, ids: string[]): Promise<Group[]
 /** Everyone in the group who has not left the directory (disabled accounts too: they are reported as skipped). */
 async function listGroupPeople(db: Db, orgId: string, group: Group): Promise<string[]> {
   const rows = group.kind === "department"
+    // No ORDER BY: sorting by name made the planner walk the organization's name index instead of
+    // the department's range (0.6 s for 60,000 people). The result is sorted where it is shown.
     ? await db.all<{ id: string }>(sql`SELECT id FROM directory_people
-        WHERE org_id = ${orgId} AND department_norm = ${group.nameNorm} AND removed_at IS NULL ORDER BY display_norm, id`)
+        WHERE org_id = ${orgId} AND department_norm = ${group.nameNorm} AND department_norm IS NOT NULL AND removed_at IS NULL`)
     : await db.all<{ id: string }>(sql`SELECT p.id FROM directory_group_members m
         JOIN directory_people p ON p.org_id = m.org_id AND p.entra_object_id = m.person_oid
-        WHERE m.group_id = ${group.id} AND p.removed_at IS NULL ORDER BY p.display_norm, p.id`);
+        WHERE m.group_id = ${group.id} AND p.removed_at IS NULL`);
   return rows.map((r) => r.id);
 }
 
@@ -100,5 +102,6 @@ function reportGroup(group: Group, outcomes: InviteOutcome[], elsewhere: number)
     if (entry.people.length < SKIPPED_LISTED && o.result !== "already_invited" && o.result !== "already_active") entry.people.push(o.email);
     skipped.set(o.result, entry);
   }
+  for (const s of skipped.values()) s.people.sort();
   return { groupId: group.id, name: group.name, kind: group.kind, invited, skipped: [...skipped.values()], elsewhere };
 }

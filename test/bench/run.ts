@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   users: async () => (await import("./users-bench.js")).benchUsers,
   mail: async () => (await import("./mail-bench.js")).benchMail,
   invite: async () => (await import("./invite-bench.js")).benchInvite,
+  group: async () => (await import("./group-bench.js")).benchGroupInvite,
   import: async () => (await import("./import-bench.js")).benchImport,
   load: async () => (await import("./load-bench.js")).benchLoad,
   directory: async () => (await import("./directory-bench.js")).benchDirectorySync,
