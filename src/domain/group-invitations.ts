@@ -12,7 +12,7 @@ import { inviteMembers, type InviteOutcome, type InviteResult } from "./invitati
 import { runWriteTransaction } from "./write-transaction.js";
 
 export const MAX_GROUPS_PER_REQUEST = 20;
-/** People a transaction: about 0.3 s of writing each on this machine (see README, Performance). */
+/** People a write transaction: other writers wait for one part at most. */
 const INVITE_PART = 1_000;
 /** Skipped people named per reason on the result (not those already invited or members); the rest are counted. */
 export const SKIPPED_LISTED = 20;
