@@ -5,13 +5,14 @@
 // department; a part that is interrupted is simply invited again by the next Invite.
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { directoryGroups, type GroupKind } from "../db/schema.js";
+import { directoryGroups, groupKinds, type GroupKind } from "../db/schema.js";
 import type { Actor } from "./actor.js";
 import { recordAudits } from "./audit.js";
 import { inviteMembers, type InviteOutcome, type InviteResult } from "./invitations.js";
 import { runWriteTransaction } from "./write-transaction.js";
 
 export const MAX_GROUPS_PER_REQUEST = 20;
+export const GROUP_KINDS: readonly GroupKind[] = groupKinds;
 /** People a write transaction: other writers wait for one part at most. */
 const INVITE_PART = 1_000;
 /** Skipped people named per reason on the result (not those already invited or members); the rest are counted. */

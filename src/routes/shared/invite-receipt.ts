@@ -6,8 +6,7 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../../context.js";
-import type { GroupInviteReport } from "../../domain/group-invitations.js";
-import { groupKinds } from "../../db/schema.js";
+import { GROUP_KINDS as groupKinds, type GroupInviteReport } from "../../domain/group-invitations.js";
 import { inviteMessages, type InviteOutcome, type InviteResult } from "../../domain/invitations.js";
 
 const NAME = "invite_result";
