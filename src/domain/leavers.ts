@@ -12,6 +12,8 @@ export type LeaverReason = "disabled" | "left";
 export type Leaver = { personId: string; reason: LeaverReason };
 type Read = <T>(query: SQL) => Promise<T[]>;
 
+/** Who the activity log says archived a leaver (audit_events.actor_label: a service, no person). */
+export const DIRECTORY_ACTOR = "The directory";
 const MAIL_REASON = "Not sent: the person left the directory or their account was disabled.";
 
 /**
@@ -30,8 +32,8 @@ export async function planLeaverArchive(read: Read, orgId: string, leavers: Leav
   const events = JSON.stringify(found.map((m) => [m.id, newId(), reasons.get(m.person_id)]));
   statements.push(
     // Before the archive itself: the event keeps the status the member had.
-    sql`INSERT INTO audit_events (id, org_id, actor_id, action, member_id, subject, detail)
-      SELECT j.value ->> 1, m.org_id, NULL, 'member.archive', m.id, m.email,
+    sql`INSERT INTO audit_events (id, org_id, actor_id, actor_label, action, member_id, subject, detail)
+      SELECT j.value ->> 1, m.org_id, NULL, ${DIRECTORY_ACTOR}, 'member.archive', m.id, m.email,
         json_object('name', m.name, 'previousStatus', m.status, 'by', 'directory', 'reason', j.value ->> 2)
       FROM json_each(${events}) j JOIN members m ON m.id = j.value ->> 0`,
     cancelMemberInvitationMailsSql(ids, MAIL_REASON),

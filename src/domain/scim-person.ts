@@ -34,6 +34,8 @@ function columnsFor(values: Partial<ReturnType<typeof personValues>>) {
   if ("displayName" in values) out.displayNorm = norm(values.displayName ?? null) ?? "";
   if ("givenName" in values) out.givenNorm = norm(values.givenName ?? null);
   if ("surname" in values) out.surnameNorm = norm(values.surname ?? null);
+  // Every directory writer keeps department_norm: a department's group is found and counted by it.
+  if ("department" in values) out.departmentNorm = norm(values.department ?? null);
   return out;
 }
 

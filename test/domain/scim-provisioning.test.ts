@@ -2,9 +2,9 @@
 // organization; a synced directory value survives a SCIM mapping that lacks it; a conflicting
 // request writes nothing; an inactive user archives the member an admin invited, active again
 // invites them again.
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, directoryPeople, members, scimRequests, scimUsers } from "../../src/db/schema.js";
+import { auditEvents, directoryGroups, directoryPeople, members, scimRequests, scimUsers } from "../../src/db/schema.js";
 import { inviteMembers } from "../../src/domain/invitations.js";
 import { findPersonByAddress } from "../../src/domain/people.js";
 import { KEPT_SCIM_REQUESTS, listScimRequests } from "../../src/domain/scim-log.js";
@@ -46,6 +46,15 @@ describe("provisioning rules", () => {
     expect((await personOf("synced@contoso.example")).jobTitle).toBe("Driver");
     await patchScimUser(t.deps.db, { ...ctx, method: "PATCH" }, id, { Operations: [{ op: "remove", path: "title" }] });
     expect((await personOf("synced@contoso.example")).jobTitle).toBeNull();
+  });
+
+  it("a provisioned person's department is a group in the type-ahead, like a synced one's", async () => {
+    const created = await createScimUser(t.deps.db, ctx, { userName: "fleet.driver@contoso.example", name: { givenName: "Fleet" },
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "Fleet Ops" } });
+    expect(created.ok).toBe(true);
+    expect((await personOf("fleet.driver@contoso.example")).departmentNorm).toBe("fleet ops");
+    const groups = await t.deps.db.select().from(directoryGroups).where(and(eq(directoryGroups.orgId, ctx.orgId), eq(directoryGroups.nameNorm, "fleet ops")));
+    expect(groups.map((g) => [g.kind, g.name])).toEqual([["department", "Fleet Ops"]]);
   });
 
   it("refuses (409) an object id that belongs to one person with the address of another, and writes nothing", async () => {

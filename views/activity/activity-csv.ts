@@ -2,7 +2,7 @@
 // RFC 4180 quoting, no live formula whatever the reader's list separator).
 import type { ActivityEvent } from "../../src/domain/activity.js";
 import { csvLine } from "../components/csv.js";
-import { affectedPerson, describeActivity, systemActorName } from "./activity-sentence.js";
+import { affectedPerson, describeActivity } from "./activity-sentence.js";
 
 export const ACTIVITY_CSV_HEADER = ["Time (UTC)", "Action", "What", "Who", "Who (email)", "Affected person", "Affected email"];
 
@@ -12,7 +12,7 @@ export function activityCsvLine(event: ActivityEvent): string {
     event.createdAt.toISOString(),
     event.action,
     describeActivity(event),
-    event.actorName || (event.actorId ? "Unknown person" : event.actorLabel || systemActorName(event.detail)),
+    event.actorName || (event.actorId ? "Unknown person" : event.actorLabel || "System"),
     event.actorEmail,
     affected?.name,
     affected?.email,

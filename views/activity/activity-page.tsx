@@ -3,7 +3,7 @@
 import type { ActivityEvent, ActivityEvents, ActivityPerson } from "../../src/domain/activity.js";
 import { TimeAgo } from "../components/format.js";
 import { DataTable } from "../components/table.js";
-import { actionLabels, affectedPerson, describeActivity, systemActorName } from "./activity-sentence.js";
+import { actionLabels, affectedPerson, describeActivity } from "./activity-sentence.js";
 
 export type ActivityView = {
   action: string | undefined;
@@ -100,7 +100,7 @@ function ActivityItem(props: { event: ActivityEvent; filters: { action?: string 
       <td>
         {event.actorId
           ? <a href={activityHref("/activity", { action: props.filters.action, actor: event.actorId })} title="Show only this person's actions">{event.actorName || event.actorEmail || "Unknown person"}</a>
-          : event.actorLabel ? <span>{event.actorLabel}</span> : <span class="muted">{systemActorName(event.detail)}</span>}
+          : event.actorLabel ? <span>{event.actorLabel}</span> : <span class="muted">System</span>}
       </td>
       <td>{describeActivity(event)}</td>
       <td>

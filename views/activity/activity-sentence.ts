@@ -50,11 +50,6 @@ export function affectedPerson(row: Event & Affected): { name: string | null; em
   return null;
 }
 
-/** Who did an event no person did: the directory (a sync or import archiving a leaver), else the system. */
-export function systemActorName(detail: Detail): string {
-  return text(detail, "by") === "directory" ? "The directory" : "System";
-}
-
 export function describeActivity(row: Event): string {
   const { action, detail, subject } = row;
   switch (action) {
