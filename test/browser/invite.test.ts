@@ -105,8 +105,8 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     const outbox = await context.newPage();
     const response = await outbox.goto(`${server.url}/outbox`);
     expect(response?.status()).toBe(200);
-    await expect(outbox.content()).resolves.toContain("zyxel.alpha@contoso.example");
-    await expect(outbox.content()).resolves.toContain("zyxel.beta@contoso.example");
+    await expect(outbox.locator("table.outbox").textContent()).resolves.toContain("zyxel.alpha@contoso.example");
+    await expect(outbox.locator("table.outbox").textContent()).resolves.toContain("zyxel.beta@contoso.example");
     await outbox.close();
 
     // See them Invited in the list.

@@ -50,11 +50,11 @@ describe("escaping (fast-check)", () => {
       const paths = [`/users/invite?q=${email}`, `/directory/search?q=${email}`];
       for (const path of paths) {
         const html = await expectSafeAnswer(await t.get(path, { cookie: admin, htmx: path.startsWith("/directory") }), [200], path);
-        expect(html, `${path} shows the person`).toContain(email);
+        expect(html.replaceAll("<wbr>", ""), `${path} shows the person`).toContain(email);
       }
       await inviteMembers(db, actor, { emails: [email] }, { publicUrl: t.deps.config.publicUrl });
       const list = await expectSafeAnswer(await t.get(`/users?q=${email}`, { cookie: admin }), [200], "/users");
-      expect(list).toContain(email);
+      expect(list.replaceAll("<wbr>", "")).toContain(email); // addresses carry <wbr> after "@" and "."
       await expectSafeAnswer(await t.get("/activity", { cookie: admin }), [200], "/activity");
       const [mail] = await db.select({ id: mailOutbox.id, html: mailOutbox.html }).from(mailOutbox).where(and(eq(mailOutbox.to, email), eq(mailOutbox.kind, "invitation")));
       expect(mail!.html.includes(MARK), "the invitation email escapes the name").toBe(false);

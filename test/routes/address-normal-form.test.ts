@@ -64,7 +64,7 @@ describe("one normal form", () => {
     }
     await t.post("/invitations", { email: ["renée.u@contoso.example", "zoe.w@contoso.example"] }, { cookie: admin, htmx: true });
     for (const [q, address] of [[`${ZWSP}zoe`, "zoe.w@contoso.example"], [NFD("RENÉE"), "renée.u@contoso.example"]] as const) {
-      const html = await (await t.get(`/users?q=${encodeURIComponent(q)}`, { cookie: admin })).text();
+      const html = (await (await t.get(`/users?q=${encodeURIComponent(q)}`, { cookie: admin })).text()).replaceAll("<wbr>", "");
       expect(html, `Users search for ${JSON.stringify(q)}`).toContain(address);
     }
   });

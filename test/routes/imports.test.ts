@@ -233,7 +233,7 @@ describe("Send Invite", () => {
     expect(done).toContain('<hx-partial hx-target="#user-results" hx-swap="outerHTML">');
     expect(done).toMatch(/<hx-partial hx-target="#status-filter" hx-swap="outerHTML">[\s\S]*Invited <span class="count">2<\/span>/);
     expect(done).toMatch(/<hx-partial hx-target="#recent-imports" hx-swap="outerHTML">[\s\S]*pair\.csv[\s\S]*Sent/);
-    expect(done).toContain("person1@contoso.example");
+    expect(done.replaceAll("<wbr>", "")).toContain("person1@contoso.example");
     // Polled from the import page itself: no list there to refresh.
     const onPage = await (await t.get(`/imports/${id}/status`, { cookie: admin, htmx: true, headers: { "HX-Current-URL": `http://localhost:3000/imports/${id}` } })).text();
     expect(onPage).not.toContain("hx-partial");
@@ -374,7 +374,7 @@ describe("the error log of an unfinished check", () => {
 describe("Use suggestions", () => {
   it("asks for confirmation, then invites the possible typos at their suggested address", async () => {
     const id = await uploadAndCheck("email\nperson1@contoso.exmaple\npreson2@contoso.example\nperson3@contoso.example\n");
-    const confirm = await (await t.get(`/imports/${id}/suggestions`, { cookie: admin })).text();
+    const confirm = (await (await t.get(`/imports/${id}/suggestions`, { cookie: admin })).text()).replaceAll("<wbr>", "");
     expect(confirm).toContain("person1@contoso.example");
     expect(confirm).toContain("person2@contoso.example");
     expect(confirm).toContain(`action="/imports/${id}/use-suggestions"`);

@@ -37,7 +37,7 @@ export function ImportPage(props: { view: ImportView; problems: ProblemRow[] | n
 export function ImportPanel(props: { view: ImportView; notice?: string | undefined }) {
   return (
     <section id="bulk-upload" class="import-panel" aria-labelledby="import-panel-title">
-      <h2 id="import-panel-title" class="visually-hidden">Progress of {props.view.fileName}</h2>
+      <h2 id="import-panel-title" class="import-panel-title">Progress of {props.view.fileName}</h2>
       <div class="import-live" aria-live="polite">
         <ImportStatus view={props.view} notice={props.notice} />
       </div>

@@ -3,6 +3,7 @@
 // says who would not be invited after all; the admin confirms with one POST (or goes back).
 import type { ImportView } from "../../src/domain/imports.js";
 import type { SuggestedPerson } from "../../src/domain/import-suggestion-review.js";
+import { Address } from "../components/address.js";
 import { formatNumber } from "../components/format.js";
 import { DataTable } from "../components/table.js";
 
@@ -24,9 +25,9 @@ export function SuggestionsPage(props: { view: ImportView; rows: SuggestedPerson
             {rows.map((row) => (
               <tr>
                 <td class="num">{formatNumber(row.rowNumber)}</td>
-                <td class="email">{row.value}</td>
+                <td class="email"><Address value={row.value} /></td>
                 <td>
-                  {row.name ? <><strong class="person-name">{row.name}</strong> <span class="email">{row.suggestion}</span></> : <span class="email">{row.suggestion}</span>}
+                  {row.name ? <><strong class="person-name">{row.name}</strong> <span class="email"><Address value={row.suggestion} /></span></> : <span class="email"><Address value={row.suggestion} /></span>}
                   {row.notInvited && <> <small class="muted">Not invited: {row.notInvited}</small></>}
                 </td>
               </tr>

@@ -1,6 +1,7 @@
 // GET /outbox/:id (local mode): one kept email. The HTML part is shown in a sandboxed iframe
 // (srcdoc, no scripts, links open in a new tab); the text part is shown with its links clickable.
 import type { OutboxMessage } from "../../src/domain/outbox.js";
+import { Address } from "../components/address.js";
 import { TimeAgo } from "../components/format.js";
 import { MailStatusBadges, kindLabel } from "./mail-status.js";
 
@@ -13,7 +14,7 @@ export function OutboxMessagePage(props: { message: OutboxMessage }) {
         <h1>{m.subject}</h1>
       </div>
       <dl class="mail-meta" style={META}>
-        <dt class="muted">To</dt><dd class="email" style="margin:0">{m.to}</dd>
+        <dt class="muted">To</dt><dd class="email" style="margin:0"><Address value={m.to} /></dd>
         <dt class="muted">Kind</dt><dd style="margin:0">{kindLabel(m.kind)}</dd>
         <dt class="muted">Status</dt><dd style="margin:0"><MailStatusBadges {...m} />{m.lastError && <small class="muted block">{m.lastError}</small>}</dd>
         <dt class="muted">Queued</dt><dd style="margin:0"><TimeAgo date={m.createdAt} /></dd>

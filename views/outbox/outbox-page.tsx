@@ -1,6 +1,7 @@
 // GET /outbox (local mode): the emails the local transport kept for this organization, newest first.
 import type { OutboxListItem } from "../../src/domain/outbox.js";
 import type { MailStatus } from "../../src/db/schema.js";
+import { Address } from "../components/address.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
 import { DataTable } from "../components/table.js";
 import { MailStatusBadges, kindLabel } from "./mail-status.js";
@@ -26,7 +27,7 @@ export function OutboxPage(props: OutboxView) {
             <tbody>
               {props.rows.map((row) => (
                 <tr>
-                  <td class="email">{row.to}</td>
+                  <td class="email"><Address value={row.to} /></td>
                   <td><a href={`/outbox/${row.id}`}>{row.subject}</a></td>
                   <td>{kindLabel(row.kind)}</td>
                   <td><MailStatusBadges {...row} /></td>
