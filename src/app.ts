@@ -25,6 +25,7 @@ import { outboxRoutes } from "./routes/outbox.js";
 import { webhookRoutes } from "./routes/webhooks.js";
 import { scimRoutes } from "./routes/scim.js";
 import { importRoutes } from "./routes/imports.js";
+import { rosterRoutes } from "./routes/roster.js";
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -61,6 +62,7 @@ export function createApp(deps: Deps) {
   app.use(verifyOrigin(deps.config), loadSession);
   app.route("/", loginRoutes());
   app.route("/", entraLoginRoutes(deps));
+  app.route("/", rosterRoutes());
   app.route("/users", userRoutes());
   app.route("/users", userActionRoutes());
   app.route("/invitations", invitationRoutes());

@@ -11,7 +11,7 @@ export async function findMemberRows(db: Db, orgId: string, ids: string[]): Prom
     .select({
       id: members.id, name: members.name, email: members.email, status: members.status,
       invitedAt: members.invitedAt, activatedAt: members.activatedAt, archivedAt: members.archivedAt,
-      jobTitle: directoryPeople.jobTitle, removedAt: directoryPeople.removedAt, enabled: directoryPeople.accountEnabled,
+      jobTitle: directoryPeople.jobTitle, department: directoryPeople.department, removedAt: directoryPeople.removedAt, enabled: directoryPeople.accountEnabled,
     })
     .from(members)
     .leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
@@ -19,7 +19,7 @@ export async function findMemberRows(db: Db, orgId: string, ids: string[]): Prom
     .orderBy(members.sortName, members.id);
   return found.map((r) => ({
     id: r.id, name: r.name, email: r.email, status: r.status, invitedAt: r.invitedAt, activatedAt: r.activatedAt,
-    archivedAt: r.archivedAt, jobTitle: r.jobTitle ?? null, leftDirectory: r.removedAt != null, accountDisabled: r.enabled === false,
+    archivedAt: r.archivedAt, jobTitle: r.jobTitle ?? null, department: r.department ?? null, leftDirectory: r.removedAt != null, accountDisabled: r.enabled === false,
   }));
 }
 

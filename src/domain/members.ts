@@ -21,6 +21,7 @@ export type MemberRow = {
   activatedAt: Date | null;
   archivedAt: Date | null;
   jobTitle: string | null;
+  department: string | null;
   /** The directory says the person left or is disabled: they cannot be invited again. */
   leftDirectory: boolean;
   accountDisabled: boolean;
@@ -52,30 +53,31 @@ export function isMemberStatus(value: unknown): value is MemberStatus {
 
 const P = { ...searchPlaceholders, afterName: sql.placeholder("afterName"), afterId: sql.placeholder("afterId") };
 
-export async function listMembers(db: Db, orgId: string, query: MemberListQuery): Promise<MemberPage> {
+/** One page of the list; `pageSize` other than the page's 50 is for walking the whole list (the roster export). */
+export async function listMembers(db: Db, orgId: string, query: MemberListQuery, pageSize = PAGE_SIZE): Promise<MemberPage> {
   const cursor = query.after ? decodeCursor(query.after) : null;
   const terms = searchTermsOf(query.q);
-  const shape = { status: Boolean(query.status), cursor: Boolean(cursor), search: Boolean(terms), words: Boolean(terms?.word), phrase: Boolean(terms?.phrase) };
+  const shape = { status: Boolean(query.status), cursor: Boolean(cursor), search: Boolean(terms), words: Boolean(terms?.word), phrase: Boolean(terms?.phrase), size: pageSize };
   // The driver's values, mapped here: Drizzle's own mapping of a page was a tenth of the request.
   const found = await preparedQuery(db, `members:${JSON.stringify(shape)}`, () => memberPageQuery(db, shape))
     .values({ org: orgId, status: query.status, afterName: cursor?.[0], afterId: cursor?.[1], ...terms }) as PageValues[];
 
   const rows: MemberRow[] = [];
-  for (let i = 0; i < found.length && i < PAGE_SIZE; i++) {
-    const [id, name, email, status, , invitedAt, activatedAt, archivedAt, jobTitle, removedAt, enabled] = found[i]!;
+  for (let i = 0; i < found.length && i < pageSize; i++) {
+    const [id, name, email, status, , invitedAt, activatedAt, archivedAt, jobTitle, department, removedAt, enabled] = found[i]!;
     rows.push({
       id, name, email, status, invitedAt: toDate(invitedAt), activatedAt: toDate(activatedAt), archivedAt: toDate(archivedAt),
-      jobTitle: jobTitle ?? null, leftDirectory: removedAt != null, accountDisabled: enabled === 0,
+      jobTitle: jobTitle ?? null, department: department ?? null, leftDirectory: removedAt != null, accountDisabled: enabled === 0,
     });
   }
-  const last = found[PAGE_SIZE - 1];
-  return { rows, next: found.length > PAGE_SIZE && last ? encodeCursor(last[4], last[0]) : null };
+  const last = found[pageSize - 1];
+  return { rows, next: found.length > pageSize && last ? encodeCursor(last[4], last[0]) : null };
 }
 
 /** One row of memberPageQuery, in its column order. */
 type PageValues = [
   id: string, name: string, email: string, status: MemberStatus, sortName: string, invitedAt: number | null, activatedAt: number | null,
-  archivedAt: number | null, jobTitle: string | null, removedAt: number | null, enabled: number | null,
+  archivedAt: number | null, jobTitle: string | null, department: string | null, removedAt: number | null, enabled: number | null,
 ];
 
 const toDate = (ms: number | null) => (ms == null ? null : new Date(ms));
@@ -84,7 +86,7 @@ const toDate = (ms: number | null) => (ms == null ? null : new Date(ms));
  *  takes the first page of three index range scans (by sort name, by a later word of the name, by
  *  address) and orders their union: an OR of the ranges in one scan makes SQLite walk the whole
  *  organization. The word and address ranges sort their matches from their covering indexes. */
-function memberPageQuery(db: Db, shape: { status: boolean; cursor: boolean; search: boolean; words: boolean; phrase: boolean }) {
+function memberPageQuery(db: Db, shape: { status: boolean; cursor: boolean; search: boolean; words: boolean; phrase: boolean; size: number }) {
   const base = [
     eq(members.orgId, P.org),
     shape.status ? eq(members.status, P.status) : undefined,
@@ -94,17 +96,17 @@ function memberPageQuery(db: Db, shape: { status: boolean; cursor: boolean; sear
   if (shape.search) {
     const byName = db.select({ id: members.id }).from(members)
       .where(and(...base, sql`${members.sortName} >= ${P.q}`, sql`${members.sortName} < ${P.qEnd}`))
-      .orderBy(members.sortName, members.id).limit(PAGE_SIZE + 1);
+      .orderBy(members.sortName, members.id).limit(shape.size + 1);
     // From the covering (org, email, name, id, status) index; `+sort_name` keeps SQLite from
     // walking the whole name index instead.
     const byAddress = db.select({ id: members.id }).from(members)
       .where(and(...base, sql`${members.emailNorm} >= ${P.q}`, sql`${members.emailNorm} < ${P.qEnd}`))
-      .orderBy(sql`+${members.sortName}`, members.id).limit(PAGE_SIZE + 1);
+      .orderBy(sql`+${members.sortName}`, members.id).limit(shape.size + 1);
     const w = memberNameWords;
     const byWord = db.select({ id: sql<string>`${w.memberId}`.as("id") }).from(w)
       .where(and(eq(w.orgId, P.org), wordMatch(shape), shape.status ? eq(w.status, P.status) : undefined,
         shape.cursor ? sql`(${w.sortName}, ${w.memberId}) > (${P.afterName}, ${P.afterId})` : undefined))
-      .orderBy(w.sortName, w.memberId).limit(PAGE_SIZE + 1);
+      .orderBy(w.sortName, w.memberId).limit(shape.size + 1);
     where = shape.words
       ? sql`${members.id} IN (SELECT id FROM ${byName} UNION ALL SELECT id FROM ${byAddress} UNION ALL SELECT id FROM ${byWord})`
       : sql`${members.id} IN (SELECT id FROM ${byName} UNION ALL SELECT id FROM ${byAddress})`;
@@ -113,13 +115,13 @@ function memberPageQuery(db: Db, shape: { status: boolean; cursor: boolean; sear
     .select({
       id: members.id, name: members.name, email: members.email, status: members.status, sortName: members.sortName,
       invitedAt: members.invitedAt, activatedAt: members.activatedAt, archivedAt: members.archivedAt,
-      jobTitle: directoryPeople.jobTitle, removedAt: directoryPeople.removedAt, enabled: directoryPeople.accountEnabled,
+      jobTitle: directoryPeople.jobTitle, department: directoryPeople.department, removedAt: directoryPeople.removedAt, enabled: directoryPeople.accountEnabled,
     })
     .from(members)
     .leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
     .where(where)
     .orderBy(members.sortName, members.id)
-    .limit(PAGE_SIZE + 1)
+    .limit(shape.size + 1)
     .prepare();
 }
 

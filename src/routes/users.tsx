@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv } from "../context.js";
-import { countListedMembers, decodeCursor, isMemberStatus, listMembers } from "../domain/members.js";
+import { countListedMembers, isMemberStatus, listMembers } from "../domain/members.js";
 import { BadRequestPage } from "../../views/errors.js";
 import { StatusFilter, UserResults, UsersPage, type UsersView } from "../../views/users/users-page.js";
 import { describeDone } from "../../views/users/user-row-actions.js";
@@ -11,6 +11,7 @@ import { RecentImports } from "../../views/imports/recent-imports.js";
 import { getLastDirectorySync } from "../domain/directory-sync.js";
 import { DirectorySyncPanel } from "../../views/users/directory-sync-panel.js";
 import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
+import { listQueryProblem } from "./shared/user-list.js";
 
 export function userRoutes() {
   return new Hono<AppEnv>().get("/", requireAdmin, async (c) => {
@@ -19,11 +20,7 @@ export function userRoutes() {
     const status = c.req.query("status") || undefined;
     const q = c.req.query("q") ?? "";
     const after = c.req.query("after") || undefined;
-    const problem =
-      status !== undefined && !isMemberStatus(status) ? "The status filter must be invited, active or archived."
-      : q.length > 200 ? "Search text is limited to 200 characters."
-      : after !== undefined && !decodeCursor(after) ? "This page link is not valid any more. Start again from the first page."
-      : undefined;
+    const problem = listQueryProblem(status, q, after);
     if (problem) {
       c.status(400);
       return renderPage(c, { title: "Users", active: "users", body: <BadRequestPage title="That list cannot be shown" message={problem} /> });

@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   load: async () => (await import("./load-bench.js")).benchLoad,
   directory: async () => (await import("./directory-bench.js")).benchDirectorySync,
   scim: async () => (await import("./scim-bench.js")).benchScim,
+  export: async () => (await import("./export-bench.js")).benchExport,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

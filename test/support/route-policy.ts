@@ -67,6 +67,8 @@ export const routePolicy: Record<string, RoutePolicy> = {
   // Business Administrators only.
   "GET /users": { ...admins(200), query: "?status=invited&q=a" },
   "GET /users/invite": { ...admins(200), query: "?q=person" },
+  // Each admin exports their own organization's members (test/routes/roster-export.test.ts).
+  "GET /users.csv": { ...admins(200), query: "?status=invited&q=person" },
   "POST /users/archive": { ...admins(303, 404), fixture: "invitedMember", form: { id: ":id", confirm: "yes" } },
   "GET /users/:id/archive": { ...admins(200, 404), fixture: "invitedMember" },
   "POST /users/:id/archive": { ...admins(303, 404), fixture: "invitedMember" },

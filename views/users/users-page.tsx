@@ -135,6 +135,7 @@ export function UserResults(props: UsersView) {
       {rows.length === 0 ? <EmptyState {...props} /> : (
         raw(listForms(list) + tableStart + userRowsHtml(rows, list) + tableEnd)
       )}
+      {rows.length > 0 && <p class="list-tools"><a href={csvHref(props)} download>Download CSV</a></p>}
       <nav class="pager" aria-label="Pages">
         {props.after && <a href={usersHref({ status: props.status, q: props.q })}>{larr} First page</a>}
         {next && <a href={usersHref({ status: props.status, q: props.q, after: next })} rel="next">Next page {rarr}</a>}
@@ -142,6 +143,12 @@ export function UserResults(props: UsersView) {
     </section>
   );
 }
+
+/** The roster export of the list shown: its status filter and search, every page. */
+const csvHref = (list: UserList) => {
+  const query = listQuery({ status: list.status, q: list.q ?? "" });
+  return query ? `/users.csv?${query}` : "/users.csv";
+};
 
 function EmptyState(props: UsersView) {
   if (props.q) {
