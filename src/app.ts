@@ -26,6 +26,7 @@ import { webhookRoutes } from "./routes/webhooks.js";
 import { scimRoutes } from "./routes/scim.js";
 import { importRoutes } from "./routes/imports.js";
 import { rosterRoutes } from "./routes/roster.js";
+import { reminderRoutes } from "./routes/reminders.js";
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -65,6 +66,7 @@ export function createApp(deps: Deps) {
   app.route("/", rosterRoutes());
   app.route("/users", userRoutes());
   app.route("/users", userActionRoutes());
+  app.route("/users", reminderRoutes());
   app.route("/invitations", invitationRoutes());
   app.route("/directory", directoryRoutes(deps));
   app.route("/settings", settingsRoutes());

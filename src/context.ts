@@ -12,7 +12,7 @@ export type Deps = {
   config: Config;
   logger: Logger;
   /** Wakes background workers (mail, imports) so new work starts without waiting for a poll. */
-  wake?: (job: "mail" | "imports" | "directory") => void;
+  wake?: (job: "mail" | "imports" | "directory" | "reminders") => void;
 };
 
 export type AppEnv = {

@@ -173,8 +173,38 @@ export const invitations = sqliteTable("invitations", {
   deliveryStatus: text("delivery_status", { enum: deliveryStatuses }).notNull().default("queued"),
   revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
   acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
+  /** Reminders sent for this invitation (automatic or "Remind everyone"): at most two. */
+  remindersSent: integer("reminders_sent").notNull().default(0),
   createdAt: createdAt(),
-}, (t) => [index("invitations_member").on(t.memberId, t.createdAt)]);
+}, (t) => [
+  index("invitations_member").on(t.memberId, t.createdAt),
+  // Open invitations by their last email: the reminders' range (src/domain/reminder-send.ts).
+  index("invitations_open_last_sent").on(t.orgId, t.lastSentAt, t.id).where(sql`revoked_at IS NULL AND accepted_at IS NULL`),
+]);
+
+/**
+ * Reminders, one row per organization: the setting (remind people who have not joined N days
+ * after their last email; 0 = off) and the job that sends them, with the lease of src/jobs/runner.ts.
+ * The automatic pass runs when next_run_at is due; "Remind everyone invited more than N days ago"
+ * is a request (requested_*) the same job carries out, counting the people it reminded.
+ */
+export const reminderSchedules = sqliteTable("reminder_schedules", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().unique().references(() => organizations.id),
+  days: integer("days").notNull().default(0),
+  nextRunAt: integer("next_run_at", { mode: "timestamp_ms" }),
+  updatedBy: text("updated_by").references(() => directoryPeople.id),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  requestedBy: text("requested_by").references(() => directoryPeople.id),
+  requestedAt: integer("requested_at", { mode: "timestamp_ms" }),
+  /** The request covers invitations whose last email went before this; it said "more than requested_days days ago". */
+  requestedBefore: integer("requested_before", { mode: "timestamp_ms" }),
+  requestedDays: integer("requested_days"),
+  /** People the request has reminded so far (logged with it when it is done). */
+  requestedReminded: integer("requested_reminded").notNull().default(0),
+  lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
+  lockedBy: text("locked_by"),
+}, (t) => [index("reminder_schedules_due").on(t.nextRunAt)]);
 
 export const importStatuses = ["queued", "validating", "ready", "sending", "sent", "failed"] as const;
 export type ImportStatus = (typeof importStatuses)[number];

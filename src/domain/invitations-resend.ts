@@ -69,7 +69,12 @@ export async function resendInvitation(db: Db, actor: Actor, memberId: string, d
 async function recoverToken(tx: Tx, invitationId: string, tokenHash: string): Promise<string | null> {
   const [mail] = await tx.select({ text: mailOutbox.text }).from(mailOutbox)
     .where(and(eq(mailOutbox.invitationId, invitationId), eq(mailOutbox.kind, "invitation"))).orderBy(desc(mailOutbox.id)).limit(1);
-  for (const [, token] of (mail?.text ?? "").matchAll(/\/join\/([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g)) {
+  return tokenFromMailText(mail?.text ?? "", tokenHash);
+}
+
+/** The token in an invitation email's link whose SHA-256 is `tokenHash`, or null (reminders send the same link too). */
+export function tokenFromMailText(text: string, tokenHash: string): string | null {
+  for (const [, token] of text.matchAll(/\/join\/([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g)) {
     if (sha256Hex(token!) === tokenHash) return token!;
   }
   return null;

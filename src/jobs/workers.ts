@@ -6,6 +6,7 @@ import { startImportWorker } from "./import-worker.js";
 import { startDirectorySyncWorker } from "./directory-sync-worker.js";
 import { startDatabaseThread } from "./database-thread.js";
 import { startSessionCleanupWorker } from "./session-cleanup-worker.js";
+import { startReminderWorker } from "./reminder-worker.js";
 
 type Worker = { stop(): Promise<void>; wake?(): void };
 
@@ -27,9 +28,10 @@ export function startWorkers(deps: Deps) {
     // Graph directory sync: a no-op in local mode (no Entra app registration).
     running.directory = startDirectorySyncWorker(deps);
     running.sessions = startSessionCleanupWorker(deps);
+    running.reminders = startReminderWorker({ db: deps.db, publicUrl: deps.config.publicUrl, logger: deps.logger, onQueued: () => running.mail?.wake?.() });
   }
   return {
-    wake(job: "mail" | "imports" | "directory") {
+    wake(job: "mail" | "imports" | "directory" | "reminders") {
       running[job]?.wake?.();
     },
     async stop() {

@@ -12,6 +12,8 @@ import { getLastDirectorySync } from "../domain/directory-sync.js";
 import { DirectorySyncPanel } from "../../views/users/directory-sync-panel.js";
 import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
 import { listQueryProblem } from "./shared/user-list.js";
+import { getReminderSetting, remindEveryoneDays } from "../domain/reminders.js";
+import { RemindEveryoneLink } from "../../views/users/remind-everyone.js";
 
 export function userRoutes() {
   return new Hono<AppEnv>().get("/", requireAdmin, async (c) => {
@@ -32,8 +34,10 @@ export function userRoutes() {
     // The search as you type swaps the results; the tabs' counts (of the matches) come along.
     if (isFragmentRequest(c)) return respond(c, { title: "Users", page: () => null, fragment: () => <><UserResults {...view} />{filterPartial(view)}</> });
     // The full page also shows recent imports and, with Entra, the directory sync.
-    const [recentImports, lastSync] = await Promise.all([listRecentImports(db, orgId), config.entra ? getLastDirectorySync(db, orgId) : null]);
+    const [recentImports, lastSync, reminders] = await Promise.all([listRecentImports(db, orgId), config.entra ? getLastDirectorySync(db, orgId) : null,
+      validStatus === "invited" ? getReminderSetting(db, orgId) : null]);
     view.sections = <>{config.entra && <DirectorySyncPanel last={lastSync} />}<RecentImports imports={recentImports} /></>;
+    if (reminders) view.listActions = <RemindEveryoneLink days={reminders.requested?.days ?? remindEveryoneDays(reminders)} />;
     return respond(c, { title: "Users", active: "users", page: () => <UsersPage {...view} />, fragment: () => <UserResults {...view} /> });
   });
 }

@@ -86,6 +86,11 @@ export const routePolicy: Record<string, RoutePolicy> = {
   "GET /settings/provisioning": admins(200),
   "POST /settings/scim/token": admins(303),
   "POST /settings/rate": { ...admins(303), form: { rate: "0.655", year: String(year) } },
+  // Each admin sets their own organization's reminders (test/routes/reminders.test.ts).
+  "POST /settings/reminders": { ...admins(303), form: { days: "7" } },
+  // The confirmation counts the signed-in admin's organization only; with nobody to remind, 409.
+  "GET /users/remind": admins(200),
+  "POST /users/remind": admins(409),
   "GET /activity": admins(200),
   "GET /activity.csv": admins(200),
   "GET /imports": admins(200), // each admin sees their own organization's uploads

@@ -25,6 +25,8 @@ const plural = (n: number, one: string, many: string) => `${formatNumber(n)} ${n
 export const actionLabels: Record<string, string> = {
   "member.invite": "Invitations sent",
   "member.resend": "Invitations resent",
+  "member.remind": "Reminders sent",
+  "reminders.send": "Remind everyone",
   "member.reinvite": "Archived users invited again",
   "member.archive": "Users archived",
   "group.invite": "Groups invited",
@@ -33,6 +35,7 @@ export const actionLabels: Record<string, string> = {
   "import.send": "Bulk upload sends",
   "import.use_suggestions": "Bulk upload suggestions used",
   "rate.change": "Mileage rate changes",
+  "settings.reminders": "Reminder setting changes",
   "directory.sync": "Directory syncs",
   "scim.token": "Provisioning tokens generated",
 };
@@ -41,7 +44,7 @@ type Event = { action: string; detail: Detail; subject: string | null };
 type Affected = { memberName: string | null; memberEmail: string | null };
 
 /** Actions whose subject names a file or an outcome, not a person. */
-const subjectIsNotAPerson = new Set(["group.invite", "import.upload", "import.send", "import.use_suggestions", "directory.sync", "rate.change", "organization.created"]);
+const subjectIsNotAPerson = new Set(["group.invite", "import.upload", "import.send", "import.use_suggestions", "directory.sync", "rate.change", "organization.created", "reminders.send", "settings.reminders"]);
 
 /** The person an event is about: the member it names, else its subject (an address); null when none. */
 export function affectedPerson(row: Event & Affected): { name: string | null; email: string | null } | null {
@@ -57,6 +60,22 @@ export function describeActivity(row: Event): string {
     case "member.resend":
       return detail?.freshLink === true ? "Resent the invitation with a new link (the old link no longer works)" : "Resent the invitation";
     case "member.reinvite": return "Invited an archived user again";
+    case "member.remind": {
+      const n = count(detail, "reminder");
+      const which = n === 1 ? "a first reminder" : n === 2 ? "a second reminder" : "a reminder";
+      return `Sent ${which} (same link)${detail?.automatic === true ? ", automatically" : ""}`;
+    }
+    // `reminded`: the people the request actually reminded, logged when it was carried out.
+    case "reminders.send": {
+      const days = count(detail, "days");
+      const reminded = count(detail, "reminded");
+      const who = `everyone invited more than ${days ?? "a few"} days ago who had not joined`;
+      return reminded === 0 ? `Reminded ${who}: nobody could be reminded any more` : `Reminded ${who}${reminded !== undefined ? ` (${plural(reminded, "person", "people")})` : ""}`;
+    }
+    case "settings.reminders": {
+      const days = count(detail, "newDays");
+      return days === 0 ? "Turned reminders off" : `Set reminders to ${days ?? "some"} days after the invitation`;
+    }
     case "member.archive": {
       const revoked = text(detail, "previousStatus") === "invited";
       if (text(detail, "by") === "directory") {

@@ -4,6 +4,7 @@
 import type { RateErrors, RateHistoryEntry } from "../../src/domain/rates.js";
 import { formatRate, TimeAgo } from "../components/format.js";
 import { DataTable } from "../components/table.js";
+import { ReminderSettings, type ReminderSettingsView } from "./reminder-settings.js";
 
 export type RateFormValues = { rate: string; year: string };
 
@@ -15,6 +16,7 @@ export type SettingsView = {
   form: { values: RateFormValues; errors: RateErrors };
   /** Said after a successful change. */
   flash?: string | undefined;
+  reminders: ReminderSettingsView;
 };
 
 export function SettingsPage(props: SettingsView) {
@@ -24,6 +26,7 @@ export function SettingsPage(props: SettingsView) {
         <h1>Settings</h1>
       </div>
       <RateSettings {...props} />
+      <ReminderSettings {...props.reminders} />
       <section aria-labelledby="provisioning-heading">
         <h2 id="provisioning-heading">Provisioning</h2>
         <p>Invite people when they are assigned to MileIQ in Microsoft Entra ID, and archive them when they are unassigned: <a href="/settings/provisioning">set up provisioning (SCIM)</a>.</p>

@@ -80,11 +80,13 @@ const doneMessages: Record<string, (n: number) => string> = {
   reinvited: () => "Invited again.",
   limit: (n) => `That invitation was already sent again ${n === 1 ? "once" : `${n} times`} today. You can send it again tomorrow (UTC).`,
   none: () => "Select the users to archive first.",
+  reminding: (n) => `Reminders are on their way to ${n} ${n === 1 ? "person" : "people"}. The activity log says how many were reminded once they are all sent.`,
+  "reminding-already": () => "The reminders asked for earlier are still being sent.",
 };
 
 /** The flash after a plain form post: `?done=archived:3` and the like (numbers only, never user text). */
 export function describeDone(done: string | undefined): string | undefined {
-  const match = /^([a-z]+):(\d{1,4})$/.exec(done ?? "");
+  const match = /^([a-z-]+):(\d{1,6})$/.exec(done ?? "");
   // Own keys only: "constructor" and friends come from Object.prototype, not from us.
   const message = match && Object.hasOwn(doneMessages, match[1]!) ? doneMessages[match[1]!] : undefined;
   return match && message ? message(Number(match[2])) : undefined;

@@ -17,6 +17,8 @@ export type UsersView = {
   page: MemberPage;
   /** Sections other features add below the toolbar (recent imports, directory sync). */
   sections?: Child;
+  /** Actions on the whole list shown (the Invited view's Remind everyone). */
+  listActions?: Child;
   /** A message shown after an action (e.g. "3 people invited"). */
   flash?: Child;
 };
@@ -105,6 +107,7 @@ export function UsersPage(props: UsersView) {
           hx-include="closest form" hx-push-url="true" />
         <button type="submit" class="secondary">Search</button>
       </form>
+      {props.listActions}
       <UserResults {...props} />
     </>
   );
