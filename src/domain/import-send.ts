@@ -5,8 +5,9 @@
 // import's counts and cursor. So a double click, a retry or a restart never invites anyone twice,
 // and the counts always match the rows. When a request is carried out it is logged with the
 // number of people it invited.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import type { Actor as DomainActor } from "./actor.js";
 import { recordAudits, type AuditInput, type Tx } from "./audit.js";
 import { inviteMembersInTransaction, type InviteOutcome } from "./invitations.js";
 import { messages, outcomeOf, type RowCode, type RowOutcome } from "./import-messages.js";
@@ -35,7 +36,7 @@ async function actorFor(tx: Tx, orgId: string, personId: string | null): Promise
  * each; a row from before people were recorded goes by its address. A later row naming a person
  * already handled in the chunk is a duplicate.
  */
-async function inviteRows(tx: Transaction, actor: Actor, rows: SendRow[], typo: boolean, importId: string, publicUrl: string): Promise<Change[]> {
+export async function inviteRows(tx: Transaction, actor: DomainActor, rows: SendRow[], typo: boolean, importId: string, publicUrl: string): Promise<Change[]> {
   if (rows.length === 0) return [];
   const addressOf = (row: SendRow) => (typo ? row.suggestion : row.emailNorm) ?? "";
   const ids = [...new Set(rows.flatMap((r) => (r.personId ? [r.personId] : [])))];
@@ -104,20 +105,28 @@ export async function sendImportChunk(db: Db, importId: string, owner: string, o
     if (sender) changes.push(...await inviteRows(tx, sender, toInvite.ready, false, importId, options.publicUrl));
     if (suggester) changes.push(...await inviteRows(tx, suggester, toInvite.typos, true, importId, options.publicUrl));
     await yieldToEventLoop();
-    // One JSON parameter for the whole chunk; LIMIT -1 keeps it a table that drives the primary-key lookups.
-    const marks = JSON.stringify(changes.map((c) => [c.rowNumber, c.to === "invited" ? "ready" : c.to, c.code, c.message]));
-    await tx.run(sql`UPDATE import_rows SET outcome = v.outcome, code = v.code, message = v.message, sent_at = ${now}
-      FROM (SELECT value ->> 0 AS row_number, value ->> 1 AS outcome, value ->> 2 AS code, value ->> 3 AS message FROM json_each(${marks}) LIMIT -1) AS v
-      WHERE import_rows.import_id = ${importId} AND import_rows.row_number = v.row_number`);
-    const delta = { ready: 0, skipped: 0, error: 0, invited: 0 };
-    for (const c of changes) { delta[c.from]--; delta[c.to]++; }
-    await tx.run(sql`UPDATE imports SET ready_count = ready_count + ${delta.ready}, skipped_count = skipped_count + ${delta.skipped},
-      error_count = error_count + ${delta.error}, sent_count = sent_count + ${delta.invited},
-      suggestion_count = suggestion_count - ${changes.filter((c) => c.typo).length},
-      suggestions_sent_count = suggestions_sent_count + ${changes.filter((c) => c.typo && c.to === "invited").length},
-      cursor_row = ${rows[rows.length - 1]!.rowNumber}, locked_until = ${now + options.leaseMs} WHERE id = ${importId}`);
+    await recordSendChanges(tx, importId, changes, now, sql`cursor_row = ${rows[rows.length - 1]!.rowNumber}, locked_until = ${now + options.leaseMs}`);
     return "more";
   });
+}
+
+/**
+ * Marks the rows with what was done to them (sent) and moves the import's counts to match, in the
+ * caller's transaction; `set` adds to the import's UPDATE (the send's cursor and lease).
+ */
+export async function recordSendChanges(tx: Tx, importId: string, changes: Change[], now: number, set?: SQL): Promise<void> {
+  // One JSON parameter for the whole chunk; LIMIT -1 keeps it a table that drives the primary-key lookups.
+  const marks = JSON.stringify(changes.map((c) => [c.rowNumber, c.to === "invited" ? "ready" : c.to, c.code, c.message]));
+  await tx.run(sql`UPDATE import_rows SET outcome = v.outcome, code = v.code, message = v.message, sent_at = ${now}
+    FROM (SELECT value ->> 0 AS row_number, value ->> 1 AS outcome, value ->> 2 AS code, value ->> 3 AS message FROM json_each(${marks}) LIMIT -1) AS v
+    WHERE import_rows.import_id = ${importId} AND import_rows.row_number = v.row_number`);
+  const delta = { ready: 0, skipped: 0, error: 0, invited: 0 };
+  for (const c of changes) { delta[c.from]--; delta[c.to]++; }
+  await tx.run(sql`UPDATE imports SET ready_count = ready_count + ${delta.ready}, skipped_count = skipped_count + ${delta.skipped},
+    error_count = error_count + ${delta.error}, sent_count = sent_count + ${delta.invited},
+    suggestion_count = suggestion_count - ${changes.filter((c) => c.typo).length},
+    suggestions_sent_count = suggestions_sent_count + ${changes.filter((c) => c.typo && c.to === "invited").length}${set ? sql`, ${set}` : sql``}
+    WHERE id = ${importId}`);
 }
 
 /** The end of a sending phase: the import is sent (or ready again), and each request carried out is logged with the people it invited. */

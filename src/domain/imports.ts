@@ -1,7 +1,7 @@
 // Bulk upload: reading an import's state for the pages, and the two requests an admin makes of a
 // validated import (Send Invite, Use suggestions). Uploading is import-upload.ts; the background
 // phases are import-validation.ts and import-send.ts; the error log is error-log.ts.
-import { and, desc, eq, gt, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { preparedQuery } from "../db/prepared.js";
 import { importRows, imports, type ImportStatus } from "../db/schema.js";
@@ -9,7 +9,6 @@ import type { Actor } from "./actor.js";
 import type { CsvDetection } from "./csv.js";
 import { UPLOAD_OWNER } from "./import-upload.js";
 import { runWriteTransaction } from "./write-transaction.js";
-import { yieldToEventLoop } from "../event-loop.js";
 
 export { createImport } from "./import-upload.js";
 
@@ -34,8 +33,6 @@ export type ImportView = {
   createdAt: Date;
   finishedAt: Date | null;
 };
-
-const PROBLEM_WINDOW = 5000;
 
 export const isRunning = (status: ImportStatus) => status === "queued" || status === "validating" || status === "sending";
 
@@ -108,23 +105,6 @@ export async function listImports(db: Db, orgId: string, before?: string): Promi
 }
 
 export type ProblemRow = { rowNumber: number; value: string; outcome: string | null; code: string | null; message: string | null; suggestion: string | null };
-
-/** The first problem rows (skipped or error, or only `codes`), read in windows of row numbers so no statement scans a big file. */
-export async function listProblemRows(db: Db, orgId: string, importId: string, options: { limit: number; codes?: string[] }): Promise<ProblemRow[]> {
-  const [bounds] = await db.select({ last: sql<number | null>`max(${importRows.rowNumber})` }).from(importRows).where(eq(importRows.importId, importId));
-  const found: ProblemRow[] = [];
-  for (let after = 0; after < (bounds?.last ?? 0) && found.length < options.limit; after += PROBLEM_WINDOW) {
-    found.push(...await db.select({ rowNumber: importRows.rowNumber, value: importRows.value, outcome: importRows.outcome, code: importRows.code, message: importRows.message, suggestion: importRows.suggestion })
-      .from(importRows)
-      .where(and(eq(importRows.importId, importId), eq(importRows.orgId, orgId), gt(importRows.rowNumber, after), lte(importRows.rowNumber, after + PROBLEM_WINDOW),
-        ne(importRows.outcome, "ready"),
-        options.codes ? inArray(importRows.code, options.codes) : undefined,
-        options.codes?.includes("possible_typo") ? isNull(importRows.sentAt) : undefined))
-      .orderBy(importRows.rowNumber).limit(options.limit - found.length));
-    await yieldToEventLoop();
-  }
-  return found;
-}
 
 export type ImportRequestResult = { ok: true; started: boolean } | { ok: false; reason: "not_found" | "not_ready" | "nothing_to_send" };
 

@@ -1,6 +1,6 @@
 // Bulk upload users: every upload (GET /imports), the upload dialog and sample, POST /imports
 // (multipart field `file`), the import page and its self-polling status widget, Send Invite,
-// Use suggestions, the error log.
+// Use suggestions, Use this address (one typo), the error log.
 // Every route is for admins only; an import of another organization is not found.
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -8,12 +8,14 @@ import { requireAdmin } from "../auth/guards.js";
 import { rateLimit, RateLimiter } from "../auth/rate-limit.js";
 import type { AppEnv, Deps } from "../context.js";
 import { readErrorLog } from "../domain/error-log.js";
-import { createImport, decodeImportsCursor, getImport, isRunning, listImports, listProblemRows, requestImportSend, type ImportView } from "../domain/imports.js";
+import { createImport, decodeImportsCursor, getImport, isRunning, listImports, requestImportSend, type ImportView } from "../domain/imports.js";
+import { listProblemGroups, useSuggestedAddress, type ProblemGroup } from "../domain/import-problems.js";
 import { buildImportSample } from "../domain/import-sample.js";
 import { listSuggestedPeople } from "../domain/import-suggestion-review.js";
 import { ERROR_LOG_HEADER, errorLogLine } from "../../views/imports/error-log-csv.js";
 import { ImportPage, ImportPanel, ImportStatus } from "../../views/imports/import-page.js";
 import { ImportsPage } from "../../views/imports/imports-page.js";
+import { ImportProblems, PROBLEMS_PER_GROUP } from "../../views/imports/import-problems.js";
 import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
 import { BadRequestPage, waitText } from "../../views/errors.js";
 import { formatNumber } from "../../views/components/format.js";
@@ -37,6 +39,13 @@ export function importRoutes(deps: Pick<Deps, "config">) {
     respond(c, { title: "Bulk upload users", active: "users", status,
       page: () => <NewImportPage {...upload} problem={problem} />, fragment: () => <UploadForm {...upload} problem={problem} /> });
   const tooLarge = `The file is larger than ${upload.maxMegabytes} MB. Split it into smaller files and upload them one at a time.`;
+
+  /** The problem rows, grouped, once the check is done (small uploads only; big ones have the error log). */
+  const problemsOf = async (c: Context<AppEnv>, view: ImportView): Promise<ProblemGroup[] | null> => {
+    const done = view.status === "ready" || view.status === "sent";
+    if (!done || view.total > INLINE_PROBLEMS_MAX_ROWS || view.skippedCount + view.errorCount === 0) return null;
+    return listProblemGroups(c.get("deps").db, c.get("session")!.org.id, view.id, PROBLEMS_PER_GROUP);
+  };
 
   /** The import named in the path, in the signed-in admin's organization, or null (answer 404). */
   const importOf = async (c: Context<AppEnv>): Promise<ImportView | null> => {
@@ -79,20 +88,24 @@ export function importRoutes(deps: Pick<Deps, "config">) {
     .get("/:id", requireAdmin, async (c) => {
       const view = await importOf(c);
       if (!view) return renderNotFound(c);
-      const done = view.status === "ready" || view.status === "sent";
-      const problems = done && view.total <= INLINE_PROBLEMS_MAX_ROWS && view.skippedCount + view.errorCount > 0
-        ? await listProblemRows(c.get("deps").db, c.get("session")!.org.id, view.id, { limit: 50 }) : null;
+      const problems = await problemsOf(c, view);
+      // ?used=<row>:<invited|not-invited>: what a plain "Use this address" post did (our own words and digits).
+      const used = /^(\d{1,9}):(invited|not-invited)$/.exec(c.req.query("used") ?? "");
+      const flash = used ? { text: used[2] === "invited" ? `Row ${formatNumber(Number(used[1]))}: invited at the suggested address.` : `Row ${formatNumber(Number(used[1]))} was not invited: see why in its row below.` } : undefined;
       c.header("Cache-Control", "no-store");
-      return renderPage(c, { title: `Bulk upload: ${view.fileName}`, active: "users", body: <ImportPage view={view} problems={problems} /> });
+      return renderPage(c, { title: `Bulk upload: ${view.fileName}`, active: "users", body: <ImportPage view={view} problems={problems} flash={flash} /> });
     })
     .get("/:id/status", requireAdmin, async (c) => {
       const view = await importOf(c);
       if (!view) return renderNotFound(c);
       c.header("Cache-Control", "no-store");
-      // The poll that finds the job done (it stops there) also refreshes the Users list behind the dialog.
+      // The poll that finds the job done (it stops there) brings the problem rows along, and
+      // refreshes the Users list behind the dialog.
       const behind = isRunning(view.status) ? null : await usersListPartials(c, { recentImports: true });
+      const problems = await problemsOf(c, view);
       return respond(c, { title: `Bulk upload: ${view.fileName}`, active: "users",
-        page: () => <ImportPage view={view} problems={null} />, fragment: () => <><ImportStatus view={view} />{behind}</> });
+        page: () => <ImportPage view={view} problems={problems} />,
+        fragment: () => <><ImportStatus view={view} />{problems && <hx-partial hx-target="#import-problems" hx-swap="outerHTML"><ImportProblems importId={view.id} groups={problems} /></hx-partial>}{behind}</> });
     })
     .post("/:id/send", requireAdmin, (c) => requestSend(c, "ready"))
     .get("/:id/suggestions", requireAdmin, async (c) => {
@@ -103,6 +116,30 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       return renderPage(c, { title: "Use suggested addresses", active: "users", body: <SuggestionsPage view={view} rows={rows} toInvite={toInvite} /> });
     })
     .post("/:id/use-suggestions", requireAdmin, (c) => requestSend(c, "suggestions"))
+    .post("/:id/use-address", requireAdmin, async (c) => {
+      const view = await importOf(c);
+      if (!view) return renderNotFound(c);
+      const { db, config, wake } = c.get("deps");
+      const field = (await c.req.parseBody()).row;
+      const row = typeof field === "string" && /^\d{1,9}$/.test(field) ? Number(field) : null;
+      const result = row === null ? { ok: false as const, reason: "no_suggestion" as const } : await useSuggestedAddress(db, actorOf(c), view.id, row, { publicUrl: config.publicUrl });
+      if (!result.ok && result.reason === "not_found") return renderNotFound(c);
+      const invited = result.ok && result.change.to === "invited";
+      if (invited) wake?.("mail");
+      if (!isFragmentRequest(c) && result.ok) return c.redirect(`/imports/${view.id}?used=${row}:${invited ? "invited" : "not-invited"}`, 303);
+      const text = !result.ok
+        ? result.reason === "not_ready" ? "The rows are still being checked. Use the address once the check is done." : "This row has no suggested address to use any more: it was used already."
+        : invited ? `Row ${formatNumber(row!)}: invited at ${result.change.message.replace(/^Invited at the suggested address (.*)\.$/, "$1")}.` : `Row ${formatNumber(row!)} was not invited: ${result.change.message}`;
+      const fresh = (await getImport(db, c.get("session")!.org.id, view.id))!;
+      const problems = await problemsOf(c, fresh);
+      if (!isFragmentRequest(c)) {
+        c.status(409);
+        return renderPage(c, { title: `Bulk upload: ${fresh.fileName}`, active: "users", body: <ImportPage view={fresh} problems={problems} flash={{ text, problem: true }} /> });
+      }
+      c.status(result.ok ? 200 : 409);
+      return c.html(<><ImportProblems importId={fresh.id} groups={problems ?? []} flash={{ text, problem: !invited }} />
+        <hx-partial hx-target={`#import-status-${fresh.id}`} hx-swap="outerHTML"><ImportStatus view={fresh} /></hx-partial></>);
+    })
     .get("/:id/errors.csv", requireAdmin, async (c) => {
       const view = await importOf(c);
       if (!view) return renderNotFound(c);

@@ -102,5 +102,7 @@ export const routePolicy: Record<string, RoutePolicy> = {
   "POST /imports/:id/send": { ...admins(303, 404), fixture: "import" },
   "GET /imports/:id/suggestions": { ...admins(303, 404), fixture: "import" }, // no typos to suggest: back to the import
   "POST /imports/:id/use-suggestions": { ...admins(409, 404), fixture: "import" }, // no typos to use: says so, changes nothing
+  // Row 3 of the fixture is not an address: no suggestion to use, says so (test/routes/import-problems.test.ts).
+  "POST /imports/:id/use-address": { ...admins(409, 404), fixture: "import", form: { row: "3" } },
   "GET /imports/:id/errors.csv": { ...admins(200, 404), fixture: "import" },
 };

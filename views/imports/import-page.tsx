@@ -2,17 +2,16 @@
 // runs and renders without the trigger once it is done, so the poll stops; a live region around
 // it reads the changes out politely. Without JavaScript the page refreshes itself while running.
 import { raw } from "hono/html";
-import type { ImportView, ProblemRow } from "../../src/domain/imports.js";
+import type { ImportView } from "../../src/domain/imports.js";
 import { isRunning } from "../../src/domain/imports.js";
 import { describeDetection } from "../../src/domain/csv.js";
-import { codeLabels, type RowCode } from "../../src/domain/import-messages.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
-import { DataTable } from "../components/table.js";
+import { ImportProblems, type ImportProblemsView } from "./import-problems.js";
 
 const n = formatNumber;
 const plural = (count: number, one: string, many: string) => `${n(count)} ${count === 1 ? one : many}`;
 
-export function ImportPage(props: { view: ImportView; problems: ProblemRow[] | null; notice?: string | undefined }) {
+export function ImportPage(props: { view: ImportView; problems: ImportProblemsView["groups"]; notice?: string | undefined; flash?: ImportProblemsView["flash"] }) {
   const { view } = props;
   return (
     <div class="import-page">
@@ -27,20 +26,20 @@ export function ImportPage(props: { view: ImportView; problems: ProblemRow[] | n
         Uploaded <TimeAgo date={view.createdAt} />
         {view.detected && <> · Read as {describeDetection(view.detected)}</>}
       </p>
-      <ImportPanel view={view} notice={props.notice} />
-      {props.problems && props.problems.length > 0 && <ProblemTable id={view.id} rows={props.problems} />}
+      <ImportPanel view={view} notice={props.notice} problems={props.problems} flash={props.flash} />
     </div>
   );
 }
 
-/** The widget inside its live region: what the upload dialog shows after Upload. */
-export function ImportPanel(props: { view: ImportView; notice?: string | undefined }) {
+/** The widget inside its live region, and the problem rows once checked: what the upload dialog shows after Upload. */
+export function ImportPanel(props: { view: ImportView; notice?: string | undefined; problems?: ImportProblemsView["groups"]; flash?: ImportProblemsView["flash"] }) {
   return (
     <section id="bulk-upload" class="import-panel" aria-labelledby="import-panel-title">
       <h2 id="import-panel-title" class="import-panel-title">Progress of {props.view.fileName}</h2>
       <div class="import-live" aria-live="polite">
         <ImportStatus view={props.view} notice={props.notice} />
       </div>
+      <ImportProblems importId={props.view.id} groups={props.problems ?? null} flash={props.flash} />
     </section>
   );
 }
@@ -143,27 +142,6 @@ function Actions(props: { view: ImportView }) {
 
 function DoneButton() {
   return <a href="/users" role="button" data-close-dialog>Done</a>;
-}
-
-function ProblemTable(props: { id: string; rows: ProblemRow[] }) {
-  return (
-    <section class="import-problems" aria-labelledby="import-problems-title">
-      <h2 id="import-problems-title">Rows that will not be invited</h2>
-      <DataTable columns={["Row", "As uploaded", "Problem", "Detail"]}>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <td class="num">{n(row.rowNumber)}</td>
-                <td class="email">{row.value === "" ? <span class="muted">(empty)</span> : row.value}</td>
-                <td>{row.code ? codeLabels[row.code as RowCode] ?? row.code : ""}</td>
-                <td>{row.message}</td>
-              </tr>
-            ))}
-          </tbody>
-      </DataTable>
-      <p class="muted">The error log lists every row that was not invited, with the reason.</p>
-    </section>
-  );
 }
 
 function percent(done: number, total: number): string {
