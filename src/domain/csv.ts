@@ -23,7 +23,7 @@ export type CsvDetection = {
   totalRows: number;
 };
 
-export type CsvRefusalCode = "empty" | "binary" | "too_large" | "too_many_rows" | "no_email_column" | "unreadable";
+export type CsvRefusalCode = "empty" | "binary" | "too_large" | "too_many_rows" | "no_email_column" | "unreadable" | "unsupported_format";
 
 export type CsvReadResult =
   | {
@@ -165,7 +165,8 @@ async function collectRows(text: string, format: Format, choice: ColumnChoice, h
   return undefined;
 }
 
-async function* readBatches(store: CsvRowStore, batchSize: number): AsyncGenerator<CsvRow[]> {
+/** The stored rows in batches, yielding between them (CSV and workbook uploads alike). */
+export async function* readBatches(store: CsvRowStore, batchSize: number): AsyncGenerator<CsvRow[]> {
   const size = Math.max(1, Math.floor(batchSize));
   for (let start = 0; start < store.size; start += size) {
     if (start > 0) await yieldToEventLoop();

@@ -1,4 +1,4 @@
-// Starting an import: read the uploaded file (csv.ts), store its rows as given, queue the
+// Starting an import: read the uploaded file (upload-read.ts: CSV or an Excel workbook), store its rows as given, queue the
 // validation job. The uploader holds the import's lease (locked_by = "upload") while it stores
 // rows, so no worker validates a half-stored file; if storing fails the import is deleted, and
 // one whose uploader died is swept away when its lease expires (sweepAbandonedUploads).
@@ -9,7 +9,8 @@ import { newId } from "../ids.js";
 import type { Actor } from "./actor.js";
 import { ADDRESS_MAX_LENGTH, cleanAddressValue, isValidAddressFormat, normalizeAddress } from "./addresses.js";
 import { auditActor, recordAudit } from "./audit.js";
-import { readCsv, type CsvDetection, type CsvLimits, type CsvRefusalCode } from "./csv.js";
+import type { CsvLimits, CsvRefusalCode } from "./csv.js";
+import { readUpload, type UploadDetection } from "./upload-read.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
 export const UPLOAD_OWNER = "upload";
@@ -18,7 +19,7 @@ const STORE_BATCH = 500;
 
 export type CreateImportInput = { fileName: string; bytes: Uint8Array };
 export type CreateImportResult =
-  | { ok: true; importId: string; detection: CsvDetection }
+  | { ok: true; importId: string; detection: UploadDetection }
   | { ok: false; code: CsvRefusalCode | "not_stored"; message: string };
 
 
@@ -43,7 +44,7 @@ export function addressKey(value: string): string | null {
 
 /** Reads the file and stores its rows; a refusal creates nothing. */
 export async function createImport(db: Db, actor: Actor, input: CreateImportInput, limits: CsvLimits): Promise<CreateImportResult> {
-  const read = await readCsv(input.bytes, limits);
+  const read = await readUpload(input.bytes, limits);
   if (!read.ok) return read;
   const id = newId();
   const fileName = cleanFileName(input.fileName);

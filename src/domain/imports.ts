@@ -6,7 +6,7 @@ import type { Db } from "../db/client.js";
 import { preparedQuery } from "../db/prepared.js";
 import { importRows, imports, type ImportStatus } from "../db/schema.js";
 import type { Actor } from "./actor.js";
-import type { CsvDetection } from "./csv.js";
+import type { UploadDetection } from "./upload-read.js";
 import { UPLOAD_OWNER } from "./import-upload.js";
 import { runWriteTransaction } from "./write-transaction.js";
 
@@ -17,7 +17,7 @@ export type ImportView = {
   fileName: string;
   size: number;
   status: ImportStatus;
-  detected: CsvDetection | null;
+  detected: UploadDetection | null;
   total: number;
   processed: number;
   readyCount: number;
@@ -49,7 +49,7 @@ function toView(row: Row, last: number | null): ImportView {
   const { sendRequestedAt, suggestionsRequestedAt, cursorRow, detected, ...rest } = row;
   return {
     ...rest,
-    detected: (detected as CsvDetection | null) ?? null,
+    detected: (detected as UploadDetection | null) ?? null,
     sendRequested: sendRequestedAt !== null,
     suggestionsRequested: suggestionsRequestedAt !== null,
     sendPosition: row.status === "sending" && last !== null ? { at: Math.min(cursorRow, last), last } : null,

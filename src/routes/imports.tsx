@@ -72,10 +72,10 @@ export function importRoutes(deps: Pick<Deps, "config">) {
         const { db, config, wake } = c.get("deps");
         const body = await readUploadedFile(c.req.raw, "file", importMaxBytes + MULTIPART_SLACK);
         if (!body.ok) {
-          return body.reason === "too_large" ? refuse(c, tooLarge, 413) : refuse(c, "The upload could not be read. Choose the CSV file again and press Upload.");
+          return body.reason === "too_large" ? refuse(c, tooLarge, 413) : refuse(c, "The upload could not be read. Choose the file again and press Upload.");
         }
         // A form sent with no file chosen has a file part with no name and no bytes.
-        if (!body.file || (body.file.fileName === "" && body.file.bytes.length === 0)) return refuse(c, "Choose a CSV file to upload.");
+        if (!body.file || (body.file.fileName === "" && body.file.bytes.length === 0)) return refuse(c, "Choose a CSV or Excel (.xlsx) file to upload.");
         const result = await createImport(db, actorOf(c), { fileName: body.file.fileName, bytes: body.file.bytes }, { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows });
         if (!result.ok) {
           if (result.code === "not_stored") throw new Error(result.message);

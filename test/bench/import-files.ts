@@ -1,5 +1,7 @@
 // Upload files for the import benchmark and the crash test: addresses of people in a seeded
-// directory (seed-large.ts), with a share of error rows and of typos, deterministic per seed.
+// directory (seed-large.ts), with a share of error rows and of typos, deterministic per seed; as
+// CSV, or the same rows as an Excel workbook.
+import { makeXlsx } from "../support/workbook.js";
 import { personAt } from "./seed-large.js";
 
 export type ImportFileSpec = {
@@ -26,10 +28,21 @@ export function typoOf(address: string): string {
 
 /** The CSV text: an `email` header, then one address per row; errors cycle through the kinds a real file has. */
 export function makeImportCsv(spec: ImportFileSpec): string {
+  const lines = ["email", ...makeImportValues(spec).map((v) => (v.includes("<") ? `"${v}"` : v))];
+  return lines.join("\r\n") + "\r\n";
+}
+
+/** The same rows as makeImportCsv, as an Excel workbook (one sheet, an `email` header). */
+export async function makeImportXlsx(spec: ImportFileSpec): Promise<Buffer> {
+  return makeXlsx([{ name: "People", rows: [["email"], ...makeImportValues(spec).map((v) => [v])] }]);
+}
+
+/** One cell per row, as given. */
+function makeImportValues(spec: ImportFileSpec): string[] {
   const errorEvery = spec.errorRate ? Math.round(1 / spec.errorRate) : 0;
   const typoEvery = spec.typoRate ? Math.round(1 / spec.typoRate) : 0;
   const duplicateEvery = spec.duplicateRate ? Math.round(1 / spec.duplicateRate) : 0;
-  const lines = ["email"];
+  const lines: string[] = [];
   let errors = 0;
   for (let i = 0; i < spec.rows; i++) {
     const person = personAt((spec.offset ?? 0) + (i % spec.people), spec.domain);
@@ -41,8 +54,8 @@ export function makeImportCsv(spec: ImportFileSpec): string {
     } else if (duplicateEvery && i > 600 && i % duplicateEvery === duplicateEvery - 3) {
       lines.push(personAt((spec.offset ?? 0) + ((i - 599) % spec.people), spec.domain).mail.toUpperCase());
     } else {
-      lines.push(i % 50 === 7 ? `"${person.given} ${person.surname} <${person.mail}>"` : person.mail);
+      lines.push(i % 50 === 7 ? `${person.given} ${person.surname} <${person.mail}>` : person.mail);
     }
   }
-  return lines.join("\r\n") + "\r\n";
+  return lines;
 }

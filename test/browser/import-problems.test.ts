@@ -45,7 +45,7 @@ describe.skipIf(!browserAvailable())("Problem rows in a browser", () => {
     const file = ["email", ready.mail, typo, "not an address", "ghost.nobody@contoso.example"].join("\n");
     await page.getByRole("button", { name: "Bulk upload users" }).click();
     const dialog = page.locator("dialog#import-dialog");
-    await dialog.getByLabel("CSV file").setInputFiles({ name: "problems.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
+    await dialog.getByLabel("CSV or Excel file").setInputFiles({ name: "problems.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
     let reloaded = false;
     page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) reloaded = true; });
     await dialog.getByRole("button", { name: "Upload" }).click();

@@ -57,7 +57,7 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
     const dialog = page.locator("dialog#import-dialog");
     await dialog.getByRole("heading", { name: "Bulk upload users" }).waitFor();
     await expect(dialog.getByRole("link", { name: "Download a sample CSV" }).getAttribute("href")).resolves.toBe("/imports/sample.csv");
-    await dialog.getByLabel("CSV file").setInputFiles({ name: "team <b>march.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
+    await dialog.getByLabel("CSV or Excel file").setInputFiles({ name: "team <b>march.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
     await dialog.getByRole("button", { name: "Upload" }).click();
 
     // The widget replaces the form, in a polite live region, with a bar that ends at the total.
@@ -103,7 +103,7 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
     const ready = addresses.slice(45, 50);
     await page.getByRole("button", { name: "Bulk upload users" }).click();
     const dialog = page.locator("dialog#import-dialog");
-    await dialog.getByLabel("CSV file").setInputFiles({ name: "five.csv", mimeType: "text/csv", buffer: Buffer.from(["email", ...ready].join("\n")) });
+    await dialog.getByLabel("CSV or Excel file").setInputFiles({ name: "five.csv", mimeType: "text/csv", buffer: Buffer.from(["email", ...ready].join("\n")) });
     await dialog.getByRole("button", { name: "Upload" }).click();
     await dialog.getByRole("button", { name: "Send Invite" }).click();
     await expect.poll(() => dialog.locator(".import-status").textContent(), { timeout: 20_000 }).toContain("Invitations sent");
@@ -124,7 +124,7 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
     const ready = addresses.slice(30, 40);
     await page.getByRole("button", { name: "Bulk upload users" }).click();
     await page.waitForURL(`${server.url}/imports/new`);
-    await page.getByLabel("CSV file").setInputFiles({ name: "nojs.csv", mimeType: "text/csv", buffer: Buffer.from(["email", ...ready].join("\n")) });
+    await page.getByLabel("CSV or Excel file").setInputFiles({ name: "nojs.csv", mimeType: "text/csv", buffer: Buffer.from(["email", ...ready].join("\n")) });
     await page.getByRole("button", { name: "Upload" }).click();
     await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
     await expect.poll(() => page.locator(".import-status").textContent(), { timeout: 15_000 }).toContain("Checked 10 rows");
@@ -135,7 +135,7 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
 
     // A refused file comes back on the form with the reason.
     await page.goto(`${server.url}/imports/new`);
-    await page.getByLabel("CSV file").setInputFiles({ name: "empty.csv", mimeType: "text/csv", buffer: Buffer.from("") });
+    await page.getByLabel("CSV or Excel file").setInputFiles({ name: "empty.csv", mimeType: "text/csv", buffer: Buffer.from("") });
     await page.getByRole("button", { name: "Upload" }).click();
     await expect(page.locator(".field-error").textContent()).resolves.toContain("The file is empty");
     const count = (await server.deps.db.select({ n: sql<number>`count(*)` }).from(imports).where(eq(imports.fileName, "empty.csv")))[0]!.n;

@@ -129,10 +129,10 @@ describe("POST /imports", () => {
     none.append("note", "no file here");
     const withoutFile = await t.post("/imports", none, { cookie: admin, htmx: true });
     expect(withoutFile.status).toBe(422);
-    expect(await withoutFile.text()).toContain("Choose a CSV file");
+    expect(await withoutFile.text()).toContain("Choose a CSV or Excel (.xlsx) file");
     const notChosen = new FormData();
     notChosen.append("file", new File([], "", { type: "application/octet-stream" }));
-    expect(await (await t.post("/imports", notChosen, { cookie: admin, htmx: true })).text()).toContain("Choose a CSV file");
+    expect(await (await t.post("/imports", notChosen, { cookie: admin, htmx: true })).text()).toContain("Choose a CSV or Excel (.xlsx) file");
     const urlencoded = await t.post("/imports", { file: "not a file" }, { cookie: admin, htmx: true });
     expect(urlencoded.status).toBe(422);
     expect(await urlencoded.text()).toContain("could not be read");

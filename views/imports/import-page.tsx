@@ -4,7 +4,7 @@
 import { raw } from "hono/html";
 import type { ImportView } from "../../src/domain/imports.js";
 import { isRunning } from "../../src/domain/imports.js";
-import { describeDetection } from "../../src/domain/csv.js";
+import { describeDetection } from "../../src/domain/upload-read.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
 import { ImportProblems, type ImportProblemsView } from "./import-problems.js";
 

@@ -20,8 +20,9 @@ export function UploadForm(props: UploadView) {
     <section id="bulk-upload" class="bulk-upload" aria-labelledby="bulk-upload-title">
       <h2 id="bulk-upload-title">Bulk upload users</h2>
       <p>
-        Upload a CSV file with one email address per row in a column named <strong>email</strong>. Files exported from Excel,
-        from Microsoft Entra ID ("Download users") or from your HR system work as they are: we find the column of addresses.
+        Upload a CSV file or an Excel workbook (.xlsx) with one email address per row in a column named <strong>email</strong>.
+        Files exported from Excel, from Microsoft Entra ID ("Download users") or from your HR system work as they are: we find
+        the column of addresses (in a workbook, on its first sheet).
       </p>
       <ul class="muted upload-rules">
         <li>Only people in your organization's directory can be invited; everyone else is listed in the error log.</li>
@@ -31,8 +32,8 @@ export function UploadForm(props: UploadView) {
       <p><a href="/imports/sample.csv" download>Download a sample CSV</a></p>
       <form method="post" action="/imports" enctype="multipart/form-data" class="upload-form"
         hx-post="/imports" hx-target="#bulk-upload" hx-swap="outerHTML" hx-disable="find button">
-        <label for="import-file">CSV file</label>
-        <input id="import-file" name="file" type="file" accept=".csv,.txt,.tsv,text/csv,text/plain" required
+        <label for="import-file">CSV or Excel file</label>
+        <input id="import-file" name="file" type="file" accept=".csv,.txt,.tsv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required
           aria-invalid={props.problem ? "true" : undefined} aria-describedby={props.problem ? "import-file-problem" : undefined} />
         {props.problem && <p id="import-file-problem" class="field-error" role="alert">{props.problem}</p>}
         <div class="dialog-actions">
