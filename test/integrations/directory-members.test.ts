@@ -59,7 +59,7 @@ describe("after the Graph delta sync", () => {
 
     expect(await memberOf(person.id)).toMatchObject({ name: "Robin Newname", sortName: "robin newname", email: "robin.newname@fabrikam.test", emailNorm: "robin.newname@fabrikam.test" });
     const admin = await t.signInAs(users[0]!.mail!);
-    const list = await (await t.get("/users", { cookie: admin })).text();
+    const list = (await (await t.get("/users", { cookie: admin })).text()).replaceAll("<wbr>", ""); // addresses break after @ and .
     expect(list).toContain("Robin Newname");
     expect(list).toContain("robin.newname@fabrikam.test");
     expect(list).not.toContain("user000002@fabrikam.test");
