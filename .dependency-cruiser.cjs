@@ -4,7 +4,7 @@
 // Type-only imports count as arrows too (tsPreCompilationDeps), except where a rule says so.
 
 /** The top of the house: entry points and the app they start. */
-const ENTRY_POINTS = "^src/(app|server|start-up)\\.ts$|^src/(cli|demo)/";
+const ENTRY_POINTS = "^src/(app|server|server-process|cluster-primary|start-up)\\.ts$|^src/(cli|demo)/";
 /** What a request handler reaches (Deps, AppEnv): for routes, guards, views/respond.tsx and workers. */
 const REQUEST_CONTEXT = "^src/context\\.ts$";
 

@@ -10,6 +10,7 @@ import type { AppEnv, Deps } from "./context.js";
 import { maskPath } from "./logger.js";
 import { activityRoutes } from "./routes/activity.js";
 import { limitRequestBodies } from "./routes/body-limit.js";
+import { healthRoutes } from "./routes/health.js";
 import { joinRoutes, noReferrer } from "./routes/join.js";
 import { loginRoutes } from "./routes/login.js";
 import { entraLoginRoutes } from "./routes/login-entra.js";
@@ -53,7 +54,7 @@ export function createApp(deps: Deps) {
   app.use(requireOwnHost(deps.config), limitRequestBodies());
 
   app.route("/static", staticRoutes());
-  app.get("/healthz", (c) => c.text("ok"));
+  app.route("/", healthRoutes(deps));
   app.get("/", (c) => c.redirect("/users", 302));
   // Signed by the provider instead of a session or an Origin: mounted before those checks.
   app.route("/webhooks", webhookRoutes(deps));

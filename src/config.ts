@@ -43,6 +43,8 @@ export type Config = {
   /** SCIM provisioning requests per second per token (bursts of 2 seconds' worth); more get 429 with Retry-After. */
   scimRequestsPerSecond: number;
   workers: boolean;
+  /** Server processes on the one port (node:cluster); 1 runs the server in this process alone. */
+  webConcurrency: number;
   /** Proxies in front of the app: 0 ignores X-Forwarded-For; N takes the client as its N-th address from the right. */
   trustProxy: number;
   /** Absolute session lifetime: after it the person signs in again (and the role is read afresh). */
@@ -141,6 +143,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^(file:|libsql:|https?:|wss?:|:memory:$)/.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL="${databaseUrl}" is invalid: expected file:<path>, libsql://<host>, http(s)://<host> or :memory:`);
   }
+  const webConcurrency = integer(env, "WEB_CONCURRENCY", 1, 1, 64);
+  if (webConcurrency > 1 && databaseUrl === ":memory:") {
+    throw new ConfigError(`WEB_CONCURRENCY=${webConcurrency} needs one database that every process opens: DATABASE_URL=:memory: is a database per process. Set DATABASE_URL=file:<path>, or WEB_CONCURRENCY=1`);
+  }
   let entra: Config["entra"] = null;
   if (!localMode) {
     const clientSecret = read(env, "ENTRA_CLIENT_SECRET");
@@ -186,6 +192,7 @@ export function loadConfig(env: Env = process.env): Config {
     directorySearchPerSecond: integer(env, "DIRECTORY_SEARCH_PER_SECOND", 10, 1, 1_000_000),
     scimRequestsPerSecond: integer(env, "SCIM_REQUESTS_PER_SECOND", 50, 1, 1_000_000),
     workers: flag(env, "WORKERS", true),
+    webConcurrency,
     trustProxy: integer(env, "TRUST_PROXY", 0, 0, 10),
     sessionMaxHours: integer(env, "SESSION_MAX_HOURS", 12, 1, 24 * 366),
   };

@@ -13,6 +13,10 @@ export type Deps = {
   logger: Logger;
   /** Wakes background workers (mail, imports) so new work starts without waiting for a poll. */
   wake?: (job: "mail" | "imports" | "directory" | "reminders") => void;
+  /** This process's background workers, once they started: why they cannot work, or null. */
+  workers?: { problem(): string | null };
+  /** Set when SIGTERM arrived: the process finishes what it has and exits (/readyz answers 503). */
+  stopping?: boolean;
 };
 
 export type AppEnv = {

@@ -2,10 +2,11 @@
 // invitation tokens masked and never log headers or bodies.
 import { pino, type Logger } from "pino";
 
-export function createLogger(level: string): Logger {
+/** `pid`: every line names its process (several server processes share one stdout). */
+export function createLogger(level: string, options: { pid?: boolean } = {}): Logger {
   return pino({
     level,
-    base: undefined,
+    base: options.pid ? { pid: process.pid } : undefined,
     redact: { paths: ["token", "cookie", "authorization", "*.token", "*.cookie", "*.authorization", "apiKey", "*.apiKey", "secret"], censor: "[redacted]" },
   });
 }

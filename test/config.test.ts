@@ -34,6 +34,14 @@ describe("other checks", () => {
     expect(() => loadConfig({ RESEND_WEBHOOK_SECRET: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" })).toThrow(/whsec_/);
     expect(() => loadConfig({ RESEND_WEBHOOK_SECRET: "whsec_" })).toThrow(/whsec_/);
   });
+
+  it("WEB_CONCURRENCY: 1 by default, a whole number up to 64, and never with a database per process", () => {
+    expect(loadConfig({}).webConcurrency).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: "4" }).webConcurrency).toBe(4);
+    expect(() => loadConfig({ WEB_CONCURRENCY: "0" })).toThrow('WEB_CONCURRENCY="0" is invalid: expected a whole number from 1 to 64');
+    expect(() => loadConfig({ WEB_CONCURRENCY: "2", DATABASE_URL: ":memory:" })).toThrow(/WEB_CONCURRENCY=2 needs one database that every process opens/);
+    expect(loadConfig({ WEB_CONCURRENCY: "1", DATABASE_URL: ":memory:" }).webConcurrency).toBe(1);
+  });
 });
 
 describe("configWarnings", () => {

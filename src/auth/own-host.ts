@@ -23,13 +23,16 @@ export function ownNames(config: Pick<Config, "publicUrl" | "localMode">): OwnNa
   return { hosts, origins };
 }
 
-/** 421 for a request addressed to another host (its Host header, or the host of an absolute request target); /healthz answers any. */
+/** Health checks answer any Host: load balancers and process managers probe by address. */
+const ANY_HOST: ReadonlySet<string> = new Set(["/healthz", "/readyz"]);
+
+/** 421 for a request addressed to another host (its Host header, or the host of an absolute request target); health checks answer any. */
 export function requireOwnHost(config: Pick<Config, "publicUrl" | "localMode">) {
   const { hosts } = ownNames(config);
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("Host");
     if ((header === undefined || hosts.has(header.toLowerCase())) && hosts.has(new URL(c.req.url).host)) return next();
-    if (c.req.path === "/healthz") return next();
+    if (ANY_HOST.has(c.req.path)) return next();
     return c.text(`Misdirected request: this admin center answers only at ${config.publicUrl}.`, 421);
   });
 }

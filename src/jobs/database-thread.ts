@@ -16,6 +16,8 @@ export type DatabaseThread = {
   checkpoint(): Promise<void>;
   /** Runs one read statement on the thread's connection; answers its rows as arrays. */
   read(sql: string, args: unknown[]): Promise<unknown[][]>;
+  /** Why the thread cannot work (it died: it could not open the file, say); null while it runs or once stopped. */
+  problem(): string | null;
   stop(): Promise<void>;
 };
 
@@ -117,6 +119,7 @@ export function startDatabaseThread(url: string, options: { idleMs?: number; bus
       if (reply.error !== undefined) throw new Error(reply.error);
       return reply.rows ?? [];
     },
+    problem: () => (stopped ? null : died ?? null),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,4 +1,5 @@
-// The background workers of one server process. Each feature registers its worker here.
+// The background workers of one server process. Each feature registers its worker in `running`;
+// stop() and problem() cover every registered worker, so a new one drains and reports with the rest.
 import type { Deps } from "../context.js";
 import { createMailTransport } from "../integrations/mail.js";
 import { startMailWorker } from "./mail-worker.js";
@@ -8,17 +9,31 @@ import { startDatabaseThread } from "./database-thread.js";
 import { startSessionCleanupWorker } from "./session-cleanup-worker.js";
 import { startReminderWorker } from "./reminder-worker.js";
 
-type Worker = { stop(): Promise<void>; wake?(): void };
+/**
+ * What every worker offers. stop(): finish the item in hand, give back every lease it holds, and
+ * resolve. problem(): why it cannot work (null while it can); /readyz reports it.
+ */
+export type Worker = { stop(): Promise<void>; wake?(): void; problem?(): string | null };
 
-export function startWorkers(deps: Deps) {
+export type Workers = {
+  wake(job: "mail" | "imports" | "directory" | "reminders"): void;
+  /** Why the workers are not working: stopping, or the first worker's problem; null while they run. */
+  problem(): string | null;
+  stop(): Promise<void>;
+};
+
+export function startWorkers(deps: Deps): Workers {
   const running: Record<string, Worker> = {};
+  let stopping = false;
   if (deps.config.workers) {
     // First: the import worker checkpoints and reads ahead on it.
     const thread = startDatabaseThread(deps.config.databaseUrl);
-    if (thread) running.databaseThread = thread;
-    // Workers are added by their issues: mail (outbox), imports, directory sync.
+    if (thread) running["database thread"] = thread;
+    // The provider's rate is the account's: the WEB_CONCURRENCY processes pace their share of it each.
+    const mailRequestsPerSecond = deps.config.mailRequestsPerSecond / deps.config.webConcurrency;
     running.mail = startMailWorker({
-      db: deps.db, transport: createMailTransport(deps.config), config: deps.config, logger: deps.logger, leaseMs: deps.config.mailLeaseSeconds * 1000,
+      db: deps.db, transport: createMailTransport(deps.config), config: { ...deps.config, mailRequestsPerSecond }, logger: deps.logger,
+      leaseMs: deps.config.mailLeaseSeconds * 1000,
     });
     running.imports = startImportWorker({
       db: deps.db, publicUrl: deps.config.publicUrl, logger: deps.logger, leaseMs: deps.config.importLeaseSeconds * 1000,
@@ -31,10 +46,19 @@ export function startWorkers(deps: Deps) {
     running.reminders = startReminderWorker({ db: deps.db, publicUrl: deps.config.publicUrl, logger: deps.logger, onQueued: () => running.mail?.wake?.() });
   }
   return {
-    wake(job: "mail" | "imports" | "directory" | "reminders") {
+    wake(job) {
       running[job]?.wake?.();
     },
+    problem() {
+      if (stopping) return "the background workers are stopping";
+      for (const [name, worker] of Object.entries(running)) {
+        const problem = worker.problem?.();
+        if (problem) return `the ${name} worker cannot work: ${problem}`;
+      }
+      return null;
+    },
     async stop() {
+      stopping = true;
       await Promise.all(Object.values(running).map((w) => w.stop()));
     },
   };
