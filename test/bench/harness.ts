@@ -34,14 +34,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export type ChildServer = { url: string; child: ChildProcess; startMs: number; peakRssMb(): number; stop(): Promise<void> };
+export type ChildServer = {
+  url: string; child: ChildProcess; startMs: number; peakRssMb(): number; stop(): Promise<void>;
+  /** What it printed on stdout, line by line (its JSON logs); empty unless started with `keepOutput`. */
+  outputLines(): string[];
+};
 
 /**
  * Starts the server as a child process and waits for /healthz: "src/server.ts" (the default) runs
  * the way `npm start` does (the bundle of src/cli/start.mjs), "npm start" runs npm itself (for
  * the cold start), and any other entry runs through tsx.
  */
-export async function startChildServer(env: Record<string, string>, entry = "src/server.ts"): Promise<ChildServer> {
+export async function startChildServer(env: Record<string, string>, entry = "src/server.ts", options: { keepOutput?: boolean } = {}): Promise<ChildServer> {
   const port = await freePort();
   const started = performance.now();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
@@ -52,9 +56,11 @@ export async function startChildServer(env: Record<string, string>, entry = "src
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: "warn", SEED_DEMO: "false", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", options.keepOutput ? "pipe" : "ignore", "inherit"],
     detached: true, // its own process group: stop() reaches the server under npm too
   });
+  let output = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
@@ -68,6 +74,7 @@ export async function startChildServer(env: Record<string, string>, entry = "src
   const startMs = performance.now() - started;
   return {
     url, child, startMs,
+    outputLines: () => output.split("\n").filter((line) => line.trim() !== ""),
     peakRssMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       return Number(status.match(/VmHWM:\s+(\d+)/)?.[1] ?? 0) / 1024;

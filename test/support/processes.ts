@@ -4,6 +4,7 @@
 // stand-in that can kill the server after the provider accepted a batch but before the server
 // heard the answer, and the checks that nothing was validated, invited or sent twice (each
 // answers a list of problems, empty when all is well, so a failure says what went wrong).
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Client } from "@libsql/client";
@@ -13,11 +14,13 @@ import { startResendStandIn, type ResendStandIn } from "./resend-stand-in.js";
 
 export type ProcessFixture = { db: BenchDatabase; org: LargeOrg; cookie: string; standIn: ResendStandIn; dispose(): Promise<void> };
 
-export async function createProcessFixture(input: { people: number; members: number; domain: string; name: string }): Promise<ProcessFixture> {
+export async function createProcessFixture(input: {
+  people: number; members: number; domain: string; name: string; standIn?: Parameters<typeof startResendStandIn>[0];
+}): Promise<ProcessFixture> {
   const db = await createBenchDatabase();
   const org = await seedLargeOrganization(db.client, input);
   const cookie = await benchSessionCookie(db.db, org.adminId, org.orgId);
-  const standIn = await startResendStandIn();
+  const standIn = await startResendStandIn(input.standIn);
   return { db, org, cookie, standIn, dispose: async () => { await standIn.close(); db.dispose(); } };
 }
 
@@ -30,7 +33,55 @@ export function serverEnv(fixture: ProcessFixture, extra: Record<string, string>
   };
 }
 
-export const startServer = (env: Record<string, string>): Promise<ChildServer> => startChildServer(env);
+/** A server as `npm start` runs it; `keepOutput` keeps its JSON log lines (set LOG_LEVEL=info to see requests). */
+export const startServer = (env: Record<string, string>, options: { keepOutput?: boolean } = {}): Promise<ChildServer> =>
+  startChildServer(env, "src/server.ts", options);
+
+/** A cluster primary's server processes: its children running the server (not esbuild's service, left by a fresh build). */
+export function childPids(pid: number): number[] {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  return read(`/proc/${pid}/task/${pid}/children`).trim().split(/\s+/).filter(Boolean).map(Number)
+    .filter((child) => /server/.test(read(`/proc/${child}/cmdline`)));
+}
+
+/** The JSON log lines a server printed (startServer with keepOutput), parsed. */
+export function logEntries(server: ChildServer): Record<string, unknown>[] {
+  return server.outputLines().flatMap((line) => {
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** How many requests each process answered, from the request log lines (LOG_LEVEL=info). */
+export function requestsPerProcess(server: ChildServer): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const entry of logEntries(server)) if (entry.msg === "request") counts.set(Number(entry.pid), (counts.get(Number(entry.pid)) ?? 0) + 1);
+  return counts;
+}
+
+/** A cluster (WEB_CONCURRENCY=n) whose n server processes all listen: answers their process ids. */
+export async function untilAllListening(server: ChildServer, n: number): Promise<number[]> {
+  const listening = () => logEntries(server).filter((e) => String(e.msg).startsWith("admin center listening")).length;
+  await waitFor(`${n} server processes listening`, async () => listening() >= n && childPids(server.child.pid!).length === n, 60_000, 50)
+    .catch((error: Error) => { throw new Error(`${error.message}: ${listening()} listening, children ${childPids(server.child.pid!).join(", ")}; log:\n${server.outputLines().slice(-20).join("\n")}`); });
+  return childPids(server.child.pid!);
+}
+
+/** Rows whose lease is held: imports and outbox emails a worker claimed and has not given back. */
+export async function heldLeases(client: Client): Promise<{ imports: number; mail: number }> {
+  const [i] = await rows<{ n: number }>(client, "SELECT count(*) AS n FROM imports WHERE locked_by IS NOT NULL");
+  const [m] = await rows<{ n: number }>(client, "SELECT count(*) AS n FROM mail_outbox WHERE locked_by IS NOT NULL");
+  return { imports: Number(i!.n), mail: Number(m!.n) };
+}
 
 /** kill -9, and wait until the process is gone. */
 export async function killHard(server: ChildServer): Promise<void> {
