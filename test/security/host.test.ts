@@ -2,8 +2,8 @@
 // to the server (DNS rebinding) once posted /login/local with its own origin and got a session,
 // because the CSRF check accepted the origin the request was addressed to, and local sign-in has no
 // password. Now a request whose Host is not PUBLIC_URL's (in local mode also localhost, 127.0.0.1
-// and [::1] on its port) is refused with 421, except /healthz; the Origin check compares against
-// those origins alone.
+// and [::1] on its port) is refused with 421, except the health checks (/healthz, /readyz: load
+// balancers probe by address); the Origin check compares against those origins alone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrganization, createTestApp } from "../support/app.js";
 import { rawRequest, serveTestApp, type ServedApp } from "../support/http.js";
@@ -32,13 +32,15 @@ describe("local mode", () => {
     expect(answer.body).toContain(`answers only at ${s.url}`);
   });
 
-  it("answers 421 on every route for another host, /healthz excepted", async () => {
+  it("answers 421 on every route for another host, the health checks excepted", async () => {
     for (const [method, path] of [["GET", "/users"], ["GET", "/login"], ["GET", "/static/app.css"], ["POST", "/webhooks/resend"], ["GET", "/outbox"], ["GET", "/scim/v2/Users"], ["POST", "/scim/v2/Users"]] as const) {
       const answer = await rawRequest(s.port, { method, path, headers: { Host: `evil.example:${s.port}`, Cookie: admin } });
       expect(answer.status, `${method} ${path}`).toBe(421);
     }
     expect((await rawRequest(s.port, { path: "/users", headers: { Host: "127.0.0.1", Cookie: admin } })).status).toBe(421); // not on PUBLIC_URL's port
     expect((await rawRequest(s.port, { path: "/healthz", headers: { Host: "anything.example" } })).status).toBe(200);
+    const ready = await rawRequest(s.port, { path: "/readyz", headers: { Host: "10.0.0.7" } }); // a load balancer probing by address
+    expect([ready.status, ready.body]).toEqual([200, "ready"]);
   });
 
   it("answers 421 for an absolute request target naming another host", async () => {

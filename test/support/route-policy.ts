@@ -43,6 +43,7 @@ const year = new Date().getUTCFullYear();
 export const routePolicy: Record<string, RoutePolicy> = {
   // Public: no session needed, nothing to protect.
   "GET /healthz": everyone(200),
+  "GET /readyz": everyone(200), // the test app runs no workers (WORKERS=false) on a migrated database
   "GET /static/:name": { ...everyone(200), fixture: "staticFile" },
   "GET /": everyone(302),
   "GET /login": { signedOut: 200, member: 303, admin: 303, otherAdmin: 303 },
