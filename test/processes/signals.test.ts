@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../bench/harness.js";
 import { linesOf, startCommand, type RunningCommand } from "../support/commands.js";
-import { waitFor } from "../support/processes.js";
+import { childPids, waitFor } from "../support/processes.js";
 
 let dir: string;
 const running: RunningCommand[] = [];
@@ -36,9 +36,9 @@ const alive = (pid: number) => {
 };
 const commandOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
 
-async function startNpm(): Promise<{ npm: RunningCommand; node: number }> {
+async function startNpm(env: Record<string, string> = {}): Promise<{ npm: RunningCommand; node: number }> {
   const port = await freePort();
-  const npm = startCommand("npm", ["start", "--silent"], { PORT: String(port), LOG_LEVEL: "info", DATABASE_URL: `file:${join(dir, `${port}.db`)}` });
+  const npm = startCommand("npm", ["start", "--silent"], { PORT: String(port), LOG_LEVEL: "info", DATABASE_URL: `file:${join(dir, `${port}.db`)}`, ...env });
   running.push(npm);
   await waitFor("the server", async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok === true, 60_000, 50);
   const children = childrenOf(npm.child.pid!);
@@ -61,6 +61,19 @@ describe("npm start and signals", () => {
     await waitFor("node to exit", async () => !alive(node), 10_000, 20);
     expect(code).toBe(0);
     expect(linesOf(npm.output().stdout).map((l) => JSON.parse(l).msg)).toContain("stopping");
+  });
+
+  it("WEB_CONCURRENCY=2: SIGTERM to npm's process id stops the primary and both server processes cleanly", async () => {
+    const { npm, node } = await startNpm({ WEB_CONCURRENCY: "2" });
+    const listening = () => linesOf(npm.output().stdout).filter((l) => JSON.parse(l).msg.startsWith("admin center listening")).length;
+    await waitFor("two server processes listening", async () => listening() === 2 && childPids(node).length === 2, 30_000, 50);
+    const servers = childPids(node);
+    npm.child.kill("SIGTERM");
+    const { code } = await npm.exited;
+    await waitFor("every process to exit", async () => ![node, ...servers].some(alive), 10_000, 20);
+    expect(code).toBe(0);
+    const stopped = linesOf(npm.output().stdout).map((l) => JSON.parse(l)).filter((entry) => entry.msg === "stopping").map((entry) => entry.pid);
+    expect(stopped.sort()).toEqual([node, ...servers].sort());
   });
 
   it("SIGTERM to the node process stops the server cleanly, and npm with it", async () => {

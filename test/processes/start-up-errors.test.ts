@@ -36,6 +36,8 @@ describe("start-up failures are one line and exit code 1", () => {
     const taken: Server = await new Promise((resolve) => { const s = createServer().listen(port, "127.0.0.1", () => resolve(s)); });
     try {
       await expectOneLine({ PORT: String(port) }, `Cannot start: port ${port} is in use: set PORT to a free port, or stop what listens there`);
+      // Several processes: the first alone tries the port, so the line comes once, and the primary exits with it.
+      await expectOneLine({ PORT: String(port), WEB_CONCURRENCY: "3" }, `Cannot start: port ${port} is in use: set PORT to a free port, or stop what listens there`);
     } finally {
       taken.close();
     }
