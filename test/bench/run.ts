@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   directory: async () => (await import("./directory-bench.js")).benchDirectorySync,
   scim: async () => (await import("./scim-bench.js")).benchScim,
   export: async () => (await import("./export-bench.js")).benchExport,
+  cluster: async () => (await import("./cluster-bench.js")).benchCluster,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
