@@ -97,4 +97,28 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
     expect((await importState(fx.db.client, lateImport)).total).toBe(100);
     await second.stop();
   }, 240_000);
+
+  it("one process (WEB_CONCURRENCY=1) exits 0 within 10 s even when a request in flight never finishes", async () => {
+    const small = await createProcessFixture({ people: 200, members: 20, domain: "stall.example", name: "Stall Corp" });
+    try {
+      const server = await startServer(serverEnv(small, { LOG_LEVEL: "info" }), { keepOutput: true });
+      servers.push(server);
+      expect(childPids(server.child.pid!)).toEqual([]); // no primary: the server itself
+      startSlowUpload(server.url, small.cookie, "email\r\nnobody@stall.example"); // never finished
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const exited = new Promise<number | null>((resolve) => server.child.once("exit", (code) => resolve(code)));
+      const signalled = performance.now();
+      process.kill(server.child.pid!, "SIGTERM");
+      const code = await exited;
+      const drainMs = performance.now() - signalled;
+      console.log(`a stalled upload: exited ${code} after ${Math.round(drainMs)} ms`);
+      expect(code).toBe(0);
+      expect(drainMs).toBeGreaterThan(8_000); // it waited for the request
+      expect(drainMs).toBeLessThan(10_000);
+      expect(logEntries(server).map((e) => e.msg)).toContainEqual(expect.stringMatching(/^still draining after 9 s: exiting/));
+      expect(await heldLeases(small.db.client)).toEqual({ imports: 0, mail: 0 });
+    } finally {
+      await small.dispose();
+    }
+  }, 60_000);
 });
