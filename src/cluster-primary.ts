@@ -31,7 +31,7 @@ type Slot = { worker: Worker | undefined; startedAt: number; quickDeaths: number
 
 export async function runClusterPrimary(config: Config, logger: Logger, entry: string): Promise<void> {
   const database = await openServerDatabase(config, logger, true);
-  database.client.close();
+  database.close();
   cluster.setupPrimary({ exec: entry, execArgv: [...process.execArgv, "--enable-source-maps"] });
 
   const slots: Slot[] = Array.from({ length: config.webConcurrency }, () => ({ worker: undefined, startedAt: 0, quickDeaths: 0, timer: undefined }));

@@ -1,6 +1,5 @@
 // What every request handler can reach: the dependencies built once at start-up, and
 // the per-request session (null when signed out) and request id.
-import type { Client } from "@libsql/client";
 import type { Logger } from "pino";
 import type { SessionIdentity } from "./auth/session.js";
 import type { Config } from "./config.js";
@@ -8,7 +7,6 @@ import type { Db } from "./db/client.js";
 
 export type Deps = {
   db: Db;
-  client: Client;
   config: Config;
   logger: Logger;
   /** Wakes background workers (mail, imports) so new work starts without waiting for a poll. */

@@ -36,8 +36,8 @@ export async function openServerDatabase(config: Config, logger: Logger, prepare
 }
 
 export async function runServerProcess(config: Config, logger: Logger, options: { prepareDatabase: boolean }): Promise<void> {
-  const { db, client } = await openServerDatabase(config, logger, options.prepareDatabase);
-  const deps: Deps = { db, client, config, logger };
+  const database = await openServerDatabase(config, logger, options.prepareDatabase);
+  const deps: Deps = { db: database.db, config, logger };
   // The workers start once the server listens: their database thread would otherwise compete with
   // start-up for the CPU and slow it. Until then `wake` is unset
   // and a request that queues work simply leaves it for the workers' first poll.
@@ -52,7 +52,7 @@ export async function runServerProcess(config: Config, logger: Logger, options: 
   server.once("error", (error) => {
     const line = describeListenError(error, config);
     if (!line) throw error;
-    client.close();
+    database.close();
     exitWithOneLine(`Cannot start: ${line}`);
   });
   const inFlight = trackRequests(server, () => deps.stopping === true);
@@ -69,7 +69,7 @@ export async function runServerProcess(config: Config, logger: Logger, options: 
     inFlight.closeAfterAnswer();
     await Promise.all([workers?.stop(), inFlight.done()]);
     server.closeAllConnections();
-    client.close();
+    database.close();
     process.exit(0);
   }
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -26,7 +26,7 @@ export async function createSession(db: Db, input: { personId: string; orgId: st
   const token = newToken();
   const now = Date.now();
   const expiresAt = new Date(now + lifetime.maxHours * HOUR_MS);
-  await db.insert(sessions).values({ id: sha256Hex(token), personId: input.personId, orgId: input.orgId, roles: input.roles, expiresAt, createdAt: new Date(now) });
+  await db.write((tx) => tx.insert(sessions).values({ id: sha256Hex(token), personId: input.personId, orgId: input.orgId, roles: input.roles, expiresAt, createdAt: new Date(now) }));
   return { token, expiresAt };
 }
 
@@ -64,13 +64,13 @@ export async function validateSessionToken(db: Db, token: string, lifetime: Sess
 }
 
 export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.id, sessionId));
+  await db.write((tx) => tx.delete(sessions).where(eq(sessions.id, sessionId)));
 }
 
 /** Deletes the sessions past their expiry or older than the lifetime; answers how many. */
 export async function deleteExpiredSessions(db: Db, lifetime: SessionLifetime, now = Date.now()): Promise<number> {
-  const deleted = await db.delete(sessions)
+  const deleted = await db.write((tx) => tx.delete(sessions)
     .where(or(lt(sessions.expiresAt, new Date(now)), lt(sessions.createdAt, new Date(now - lifetime.maxHours * HOUR_MS))))
-    .returning({ id: sessions.id });
+    .returning({ id: sessions.id }));
   return deleted.length;
 }

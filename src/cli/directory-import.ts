@@ -56,13 +56,13 @@ if (path) {
   const check = checkDatabaseFile(path);
   if (!check.ok) exitWithOneLine(`Nothing was imported: ${check.reason}. Start the server once to create the database, or check DATABASE_URL.`);
 }
-const { db, client } = await openOrExit(config.databaseUrl, async () => {
-  const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-  await migrateDatabase(database.db);
-  return database;
+const database = await openOrExit(config.databaseUrl, async () => {
+  const opened = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  await migrateDatabase(opened.db);
+  return opened;
 });
-const outcome = await importDirectory(db, { orgName, people: read.people, admin: values.admin, entraMode: !config.localMode, dryRun, full });
-client.close();
+const outcome = await importDirectory(database.db, { orgName, people: read.people, admin: values.admin, entraMode: !config.localMode, dryRun, full });
+database.close();
 if (!outcome.ok) exitWithOneLine(`${outcome.message} ${nothing}`);
 console.log(`Read ${file}: ${describeDetection(read)}.`);
 for (const line of describeSummary(orgName, outcome.summary)) console.log(line);

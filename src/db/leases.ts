@@ -38,17 +38,19 @@ export function leaseFree(table: LeasedTable, now: number): SQL {
 export async function claimLeases<T extends LeasedTable>(db: Db, table: T, options: ClaimOptions<T>): Promise<T["$inferSelect"][]> {
   const now = options.now ?? Date.now();
   const claimable = and(options.where, leaseFree(table, now));
-  const candidates = db
-    .select({ id: table.id })
-    .from(table as SQLiteTable)
-    .where(claimable)
-    .orderBy(...(options.orderBy ?? []))
-    .limit(options.limit ?? 1);
-  // The generic table defeats drizzle's column inference; the shapes are checked by LeasedTable.
-  const update = db.update(table as any).set({ ...options.set, lockedBy: options.owner, lockedUntil: new Date(now + options.leaseMs) } as any);
-  // The condition lives in the subquery only: one statement is atomic in SQLite, and repeating
-  // it outside leads the planner to scan every claimable row instead of looking up the few ids.
-  return (await update.where(inArray(table.id, candidates)).returning()) as T["$inferSelect"][];
+  return db.write(async (tx) => {
+    const candidates = tx
+      .select({ id: table.id })
+      .from(table as SQLiteTable)
+      .where(claimable)
+      .orderBy(...(options.orderBy ?? []))
+      .limit(options.limit ?? 1);
+    // The generic table defeats drizzle's column inference; the shapes are checked by LeasedTable.
+    const update = tx.update(table as any).set({ ...options.set, lockedBy: options.owner, lockedUntil: new Date(now + options.leaseMs) } as any);
+    // The condition lives in the subquery only: one statement is atomic in SQLite, and repeating
+    // it outside leads the planner to scan every claimable row instead of looking up the few ids.
+    return (await update.where(inArray(table.id, candidates)).returning()) as T["$inferSelect"][];
+  });
 }
 
 export async function claimLease<T extends LeasedTable>(db: Db, table: T, options: Omit<ClaimOptions<T>, "limit">): Promise<T["$inferSelect"] | null> {
@@ -62,9 +64,9 @@ export async function releaseLease<T extends LeasedTable>(
 ): Promise<number> {
   const list = typeof ids === "string" ? [ids] : ids;
   if (list.length === 0) return 0;
-  const rows = await db.update(table as any)
+  const rows = await db.write((tx) => tx.update(table as any)
     .set({ ...set, lockedBy: null, lockedUntil: null } as any)
     .where(and(inArray(table.id, list), eq(table.lockedBy, owner)))
-    .returning({ id: table.id });
+    .returning({ id: table.id }));
   return rows.length;
 }

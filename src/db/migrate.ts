@@ -1,15 +1,18 @@
-// Applies the generated SQL in drizzle/ at start-up (and in every test database), and tells which
-// of the code's migrations the database lacks (for /readyz).
-import { readFileSync } from "node:fs";
-import { sql } from "drizzle-orm";
+// Applies the generated SQL in drizzle/ at start-up (and in every test database).
+import type { Client, InStatement } from "@libsql/client";
+import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { projectPath } from "../paths.js";
 import type { Db } from "./client.js";
+import { migrateStatements } from "./driver.js";
 
 const migrationsFolder = projectPath("drizzle");
 
 export async function migrateDatabase(db: Db): Promise<void> {
-  await migrate(db, { migrationsFolder });
+  // Drizzle's migrator reads and writes through `execute` and `migrate`: both are schema work here.
+  const execute = async (stmt: InStatement) => (await migrateStatements(db, [stmt]))[0]!;
+  const client = { execute, migrate: (stmts: InStatement[]) => migrateStatements(db, stmts) } as unknown as Client;
+  await migrate(drizzle({ client }), { migrationsFolder });
 }
 
 type JournalEntry = { tag: string; when: number };

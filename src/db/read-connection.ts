@@ -2,18 +2,19 @@
 // @libsql/client wraps) that keeps its prepared statements, for reads outside transactions.
 //
 // Through the client, every read prepares its statement again, asks the driver for its columns
-// twice and builds each row with a defineProperty per value: on the Users page that was 2 ms of
-// a request's 10. Here a statement is prepared once per SQL text, and a row is the driver's own
-// array of values with each column's name added to it: `row.name` and `row[1]` both read, as
-// with the client, and Drizzle copies an array three times faster than the client's row objects
-// (0.16 against 0.42 ms for a page of 50 members). One difference: a row's keys (Object.keys,
-// JSON.stringify) are its positions as well as its names; read rows by name or position only.
-// Anything this path cannot answer (a statement returning no rows, an error) is handed back to
-// the client, which answers it, or fails with the client's own error.
+// twice and builds each row with a defineProperty per value. Here a statement is prepared once
+// per SQL text, and a row is the driver's own array of values with each column's name added to
+// it: `row.name` and `row[1]` both read, as with the client, and Drizzle copies an array faster
+// than the client's row objects. One difference: a row's keys (Object.keys, JSON.stringify) are
+// its positions as well as its names; read rows by name or position only.
+// A statement that returns no rows is refused (writes go through db.write), and any error is the
+// driver's own, thrown to the caller.
 import { createRequire } from "node:module";
 import type { InStatement, ResultSet, Row } from "@libsql/client";
 
 type NativeStatement = {
+  /** True when the statement returns rows. */
+  readonly reader: boolean;
   raw(toggle: boolean): NativeStatement;
   columns(): { name: string }[];
   all(args: unknown): unknown[][];
@@ -25,9 +26,17 @@ const CACHE_LIMIT = 500;
 
 type Prepared = { stmt: NativeStatement; columns: string[]; makeRow: (values: unknown[]) => Row };
 
+/** A statement given to the read path that returns no rows: a write, or a PRAGMA that sets something. */
+export class NotAReadError extends Error {
+  constructor(sql: string) {
+    super(`Not a read (it returns no rows; writes go through db.write): ${sql.slice(0, 200)}`);
+    this.name = "NotAReadError";
+  }
+}
+
 export type ReadConnection = {
-  /** The result, or undefined when this path cannot answer and the client must. */
-  read(stmt: InStatement, args?: unknown): ResultSet | undefined;
+  /** The statement's rows; throws what the driver throws. */
+  read(stmt: InStatement): ResultSet;
   /** Forgets the prepared statements: after this process changed the schema, a kept statement
    *  would still name the columns it had when it was prepared. */
   forget(): void;
@@ -39,9 +48,12 @@ export function openReadConnection(url: string): ReadConnection | null {
   if (!url.startsWith("file:") || url.includes("?")) return null;
   const Database = require("libsql") as new (path: string) => NativeDatabase;
   const native = new Database(url.slice("file:".length));
-  const cache = new Map<string, Prepared | null>();
+  // A write here would skip the write queue (and wait for another process's lock on the event
+  // loop): the connection refuses to write at all, an UPDATE … RETURNING included.
+  native.exec("PRAGMA query_only = ON");
+  const cache = new Map<string, Prepared>();
 
-  const prepare = (sql: string): Prepared | null => {
+  const prepare = (sql: string): Prepared => {
     let prepared = cache.get(sql);
     if (prepared !== undefined) {
       // Least recently used goes first: move this one to the end.
@@ -50,34 +62,28 @@ export function openReadConnection(url: string): ReadConnection | null {
       return prepared;
     }
     const stmt = native.prepare(sql);
-    try {
-      stmt.raw(true);
-      const columns = stmt.columns().map((c) => c.name);
-      prepared = { stmt, columns, makeRow: rowMaker(columns) };
-    } catch {
-      prepared = null; // returns no rows: not a read this path answers
-    }
+    if (!stmt.reader) throw new NotAReadError(sql);
+    stmt.raw(true);
+    const columns = stmt.columns().map((c) => c.name);
+    prepared = { stmt, columns, makeRow: rowMaker(columns) };
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
     cache.set(sql, prepared);
     return prepared;
   };
 
   return {
-    read(input, extra) {
+    read(input) {
       const sql = typeof input === "string" ? input : input.sql;
-      const rawArgs = typeof input === "string" ? extra : input.args;
-      try {
-        const prepared = prepare(sql);
-        if (!prepared) return undefined;
-        const values = prepared.stmt.all(bindable(rawArgs));
-        if (values.length && values[0]!.length !== prepared.columns.length) {
-          cache.delete(sql); // the schema changed under it (another process): prepare it again next time
-          return undefined;
-        }
-        return resultSet(prepared.columns, values.map(prepared.makeRow));
-      } catch {
-        return undefined;
+      const args = bindable(typeof input === "string" ? undefined : input.args);
+      let prepared = prepare(sql);
+      let values = prepared.stmt.all(args);
+      if (values.length && values[0]!.length !== prepared.columns.length) {
+        // The schema changed under it (another process): its columns are not the ones kept.
+        cache.delete(sql);
+        prepared = prepare(sql);
+        values = prepared.stmt.all(args);
       }
+      return resultSet(prepared.columns, values.map(prepared.makeRow));
     },
     forget: () => cache.clear(),
     close: () => native.close(),

@@ -15,21 +15,21 @@ const csvPath = projectPath("src/demo/contoso-directory.csv");
 const DAY = 86_400_000;
 
 export async function seedDemo(db: Db): Promise<{ orgId: string; seeded: boolean }> {
-  const org = await findOrCreateOrganization(db, { name: DEMO_ORG, domains: ["contoso.example"] });
+  const org = await db.write((tx) => findOrCreateOrganization(tx, { name: DEMO_ORG, domains: ["contoso.example"] }));
   const count = async (table: typeof directoryPeople | typeof members | typeof mileageRates) =>
     (await db.select({ n: sql<number>`count(*)` }).from(table).where(eq(table.orgId, org.id)))[0]!.n;
   // Each step runs only when its part is missing, so a restart (or a crash mid-seed) converges.
   if ((await count(directoryPeople)) === 0) {
     const parsed = readDirectoryCsv(readFileSync(csvPath));
     if (!parsed.ok || parsed.rejected.length) throw new Error(`the demo directory ${csvPath} does not read: ${parsed.ok ? parsed.rejected[0]!.reason : parsed.message}`);
-    await upsertDirectoryPeople(db, org.id, parsed.people);
+    await db.write((tx) => upsertDirectoryPeople(tx, org.id, parsed.people));
   }
-  await db.update(directoryPeople).set({ isAdmin: true })
-    .where(and(eq(directoryPeople.orgId, org.id), eq(directoryPeople.mailNorm, "alex.admin@contoso.example")));
+  await db.write((tx) => tx.update(directoryPeople).set({ isAdmin: true })
+    .where(and(eq(directoryPeople.orgId, org.id), eq(directoryPeople.mailNorm, "alex.admin@contoso.example"))));
   const admin = (await db.select().from(directoryPeople).where(and(eq(directoryPeople.orgId, org.id), eq(directoryPeople.mailNorm, "alex.admin@contoso.example"))))[0]!;
 
   if ((await count(mileageRates)) === 0) {
-    await db.insert(mileageRates).values({ id: newId(), orgId: org.id, year: new Date().getUTCFullYear(), rateMilli: 725, setBy: admin.id });
+    await db.write((tx) => tx.insert(mileageRates).values({ id: newId(), orgId: org.id, year: new Date().getUTCFullYear(), rateMilli: 725, setBy: admin.id }));
   }
   if ((await count(members)) > 0) return { orgId: org.id, seeded: false };
 
@@ -42,7 +42,7 @@ export async function seedDemo(db: Db): Promise<{ orgId: string; seeded: boolean
     const invitedAt = new Date(now - ((i * 7919) % 120) * DAY - (i % 24) * 3_600_000);
     return { person, status: status as "invited" | "active" | "archived", invitedAt };
   });
-  await db.transaction(async (tx) => {
+  await db.write(async (tx) => {
   for (let start = 0; start < plan.length; start += 400) {
     const chunk = plan.slice(start, start + 400);
     const memberRows = chunk.map(({ person, status, invitedAt }) => ({

@@ -1,12 +1,9 @@
 // The activity log: one row per admin action, written in the same transaction as the change.
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { newId } from "../ids.js";
 import { inParts } from "../event-loop.js";
 import type { Actor } from "./actor.js";
-
-/** A drizzle database or an open transaction on it. */
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
 
 export type AuditInput = {
   orgId: string;

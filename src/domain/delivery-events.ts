@@ -23,7 +23,7 @@ export type DeliveryEventOutcome =
   | { kind: "replay" };
 
 export async function recordDeliveryEvent(db: Db, input: { deliveryId: string; type: string; providerMessageId: string | undefined }): Promise<DeliveryEventOutcome> {
-  return db.transaction(async (tx) => {
+  return db.write(async (tx) => {
     const fresh = await tx.insert(webhookEvents).values({ id: input.deliveryId }).onConflictDoNothing().returning({ id: webhookEvents.id });
     if (fresh.length === 0) return { kind: "replay" } as const;
     const status = statusOfEvent[input.type];

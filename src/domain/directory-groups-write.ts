@@ -4,12 +4,10 @@
 // groups deltaLink is stored with the last one: a sync interrupted halfway leaves it where it
 // was, and the next sync replays the round (every step is idempotent).
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { newId } from "../ids.js";
 import { normalizeAddress } from "./addresses.js";
-import type { Tx } from "./audit.js";
 import type { GroupPlan, GroupsRound } from "./directory-groups-delta.js";
-import { runWriteTransaction } from "./write-transaction.js";
 
 const EDGES_PER_TRANSACTION = 5_000;
 /** Member rows a statement. */
@@ -31,7 +29,7 @@ export async function applyGroupsRound(db: Db, orgId: string, round: GroupsRound
     weight += size(plan);
   }
   for (const [n, batch] of batches.entries()) {
-    await runWriteTransaction(db, async (tx) => {
+    await db.write(async (tx) => {
       for (const plan of batch) await applyPlan(tx, orgId, plan, counts);
       if (n === batches.length - 1) await tx.run(sql`UPDATE organizations SET groups_delta_link = ${round.deltaLink} WHERE id = ${orgId}`);
     });

@@ -65,7 +65,7 @@ export async function importDirectory(db: Db, input: DirectoryImportInput): Prom
     return { ok: false, message: `--full with a file that lists nobody would remove everyone from ${input.orgName}'s directory, so nothing was changed: an Entra "Download users" export lists the whole directory; export it again, or run without --full.` };
   }
   try {
-    const summary = await db.transaction(async (tx) => {
+    const summary = await db.write(async (tx) => {
       const [existing] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.name, input.orgName));
       if (!existing) refuseToCreate(input, admin);
       const domains = uniqueDomains(members);

@@ -5,7 +5,6 @@
 // Both rounds are downloaded completely before anything is written, so a sync that fails while
 // talking to Graph changes nothing; see directory-delta.ts for how people are written. Groups are
 // written first: their members' eligibility follows the people by triggers, whatever the order.
-import type { InStatement, InValue } from "@libsql/client";
 import { and, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { auditEvents, directorySyncs, organizations } from "../db/schema.js";
@@ -24,16 +23,12 @@ export type DirectorySyncRow = typeof directorySyncs.$inferSelect;
 
 /** Renewed every 30 s and before every wait for Graph, which can last up to two minutes. */
 const LEASE_MS = 5 * 60 * 1000;
-const toStatement = (q: { toSQL(): { sql: string; params: unknown[] } }): InStatement => {
-  const { sql: text, params } = q.toSQL();
-  return { sql: text, args: params as InValue[] };
-};
 
 /** Marks syncs whose process died (lease run out) as failed, so they neither block nor linger as "running". */
 async function expireAbandonedSyncs(db: Db, orgId: string, now: Date) {
-  await db.update(directorySyncs)
+  await db.write((tx) => tx.update(directorySyncs)
     .set({ status: "failed", message: "Interrupted: the server stopped before the sync finished. The next sync starts again from the last completed one.", finishedAt: now, lockedUntil: null })
-    .where(and(eq(directorySyncs.orgId, orgId), eq(directorySyncs.status, "running"), lte(directorySyncs.lockedUntil, now)));
+    .where(and(eq(directorySyncs.orgId, orgId), eq(directorySyncs.status, "running"), lte(directorySyncs.lockedUntil, now))));
 }
 
 /**
@@ -47,12 +42,12 @@ async function claimDirectorySync(db: Db, orgId: string, trigger: SyncTrigger, n
   const lockedUntil = now.getTime() + LEASE_MS;
   const recent = notStartedSince ? sql`OR (status <> 'queued' AND created_at > ${notStartedSince.getTime()})` : sql``;
   const free = sql`NOT EXISTS (SELECT 1 FROM directory_syncs WHERE org_id = ${orgId} AND ((status = 'running' AND locked_until > ${now.getTime()}) ${recent}))`;
-  const queued = await db.run(sql`UPDATE directory_syncs SET status = 'running', locked_until = ${lockedUntil}, created_at = ${now.getTime()}
-    WHERE id = (SELECT id FROM directory_syncs WHERE org_id = ${orgId} AND status = 'queued' ORDER BY created_at LIMIT 1) AND ${free} RETURNING id`);
+  const queued = await db.write((tx) => tx.run(sql`UPDATE directory_syncs SET status = 'running', locked_until = ${lockedUntil}, created_at = ${now.getTime()}
+    WHERE id = (SELECT id FROM directory_syncs WHERE org_id = ${orgId} AND status = 'queued' ORDER BY created_at LIMIT 1) AND ${free} RETURNING id`));
   if (queued.rows[0]) return String(queued.rows[0].id);
   const id = newId();
-  const inserted = await db.run(sql`INSERT INTO directory_syncs (id, org_id, status, "trigger", locked_until, created_at)
-    SELECT ${id}, ${orgId}, 'running', ${trigger}, ${lockedUntil}, ${now.getTime()} WHERE ${free}`);
+  const inserted = await db.write((tx) => tx.run(sql`INSERT INTO directory_syncs (id, org_id, status, "trigger", locked_until, created_at)
+    SELECT ${id}, ${orgId}, 'running', ${trigger}, ${lockedUntil}, ${now.getTime()} WHERE ${free}`));
   return inserted.rowsAffected === 1 ? id : null;
 }
 
@@ -69,7 +64,7 @@ export async function syncDirectory(
   const heartbeat = async (force = false) => {
     if (!force && Date.now() - leaseRenewedAt < 30_000) return;
     leaseRenewedAt = Date.now();
-    await db.update(directorySyncs).set({ lockedUntil: new Date(leaseRenewedAt + LEASE_MS) }).where(eq(directorySyncs.id, syncId));
+    await db.write((tx) => tx.update(directorySyncs).set({ lockedUntil: new Date(leaseRenewedAt + LEASE_MS) }).where(eq(directorySyncs.id, syncId)));
   };
 
   const changes = new Map<string, PersonChange>();
@@ -96,18 +91,18 @@ export async function syncDirectory(
     const groupCounts = "plans" in groups ? await applyGroupsRound(db, org.id, groups, () => heartbeat()) : null;
     const message = [round.full ? "Full sync" : null, "skipped" in groups ? groups.skipped : null].filter(Boolean).join(". ") || null;
     const finishedAt = new Date();
-    const counts = await applyDirectoryChanges(db.$client, org.id, changes, {
+    const counts = await applyDirectoryChanges(db, org.id, changes, {
       full: round.full,
       heartbeat: () => heartbeat(),
-      finish: (c) => [
-        toStatement(db.update(organizations).set({ directoryDeltaLink: round.deltaLink }).where(eq(organizations.id, org.id))),
-        toStatement(db.update(directorySyncs).set({ status: "succeeded", added: c.added, updated: c.updated, removed: c.removed, message, finishedAt, lockedUntil: null })
-          .where(eq(directorySyncs.id, syncId))),
-        toStatement(db.insert(auditEvents).values({
+      finish: async (tx, c) => {
+        await tx.update(organizations).set({ directoryDeltaLink: round.deltaLink }).where(eq(organizations.id, org.id));
+        await tx.update(directorySyncs).set({ status: "succeeded", added: c.added, updated: c.updated, removed: c.removed, message, finishedAt, lockedUntil: null })
+          .where(eq(directorySyncs.id, syncId));
+        await tx.insert(auditEvents).values({
           id: newId(), orgId: org.id, actorId, action: "directory.sync", subject: "succeeded",
           detail: { syncId, trigger, status: "succeeded", full: round.full, ...c, ...(groupCounts ? { groups: groupCounts } : { groupsSkipped: message }) },
-        })),
-      ],
+        });
+      },
     });
     return { status: "succeeded", syncId, full: round.full, ...counts };
   } catch (error) {
@@ -118,10 +113,10 @@ export async function syncDirectory(
 }
 
 async function finishFailed(db: Db, orgId: string, syncId: string, actorId: string | null, trigger: string, message: string) {
-  await db.batch([
-    db.update(directorySyncs).set({ status: "failed", message: message.slice(0, 500), finishedAt: new Date(), lockedUntil: null }).where(eq(directorySyncs.id, syncId)),
-    db.insert(auditEvents).values({ id: newId(), orgId, actorId, action: "directory.sync", subject: "failed", detail: { syncId, trigger, status: "failed", message: message.slice(0, 500) } }),
-  ]);
+  await db.write(async (tx) => {
+    await tx.update(directorySyncs).set({ status: "failed", message: message.slice(0, 500), finishedAt: new Date(), lockedUntil: null }).where(eq(directorySyncs.id, syncId));
+    await tx.insert(auditEvents).values({ id: newId(), orgId, actorId, action: "directory.sync", subject: "failed", detail: { syncId, trigger, status: "failed", message: message.slice(0, 500) } });
+  });
 }
 
 export type SyncRequestResult = { ok: true; syncId: string } | { ok: false; reason: "not-connected" };
@@ -135,7 +130,7 @@ export async function requestDirectorySync(db: Db, orgId: string, actorId: strin
     .where(and(eq(directorySyncs.orgId, orgId), inArray(directorySyncs.status, ["queued", "running"]))).limit(1);
   if (waiting) return { ok: true, syncId: waiting.id };
   const id = newId();
-  await db.insert(directorySyncs).values({ id, orgId, status: "queued", trigger: "manual", requestedBy: actorId });
+  await db.write((tx) => tx.insert(directorySyncs).values({ id, orgId, status: "queued", trigger: "manual", requestedBy: actorId }));
   return { ok: true, syncId: id };
 }
 

@@ -5,7 +5,7 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { directoryPeople, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
-import type { Tx } from "./audit.js";
+import type { Tx } from "../db/client.js";
 import { normalizeAddress } from "./addresses.js";
 import { archiveLeavers, type Leaver } from "./leavers.js";
 import { refreshMembersFromDirectory } from "./member-directory.js";

@@ -45,10 +45,10 @@ export async function signInWithEntraIdentity(db: Db, identity: EntraIdentity, i
   }
   const personId = await upsertSignedInPerson(db, org.id, identity);
   if (orgCreated) {
-    await db.insert(auditEvents).values({
+    await db.write((tx) => tx.insert(auditEvents).values({
       id: newId(), orgId: org.id, actorId: personId, action: "organization.created",
       subject: domain ?? identity.tenantId, detail: { tenantId: identity.tenantId, via: "entra-sign-in" },
-    });
+    }));
   }
   return { ok: true, personId, orgId: org.id, orgCreated, roles };
 }
@@ -56,19 +56,21 @@ export async function signInWithEntraIdentity(db: Db, identity: EntraIdentity, i
 /** Named after the admin's domain; two tenants sharing a name get the tenant id appended. */
 async function createOrganization(db: Db, tenantId: string, domain: string | null) {
   const base = domain ?? `Tenant ${tenantId.slice(0, 8)}`;
-  for (const name of [base, `${base} (${tenantId.slice(0, 8)})`, `${base} (${tenantId})`]) {
-    await db.insert(organizations).values({ id: newId(), tenantId, name, domains: domain ? [domain] : [] }).onConflictDoNothing();
-    // A concurrent sign-in of the same tenant may have won the race: either way, read it back.
-    const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.tenantId, tenantId));
-    if (org) return org;
-  }
-  throw new Error(`could not create an organization for tenant ${tenantId}`);
+  return db.write(async (tx) => {
+    for (const name of [base, `${base} (${tenantId.slice(0, 8)})`, `${base} (${tenantId})`]) {
+      await tx.insert(organizations).values({ id: newId(), tenantId, name, domains: domain ? [domain] : [] }).onConflictDoNothing();
+      // A concurrent sign-in of the same tenant may have won the race: either way, read it back.
+      const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.tenantId, tenantId));
+      if (org) return org;
+    }
+    throw new Error(`could not create an organization for tenant ${tenantId}`);
+  });
 }
 
 async function upsertSignedInPerson(db: Db, orgId: string, identity: EntraIdentity): Promise<string> {
   const upnNorm = norm(identity.username);
   const now = new Date();
-  return db.transaction(async (tx) => {
+  return db.write(async (tx) => {
     // The same person may already be here from a CSV import (no object id yet) under this UPN.
     const [existing] = await tx
       .select({ id: directoryPeople.id, mail: directoryPeople.mail, displayName: directoryPeople.displayName })

@@ -9,7 +9,6 @@ import { directoryGroups, groupKinds, type GroupKind } from "../db/schema.js";
 import type { Actor } from "./actor.js";
 import { recordAudits } from "./audit.js";
 import { inviteMembers, type InviteOutcome, type InviteResult } from "./invitations.js";
-import { runWriteTransaction } from "./write-transaction.js";
 
 export const MAX_GROUPS_PER_REQUEST = 20;
 export const GROUP_KINDS: readonly GroupKind[] = groupKinds;
@@ -81,7 +80,7 @@ export async function invitePeopleAndGroups(
   }
   const reports = lists.map(({ group, people, elsewhere }) => reportGroup(group, people.map((id) => byPerson.get(id)!).filter(Boolean), elsewhere));
   if (reports.length > 0) {
-    await runWriteTransaction(db, (tx) => recordAudits(tx, reports.map((r) => ({
+    await db.write((tx) => recordAudits(tx, reports.map((r) => ({
       orgId: actor.orgId, actorId: actor.personId, action: "group.invite", subject: r.name,
       detail: { groupId: r.groupId, name: r.name, kind: r.kind, invited: r.invited, skipped: r.skipped.reduce((n, s) => n + s.count, 0) },
     }))));

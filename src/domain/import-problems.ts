@@ -9,7 +9,6 @@ import { codeLabels, errorCodes, skippedCodes, type RowCode } from "./import-mes
 import { archivedAfterCheck, heldAsArchived, loadMemberStates, type Change, type SendRow } from "./import-send-judgement.js";
 import { inviteRows, recordSendChanges } from "./import-send.js";
 import { UPLOAD_OWNER } from "./import-upload.js";
-import { runWriteTransaction } from "./write-transaction.js";
 
 export type ProblemGroupRow = { rowNumber: number; value: string; message: string | null; suggestion: string | null; usable: boolean };
 export type ProblemGroup = { code: RowCode; label: string; count: number; rows: ProblemGroupRow[] };
@@ -41,7 +40,7 @@ export type UseAddressResult =
 
 /** "Use this address" on one possible typo: invites its person at the suggested address, once. */
 export async function useSuggestedAddress(db: Db, actor: Actor, importId: string, rowNumber: number, deps: { publicUrl: string }): Promise<UseAddressResult> {
-  return runWriteTransaction(db, async (tx): Promise<UseAddressResult> => {
+  return db.write(async (tx): Promise<UseAddressResult> => {
     const [job] = await tx.all<{ status: string; checked_at: number }>(sql`SELECT status, coalesce(checked_at, created_at) AS checked_at FROM imports
       WHERE id = ${importId} AND org_id = ${actor.orgId} AND coalesce(locked_by, '') <> ${UPLOAD_OWNER}`);
     if (!job) return { ok: false, reason: "not_found" };

@@ -4,6 +4,7 @@
 // live in the job's context between chunks and are rebuilt from the stored verdicts after a
 // restart, the same way.
 import type { Db } from "../db/client.js";
+import { readValidatedRows } from "../db/statements/import-validation.js";
 import { cleanAddressValue } from "./addresses.js";
 import { messages, type RowVerdict } from "./import-messages.js";
 import { resolveTypos, type TypoPerson } from "./import-suggestions.js";
@@ -25,13 +26,7 @@ export async function rebuildFirstRows(db: Db, job: ValidationJob, context: Vali
   const typoByPerson = new Map<string, number>();
   const unready = new Set<number>();
   for (let after = 0; after < job.cursorRow;) {
-    const page = await db.$client.execute({
-      sql: `SELECT json_group_array(json_array(row_number, email_norm, person_id, code, suggestion IS NOT NULL)) FROM (
-              SELECT row_number, email_norm, person_id, code, suggestion FROM import_rows
-              WHERE import_id = ? AND row_number > ? AND row_number <= ? ORDER BY row_number LIMIT ${PAGE})`,
-      args: [job.id, after, job.cursorRow],
-    });
-    const rows = JSON.parse(String(page.rows[0]?.[0] ?? "[]")) as [number, string | null, string | null, string | null, number][];
+    const rows = await readValidatedRows(db, job.id, after, job.cursorRow, PAGE);
     for (const [rowNumber, norm, person, code, typo] of rows) {
       // judgeRows' first rows, the same way: an address first, then its person (exactly, or by a typo).
       if (!norm || byAddress.has(norm)) continue;

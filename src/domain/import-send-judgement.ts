@@ -3,7 +3,7 @@
 // do that on purpose), and rows skipped as already invited or already a member say what is true
 // now. Each chunk reads the memberships of its people in one statement.
 import { sql } from "drizzle-orm";
-import type { Tx } from "./audit.js";
+import type { Tx } from "../db/client.js";
 import { messages, type RowCode, type RowOutcome } from "./import-messages.js";
 
 export type SendRow = { rowNumber: number; outcome: RowOutcome; code: string; message: string | null; personId: string | null; emailNorm: string | null; suggestion: string | null };

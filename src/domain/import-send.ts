@@ -6,14 +6,13 @@
 // and the counts always match the rows. When a request is carried out it is logged with the
 // number of people it invited.
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import type { Actor as DomainActor } from "./actor.js";
-import { recordAudits, type AuditInput, type Tx } from "./audit.js";
+import { recordAudits, type AuditInput } from "./audit.js";
 import { inviteMembersInTransaction, type InviteOutcome } from "./invitations.js";
 import { messages, outcomeOf, type RowCode, type RowOutcome } from "./import-messages.js";
 import { archivedAfterCheck, heldAsArchived, loadMemberStates, rejudgeSkipped, type Change, type SendRow } from "./import-send-judgement.js";
 import { yieldToEventLoop } from "../event-loop.js";
-import { runWriteTransaction, type Transaction } from "./write-transaction.js";
 
 type Actor = { personId: string; orgId: string; name: string };
 
@@ -36,7 +35,7 @@ async function actorFor(tx: Tx, orgId: string, personId: string | null): Promise
  * each; a row from before people were recorded goes by its address. A later row naming a person
  * already handled in the chunk is a duplicate.
  */
-export async function inviteRows(tx: Transaction, actor: DomainActor, rows: SendRow[], typo: boolean, importId: string, publicUrl: string): Promise<Change[]> {
+export async function inviteRows(tx: Tx, actor: DomainActor, rows: SendRow[], typo: boolean, importId: string, publicUrl: string): Promise<Change[]> {
   if (rows.length === 0) return [];
   const addressOf = (row: SendRow) => (typo ? row.suggestion : row.emailNorm) ?? "";
   const ids = [...new Set(rows.flatMap((r) => (r.personId ? [r.personId] : [])))];
@@ -69,7 +68,7 @@ type Job = {
 
 /** Invites the next chunk of rows after the cursor: "more", "done" (the import is sent, or ready again), or "lost" (lease gone). */
 export async function sendImportChunk(db: Db, importId: string, owner: string, options: { chunkSize: number; leaseMs: number; publicUrl: string }) {
-  return runWriteTransaction(db, async (tx): Promise<"more" | "done" | "lost"> => {
+  return db.write(async (tx): Promise<"more" | "done" | "lost"> => {
     const [job] = await tx.all<Job>(sql`
       SELECT org_id, file_name, cursor_row, coalesce(checked_at, created_at) AS checked_at,
              send_requested_at AS send_at, send_requested_by AS send_by, send_finished_at AS send_done,

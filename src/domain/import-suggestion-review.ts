@@ -1,6 +1,7 @@
 // Use suggestions, before anything is sent: each possible typo with the person it was resolved to
 // (their name as the directory has it now), and how many of those people can be invited now.
 // Read in windows of row numbers, so each statement stays short however big the file.
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
@@ -29,22 +30,19 @@ const notInvitedBecause = ([, , , name, enabled, removed, member]: Found): strin
 
 /** The first `limit` suggestions not used yet, and how many people Use suggestions would invite now. */
 export async function listSuggestedPeople(db: Db, orgId: string, importId: string, limit: number): Promise<{ rows: SuggestedPerson[]; toInvite: number }> {
-  const [bounds] = (await db.$client.execute({ sql: "SELECT max(row_number) FROM import_rows WHERE import_id = ?", args: [importId] })).rows;
+  const [bounds] = await db.values<[number | null]>(sql`SELECT max(row_number) FROM import_rows WHERE import_id = ${importId}`);
   const last = Number(bounds?.[0] ?? 0);
   const rows: SuggestedPerson[] = [];
   let toInvite = 0;
   for (let after = 0; after < last; after += WINDOW) {
-    const page = await db.$client.execute({
-      sql: `SELECT json_group_array(json_array(row_number, value, suggestion, name, enabled, removed, member)) FROM (
-              SELECT r.row_number, r.value, r.suggestion, p.display_name AS name, p.account_enabled AS enabled, p.removed_at IS NOT NULL AS removed,
-                (SELECT m.status FROM members m WHERE m.person_id = p.id AND m.org_id = ?2 ORDER BY m.status = 'archived' LIMIT 1) AS member
-              FROM import_rows r LEFT JOIN directory_people p ON p.id = r.person_id AND p.org_id = ?2
-              WHERE r.import_id = ?1 AND r.org_id = ?2 AND r.row_number > ?3 AND r.row_number <= ?4
-                AND r.code = 'possible_typo' AND r.suggestion IS NOT NULL AND r.sent_at IS NULL
-              ORDER BY r.row_number)`,
-      args: [importId, orgId, after, after + WINDOW],
-    });
-    for (const found of JSON.parse(String(page.rows[0]?.[0] ?? "[]")) as Found[]) {
+    const [page] = await db.values<[string]>(sql`SELECT json_group_array(json_array(row_number, value, suggestion, name, enabled, removed, member)) FROM (
+      SELECT r.row_number, r.value, r.suggestion, p.display_name AS name, p.account_enabled AS enabled, p.removed_at IS NOT NULL AS removed,
+        (SELECT m.status FROM members m WHERE m.person_id = p.id AND m.org_id = ${orgId} ORDER BY m.status = 'archived' LIMIT 1) AS member
+      FROM import_rows r LEFT JOIN directory_people p ON p.id = r.person_id AND p.org_id = ${orgId}
+      WHERE r.import_id = ${importId} AND r.org_id = ${orgId} AND r.row_number > ${after} AND r.row_number <= ${after + WINDOW}
+        AND r.code = 'possible_typo' AND r.suggestion IS NOT NULL AND r.sent_at IS NULL
+      ORDER BY r.row_number)`);
+    for (const found of JSON.parse(String(page?.[0] ?? "[]")) as Found[]) {
       const notInvited = notInvitedBecause(found);
       if (notInvited === null) toInvite++;
       if (rows.length < limit) rows.push({ rowNumber: found[0], value: found[1], suggestion: found[2], name: found[3], notInvited });

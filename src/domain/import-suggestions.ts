@@ -5,6 +5,7 @@
 // domains, a single clear typo of one person's address (import-typos.ts). A near-miss domain
 // and a mistyped local part together are two typos, not one: no suggestion.
 import type { Db } from "../db/client.js";
+import { findTypoPeople, type TypoPersonRow } from "../db/statements/import-validation.js";
 import { boundedEditDistance } from "./addresses.js";
 import type { ValidationContext, ValidationJob } from "./import-validation-context.js";
 import { TypoIndex } from "./import-typos.js";
@@ -38,25 +39,7 @@ export function nearestDomains(domain: string, orgDomains: readonly string[]): s
   return best;
 }
 
-type Found = [key: string | number, id: string, name: string, enabled: number, removed: number, member: TypoPerson["memberStatus"]];
-
-const selectPeople = (join: string, param: string) => `
-  SELECT j.value AS k, p.id AS id, p.display_name AS name, p.account_enabled AS enabled, p.removed_at IS NOT NULL AS removed,
-    (SELECT m.status FROM members m WHERE m.person_id = p.id AND m.org_id = ?1 ORDER BY m.status = 'archived' LIMIT 1) AS member
-  FROM json_each(${param}) j JOIN directory_people p ON ${join}`;
-
-/** Directory people by address (mail or UPN, any state) and by row id, with their membership (a live one before an archived one). */
-async function findPeople(db: Db, orgId: string, addresses: string[], rowids: number[]): Promise<Found[]> {
-  if (addresses.length === 0 && rowids.length === 0) return [];
-  const found = await db.$client.execute({
-    sql: `SELECT json_group_array(json_array(k, id, name, enabled, removed, member)) FROM (
-            ${selectPeople("p.org_id = ?1 AND p.mail_norm = j.value", "?2")}
-            UNION ALL ${selectPeople("p.org_id = ?1 AND p.upn_norm = j.value", "?2")}
-            UNION ALL ${selectPeople("p.rowid = j.value AND p.org_id = ?1", "?3")})`,
-    args: [orgId, JSON.stringify(addresses), JSON.stringify(rowids)],
-  });
-  return JSON.parse(String(found.rows[0]?.[0] ?? "[]")) as Found[];
-}
+type Found = TypoPersonRow;
 
 const toPerson = (address: string, [, personId, name, enabled, removed, memberStatus]: Found): TypoPerson =>
   ({ address, personId, name, enabled: enabled === 1, removed: removed === 1, memberStatus });
@@ -81,7 +64,7 @@ export async function resolveTypos(db: Db, job: ValidationJob, context: Validati
       if (match) localFixes.set(norm, match);
     }
   }
-  const found = await findPeople(db, job.orgId, [...new Set([...domainFixes.values()].flat())], [...new Set([...localFixes.values()].map((m) => m.person))]);
+  const found = await findTypoPeople(db, job.orgId, [...new Set([...domainFixes.values()].flat())], [...new Set([...localFixes.values()].map((m) => m.person))]);
   const byKey = new Map<string | number, Found[]>();
   for (const f of found) byKey.set(f[0], [...(byKey.get(f[0]) ?? []), f]);
 

@@ -11,6 +11,7 @@
 // from the mail and UPN indexes alone: each address with its row id, which names the person.
 import { boundedEditDistance } from "./addresses.js";
 import type { Db } from "../db/client.js";
+import { readDirectoryAddresses } from "../db/statements/import-validation.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
 const PAGE = 10_000;
@@ -88,13 +89,8 @@ export class TypoIndex {
       let after: [string, number] = ["", 0];
       for (;;) {
         // One string per page: libsql's per-row objects would cost more than the index scan.
-        const page = await db.$client.execute({
-          sql: `SELECT group_concat(${column} || char(9) || rowid, char(10)), count(*) FROM (
-                  SELECT ${column}, rowid FROM directory_people WHERE org_id = ? AND (${column}, rowid) > (?, ?)
-                  ORDER BY ${column}, rowid LIMIT ${PAGE})`,
-          args: [orgId, after[0], after[1]],
-        });
-        const joined = page.rows[0]![0] as string | null;
+        const page = await readDirectoryAddresses(db, orgId, column, after, PAGE);
+        const joined = page.lines;
         if (!joined) break;
         let last: [string, number] = after;
         for (const line of joined.split("\n")) {
@@ -102,7 +98,7 @@ export class TypoIndex {
           last = [line.slice(0, tab), Number(line.slice(tab + 1))];
           add(personOf, last[0], last[1]);
         }
-        if (Number(page.rows[0]![1]) < PAGE) break;
+        if (page.count < PAGE) break;
         after = last;
         await yieldToEventLoop();
       }

@@ -4,6 +4,7 @@
 // one whose uploader died is swept away when its lease expires (sweepAbandonedUploads).
 import { and, eq, lt } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { deleteImportRows, insertImportRows } from "../db/statements/import-rows.js";
 import { imports } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { Actor } from "./actor.js";
@@ -48,22 +49,17 @@ export async function createImport(db: Db, actor: Actor, input: CreateImportInpu
   if (!read.ok) return read;
   const id = newId();
   const fileName = cleanFileName(input.fileName);
-  await db.insert(imports).values({
+  await db.write((tx) => tx.insert(imports).values({
     id, orgId: actor.orgId, createdBy: actor.personId, fileName, size: input.bytes.length, status: "queued",
     detected: read.detection, total: read.detection.totalRows,
     lockedBy: UPLOAD_OWNER, lockedUntil: new Date(Date.now() + UPLOAD_LEASE_MS),
-  });
+  }));
   try {
     for await (const batch of read.rows(STORE_BATCH)) {
-      // One JSON parameter instead of 1,500: preparing a 500-tuple VALUES statement costs more than running it.
-      const rows = batch.map((row) => [row.rowNumber, row.value, addressKey(row.value)]);
-      await db.$client.execute({
-        sql: `INSERT INTO import_rows (import_id, org_id, row_number, value, email_norm)
-              SELECT ?1, ?2, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?3)`,
-        args: [id, actor.orgId, JSON.stringify(rows)],
-      });
+      const rows = batch.map((row) => [row.rowNumber, row.value, addressKey(row.value)] as [number, string, string | null]);
+      await db.write((tx) => insertImportRows(tx, id, actor.orgId, rows));
     }
-    await db.transaction(async (tx) => {
+    await db.write(async (tx) => {
       await tx.update(imports).set({ lockedBy: null, lockedUntil: null })
         .where(and(eq(imports.id, id), eq(imports.lockedBy, UPLOAD_OWNER)));
       await recordAudit(tx, {
@@ -81,14 +77,10 @@ export async function createImport(db: Db, actor: Actor, input: CreateImportInpu
 /** Deletes an import and its rows, a few thousand rows a statement. */
 export async function deleteImport(db: Db, orgId: string, importId: string): Promise<void> {
   for (;;) {
-    const result = await db.$client.execute({
-      sql: "DELETE FROM import_rows WHERE rowid IN (SELECT rowid FROM import_rows WHERE import_id = ? AND org_id = ? LIMIT 5000)",
-      args: [importId, orgId],
-    });
-    if (result.rowsAffected === 0) break;
+    if ((await db.write((tx) => deleteImportRows(tx, importId, orgId, 5000))) === 0) break;
     await yieldToEventLoop();
   }
-  await db.delete(imports).where(and(eq(imports.id, importId), eq(imports.orgId, orgId)));
+  await db.write((tx) => tx.delete(imports).where(and(eq(imports.id, importId), eq(imports.orgId, orgId))));
 }
 
 /** Imports whose uploader died while storing rows (the upload lease expired): deleted, never validated. */

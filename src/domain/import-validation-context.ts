@@ -1,5 +1,6 @@
 // What a validation job carries from chunk to chunk (import-validation.ts), and what judging a
 // row (import-row-verdicts.ts) and resolving typos (import-suggestions.ts) read and grow in it.
+import type { ChunkRow } from "../db/statements/import-validation.js";
 import type { TypoIndex } from "./import-typos.js";
 
 export type ValidationJob = { id: string; orgId: string; cursorRow: number };
@@ -21,4 +22,4 @@ export type ValidationContext = {
 };
 
 /** A stored row as the chunk reads it: row number, value, address, person, enabled, removed, membership. */
-export type FoundRow = [number, string, string | null, string | null, number | null, number | null, string | null];
+export type FoundRow = ChunkRow;

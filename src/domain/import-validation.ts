@@ -5,31 +5,10 @@
 // verdict with the import's counts and cursor in ONE transaction, so the counts always match the
 // rows and a process killed between chunks resumes at the cursor.
 import type { Db } from "../db/client.js";
+import { chunkStatement, finishValidation, parseChunk, readImportChunk, writeChunkVerdicts } from "../db/statements/import-validation.js";
 import type { RowVerdict } from "./import-messages.js";
 import { judgeRows, rebuildFirstRows, type StoredRow } from "./import-row-verdicts.js";
 import type { FoundRow, ValidationContext, ValidationJob } from "./import-validation-context.js";
-
-// One row of JSON per chunk: libsql builds a JS object per result row, which costs more than
-// the lookups. Members are matched by person: inviteMembers always records the directory person.
-const READ_CHUNK = `
-  SELECT json_group_array(json_array(row_number, value, email_norm, person_id, enabled, removed, member_status)) FROM (
-    SELECT r.row_number, r.value, r.email_norm, p.id AS person_id, p.account_enabled AS enabled, p.removed_at IS NOT NULL AS removed,
-      (SELECT m.status FROM members m WHERE m.person_id = p.id AND m.org_id = ?2 LIMIT 1) AS member_status
-    FROM import_rows r
-    LEFT JOIN directory_people p ON p.rowid = COALESCE(
-      (SELECT rowid FROM directory_people WHERE org_id = ?2 AND mail_norm = r.email_norm LIMIT 1),
-      (SELECT rowid FROM directory_people WHERE org_id = ?2 AND upn_norm = r.email_norm LIMIT 1))
-    WHERE r.import_id = ?1 AND r.row_number > ?3
-    ORDER BY r.row_number LIMIT ?4)`;
-
-// One JSON parameter, not thousands: preparing a 500-tuple VALUES statement costs more than running
-// it. LIMIT -1 keeps the JSON a materialized table that drives the primary-key lookups.
-const WRITE_VERDICTS = `
-  UPDATE import_rows SET outcome = v.outcome, code = v.code, message = v.message, suggestion = v.suggestion, person_id = v.person_id
-  FROM (SELECT value ->> 0 AS row_number, value ->> 1 AS outcome, value ->> 2 AS code, value ->> 3 AS message,
-          value ->> 4 AS suggestion, value ->> 5 AS person_id FROM json_each(?4) LIMIT -1) AS v
-  WHERE import_rows.import_id = ?1 AND import_rows.row_number = v.row_number AND import_rows.outcome IS NULL
-    AND EXISTS (SELECT 1 FROM imports WHERE id = ?1 AND locked_by = ?2 AND cursor_row = ?3)`;
 
 /**
  * Validates the next chunk after the job's cursor: "more" when it wrote one, "done" when none
@@ -41,12 +20,7 @@ export async function validateImportChunk(db: Db, job: ValidationJob, owner: str
   const found = await readChunk(db, job, context, options.chunkSize);
   const now = Date.now();
   if (found.length === 0) {
-    const done = await db.$client.execute({
-      sql: `UPDATE imports SET status = 'ready', finished_at = ?1, checked_at = ?1, cursor_row = 0, locked_by = NULL, locked_until = NULL
-            WHERE id = ?2 AND locked_by = ?3 AND status = 'validating'`,
-      args: [now, job.id, owner],
-    });
-    return done.rowsAffected === 1 ? "done" : "lost";
+    return (await db.write((tx) => finishValidation(tx, job.id, owner, now))) ? "done" : "lost";
   }
   const rows: StoredRow[] = found.map((r) => ({
     rowNumber: r[0], value: r[1], emailNorm: r[2], personId: r[3], enabled: r[4] === 1, removed: r[5] === 1, memberStatus: r[6],
@@ -60,9 +34,6 @@ export async function validateImportChunk(db: Db, job: ValidationJob, owner: str
   }
 }
 
-/** READ_CHUNK's one row: the chunk as a JSON array. */
-const parseChunk = (rows: ArrayLike<ArrayLike<unknown>>) => JSON.parse(String(rows[0]?.[0] ?? "[]")) as FoundRow[];
-
 /** The chunk after the cursor: read ahead while the previous one was written, or now. Then starts reading the next. */
 async function readChunk(db: Db, job: ValidationJob, context: ValidationContext, size: number): Promise<FoundRow[]> {
   const ahead = context.ahead;
@@ -72,17 +43,18 @@ async function readChunk(db: Db, job: ValidationJob, context: ValidationContext,
   let asked = ahead?.size ?? size;
   if (!found) {
     asked = size;
-    found = parseChunk((await db.$client.execute({ sql: READ_CHUNK, args: [job.id, job.orgId, job.cursorRow, size] })).rows);
+    found = await readImportChunk(db, job.id, job.orgId, job.cursorRow, size);
   }
   const readAhead = context.readAhead;
   // A short chunk is the last one.
   if (readAhead && found.length === asked) {
     const after = found[found.length - 1]![0];
+    const next = chunkStatement(job.id, job.orgId, after, size);
     context.ahead = {
       after,
       size,
       // A failed read ahead is read again on the event loop.
-      rows: readAhead(READ_CHUNK, [job.id, job.orgId, after, size]).then(parseChunk, () => null),
+      rows: readAhead(next.sql, next.args).then(parseChunk, () => null),
     };
   }
   return found;
@@ -92,19 +64,14 @@ async function recordChunk(db: Db, job: ValidationJob, owner: string, context: V
   const verdicts = await judgeRows(db, job, context, rows);
   const last = rows[rows.length - 1]!.rowNumber;
   const count = (test: (v: RowVerdict) => boolean) => verdicts.filter(test).length;
-  const json = JSON.stringify(verdicts.map((v) => [v.rowNumber, v.outcome, v.code, v.message, v.suggestion, v.personId]));
   // Both statements re-check the lease and the cursor inside the transaction: all of the chunk lands, or none.
-  const [, counted] = await db.$client.batch([
-    { sql: WRITE_VERDICTS, args: [job.id, owner, job.cursorRow, json] },
-    {
-      sql: `UPDATE imports SET processed = processed + ?, ready_count = ready_count + ?, skipped_count = skipped_count + ?,
-              error_count = error_count + ?, suggestion_count = suggestion_count + ?, cursor_row = ?, locked_until = ?
-            WHERE id = ? AND locked_by = ? AND cursor_row = ?`,
-      args: [verdicts.length, count((v) => v.outcome === "ready"), count((v) => v.outcome === "skipped"), count((v) => v.outcome === "error"),
-        count((v) => v.code === "possible_typo"), last, leaseUntil, job.id, owner, job.cursorRow],
-    },
-  ], "write");
-  if (counted!.rowsAffected !== 1) {
+  const counted = await db.write((tx) => writeChunkVerdicts(tx, {
+    importId: job.id, owner, cursorRow: job.cursorRow, lastRow: last, leaseUntil,
+    verdicts: verdicts.map((v) => [v.rowNumber, v.outcome, v.code, v.message, v.suggestion, v.personId]),
+    counts: { processed: verdicts.length, ready: count((v) => v.outcome === "ready"), skipped: count((v) => v.outcome === "skipped"),
+      errors: count((v) => v.outcome === "error"), suggestions: count((v) => v.code === "possible_typo") },
+  }));
+  if (!counted) {
     context.firstByAddress = undefined;
     return "lost" as const;
   }

@@ -8,7 +8,6 @@ import { importRows, imports, type ImportStatus } from "../db/schema.js";
 import type { Actor } from "./actor.js";
 import type { UploadDetection } from "./upload-read.js";
 import { UPLOAD_OWNER } from "./import-upload.js";
-import { runWriteTransaction } from "./write-transaction.js";
 
 export { createImport } from "./import-upload.js";
 
@@ -114,7 +113,7 @@ export type ImportRequestResult = { ok: true; started: boolean } | { ok: false; 
  * Send Invite needs rows still ready to invite (people invited through suggestions are not).
  */
 export async function requestImportSend(db: Db, actor: Actor, importId: string, what: "ready" | "suggestions"): Promise<ImportRequestResult> {
-  return runWriteTransaction(db, async (tx) => {
+  return db.write(async (tx) => {
     const [found] = await tx.select({ status: imports.status })
       .from(imports).where(and(eq(imports.id, importId), eq(imports.orgId, actor.orgId), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))));
     if (!found) return { ok: false, reason: "not_found" } as const;

@@ -3,7 +3,7 @@
 // Drizzle insert of 200 rows (2,000 parameters) and mapping its results would cost more than
 // SQLite's own work.
 import { sql } from "drizzle-orm";
-import type { Tx } from "./audit.js";
+import type { Tx } from "../db/client.js";
 import { inParts } from "../event-loop.js";
 
 /** Rows a write statement: each statement stays short, so requests wait no longer than one (the

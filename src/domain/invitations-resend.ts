@@ -4,14 +4,13 @@
 // email (the demo seed makes invitations without one) a fresh link replaces the old one, and the
 // audit event says so. A copy still waiting to go is replaced. A few resends per member per UTC day.
 import { and, count, desc, eq, gte, isNull, sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { auditEvents, directoryPeople, invitations, mailOutbox, members } from "../db/schema.js";
 import { newId, newToken, sha256Hex } from "../ids.js";
 import type { Actor } from "./actor.js";
-import { auditActor, recordAudit, type Tx } from "./audit.js";
+import { auditActor, recordAudit } from "./audit.js";
 import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
 import { cancelInvitationMails, enqueueMails, invitationMailKey } from "./outbox.js";
-import { runWriteTransaction } from "./write-transaction.js";
 
 export type ResendRefusal = "not_found" | "not_invited" | "limit_reached" | "left_directory" | "account_disabled";
 export type ResendResult = { ok: true; freshLink: boolean } | { ok: false; reason: ResendRefusal; message: string };
@@ -19,7 +18,7 @@ export type ResendResult = { ok: true; freshLink: boolean } | { ok: false; reaso
 const startOfUtcDay = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
 export async function resendInvitation(db: Db, actor: Actor, memberId: string, deps: { publicUrl: string; resendsPerDay: number }): Promise<ResendResult> {
-  return runWriteTransaction(db, async (tx): Promise<ResendResult> => {
+  return db.write(async (tx): Promise<ResendResult> => {
     const [member] = await tx.select({ id: members.id, status: members.status, email: members.email, name: members.name,
       removedAt: directoryPeople.removedAt, enabled: directoryPeople.accountEnabled, displayName: directoryPeople.displayName,
       currentEmail: sql<string | null>`coalesce(${directoryPeople.mail}, ${directoryPeople.userPrincipalName})` })

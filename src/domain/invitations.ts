@@ -3,17 +3,16 @@
 // write transaction per call (the bulk upload sends chunks of ~200): the lock is taken up front and
 // every status is read again inside it, so a double-submitted Invite creates one invitation; the
 // unique (org, email_norm) index backs that up.
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { newId, newTokens, sha256Hex } from "../ids.js";
 import { signatoryName, type Actor } from "./actor.js";
 import { normalizeAddress } from "./addresses.js";
-import { auditActor, recordAudits, type AuditInput, type Tx } from "./audit.js";
+import { auditActor, recordAudits, type AuditInput } from "./audit.js";
 import {
   insertInvitations, insertMembers, reviveMembers, selectMembers, selectPeople, type Member, type NewMember, type Person,
 } from "./invitation-rows.js";
 import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
 import { cancelMemberInvitationMails, enqueueMails, invitationMailKey, type NewMail } from "./outbox.js";
-import { runWriteTransaction, type Transaction } from "./write-transaction.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
 export type InviteResult = "invited" | "reinvited" | "already_invited" | "already_active" | "not_in_directory" | "account_disabled" | "left_directory";
@@ -48,11 +47,11 @@ const requestsOf = (input: InviteInput): Request[] => [
 export async function inviteMembers(db: Db, actor: Actor, input: InviteInput, deps: { publicUrl: string }): Promise<InviteResultSet> {
   const requests = requestsOf(input);
   if (requests.length === 0) return { invited: 0, outcomes: [] };
-  return runWriteTransaction(db, (tx) => inviteInTransaction(tx, actor, requests, input.source, deps.publicUrl));
+  return db.write((tx) => inviteInTransaction(tx, actor, requests, input.source, deps.publicUrl));
 }
 
 /** inviteMembers as part of the caller's open write transaction: it commits or rolls back with it. */
-export async function inviteMembersInTransaction(tx: Transaction, actor: Actor, input: InviteInput, deps: { publicUrl: string }): Promise<InviteResultSet> {
+export async function inviteMembersInTransaction(tx: Tx, actor: Actor, input: InviteInput, deps: { publicUrl: string }): Promise<InviteResultSet> {
   const requests = requestsOf(input);
   if (requests.length === 0) return { invited: 0, outcomes: [] };
   return inviteInTransaction(tx, actor, requests, input.source, deps.publicUrl);

@@ -3,13 +3,12 @@
 // known, else the same address), never forwarded. Tokens are looked up by SHA-256 only.
 import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Db } from "../db/client.js";
+import type { Db, Queryable } from "../db/client.js";
 import { directoryPeople, invitations, members, organizations } from "../db/schema.js";
 import { sha256Hex } from "../ids.js";
-import { recordAudit, type Tx } from "./audit.js";
+import { recordAudit } from "./audit.js";
 import { cancelInvitationMails } from "./outbox.js";
 import { getRateInForce } from "./rates.js";
-import { runWriteTransaction } from "./write-transaction.js";
 
 /** The signed-in person looking at or accepting an invitation. */
 export type JoinIdentity = { personId: string; orgId: string };
@@ -33,7 +32,7 @@ export const isWellFormedToken = (token: string): boolean => /^[A-Za-z0-9_-]{43}
 const inviter = alias(directoryPeople, "inviter");
 const invitee = alias(directoryPeople, "invitee");
 
-async function loadInvitation(db: Tx, token: string) {
+async function loadInvitation(db: Queryable, token: string) {
   const [row] = await db
     .select({
       id: invitations.id, orgId: invitations.orgId, memberId: invitations.memberId, createdAt: invitations.createdAt,
@@ -58,7 +57,7 @@ async function loadInvitation(db: Tx, token: string) {
 type InvitationRow = NonNullable<Awaited<ReturnType<typeof loadInvitation>>>;
 
 /** Re-inviting issues a new link: any newer invitation for the member makes this one useless. */
-async function hasNewerInvitation(db: Tx, row: InvitationRow): Promise<boolean> {
+async function hasNewerInvitation(db: Queryable, row: InvitationRow): Promise<boolean> {
   const [newer] = await db.select({ id: invitations.id }).from(invitations)
     .where(and(
       eq(invitations.orgId, row.orgId), eq(invitations.memberId, row.memberId),
@@ -69,7 +68,7 @@ async function hasNewerInvitation(db: Tx, row: InvitationRow): Promise<boolean> 
 }
 
 /** Same organization, and the same Entra object id when both sides know one, else a shared address. */
-async function isInvitee(db: Tx, row: InvitationRow, viewer: JoinIdentity): Promise<boolean> {
+async function isInvitee(db: Queryable, row: InvitationRow, viewer: JoinIdentity): Promise<boolean> {
   if (viewer.orgId !== row.orgId) return false;
   if (row.personId !== null && viewer.personId === row.personId) return true;
   const [me] = await db.select({ oid: directoryPeople.entraObjectId, mail: directoryPeople.mailNorm, upn: directoryPeople.upnNorm })
@@ -83,7 +82,7 @@ async function isInvitee(db: Tx, row: InvitationRow, viewer: JoinIdentity): Prom
 }
 
 /** What a token opens, as seen by `viewer` (null when signed out). Unknown and malformed look alike. */
-export async function findInvitationByToken(db: Tx, token: string, viewer: JoinIdentity | null = null): Promise<InvitationLookup> {
+export async function findInvitationByToken(db: Queryable, token: string, viewer: JoinIdentity | null = null): Promise<InvitationLookup> {
   if (!isWellFormedToken(token)) return { status: "invalid" };
   const row = await loadInvitation(db, token);
   if (!row) return { status: "invalid" };
@@ -109,7 +108,7 @@ export async function findInvitationByToken(db: Tx, token: string, viewer: JoinI
 export async function acceptInvitationForIdentity(db: Db, identity: JoinIdentity, token: string): Promise<JoinResult> {
   if (!isWellFormedToken(token)) return { ok: false, refusal: { status: "invalid" } };
   // BEGIN IMMEDIATE, waiting its turn: two submits at once are serialized, the second sees accepted.
-  return runWriteTransaction(db, async (tx): Promise<JoinResult> => {
+  return db.write(async (tx): Promise<JoinResult> => {
     const lookup = await findInvitationByToken(tx, token, identity);
     if (lookup.status === "accepted" && lookup.viewerIsInvitee) return { ok: true, alreadyJoined: true, welcome: lookup.welcome };
     if (lookup.status !== "open") return { ok: false, refusal: lookup };

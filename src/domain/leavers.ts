@@ -5,27 +5,23 @@
 // activity log as done by the directory. No notice email: the person has left.
 import { sql, type SQL } from "drizzle-orm";
 import { newId } from "../ids.js";
-import type { Tx } from "./audit.js";
+import type { Tx } from "../db/client.js";
 import { cancelMemberInvitationMailsSql } from "./outbox.js";
 
 export type LeaverReason = "disabled" | "left";
 export type Leaver = { personId: string; reason: LeaverReason };
-type Read = <T>(query: SQL) => Promise<T[]>;
 
 /** Who the activity log says archived a leaver (audit_events.actor_label: a service, no person). */
 export const DIRECTORY_ACTOR = "The directory";
 const MAIL_REASON = "Not sent: the person left the directory or their account was disabled.";
 
-/**
- * The statements that archive the invited or active members of these people (read with `read`
- * inside the caller's transaction), for callers that run statements themselves.
- */
-export async function planLeaverArchive(read: Read, orgId: string, leavers: Leaver[], now = Date.now()): Promise<{ statements: SQL[]; archived: number }> {
+/** The statements that archive the invited or active members of these people, read in `tx`. */
+async function planLeaverArchive(tx: Tx, orgId: string, leavers: Leaver[], now: number): Promise<{ statements: SQL[]; archived: number }> {
   if (leavers.length === 0) return { statements: [], archived: 0 };
   const reasons = new Map(leavers.map((l) => [l.personId, l.reason]));
   const people = JSON.stringify([...reasons.keys()]);
   const statements = [sql`DELETE FROM sessions WHERE org_id = ${orgId} AND person_id IN (SELECT value FROM json_each(${people}))`];
-  const found = await read<{ id: string; person_id: string }>(sql`SELECT m.id, m.person_id FROM json_each(${people}) j
+  const found = await tx.all<{ id: string; person_id: string }>(sql`SELECT m.id, m.person_id FROM json_each(${people}) j
     JOIN members m ON m.person_id = j.value WHERE +m.org_id = ${orgId} AND m.status IN ('invited', 'active')`);
   if (found.length === 0) return { statements, archived: 0 };
   const ids = found.map((m) => m.id);
@@ -45,9 +41,9 @@ export async function planLeaverArchive(read: Read, orgId: string, leavers: Leav
   return { statements, archived: found.length };
 }
 
-/** planLeaverArchive, run in a Drizzle transaction. Answers how many members were archived. */
-export async function archiveLeavers(tx: Tx, orgId: string, leavers: Leaver[]): Promise<number> {
-  const plan = await planLeaverArchive((query) => tx.all(query), orgId, leavers);
+/** Archives the members of these people in `tx`. Answers how many members were archived. */
+export async function archiveLeavers(tx: Tx, orgId: string, leavers: Leaver[], now = Date.now()): Promise<number> {
+  const plan = await planLeaverArchive(tx, orgId, leavers, now);
   for (const statement of plan.statements) await tx.run(statement);
   return plan.archived;
 }

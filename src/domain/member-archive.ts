@@ -4,14 +4,13 @@
 // status change. The notice goes to people the invitation reached: someone whose only
 // invitation email was still waiting never heard of it, and gets nothing.
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { invitations, members, organizations, sessions } from "../db/schema.js";
 import { signatoryName, type Actor } from "./actor.js";
-import { auditActor, recordAudits, type Tx } from "./audit.js";
+import { auditActor, recordAudits } from "./audit.js";
 import { inviteMembers, type InviteOutcome } from "./invitations.js";
 import { archiveNoticeMail } from "./member-mail.js";
 import { cancelMemberInvitationMails, enqueueMails } from "./outbox.js";
-import { runWriteTransaction, type Transaction } from "./write-transaction.js";
 
 export const MAX_ARCHIVE_BATCH = 200;
 
@@ -21,11 +20,11 @@ export type ArchiveResult = { archived: string[]; alreadyArchived: string[]; not
 export async function archiveMembers(db: Db, actor: Actor, memberIds: string[]): Promise<ArchiveResult> {
   const ids = [...new Set(memberIds)].slice(0, MAX_ARCHIVE_BATCH);
   if (ids.length === 0) return { archived: [], alreadyArchived: [], notFound: [] };
-  return runWriteTransaction(db, (tx) => archiveInTransaction(tx, actor, ids));
+  return db.write((tx) => archiveInTransaction(tx, actor, ids));
 }
 
 /** archiveMembers as part of the caller's open write transaction: it commits or rolls back with it. */
-export async function archiveMembersInTransaction(tx: Transaction, actor: Actor, memberIds: string[]): Promise<ArchiveResult> {
+export async function archiveMembersInTransaction(tx: Tx, actor: Actor, memberIds: string[]): Promise<ArchiveResult> {
   const ids = [...new Set(memberIds)].slice(0, MAX_ARCHIVE_BATCH);
   if (ids.length === 0) return { archived: [], alreadyArchived: [], notFound: [] };
   return archiveInTransaction(tx, actor, ids);

@@ -3,12 +3,8 @@
 // (Graph delta sync, directory:import) refreshes the copies of the people it wrote, in the same
 // transaction. An address another member already holds (someone left and a new hire got it) is
 // not taken: that member keeps their address until the other one is resolved; the name changes.
-import type { InStatement, InValue } from "@libsql/client";
+import type { Tx } from "../db/client.js";
 import { sql, type SQL } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import type { Tx } from "./audit.js";
-
-const dialect = new SQLiteAsyncDialect();
 
 /** The members of these directory people, given their person's current name and address (mail, else UPN). */
 export function refreshMembersSql(orgId: string, personIds: string[], now = Date.now()): SQL {
@@ -28,15 +24,4 @@ export function refreshMembersSql(orgId: string, personIds: string[], now = Date
 
 export async function refreshMembersFromDirectory(tx: Tx, orgId: string, personIds: string[]): Promise<void> {
   if (personIds.length > 0) await tx.run(refreshMembersSql(orgId, personIds));
-}
-
-/** The same, as a statement for a libSQL transaction (the Graph delta writes through the client). */
-export function refreshMembersStatement(orgId: string, personIds: string[]): InStatement {
-  return statementOf(refreshMembersSql(orgId, personIds));
-}
-
-/** A Drizzle `sql` template as a statement for a libSQL transaction. */
-export function statementOf(query: SQL): InStatement {
-  const built = dialect.sqlToQuery(query);
-  return { sql: built.sql, args: built.params as InValue[] };
 }

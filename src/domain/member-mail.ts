@@ -1,9 +1,9 @@
 // The emails that inviting, resending and archiving queue, from the mail templates in views/emails.
+import type { Tx } from "../db/client.js";
 import { eq, sql } from "drizzle-orm";
 import { organizations } from "../db/schema.js";
 import { renderArchiveNoticeEmail, type ArchiveNoticeEmailInput } from "../../views/emails/archive-notice-email.js";
 import { invitationEmailRenderer, type EmailContent } from "../../views/emails/invitation-email.js";
-import type { Tx } from "./audit.js";
 import { rateInForceQuery } from "./rates.js";
 
 export type MailContent = EmailContent;

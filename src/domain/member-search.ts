@@ -4,12 +4,10 @@
 // status for a search read the same three ranges from covering indexes.
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { memberNameWords, memberStatuses, type MemberStatus } from "../db/schema.js";
+import { memberNameWords, type MemberStatus } from "../db/schema.js";
+import { countMemberMatches, NAME_SEPARATORS, spacedSortName } from "../db/statements/member-search.js";
 import type { MemberCounts } from "./member-counts.js";
 import { normalizeAddress } from "./addresses.js";
-
-/** Where a name's words part: the same characters as the triggers in drizzle/ (member_name_words). */
-export const NAME_SEPARATORS = ' -,.()/"';
 
 /** Upper bound of a prefix range: every string starting with `prefix` sorts below it. */
 export const prefixEnd = (prefix: string) => prefix + "\u{10FFFF}";
@@ -34,9 +32,6 @@ export function searchTermsOf(text: string | undefined): SearchTerms | undefined
   return { q, qEnd: prefixEnd(q), word, wordEnd: word && prefixEnd(word), phrase: words.length > 1 ? words.join(" ") : undefined };
 }
 
-/** The sort name with every separator turned into a space (what the triggers split at). */
-const spacedSortName = NAME_SEPARATORS.split("").filter((ch) => ch !== " ").reduce((expr, ch) => `replace(${expr}, '${ch}', ' ')`, "sort_name");
-
 const P = {
   org: sql.placeholder("org"), status: sql.placeholder("status"), q: sql.placeholder("q"), qEnd: sql.placeholder("qEnd"),
   word: sql.placeholder("word"), wordEnd: sql.placeholder("wordEnd"), phrase: sql.placeholder("phrase"),
@@ -55,22 +50,6 @@ export function wordMatch(shape: { phrase: boolean }): SQL {
  *  work grows with the limit, not with the organization: a short search in a big one stays cheap. */
 export const SEARCH_COUNT_LIMIT = 100;
 
-const STATUS = (s: string) => `'${s}'`;
-/** Per status, the first LIMIT+1 matches of each range, each from a covering index (`+status`:
- *  the address range's index holds the status; the (org, status) index would walk the status). */
-const countSql = (phrase: boolean) => memberStatuses.map((status) => `
-  SELECT ${STATUS(status)} AS status, 0 AS branch, id FROM (SELECT id FROM members
-    WHERE org_id = ?1 AND status = ${STATUS(status)} AND sort_name >= ?2 AND sort_name < ?3 LIMIT ?7)
-  UNION ALL SELECT ${STATUS(status)}, 1, id FROM (SELECT id FROM members
-    WHERE org_id = ?1 AND email_norm >= ?2 AND email_norm < ?3 AND +status = ${STATUS(status)} LIMIT ?7)
-  UNION ALL SELECT ${STATUS(status)}, 2, member_id FROM (SELECT member_id FROM member_name_words
-    WHERE org_id = ?1 AND ${phrase ? `word = ?4 AND instr(' ' || ${spacedSortName}, ' ' || ?6) > 0` : "word >= ?4 AND word < ?5"} AND status = ${STATUS(status)} LIMIT ?7)`).join("\n  UNION ALL");
-/** Counted in SQL (three rows back, not thousands of ids): distinct people per status, and how
- *  many each range gave, to tell whether one reached the limit. */
-const countingSql = (phrase: boolean) => `SELECT status, count(DISTINCT id) AS people,
-  max(sum(branch = 0), sum(branch = 1), sum(branch = 2)) AS widest FROM (${countSql(phrase)}) GROUP BY status`;
-const COUNT_SQL = { word: countingSql(false), phrase: countingSql(true) };
-
 /** How many members match the search in each status, up to SEARCH_COUNT_LIMIT (then `atLeast`):
  *  a person found by several ranges is counted once; when a range has more than the limit, so
  *  has the status. Bounded work however short the text. */
@@ -78,12 +57,8 @@ export async function countMatchingMembers(db: Db, orgId: string, text: string):
   const terms = searchTermsOf(text);
   const counts: MemberCounts = { all: 0, invited: 0, active: 0, archived: 0 };
   if (!terms) return counts;
-  const result = await db.$client.execute({
-    sql: terms.phrase ? COUNT_SQL.phrase : COUNT_SQL.word,
-    args: [orgId, terms.q, terms.qEnd, terms.word ?? null, terms.wordEnd ?? null, terms.phrase ?? null, SEARCH_COUNT_LIMIT + 1],
-  });
   const over = new Set<MemberStatus>();
-  for (const row of result.rows as unknown as { status: MemberStatus; people: number; widest: number }[]) {
+  for (const row of await countMemberMatches(db, orgId, terms, SEARCH_COUNT_LIMIT)) {
     if (row.widest > SEARCH_COUNT_LIMIT) over.add(row.status);
     counts[row.status] = over.has(row.status) ? SEARCH_COUNT_LIMIT : row.people;
     counts.all += counts[row.status];

@@ -3,11 +3,10 @@
 // provider request; the key stays on the rows until the answer is recorded, so a batch retried
 // after a crash or a 5xx goes out again unchanged, with the same key, and the provider sends it once.
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { invitations, mailOutbox } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { claimLeases, releaseLease } from "../db/leases.js";
-import type { Tx } from "./outbox.js";
 
 export const MAX_BATCH = 100;
 
@@ -50,7 +49,7 @@ export async function claimMailBatch(db: Db, owner: string, options: { leaseMs: 
 export async function recordBatchSent(db: Db, owner: string, batch: ClaimedBatch, providerIds: string[], now = Date.now()): Promise<number> {
   const ids = batch.messages.map((m) => m.id);
   const providerCase = sql.join([sql`CASE ${mailOutbox.id}`, ...ids.map((id, i) => sql`WHEN ${id} THEN ${providerIds[i]!}`), sql`END`], sql` `);
-  return db.transaction(async (tx) => {
+  return db.write(async (tx) => {
     const done = await tx.update(mailOutbox)
       .set({
         status: "sent", providerId: providerCase, sentAt: new Date(now), batchKey: null, lastError: null, lockedBy: null, lockedUntil: null,
@@ -71,7 +70,7 @@ export async function recordBatchRetry(
   const now = input.now ?? Date.now();
   const ids = batch.messages.map((m) => m.id);
   const attempts = input.countAttempt ? sql`${mailOutbox.attempts}` : sql`max(${mailOutbox.attempts} - 1, 0)`;
-  return db.transaction(async (tx) => {
+  return db.write(async (tx) => {
     const rows = await tx.update(mailOutbox)
       .set({
         attempts,
@@ -99,7 +98,7 @@ export async function recordBatchRetry(
 export async function recordBatchInvalid(db: Db, owner: string, batch: ClaimedBatch, reason: string, now = Date.now()): Promise<{ failed: number; split: number }> {
   const ids = batch.messages.map((m) => m.id);
   if (ids.length === 1) {
-    return db.transaction(async (tx) => {
+    return db.write(async (tx) => {
       const rows = await tx.update(mailOutbox)
         .set({ status: "failed", deliveryStatus: "failed", lastError: reason.slice(0, 1000), batchKey: null, lockedBy: null, lockedUntil: null })
         .where(and(eq(mailOutbox.id, ids[0]!), eq(mailOutbox.lockedBy, owner)))
@@ -110,7 +109,7 @@ export async function recordBatchInvalid(db: Db, owner: string, batch: ClaimedBa
   }
   const half = Math.ceil(ids.length / 2);
   let split = 0;
-  await db.transaction(async (tx) => {
+  await db.write(async (tx) => {
     for (const part of [ids.slice(0, half), ids.slice(half)]) {
       const rows = await tx.update(mailOutbox)
         .set({ status: "queued", batchKey: newBatchKey(), attempts: sql`max(${mailOutbox.attempts} - 1, 0)`, nextAttemptAt: new Date(now), lastError: reason.slice(0, 1000), lockedBy: null, lockedUntil: null })

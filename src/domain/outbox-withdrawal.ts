@@ -22,10 +22,10 @@ export async function withdrawFromBatch(db: Db, owner: string, batch: ClaimedBat
   const found = await db.all<{ id: string }>(sql`SELECT id FROM mail_outbox
     WHERE id IN (SELECT value FROM json_each(${JSON.stringify(batch.messages.map((m) => m.id))})) AND ${withdrawn}`);
   if (found.length === 0) return { batch, withdrawn: 0 };
-  const rows = await db.all<{ id: string }>(sql`UPDATE mail_outbox SET status = 'cancelled', locked_by = NULL, locked_until = NULL,
+  const rows = await db.write((tx) => tx.all<{ id: string }>(sql`UPDATE mail_outbox SET status = 'cancelled', locked_by = NULL, locked_until = NULL,
       last_error = CASE WHEN status = 'cancelled' THEN last_error ELSE ${WITHDRAWN} END
     WHERE id IN (SELECT value FROM json_each(${JSON.stringify(found.map((r) => r.id))})) AND ${withdrawn}
-    RETURNING id`);
+    RETURNING id`));
   const gone = new Set(rows.map((r) => r.id));
   return { batch: { ...batch, messages: batch.messages.filter((m) => !gone.has(m.id)) }, withdrawn: gone.size };
 }
@@ -37,7 +37,7 @@ export async function withdrawFromBatch(db: Db, owner: string, batch: ClaimedBat
  * with it too, or been withdrawn before it: they stay cancelled, and say so.
  */
 export async function recordEarlierRequestSent(db: Db, owner: string, batchKey: string, now = Date.now()): Promise<number> {
-  return db.transaction(async (tx) => {
+  return db.write(async (tx) => {
     const rows = await tx.all<{ invitation_id: string | null }>(sql`UPDATE mail_outbox SET status = 'sent', sent_at = ${now}, batch_key = NULL,
         locked_by = NULL, locked_until = NULL, delivery_status = coalesce(delivery_status, 'sent'),
         last_error = 'Sent by an earlier request with the same Idempotency-Key (the provider answered that the key was used).'

@@ -3,13 +3,10 @@
 // rows later (src/jobs/mail-worker.ts). The idempotency key is stable per email (e.g.
 // `invitation:<invitationId>:<sendNumber>`): enqueuing the same key twice keeps the first row.
 import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { mailOutbox, type DeliveryStatus, type MailStatus } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { inParts } from "../event-loop.js";
-
-/** A drizzle database or an open transaction on it. */
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
 
 export type MailKind = "invitation" | "reminder" | "archive_notice" | (string & {});
 

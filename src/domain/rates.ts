@@ -1,25 +1,24 @@
 // The organization's mileage rate, in integer thousandths of a dollar per mile. Every change is
 // a new row (the history), written with its audit event in one transaction.
 import { and, desc, eq } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Queryable, Tx } from "../db/client.js";
 import { directoryPeople, mileageRates } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { Actor } from "./actor.js";
-import { auditActor, recordAudit, type Tx } from "./audit.js";
-import { runWriteTransaction } from "./write-transaction.js";
+import { auditActor, recordAudit } from "./audit.js";
 
 /** $5.000 per mile: well above any real reimbursement rate, so a typo (7.25 for 0.725) is caught. */
 export const MAX_RATE_MILLI = 5000;
 export const MIN_YEAR = 2000;
 
 /** The rate in force for a year (the latest one set), or null when the organization set none. */
-export async function getRateInForce(db: Db | Tx, orgId: string, year = new Date().getUTCFullYear()): Promise<number | null> {
+export async function getRateInForce(db: Queryable, orgId: string, year = new Date().getUTCFullYear()): Promise<number | null> {
   const [row] = await rateInForceQuery(db, orgId, year);
   return row?.rateMilli ?? null;
 }
 
 /** The query behind getRateInForce: run it, or embed it in another as a scalar subquery. */
-export function rateInForceQuery(db: Db | Tx, orgId: string, year: number) {
+export function rateInForceQuery(db: Queryable, orgId: string, year: number) {
   return db.select({ rateMilli: mileageRates.rateMilli }).from(mileageRates)
     .where(and(eq(mileageRates.orgId, orgId), eq(mileageRates.year, year)))
     .orderBy(desc(mileageRates.createdAt), desc(mileageRates.id)).limit(1);
@@ -77,7 +76,7 @@ export async function setMileageRate(db: Db, actor: Actor, input: RateInput): Pr
   }
   // A write transaction from the start (BEGIN IMMEDIATE): two admins saving at once are serialized,
   // so each row's previous rate is the one it really replaced.
-  return runWriteTransaction(db, async (tx): Promise<SetRateResult> => {
+  return db.write(async (tx): Promise<SetRateResult> => {
     const previous = await getRateInForce(tx, actor.orgId, year.value);
     if (previous === rate.value) {
       return { ok: false, errors: { rate: `The ${year.value} rate is already this amount; nothing was changed.` } };

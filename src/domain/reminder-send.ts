@@ -6,14 +6,13 @@
 // current data (today's rate, the person's current name and address) with the same link, read
 // back from the invitation's first email as Resend invitation does (invitations-resend.ts).
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import type { Actor } from "./actor.js";
-import { auditActor, recordAudits, type Tx } from "./audit.js";
+import { auditActor, recordAudits } from "./audit.js";
 import { tokenFromMailText } from "./invitations-resend.js";
 import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
 import { cancelInvitationMails, enqueueMails, type NewMail } from "./outbox.js";
 import { remindableInvitations } from "./reminders.js";
-import { runWriteTransaction } from "./write-transaction.js";
 
 export type ReminderPass = {
   scheduleId: string;
@@ -35,7 +34,7 @@ export const reminderMailKey = (invitationId: string, n: number) => `reminder:${
 
 /** Reminds the next chunk of the pass: how many it reminded, or "lost" when another worker holds the lease, "done" when none is left. */
 export async function remindChunk(db: Db, owner: string, pass: ReminderPass, options: { chunkSize: number; leaseMs: number; publicUrl: string; now?: number }): Promise<{ status: "more" | "done" | "lost"; reminded: number }> {
-  return runWriteTransaction(db, async (tx) => {
+  return db.write(async (tx) => {
     const now = options.now ?? Date.now();
     const held = await tx.all(sql`SELECT 1 FROM reminder_schedules WHERE id = ${pass.scheduleId} AND locked_by = ${owner}`);
     if (held.length === 0) return { status: "lost" as const, reminded: 0 };
@@ -85,7 +84,7 @@ async function sendReminders(tx: Tx, pass: ReminderPass, due: (Candidate & { tok
 
 /** "Remind everyone" carried out: logged with the number of people it reminded, and cleared. */
 export async function finishRequestedReminders(db: Db, owner: string, scheduleId: string): Promise<boolean> {
-  return runWriteTransaction(db, async (tx) => {
+  return db.write(async (tx) => {
     const [job] = await tx.all<{ org_id: string; by: string | null; days: number | null; reminded: number }>(sql`SELECT org_id, requested_by AS by,
       requested_days AS days, requested_reminded AS reminded FROM reminder_schedules WHERE id = ${scheduleId} AND locked_by = ${owner} AND requested_at IS NOT NULL`);
     if (!job) return false;

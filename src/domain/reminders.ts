@@ -3,12 +3,11 @@
 // asks the reminder job (src/jobs/reminder-worker.ts, reminder-send.ts) to remind them. Nothing
 // here sends: the job does, exactly once per reminder, and at most two per invitation.
 import { eq, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { reminderSchedules } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { Actor } from "./actor.js";
-import { auditActor, recordAudit, type Tx } from "./audit.js";
-import { runWriteTransaction } from "./write-transaction.js";
+import { auditActor, recordAudit } from "./audit.js";
 
 export const REMINDER_DAY_CHOICES = [3, 7, 14] as const;
 /** "Remind everyone" uses the setting's days, or this many while automatic reminders are off. */
@@ -63,7 +62,7 @@ export function parseReminderDays(input: unknown): { ok: true; days: number } | 
 
 /** Sets the reminder days; a change is logged with the old and new value, and the job looks at once. */
 export async function setReminderDays(db: Db, actor: Actor, days: number): Promise<{ changed: boolean }> {
-  return runWriteTransaction(db, async (tx) => {
+  return db.write(async (tx) => {
     const before = await getReminderSetting(tx, actor.orgId);
     if (before.days === days) return { changed: false };
     const now = new Date();
@@ -82,7 +81,7 @@ export type ReminderRequest = { ok: true; started: boolean; count: number; days:
  * new; nobody to remind is refused. The job logs it, with the people it reminded, when done.
  */
 export async function requestReminders(db: Db, actor: Actor, now = Date.now()): Promise<ReminderRequest> {
-  return runWriteTransaction(db, async (tx): Promise<ReminderRequest> => {
+  return db.write(async (tx): Promise<ReminderRequest> => {
     const setting = await getReminderSetting(tx, actor.orgId);
     const days = setting.requested?.days ?? remindEveryoneDays(setting);
     const count = await countRemindable(tx, actor.orgId, days, now);

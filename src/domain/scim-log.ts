@@ -2,11 +2,9 @@
 // SCIM requests and what came of them. Bounded: writing one drops the organization's oldest
 // beyond KEPT, in the same transaction as the request's own change.
 import { desc, eq, sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { scimRequests } from "../db/schema.js";
 import { newId } from "../ids.js";
-import type { Tx } from "./audit.js";
-import { runWriteTransaction } from "./write-transaction.js";
 
 export const KEPT_SCIM_REQUESTS = 50;
 
@@ -22,7 +20,7 @@ export async function recordScimRequest(tx: Tx, entry: ScimRequestEntry): Promis
 
 /** A refused request's line, on its own (nothing else was written). */
 export async function logScimRefusal(db: Db, entry: ScimRequestEntry): Promise<void> {
-  await runWriteTransaction(db, (tx) => recordScimRequest(tx, entry));
+  await db.write((tx) => recordScimRequest(tx, entry));
 }
 
 export async function listScimRequests(db: Db, orgId: string, limit = 20): Promise<ScimRequestRow[]> {

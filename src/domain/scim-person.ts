@@ -2,11 +2,11 @@
 // then by address (userName or work email, as user principal name or mail); created when there
 // is none. Only what the SCIM resource changed overwrites what the directory sync wrote, so a
 // mapping without, say, jobTitle never blanks the synced one. Every refusal comes before any write.
+import type { Tx } from "../db/client.js";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { directoryPeople } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { normalizeAddress } from "./addresses.js";
-import type { Tx } from "./audit.js";
 import type { ScimProblem, ScimUserFields } from "./scim-user-resource.js";
 
 export type SavedPerson = { ok: true; personId: string } | { ok: false; problem: ScimProblem };

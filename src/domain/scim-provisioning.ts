@@ -5,7 +5,7 @@
 // changes nothing twice: POST of an existing userName is a 409, and PUT/PATCH/DELETE only act
 // on a difference from what is stored.
 import { and, eq, ne } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { members, scimUsers } from "../db/schema.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import { newId } from "../ids.js";
@@ -17,7 +17,6 @@ import { applyUserPatch } from "./scim-patch.js";
 import { savePersonForScimUser } from "./scim-person.js";
 import { readUserResource, type ScimProblem, type ScimUserFields } from "./scim-user-resource.js";
 import { findScimUser, type ScimUserRow } from "./scim-users.js";
-import { runWriteTransaction, type Transaction } from "./write-transaction.js";
 
 export type ScimRequestContext = { orgId: string; publicUrl: string; method: string; path: string };
 export type ScimWriteResult =
@@ -36,8 +35,8 @@ const addressOf = (f: ScimUserFields) => f.mail ?? f.userPrincipalName ?? f.user
  * microtask, so without that turn Entra's ten connections would write back to back while a page
  * request waited for all of them.
  */
-async function inTransaction(db: Db, ctx: ScimRequestContext, work: (tx: Transaction) => Promise<Outcome>): Promise<ScimWriteResult> {
-  return runWriteTransaction(db, async (tx) => {
+async function inTransaction(db: Db, ctx: ScimRequestContext, work: (tx: Tx) => Promise<Outcome>): Promise<ScimWriteResult> {
+  return db.write(async (tx) => {
     await yieldToEventLoop();
     const { result, summary } = await work(tx);
     const status = result.ok ? result.status : result.problem.status;
@@ -47,7 +46,7 @@ async function inTransaction(db: Db, ctx: ScimRequestContext, work: (tx: Transac
 }
 
 /** Invites (active) or archives (inactive) the person's membership; answers what happened. */
-async function applyMembership(tx: Transaction, ctx: ScimRequestContext, personId: string, active: boolean): Promise<{ text: string; mailQueued: boolean }> {
+async function applyMembership(tx: Tx, ctx: ScimRequestContext, personId: string, active: boolean): Promise<{ text: string; mailQueued: boolean }> {
   const actor = provisioningActor(ctx.orgId);
   if (active) {
     const { invited, outcomes } = await inviteMembersInTransaction(tx, actor, { personIds: [personId] }, { publicUrl: ctx.publicUrl });
@@ -63,7 +62,7 @@ async function applyMembership(tx: Transaction, ctx: ScimRequestContext, personI
 }
 
 /** Saves `body` (already read) as the user `existing` (null: a new user). */
-async function saveUser(tx: Transaction, ctx: ScimRequestContext, existing: ScimUserRow | null, body: unknown, verb: string): Promise<Outcome> {
+async function saveUser(tx: Tx, ctx: ScimRequestContext, existing: ScimUserRow | null, body: unknown, verb: string): Promise<Outcome> {
   const read = readUserResource(body);
   if (!read.ok) return refused(read.problem);
   const { fields, resource } = read;

@@ -8,7 +8,6 @@ import { directoryPeople, scimTokens, scimUsers } from "../db/schema.js";
 import { newToken, sha256Hex } from "../ids.js";
 import type { Actor } from "./actor.js";
 import { auditActor, recordAudit } from "./audit.js";
-import { runWriteTransaction } from "./write-transaction.js";
 
 /** Last-used times are written at most this often per token (a provisioning cycle sends thousands of requests). */
 const LAST_USED_EVERY_MS = 60_000;
@@ -24,7 +23,7 @@ export type ProvisioningStatus = {
 export async function issueScimToken(db: Db, actor: Actor): Promise<string> {
   const token = newToken();
   const now = new Date();
-  await runWriteTransaction(db, async (tx) => {
+  await db.write(async (tx) => {
     const [earlier] = await tx.select({ orgId: scimTokens.orgId }).from(scimTokens).where(eq(scimTokens.orgId, actor.orgId));
     await tx.insert(scimTokens).values({ orgId: actor.orgId, tokenHash: sha256Hex(token), createdBy: actor.personId, createdAt: now, lastUsedAt: null })
       .onConflictDoUpdate({ target: scimTokens.orgId, set: { tokenHash: sha256Hex(token), createdBy: actor.personId, createdAt: now, lastUsedAt: null } });
@@ -45,7 +44,7 @@ export async function findScimTokenHolder(db: Db, token: string): Promise<ScimTo
 /** Records that the token was used, unless that was recorded in the last minute. */
 export async function touchScimToken(db: Db, holder: ScimTokenHolder, now = new Date()): Promise<void> {
   if (holder.lastUsedAt && now.getTime() - holder.lastUsedAt.getTime() < LAST_USED_EVERY_MS) return;
-  await db.update(scimTokens).set({ lastUsedAt: now }).where(eq(scimTokens.orgId, holder.orgId));
+  await db.write((tx) => tx.update(scimTokens).set({ lastUsedAt: now }).where(eq(scimTokens.orgId, holder.orgId)));
 }
 
 export async function getProvisioningStatus(db: Db, orgId: string): Promise<ProvisioningStatus> {

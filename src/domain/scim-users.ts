@@ -1,9 +1,8 @@
 // Reading provisioned SCIM users: one by id, or a page of those matching a filter's conditions,
 // always within the token's organization (another organization's id is not found).
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Queryable, Tx } from "../db/client.js";
 import { scimUsers } from "../db/schema.js";
-import type { Tx } from "./audit.js";
 import type { UserCondition } from "./scim-filter.js";
 import type { ScimResource } from "./scim-user-resource.js";
 
@@ -17,7 +16,7 @@ const columns = {
   resource: scimUsers.resource, createdAt: scimUsers.createdAt, updatedAt: scimUsers.updatedAt,
 };
 
-export async function findScimUser(db: Db | Tx, orgId: string, id: string): Promise<ScimUserRow | undefined> {
+export async function findScimUser(db: Queryable, orgId: string, id: string): Promise<ScimUserRow | undefined> {
   const [row] = await db.select(columns).from(scimUsers).where(and(eq(scimUsers.orgId, orgId), eq(scimUsers.id, id)));
   return row;
 }

@@ -31,7 +31,7 @@ export async function benchExport(options: { members?: number } = {}): Promise<R
   const out: Record<string, number> = {};
   try {
     const seedStarted = performance.now();
-    const org = await seedLargeOrganization(database.client, { people: count, members: count });
+    const org = await seedLargeOrganization(database.db, { people: count, members: count });
     out[`seed ${count.toLocaleString("en-US")} people + members (s)`] = round((performance.now() - seedStarted) / 1000, 1);
     const cookie = await benchSessionCookie(database.db, org.adminId, org.orgId);
     const server = await startChildServer({ DATABASE_URL: database.url, WORKERS: "false" });

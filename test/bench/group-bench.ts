@@ -6,6 +6,7 @@
 import autocannon from "autocannon";
 import { benchSessionCookie, createBenchDatabase, round, startChildServer } from "./harness.js";
 import { fieldServices, seedLargeOrganization } from "./seed-large.js";
+import { readSql } from "../support/db.js";
 
 export type GroupBenchOptions = { people?: number; members?: number; connections?: number; baselineSeconds?: number };
 
@@ -36,14 +37,14 @@ export async function benchGroupInvite(options: GroupBenchOptions = {}): Promise
   const people = options.people ?? Number(process.env.GROUP_BENCH_PEOPLE ?? 200_000);
   const connections = options.connections ?? 4;
   const database = await createBenchDatabase();
-  const org = await seedLargeOrganization(database.client, { people, members: options.members ?? Math.round(people / 4), domain: "groups.example", name: "Group Corp" });
+  const org = await seedLargeOrganization(database.db, { people, members: options.members ?? Math.round(people / 4), domain: "groups.example", name: "Group Corp" });
   const cookie = await benchSessionCookie(database.db, org.adminId, org.orgId);
   const field = fieldServices(people);
-  const [group] = (await database.client.execute({ sql: "SELECT id FROM directory_groups WHERE org_id = ? AND name_norm = 'field services'", args: [org.orgId] })).rows;
+  const [group] = await readSql(database.db, "SELECT id FROM directory_groups WHERE org_id = ? AND name_norm = 'field services'", [org.orgId]);
   // Index % 97 == 96 is a disabled account (seed-large.ts): skipped with the reason.
   let expected = 0;
   for (let i = field.start; i < field.start + field.size; i++) if (i % 97 !== 96) expected++;
-  database.client.close();
+  database.close();
 
   const server = await startChildServer({ DATABASE_URL: database.url, WORKERS: "false" });
   try {

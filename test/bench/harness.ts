@@ -22,7 +22,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   const url = `file:${join(dir, "app.db")}`;
   const database = await openDatabase(url);
   await migrateDatabase(database.db);
-  return { ...database, url, dir, dispose: () => { database.client.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return { ...database, url, dir, dispose: () => { database.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 export async function freePort(): Promise<number> {
@@ -90,7 +90,7 @@ export async function startChildServer(env: Record<string, string>, entry = "src
 /** A session row for a person, and the Cookie header that presents it. */
 export async function benchSessionCookie(db: Database["db"], personId: string, orgId: string): Promise<string> {
   const token = newToken();
-  await db.insert(sessions).values({ id: sha256Hex(token), personId, orgId, roles: ["admin"], expiresAt: new Date(Date.now() + 86_400_000) });
+  await db.write((tx) => tx.insert(sessions).values({ id: sha256Hex(token), personId, orgId, roles: ["admin"], expiresAt: new Date(Date.now() + 86_400_000) }));
   return `session=${token}`;
 }
 

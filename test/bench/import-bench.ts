@@ -7,6 +7,7 @@ import Papa from "papaparse";
 import { benchSessionCookie, createBenchDatabase, round, startChildServer, type BenchDatabase, type ChildServer } from "./harness.js";
 import { makeImportCsv, makeImportXlsx } from "./import-files.js";
 import { seedLargeOrganization, type LargeOrg } from "./seed-large.js";
+import { readSql, writeSql } from "../support/db.js";
 
 const DIRECTORY = 200_000;
 const SEND_CAP_MS = 120_000;
@@ -37,7 +38,7 @@ function loadUsersPage(url: string, cookie: string) {
 }
 
 async function importState(db: BenchDatabase, id: string) {
-  const row = (await db.client.execute({ sql: "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count FROM imports WHERE id = ?", args: [id] })).rows[0]!;
+  const row = (await readSql(db.db, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count FROM imports WHERE id = ?", [id]))[0]!;
   return { status: String(row[0]), total: Number(row[1]), processed: Number(row[2]), ready: Number(row[3]), skipped: Number(row[4]), errors: Number(row[5]), sent: Number(row[6]) };
 }
 
@@ -69,7 +70,7 @@ function papaparseMs(csv: string): number {
 /** Run 1, nothing else going on: upload to done, Send Invite, the server's peak RSS. */
 /** A send the bench stopped measuring is marked done, so the next server does not carry it on. */
 async function abandonSend(db: BenchDatabase, id: string) {
-  await db.client.execute({ sql: "UPDATE imports SET status = 'sent', locked_by = NULL, locked_until = NULL WHERE id = ? AND status = 'sending'", args: [id] });
+  await writeSql(db.db, "UPDATE imports SET status = 'sent', locked_by = NULL, locked_until = NULL WHERE id = ? AND status = 'sending'", [id]);
 }
 
 async function bench100k(db: BenchDatabase, org: LargeOrg, cookie: string, out: Record<string, number>) {
@@ -214,7 +215,7 @@ export async function benchImport(): Promise<Record<string, number>> {
   try {
     const seedStarted = performance.now();
     // Members come from the end of the directory (190,000 on); the files name people before them.
-    const org = await seedLargeOrganization(db.client, { people: DIRECTORY, members: 10_000 });
+    const org = await seedLargeOrganization(db.db, { people: DIRECTORY, members: 10_000 });
     out["seed 200k people (s)"] = round((performance.now() - seedStarted) / 1000, 1);
     const cookie = await benchSessionCookie(db.db, org.adminId, org.orgId);
     await bench100k(db, org, cookie, out);

@@ -12,6 +12,7 @@ import { startResendStandIn } from "../support/resend-stand-in.js";
 import { benchSessionCookie, createBenchDatabase, ROOT, round, runLoad, startChildServer, type LoadResult } from "./harness.js";
 import { makeImportCsv } from "./import-files.js";
 import { seedLargeOrganization } from "./seed-large.js";
+import { readSql } from "../support/db.js";
 
 export type LoadOptions = { people?: number; members?: number; rows?: number; seconds?: number; connections?: number };
 
@@ -40,14 +41,14 @@ export async function benchLoad(options: LoadOptions = {}): Promise<Record<strin
   const seconds = options.seconds ?? 30;
   const connections = options.connections ?? 50;
   const database = await createBenchDatabase();
-  const org = await seedLargeOrganization(database.client, { people, members: options.members ?? Math.round(people / 10), domain: "load.example", name: "Load Corp" });
+  const org = await seedLargeOrganization(database.db, { people, members: options.members ?? Math.round(people / 10), domain: "load.example", name: "Load Corp" });
   const cookie = await benchSessionCookie(database.db, org.adminId, org.orgId);
   const standIn = await startResendStandIn();
   const server = await startChildServer({
     DATABASE_URL: database.url, WORKERS: "true", DIRECTORY_SEARCH_PER_SECOND: "1000000",
     RESEND_API_KEY: standIn.apiKey, RESEND_BASE_URL: standIn.url, MAIL_REQUESTS_PER_SECOND: "10",
   });
-  const state = async () => (await database.client.execute({ sql: "SELECT status, processed, total, sent_count FROM imports WHERE org_id = ?", args: [org.orgId] })).rows[0]!;
+  const state = async () => (await readSql(database.db, "SELECT status, processed, total, sent_count FROM imports WHERE org_id = ?", [org.orgId]))[0]!;
   try {
     const csv = makeImportCsv({ rows, people: Math.min(rows, people - Math.round(people / 10)), domain: org.domain, errorRate: 0.02, typoRate: 0.005, duplicateRate: 0.01 });
     const form = new FormData();

@@ -28,7 +28,7 @@ export async function benchMail(options: { messages?: number; requestsPerSecond?
     const enqueueStarted = performance.now();
     const enqueueCpu = process.cpuUsage();
     const render = invitationEmailRenderer({ orgName: "Bench Org", inviterName: "Alex Admin", rateMilli: 725, year: 2026 });
-    await db.transaction(async (tx) => {
+    await db.write(async (tx) => {
       await enqueueMails(tx, people.map((p) => ({
         orgId, kind: "invitation", to: p.email, invitationId: p.invitationId, idempotencyKey: invitationMailKey(p.invitationId, 1),
         ...render({ joinUrl: `http://localhost:3000/join/${p.token}`, recipientName: p.name }),
@@ -84,7 +84,7 @@ async function insertInvitations(db: Awaited<ReturnType<typeof createTestDatabas
     memberId: newId(), invitationId: newId(), token: newToken(), email: `person${i}@bench.example`, name: `Person ${i}`,
   }));
   const now = Date.now();
-  await db.transaction(async (tx) => {
+  await db.write(async (tx) => {
     for (let i = 0; i < n; i += 500) {
       const chunk = people.slice(i, i + 500);
       await tx.run(sql`INSERT INTO members (id, org_id, email, email_norm, name, sort_name, status, invited_at, updated_at) VALUES ${sql.join(

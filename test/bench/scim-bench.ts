@@ -10,6 +10,7 @@ import { startResendStandIn } from "../support/resend-stand-in.js";
 import { benchSessionCookie, createBenchDatabase, round, startChildServer } from "./harness.js";
 import { runLoadApart } from "./load-bench.js";
 import { personAt, seedLargeOrganization } from "./seed-large.js";
+import { readSql } from "../support/db.js";
 
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const USERS_PAGES = ["/users", "/users?status=invited", "/users?q=maya"];
@@ -67,7 +68,7 @@ export async function benchScim(options: { users?: number; connections?: number;
   const people = Math.max(20_000, users + 2_001);
   const pageSeconds = options.usersPageSeconds ?? Math.min(20, Math.max(3, Math.round(users / 500)));
   const database = await createBenchDatabase();
-  const org = await seedLargeOrganization(database.client, { people, members: 2_000, domain: "scim.example", name: "Scim Corp" });
+  const org = await seedLargeOrganization(database.db, { people, members: 2_000, domain: "scim.example", name: "Scim Corp" });
   const cookie = await benchSessionCookie(database.db, org.adminId, org.orgId);
   const token = await issueScimToken(database.db, { personId: org.adminId, orgId: org.orgId, name: "Bench Admin" });
   const standIn = await startResendStandIn();
@@ -82,8 +83,8 @@ export async function benchScim(options: { users?: number; connections?: number;
     const loadBefore = loadavg()[0]!;
     const [busy, cycle] = await Promise.all([runLoadApart(usersPage), runCycle(server.url, token, org.domain, users, connections)]);
     const loadAfter = loadavg()[0]!;
-    const provisioned = await database.client.execute({ sql: "SELECT count(*) AS n FROM scim_users WHERE org_id = ?", args: [org.orgId] });
-    const invited = await database.client.execute({ sql: "SELECT count(*) AS n FROM audit_events WHERE org_id = ? AND actor_label = 'Entra provisioning' AND action = 'member.invite'", args: [org.orgId] });
+    const provisioned = { rows: await readSql(database.db, "SELECT count(*) AS n FROM scim_users WHERE org_id = ?", [org.orgId]) };
+    const invited = { rows: await readSql(database.db, "SELECT count(*) AS n FROM audit_events WHERE org_id = ? AND actor_label = 'Entra provisioning' AND action = 'member.invite'", [org.orgId]) };
     const gets = [...cycle.getMs].sort((a, b) => a - b);
     const posts = [...cycle.postMs].sort((a, b) => a - b);
     return {

@@ -3,7 +3,8 @@
 // Departments have realistic sizes: eight large ones by weight (Sales is about a quarter of the
 // organization, Legal about 3 %) and Field Services, 5,000 people in a directory of 100,000 or
 // more (a 40th of a smaller one), none of them members yet: the group invite's department.
-import type { Client } from "@libsql/client";
+import type { Db } from "../../src/db/client.js";
+import { runStatement } from "../../src/db/driver.js";
 import { newId } from "../../src/ids.js";
 
 const FIRST = ["Ava", "Ben", "Chloe", "Dan", "Ella", "Finn", "Grace", "Hugo", "Isla", "Jack", "Kara", "Liam", "Maya", "Noah", "Olivia", "Priya", "Quinn", "Ruby", "Sam", "Tara", "Uma", "Vik", "Wes", "Xena", "Yuki", "Zoe"];
@@ -32,46 +33,46 @@ export function personAt(i: number, domain: string) {
   return { given, surname, mail: `${given}.${surname}.${i}@${domain}`.toLowerCase() };
 }
 
-export async function seedLargeOrganization(client: Client, input: { people: number; members: number; domain?: string; name?: string }): Promise<LargeOrg> {
+export async function seedLargeOrganization(db: Db, input: { people: number; members: number; domain?: string; name?: string }): Promise<LargeOrg> {
   const domain = input.domain ?? "bigcorp.example";
   const orgId = newId();
-  const tx = await client.transaction("write");
-  await tx.execute({ sql: "INSERT INTO organizations (id, name, domains) VALUES (?, ?, ?)", args: [orgId, input.name ?? "BigCorp", JSON.stringify([domain])] });
   const people: LargeOrg["people"] = [];
-  const now = Date.now();
-  for (let start = 0; start < input.people; start += 500) {
-    const rows: unknown[] = [];
-    const n = Math.min(500, input.people - start);
-    for (let i = start; i < start + n; i++) {
-      const p = personAt(i, domain);
-      const id = newId();
-      const department = departmentAt(i, input.people);
-      people.push({ id, mail: p.mail, given: p.given, surname: p.surname, department });
-      const display = `${p.given} ${p.surname}`;
-      rows.push(id, orgId, `oid-${i}`, p.mail, p.mail, display, p.given, p.surname, "Field Engineer", department, i % 97 === 96 ? 0 : 1, i === 0 ? 1 : 0,
-        p.mail, p.mail, display.toLowerCase(), p.given.toLowerCase(), p.surname.toLowerCase(), department.toLowerCase(), now);
+  await db.write(async (tx) => {
+    await runStatement(tx, { sql: "INSERT INTO organizations (id, name, domains) VALUES (?, ?, ?)", args: [orgId, input.name ?? "BigCorp", JSON.stringify([domain])] });
+    const now = Date.now();
+    for (let start = 0; start < input.people; start += 500) {
+      const rows: unknown[] = [];
+      const n = Math.min(500, input.people - start);
+      for (let i = start; i < start + n; i++) {
+        const p = personAt(i, domain);
+        const id = newId();
+        const department = departmentAt(i, input.people);
+        people.push({ id, mail: p.mail, given: p.given, surname: p.surname, department });
+        const display = `${p.given} ${p.surname}`;
+        rows.push(id, orgId, `oid-${i}`, p.mail, p.mail, display, p.given, p.surname, "Field Engineer", department, i % 97 === 96 ? 0 : 1, i === 0 ? 1 : 0,
+          p.mail, p.mail, display.toLowerCase(), p.given.toLowerCase(), p.surname.toLowerCase(), department.toLowerCase(), now);
+      }
+      await runStatement(tx, {
+        sql: `INSERT INTO directory_people (id, org_id, entra_object_id, mail, user_principal_name, display_name, given_name, surname, job_title, department, account_enabled, is_admin, mail_norm, upn_norm, display_norm, given_norm, surname_norm, department_norm, updated_at) VALUES ${Array(n).fill(`(${Array(19).fill("?").join(",")})`).join(",")}`,
+        args: rows as never,
+      });
     }
-    await tx.execute({
-      sql: `INSERT INTO directory_people (id, org_id, entra_object_id, mail, user_principal_name, display_name, given_name, surname, job_title, department, account_enabled, is_admin, mail_norm, upn_norm, display_norm, given_norm, surname_norm, department_norm, updated_at) VALUES ${Array(n).fill(`(${Array(19).fill("?").join(",")})`).join(",")}`,
-      args: rows as never,
-    });
-  }
-  const statuses = ["invited", "active", "active", "archived", "active", "invited"];
-  // Members come from the end of the directory so the start stays free to invite.
-  for (let start = input.people - input.members; start < input.people; start += 500) {
-    const rows: unknown[] = [];
-    const n = Math.min(500, input.people - start);
-    for (let i = start; i < start + n; i++) {
-      const p = people[i]!;
-      const status = statuses[i % statuses.length]!;
-      const display = `${p.given} ${p.surname}`;
-      rows.push(newId(), orgId, p.id, p.mail, p.mail, display, display.toLowerCase(), status, now - i * 1000, status === "active" ? now : null, status === "archived" ? now : null, now);
+    const statuses = ["invited", "active", "active", "archived", "active", "invited"];
+    // Members come from the end of the directory so the start stays free to invite.
+    for (let start = input.people - input.members; start < input.people; start += 500) {
+      const rows: unknown[] = [];
+      const n = Math.min(500, input.people - start);
+      for (let i = start; i < start + n; i++) {
+        const p = people[i]!;
+        const status = statuses[i % statuses.length]!;
+        const display = `${p.given} ${p.surname}`;
+        rows.push(newId(), orgId, p.id, p.mail, p.mail, display, display.toLowerCase(), status, now - i * 1000, status === "active" ? now : null, status === "archived" ? now : null, now);
+      }
+      await runStatement(tx, {
+        sql: `INSERT INTO members (id, org_id, person_id, email, email_norm, name, sort_name, status, invited_at, activated_at, archived_at, updated_at) VALUES ${Array(n).fill("(?,?,?,?,?,?,?,?,?,?,?,?)").join(",")}`,
+        args: rows as never,
+      });
     }
-    await tx.execute({
-      sql: `INSERT INTO members (id, org_id, person_id, email, email_norm, name, sort_name, status, invited_at, activated_at, archived_at, updated_at) VALUES ${Array(n).fill("(?,?,?,?,?,?,?,?,?,?,?,?)").join(",")}`,
-      args: rows as never,
-    });
-  }
-  await tx.commit();
+  });
   return { orgId, adminId: people[0]!.id, domain, people };
 }

@@ -3,17 +3,18 @@
 import { encodeCursor } from "../../src/domain/members.js";
 import { benchSessionCookie, createBenchDatabase, runLoad, startChildServer, type LoadResult } from "./harness.js";
 import { seedLargeOrganization } from "./seed-large.js";
+import { readSql } from "../support/db.js";
 
 export async function benchUsers(options: { seconds?: number } = {}): Promise<Record<string, number | string>> {
   const seconds = options.seconds ?? 5;
   const database = await createBenchDatabase();
   const seedStarted = performance.now();
-  const org = await seedLargeOrganization(database.client, { people: 200_000, members: 200_000 });
+  const org = await seedLargeOrganization(database.db, { people: 200_000, members: 200_000 });
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const cookie = await benchSessionCookie(database.db, org.adminId, org.orgId);
-  const deep = await database.client.execute({ sql: "SELECT sort_name, id FROM members WHERE org_id = ? ORDER BY sort_name, id LIMIT 1 OFFSET 150000", args: [org.orgId] });
+  const deep = { rows: await readSql(database.db, "SELECT sort_name, id FROM members WHERE org_id = ? ORDER BY sort_name, id LIMIT 1 OFFSET 150000", [org.orgId]) };
   const after = encodeCursor(String(deep.rows[0]!.sort_name), String(deep.rows[0]!.id));
-  database.client.close();
+  database.close();
 
   const out: Record<string, number | string> = { "seed 200k people + 200k members (s)": Math.round(seedSeconds * 10) / 10 };
   const server = await startChildServer({ DATABASE_URL: database.url, WORKERS: "false" });

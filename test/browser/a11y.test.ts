@@ -38,7 +38,7 @@ describe.skipIf(!browserAvailable())("accessibility", () => {
     server = await startTestServer({ env: { WORKERS: "false" } });
     browser = await launchBrowser();
     const [org] = await server.deps.db.select().from(organizations).where(eq(organizations.name, DEMO_ORG));
-    await upsertDirectoryPeople(server.deps.db, org!.id, [person("Alpha"), person("Beta"), person("Gamma")]);
+    await server.deps.db.write((tx) => upsertDirectoryPeople(tx, org!.id, [person("Alpha"), person("Beta"), person("Gamma")]));
   });
   afterAll(async () => {
     await browser?.close();

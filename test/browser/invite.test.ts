@@ -23,7 +23,7 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     server = await startTestServer();
     browser = await launchBrowser();
     const [org] = await server.deps.db.select().from(organizations).where(eq(organizations.name, DEMO_ORG));
-    await upsertDirectoryPeople(server.deps.db, org!.id, [person("Alpha"), person("Beta"), person("Gamma", false), person("Delta"), person("Epsilon")]);
+    await server.deps.db.write((tx) => upsertDirectoryPeople(tx, org!.id, [person("Alpha"), person("Beta"), person("Gamma", false), person("Delta"), person("Epsilon")]));
   });
   afterAll(async () => {
     await browser?.close();

@@ -37,7 +37,7 @@ describe.skipIf(!browserAvailable())("Remind everyone in a browser", () => {
     const ids = outcomes.map((o) => o.memberId!);
     await expect.poll(async () => (await server.deps.db.select().from(invitations).where(inArray(invitations.memberId, ids)))
       .filter((i) => i.deliveryStatus === "sent").length, { timeout: 10_000 }).toBe(ids.length);
-    await server.deps.db.update(invitations).set({ lastSentAt: new Date(Date.now() - 10 * 86_400_000) }).where(inArray(invitations.memberId, ids));
+    await server.deps.db.write((tx) => tx.update(invitations).set({ lastSentAt: new Date(Date.now() - 10 * 86_400_000) }).where(inArray(invitations.memberId, ids)));
     return (await server.deps.db.select({ id: invitations.id }).from(invitations).where(inArray(invitations.memberId, ids))).map((i) => i.id);
   }
   const reminders = async (ids: string[]) =>

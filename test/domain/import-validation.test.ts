@@ -44,10 +44,10 @@ beforeAll(async () => {
   const admin = (await database.db.select().from(directoryPeople).where(eq(directoryPeople.mailNorm, "admin@contoso.example")))[0]!;
   actor = { personId: admin.id, orgId, name: "Admin" };
   const byMail = async (local: string) => (await database.db.select().from(directoryPeople).where(eq(directoryPeople.mailNorm, `${local}@contoso.example`)))[0]!;
-  await database.db.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.id, (await byMail("left.company")).id));
+  await database.db.write(async (tx) => tx.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.id, (await byMail("left.company")).id)));
   for (const [local, status] of [["katherine.johnson", "invited"], ["margaret.hamilton", "active"], ["dorothy.vaughan", "archived"]] as const) {
     const person = await byMail(local);
-    await database.db.insert(members).values({ id: newId(), orgId, personId: person.id, email: person.mail!, emailNorm: person.mailNorm!, name: local, sortName: local, status });
+    await database.db.write((tx) => tx.insert(members).values({ id: newId(), orgId, personId: person.id, email: person.mail!, emailNorm: person.mailNorm!, name: local, sortName: local, status }));
   }
 });
 afterAll(() => database.close());
@@ -210,7 +210,7 @@ describe("resuming", () => {
     const context: ValidationContext = { orgDomains: ["contoso.example"] };
     for (let i = 0; i < 2; i++) expect(await validateImportChunk(database.db, job, "worker-1", context, { chunkSize: 2, leaseMs: 60_000 })).toBe("more");
     // worker-1 dies; its lease runs out and worker-2 claims the job with nothing in memory.
-    await database.db.update(imports).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(imports.id, first.id));
+    await database.db.write((tx) => tx.update(imports).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(imports.id, first.id)));
     const second = (await claimImport(database.db, "worker-2", 60_000))!;
     expect(second.id).toBe(first.id);
     expect(second.cursorRow).toBe(5);

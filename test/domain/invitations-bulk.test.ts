@@ -45,7 +45,7 @@ describe("inviteMembers across statement boundaries", () => {
 
   it("a second call over an overlapping range invites only the new people, in request order", async () => {
     await inviteMembers(database.db, actor, { emails: addresses(1, 250) }, deps);
-    await database.db.update(members).set({ status: "archived" }).where(eq(members.emailNorm, "person201@bulk.example"));
+    await database.db.write((tx) => tx.update(members).set({ status: "archived" }).where(eq(members.emailNorm, "person201@bulk.example")));
     const again = await inviteMembers(database.db, actor, { emails: [...addresses(200, 450), "nobody@bulk.example", "PERSON300@bulk.example"] }, deps);
     expect(again.invited).toBe(201);
     expect(again.outcomes.slice(0, 3).map((o) => o.result)).toEqual(["already_invited", "reinvited", "already_invited"]);

@@ -35,7 +35,7 @@ beforeEach(async () => {
   const other = await createOrganization(db, { name: "Other", domain: "other.example" });
   const admin = (await findPersonByAddress(db, "admin@fabrikam.example", org.id))!;
   const otherAdmin = (await findPersonByAddress(db, "admin@other.example", other.id))!;
-  await db.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "gone@fabrikam.example"));
+  await db.write((tx) => tx.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "gone@fabrikam.example")));
   actor = { personId: admin.id, orgId: org.id, name: "Ada Admin" };
   otherActor = { personId: otherAdmin.id, orgId: other.id, name: "Other Admin" };
 });
@@ -57,7 +57,7 @@ describe("inviteMembers", () => {
     await inviteMembers(database.db, actor, { emails: ["gregory.house@fabrikam.example"] }, deps);
     expect(await bodyTo("gregory.house@fabrikam.example")).toContain("$0.655 per mile");
     expect(await setMileageRate(database.db, actor, { rate: "0.7" })).toMatchObject({ ok: true });
-    await database.db.update(organizations).set({ name: "Fabrikam Fleet" }).where(eq(organizations.id, actor.orgId));
+    await database.db.write((tx) => tx.update(organizations).set({ name: "Fabrikam Fleet" }).where(eq(organizations.id, actor.orgId)));
     await inviteMembers(database.db, actor, { emails: ["upn.only@fabrikam.example"] }, deps);
     const third = await bodyTo("Mail.Alias@Fabrikam.example");
     expect(third).toContain("$0.70 per mile");
@@ -88,7 +88,7 @@ describe("inviteMembers", () => {
 
   it("leaves Invited and Active members alone: no second invitation or email", async () => {
     await inviteMembers(database.db, actor, { emails: ["grace.hopper@fabrikam.example", "gregory.house@fabrikam.example"] }, deps);
-    await database.db.update(members).set({ status: "active" }).where(eq(members.emailNorm, "gregory.house@fabrikam.example"));
+    await database.db.write((tx) => tx.update(members).set({ status: "active" }).where(eq(members.emailNorm, "gregory.house@fabrikam.example")));
     const again = await inviteMembers(database.db, actor, { emails: ["grace.hopper@fabrikam.example", "GREGORY.HOUSE@fabrikam.example"] }, deps);
     expect(again.invited).toBe(0);
     expect(again.outcomes.map((o) => o.result)).toEqual(["already_invited", "already_active"]);
@@ -198,14 +198,14 @@ describe("resendInvitation", () => {
   it("issues a fresh link when there is no earlier email to copy, and refuses members who are not Invited", async () => {
     const first = await inviteMembers(database.db, actor, { emails: ["grace.hopper@fabrikam.example"] }, deps);
     const memberId = first.outcomes[0]!.memberId!;
-    await database.db.delete(mailOutbox);
+    await database.db.write((tx) => tx.delete(mailOutbox));
     expect(await resendInvitation(database.db, actor, memberId, { ...deps, resendsPerDay: 3 })).toEqual({ ok: true, freshLink: true });
     const { invitations: invs, mails, audits } = await all();
     expect(invs).toHaveLength(2);
     expect(invs.filter((i) => i.revokedAt === null)).toHaveLength(1);
     expect(mails).toHaveLength(1);
     expect(audits.find((a) => a.action === "member.resend")!.detail).toMatchObject({ freshLink: true });
-    await database.db.update(members).set({ status: "active" }).where(eq(members.id, memberId));
+    await database.db.write((tx) => tx.update(members).set({ status: "active" }).where(eq(members.id, memberId)));
     expect(await resendInvitation(database.db, actor, memberId, { ...deps, resendsPerDay: 3 })).toMatchObject({ ok: false, reason: "not_invited" });
   });
 });

@@ -31,7 +31,7 @@ beforeEach(async () => {
   otherOrgId = (await createOrganization(database.db, {
     name: "Northwind", domain: "northwind.example", people: [{ email: "pat@fabrikam.example", userPrincipalName: "pat@northwind.example", displayName: "Pat elsewhere" }],
   })).id;
-  await database.db.insert(mileageRates).values({ id: newId(), orgId, year: new Date().getUTCFullYear(), rateMilli: 655 });
+  await database.db.write((tx) => tx.insert(mileageRates).values({ id: newId(), orgId, year: new Date().getUTCFullYear(), rateMilli: 655 }));
 });
 afterEach(() => database.close());
 
@@ -104,7 +104,7 @@ describe("findInvitationByToken", () => {
 
   it("treats a link as replaced when a newer invitation exists even if nobody set revoked_at", async () => {
     const first = await inviteDirectly(database.db, orgId, "pat@fabrikam.example");
-    await database.db.insert(invitations).values({ id: newId(), orgId, memberId: first.memberId, tokenHash: "f".repeat(64), createdAt: new Date(Date.now() + 1000) });
+    await database.db.write((tx) => tx.insert(invitations).values({ id: newId(), orgId, memberId: first.memberId, tokenHash: "f".repeat(64), createdAt: new Date(Date.now() + 1000) }));
     expect(await findInvitationByToken(database.db, first.token)).toMatchObject({ status: "revoked", reason: "replaced" });
   });
 });

@@ -18,8 +18,8 @@ let otherOrgId: string;
 
 beforeEach(async () => {
   database = await createTestDatabase();
-  orgId = (await findOrCreateOrganization(database.db, { name: "Fabrikam", domains: ["fabrikam.example"] })).id;
-  otherOrgId = (await findOrCreateOrganization(database.db, { name: "Other", domains: ["other.example"] })).id;
+  orgId = (await database.db.write((tx) => findOrCreateOrganization(tx, { name: "Fabrikam", domains: ["fabrikam.example"] }))).id;
+  otherOrgId = (await database.db.write((tx) => findOrCreateOrganization(tx, { name: "Other", domains: ["other.example"] }))).id;
 });
 afterEach(() => database.close());
 
@@ -30,7 +30,7 @@ async function addMembers(seeds: Seed[]): Promise<string[]> {
     id: newId(), orgId: s.org ?? orgId, email: s.email, emailNorm: s.email.toLowerCase(), name: s.name,
     sortName: s.name.normalize("NFC").toLowerCase(), status: s.status ?? "invited", invitedAt: new Date(),
   }));
-  for (let i = 0; i < rows.length; i += 200) await database.db.insert(members).values(rows.slice(i, i + 200));
+  for (let i = 0; i < rows.length; i += 200) await database.db.write((tx) => tx.insert(members).values(rows.slice(i, i + 200)));
   return rows.map((r) => r.id);
 }
 
@@ -94,13 +94,13 @@ describe("searching the Users list", () => {
   it("keeps the words right when a member is renamed, changes status or is removed", async () => {
     const [id] = await addMembers([{ name: "Lee Park", email: "lee@fabrikam.example" }]);
     expect(await found("park")).toEqual(["lee@fabrikam.example"]);
-    await database.db.update(members).set({ name: "Lee Kim", sortName: "lee kim" }).where(eq(members.id, id!));
+    await database.db.write((tx) => tx.update(members).set({ name: "Lee Kim", sortName: "lee kim" }).where(eq(members.id, id!)));
     expect(await found("park")).toEqual([]);
     expect(await found("kim")).toEqual(["lee@fabrikam.example"]);
-    await database.db.update(members).set({ status: "active" }).where(eq(members.id, id!));
+    await database.db.write((tx) => tx.update(members).set({ status: "active" }).where(eq(members.id, id!)));
     expect(await found("kim", "invited")).toEqual([]);
     expect(await found("kim", "active")).toEqual(["lee@fabrikam.example"]);
-    await database.db.delete(members).where(eq(members.id, id!));
+    await database.db.write((tx) => tx.delete(members).where(eq(members.id, id!)));
     expect(await found("kim")).toEqual([]);
     expect(await database.db.select().from(memberNameWords).where(eq(memberNameWords.memberId, id!))).toEqual([]);
   });
@@ -142,7 +142,7 @@ describe("searching, as a property", () => {
 
   it("every page of every search and filter is exactly the matching rows in name order, counted right", async () => {
     await fc.assert(fc.asyncProperty(fc.array(fc.tuple(name, status), { minLength: 60, maxLength: 160 }), fc.array(query, { minLength: 4, maxLength: 8 }), async (people, queries) => {
-      await database.db.delete(members);
+      await database.db.write((tx) => tx.delete(members));
       const ids = await addMembers(people.map(([n, s], i) => ({ name: n, email: `${n.split(SEPARATOR)[0]}${i}@fabrikam.example`, status: s })));
       const rows = people.map(([n, s], i) => ({ id: ids[i]!, sortName: n.toLowerCase(), email: `${n.split(SEPARATOR)[0]}${i}@fabrikam.example`, status: s }))
         .sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id < b.id ? -1 : 1));

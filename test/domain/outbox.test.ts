@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { invitations, mailOutbox } from "../../src/db/schema.js";
 import { countOutbox, enqueueMails, getOutboxMessage, invitationMailKey, listOutbox } from "../../src/domain/outbox.js";
 import { claimMailBatch, recordBatchInvalid, recordBatchRetry, recordBatchSent } from "../../src/domain/outbox-delivery.js";
+import { clientOf } from "../../src/db/driver.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
 import { enqueueMail, insertInvitation, insertOrganization, makeMails } from "../support/mail-fixtures.js";
 
@@ -20,13 +21,13 @@ afterEach(() => database.close());
 describe("enqueueMails", () => {
   it("commits with the caller's transaction, or not at all", async () => {
     const { db } = database;
-    await expect(db.transaction(async (tx) => {
+    await expect(db.write(async (tx) => {
       await enqueueMail(tx, makeMails(orgId, 1)[0]!);
       throw new Error("the state change failed");
     })).rejects.toThrow("the state change failed");
     expect((await countOutbox(db)).queued).toBe(0);
 
-    await db.transaction(async (tx) => {
+    await db.write(async (tx) => {
       await enqueueMails(tx, makeMails(orgId, 3));
     });
     expect((await countOutbox(db)).queued).toBe(3);
@@ -36,8 +37,8 @@ describe("enqueueMails", () => {
     const { db } = database;
     const invitationId = await insertInvitation(db, orgId, "ana@example.test");
     const mail = { ...makeMails(orgId, 1)[0]!, invitationId, idempotencyKey: invitationMailKey(invitationId, 1) };
-    const first = await enqueueMail(db, mail);
-    const second = await enqueueMail(db, { ...mail, subject: "other" });
+    const first = await db.write((tx) => enqueueMail(tx, mail));
+    const second = await db.write((tx) => enqueueMail(tx, { ...mail, subject: "other" }));
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(second).toBeNull();
     const rows = await db.select().from(mailOutbox);
@@ -49,7 +50,7 @@ describe("enqueueMails", () => {
   it("enqueues 10,000 emails in a few multi-row statements", async () => {
     // The same connection, with a logger that counts statements (the bench times the 1 s target).
     let statements = 0;
-    const counted = drizzle(database.client, { schema, logger: { logQuery: () => void statements++ } });
+    const counted = drizzle(clientOf(database.db), { schema, logger: { logQuery: () => void statements++ } });
     const mails = makeMails(orgId, 10_000).map((m) => ({ ...m, html: m.html.repeat(40) }));
     const ids = await counted.transaction(async (tx) => enqueueMails(tx, mails));
     expect(ids).toHaveLength(10_000);
@@ -61,8 +62,8 @@ describe("enqueueMails", () => {
   it("lists and reads only the organization's own emails", async () => {
     const { db } = database;
     const otherOrg = await insertOrganization(db);
-    await enqueueMails(db, makeMails(orgId, 3, "mine"));
-    const [foreignId] = await enqueueMails(db, makeMails(otherOrg, 1, "theirs"));
+    await db.write((tx) => enqueueMails(tx, makeMails(orgId, 3, "mine")));
+    const [foreignId] = await db.write((tx) => enqueueMails(tx, makeMails(otherOrg, 1, "theirs")));
     const page = await listOutbox(db, orgId, { limit: 2 });
     expect(page.rows.map((r) => r.to)).toEqual(["mine2@example.test", "mine1@example.test"]);
     const rest = await listOutbox(db, orgId, { limit: 2, before: page.next! });
@@ -76,7 +77,7 @@ describe("enqueueMails", () => {
 describe("claimMailBatch", () => {
   it("claims at most 100 due messages, and a second owner gets the others", async () => {
     const { db } = database;
-    await enqueueMails(db, makeMails(orgId, 150));
+    await db.write((tx) => enqueueMails(tx, makeMails(orgId, 150)));
     const a = await claimMailBatch(db, "worker-a", { leaseMs: 60_000 });
     const b = await claimMailBatch(db, "worker-b", { leaseMs: 60_000 });
     const c = await claimMailBatch(db, "worker-c", { leaseMs: 60_000 });
@@ -92,15 +93,15 @@ describe("claimMailBatch", () => {
 
   it("does not claim messages that are not yet due", async () => {
     const { db } = database;
-    await enqueueMails(db, makeMails(orgId, 2), Date.now() + 60_000);
+    await db.write((tx) => enqueueMails(tx, makeMails(orgId, 2), Date.now() + 60_000));
     expect(await claimMailBatch(db, "w", { leaseMs: 1000 })).toBeNull();
   });
 
   it("claims an expired lease again as the same batch, with the same key", async () => {
     const { db } = database;
-    await enqueueMails(db, makeMails(orgId, 120));
+    await db.write((tx) => enqueueMails(tx, makeMails(orgId, 120)));
     const first = await claimMailBatch(db, "dead-worker", { leaseMs: 60_000 });
-    await db.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "dead-worker"));
+    await db.write((tx) => tx.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "dead-worker")));
     const again = await claimMailBatch(db, "next-worker", { leaseMs: 60_000 });
     expect(again!.batchKey).toBe(first!.batchKey);
     expect(again!.messages.map((m) => m.id)).toEqual(first!.messages.map((m) => m.id));
@@ -117,7 +118,7 @@ describe("recording answers", () => {
   it("sent: provider ids per message, and the invitation follows its latest email", async () => {
     const { db } = database;
     const invitationId = await insertInvitation(db, orgId, "ana@example.test");
-    await enqueueMail(db, { ...makeMails(orgId, 1)[0]!, invitationId });
+    await db.write((tx) => enqueueMail(tx, { ...makeMails(orgId, 1)[0]!, invitationId }));
     const batch = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
     await recordBatchSent(db, "w", batch, ["re_1"]);
     const [row] = await db.select().from(mailOutbox);
@@ -125,7 +126,7 @@ describe("recording answers", () => {
     const [inv] = await db.select().from(invitations).where(eq(invitations.id, invitationId));
     expect(inv!.deliveryStatus).toBe("sent");
     // A reminder is queued: the invitation shows "queued" again.
-    await enqueueMail(db, { ...makeMails(orgId, 1, "again")[0]!, invitationId, idempotencyKey: invitationMailKey(invitationId, 2) });
+    await db.write((tx) => enqueueMail(tx, { ...makeMails(orgId, 1, "again")[0]!, invitationId, idempotencyKey: invitationMailKey(invitationId, 2) }));
     const [inv2] = await db.select().from(invitations).where(eq(invitations.id, invitationId));
     expect(inv2!.deliveryStatus).toBe("queued");
   });
@@ -133,7 +134,7 @@ describe("recording answers", () => {
   it("retry: keeps the batch key, backs off, and ends dead after the last attempt", async () => {
     const { db } = database;
     const invitationId = await insertInvitation(db, orgId, "ana@example.test");
-    await enqueueMail(db, { ...makeMails(orgId, 1)[0]!, invitationId });
+    await db.write((tx) => enqueueMail(tx, { ...makeMails(orgId, 1)[0]!, invitationId }));
     const first = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
     expect(await recordBatchRetry(db, "w", first, { error: "500", delayMs: 0, maxAttempts: 2, countAttempt: true })).toEqual({ dead: 0, retrying: 1 });
     const second = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
@@ -148,7 +149,7 @@ describe("recording answers", () => {
 
   it("invalid: a batch is split in halves under new keys; a single message fails with the reason", async () => {
     const { db } = database;
-    await enqueueMails(db, makeMails(orgId, 5));
+    await db.write((tx) => enqueueMails(tx, makeMails(orgId, 5)));
     const batch = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
     expect(await recordBatchInvalid(db, "w", batch, "bad address")).toEqual({ failed: 0, split: 5 });
     const keys = await db.select({ key: mailOutbox.batchKey, n: sql<number>`count(*)`, attempts: sql<number>`max(attempts)` })

@@ -70,11 +70,11 @@ describe("provisioning rules", () => {
     const before = await count();
     expect(await findPersonByAddress(t.deps.db, "new.driver@contoso.example")).toBeUndefined();
     // The outbox refuses every email, as a full disk or a broken statement would at that step.
-    await t.deps.db.run(sql`CREATE TRIGGER refuse_mail BEFORE INSERT ON mail_outbox BEGIN SELECT RAISE(ABORT, 'outbox refused'); END`);
+    await t.deps.db.write((tx) => tx.run(sql`CREATE TRIGGER refuse_mail BEFORE INSERT ON mail_outbox BEGIN SELECT RAISE(ABORT, 'outbox refused'); END`));
     try {
       await expect(createScimUser(t.deps.db, ctx, { userName: "new.driver@contoso.example", name: { givenName: "New" } })).rejects.toThrow(/INSERT INTO mail_outbox/);
     } finally {
-      await t.deps.db.run(sql`DROP TRIGGER refuse_mail`);
+      await t.deps.db.write((tx) => tx.run(sql`DROP TRIGGER refuse_mail`));
     }
     expect(await count()).toEqual(before);
     expect(await findPersonByAddress(t.deps.db, "new.driver@contoso.example")).toBeUndefined();

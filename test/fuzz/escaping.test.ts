@@ -44,9 +44,9 @@ describe("escaping (fast-check)", () => {
     let n = 0;
     await fc.assert(fc.asyncProperty(withMark, withMark, async (name, title) => {
       const email = `zfuzz${++n}@a.example`;
-      await upsertDirectoryPeople(db, orgId, [{
+      await db.write((tx) => upsertDirectoryPeople(tx, orgId, [{
         entraObjectId: null, userPrincipalName: email, mail: email, displayName: name, givenName: name, surname: null, jobTitle: title, department: title, accountEnabled: true,
-      }]);
+      }]));
       const paths = [`/users/invite?q=${email}`, `/directory/search?q=${email}`];
       for (const path of paths) {
         const html = await expectSafeAnswer(await t.get(path, { cookie: admin, htmx: path.startsWith("/directory") }), [200], path);

@@ -32,7 +32,7 @@ beforeEach(async () => {
   users = makeUsers(200);
   graph.addUsers(users);
   orgId = newId();
-  await t.deps.db.insert(organizations).values({ id: orgId, tenantId: TENANT, name: "Fabrikam", domains: ["fabrikam.test"] });
+  await t.deps.db.write((tx) => tx.insert(organizations).values({ id: orgId, tenantId: TENANT, name: "Fabrikam", domains: ["fabrikam.test"] }));
   const ids = (from: number, to: number) => users.slice(from, to).map((u) => u.id);
   graph.groups.addGroups([
     { id: DRIVERS, displayName: "Drivers", groupTypes: [], securityEnabled: true, mailEnabled: false, members: ids(10, 130) },
@@ -50,7 +50,7 @@ const memberOids = async (oid: string) => (await t.deps.db.select({ oid: directo
 const oids = (from: number, to: number) => users.slice(from, to).map((u) => u.id.toLowerCase()).sort();
 const transitiveReads = () => graph.groups.requests.filter((r) => r.path.endsWith("/transitiveMembers")).map((r) => r.path.split("/")[3]);
 async function adminCookie() {
-  await t.deps.db.update(directoryPeople).set({ isAdmin: true }).where(eq(directoryPeople.mailNorm, users[0]!.mail!));
+  await t.deps.db.write((tx) => tx.update(directoryPeople).set({ isAdmin: true }).where(eq(directoryPeople.mailNorm, users[0]!.mail!)));
   return t.signInAs(users[0]!.mail!);
 }
 

@@ -45,7 +45,7 @@ const memberOf = async (address: string) => (await t.deps.db.select().from(membe
 /** An organization whose directory the stand-in holds: the admin is users[0]; users[1] invited, users[2] active, users[3] invited. */
 async function connectedOrganization() {
   const orgId = newId();
-  await t.deps.db.insert(organizations).values({ id: orgId, tenantId: TENANT, name: "Fabrikam", domains: ["fabrikam.test"] });
+  await t.deps.db.write((tx) => tx.insert(organizations).values({ id: orgId, tenantId: TENANT, name: "Fabrikam", domains: ["fabrikam.test"] }));
   const client = new GraphClient({ baseUrl: graph.baseUrl, tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT), clientId: GRAPH_CLIENT.id, clientSecret: GRAPH_CLIENT.secret });
   const sync = () => syncDirectory(t.deps.db, { id: orgId }, client, "schedule");
   expect(await sync()).toMatchObject({ status: "succeeded", added: 5 });
@@ -116,7 +116,7 @@ describe("a directory import that finds a person disabled", () => {
     const token = await tokenOf("member@northwind.example");
     const entry = { entraObjectId: null, userPrincipalName: "member@northwind.example", mail: "member@northwind.example", displayName: "Member of Northwind",
       givenName: null, surname: null, jobTitle: null, department: null };
-    expect(await upsertDirectoryPeople(t.deps.db, org.id, [{ ...entry, accountEnabled: false }])).toMatchObject({ updated: 1, archived: 1 });
+    expect(await t.deps.db.write((tx) => upsertDirectoryPeople(tx, org.id, [{ ...entry, accountEnabled: false }]))).toMatchObject({ updated: 1, archived: 1 });
     expect((await memberOf("member@northwind.example")).status).toBe("archived");
     expect(await (await t.get(`/join/${token}`)).text()).toContain("This invitation is no longer valid");
     expect(await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.kind, "archive_notice"))).toEqual([]);

@@ -30,7 +30,7 @@ beforeEach(async () => {
   graph.expireDeltaLinks();
   t = await createTestApp();
   orgId = newId();
-  await t.deps.db.insert(organizations).values({ id: orgId, tenantId: TENANT, name: "Fabrikam", domains: ["fabrikam.test"] });
+  await t.deps.db.write((tx) => tx.insert(organizations).values({ id: orgId, tenantId: TENANT, name: "Fabrikam", domains: ["fabrikam.test"] }));
 });
 afterEach(() => t.close());
 
@@ -42,10 +42,10 @@ const memberOf = async (personId: string) => (await t.deps.db.select().from(memb
 /** Invites the person (the first user is the admin) and answers a token for their invitation. */
 async function invite(personId: string): Promise<string> {
   const admin = await personOf(users[0]!.id);
-  await t.deps.db.update(directoryPeople).set({ isAdmin: true }).where(eq(directoryPeople.id, admin.id));
+  await t.deps.db.write((tx) => tx.update(directoryPeople).set({ isAdmin: true }).where(eq(directoryPeople.id, admin.id)));
   await inviteMembers(t.deps.db, { personId: admin.id, orgId, name: admin.displayName }, { personIds: [personId] }, { publicUrl: "http://localhost:3000" });
   const token = newToken();
-  await t.deps.db.update(invitations).set({ tokenHash: sha256Hex(token) }).where(eq(invitations.memberId, (await memberOf(personId)).id));
+  await t.deps.db.write(async (tx) => tx.update(invitations).set({ tokenHash: sha256Hex(token) }).where(eq(invitations.memberId, (await memberOf(personId)).id)));
   return token;
 }
 
@@ -90,11 +90,11 @@ describe("after directory:import (upsertDirectoryPeople)", () => {
   it("the member's copy follows the file's new name and address", async () => {
     const entry = { entraObjectId: null, userPrincipalName: "casey@fabrikam.test", mail: "casey@fabrikam.test", displayName: "Casey Old",
       givenName: null, surname: null, jobTitle: null, department: null, accountEnabled: true };
-    await upsertDirectoryPeople(t.deps.db, orgId, [entry, { ...entry, userPrincipalName: "admin@fabrikam.test", mail: "admin@fabrikam.test", displayName: "Admin" }]);
+    await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, [entry, { ...entry, userPrincipalName: "admin@fabrikam.test", mail: "admin@fabrikam.test", displayName: "Admin" }]));
     const casey = (await t.deps.db.select().from(directoryPeople).where(eq(directoryPeople.upnNorm, "casey@fabrikam.test")))[0]!;
     const admin = (await t.deps.db.select().from(directoryPeople).where(eq(directoryPeople.upnNorm, "admin@fabrikam.test")))[0]!;
     await inviteMembers(t.deps.db, { personId: admin.id, orgId, name: "Admin" }, { personIds: [casey.id] }, { publicUrl: "http://localhost:3000" });
-    await upsertDirectoryPeople(t.deps.db, orgId, [{ ...entry, mail: "casey.new@fabrikam.test", displayName: "Casey New" }]);
+    await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, [{ ...entry, mail: "casey.new@fabrikam.test", displayName: "Casey New" }]));
     expect(await memberOf(casey.id)).toMatchObject({ name: "Casey New", sortName: "casey new", email: "casey.new@fabrikam.test", emailNorm: "casey.new@fabrikam.test" });
   });
 
@@ -102,8 +102,8 @@ describe("after directory:import (upsertDirectoryPeople)", () => {
     const entry = (n: number, name = `Person ${n}`) => ({ entraObjectId: null, userPrincipalName: `p${n}@fabrikam.test`, mail: `p${n}@fabrikam.test`,
       displayName: name, givenName: null, surname: null, jobTitle: "Engineer", department: null, accountEnabled: true });
     const file = [1, 2, 3].map((n) => entry(n));
-    expect(await upsertDirectoryPeople(t.deps.db, orgId, file)).toMatchObject({ added: 3, updated: 0, archived: 0 });
-    expect(await upsertDirectoryPeople(t.deps.db, orgId, file)).toMatchObject({ added: 0, updated: 0, archived: 0 });
-    expect(await upsertDirectoryPeople(t.deps.db, orgId, [entry(1), entry(2, "Renamed"), { ...entry(3), accountEnabled: false }, entry(4)])).toMatchObject({ added: 1, updated: 2, archived: 0 });
+    expect(await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, file))).toMatchObject({ added: 3, updated: 0, archived: 0 });
+    expect(await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, file))).toMatchObject({ added: 0, updated: 0, archived: 0 });
+    expect(await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, [entry(1), entry(2, "Renamed"), { ...entry(3), accountEnabled: false }, entry(4)]))).toMatchObject({ added: 1, updated: 2, archived: 0 });
   });
 });

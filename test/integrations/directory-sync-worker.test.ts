@@ -26,10 +26,10 @@ afterAll(async () => graph.stop());
 beforeEach(async () => {
   database = await createTestDatabase();
   orgId = newId();
-  await database.db.insert(organizations).values([
+  await database.db.write((tx) => tx.insert(organizations).values([
     { id: orgId, tenantId: TENANT, name: "Fabrikam" },
     { id: newId(), name: "Contoso (demo)" }, // no tenant: never synced
-  ]);
+  ]));
   graph.tokenTenants.length = 0;
 });
 afterEach(async () => {
@@ -42,7 +42,7 @@ function depsFor(db = database, env: Record<string, string> = {}): Deps {
     ENTRA_CLIENT_ID: GRAPH_CLIENT.id, ENTRA_CLIENT_SECRET: GRAPH_CLIENT.secret, ENTRA_TENANT_ID: "organizations", ENTRA_AUTHORITY: graph.authority,
     GRAPH_BASE_URL: graph.baseUrl, WORKERS: "false", MAIL_TRANSPORT: "outbox", ...env,
   });
-  return { db: db.db, client: db.client, config, logger: createLogger("silent") };
+  return { db: db.db, config, logger: createLogger("silent") };
 }
 const start = (deps: Deps) => {
   const worker = startDirectorySyncWorker(deps, { pollMs: 60_000 });
@@ -63,7 +63,7 @@ describe("directory sync worker", () => {
 
   it("runs a Sync now request as soon as it is woken, even with the schedule off", async () => {
     const admin = newId();
-    await database.db.insert(directoryPeople).values({ id: admin, orgId, displayName: "Admin" });
+    await database.db.write((tx) => tx.insert(directoryPeople).values({ id: admin, orgId, displayName: "Admin" }));
     const worker = start(depsFor(database, { DIRECTORY_SYNC_MINUTES: "0", GRAPH_TOKEN_URL: graph.tokenUrl }));
     await worker.runOnce();
     expect(await syncs()).toHaveLength(0);
@@ -77,14 +77,14 @@ describe("directory sync worker", () => {
     const other = await openDatabase(database.url);
     try {
       const a = start(depsFor());
-      const b = start({ ...depsFor(), db: other.db, client: other.client });
+      const b = start({ ...depsFor(), db: other.db });
       await Promise.all([a.runOnce(), b.runOnce()]);
       const rows = await syncs();
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ status: "succeeded", added: 300 });
       expect(await database.db.select().from(directoryPeople).where(eq(directoryPeople.orgId, orgId))).toHaveLength(300);
     } finally {
-      other.client.close();
+      other.close();
     }
   });
 

@@ -28,7 +28,7 @@ beforeEach(async () => {
   graph.requests.length = 0;
   database = await createTestDatabase();
   orgId = newId();
-  await database.db.insert(organizations).values({ id: orgId, tenantId: TENANT, name: "Fabrikam", domains: ["fabrikam.test"] });
+  await database.db.write((tx) => tx.insert(organizations).values({ id: orgId, tenantId: TENANT, name: "Fabrikam", domains: ["fabrikam.test"] }));
 });
 afterEach(() => database.close());
 
@@ -137,7 +137,7 @@ describe("syncDirectory", () => {
 
   it("adopts a person imported from a CSV without an object id, and keeps the one who signed in", async () => {
     const imported = newId();
-    await database.db.insert(directoryPeople).values({ id: imported, orgId, userPrincipalName: users[1]!.userPrincipalName, upnNorm: users[1]!.userPrincipalName, displayName: "From CSV" });
+    await database.db.write((tx) => tx.insert(directoryPeople).values({ id: imported, orgId, userPrincipalName: users[1]!.userPrincipalName, upnNorm: users[1]!.userPrincipalName, displayName: "From CSV" }));
     const signedIn = await signInWithEntraIdentity(database.db, { tenantId: TENANT, objectId: users[2]!.id, username: users[2]!.userPrincipalName, email: null, name: "Signed In", roles: [] }, { adminRole: "BusinessAdministrator" });
     expect(await sync()).toMatchObject({ status: "succeeded", added: 1198, updated: 2 });
     expect(await people()).toHaveLength(1200);
@@ -148,14 +148,14 @@ describe("syncDirectory", () => {
 
 describe("the lease", () => {
   it("refuses to start while another process holds the organization's lease", async () => {
-    await database.db.insert(directorySyncs).values({ id: newId(), orgId, status: "running", trigger: "schedule", lockedUntil: new Date(Date.now() + 60_000) });
+    await database.db.write((tx) => tx.insert(directorySyncs).values({ id: newId(), orgId, status: "running", trigger: "schedule", lockedUntil: new Date(Date.now() + 60_000) }));
     expect(await sync()).toEqual({ status: "skipped", reason: "busy" });
     expect(graph.requests.filter((r) => r.path.endsWith("/delta"))).toHaveLength(0);
   });
 
   it("takes over from a process that died (lease run out), recording that one as interrupted", async () => {
     const dead = newId();
-    await database.db.insert(directorySyncs).values({ id: dead, orgId, status: "running", trigger: "schedule", lockedUntil: new Date(Date.now() - 1) });
+    await database.db.write((tx) => tx.insert(directorySyncs).values({ id: dead, orgId, status: "running", trigger: "schedule", lockedUntil: new Date(Date.now() - 1) }));
     expect(await sync()).toMatchObject({ status: "succeeded" });
     const [row] = await database.db.select().from(directorySyncs).where(eq(directorySyncs.id, dead));
     expect(row).toMatchObject({ status: "failed", message: expect.stringMatching(/Interrupted/) });
@@ -165,7 +165,7 @@ describe("the lease", () => {
 describe("Sync now", () => {
   it("queues one request per organization, which the next sync runs on behalf of the admin", async () => {
     const admin = newId();
-    await database.db.insert(directoryPeople).values({ id: admin, orgId, displayName: "Admin" });
+    await database.db.write((tx) => tx.insert(directoryPeople).values({ id: admin, orgId, displayName: "Admin" }));
     const first = await requestDirectorySync(database.db, orgId, admin);
     const second = await requestDirectorySync(database.db, orgId, admin);
     expect(first.ok && second.ok && first.syncId === second.syncId).toBe(true);
@@ -180,7 +180,7 @@ describe("Sync now", () => {
 
   it("is refused for an organization without a tenant (local mode)", async () => {
     const local = newId();
-    await database.db.insert(organizations).values({ id: local, name: "Contoso (demo)" });
+    await database.db.write((tx) => tx.insert(organizations).values({ id: local, name: "Contoso (demo)" }));
     expect(await requestDirectorySync(database.db, local, newId())).toEqual({ ok: false, reason: "not-connected" });
     expect(await getLastDirectorySync(database.db, local)).toBeNull();
   });

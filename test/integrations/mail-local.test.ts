@@ -18,7 +18,7 @@ it("is the default without RESEND_API_KEY and keeps every email in the outbox, s
   expect(transport.name).toBe("local");
   expect(createMailTransport(loadConfig({ RESEND_API_KEY: "re_x" })).name).toBe("resend");
   const orgId = await insertOrganization(database.db);
-  const [id] = await enqueueMails(database.db, makeMails(orgId, 120));
+  const [id] = await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 120)));
   const first = await drainMailOnce({ db: database.db, transport, config });
   const second = await drainMailOnce({ db: database.db, transport, config });
   expect([first.sent, second.sent]).toEqual([100, 20]);

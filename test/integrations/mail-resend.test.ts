@@ -50,7 +50,7 @@ const deliveredTo = () => standIn.deliveries.map((d) => d.to).sort();
 
 describe("Resend transport", () => {
   it("sends 250 emails in batches of 100 with an Idempotency-Key each, and records the provider ids", async () => {
-    await enqueueMails(database.db, makeMails(orgId, 250));
+    await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 250)));
     const results = await drainAll(deps());
     expect(results.map((r) => r.sent)).toEqual([100, 100, 50]);
     const batches = standIn.requests.filter((r) => r.status === 200);
@@ -67,7 +67,7 @@ describe("Resend transport", () => {
 
   it("refuses a wrong API key and the worker retries rather than losing the email", async () => {
     const wrong = createResendTransport({ apiKey: "re_wrong", baseUrl: standIn.url, from: config.mailFrom });
-    await enqueueMails(database.db, makeMails(orgId, 1));
+    await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 1)));
     const r = await drainMailOnce(deps({ transport: wrong }));
     expect(r.outcome).toBe("retryable");
     expect(standIn.requests[0]!.status).toBe(401);
@@ -78,7 +78,7 @@ describe("Resend transport", () => {
   });
 
   it("honours Retry-After on 429 without counting an attempt", async () => {
-    await enqueueMails(database.db, makeMails(orgId, 3));
+    await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 3)));
     standIn.failNext({ status: 429, retryAfter: "1" });
     const started = Date.now();
     const first = await drainMailOnce(deps());
@@ -95,7 +95,7 @@ describe("Resend transport", () => {
   });
 
   it("retries after 500 with backoff and the same key, and gives up as dead after the last attempt", async () => {
-    await enqueueMails(database.db, makeMails(orgId, 2));
+    await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 2)));
     standIn.failNext({ status: 500 }, 2);
     await drainAll(deps());
     expect(standIn.requests.map((r) => r.status)).toEqual([500, 500, 200]);
@@ -104,7 +104,7 @@ describe("Resend transport", () => {
     const rows = await database.db.select().from(mailOutbox);
     expect(rows.every((r) => r.status === "sent" && r.attempts === 3)).toBe(true);
 
-    await enqueueMails(database.db, makeMails(orgId, 1, "doomed"));
+    await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 1, "doomed")));
     standIn.failNext({ status: 500 }, config.mailMaxAttempts);
     await drainAll(deps());
     const [doomed] = await database.db.select().from(mailOutbox).where(eq(mailOutbox.to, "doomed0@example.test"));
@@ -114,13 +114,13 @@ describe("Resend transport", () => {
 
   it("a network error is retried", async () => {
     const unreachable = createResendTransport({ apiKey: "re_x", baseUrl: "http://127.0.0.1:9", from: config.mailFrom });
-    await enqueueMails(database.db, makeMails(orgId, 1));
+    await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 1)));
     expect((await drainMailOnce(deps({ transport: unreachable }))).outcome).toBe("retryable");
     expect((await countOutbox(database.db)).queued).toBe(1);
   });
 
   it("a refused address fails with the provider's reason and does not block the others", async () => {
-    await enqueueMails(database.db, makeMails(orgId, 100));
+    await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 100)));
     standIn.rejectAddress("m37@example.test");
     await drainAll(deps());
     expect(standIn.deliveries).toHaveLength(99);
@@ -134,12 +134,12 @@ describe("Resend transport", () => {
   });
 
   it("a worker that dies between the provider's answer and recording it does not cause a second email", async () => {
-    await enqueueMails(database.db, makeMails(orgId, 5));
+    await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 5)));
     const claimed = await claimMailBatch(database.db, "doomed-worker", { leaseMs: 60_000 });
     const answer = await transport.sendBatch(claimed!.messages, claimed!.batchKey);
     expect(answer.ok).toBe(true);
     // ...the process dies here: nothing recorded. Its lease runs out.
-    await database.db.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "doomed-worker"));
+    await database.db.write((tx) => tx.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "doomed-worker")));
     const r = await drainMailOnce(deps());
     expect(r.outcome).toBe("sent");
     expect(standIn.requests).toHaveLength(2);

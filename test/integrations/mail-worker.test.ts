@@ -50,7 +50,7 @@ describe("mail worker", () => {
   it("never goes above the configured request rate", async () => {
     standIn = await startResendStandIn({ requestsPerSecond: 4 });
     const transport = createResendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url, from: mailFrom });
-    await enqueueMails(database.db, makeMails(orgId, 1000));
+    await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 1000)));
     const started = performance.now();
     const worker = startMailWorker({ db: database.db, transport, config: { mailRequestsPerSecond: 4, mailMaxAttempts: 3 } });
     await waitFor(async () => (await countOutbox(database.db)).sent === 1000);
@@ -70,7 +70,7 @@ describe("mail worker", () => {
     try {
       const a = counting(createResendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url, from: mailFrom }));
       const b = counting(createResendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url, from: mailFrom }));
-      await enqueueMails(database.db, makeMails(orgId, 3000));
+      await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 3000)));
       const config = { mailRequestsPerSecond: 50, mailMaxAttempts: 3 };
       const workers = [
         startMailWorker({ db: database.db, transport: a.transport, config, idleMs: 10 }),
@@ -85,7 +85,7 @@ describe("mail worker", () => {
       expect(new Set(standIn.deliveries.map((d) => d.to)).size).toBe(3000);
       expect(standIn.requests.every((r) => r.status === 200 && !r.replayed)).toBe(true);
     } finally {
-      second.client.close();
+      second.close();
     }
   });
 
@@ -94,7 +94,7 @@ describe("mail worker", () => {
     const transport = createResendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url, from: mailFrom });
     const worker = startMailWorker({ db: database.db, transport, config: { mailRequestsPerSecond: 2, mailMaxAttempts: 3 }, idleMs: 60_000 });
     await new Promise((resolve) => setTimeout(resolve, 100)); // idle now, for a minute
-    await enqueueMails(database.db, makeMails(orgId, 450));
+    await database.db.write((tx) => enqueueMails(tx, makeMails(orgId, 450)));
     const woken = performance.now();
     worker.wake();
     await waitFor(async () => standIn.requests.length >= 1, 5000);

@@ -129,11 +129,11 @@ describe("the mail worker checks again before sending", () => {
     }
     // Person 250's invitation was revoked by a version that did not cancel emails: its email is still queued.
     const p250 = (await memberOf("person250@contoso.example"))!;
-    await t.deps.db.update(invitations).set({ revokedAt: new Date() }).where(eq(invitations.memberId, p250.id));
-    await t.deps.db.update(members).set({ status: "archived" }).where(eq(members.id, p250.id));
+    await t.deps.db.write((tx) => tx.update(invitations).set({ revokedAt: new Date() }).where(eq(invitations.memberId, p250.id)));
+    await t.deps.db.write((tx) => tx.update(members).set({ status: "archived" }).where(eq(members.id, p250.id)));
     expect((await mailsTo("person250@contoso.example")).map((m) => m.status)).toEqual(["queued"]);
     // The lease runs out; the next process sends what is left.
-    await t.deps.db.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "dead-process"));
+    await t.deps.db.write((tx) => tx.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "dead-process")));
     await drainAll("next-process");
     for (const email of ["person1@contoso.example", "person150@contoso.example", "person250@contoso.example"]) {
       expect(deliveriesTo(email), email).toEqual([]);
@@ -151,7 +151,7 @@ describe("the mail worker checks again before sending", () => {
     expect((await transport.sendBatch(batch.messages, batch.batchKey)).ok).toBe(true);
     // The process died before recording the answer; person 3 is archived; the lease runs out.
     await t.post(`/users/${(await memberOf("person3@contoso.example"))!.id}/archive`, {}, { cookie: admin });
-    await t.deps.db.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "lost-answer"));
+    await t.deps.db.write((tx) => tx.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "lost-answer")));
     expect(await drainMailOnce({ db: t.deps.db, transport, config, owner: "next" })).toMatchObject({ outcome: "sent", claimed: 2, sent: 2 });
     expect(standIn.requests.map((r) => r.status)).toEqual([200, 409]);
     expect(standIn.deliveries).toHaveLength(3);

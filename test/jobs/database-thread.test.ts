@@ -3,14 +3,14 @@
 import { statSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startDatabaseThread, type DatabaseThread } from "../../src/jobs/database-thread.js";
-import { createTestDatabase, type TestDatabase } from "../support/db.js";
+import { createTestDatabase, readSql, writeSql, type TestDatabase } from "../support/db.js";
 
 let database: TestDatabase;
 let checkpointer: DatabaseThread | null = null;
 
 beforeEach(async () => {
   database = await createTestDatabase();
-  await database.client.execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)");
+  await writeSql(database.db, "CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)");
 });
 afterEach(async () => {
   await checkpointer?.stop();
@@ -19,9 +19,7 @@ afterEach(async () => {
 });
 
 const walBytes = () => statSync(`${database.path}-wal`).size;
-const write = (rows: number) => database.client.execute({
-  sql: "INSERT INTO filler (body) SELECT printf('%.2000c', 'x') FROM json_each(?)", args: [JSON.stringify(Array(rows).fill(0))],
-});
+const write = (rows: number) => writeSql(database.db, "INSERT INTO filler (body) SELECT printf('%.2000c', 'x') FROM json_each(?)", [JSON.stringify(Array(rows).fill(0))]);
 
 describe("startDatabaseThread", () => {
   it("copies the WAL into the database file, so the next writes reuse the WAL from its start", async () => {
@@ -30,7 +28,7 @@ describe("startDatabaseThread", () => {
     await write(200); // ~100 pages, under the 1,000 at which SQLite checkpoints inside a commit
     const before = walBytes();
     await checkpointer!.checkpoint();
-    const [row] = (await database.client.execute("PRAGMA wal_checkpoint(NOOP)")).rows;
+    const [row] = await readSql<unknown[]>(database.db, "PRAGMA wal_checkpoint(NOOP)");
     // NOOP reports without copying: nothing is left to copy.
     expect(Number(row![1])).toBe(Number(row![2]));
     await write(200);
@@ -38,7 +36,7 @@ describe("startDatabaseThread", () => {
     await write(200);
     // Without the checkpoints the WAL would hold three batches; with them it holds about one.
     expect(walBytes()).toBeLessThan(before * 1.5);
-    expect(Number((await database.client.execute("SELECT count(*) FROM filler")).rows[0]![0])).toBe(600);
+    expect(Number((await readSql<unknown[]>(database.db, "SELECT count(*) FROM filler"))[0]![0])).toBe(600);
   });
 
   it("is not started for a database that is not a local file, and stop() settles a waiting checkpoint", async () => {

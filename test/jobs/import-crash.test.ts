@@ -3,10 +3,12 @@
 // for every row, counts that match the rows, no row twice, and (killed while sending) nobody
 // invited twice.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Client } from "@libsql/client";
+import type { Db } from "../../src/db/client.js";
+import { readStatement } from "../../src/db/driver.js";
 import { benchSessionCookie, createBenchDatabase, startChildServer, type BenchDatabase, type ChildServer } from "../bench/harness.js";
 import { makeImportCsv } from "../bench/import-files.js";
 import { seedLargeOrganization, type LargeOrg } from "../bench/seed-large.js";
+import { readSql } from "../support/db.js";
 
 const ROWS = 20_000;
 const env = (db: BenchDatabase) => ({ DATABASE_URL: db.url, SEED_DEMO: "false", IMPORT_LEASE_SECONDS: "2", LOG_LEVEL: "error" });
@@ -16,8 +18,8 @@ let org: LargeOrg;
 let cookie: string;
 let server: ChildServer | undefined;
 
-async function one<T = Record<string, unknown>>(client: Client, sql: string, args: (string | number)[] = []): Promise<T> {
-  const { columns, rows } = await client.execute({ sql, args });
+async function one<T = Record<string, unknown>>(db: Db, sql: string, args: (string | number)[] = []): Promise<T> {
+  const { columns, rows } = await readStatement(db, { sql, args });
   return Object.fromEntries(columns.map((name) => [name, rows[0]![name]])) as T; // the named values only
 }
 
@@ -38,17 +40,17 @@ async function upload(url: string, csv: string, name: string): Promise<string> {
 }
 
 const importRow = (id: string) => one<{ status: string; total: number; processed: number; ready_count: number; skipped_count: number; error_count: number; sent_count: number; locked_by: string | null }>(
-  db.client, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count, locked_by FROM imports WHERE id = ?", [id]);
+  db.db, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count, locked_by FROM imports WHERE id = ?", [id]);
 
 async function verdicts(id: string) {
-  return (await db.client.execute({ sql: "SELECT row_number, outcome, code, suggestion FROM import_rows WHERE import_id = ? ORDER BY row_number", args: [id] })).rows
+  return (await readSql(db.db, "SELECT row_number, outcome, code, suggestion FROM import_rows WHERE import_id = ? ORDER BY row_number", [id]))
     .map((r) => `${r[0]} ${r[1]} ${r[2]} ${r[3] ?? ""}`);
 }
 
 /** The counts on the import match its rows (ready: still to invite; sent: invited), and every row is there once. */
 async function expectConsistent(id: string) {
   const job = await importRow(id);
-  const rows = await one<{ n: number; distinct_rows: number; ready: number; invited: number; skipped: number; error: number; pending: number }>(db.client, `
+  const rows = await one<{ n: number; distinct_rows: number; ready: number; invited: number; skipped: number; error: number; pending: number }>(db.db, `
     SELECT count(*) AS n, count(DISTINCT row_number) AS distinct_rows, sum(outcome = 'ready' AND sent_at IS NULL) AS ready,
            sum(outcome = 'ready' AND sent_at IS NOT NULL) AS invited, sum(outcome = 'skipped') AS skipped,
            sum(outcome = 'error') AS error, sum(outcome IS NULL) AS pending FROM import_rows WHERE import_id = ?`, [id]);
@@ -61,7 +63,7 @@ async function expectConsistent(id: string) {
 describe("an import whose server is killed", () => {
   beforeAll(async () => {
     db = await createBenchDatabase();
-    org = await seedLargeOrganization(db.client, { people: 30_000, members: 3_000, domain: "crash.example", name: "Crash Corp" });
+    org = await seedLargeOrganization(db.db, { people: 30_000, members: 3_000, domain: "crash.example", name: "Crash Corp" });
     cookie = await benchSessionCookie(db.db, org.adminId, org.orgId);
   }, 120_000);
   afterAll(async () => {
@@ -110,7 +112,7 @@ describe("an import whose server is killed", () => {
     await expectConsistent(crashed);
     const sent = await importRow(crashed);
     expect(sent.sent_count).toBe(a.ready_count);
-    const invited = await one<{ members: number; invitations: number; mails: number; distinct_people: number }>(db.client, `
+    const invited = await one<{ members: number; invitations: number; mails: number; distinct_people: number }>(db.db, `
       SELECT (SELECT count(*) FROM members WHERE org_id = ?1 AND status = 'invited' AND invited_at IS NOT NULL AND invited_by = ?2) AS members,
              (SELECT count(*) FROM invitations WHERE org_id = ?1 AND invited_by = ?2) AS invitations,
              (SELECT count(*) FROM mail_outbox WHERE org_id = ?1) AS mails,

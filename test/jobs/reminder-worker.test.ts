@@ -31,16 +31,16 @@ beforeAll(async () => {
   await inviteMembers(database.db, admin, { emails: Array.from({ length: PEOPLE }, (_, i) => `person${i + 1}@contoso.example`) }, { publicUrl });
 });
 afterAll(() => {
-  second?.client.close();
+  second?.close();
   database?.close();
 });
 
 beforeEach(async () => {
   const { db } = database;
-  await db.delete(reminderSchedules);
-  await db.run(sql`DELETE FROM mail_outbox WHERE kind = 'reminder'`);
-  await db.run(sql`DELETE FROM audit_events WHERE action IN ('member.remind', 'reminders.send')`);
-  await db.update(invitations).set({ remindersSent: 0, deliveryStatus: "delivered", lastSentAt: new Date(Date.now() - 10 * 86_400_000) });
+  await db.write((tx) => tx.delete(reminderSchedules));
+  await db.write((tx) => tx.run(sql`DELETE FROM mail_outbox WHERE kind = 'reminder'`));
+  await db.write((tx) => tx.run(sql`DELETE FROM audit_events WHERE action IN ('member.remind', 'reminders.send')`));
+  await db.write((tx) => tx.update(invitations).set({ remindersSent: 0, deliveryStatus: "delivered", lastSentAt: new Date(Date.now() - 10 * 86_400_000) }));
 });
 
 /** Every reminder queued, per invitation. */
@@ -63,7 +63,7 @@ describe("the reminder job", () => {
     expect(Number(audits!.n)).toBe(PEOPLE);
     // The mail worker sends them all; a second pass (due again at once) finds nobody to remind.
     while ((await drainMailOnce({ db: database.db, transport: createLocalTransport(), config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } })).outcome !== "idle");
-    await database.db.update(reminderSchedules).set({ nextRunAt: new Date() });
+    await database.db.write((tx) => tx.update(reminderSchedules).set({ nextRunAt: new Date() }));
     await drainReminders({ db: second.db, publicUrl, owner: "worker-b" });
     expect(await remindersPerInvitation()).toEqual(Array(PEOPLE).fill(1));
   });
@@ -93,8 +93,8 @@ describe("the reminder job", () => {
   it("never reminds past two, whatever runs", async () => {
     await setReminderDays(database.db, admin, 3);
     for (let round = 0; round < 4; round++) {
-      await database.db.update(invitations).set({ deliveryStatus: "delivered", lastSentAt: new Date(Date.now() - 10 * 86_400_000) });
-      await database.db.update(reminderSchedules).set({ nextRunAt: new Date() });
+      await database.db.write((tx) => tx.update(invitations).set({ deliveryStatus: "delivered", lastSentAt: new Date(Date.now() - 10 * 86_400_000) }));
+      await database.db.write((tx) => tx.update(reminderSchedules).set({ nextRunAt: new Date() }));
       await Promise.all([drainReminders({ db: database.db, publicUrl, owner: "a" }), drainReminders({ db: second.db, publicUrl, owner: "b" })]);
     }
     expect(await remindersPerInvitation()).toEqual(Array(PEOPLE).fill(2));

@@ -28,17 +28,17 @@ async function start(env: Record<string, string>): Promise<ChildServer> {
 async function describeState(fx: ProcessFixture, ids: string[]): Promise<string> {
   const parts = [];
   for (const id of ids) {
-    const s = await importState(fx.db.client, id);
+    const s = await importState(fx.db.db, id);
     parts.push(`${s.status} ${s.processed}/${s.total} validated, ${s.sent_count}/${s.ready_count} invited`);
   }
-  const mail = await mailCounts(fx.db.client, fx.org.orgId);
+  const mail = await mailCounts(fx.db.db, fx.org.orgId);
   return `${parts.join("; ")}; mail ${mail.sent}/${mail.total} sent`;
 }
 
 async function finishAndCheck(fx: ProcessFixture, ids: string[]): Promise<void> {
-  await waitFor("every import sent and every email delivered", () => allDone(fx.db.client, fx.org.orgId, ids), 150_000, 100);
-  const problems = [...(await Promise.all(ids.map((id) => checkImport(fx.db.client, id)))).flat(),
-    ...await checkInvitedAndMailedOnce(fx.db.client, fx.org.orgId, ids, fx.standIn)];
+  await waitFor("every import sent and every email delivered", () => allDone(fx.db.db, fx.org.orgId, ids), 150_000, 100);
+  const problems = [...(await Promise.all(ids.map((id) => checkImport(fx.db.db, id)))).flat(),
+    ...await checkInvitedAndMailedOnce(fx.db.db, fx.org.orgId, ids, fx.standIn)];
   expect(problems).toEqual([]);
 }
 
@@ -60,13 +60,13 @@ describe("servers killed with kill -9 at any point", () => {
     const csv = makeImportCsv({ rows: 2_500, people: 2_500, domain: fx.org.domain, errorRate: 0.03, typoRate: 0.01, duplicateRate: 0.02 });
     let server = await start(env);
     const id = await uploadImport(server.url, fx.cookie, csv, "crash-mail.csv");
-    await waitFor("validation", async () => (await importState(fx.db.client, id)).status === "ready", 120_000, 50);
-    const ready = (await importState(fx.db.client, id)).ready_count;
+    await waitFor("validation", async () => (await importState(fx.db.db, id)).status === "ready", 120_000, 50);
+    const ready = (await importState(fx.db.db, id)).ready_count;
     await requestSend(server.url, fx.cookie, id);
 
     // 1. Send Invite under way: killed once a random share of the ready rows is invited.
     const sendAt = Math.floor(ready * between(0.1, 0.6));
-    await waitFor("Send Invite under way", async () => (await importState(fx.db.client, id)).sent_count >= sendAt, 60_000, 5);
+    await waitFor("Send Invite under way", async () => (await importState(fx.db.db, id)).sent_count >= sendAt, 60_000, 5);
     await killHard(server);
     crashes.push({ case: "send+mail", point: `Send Invite, ≥${sendAt} of ${ready} invited`, state: await describeState(fx, [id]) });
 
@@ -80,13 +80,13 @@ describe("servers killed with kill -9 at any point", () => {
     server = await start(env);
     const total = ready;
     const mailAt = Math.floor(total * between(0.3, 0.8));
-    const reached = await waitFor("mail sending under way", async () => (await mailCounts(fx.db.client, fx.org.orgId)).sent >= mailAt, 60_000, 5).then(() => true, () => false);
+    const reached = await waitFor("mail sending under way", async () => (await mailCounts(fx.db.db, fx.org.orgId)).sent >= mailAt, 60_000, 5).then(() => true, () => false);
     await killHard(server);
     crashes.push({ case: "send+mail", point: `mail: ≥${mailAt} of ${total} emails sent${reached ? "" : " (not reached in time)"}`, state: await describeState(fx, [id]) });
 
     server = await start(env);
     await finishAndCheck(fx, [id]);
-    expect((await importState(fx.db.client, id)).sent_count).toBe(ready);
+    expect((await importState(fx.db.db, id)).sent_count).toBe(ready);
     crashes.push({ case: "send+mail", point: "restarted: finished", state: `${await describeState(fx, [id])}; ${fx.standIn.deliveries.length} deliveries, ${fx.standIn.requests.filter((r) => r.replayed).length} replayed requests; checks passed` });
     await server.stop();
   }, 200_000);
@@ -102,7 +102,7 @@ describe("servers killed with kill -9 at any point", () => {
     const pressed = new Set<string>();
     const pressSend = async () => {
       for (const id of [a, b]) {
-        if (pressed.has(id) || (await importState(fx.db.client, id)).status !== "ready") continue;
+        if (pressed.has(id) || (await importState(fx.db.db, id)).status !== "ready") continue;
         pressed.add(id);
         const alive = servers.find((s) => s.child.exitCode === null && s.child.signalCode === null)!;
         await requestSend(alive.url, fx.cookie, id);

@@ -15,7 +15,7 @@ let dir: string;
 
 beforeAll(async () => {
   database = await createBenchDatabase();
-  await seedLargeOrganization(database.client, { people: 60, members: 42, domain: "backup.example", name: "Backup Co" });
+  await seedLargeOrganization(database.db, { people: 60, members: 42, domain: "backup.example", name: "Backup Co" });
   dir = mkdtempSync(join(tmpdir(), "db-backup-test-"));
 });
 afterAll(() => {

@@ -9,6 +9,7 @@ import { inviteMembers } from "../../src/domain/invitations.js";
 import { findPersonByAddress } from "../../src/domain/people.js";
 import { createBenchDatabase, type BenchDatabase } from "../bench/harness.js";
 import { linesOf, runScript } from "../support/commands.js";
+import { readSql } from "../support/db.js";
 
 const HEADER = "id,userPrincipalName,displayName,surname,mail,givenName,userType,jobTitle,department,accountEnabled";
 const row = (n: number, name: string, enabled = true) =>
@@ -26,7 +27,7 @@ const file = (name: string, content: string) => {
   writeFileSync(path, content);
   return path;
 };
-const query = async <T>(sql: string): Promise<T[]> => (await database.client.execute(sql)).rows as unknown as T[];
+const query = <T>(sql: string): Promise<T[]> => readSql<T>(database.db, sql);
 const livePeople = async () => (await query<{ mail: string }>("SELECT mail FROM directory_people WHERE removed_at IS NULL ORDER BY mail")).map((p) => p.mail);
 const memberStatuses = async () => (await query<{ email: string; status: string }>("SELECT email, status FROM members ORDER BY email")).map((m) => `${m.email} ${m.status}`);
 const importFile = (path: string, ...flags: string[]) => runScript("directory:import", ["--org", "Northwind", ...flags, path], env());

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createBenchDatabase, type BenchDatabase } from "../bench/harness.js";
 import { linesOf, runScript } from "../support/commands.js";
+import { readSql } from "../support/db.js";
 
 const HEADER = "id,userPrincipalName,displayName,surname,mail,givenName,userType,jobTitle,department,accountEnabled";
 const ANN = "0b7e7d1c-0001-4000-8000-000000000001,ann.admin@northwind.example,Ann Admin,Admin,ann.admin@northwind.example,Ann,Member,Manager,Finance,true";
@@ -23,7 +24,7 @@ function file(name: string, content: string | Buffer): string {
   return path;
 }
 async function query<T>(sql: string, args: string[] = []): Promise<T[]> {
-  return (await database.client.execute({ sql, args })).rows as unknown as T[];
+  return readSql<T>(database.db, sql, args);
 }
 const organizationCount = async () => Number((await query<{ n: number }>("SELECT count(*) AS n FROM organizations"))[0]!.n);
 const peopleCount = async () => Number((await query<{ n: number }>("SELECT count(*) AS n FROM directory_people"))[0]!.n);

@@ -15,7 +15,7 @@ describe("npm start", () => {
 
   it("starts on a fresh database in local mode: migrated, demo seeded, static files served", async () => {
     database = await createBenchDatabase();
-    database.client.close();
+    database.close();
     server = await startChildServer({ DATABASE_URL: database.url, SEED_DEMO: "true", WORKERS: "false" }, "npm start");
     const login = await fetch(`${server.url}/login`);
     expect(login.status).toBe(200);

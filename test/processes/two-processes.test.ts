@@ -36,22 +36,22 @@ describe("two server processes on one database", () => {
     // Each Send Invite goes to the process that did not take the upload.
     const phases: Record<string, number> = {};
     await Promise.all([[a, two] as const, [b, one] as const].map(async ([id, server], k) => {
-      await waitFor(`import ${id} validated`, async () => (await importState(fx.db.client, id)).status === "ready", 120_000, 50);
+      await waitFor(`import ${id} validated`, async () => (await importState(fx.db.db, id)).status === "ready", 120_000, 50);
       phases[`validated${"AB"[k]}`] = Math.round(performance.now() - started);
       await requestSend(server.url, fx.cookie, id);
-      await waitFor(`import ${id} sent`, async () => (await importState(fx.db.client, id)).status === "sent", 120_000, 50);
+      await waitFor(`import ${id} sent`, async () => (await importState(fx.db.db, id)).status === "sent", 120_000, 50);
       phases[`sent${"AB"[k]}`] = Math.round(performance.now() - started);
     }));
-    await waitFor("both imports sent and every email delivered", () => allDone(fx.db.client, fx.org.orgId, [a, b]), 150_000, 100);
+    await waitFor("both imports sent and every email delivered", () => allDone(fx.db.db, fx.org.orgId, [a, b]), 150_000, 100);
     const seconds = (performance.now() - started) / 1000;
     const { requests, failures } = await traffic.stop();
-    const [ja, jb] = [await importState(fx.db.client, a), await importState(fx.db.client, b)];
+    const [ja, jb] = [await importState(fx.db.db, a), await importState(fx.db.db, b)];
     console.log(`two processes: ${seconds.toFixed(1)} s (ms: ${JSON.stringify(phases)}), ${requests} GETs during the run (${failures.length} failed), `
       + `A ${JSON.stringify(ja)}, B ${JSON.stringify(jb)}, ${fx.standIn.deliveries.length} deliveries in ${fx.standIn.requests.length} provider requests`);
     expect(failures.slice(0, 10)).toEqual([]);
     expect(requests).toBeGreaterThan(50);
-    expect([...await checkImport(fx.db.client, a), ...await checkImport(fx.db.client, b)]).toEqual([]);
-    expect(await checkInvitedAndMailedOnce(fx.db.client, fx.org.orgId, [a, b], fx.standIn)).toEqual([]);
+    expect([...await checkImport(fx.db.db, a), ...await checkImport(fx.db.db, b)]).toEqual([]);
+    expect(await checkInvitedAndMailedOnce(fx.db.db, fx.org.orgId, [a, b], fx.standIn)).toEqual([]);
     // The files were what they claim: both imports invited people, and the overlap and members were skipped.
     expect(ja.sent_count).toBeGreaterThan(3_000);
     expect(jb.sent_count).toBeGreaterThan(2_000);

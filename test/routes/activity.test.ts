@@ -29,10 +29,10 @@ beforeAll(async () => {
   person1Id = (await findPersonByAddress(t.deps.db, "person1@contoso.example"))!.id;
   otherAdminId = (await findPersonByAddress(t.deps.db, "admin@fabrikam.example"))!.id;
   memberId = newId();
-  await t.deps.db.insert(members).values({
+  await t.deps.db.write((tx) => tx.insert(members).values({
     id: memberId, orgId, personId: person1Id, email: "person1@contoso.example", emailNorm: "person1@contoso.example",
     name: "Person 1", sortName: "person 1", status: "invited", invitedAt: new Date(),
-  });
+  }));
   // 120 invitations by the admin, then one event of each other kind; Fabrikam has its own.
   const events: AuditInput[] = Array.from({ length: 120 }, (_, i) => ({
     orgId, actorId: adminId, action: "member.invite", memberId, subject: "person1@contoso.example", detail: { n: i },
@@ -45,7 +45,7 @@ beforeAll(async () => {
     { orgId, actorId: adminId, action: "widget.frobnicate" },
     { orgId: other.id, actorId: otherAdminId, action: "member.invite", subject: "secret@fabrikam.example" },
   );
-  await recordAudits(t.deps.db, events);
+  await t.deps.db.write((tx) => recordAudits(tx, events));
 });
 afterAll(() => t.close());
 
@@ -147,7 +147,7 @@ describe("GET /activity", () => {
       [{ orgId, actorId: adminId, action: "import.use_suggestions", subject: "march.csv", detail: { rows: 1200 } }, "Invited the suggested addresses from “march.csv” (1,200 people)"],
       [{ orgId, actorId: null, action: "directory.sync", subject: "failed", detail: { status: "failed", message: "Graph said 401" } }, "Directory sync failed: Graph said 401"],
     ];
-    await recordAudits(t.deps.db, cases.map(([event]) => event));
+    await t.deps.db.write((tx) => recordAudits(tx, cases.map(([event]) => event)));
     for (const [event, sentence] of cases) {
       const rows = rowsOf((await pageOf(`/activity?action=${event.action}`)).html);
       expect(rows[0], event.action).toContain(sentence);
@@ -156,9 +156,9 @@ describe("GET /activity", () => {
 
   it("escapes HTML in names, subjects and file names", async () => {
     const evil = "<img src=x onerror=alert(1)>";
-    await t.deps.db.update(directoryPeople).set({ displayName: evil }).where(eq(directoryPeople.id, person1Id));
-    await recordAudits(t.deps.db, [{ orgId, actorId: adminId, action: "import.upload", subject: `${evil}.csv` },
-      { orgId, actorId: adminId, action: "member.invite", subject: `${evil}@contoso.example` }]);
+    await t.deps.db.write((tx) => tx.update(directoryPeople).set({ displayName: evil }).where(eq(directoryPeople.id, person1Id)));
+    await t.deps.db.write((tx) => recordAudits(tx, [{ orgId, actorId: adminId, action: "import.upload", subject: `${evil}.csv` },
+      { orgId, actorId: adminId, action: "member.invite", subject: `${evil}@contoso.example` }]));
     const { html } = await pageOf("/activity");
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
@@ -167,14 +167,14 @@ describe("GET /activity", () => {
 
 describe("GET /activity.csv", () => {
   it("downloads every matching event as UTF-8 CSV with a BOM, formula cells neutralised", async () => {
-    await recordAudits(t.deps.db, [
+    await t.deps.db.write((tx) => recordAudits(tx, [
       { orgId, actorId: adminId, action: "import.upload", subject: "=HYPERLINK(\"http://evil.example\",\"x\").csv" },
       { orgId, actorId: adminId, action: "member.invite", subject: "+1@contoso.example" },
       { orgId, actorId: adminId, action: "member.invite", subject: "-2@contoso.example" },
       { orgId, actorId: adminId, action: "member.invite", subject: "@sum@contoso.example" },
       { orgId, actorId: adminId, action: "member.invite", subject: "\tx@contoso.example" },
-    ]);
-    await t.deps.db.update(directoryPeople).set({ displayName: "=cmd|' /C calc'!A0" }).where(eq(directoryPeople.id, adminId));
+    ]));
+    await t.deps.db.write((tx) => tx.update(directoryPeople).set({ displayName: "=cmd|' /C calc'!A0" }).where(eq(directoryPeople.id, adminId)));
     const res = await t.get("/activity.csv", { cookie: admin });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
@@ -208,7 +208,7 @@ describe("GET /activity.csv", () => {
   it("streams a big log in chunks: every event once, in order", async () => {
     const big = await createOrganization(t.deps.db, { name: "Northwind", domain: "northwind.example" });
     const bigAdmin = (await findPersonByAddress(t.deps.db, "admin@northwind.example"))!;
-    await recordAudits(t.deps.db, Array.from({ length: 2_345 }, (_, i) => ({ orgId: big.id, actorId: bigAdmin.id, action: "member.invite", subject: `p${i}@northwind.example` })));
+    await t.deps.db.write((tx) => recordAudits(tx, Array.from({ length: 2_345 }, (_, i) => ({ orgId: big.id, actorId: bigAdmin.id, action: "member.invite", subject: `p${i}@northwind.example` }))));
     const res = await t.get("/activity.csv", { cookie: await t.signInAs("admin@northwind.example") });
     const rows = Papa.parse<string[]>((await res.text()).replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data.slice(1);
     expect(rows).toHaveLength(2_345);

@@ -12,7 +12,7 @@ describe("Sync now", () => {
   beforeAll(async () => {
     t = await createTestApp({ env: ENTRA });
     orgId = (await createOrganization(t.deps.db, { name: "Tailspin", domain: "tailspin.example" })).id;
-    await t.deps.db.update(organizations).set({ tenantId: "aaaaaaaa-0000-0000-0000-000000000001" }).where(eq(organizations.id, orgId));
+    await t.deps.db.write((tx) => tx.update(organizations).set({ tenantId: "aaaaaaaa-0000-0000-0000-000000000001" }).where(eq(organizations.id, orgId)));
   });
   afterAll(() => t.close());
 
@@ -32,7 +32,7 @@ describe("Sync now", () => {
 
   it("shows a finished sync without a poll, with its counts", async () => {
     const admin = await t.signInAs("admin@tailspin.example");
-    await t.deps.db.update(directorySyncs).set({ status: "succeeded", added: 1234, updated: 5, removed: 2, finishedAt: new Date() }).where(eq(directorySyncs.orgId, orgId));
+    await t.deps.db.write((tx) => tx.update(directorySyncs).set({ status: "succeeded", added: 1234, updated: 5, removed: 2, finishedAt: new Date() }).where(eq(directorySyncs.orgId, orgId)));
     const html = await (await t.get("/directory/sync", { cookie: admin, htmx: true })).text();
     expect(html).toContain("1,234 added, 5 updated, 2 removed");
     expect(html).not.toContain("every 2s");

@@ -106,7 +106,7 @@ describe("Send Invite judges every row against the present", () => {
     for (const email of ["person1@contoso.example", "person3@contoso.example"]) {
       await t.post(`/users/${(await memberOf(email))!.id}/archive`, { confirm: "yes" }, { cookie: admin });
     }
-    await t.deps.db.update(members).set({ status: "active" }).where(eq(members.emailNorm, "person2@contoso.example"));
+    await t.deps.db.write((tx) => tx.update(members).set({ status: "active" }).where(eq(members.emailNorm, "person2@contoso.example")));
 
     await t.post(`/imports/${id}/send`, {}, { cookie: admin });
     await drain();

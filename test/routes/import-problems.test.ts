@@ -113,7 +113,7 @@ describe("POST /imports/:id/use-address", () => {
     expect((await useAddress(checking, "2")).status).toBe(409);
     await drain();
     // The check found an archived member (a typo of whom can be invited again); archived again since: held.
-    await t.deps.db.update(members).set({ archivedAt: new Date(Date.now() + 1000) }).where(eq(members.id, outcomes[0]!.memberId!));
+    await t.deps.db.write((tx) => tx.update(members).set({ archivedAt: new Date(Date.now() + 1000) }).where(eq(members.id, outcomes[0]!.memberId!)));
     const answer = await useAddress(checking, "2");
     expect(await answer.text()).toContain("Row 2 was not invited");
     expect((await t.deps.db.select().from(members).where(eq(members.id, outcomes[0]!.memberId!)))[0]!.status).toBe("archived");

@@ -364,7 +364,7 @@ describe("the error log of an unfinished check", () => {
 
   it("of an upload that stopped says there is no complete log", async () => {
     const id = await uploadAndCheck("email\nnobody@contoso.example\n");
-    await t.deps.db.update(imports).set({ status: "failed", failureMessage: "The file could not be read." }).where(eq(imports.id, id));
+    await t.deps.db.write((tx) => tx.update(imports).set({ status: "failed", failureMessage: "The file could not be read." }).where(eq(imports.id, id)));
     const response = await t.get(`/imports/${id}/errors.csv`, { cookie: admin });
     expect(response.status).toBe(409);
     expect(await response.text()).toContain("no complete error log");

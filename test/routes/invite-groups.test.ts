@@ -33,7 +33,7 @@ beforeEach(async () => {
     { email: "admin@other.example", displayName: "Other Admin", isAdmin: true },
     person("fiona@other.example", "Field Services"),
   ] });
-  await db.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "finn.gone@fabrikam.example"));
+  await db.write((tx) => tx.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "finn.gone@fabrikam.example")));
   admin = await t.signInAs("admin@fabrikam.example");
   member = await t.signInAs("member@fabrikam.example");
   otherAdmin = await t.signInAs("admin@other.example");
@@ -84,10 +84,10 @@ describe("departments in the type-ahead", () => {
   });
 
   it("a department nobody is in any more is not offered; a new department appears with its first person", async () => {
-    await t.deps.db.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "olga@fabrikam.example"));
+    await t.deps.db.write((tx) => tx.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "olga@fabrikam.example")));
     expect(groupOptions(await search("op"))).toEqual([]);
-    await upsertDirectoryPeople(t.deps.db, orgId, [{ entraObjectId: null, userPrincipalName: "quinn@fabrikam.example", mail: "quinn@fabrikam.example",
-      displayName: "Quinn", givenName: null, surname: null, jobTitle: null, department: "Quality Assurance", accountEnabled: true }]);
+    await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, [{ entraObjectId: null, userPrincipalName: "quinn@fabrikam.example", mail: "quinn@fabrikam.example",
+      displayName: "Quinn", givenName: null, surname: null, jobTitle: null, department: "Quality Assurance", accountEnabled: true }]));
     expect(groupOptions(await search("qu"))[0]).toContain("Quality Assurance");
   });
 

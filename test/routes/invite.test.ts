@@ -26,7 +26,7 @@ beforeEach(async () => {
     { email: "admin@other.example", displayName: "Other Admin", isAdmin: true },
     { email: "greta.other@other.example", displayName: "Greta Other" },
   ] });
-  await db.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "gritty.gone@fabrikam.example"));
+  await db.write((tx) => tx.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "gritty.gone@fabrikam.example")));
   admin = await t.signInAs("admin@fabrikam.example");
   member = await t.signInAs("member@fabrikam.example");
   otherAdmin = await t.signInAs("admin@other.example");

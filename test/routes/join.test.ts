@@ -21,7 +21,7 @@ async function setUp(env?: Record<string, string>) {
   t = await createTestApp({ env });
   orgId = (await createOrganization(t.deps.db, { name: "Fabrikam", domain: "fabrikam.example", extra: 2 })).id;
   otherOrgId = (await createOrganization(t.deps.db, { name: "Northwind", domain: "northwind.example" })).id;
-  await t.deps.db.insert(mileageRates).values({ id: newId(), orgId, year: new Date().getUTCFullYear(), rateMilli: 725 });
+  await t.deps.db.write((tx) => tx.insert(mileageRates).values({ id: newId(), orgId, year: new Date().getUTCFullYear(), rateMilli: 725 }));
 }
 beforeEach(() => setUp());
 afterEach(() => t.close());
@@ -70,9 +70,9 @@ describe("the landing page", () => {
   });
 
   it("escapes HTML in the organization and inviter names", async () => {
-    await t.deps.db.update(organizations).set({ name: "<script>alert(1)</script> Corp" }).where(eq(organizations.id, orgId));
-    await t.deps.db.update(directoryPeople).set({ displayName: "<img src=x onerror=alert(2)>" })
-      .where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.mailNorm, "admin@fabrikam.example")));
+    await t.deps.db.write((tx) => tx.update(organizations).set({ name: "<script>alert(1)</script> Corp" }).where(eq(organizations.id, orgId)));
+    await t.deps.db.write((tx) => tx.update(directoryPeople).set({ displayName: "<img src=x onerror=alert(2)>" })
+      .where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.mailNorm, "admin@fabrikam.example"))));
     const { token } = await invite();
     const html = await (await t.get(`/join/${token}`)).text();
     expect(html).not.toContain("<script>alert(1)</script>");

@@ -127,7 +127,7 @@ describe("Sign in with Microsoft", () => {
 
   it("signs in a person without the role to an existing organization, who then sees the ask-your-admin page", async () => {
     await entraApp();
-    await t.database.db.insert(organizations).values({ id: newId(), tenantId: idp.tenantId, name: "Contoso", domains: ["contoso.test"] });
+    await t.database.db.write((tx) => tx.insert(organizations).values({ id: newId(), tenantId: idp.tenantId, name: "Contoso", domains: ["contoso.test"] }));
     idp.user = { tid: idp.tenantId, oid: randomUUID(), preferred_username: "casey@contoso.test", name: "Casey Member", roles: ["SomethingElse"] };
     const response = await callbackOf(await startFlow());
     expect(response.status).toBe(303);

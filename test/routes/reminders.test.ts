@@ -33,8 +33,8 @@ afterAll(() => t.close());
 
 beforeEach(async () => {
   // Each test starts with reminders off and no request, and every earlier invitation out of range.
-  await t.deps.db.delete(reminderSchedules);
-  await t.deps.db.update(invitations).set({ remindersSent: 2 });
+  await t.deps.db.write((tx) => tx.delete(reminderSchedules));
+  await t.deps.db.write((tx) => tx.update(invitations).set({ remindersSent: 2 }));
 });
 
 const publicUrl = () => t.deps.config.publicUrl;
@@ -63,7 +63,7 @@ async function invited(count: number, daysAgo: number, domain = "contoso.example
   }));
 }
 const backdate = (memberIds: string[], daysAgo: number) =>
-  t.deps.db.update(invitations).set({ lastSentAt: new Date(Date.now() - daysAgo * DAY) }).where(inArray(invitations.memberId, memberIds));
+  t.deps.db.write((tx) => tx.update(invitations).set({ lastSentAt: new Date(Date.now() - daysAgo * DAY) }).where(inArray(invitations.memberId, memberIds)));
 
 const remindersOf = async (invitationIds: string[]) => t.deps.db.select({ invitationId: mailOutbox.invitationId, to: mailOutbox.to, text: mailOutbox.text, html: mailOutbox.html, status: mailOutbox.status, subject: mailOutbox.subject })
   .from(mailOutbox).where(and(inArray(mailOutbox.invitationId, invitationIds), eq(mailOutbox.kind, "reminder")));
@@ -103,7 +103,7 @@ describe("automatic reminders", () => {
     // Joined: through the link itself. Archived: revokes the invitation. Left: the directory says so.
     expect((await acceptInvitationForIdentity(t.deps.db, { personId: joined!.personId, orgId }, joined!.token)).ok).toBe(true);
     await archiveMembers(t.deps.db, await actorFor(t.deps.db, "admin@contoso.example"), [archived!.memberId]);
-    await t.deps.db.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.id, left!.personId));
+    await t.deps.db.write((tx) => tx.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.id, left!.personId)));
     const all = [waiting!, joined!, archived!, left!, recent!].map((p) => p.invitationId);
 
     await remind(); // reminders are off
@@ -121,7 +121,7 @@ describe("automatic reminders", () => {
     // Seven days later, the second; after that, never again.
     for (const expected of [2, 2]) {
       await backdate([waiting!.memberId, recent!.memberId], 8);
-      await t.deps.db.update(reminderSchedules).set({ nextRunAt: new Date() });
+      await t.deps.db.write((tx) => tx.update(reminderSchedules).set({ nextRunAt: new Date() }));
       await remind();
       expect((await remindersOf([waiting!.invitationId])).length).toBe(expected);
     }
@@ -148,10 +148,10 @@ describe("automatic reminders", () => {
 
   it("renders the reminder from current data, the person's name escaped", async () => {
     const [person] = await invited(1, 8);
-    await upsertDirectoryPeople(t.deps.db, orgId, [{
+    await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, [{
       entraObjectId: null, userPrincipalName: person!.email, mail: person!.email, displayName: "<b>Zoë</b> & co", givenName: null, surname: null,
       jobTitle: null, department: null, accountEnabled: true,
-    }]);
+    }]));
     await setDays("7");
     await remind();
     const [mail] = await remindersOf([person!.invitationId]);

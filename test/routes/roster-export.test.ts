@@ -24,15 +24,15 @@ beforeAll(async () => {
     { email: "secret.person@fabrikam.example", displayName: "Secret Person" },
   ] });
   const contosoAdmin = await actorFor(db, "admin@contoso.example");
-  await upsertDirectoryPeople(db, contosoAdmin.orgId, [{
+  await db.write((tx) => upsertDirectoryPeople(tx, contosoAdmin.orgId, [{
     entraObjectId: null, userPrincipalName: "zed@contoso.example", mail: "zed@contoso.example", displayName: HOSTILE_NAME, givenName: null, surname: null,
     jobTitle: "+1;=2", department: "Sales; @SUM(1)", accountEnabled: true,
-  }]);
+  }]));
   await inviteMembers(db, contosoAdmin, { emails: [...Array.from({ length: 1200 }, (_, i) => `person${i + 1}@contoso.example`), "zed@contoso.example"] }, { publicUrl: t.deps.config.publicUrl });
   // Person 1..100 joined, 101..150 archived.
   const byEmail = async (emails: string[]) => (await db.select({ id: members.id }).from(members).where(inArray(members.emailNorm, emails))).map((m) => m.id);
   const joined = await byEmail(Array.from({ length: 100 }, (_, i) => `person${i + 1}@contoso.example`));
-  await db.update(members).set({ status: "active", activatedAt: new Date("2026-01-02T03:04:05Z") }).where(inArray(members.id, joined));
+  await db.write((tx) => tx.update(members).set({ status: "active", activatedAt: new Date("2026-01-02T03:04:05Z") }).where(inArray(members.id, joined)));
   await archiveMembers(db, contosoAdmin, await byEmail(Array.from({ length: 50 }, (_, i) => `person${i + 101}@contoso.example`)));
   const fabrikam = await actorFor(db, "admin@fabrikam.example");
   await inviteMembers(db, fabrikam, { emails: ["secret.person@fabrikam.example"] }, { publicUrl: t.deps.config.publicUrl });

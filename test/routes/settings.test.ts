@@ -160,8 +160,8 @@ describe("POST /settings/rate", () => {
   });
 
   it("escapes HTML in the names shown in the history", async () => {
-    await t.deps.db.update(directoryPeople).set({ displayName: "<img src=x onerror=alert(1)>" })
-      .where(eq(directoryPeople.id, (await findPersonByAddress(t.deps.db, "admin@fabrikam.example"))!.id));
+    await t.deps.db.write(async (tx) => tx.update(directoryPeople).set({ displayName: "<img src=x onerror=alert(1)>" })
+      .where(eq(directoryPeople.id, (await findPersonByAddress(t.deps.db, "admin@fabrikam.example"))!.id)));
     const html = await (await t.get("/settings", { cookie: otherAdmin })).text();
     expect(html).not.toContain("<img src=x");
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");

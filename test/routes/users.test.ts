@@ -15,10 +15,10 @@ beforeAll(async () => {
   member = await t.signInAs("casey.member@contoso.example");
   const other = await createOrganization(t.deps.db, { name: "Fabrikam", domain: "fabrikam.example", extra: 3 });
   otherAdmin = await t.signInAs("admin@fabrikam.example");
-  await t.deps.db.insert(members).values({
+  await t.deps.db.write((tx) => tx.insert(members).values({
     id: newId(), orgId: other.id, email: "person1@fabrikam.example", emailNorm: "person1@fabrikam.example",
     name: "<script>alert(1)</script> Fabrikam", sortName: "<script>alert(1)</script> fabrikam", status: "invited", invitedAt: new Date(),
-  });
+  }));
 });
 afterAll(() => t.close());
 

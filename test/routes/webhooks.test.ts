@@ -20,7 +20,7 @@ beforeEach(async () => {
   app = new Hono().route("/webhooks", webhookRoutes({ db: database.db, config: { resendWebhookSecret: secret } }));
   const orgId = await insertOrganization(database.db);
   invitationId = await insertInvitation(database.db, orgId, "ana@example.test");
-  await enqueueMail(database.db, { ...makeMails(orgId, 1)[0]!, invitationId });
+  await database.db.write((tx) => enqueueMail(tx, { ...makeMails(orgId, 1)[0]!, invitationId }));
   const batch = await claimMailBatch(database.db, "w", { leaseMs: 60_000 });
   await recordBatchSent(database.db, "w", batch!, ["re_msg_1"]);
 });

@@ -77,12 +77,12 @@ describe("sessions end", () => {
   it("when the directory account is disabled, and when the session has expired", async () => {
     const cookie = await t.signInAs("person4@a.example");
     const person = await actorFor(t.deps.db, "person4@a.example");
-    await t.deps.db.update(directoryPeople).set({ accountEnabled: false }).where(eq(directoryPeople.id, person.personId));
+    await t.deps.db.write((tx) => tx.update(directoryPeople).set({ accountEnabled: false }).where(eq(directoryPeople.id, person.personId)));
     expect(await signedIn(t, cookie)).toBe(false);
     expect(await sessionCount(t, "person4@a.example")).toBe(0);
 
     const expiring = await t.signInAs("person5@a.example");
-    await t.deps.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, sha256Hex(expiring.split("=")[1]!)));
+    await t.deps.db.write((tx) => tx.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, sha256Hex(expiring.split("=")[1]!))));
     const res = await t.get("/users", { cookie: expiring });
     expect(res.status).toBe(303);
     expect(sessionLine(res)).toMatch(/Max-Age=0/i); // the dead cookie is cleared
@@ -111,7 +111,7 @@ describe("sessions live SESSION_MAX_HOURS from sign-in, never longer", () => {
   it("using a session never extends it", async () => {
     const cookie = await t.signInAs("admin@a.example");
     const nearEnd = new Date(Date.now() + 60_000);
-    await t.deps.db.update(sessions).set({ expiresAt: nearEnd }).where(eq(sessions.id, tokenOf(cookie)));
+    await t.deps.db.write((tx) => tx.update(sessions).set({ expiresAt: nearEnd }).where(eq(sessions.id, tokenOf(cookie))));
     const res = await t.get("/users", { cookie });
     expect(res.status).toBe(200);
     expect(sessionLine(res)).toBeUndefined();
@@ -121,8 +121,8 @@ describe("sessions live SESSION_MAX_HOURS from sign-in, never longer", () => {
 
   it("a session older than SESSION_MAX_HOURS ends, even one issued with a longer expiry", async () => {
     const cookie = await t.signInAs("admin@a.example");
-    await t.deps.db.update(sessions).set({ createdAt: new Date(Date.now() - 3 * 3_600_000), expiresAt: new Date(Date.now() + 20 * 86_400_000) })
-      .where(eq(sessions.id, tokenOf(cookie)));
+    await t.deps.db.write((tx) => tx.update(sessions).set({ createdAt: new Date(Date.now() - 3 * 3_600_000), expiresAt: new Date(Date.now() + 20 * 86_400_000) })
+      .where(eq(sessions.id, tokenOf(cookie))));
     const res = await t.get("/users", { cookie });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/login?next=%2Fusers");
@@ -223,8 +223,8 @@ describe("Sign in with Microsoft, PUBLIC_URL https", () => {
     expect((await request("/users", cookie)).status).toBe(200);
     idp.user = { ...idp.user, roles: [] }; // the global admin removes the role in Entra
     const hours = t.deps.config.sessionMaxHours;
-    await t.deps.db.update(sessions).set({ createdAt: new Date(Date.now() - (hours + 1) * 3_600_000) })
-      .where(eq(sessions.id, sha256Hex(cookie.split("=")[1]!)));
+    await t.deps.db.write((tx) => tx.update(sessions).set({ createdAt: new Date(Date.now() - (hours + 1) * 3_600_000) })
+      .where(eq(sessions.id, sha256Hex(cookie.split("=")[1]!))));
     expect((await request("/users", cookie)).status).toBe(303); // signs in again ...
     const again = sessionLine(await signIn())!.split(";")[0]!;
     expect((await request("/users", again)).status).toBe(403); // ... and is no longer an admin

@@ -34,7 +34,7 @@ export async function createTestApp(options: { env?: Record<string, string>; see
   const entraWithoutMail = options.env?.ENTRA_CLIENT_ID && !options.env.RESEND_API_KEY && !options.env.MAIL_TRANSPORT;
   const mail = entraWithoutMail ? { RESEND_API_KEY: "re_test_never_sent", RESEND_BASE_URL: "http://127.0.0.1:9" } : {};
   const config: Config = { ...loadConfig({ PUBLIC_URL: ORIGIN, DATABASE_URL: database.url, LOG_LEVEL: "silent", SEED_DEMO: "false", WORKERS: "false", ...mail, ...options.env }) };
-  const deps: Deps = { db: database.db, client: database.client, config, logger: createLogger("silent") };
+  const deps: Deps = { db: database.db, config, logger: createLogger("silent") };
   if (options.seedDemo) await seedDemo(database.db);
   const app = createApp(deps);
   const headersFor = (o?: { cookie?: string; htmx?: boolean; headers?: Record<string, string> }) => ({
@@ -67,20 +67,20 @@ export type TestPerson = Partial<DirectoryPersonInput> & { email: string; isAdmi
 
 /** An organization with its directory: by default an admin, a member without the role, and `extra` people. */
 export async function createOrganization(db: Deps["db"], input: { name: string; domain: string; people?: TestPerson[]; extra?: number }) {
-  const org = await findOrCreateOrganization(db, { name: input.name, domains: [input.domain] });
+  const org = await db.write((tx) => findOrCreateOrganization(tx, { name: input.name, domains: [input.domain] }));
   const people: TestPerson[] = input.people ?? [
     { email: `admin@${input.domain}`, displayName: `Admin of ${input.name}`, isAdmin: true },
     { email: `member@${input.domain}`, displayName: `Member of ${input.name}` },
     ...Array.from({ length: input.extra ?? 0 }, (_, i) => ({ email: `person${i + 1}@${input.domain}`, displayName: `Person ${i + 1}`, givenName: "Person", surname: String(i + 1) })),
   ];
-  await upsertDirectoryPeople(db, org.id, people.map((p) => ({
+  await db.write((tx) => upsertDirectoryPeople(tx, org.id, people.map((p) => ({
     entraObjectId: p.entraObjectId ?? null, userPrincipalName: p.userPrincipalName ?? p.email, mail: p.mail ?? p.email,
     displayName: p.displayName ?? p.email, givenName: p.givenName ?? null, surname: p.surname ?? null, jobTitle: p.jobTitle ?? null,
     department: p.department ?? null, accountEnabled: p.accountEnabled ?? true,
-  })));
+  }))));
   for (const p of people.filter((p) => p.isAdmin)) {
     const person = await findPersonByAddress(db, p.email, org.id);
-    await db.update(directoryPeople).set({ isAdmin: true }).where(eq(directoryPeople.id, person!.id));
+    await db.write((tx) => tx.update(directoryPeople).set({ isAdmin: true }).where(eq(directoryPeople.id, person!.id)));
   }
   return org;
 }

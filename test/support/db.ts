@@ -1,11 +1,14 @@
-// A real libSQL database for a test: a fresh file in a temp folder, migrated.
+// A real libSQL database for a test: a fresh file in a temp folder, migrated. Tests that need
+// plain SQL say what it does: readSql outside any transaction, writeSql in a write transaction.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase, type Database } from "../../src/db/client.js";
+import type { InArgs, Row } from "@libsql/client";
+import { openDatabase, type Database, type Db } from "../../src/db/client.js";
+import { readStatement, runStatement } from "../../src/db/driver.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
 
-export type TestDatabase = Database & { path: string; url: string; close: () => void };
+export type TestDatabase = Database & { path: string; url: string };
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "admin-center-test-"));
@@ -18,8 +21,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     path,
     url,
     close: () => {
-      database.client.close();
+      database.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The rows of a read (by column name and by position). */
+export async function readSql<T = Row>(db: Db, sql: string, args: InArgs = []): Promise<T[]> {
+  return (await readStatement(db, { sql, args })).rows as unknown as T[];
+}
+
+/** Runs a statement in its own write transaction; answers rowsAffected. */
+export async function writeSql(db: Db, sql: string, args: InArgs = []): Promise<number> {
+  return (await db.write((tx) => runStatement(tx, { sql, args }))).rowsAffected;
 }

@@ -16,23 +16,24 @@ export async function inviteDirectly(db: Db, orgId: string, email: string, input
   const now = new Date();
   let [member] = await db.select().from(members).where(and(eq(members.orgId, orgId), eq(members.personId, person.id)));
   if (!member) {
-    [member] = await db.insert(members).values({
+    [member] = await db.write((tx) => tx.insert(members).values({
       id: newId(), orgId, personId: person.id, email: person.mail ?? email, emailNorm: person.mailNorm ?? email.toLowerCase(),
       name: person.displayName, sortName: person.displayNorm, status: "invited", invitedAt: now, invitedBy: inviter?.id ?? null,
-    }).returning();
+    }).returning());
   } else {
-    await db.update(members).set({ status: "invited", invitedAt: now, archivedAt: null, activatedAt: null }).where(eq(members.id, member.id));
-    await db.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.memberId, member.id), isNull(invitations.revokedAt)));
+    const memberId = member.id;
+    await db.write((tx) => tx.update(members).set({ status: "invited", invitedAt: now, archivedAt: null, activatedAt: null }).where(eq(members.id, memberId)));
+    await db.write((tx) => tx.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.memberId, memberId), isNull(invitations.revokedAt))));
   }
   const token = newToken();
   const invitationId = newId();
-  await db.insert(invitations).values({ id: invitationId, orgId, memberId: member!.id, tokenHash: sha256Hex(token), invitedBy: inviter?.id ?? null, lastSentAt: now });
+  await db.write((tx) => tx.insert(invitations).values({ id: invitationId, orgId, memberId: member!.id, tokenHash: sha256Hex(token), invitedBy: inviter?.id ?? null, lastSentAt: now }));
   return { token, invitationId, memberId: member!.id, personId: person.id };
 }
 
 /** What archiving does to an invitation: the member is archived and open invitations revoked. */
 export async function archiveDirectly(db: Db, memberId: string): Promise<void> {
   const now = new Date();
-  await db.update(members).set({ status: "archived", archivedAt: now }).where(eq(members.id, memberId));
-  await db.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.memberId, memberId), isNull(invitations.revokedAt)));
+  await db.write((tx) => tx.update(members).set({ status: "archived", archivedAt: now }).where(eq(members.id, memberId)));
+  await db.write((tx) => tx.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.memberId, memberId), isNull(invitations.revokedAt))));
 }

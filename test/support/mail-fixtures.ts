@@ -1,20 +1,20 @@
 // Rows the mail tests need: an organization, and invitations to hang emails on.
 import { organizations, members, invitations } from "../../src/db/schema.js";
-import type { Db } from "../../src/db/client.js";
+import type { Db, Tx } from "../../src/db/client.js";
 import { newId, newToken, sha256Hex } from "../../src/ids.js";
-import { enqueueMails, type NewMail, type Tx } from "../../src/domain/outbox.js";
+import { enqueueMails, type NewMail } from "../../src/domain/outbox.js";
 
 export async function insertOrganization(db: Db, name = `Org ${newId().slice(-6)}`): Promise<string> {
   const id = newId();
-  await db.insert(organizations).values({ id, name, domains: ["example.test"] });
+  await db.write((tx) => tx.insert(organizations).values({ id, name, domains: ["example.test"] }));
   return id;
 }
 
 export async function insertInvitation(db: Db, orgId: string, email: string): Promise<string> {
   const memberId = newId();
-  await db.insert(members).values({ id: memberId, orgId, email, emailNorm: email.toLowerCase(), status: "invited", invitedAt: new Date() });
+  await db.write((tx) => tx.insert(members).values({ id: memberId, orgId, email, emailNorm: email.toLowerCase(), status: "invited", invitedAt: new Date() }));
   const id = newId();
-  await db.insert(invitations).values({ id, orgId, memberId, tokenHash: sha256Hex(newToken()) });
+  await db.write((tx) => tx.insert(invitations).values({ id, orgId, memberId, tokenHash: sha256Hex(newToken()) }));
   return id;
 }
 

@@ -7,10 +7,11 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Client } from "@libsql/client";
+import type { Db } from "../../src/db/client.js";
 import { benchSessionCookie, createBenchDatabase, startChildServer, type BenchDatabase, type ChildServer } from "../bench/harness.js";
 import { seedLargeOrganization, type LargeOrg } from "../bench/seed-large.js";
 import { startResendStandIn, type ResendStandIn } from "./resend-stand-in.js";
+import { readSql } from "./db.js";
 
 export type ProcessFixture = { db: BenchDatabase; org: LargeOrg; cookie: string; standIn: ResendStandIn; dispose(): Promise<void> };
 
@@ -18,7 +19,7 @@ export async function createProcessFixture(input: {
   people: number; members: number; domain: string; name: string; standIn?: Parameters<typeof startResendStandIn>[0];
 }): Promise<ProcessFixture> {
   const db = await createBenchDatabase();
-  const org = await seedLargeOrganization(db.client, input);
+  const org = await seedLargeOrganization(db.db, input);
   const cookie = await benchSessionCookie(db.db, org.adminId, org.orgId);
   const standIn = await startResendStandIn(input.standIn);
   return { db, org, cookie, standIn, dispose: async () => { await standIn.close(); db.dispose(); } };
@@ -112,33 +113,33 @@ export async function requestSend(url: string, cookie: string, importId: string)
   if (response.status !== 303) throw new Error(`Send Invite answered ${response.status}`);
 }
 
-async function rows<T>(client: Client, sql: string, args: (string | number)[] = []): Promise<T[]> {
-  return (await client.execute({ sql, args })).rows as unknown as T[];
+async function rows<T>(db: Db, sql: string, args: (string | number)[] = []): Promise<T[]> {
+  return readSql<T>(db, sql, args);
 }
 
 export type ImportState = { status: string; total: number; processed: number; ready_count: number; skipped_count: number; error_count: number; sent_count: number; locked_by: string | null };
-export async function importState(client: Client, id: string): Promise<ImportState> {
-  const [row] = await rows<ImportState>(client, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count, locked_by FROM imports WHERE id = ?", [id]);
+export async function importState(db: Db, id: string): Promise<ImportState> {
+  const [row] = await rows<ImportState>(db, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count, locked_by FROM imports WHERE id = ?", [id]);
   return row!;
 }
 
-export async function mailCounts(client: Client, orgId: string): Promise<{ total: number; sent: number }> {
-  const [row] = await rows<{ total: number; sent: number }>(client, "SELECT count(*) AS total, coalesce(sum(status = 'sent'), 0) AS sent FROM mail_outbox WHERE org_id = ?", [orgId]);
+export async function mailCounts(db: Db, orgId: string): Promise<{ total: number; sent: number }> {
+  const [row] = await rows<{ total: number; sent: number }>(db, "SELECT count(*) AS total, coalesce(sum(status = 'sent'), 0) AS sent FROM mail_outbox WHERE org_id = ?", [orgId]);
   return { total: Number(row!.total), sent: Number(row!.sent) };
 }
 
 /** Every import sent and every email of the organization sent. */
-export async function allDone(client: Client, orgId: string, importIds: string[]): Promise<boolean> {
-  for (const id of importIds) if ((await importState(client, id)).status !== "sent") return false;
-  const mail = await mailCounts(client, orgId);
+export async function allDone(db: Db, orgId: string, importIds: string[]): Promise<boolean> {
+  for (const id of importIds) if ((await importState(db, id)).status !== "sent") return false;
+  const mail = await mailCounts(db, orgId);
   return mail.total > 0 && mail.sent === mail.total;
 }
 
 /** An import whose Send Invite finished: every row once, with one outcome, counts matching rows, lease given back. */
-export async function checkImport(client: Client, id: string): Promise<string[]> {
+export async function checkImport(db: Db, id: string): Promise<string[]> {
   const problems: string[] = [];
-  const job = await importState(client, id);
-  const [r] = await rows<Record<string, number>>(client, `
+  const job = await importState(db, id);
+  const [r] = await rows<Record<string, number>>(db, `
     SELECT count(*) AS n, count(DISTINCT row_number) AS distinct_rows, coalesce(sum(outcome = 'ready'), 0) AS ready,
            coalesce(sum(outcome = 'skipped'), 0) AS skipped, coalesce(sum(outcome = 'error'), 0) AS error,
            coalesce(sum(outcome IS NULL), 0) AS pending, coalesce(sum(outcome = 'ready' AND sent_at IS NULL), 0) AS ready_unsent,
@@ -166,17 +167,17 @@ export async function checkImport(client: Client, id: string): Promise<string[]>
  * ready rows of the imports are exactly the people invited (each once), one email per invitation,
  * all sent, each delivered by the stand-in exactly once and recorded with the id it answered.
  */
-export async function checkInvitedAndMailedOnce(client: Client, orgId: string, importIds: string[], standIn: ResendStandIn): Promise<string[]> {
+export async function checkInvitedAndMailedOnce(db: Db, orgId: string, importIds: string[], standIn: ResendStandIn): Promise<string[]> {
   const problems: string[] = [];
-  const dupMembers = await rows<{ email_norm: string; n: number }>(client, "SELECT email_norm, count(*) AS n FROM members WHERE org_id = ? GROUP BY email_norm HAVING count(*) > 1", [orgId]);
+  const dupMembers = await rows<{ email_norm: string; n: number }>(db, "SELECT email_norm, count(*) AS n FROM members WHERE org_id = ? GROUP BY email_norm HAVING count(*) > 1", [orgId]);
   if (dupMembers.length) problems.push(`${dupMembers.length} addresses with more than one member, e.g. ${dupMembers[0]!.email_norm}`);
-  const dupOpen = await rows<{ member_id: string; n: number }>(client, `SELECT member_id, count(*) AS n FROM invitations WHERE org_id = ?
+  const dupOpen = await rows<{ member_id: string; n: number }>(db, `SELECT member_id, count(*) AS n FROM invitations WHERE org_id = ?
     AND revoked_at IS NULL AND accepted_at IS NULL GROUP BY member_id HAVING count(*) > 1`, [orgId]);
   if (dupOpen.length) problems.push(`${dupOpen.length} members with more than one open invitation`);
-  const invited = await rows<{ email: string }>(client, `SELECT m.email_norm AS email FROM invitations i JOIN members m ON m.id = i.member_id
+  const invited = await rows<{ email: string }>(db, `SELECT m.email_norm AS email FROM invitations i JOIN members m ON m.id = i.member_id
     WHERE i.org_id = ? AND m.status = 'invited'`, [orgId]);
   const placeholders = importIds.map(() => "?").join(",");
-  const readyRows = await rows<{ email: string }>(client, `SELECT d.mail_norm AS email FROM import_rows r JOIN directory_people d ON d.id = r.person_id
+  const readyRows = await rows<{ email: string }>(db, `SELECT d.mail_norm AS email FROM import_rows r JOIN directory_people d ON d.id = r.person_id
     WHERE r.import_id IN (${placeholders}) AND r.outcome = 'ready'`, importIds);
   const invitedSet = new Set(invited.map((r) => r.email));
   const readySet = new Set(readyRows.map((r) => r.email));
@@ -186,14 +187,14 @@ export async function checkInvitedAndMailedOnce(client: Client, orgId: string, i
   const notReady = [...invitedSet].filter((e) => !readySet.has(e));
   if (notInvited.length) problems.push(`${notInvited.length} ready rows whose person has no invitation, e.g. ${notInvited[0]}`);
   if (notReady.length) problems.push(`${notReady.length} invitations with no ready row, e.g. ${notReady[0]}`);
-  const [audits] = await rows<{ n: number }>(client, "SELECT count(*) AS n FROM audit_events WHERE org_id = ? AND action IN ('member.invite', 'member.reinvite')", [orgId]);
+  const [audits] = await rows<{ n: number }>(db, "SELECT count(*) AS n FROM audit_events WHERE org_id = ? AND action IN ('member.invite', 'member.reinvite')", [orgId]);
   if (Number(audits!.n) !== invited.length) problems.push(`${audits!.n} invite audit events for ${invited.length} invitations`);
 
-  const mails = await rows<{ invitation_id: string | null; to: string; status: string; provider_id: string | null }>(client,
+  const mails = await rows<{ invitation_id: string | null; to: string; status: string; provider_id: string | null }>(db,
     `SELECT invitation_id, "to", status, provider_id FROM mail_outbox WHERE org_id = ?`, [orgId]);
   const perInvitation = new Map<string, number>();
   for (const m of mails) if (m.invitation_id) perInvitation.set(m.invitation_id, (perInvitation.get(m.invitation_id) ?? 0) + 1);
-  const [inv] = await rows<{ n: number }>(client, "SELECT count(*) AS n FROM invitations WHERE org_id = ?", [orgId]);
+  const [inv] = await rows<{ n: number }>(db, "SELECT count(*) AS n FROM invitations WHERE org_id = ?", [orgId]);
   if (perInvitation.size !== Number(inv!.n)) problems.push(`${Number(inv!.n) - perInvitation.size} invitations without an email`);
   const twice = [...perInvitation.values()].filter((n) => n > 1).length;
   if (twice) problems.push(`${twice} invitations with more than one email`);

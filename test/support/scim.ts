@@ -33,7 +33,7 @@ export async function startScimServer(options: { env?: Record<string, string>; p
   });
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({ PORT: String(port), PUBLIC_URL: url, DATABASE_URL: database.url, LOG_LEVEL: "silent", SEED_DEMO: "false", WORKERS: "false", ...options.env });
-  const deps: Deps = { db: database.db, client: database.client, config, logger: createLogger("silent") };
+  const deps: Deps = { db: database.db, config, logger: createLogger("silent") };
   app = createApp(deps);
   const a = await createOrganization(deps.db, { name: "Contoso", domain: "contoso.example", ...(options.peopleA ? { people: options.peopleA } : {}) });
   const b = await createOrganization(deps.db, { name: "Fabrikam", domain: "fabrikam.example" });
