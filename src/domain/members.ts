@@ -6,26 +6,14 @@ import type { Db } from "../db/client.js";
 import { preparedQuery } from "../db/prepared.js";
 import { directoryPeople, memberCounts, memberNameWords, members, memberStatuses, type MemberStatus } from "../db/schema.js";
 import type { MemberCounts } from "./member-counts.js";
+import { memberRowColumns, storedValue, toMemberRow, type MemberRow } from "./member-rows.js";
 import { countMatchingMembers, searchPlaceholders, searchTermsOf, wordMatch } from "./member-search.js";
 
 export const PAGE_SIZE = 50;
 
 export type MemberListQuery = { status?: MemberStatus; q?: string; after?: string };
 
-export type MemberRow = {
-  id: string;
-  name: string;
-  email: string;
-  status: MemberStatus;
-  invitedAt: Date | null;
-  activatedAt: Date | null;
-  archivedAt: Date | null;
-  jobTitle: string | null;
-  department: string | null;
-  /** The directory says the person left or is disabled: they cannot be invited again. */
-  leftDirectory: boolean;
-  accountDisabled: boolean;
-};
+export type { MemberRow };
 
 export type MemberPage = { rows: MemberRow[]; next: string | null };
 
@@ -58,29 +46,13 @@ export async function listMembers(db: Db, orgId: string, query: MemberListQuery,
   const cursor = query.after ? decodeCursor(query.after) : null;
   const terms = searchTermsOf(query.q);
   const shape = { status: Boolean(query.status), cursor: Boolean(cursor), search: Boolean(terms), words: Boolean(terms?.word), phrase: Boolean(terms?.phrase), size: pageSize };
-  // The driver's values, mapped here: Drizzle's own mapping of a page was a tenth of the request.
   const found = await preparedQuery(db, `members:${JSON.stringify(shape)}`, () => memberPageQuery(db, shape))
-    .values({ org: orgId, status: query.status, afterName: cursor?.[0], afterId: cursor?.[1], ...terms }) as PageValues[];
-
+    .values({ org: orgId, status: query.status, afterName: cursor?.[0], afterId: cursor?.[1], ...terms });
   const rows: MemberRow[] = [];
-  for (let i = 0; i < found.length && i < pageSize; i++) {
-    const [id, name, email, status, , invitedAt, activatedAt, archivedAt, jobTitle, department, removedAt, enabled] = found[i]!;
-    rows.push({
-      id, name, email, status, invitedAt: toDate(invitedAt), activatedAt: toDate(activatedAt), archivedAt: toDate(archivedAt),
-      jobTitle: jobTitle ?? null, department: department ?? null, leftDirectory: removedAt != null, accountDisabled: enabled === 0,
-    });
-  }
+  for (let i = 0; i < found.length && i < pageSize; i++) rows.push(toMemberRow(found[i]!));
   const last = found[pageSize - 1];
-  return { rows, next: found.length > pageSize && last ? encodeCursor(last[4], last[0]) : null };
+  return { rows, next: found.length > pageSize && last ? encodeCursor(storedValue(last, "sortName"), storedValue(last, "id")) : null };
 }
-
-/** One row of memberPageQuery, in its column order. */
-type PageValues = [
-  id: string, name: string, email: string, status: MemberStatus, sortName: string, invitedAt: number | null, activatedAt: number | null,
-  archivedAt: number | null, jobTitle: string | null, department: string | null, removedAt: number | null, enabled: number | null,
-];
-
-const toDate = (ms: number | null) => (ms == null ? null : new Date(ms));
 
 /** One page of members in name order, for one shape of filter (status, cursor, search). A search
  *  takes the first page of three index range scans (by sort name, by a later word of the name, by
@@ -112,11 +84,7 @@ function memberPageQuery(db: Db, shape: { status: boolean; cursor: boolean; sear
       : sql`${members.id} IN (SELECT id FROM ${byName} UNION ALL SELECT id FROM ${byAddress})`;
   }
   return db
-    .select({
-      id: members.id, name: members.name, email: members.email, status: members.status, sortName: members.sortName,
-      invitedAt: members.invitedAt, activatedAt: members.activatedAt, archivedAt: members.archivedAt,
-      jobTitle: directoryPeople.jobTitle, department: directoryPeople.department, removedAt: directoryPeople.removedAt, enabled: directoryPeople.accountEnabled,
-    })
+    .select(memberRowColumns)
     .from(members)
     .leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
     .where(where)

@@ -4,10 +4,16 @@
 // never as "contoso.e" / "xample".
 import { raw } from "hono/html";
 import { escapeHtml } from "./escape.js";
+import { trustedHtml, type SafeHtml } from "./safe-html.js";
 
 /** The address escaped, with a <wbr> after each @ and dot (neither occurs inside an entity). */
 export function addressHtml(address: string): string {
   return escapeHtml(address).replace(/[@.]/g, "$&<wbr>");
+}
+
+/** addressHtml as SafeHtml, for `markup` templates. */
+export function addressMarkup(address: string): SafeHtml {
+  return trustedHtml(addressHtml(address));
 }
 
 export function Address(props: { value: string }) {

@@ -1,5 +1,6 @@
 // Numbers through Intl; times as "3 days ago" with the exact UTC time on hover.
 import { raw } from "hono/html";
+import { trustedHtml, type SafeHtml } from "./safe-html.js";
 
 const numberFormat = new Intl.NumberFormat("en-US");
 const relative = new Intl.RelativeTimeFormat("en-US", { numeric: "auto" });
@@ -69,6 +70,12 @@ export function timeAgoHtml(date: Date | null | undefined): string {
   if (!date) return NO_TIME;
   return `<time datetime="${formatIso(date)}" title="${formatExact(date)} UTC">${formatAgo(date)}</time>`;
 }
+
+/** timeAgoHtml as safe markup for `markup` templates. */
+export function timeAgoMarkup(date: Date | null | undefined): SafeHtml {
+  return date ? trustedHtml(timeAgoHtml(date)) : noTimeMarkup;
+}
+const noTimeMarkup = trustedHtml(NO_TIME);
 
 export function TimeAgo(props: { date: Date | null | undefined }) {
   return props.date ? raw(timeAgoHtml(props.date)) : noTime;

@@ -5,8 +5,8 @@ import type { MemberStatus } from "../../src/db/schema.js";
 import type { MemberCounts } from "../../src/domain/member-counts.js";
 import type { MemberPage } from "../../src/domain/members.js";
 import { formatNumber } from "../components/format.js";
-import { userRowsHtml } from "./user-row.js";
-import { escapeHtml } from "../components/escape.js";
+import { userRowsMarkup, userTableHead } from "./user-row.js";
+import { EMPTY_HTML, markup } from "../components/safe-html.js";
 import { raw } from "hono/html";
 
 export type UsersView = {
@@ -68,25 +68,15 @@ const pageHead = raw(String(
 // row buttons to #user-row-form (with their own formaction), both by `form=`. Each form carries
 // the list, so a plain post comes back to the same filter, search and page.
 const listForms = (list: string) => {
-  const field = list ? `<input type="hidden" name="list" value="${escapeHtml(list)}"/>` : "";
-  return `<form method="post" action="/users/archive" id="user-table-form">${field}</form><form method="post" action="/users" id="user-row-form">${field}</form>`;
+  const field = list ? markup`<input type="hidden" name="list" value="${list}"/>` : EMPTY_HTML;
+  return markup`<form method="post" action="/users/archive" id="user-table-form">${field}</form><form method="post" action="/users" id="user-row-form">${field}</form>`;
 };
 
 const tableStart = String(
   <>
     <BulkArchiveBar />
     {raw(`<div class="table-wrap"><table class="users">`)}
-    <thead>
-      <tr>
-        <th scope="col" class="select-col"><span class="visually-hidden">Select</span></th>
-        <th scope="col">Name</th>
-        <th scope="col">Email</th>
-        <th scope="col">Status</th>
-        <th scope="col">Invited</th>
-        <th scope="col">Joined</th>
-        <th scope="col"><span class="visually-hidden">Actions</span></th>
-      </tr>
-    </thead>
+    {raw(userTableHead.value)}
     {raw(`<tbody id="user-rows">`)}
   </>,
 );
@@ -136,7 +126,7 @@ export function UserResults(props: UsersView) {
   return (
     <section id="user-results" aria-live="polite" aria-busy="false">
       {rows.length === 0 ? <EmptyState {...props} /> : (
-        raw(listForms(list) + tableStart + userRowsHtml(rows, list) + tableEnd)
+        raw(listForms(list).value + tableStart + userRowsMarkup(rows, list).value + tableEnd)
       )}
       {rows.length > 0 && <p class="list-tools"><a href={csvHref(props)} download>Download CSV</a></p>}
       <nav class="pager" aria-label="Pages">
