@@ -1,7 +1,7 @@
-// `npm start`: bundles our TypeScript (src/server.ts and what it imports; packages stay in
-// node_modules) with esbuild, then runs the bundle in this process: the bundle loads without
-// module hooks, where tsx's hooks would spend most of a cold start resolving node_modules through
-// their worker thread.
+// `npm start`: bundles our TypeScript (src/server.ts and what it imports, and the database
+// thread's module; packages stay in node_modules) with esbuild, then runs the bundle in this
+// process: the bundle loads without module hooks, where tsx's hooks would spend most of a cold
+// start resolving node_modules through their worker thread.
 //
 // The bundle is named by the sources it was built from (each file's path, size and time), so a
 // start with nothing changed skips esbuild altogether, and two servers starting at once
@@ -36,35 +36,47 @@ function sourcesKey() {
   return hash.digest("hex").slice(0, 16);
 }
 
-const name = `server-${sourcesKey()}.mjs`;
+const key = sourcesKey();
+const name = `server-${key}.mjs`;
+// The database thread (src/jobs/database-thread-worker.ts) is a bundle of its own, beside the
+// server's; the server finds it by the name esbuild's `define` gives it.
+const threadName = `database-thread-${key}.mjs`;
 const file = join(outdir, name);
 if (!existsSync(file)) {
   const { build } = await import("esbuild");
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ["src/server.ts"],
+    entryPoints: { server: "src/server.ts", "database-thread": "src/jobs/database-thread-worker.ts" },
     bundle: true,
     platform: "node",
     target: "node20",
     format: "esm",
     packages: "external",
     sourcemap: "inline",
-    outfile: join(outdir, "server.mjs"),
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    define: { DATABASE_THREAD_BUNDLE: JSON.stringify(threadName) },
     write: false,
     logLevel: "warning",
   });
+  const output = (entry) => result.outputFiles.find((f) => f.path === join(outdir, `${entry}.mjs`)).contents;
   try {
     mkdirSync(outdir, { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, result.outputFiles[0].contents);
-    renameSync(partial, file);
+    // The thread first: the server's file is the sign that both are there.
+    for (const [target, contents] of [[threadName, output("database-thread")], [name, output("server")]]) {
+      const partial = join(outdir, `${target}.${process.pid}.tmp`);
+      writeFileSync(partial, contents);
+      renameSync(partial, join(outdir, target));
+    }
   } catch (error) {
     // A start-up failure the operator fixes: one line, exit 1 (as in src/start-up.ts).
     console.error(`Cannot start: the server bundle cannot be written to ${outdir} (${error.code ?? error.message}): let this user write there, or run \`npm start\` once as the user who installed it after each install or upgrade`);
     process.exit(1);
   }
   // Earlier builds: best effort (a server still running one has it loaded already).
-  for (const old of readdirSync(outdir)) if (old !== name && /^server-[0-9a-f]{16}\.mjs$/.test(old)) rmSync(join(outdir, old), { force: true });
+  for (const old of readdirSync(outdir)) {
+    if (old !== name && old !== threadName && /^(server|database-thread)-[0-9a-f]{16}\.mjs$/.test(old)) rmSync(join(outdir, old), { force: true });
+  }
 }
 process.setSourceMapsEnabled(true); // stack traces name our .ts files and lines
 await import(pathToFileURL(file).href);

@@ -8,8 +8,8 @@
 //   awaits one between its transactions so the next starts a fresh WAL.
 // - Reads a job can make ahead: the import validation reads its next chunk here while the event
 //   loop judges and writes the current one.
-import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import type { ThreadOptions, ThreadReply, ThreadRequest } from "./database-thread-worker.js";
 
 export type DatabaseThread = {
   /** Checkpoints now; resolves when done (never rejects). */
@@ -21,59 +21,28 @@ export type DatabaseThread = {
   stop(): Promise<void>;
 };
 
-// Plain JavaScript run with eval: it needs no build step and works from the bundle `npm start` runs.
-const THREAD = `
-const { parentPort, workerData } = require("node:worker_threads");
-const Database = require(workerData.libsql);
-const db = new Database(workerData.path, { timeout: 0 });
-db.exec("PRAGMA synchronous = NORMAL");
-const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
-const prepared = new Map();
-let timer = null;
-const tick = () => {
-  clearTimeout(timer);
-  let behind = false;
-  try {
-    const [busy, logged, copied] = checkpoint.raw(true).all()[0];
-    // Another connection's checkpoint held the lock, or pages arrived meanwhile: look again soon.
-    behind = busy !== 0 || (logged > 0 && copied < logged);
-  } catch {
-    behind = true;
-  }
-  timer = setTimeout(tick, behind ? workerData.busyMs : workerData.idleMs);
-};
-parentPort.on("message", (message) => {
-  if (message.kind === "stop") {
-    clearTimeout(timer);
-    db.close();
-    parentPort.close();
-    return;
-  }
-  if (message.kind === "checkpoint") {
-    tick();
-    parentPort.postMessage({ id: message.id });
-    return;
-  }
-  try {
-    let statement = prepared.get(message.sql);
-    if (!statement) prepared.set(message.sql, (statement = db.prepare(message.sql).raw(true)));
-    parentPort.postMessage({ id: message.id, rows: statement.all(message.args) });
-  } catch (error) {
-    parentPort.postMessage({ id: message.id, error: String(error && error.message || error) });
-  }
-});
-tick();
-`;
+/** What the thread says about itself: ready (its connection is open), or stopped by an error. */
+export type ThreadEvents = { onReady?(): void; onError?(error: Error): void };
 
-type Reply = { id: number; rows?: unknown[][]; error?: string };
+/** The bundled thread's file name, set by src/cli/start.mjs (esbuild's `define`); undefined under tsx. */
+declare const DATABASE_THREAD_BUNDLE: string | undefined;
+
+/** The thread's first module, and the TypeScript module it imports when run through tsx. */
+function threadModule(): { url: URL; typescript?: string } {
+  if (typeof DATABASE_THREAD_BUNDLE === "string") return { url: new URL(`./${DATABASE_THREAD_BUNDLE}`, import.meta.url) };
+  return { url: new URL("./typescript-thread.mjs", import.meta.url), typescript: new URL("./database-thread-worker.ts", import.meta.url).href };
+}
+
+type Answer = Extract<ThreadReply, { kind: "answer" }>;
 
 /** Starts the thread for a `file:` database URL; null for anything else (memory, a libSQL server). */
-export function startDatabaseThread(url: string, options: { idleMs?: number; busyMs?: number } = {}): DatabaseThread | null {
+export function startDatabaseThread(url: string, options: { idleMs?: number; busyMs?: number } & ThreadEvents = {}): DatabaseThread | null {
   if (!url.startsWith("file:")) return null;
   const path = url.slice("file:".length).replace(/\?.*$/, "");
-  const worker = new Worker(THREAD, {
-    eval: true,
-    workerData: { libsql: createRequire(import.meta.url).resolve("libsql"), path, idleMs: options.idleMs ?? 20, busyMs: options.busyMs ?? 5 },
+  const entry = threadModule();
+  const workerData: ThreadOptions & { typescript?: string } = { path, idleMs: options.idleMs ?? 20, busyMs: options.busyMs ?? 5, typescript: entry.typescript };
+  const worker = new Worker(entry.url, {
+    workerData,
     stdout: false,
     stderr: false,
     // It holds a statement's result at a time: a small heap keeps the process's memory down.
@@ -82,14 +51,15 @@ export function startDatabaseThread(url: string, options: { idleMs?: number; bus
   // It never keeps the process alive on its own.
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-  const pending = new Map<number, (reply: Reply) => void>();
+  const pending = new Map<number, (reply: Answer) => void>();
   let nextId = 1;
   let stopped = false;
   const settleAll = (error: string) => {
-    for (const settle of pending.values()) settle({ id: 0, error });
+    for (const settle of pending.values()) settle({ kind: "answer", id: 0, error });
     pending.clear();
   };
-  worker.on("message", (reply: Reply) => {
+  worker.on("message", (reply: ThreadReply) => {
+    if (reply.kind === "ready") return options.onReady?.();
     pending.get(reply.id)?.(reply);
     pending.delete(reply.id);
   });
@@ -99,23 +69,23 @@ export function startDatabaseThread(url: string, options: { idleMs?: number; bus
   worker.on("error", (error) => {
     died = error.message;
     settleAll(error.message);
+    options.onError?.(error);
   });
   worker.on("exit", () => {
     died ??= "The database thread has stopped";
     settleAll(died);
   });
-  const ask = (message: Record<string, unknown>) => new Promise<Reply>((resolve) => {
-    if (stopped || died !== undefined) return resolve({ id: 0, error: died ?? "The database thread has stopped" });
-    const id = nextId++;
-    pending.set(id, resolve);
-    worker.postMessage({ ...message, id });
+  const ask = (message: Extract<ThreadRequest, { id: number }>) => new Promise<Answer>((resolve) => {
+    if (stopped || died !== undefined) return resolve({ kind: "answer", id: 0, error: died ?? "The database thread has stopped" });
+    pending.set(message.id, resolve);
+    worker.postMessage(message);
   });
   return {
     async checkpoint() {
-      await ask({ kind: "checkpoint" });
+      await ask({ kind: "checkpoint", id: nextId++ });
     },
     async read(sql, args) {
-      const reply = await ask({ kind: "read", sql, args });
+      const reply = await ask({ kind: "read", id: nextId++, sql, args });
       if (reply.error !== undefined) throw new Error(reply.error);
       return reply.rows ?? [];
     },
@@ -123,7 +93,7 @@ export function startDatabaseThread(url: string, options: { idleMs?: number; bus
     async stop() {
       if (stopped) return;
       stopped = true;
-      worker.postMessage({ kind: "stop" });
+      worker.postMessage({ kind: "stop" } satisfies ThreadRequest);
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1000))]);
       await worker.terminate();
       settleAll("The database thread has stopped");

@@ -27,7 +27,11 @@ export function startWorkers(deps: Deps): Workers {
   let stopping = false;
   if (deps.config.workers) {
     // First: the import worker checkpoints and reads ahead on it.
-    const thread = startDatabaseThread(deps.config.databaseUrl);
+    const thread = startDatabaseThread(deps.config.databaseUrl, {
+      onReady: () => deps.logger.debug("database thread ready"),
+      // SQLite then checkpoints inside commits, and validation reads on the event loop: slower, never wrong.
+      onError: (error) => deps.logger.error({ err: error }, "database thread stopped"),
+    });
     if (thread) running["database thread"] = thread;
     // The provider's rate is the account's: the WEB_CONCURRENCY processes pace their share of it each.
     const mailRequestsPerSecond = deps.config.mailRequestsPerSecond / deps.config.webConcurrency;

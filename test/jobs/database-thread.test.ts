@@ -65,4 +65,19 @@ describe("startDatabaseThread", () => {
       await broken.stop();
     }
   });
+
+  it("says when its connection is open, and why it stopped when it could not open one", async () => {
+    const ready = await new Promise<string>((resolve) => {
+      checkpointer = startDatabaseThread(database.url, { onReady: () => resolve("ready"), onError: (error) => resolve(`error: ${error.message}`) });
+      setTimeout(() => resolve("no word in 10 s"), 10_000);
+    });
+    expect(ready).toBe("ready");
+    let broken: ReturnType<typeof startDatabaseThread> = null;
+    const failed = await new Promise<string>((resolve) => {
+      broken = startDatabaseThread("file:/nonexistent-folder/for/sure/app.db", { onReady: () => resolve("ready"), onError: (error) => resolve(`error: ${error.message}`) });
+      setTimeout(() => resolve("no word in 10 s"), 10_000);
+    });
+    await broken!.stop();
+    expect(failed).toMatch(/^error: /);
+  });
 });
