@@ -4,6 +4,14 @@ import { v7 } from "uuid";
 
 export const newId = (): string => v7();
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID (GUID) in either case: Microsoft's tenant and object ids. */
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+/** One of our ids as newId writes them (lower case); anything else names nothing of ours. */
+export const isOurId = (value: string): boolean => isUuid(value) && value === value.toLowerCase();
+
 /** 32 random bytes as base64url: 43 characters. */
 export const newToken = (): string => randomBytes(32).toString("base64url");
 

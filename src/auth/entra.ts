@@ -7,7 +7,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from "jose"
 import type { Config } from "../config.js";
 import type { EntraIdentity } from "../domain/entra-identity.js";
 import { describeFetchFailure, networkFailureOf } from "../error-causes.js";
-import { newToken } from "../ids.js";
+import { isUuid, newToken } from "../ids.js";
 import { discoverOpenIdMetadata, type OpenIdMetadata } from "../integrations/openid-metadata.js";
 
 export type EntraConfig = NonNullable<Config["entra"]>;
@@ -16,7 +16,6 @@ export type SignInStart = { url: URL; state: string; nonce: string; codeVerifier
 export type SignInFinish = { ok: true; identity: EntraIdentity } | { ok: false; reason: string };
 
 const SCOPES = ["openid", "profile", "email", "offline_access"];
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const equalStrings = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -70,7 +69,7 @@ export class EntraSignIn {
       return { ok: false, reason: "the ID token is not a JWT" };
     }
     const tid = typeof unverified.tid === "string" ? unverified.tid : "";
-    if (!GUID.test(tid)) return { ok: false, reason: "the ID token has no tenant id (tid)" };
+    if (!isUuid(tid)) return { ok: false, reason: "the ID token has no tenant id (tid)" };
     // A multi-tenant discovery document has "{tenantid}" in its issuer: the token's tid fills it in.
     const issuer = metadata.issuer.replace("{tenantid}", () => tid);
     if (!issuer.includes(`/${tid}/`)) return { ok: false, reason: `the issuer ${issuer} does not belong to tenant ${tid}` };
@@ -88,7 +87,7 @@ export class EntraSignIn {
       return { ok: false, reason: `the ID token is not valid: ${(error as Error).message}` };
     }
     if (typeof payload.nonce !== "string" || !equalStrings(payload.nonce, expectedNonce)) return { ok: false, reason: "the ID token nonce does not match" };
-    if (typeof payload.oid !== "string" || !GUID.test(payload.oid)) return { ok: false, reason: "the ID token has no object id (oid)" };
+    if (typeof payload.oid !== "string" || !isUuid(payload.oid)) return { ok: false, reason: "the ID token has no object id (oid)" };
     const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
     return {
       ok: true,

@@ -31,9 +31,6 @@ export type ActivityEvent = {
 export type ActivityEvents = { events: ActivityEvent[]; next: string | null };
 export type ActivityPerson = { id: string; name: string; email: string | null };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Cursors and person ids are our UUIDs; anything else is not one of ours. */
-export const isActivityId = (value: string): boolean => UUID.test(value);
 /** Action codes look like "member.invite"; this only keeps junk out of queries and links. */
 export const isActionCode = (value: string): boolean => /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/.test(value) && value.length <= 64;
 

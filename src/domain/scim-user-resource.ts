@@ -3,6 +3,7 @@
 // Pure functions. Attribute names are matched without regard to case and stored in their RFC
 // spelling; unknown attributes (and `password`, `groups`) are not kept. Entra's quirks are
 // accepted: "True"/"False" strings for booleans, `manager` as a bare id.
+import { isUuid } from "../ids.js";
 import { isValidAddressFormat, normalizeAddress } from "./addresses.js";
 
 export const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -44,7 +45,6 @@ const nameAttributes = byLowerCase(NAME);
 
 export const MAX_STRING = 2048;
 const MAX_RESOURCE_CHARS = 64 * 1024;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Keys that would reach an object's prototype when assigned. */
 export const isUnsafeKey = (key: string) => key === "__proto__" || key === "constructor" || key === "prototype";
 
@@ -165,7 +165,7 @@ export function readUserResource(input: unknown): ReadUser {
     ok: true,
     resource,
     fields: {
-      userName, userNameNorm: normalizeAddress(userName), externalId, entraObjectId: externalId && GUID.test(externalId) ? externalId.toLowerCase() : null,
+      userName, userNameNorm: normalizeAddress(userName), externalId, entraObjectId: externalId && isUuid(externalId) ? externalId.toLowerCase() : null,
       active, userPrincipalName, mail, displayName, givenName, surname, jobTitle: text(resource.title), department: text(ext.department),
     },
   };

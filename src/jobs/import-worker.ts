@@ -6,6 +6,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Db } from "../db/client.js";
+import { isBusyError } from "../db/write-queue.js";
 import { imports, organizations } from "../db/schema.js";
 import { sweepAbandonedUploads, UPLOAD_OWNER } from "../domain/import-upload.js";
 import { sendImportChunk } from "../domain/import-send.js";
@@ -47,7 +48,6 @@ export type ImportWorker = { stop(): Promise<void>; wake(): void };
 const MAX_FAILURES = 5;
 /** A Send Invite gives its lease back this often, so an upload made meanwhile is checked without waiting for it. */
 const SEND_SLICE_MS = 2000;
-const isBusy = (error: unknown) => /SQLITE_BUSY|database is locked/.test(String((error as Error)?.message ?? error));
 
 /** Claims the oldest import with work to do and a free lease; null when there is none. */
 export async function claimImport(db: Db, owner: string, leaseMs: number) {
@@ -105,7 +105,7 @@ async function runImport(options: ReturnType<typeof withDefaults>,
       if (result !== "more") return;
     } catch (error) {
       // A busy database is worth waiting for; anything else gets a few tries, then the import fails.
-      if (!isBusy(error) && ++failures >= MAX_FAILURES) {
+      if (!isBusyError(error) && ++failures >= MAX_FAILURES) {
         logger?.error({ importId: job.id, err: { message: (error as Error).message } }, "import failed");
         await releaseLease(db, imports, job.id, owner, {
           status: "failed", failureMessage: "The import stopped because of an error on our side. Upload the file again; if it happens again, contact support.", finishedAt: new Date(),
@@ -115,7 +115,7 @@ async function runImport(options: ReturnType<typeof withDefaults>,
       // Re-read the cursor: the failed chunk may or may not have been recorded.
       const [fresh] = await db.select({ cursorRow: imports.cursorRow }).from(imports).where(eq(imports.id, job.id)).catch(() => []);
       if (fresh) cursor.cursorRow = fresh.cursorRow;
-      await new Promise((resolve) => setTimeout(resolve, isBusy(error) ? 10 + Math.random() * 40 : 500));
+      await new Promise((resolve) => setTimeout(resolve, isBusyError(error) ? 10 + Math.random() * 40 : 500));
     }
     await (options.afterChunk?.() ?? yieldToEventLoop());
   }
@@ -164,8 +164,8 @@ export function startImportWorker(input: ImportWorkerOptions): ImportWorker {
         if (job) await runImport(options, job, () => stopped, input.logger, input.onInvited);
         else await rest(input.idleMs ?? 1000);
       } catch (error) {
-        if (!isBusy(error)) input.logger?.error({ err: { message: (error as Error).message } }, "import worker error");
-        await rest(isBusy(error) ? 50 : input.idleMs ?? 1000);
+        if (!isBusyError(error)) input.logger?.error({ err: { message: (error as Error).message } }, "import worker error");
+        await rest(isBusyError(error) ? 50 : input.idleMs ?? 1000);
       }
     }
   })();

@@ -4,8 +4,9 @@
 import { Hono, type Context } from "hono";
 import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv } from "../context.js";
+import { isOurId } from "../ids.js";
 import {
-  findActivityPerson, isActionCode, isActivityId, listActivity, listActivityActions, listActivityActors, walkActivity, type ActivityPerson,
+  findActivityPerson, isActionCode, listActivity, listActivityActions, listActivityActors, walkActivity, type ActivityPerson,
 } from "../domain/activity.js";
 import { csvDownload } from "./shared/csv-download.js";
 import { ACTIVITY_CSV_HEADER, activityCsvLine } from "../../views/activity/activity-csv.js";
@@ -23,8 +24,8 @@ async function readFilters(c: Context<AppEnv>): Promise<{ ok: true; filters: Fil
   const before = c.req.query("before") || undefined;
   const problem =
     action !== undefined && !isActionCode(action) ? "The action filter is not one the activity log knows."
-    : actorId !== undefined && !isActivityId(actorId) ? "The person filter is not valid. Pick a person from the list."
-    : before !== undefined && !isActivityId(before) ? "This page link is not valid any more. Start again from the newest activity."
+    : actorId !== undefined && !isOurId(actorId) ? "The person filter is not valid. Pick a person from the list."
+    : before !== undefined && !isOurId(before) ? "This page link is not valid any more. Start again from the newest activity."
     : undefined;
   if (problem) {
     c.status(400);

@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { requireAdmin } from "../auth/guards.js";
 import { rateLimit, RateLimiter } from "../auth/rate-limit.js";
 import type { AppEnv, Deps } from "../context.js";
+import { isOurId } from "../ids.js";
 import { readErrorLog } from "../domain/error-log.js";
 import { createImport, decodeImportsCursor, getImport, isRunning, listImports, requestImportSend, type ImportView } from "../domain/imports.js";
 import { listProblemGroups, useSuggestedAddress, type ProblemGroup } from "../domain/import-problems.js";
@@ -26,7 +27,6 @@ import { readUploadedFile } from "./shared/upload-body.js";
 import { actorOf } from "./shared/actor.js";
 import { usersListPartials } from "./shared/users-refresh.js";
 
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Room for the multipart envelope around the file itself. */
 const MULTIPART_SLACK = 64 * 1024;
 /** Imports this small list their problem rows on the page; bigger ones only in the error log. */
@@ -50,7 +50,7 @@ export function importRoutes(deps: Pick<Deps, "config">) {
   /** The import named in the path, in the signed-in admin's organization, or null (answer 404). */
   const importOf = async (c: Context<AppEnv>): Promise<ImportView | null> => {
     const id = c.req.param("id") ?? "";
-    return ID.test(id) ? getImport(c.get("deps").db, c.get("session")!.org.id, id) : null;
+    return isOurId(id) ? getImport(c.get("deps").db, c.get("session")!.org.id, id) : null;
   };
 
   return new Hono<AppEnv>()
@@ -162,7 +162,7 @@ export function importRoutes(deps: Pick<Deps, "config">) {
   /** Send Invite / Use suggestions: idempotent; the widget (now sending) answers, or a 303 to the import page. */
   async function requestSend(c: Context<AppEnv>, what: "ready" | "suggestions") {
     const id = c.req.param("id") ?? "";
-    if (!ID.test(id)) return renderNotFound(c);
+    if (!isOurId(id)) return renderNotFound(c);
     const { db, wake } = c.get("deps");
     const result = await requestImportSend(db, actorOf(c), id, what);
     if (!result.ok && result.reason === "not_found") return renderNotFound(c);

@@ -4,13 +4,12 @@
 import { Hono } from "hono";
 import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv, Deps } from "../context.js";
+import { isOurId } from "../ids.js";
 import { countOutbox, getOutboxMessage, listOutbox } from "../domain/outbox.js";
 import { BadRequestPage } from "../../views/errors.js";
 import { OutboxMessagePage } from "../../views/outbox/outbox-message-page.js";
 import { OutboxPage } from "../../views/outbox/outbox-page.js";
 import { renderNotFound, renderPage } from "../../views/respond.js";
-
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function outboxRoutes(deps: Pick<Deps, "db" | "config">) {
   return new Hono<AppEnv>()
@@ -19,7 +18,7 @@ export function outboxRoutes(deps: Pick<Deps, "db" | "config">) {
     .get("/", async (c) => {
       const orgId = c.get("session")!.org.id;
       const before = c.req.query("before") || undefined;
-      if (before !== undefined && !ID.test(before)) {
+      if (before !== undefined && !isOurId(before)) {
         c.status(400);
         return renderPage(c, { title: "Local outbox", active: "outbox", body: <BadRequestPage title="That page cannot be shown" message="This page link is not valid. Start again from the newest emails." /> });
       }
@@ -29,7 +28,7 @@ export function outboxRoutes(deps: Pick<Deps, "db" | "config">) {
     })
     .get("/:id", async (c) => {
       const id = c.req.param("id");
-      const message = ID.test(id) ? await getOutboxMessage(deps.db, c.get("session")!.org.id, id) : null;
+      const message = isOurId(id) ? await getOutboxMessage(deps.db, c.get("session")!.org.id, id) : null;
       if (!message) return renderNotFound(c);
       // The page shows a live invitation link: keep it out of caches.
       c.header("Cache-Control", "no-store");
