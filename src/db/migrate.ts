@@ -1,5 +1,7 @@
 // Applies the generated SQL in drizzle/ at start-up (and in every test database).
+import { readFileSync } from "node:fs";
 import type { Client, InStatement } from "@libsql/client";
+import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { projectPath } from "../paths.js";

@@ -23,7 +23,7 @@ export async function benchCluster(options: { seconds?: number; people?: number 
   const seconds = options.seconds ?? Number(process.env.CLUSTER_BENCH_SECONDS ?? 15);
   const people = options.people ?? 20_000;
   const database = await createBenchDatabase();
-  const org = await seedLargeOrganization(database.client, { people, members: people / 4, domain: "cluster.example", name: "Cluster Corp" });
+  const org = await seedLargeOrganization(database.db, { people, members: people / 4, domain: "cluster.example", name: "Cluster Corp" });
   const cookie = await benchSessionCookie(database.db, org.adminId, org.orgId);
   const out: Record<string, number | string> = { "load average before": loadavg()[0]!.toFixed(2) };
   try {

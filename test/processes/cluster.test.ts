@@ -37,19 +37,19 @@ describe("WEB_CONCURRENCY=2: two server processes on one port", () => {
     const traffic = startTraffic([server.url], fx.cookie, () => ["/users", "/directory/search?q=ava", `/imports/${a}/status`, "/users?status=invited", `/imports/${b}/status`], 4);
     const started = performance.now();
     await Promise.all([a, b].map(async (id) => {
-      await waitFor(`import ${id} validated`, async () => (await importState(fx.db.client, id)).status === "ready", 120_000, 50);
+      await waitFor(`import ${id} validated`, async () => (await importState(fx.db.db, id)).status === "ready", 120_000, 50);
       await requestSend(server!.url, fx.cookie, id);
     }));
-    await waitFor("both imports sent and every email delivered", () => allDone(fx.db.client, fx.org.orgId, [a, b]), 150_000, 100);
+    await waitFor("both imports sent and every email delivered", () => allDone(fx.db.db, fx.org.orgId, [a, b]), 150_000, 100);
     const { requests, failures } = await traffic.stop();
     const served = requestsPerProcess(server);
-    const [ja, jb] = [await importState(fx.db.client, a), await importState(fx.db.client, b)];
+    const [ja, jb] = [await importState(fx.db.db, a), await importState(fx.db.db, b)];
     console.log(`WEB_CONCURRENCY=2: ${((performance.now() - started) / 1000).toFixed(1)} s from the first Send Invite, ${requests} GETs (${failures.length} failed), `
       + `requests per process ${JSON.stringify(Object.fromEntries(served))}, ${fx.standIn.deliveries.length} deliveries in ${fx.standIn.requests.length} provider requests, `
       + `${fx.standIn.rateLimited()} answered 429`);
     expect(failures.slice(0, 10)).toEqual([]);
-    expect([...await checkImport(fx.db.client, a), ...await checkImport(fx.db.client, b)]).toEqual([]);
-    expect(await checkInvitedAndMailedOnce(fx.db.client, fx.org.orgId, [a, b], fx.standIn)).toEqual([]);
+    expect([...await checkImport(fx.db.db, a), ...await checkImport(fx.db.db, b)]).toEqual([]);
+    expect(await checkInvitedAndMailedOnce(fx.db.db, fx.org.orgId, [a, b], fx.standIn)).toEqual([]);
     expect(ja.sent_count + jb.sent_count).toBe(fx.standIn.deliveries.length);
     expect(ja.skipped_count + jb.skipped_count).toBeGreaterThan(700); // the overlap and the members
     // Both processes took a fair part of the requests on the one port.

@@ -4,6 +4,7 @@
 // restart picks up at once where they stopped (the leases here last 60 s: a lease left held
 // would stall it for that long) and finishes: nothing lost, nothing doubled.
 import { request } from "node:http";
+import { clientOf } from "../../src/db/driver.js";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ChildServer } from "../bench/harness.js";
 import { makeImportCsv } from "../bench/import-files.js";
@@ -54,10 +55,10 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
     servers.push(first);
     const pids = await untilAllListening(first, 2);
     const id = await uploadImport(first.url, fx.cookie, makeImportCsv({ rows: 6_000, people: 6_000, domain: fx.org.domain, errorRate: 0.03, duplicateRate: 0.02 }), "big.csv");
-    await waitFor("validation", async () => (await importState(fx!.db.client, id)).status === "ready", 120_000, 50);
-    const ready = (await importState(fx.db.client, id)).ready_count;
+    await waitFor("validation", async () => (await importState(fx!.db.db, id)).status === "ready", 120_000, 50);
+    const ready = (await importState(fx.db.db, id)).ready_count;
     await requestSend(first.url, fx.cookie, id);
-    await waitFor("Send Invite under way", async () => (await importState(fx!.db.client, id)).sent_count >= ready * 0.15, 60_000, 5);
+    await waitFor("Send Invite under way", async () => (await importState(fx!.db.db, id)).sent_count >= ready * 0.15, 60_000, 5);
 
     const late = startSlowUpload(first.url, fx.cookie, ["email", ...fx.org.people.slice(6_000, 6_100).map((p) => p.mail)].join("\r\n"));
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -69,9 +70,9 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
     const code = await exited;
     const drainMs = performance.now() - signalled;
 
-    const atStop = await importState(fx.db.client, id);
-    const mailAtStop = await mailCounts(fx.db.client, fx.org.orgId);
-    const leases = await heldLeases(fx.db.client);
+    const atStop = await importState(fx.db.db, id);
+    const mailAtStop = await mailCounts(fx.db.db, fx.org.orgId);
+    const leases = await heldLeases(fx.db.db);
     console.log(`drained in ${Math.round(drainMs)} ms (exit ${code}); at the stop: import ${atStop.status}, ${atStop.sent_count}/${ready} invited, `
       + `mail ${mailAtStop.sent}/${mailAtStop.total} sent; leases held ${JSON.stringify(leases)}; the upload in flight answered ${upload.status}`);
     expect(code).toBe(0);
@@ -86,15 +87,15 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
     const second = await startServer(env);
     servers.push(second);
     const restarted = performance.now();
-    await waitFor("Send Invite resumed", async () => (await importState(fx!.db.client, id)).sent_count > atStop.sent_count, 10_000, 20);
+    await waitFor("Send Invite resumed", async () => (await importState(fx!.db.db, id)).sent_count > atStop.sent_count, 10_000, 20);
     const resumedMs = performance.now() - restarted;
-    await waitFor("Send Invite and its mail finished", () => allDone(fx!.db.client, fx!.org.orgId, [id]), 150_000, 100);
-    const lateImport = (await fx.db.client.execute("SELECT id FROM imports WHERE file_name = 'late.csv'")).rows[0]!.id as string;
-    await waitFor("the upload made during the drain validated", async () => (await importState(fx!.db.client, lateImport)).status === "ready", 60_000, 50);
+    await waitFor("Send Invite and its mail finished", () => allDone(fx!.db.db, fx!.org.orgId, [id]), 150_000, 100);
+    const lateImport = (await clientOf(fx.db.db).execute("SELECT id FROM imports WHERE file_name = 'late.csv'")).rows[0]!.id as string;
+    await waitFor("the upload made during the drain validated", async () => (await importState(fx!.db.db, lateImport)).status === "ready", 60_000, 50);
     console.log(`restart resumed Send Invite after ${Math.round(resumedMs)} ms; ${fx.standIn.deliveries.length} deliveries`);
-    expect([...await checkImport(fx.db.client, id), ...await checkInvitedAndMailedOnce(fx.db.client, fx.org.orgId, [id], fx.standIn)]).toEqual([]);
-    expect((await importState(fx.db.client, id)).sent_count).toBe(ready);
-    expect((await importState(fx.db.client, lateImport)).total).toBe(100);
+    expect([...await checkImport(fx.db.db, id), ...await checkInvitedAndMailedOnce(fx.db.db, fx.org.orgId, [id], fx.standIn)]).toEqual([]);
+    expect((await importState(fx.db.db, id)).sent_count).toBe(ready);
+    expect((await importState(fx.db.db, lateImport)).total).toBe(100);
     await second.stop();
   }, 240_000);
 
@@ -116,7 +117,7 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
       expect(drainMs).toBeGreaterThan(8_000); // it waited for the request
       expect(drainMs).toBeLessThan(10_000);
       expect(logEntries(server).map((e) => e.msg)).toContainEqual(expect.stringMatching(/^still draining after 9 s: exiting/));
-      expect(await heldLeases(small.db.client)).toEqual({ imports: 0, mail: 0 });
+      expect(await heldLeases(small.db.db)).toEqual({ imports: 0, mail: 0 });
     } finally {
       await small.dispose();
     }

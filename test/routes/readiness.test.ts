@@ -9,6 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import type { Deps } from "../../src/context.js";
+import { clientOf } from "../../src/db/driver.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { startWorkers, type Workers } from "../../src/jobs/workers.js";
 import { createLogger } from "../../src/logger.js";
@@ -41,9 +42,9 @@ async function testApp(env: Record<string, string> = {}): Promise<TestApp> {
 }
 
 /** Deps on a database of our own making (not migrated, or at a libSQL server URL). */
-function depsOn(database: Pick<Database, "db" | "client">, env: Record<string, string> = {}): Deps {
+function depsOn(database: Pick<Database, "db">, env: Record<string, string> = {}): Deps {
   const config = loadConfig({ PUBLIC_URL: ORIGIN, LOG_LEVEL: "silent", WORKERS: "false", ...env });
-  return { db: database.db, client: database.client, config, logger: createLogger("silent") };
+  return { db: database.db, config, logger: createLogger("silent") };
 }
 
 describe("GET /readyz", () => {
@@ -86,11 +87,11 @@ describe("GET /readyz", () => {
   it("503 on a database never migrated, and on one that lacks the code's last migration", async () => {
     const t = await testApp();
     const fresh = await openDatabase(`file:${t.database.path}.fresh.db`);
-    opened.push(fresh.client);
+    opened.push(fresh);
     expect(await probe(depsOn(fresh))).toMatchObject({
       status: 503, body: `not ready: migrations are not applied: the database lacks ${tags.length} (${tags.join(", ")}); restart the server to apply them`, health: 200,
     });
-    await t.database.client.execute("DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)");
+    await clientOf(t.database.db).execute("DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)");
     expect(await probe(t.deps)).toMatchObject({
       status: 503, body: `not ready: migrations are not applied: the database lacks 1 (${tags.at(-1)}); restart the server to apply them`,
     });
@@ -107,7 +108,7 @@ describe("GET /readyz", () => {
     it("503 when nothing listens there", async () => {
       const url = `http://127.0.0.1:${await freePort()}`;
       const remote = await openDatabase(url);
-      opened.push(remote.client);
+      opened.push(remote);
       expect(await probe(depsOn(remote, { DATABASE_URL: url }))).toMatchObject({ status: 503, body: expect.stringMatching(/^not ready: the database does not answer: connection refused/), health: 200 });
     });
 
@@ -116,7 +117,7 @@ describe("GET /readyz", () => {
       await new Promise<void>((resolve) => silent!.listen(0, "127.0.0.1", resolve));
       const url = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
       const remote = await openDatabase(url);
-      opened.push(remote.client);
+      opened.push(remote);
       const started = performance.now();
       expect(await probe(depsOn(remote, { DATABASE_URL: url }))).toMatchObject({ status: 503, body: "not ready: the database does not answer: no answer within 2 s", health: 200 });
       expect(performance.now() - started).toBeLessThan(4_000);

@@ -78,9 +78,9 @@ export async function untilAllListening(server: ChildServer, n: number): Promise
 }
 
 /** Rows whose lease is held: imports and outbox emails a worker claimed and has not given back. */
-export async function heldLeases(client: Client): Promise<{ imports: number; mail: number }> {
-  const [i] = await rows<{ n: number }>(client, "SELECT count(*) AS n FROM imports WHERE locked_by IS NOT NULL");
-  const [m] = await rows<{ n: number }>(client, "SELECT count(*) AS n FROM mail_outbox WHERE locked_by IS NOT NULL");
+export async function heldLeases(db: Db): Promise<{ imports: number; mail: number }> {
+  const [i] = await rows<{ n: number }>(db, "SELECT count(*) AS n FROM imports WHERE locked_by IS NOT NULL");
+  const [m] = await rows<{ n: number }>(db, "SELECT count(*) AS n FROM mail_outbox WHERE locked_by IS NOT NULL");
   return { imports: Number(i!.n), mail: Number(m!.n) };
 }
 
