@@ -300,6 +300,10 @@ export const mailOutbox = sqliteTable("mail_outbox", {
   batchKey: text("batch_key"),
   lastError: text("last_error"),
   deliveryStatus: text("delivery_status", { enum: deliveryStatuses }),
+  /** What the provider said when it reported the email bounced (its bounce message), as given. */
+  bounceReason: text("bounce_reason"),
+  /** The import whose Send Invite (or Use suggestions) queued this email: its mail progress. */
+  importId: text("import_id").references(() => imports.id),
   createdAt: createdAt(),
   sentAt: integer("sent_at", { mode: "timestamp_ms" }),
 }, (t) => [
@@ -309,6 +313,17 @@ export const mailOutbox = sqliteTable("mail_outbox", {
   index("mail_outbox_invitation").on(t.invitationId),
   index("mail_outbox_org_created").on(t.orgId, t.createdAt),
 ]);
+
+/** Maintained by triggers on mail_outbox (see the custom migration): an import's emails per
+ *  (status, delivery status, '' for none), so its mail progress reads a few rows, not its emails.
+ *  A trigger moves a count in the statement that moves the row: they cannot part. WITHOUT ROWID
+ *  (added by hand to the generated migration): the counts live in the key's b-tree. */
+export const importMailCounts = sqliteTable("import_mail_counts", {
+  importId: text("import_id").notNull(),
+  status: text("status").notNull(),
+  deliveryStatus: text("delivery_status").notNull(),
+  count: integer("count").notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.importId, t.status, t.deliveryStatus] })]);
 
 export const webhookEvents = sqliteTable("webhook_events", {
   /** The svix-id of a verified webhook delivery: a replay is refused. */

@@ -1,6 +1,7 @@
 // Delivery events from the provider's webhooks (after the route verified the signature): the
 // status lands on the outbox row (found by provider message id) and on its invitation. Each
-// webhook delivery id is recorded in the same transaction, so a replay changes nothing.
+// webhook delivery id is recorded in the same transaction, so a replay changes nothing. A bounce
+// keeps what the provider said (its message, capped) for the person's row on the Users page.
 // No org filter here: the caller is the provider, not a person, and a provider id names one row.
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
@@ -22,7 +23,12 @@ export type DeliveryEventOutcome =
   | { kind: "ignored"; reason: "event_type" | "unknown_message" | "older_than_current" }
   | { kind: "replay" };
 
-export async function recordDeliveryEvent(db: Db, input: { deliveryId: string; type: string; providerMessageId: string | undefined }): Promise<DeliveryEventOutcome> {
+/** The longest bounce message kept: providers quote the receiving server's answer, a line or two. */
+export const BOUNCE_REASON_MAX = 500;
+
+export async function recordDeliveryEvent(
+  db: Db, input: { deliveryId: string; type: string; providerMessageId: string | undefined; bounceReason?: string | undefined },
+): Promise<DeliveryEventOutcome> {
   return db.write(async (tx) => {
     const fresh = await tx.insert(webhookEvents).values({ id: input.deliveryId }).onConflictDoNothing().returning({ id: webhookEvents.id });
     if (fresh.length === 0) return { kind: "replay" } as const;
@@ -33,7 +39,8 @@ export async function recordDeliveryEvent(db: Db, input: { deliveryId: string; t
       .from(mailOutbox).where(eq(mailOutbox.providerId, input.providerMessageId)).limit(1);
     if (!row) return { kind: "ignored", reason: "unknown_message" } as const;
     if (row.deliveryStatus && rank[row.deliveryStatus] > rank[status]) return { kind: "ignored", reason: "older_than_current" } as const;
-    await tx.update(mailOutbox).set({ deliveryStatus: status }).where(eq(mailOutbox.id, row.id));
+    const bounceReason = status === "bounced" ? input.bounceReason?.trim().slice(0, BOUNCE_REASON_MAX) || null : undefined;
+    await tx.update(mailOutbox).set({ deliveryStatus: status, bounceReason }).where(eq(mailOutbox.id, row.id));
     await syncInvitationDelivery(tx, [row.invitationId]);
     return { kind: "recorded", status, messageId: row.id } as const;
   });

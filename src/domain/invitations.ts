@@ -116,7 +116,7 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
     await yieldToEventLoop();
     const render = invitationMailer(await loadInvitationMailContext(tx, actor.orgId, signatoryName(actor)));
     const mails: NewMail[] = newInvitations.map((i, n) => ({
-      orgId: actor.orgId, kind: "invitation", to: addressOf(i.person).email, invitationId: i.id, idempotencyKey: invitationMailKey(i.id, 1),
+      orgId: actor.orgId, kind: "invitation", to: addressOf(i.person).email, invitationId: i.id, idempotencyKey: invitationMailKey(i.id, 1), importId: source?.importId ?? null,
       ...render({ joinUrl: `${publicUrl}/join/${tokens[n]}`, recipientName: i.person.displayName }),
     }));
     await enqueueMails(tx, mails);

@@ -3,7 +3,7 @@
 // Rows are read as the driver's values (`.values()`) and mapped here: Drizzle's generic row
 // mapping cost a quarter of a page's read. A column is read by its name in memberRowColumns,
 // typed as stored (timestamps and flags as integers), so the select and the mapping cannot part.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
 import { directoryPeople, members, type MemberStatus } from "../db/schema.js";
 
@@ -20,22 +20,34 @@ export type MemberRow = {
   /** The directory says the person left or is disabled: they cannot be invited again. */
   leftDirectory: boolean;
   accountDisabled: boolean;
+  /** Invited, and the provider reported their invitation email bounced: what it said ("" when it said nothing). */
+  bounce: string | null;
 };
+
+/** An invited member's latest invitation, if its latest email bounced: the provider's reason, or
+ *  "". Two index lookups a row (invitations_member, mail_outbox_invitation), for invited rows only. */
+const bounceOfMember = sql<string | null>`CASE WHEN ${members.status} = 'invited' THEN (
+  SELECT CASE WHEN i.delivery_status = 'bounced' THEN coalesce((SELECT o.bounce_reason FROM mail_outbox o
+    WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1), '') END
+  FROM invitations i WHERE i.member_id = ${members.id} ORDER BY i.created_at DESC LIMIT 1) END`;
 
 /** Every column a Users row is read from (members, and their directory person by a left join). */
 export const memberRowColumns = {
   id: members.id, name: members.name, email: members.email, status: members.status, sortName: members.sortName,
   invitedAt: members.invitedAt, activatedAt: members.activatedAt, archivedAt: members.archivedAt,
   jobTitle: directoryPeople.jobTitle, department: directoryPeople.department, removedAt: directoryPeople.removedAt, enabled: directoryPeople.accountEnabled,
+  bounce: bounceOfMember,
 };
 
 type Columns = typeof memberRowColumns;
-type Config<K extends keyof Columns> = Columns[K]["_"];
+type TableColumn = Exclude<keyof Columns, "bounce">;
+type Config<K extends TableColumn> = Columns[K]["_"];
 /** A column's value as stored: dates and flags as the integers SQLite holds; null when the
- *  column may be null or comes through the left join. */
-type Stored<K extends keyof Columns> =
-  | (Config<K>["data"] extends Date | boolean ? Config<K>["driverParam"] : Config<K>["data"])
-  | (Config<K>["notNull"] extends true ? (Config<K>["tableName"] extends "members" ? never : null) : null);
+ *  column may be null or comes through the left join; an expression's value as it is typed. */
+type Stored<K extends keyof Columns> = Columns[K] extends SQL<infer T> ? T : K extends TableColumn
+  ? | (Config<K>["data"] extends Date | boolean ? Config<K>["driverParam"] : Config<K>["data"])
+    | (Config<K>["notNull"] extends true ? (Config<K>["tableName"] extends "members" ? never : null) : null)
+  : never;
 
 const position = Object.fromEntries(Object.keys(memberRowColumns).map((key, i) => [key, i])) as { [K in keyof Columns]: number };
 
@@ -59,6 +71,7 @@ export function toMemberRow(values: readonly unknown[]): MemberRow {
     department: storedValue(values, "department"),
     leftDirectory: storedValue(values, "removedAt") !== null,
     accountDisabled: storedValue(values, "enabled") === 0,
+    bounce: storedValue(values, "bounce"),
   };
 }
 

@@ -19,9 +19,11 @@ export type NewMail = {
   text: string;
   idempotencyKey: string;
   invitationId?: string | null;
+  /** The import whose Send Invite queued it (its mail progress counts it). */
+  importId?: string | null;
 };
 
-/** 200 rows a statement (12 parameters each): no request is served while one inserts, so each stays short. */
+/** 200 rows a statement (13 parameters each): no request is served while one inserts, so each stays short. */
 const CHUNK = 200;
 
 export function invitationMailKey(invitationId: string, sendNumber: number): string {
@@ -35,9 +37,9 @@ export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()
     // Plain multi-row VALUES: for rows this wide (the email's html) it beats one JSON parameter,
     // whose every ->> parses the row's JSON again, and the insert builder.
     const values = part.map((m) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.subject},
-      ${m.html}, ${m.text}, ${m.idempotencyKey}, ${m.invitationId ?? null}, 'queued', ${now}, ${now})`);
+      ${m.html}, ${m.text}, ${m.idempotencyKey}, ${m.invitationId ?? null}, ${m.importId ?? null}, 'queued', ${now}, ${now})`);
     const done = await tx.all<{ id: string; invitation_id: string | null }>(sql`INSERT INTO mail_outbox
-      (id, org_id, kind, "to", subject, html, text, idempotency_key, invitation_id, status, next_attempt_at, created_at)
+      (id, org_id, kind, "to", subject, html, text, idempotency_key, invitation_id, import_id, status, next_attempt_at, created_at)
       VALUES ${sql.join(values, sql`, `)} ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, invitation_id`);
     // An invitation shows the delivery status of its latest email: a new one is queued. (Only
     // resends change anything: a new invitation is already "queued", and is left unwritten.)

@@ -1,6 +1,9 @@
 // Paces provider requests: request starts are at least 1000/rps ms apart (plus a small margin
 // for timer and network jitter), so no 1-second window ever holds more than `rps` requests.
-// A 429 pauses the pace for the provider's Retry-After.
+// A 429 pauses the pace for the provider's Retry-After. The interval is the domain's (mail-rate.ts):
+// the mail progress estimates the time left from the same figure.
+import { paceIntervalMs } from "../domain/mail-rate.js";
+
 export type Pacer = {
   /** Reserves the next slot and waits for it. */
   take(signal?: AbortSignal): Promise<void>;
@@ -10,8 +13,7 @@ export type Pacer = {
 };
 
 export function createPacer(requestsPerSecond: number): Pacer {
-  // 4 % + 10 ms of slack: the provider counts arrivals, which network jitter can bunch up.
-  const interval = (1000 / requestsPerSecond) * 1.04 + 10;
+  const interval = paceIntervalMs(requestsPerSecond);
   let nextAt = 0;
   return {
     async take(signal) {

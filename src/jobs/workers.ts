@@ -3,6 +3,7 @@
 import type { Deps } from "../context.js";
 import { createMailTransport } from "../integrations/mail.js";
 import { startMailWorker } from "./mail-worker.js";
+import { processRequestsPerSecond } from "../domain/mail-rate.js";
 import { startImportWorker } from "./import-worker.js";
 import { startDirectorySyncWorker } from "./directory-sync-worker.js";
 import { startDatabaseThread } from "./database-thread.js";
@@ -34,7 +35,7 @@ export function startWorkers(deps: Deps): Workers {
     });
     if (thread) running["database thread"] = thread;
     // The provider's rate is the account's: the WEB_CONCURRENCY processes pace their share of it each.
-    const mailRequestsPerSecond = deps.config.mailRequestsPerSecond / deps.config.webConcurrency;
+    const mailRequestsPerSecond = processRequestsPerSecond(deps.config);
     running.mail = startMailWorker({
       db: deps.db, transport: createMailTransport(deps.config), config: { ...deps.config, mailRequestsPerSecond }, logger: deps.logger,
       leaseMs: deps.config.mailLeaseSeconds * 1000,

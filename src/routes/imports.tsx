@@ -1,6 +1,7 @@
 // Bulk upload users: every upload (GET /imports), the upload dialog and sample, POST /imports
 // (multipart field `file`), the import page and its self-polling status widget, Send Invite,
-// Use suggestions, Use this address (one typo), the error log.
+// Use suggestions, Use this address (one typo), the error log, and the mail progress of its
+// invitation emails (GET /imports/:id/mail, the sentence's poll; ?on=users: as the Users page shows it).
 // Every route is for admins only; an import of another organization is not found.
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -26,6 +27,9 @@ import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPos
 import { readUploadedFile } from "./shared/upload-body.js";
 import { actorOf } from "./shared/actor.js";
 import { usersListPartials } from "./shared/users-refresh.js";
+import { mailProgressOf } from "./shared/mail-progress.js";
+import { currentListOf } from "./shared/user-list.js";
+import { MailProgressText } from "../../views/imports/mail-progress.js";
 
 /** Room for the multipart envelope around the file itself. */
 const MULTIPART_SLACK = 64 * 1024;
@@ -92,8 +96,20 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       // ?used=<row>:<invited|not-invited>: what a plain "Use this address" post did (our own words and digits).
       const used = /^(\d{1,9}):(invited|not-invited)$/.exec(c.req.query("used") ?? "");
       const flash = used ? { text: used[2] === "invited" ? `Row ${formatNumber(Number(used[1]))}: invited at the suggested address.` : `Row ${formatNumber(Number(used[1]))} was not invited: see why in its row below.` } : undefined;
+      const mail = await mailProgressOf(c, view, false);
       c.header("Cache-Control", "no-store");
-      return renderPage(c, { title: `Bulk upload: ${view.fileName}`, active: "users", body: <ImportPage view={view} problems={problems} flash={flash} /> });
+      return renderPage(c, { title: `Bulk upload: ${view.fileName}`, active: "users", body: <ImportPage view={view} problems={problems} flash={flash} mail={mail} /> });
+    })
+    .get("/:id/mail", requireAdmin, async (c) => {
+      const view = await importOf(c);
+      if (!view) return renderNotFound(c);
+      const onUsersPage = c.req.query("on") === "users";
+      const mail = await mailProgressOf(c, view, onUsersPage);
+      c.header("Cache-Control", "no-store");
+      // Nothing (left) to show: an empty sentence without the trigger, so the poll stops.
+      return respond(c, { title: `Bulk upload: ${view.fileName}`, active: "users",
+        page: () => <ImportPage view={view} problems={null} mail={mail} />,
+        fragment: () => (mail ? <MailProgressText view={mail} /> : <p id="mail-progress-text"></p>) });
     })
     .get("/:id/status", requireAdmin, async (c) => {
       const view = await importOf(c);
@@ -178,6 +194,9 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       return renderPage(c, { title: `Bulk upload: ${view.fileName}`, active: "users", body: <ImportPage view={view} problems={null} notice={notice} /> });
     }
     const behind = isRunning(view.status) ? null : await usersListPartials(c, { recentImports: true });
-    return respondAfterPost(c, `/imports/${id}`, () => <><ImportStatus view={view} />{behind}</>);
+    // The page's mail progress (the import page's, or the Users page's behind the upload dialog) starts polling.
+    const mail = isFragmentRequest(c) ? await mailProgressOf(c, view, currentListOf(c).onUsersPage) : null;
+    return respondAfterPost(c, `/imports/${id}`, () => <><ImportStatus view={view} />{behind}
+      {mail && <hx-partial hx-target="#mail-progress" hx-swap="innerHTML"><MailProgressText view={mail} /></hx-partial>}</>);
   }
 }

@@ -14,6 +14,8 @@ import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
 import { listQueryProblem } from "./shared/user-list.js";
 import { getReminderSetting, remindEveryoneDays } from "../domain/reminders.js";
 import { RemindEveryoneLink } from "../../views/users/remind-everyone.js";
+import { MailProgress } from "../../views/imports/mail-progress.js";
+import { usersPageMailProgress } from "./shared/mail-progress.js";
 
 export function userRoutes() {
   return new Hono<AppEnv>().get("/", requireAdmin, async (c) => {
@@ -33,10 +35,11 @@ export function userRoutes() {
     const view: UsersView = { status: validStatus, q, after, counts, page, flash: describeDone(c.req.query("done")) };
     // The search as you type swaps the results; the tabs' counts (of the matches) come along.
     if (isFragmentRequest(c)) return respond(c, { title: "Users", page: () => null, fragment: () => <><UserResults {...view} />{filterPartial(view)}</> });
-    // The full page also shows recent imports and, with Entra, the directory sync.
+    // The full page also shows recent imports, the latest one's invitation emails and, with Entra, the directory sync.
     const [recentImports, lastSync, reminders] = await Promise.all([listRecentImports(db, orgId), config.entra ? getLastDirectorySync(db, orgId) : null,
       validStatus === "invited" ? getReminderSetting(db, orgId) : null]);
-    view.sections = <>{config.entra && <DirectorySyncPanel last={lastSync} />}<RecentImports imports={recentImports} /></>;
+    const mail = await usersPageMailProgress(c, recentImports);
+    view.sections = <>{config.entra && <DirectorySyncPanel last={lastSync} />}<MailProgress view={mail} /><RecentImports imports={recentImports} /></>;
     if (reminders) view.listActions = <RemindEveryoneLink days={reminders.requested?.days ?? remindEveryoneDays(reminders)} />;
     return respond(c, { title: "Users", active: "users", page: () => <UsersPage {...view} />, fragment: () => <UserResults {...view} /> });
   });

@@ -100,6 +100,7 @@ export const routePolicy: Record<string, RoutePolicy> = {
   "POST /imports": { ...admins(303), upload: { name: "people.csv", content: "email\r\nperson3@a.example\r\n" } },
   "GET /imports/:id": { ...admins(200, 404), fixture: "import" },
   "GET /imports/:id/status": { ...admins(200, 404), fixture: "import" },
+  "GET /imports/:id/mail": { ...admins(200, 404), fixture: "import" }, // counts of the admin's own organization only
   "POST /imports/:id/send": { ...admins(303, 404), fixture: "import" },
   "GET /imports/:id/suggestions": { ...admins(303, 404), fixture: "import" }, // no typos to suggest: back to the import
   "POST /imports/:id/use-suggestions": { ...admins(409, 404), fixture: "import" }, // no typos to use: says so, changes nothing

@@ -10,7 +10,7 @@ import { UserResults } from "../../views/users/users-page.js";
 const hostile = `<img src=x onerror=alert(1)>"'&`;
 const row = (status: MemberRow["status"], extra: Partial<MemberRow> = {}): MemberRow => ({
   id: `0190a0b0-0000-7000-8000-00000000000${status.length}`, name: hostile, email: `${hostile}@example.com`, status,
-  invitedAt: new Date(), activatedAt: null, archivedAt: null, jobTitle: hostile, department: null, leftDirectory: false, accountDisabled: false, ...extra,
+  invitedAt: new Date(), activatedAt: null, archivedAt: null, jobTitle: hostile, department: null, leftDirectory: false, accountDisabled: false, bounce: null, ...extra,
 });
 
 describe("the Users table", () => {

@@ -1,31 +1,39 @@
 // The import page and its ImportStatus widget. The widget polls itself (every 1 s) while the job
 // runs and renders without the trigger once it is done, so the poll stops; a live region around
-// it reads the changes out politely. Without JavaScript the page refreshes itself while running.
+// it reads the changes out politely. Without JavaScript the page refreshes itself while running,
+// and while the invitation emails go (MailProgress, above the widget: the emails of Send Invite).
 import { raw } from "hono/html";
 import type { ImportView } from "../../src/domain/imports.js";
 import { isRunning } from "../../src/domain/imports.js";
 import { describeDetection } from "../../src/domain/upload-read.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
 import { ImportProblems, type ImportProblemsView } from "./import-problems.js";
+import { MailProgress, type MailProgressView } from "./mail-progress.js";
 
 const n = formatNumber;
 const plural = (count: number, one: string, many: string) => `${n(count)} ${count === 1 ? one : many}`;
 
-export function ImportPage(props: { view: ImportView; problems: ImportProblemsView["groups"]; notice?: string | undefined; flash?: ImportProblemsView["flash"] }) {
+export function ImportPage(props: {
+  view: ImportView; problems: ImportProblemsView["groups"]; notice?: string | undefined; flash?: ImportProblemsView["flash"];
+  /** Its invitation emails (after Send Invite): the page refreshes without JavaScript while they go. */
+  mail?: MailProgressView | null;
+}) {
   const { view } = props;
+  const going = isRunning(view.status) || props.mail?.progress.going === true;
   return (
     <div class="import-page">
       {/* raw: hono/jsx hoists a <meta> element into <head>, out of the <noscript>, and the page
           would then reload every 2 s with JavaScript on too. A constant, never user text. */}
       {/* The import's own address: this page also answers a POST (Send Invite refused), whose
           address a plain refresh would ask for with GET. The id is ours (a UUID), not user text. */}
-      {isRunning(view.status) && <noscript>{raw(`<meta http-equiv="refresh" content="2; url=/imports/${view.id}">`)}</noscript>}
+      {going && <noscript>{raw(`<meta http-equiv="refresh" content="2; url=/imports/${view.id}">`)}</noscript>}
       <p><a href="/users">← Users</a></p>
       <h1>Bulk upload: <span class="file-name">{view.fileName}</span></h1>
       <p class="muted">
         Uploaded <TimeAgo date={view.createdAt} />
         {view.detected && <> · Read as {describeDetection(view.detected)}</>}
       </p>
+      <MailProgress view={props.mail ?? null} />
       <ImportPanel view={view} notice={props.notice} problems={props.problems} flash={props.flash} />
     </div>
   );
@@ -81,8 +89,8 @@ function StatusBody(props: { view: ImportView }) {
     const last = Math.max(1, view.sendPosition?.last ?? 1);
     return (
       <>
-        <p class="import-state"><strong>Sending invitations…</strong> {plural(view.sentCount, "person", "people")} invited so far</p>
-        <progress value={at} max={last} aria-label="Invitations sent">{percent(at, last)}</progress>
+        <p class="import-state"><strong>Inviting people…</strong> {plural(view.sentCount, "person", "people")} invited so far</p>
+        <progress value={at} max={last} aria-label="People invited">{percent(at, last)}</progress>
         <Summary view={view} />
       </>
     );
@@ -91,7 +99,7 @@ function StatusBody(props: { view: ImportView }) {
     <>
       <p class="import-state">
         {view.status === "sent"
-          ? <><strong>Invitations sent.</strong> {plural(view.sentCount, "person was", "people were")} invited from {plural(view.total, "row", "rows")}.</>
+          ? <><strong>People invited.</strong> {plural(view.sentCount, "person was", "people were")} invited from {plural(view.total, "row", "rows")}.</>
           : <><strong>Checked {plural(view.total, "row", "rows")}.</strong></>}
       </p>
       <Summary view={view} />

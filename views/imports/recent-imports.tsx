@@ -3,7 +3,7 @@ import type { ImportView } from "../../src/domain/imports.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
 
 export const importLabels: Record<ImportView["status"], string> = {
-  queued: "Waiting", validating: "Checking", ready: "Checked", sending: "Sending", sent: "Sent", failed: "Stopped",
+  queued: "Waiting", validating: "Checking", ready: "Checked", sending: "Inviting", sent: "Invited", failed: "Stopped",
 };
 
 const plural = (count: number, one: string, many: string) => `${formatNumber(count)} ${count === 1 ? one : many}`;

@@ -30,6 +30,11 @@ const statusBadges = {
 };
 const leftBadge = trustedHtml(String(ProblemBadge({ label: "Left the directory" })));
 const disabledBadge = trustedHtml(String(ProblemBadge({ label: "Account disabled" })));
+const bouncedBadge = trustedHtml(String(ProblemBadge({ label: "Email bounced" })));
+
+/** A bounced invitation email, and what the provider said (escaped: it quotes the receiving server). */
+const bounceMarkup = (bounce: string | null): SafeHtml => (bounce === null ? EMPTY_HTML
+  : markup`${bouncedBadge}${bounce ? markup`<small class="block bounce-reason">${bounce}</small>` : EMPTY_HTML}`);
 
 function rowButton({ id }: RowContext, action: string, label: SafeHtml, text: string): SafeHtml {
   return markup`<button type="submit" form="user-row-form" formaction="/users/${id}/${action}" hx-post="/users/${id}/${action}" hx-target="#member-${id}" hx-swap="outerHTML" hx-disable="this" class="secondary outline" aria-label="${label}">${text}</button>`;
@@ -56,7 +61,7 @@ export const userColumns: readonly UserColumn[] = [
   { head: markup`Email`, cellClass: "email", cell: (row) => addressMarkup(row.email) },
   {
     head: markup`Status`,
-    cell: (row) => markup`${statusBadges[row.status]}${row.leftDirectory ? leftBadge : row.accountDisabled ? disabledBadge : EMPTY_HTML}`,
+    cell: (row) => markup`${statusBadges[row.status]}${row.leftDirectory ? leftBadge : row.accountDisabled ? disabledBadge : EMPTY_HTML}${bounceMarkup(row.bounce)}`,
   },
   { head: markup`Invited`, cell: (row) => timeAgoMarkup(row.invitedAt) },
   { head: markup`Joined`, cell: (row) => timeAgoMarkup(row.activatedAt) },
