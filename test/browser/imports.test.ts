@@ -71,7 +71,7 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
     await expect(status.locator(".summary-errors .count").textContent()).resolves.toBe("3");
 
     await status.getByRole("button", { name: "Send Invite" }).click();
-    await expect.poll(() => dialog.locator(".import-status").textContent(), { timeout: 20_000 }).toContain("Invitations sent");
+    await expect.poll(() => dialog.locator(".import-status").textContent(), { timeout: 20_000 }).toContain("People invited");
     await expect.poll(() => invitedCount(ready)).toBe(20);
 
     const [download] = await Promise.all([page.waitForEvent("download"), dialog.getByRole("button", { name: "Download error log" }).click()]);
@@ -106,7 +106,7 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
     await dialog.getByLabel("CSV or Excel file").setInputFiles({ name: "five.csv", mimeType: "text/csv", buffer: Buffer.from(["email", ...ready].join("\n")) });
     await dialog.getByRole("button", { name: "Upload" }).click();
     await dialog.getByRole("button", { name: "Send Invite" }).click();
-    await expect.poll(() => dialog.locator(".import-status").textContent(), { timeout: 20_000 }).toContain("Invitations sent");
+    await expect.poll(() => dialog.locator(".import-status").textContent(), { timeout: 20_000 }).toContain("People invited");
 
     // Behind the dialog, without a reload: the counts, the new rows and the upload's state.
     await expect.poll(async () => Number((await invitedTab.textContent())!.replace(/\D/g, ""))).toBe(before + 5);
@@ -130,7 +130,7 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
     await expect.poll(() => page.locator(".import-status").textContent(), { timeout: 15_000 }).toContain("Checked 10 rows");
     await page.getByRole("button", { name: "Send Invite" }).click();
     await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
-    await expect.poll(() => page.locator(".import-status").textContent(), { timeout: 15_000 }).toContain("Invitations sent");
+    await expect.poll(() => page.locator(".import-status").textContent(), { timeout: 15_000 }).toContain("People invited");
     expect(await invitedCount(ready)).toBe(10);
 
     // A refused file comes back on the form with the reason.
