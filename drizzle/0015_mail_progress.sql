@@ -7,4 +7,5 @@ CREATE TABLE `import_mail_counts` (
 ) WITHOUT ROWID;
 --> statement-breakpoint
 ALTER TABLE `mail_outbox` ADD `bounce_reason` text;--> statement-breakpoint
-ALTER TABLE `mail_outbox` ADD `import_id` text REFERENCES imports(id);
+ALTER TABLE `mail_outbox` ADD `import_id` text REFERENCES imports(id);--> statement-breakpoint
+CREATE INDEX `invitations_open_bounced` ON `invitations` (`member_id`) WHERE delivery_status = 'bounced' AND revoked_at IS NULL AND accepted_at IS NULL;

@@ -24,12 +24,13 @@ export type MemberRow = {
   bounce: string | null;
 };
 
-/** An invited member's latest invitation, if its latest email bounced: the provider's reason, or
- *  "". Two index lookups a row (invitations_member, mail_outbox_invitation), for invited rows only. */
+/** An invited member's open invitation (a member has one: a new one revokes the last), if its
+ *  email bounced: the provider's reason, or "". For invited rows only, one probe of the
+ *  invitations_open_bounced index, which holds bounced open invitations only. */
 const bounceOfMember = sql<string | null>`CASE WHEN ${members.status} = 'invited' THEN (
-  SELECT CASE WHEN i.delivery_status = 'bounced' THEN coalesce((SELECT o.bounce_reason FROM mail_outbox o
-    WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1), '') END
-  FROM invitations i WHERE i.member_id = ${members.id} ORDER BY i.created_at DESC LIMIT 1) END`;
+  SELECT coalesce((SELECT o.bounce_reason FROM mail_outbox o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1), '')
+  FROM invitations i WHERE i.member_id = ${members.id} AND i.delivery_status = 'bounced' AND i.revoked_at IS NULL AND i.accepted_at IS NULL
+  LIMIT 1) END`;
 
 /** Every column a Users row is read from (members, and their directory person by a left join). */
 export const memberRowColumns = {

@@ -6,7 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { imports } from "../../src/db/schema.js";
 import { countImportMail, importMailProgress } from "../../src/domain/import-mail.js";
 import { inviteMembers } from "../../src/domain/invitations.js";
-import { archiveMembers } from "../../src/domain/member-archive.js";
+import { archiveMembers, reinviteMember } from "../../src/domain/member-archive.js";
+import { resendInvitation } from "../../src/domain/invitations-resend.js";
+import { findMemberRow, memberRowColumns } from "../../src/domain/member-rows.js";
+import { directoryPeople, members } from "../../src/db/schema.js";
+import { eq } from "drizzle-orm";
 import { recordDeliveryEvent } from "../../src/domain/delivery-events.js";
 import { paceIntervalMs, processRequestsPerSecond, serverEmailsPerSecond } from "../../src/domain/mail-rate.js";
 import { createResendTransport } from "../../src/integrations/mail.js";
@@ -97,6 +101,38 @@ describe("an import's email counts", () => {
     await drainMailOnce({ db: database.db, transport, config: { mailRequestsPerSecond: 100, mailMaxAttempts: 1 } });
     await expectCountsMatchRows();
     expect(await countImportMail(database.db, org.id, importId)).toMatchObject({ total: 2, queued: 0, sent: 0, failed: 2 });
+  });
+});
+
+describe("a bounced person's Users row", () => {
+  it("carries the provider's reason while their open invitation's email is bounced, not after a resend or an archive", async () => {
+    const org = await createOrganization(database.db, { name: "Contoso", domain: "contoso.example", extra: 2 });
+    const admin = await actorFor(database.db, "admin@contoso.example");
+    const invited = await inviteMembers(database.db, admin, { emails: ["person1@contoso.example", "person2@contoso.example"] }, { publicUrl: "http://localhost:3000" });
+    const [ann, ben] = invited.outcomes.map((o) => o.memberId!);
+    const transport = createResendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url, from: "Admin <a@contoso.example>" });
+    await drainMailOnce({ db: database.db, transport, config: { mailRequestsPerSecond: 100, mailMaxAttempts: 8 } });
+    const providerId = (to: string) => standIn.deliveries.filter((d) => d.to === to).at(-1)!.id;
+    await recordDeliveryEvent(database.db, { deliveryId: "b1", type: "email.bounced", providerMessageId: providerId("person1@contoso.example"), bounceReason: "Mailbox full" });
+    await recordDeliveryEvent(database.db, { deliveryId: "b2", type: "email.bounced", providerMessageId: providerId("person2@contoso.example") });
+    expect((await findMemberRow(database.db, org.id, ann!))!.bounce).toBe("Mailbox full");
+    // The provider said nothing more than "bounced": the mark stands without a reason.
+    expect((await findMemberRow(database.db, org.id, ben!))!.bounce).toBe("");
+    // Resent: a new email is on its way, the mark goes.
+    expect((await resendInvitation(database.db, admin, ann!, { publicUrl: "http://localhost:3000", resendsPerDay: 3 })).ok).toBe(true);
+    expect((await findMemberRow(database.db, org.id, ann!))!.bounce).toBeNull();
+    // Archived: no longer invited, no mark; invited again: a new invitation, no mark.
+    await archiveMembers(database.db, admin, [ben!]);
+    expect((await findMemberRow(database.db, org.id, ben!))!.bounce).toBeNull();
+    expect((await reinviteMember(database.db, admin, ben!, { publicUrl: "http://localhost:3000" })).ok).toBe(true);
+    expect((await findMemberRow(database.db, org.id, ben!))!.bounce).toBeNull();
+  });
+
+  it("is found through the index of bounced open invitations, not each member's invitations", async () => {
+    const query = database.db.select(memberRowColumns).from(members).leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
+      .where(eq(members.orgId, "o")).limit(51).toSQL();
+    const plan = (await readSql<{ detail: string }>(database.db, `EXPLAIN QUERY PLAN ${query.sql}`, query.params as never)).map((r) => r.detail);
+    expect(plan).toContain("SEARCH i USING INDEX invitations_open_bounced (member_id=?)");
   });
 });
 
