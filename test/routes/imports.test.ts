@@ -226,13 +226,15 @@ describe("Send Invite", () => {
     const id = await uploadAndCheck("email\nperson1@contoso.example\nperson2@contoso.example\n", "pair.csv");
     const fromUsers = { "HX-Current-URL": "http://localhost:3000/users?status=invited" };
     const sending = await (await t.post(`/imports/${id}/send`, {}, { cookie: admin, htmx: true, headers: fromUsers })).text();
-    expect(sending).not.toContain("hx-partial"); // still sending: nothing to refresh yet
+    // Still sending: no list to refresh yet; only the Users page's mail progress starts polling.
+    expect(sending).not.toContain('hx-target="#user-results"');
+    expect(sending).toContain('<hx-partial hx-target="#mail-progress" hx-swap="innerHTML">');
     await drain();
     const done = await (await t.get(`/imports/${id}/status`, { cookie: admin, htmx: true, headers: fromUsers })).text();
     expect(done).toMatch(/<a href="\/users" role="button" data-close-dialog="true">Done<\/a>/);
     expect(done).toContain('<hx-partial hx-target="#user-results" hx-swap="outerHTML">');
     expect(done).toMatch(/<hx-partial hx-target="#status-filter" hx-swap="outerHTML">[\s\S]*Invited <span class="count">2<\/span>/);
-    expect(done).toMatch(/<hx-partial hx-target="#recent-imports" hx-swap="outerHTML">[\s\S]*pair\.csv[\s\S]*Sent/);
+    expect(done).toMatch(/<hx-partial hx-target="#recent-imports" hx-swap="outerHTML">[\s\S]*pair\.csv[\s\S]*Invited/);
     expect(done.replaceAll("<wbr>", "")).toContain("person1@contoso.example");
     // Polled from the import page itself: no list there to refresh.
     const onPage = await (await t.get(`/imports/${id}/status`, { cookie: admin, htmx: true, headers: { "HX-Current-URL": `http://localhost:3000/imports/${id}` } })).text();

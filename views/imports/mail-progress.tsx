@@ -49,7 +49,7 @@ export function MailProgressText(props: { view: MailProgressView }) {
     : {};
   const problem = view.progress.bounced > 0 || view.progress.failed > 0;
   return (
-    <p id="mail-progress-text" class={problem ? "mail-progress-text mail-problem" : "mail-progress-text"} data-going={String(view.progress.going)} {...poll}>
+    <p id="mail-progress-text" class={problem ? "mail-progress-text mail-problem" : "mail-progress-text"} {...poll}>
       {view.onUsersPage && <><a href={`/imports/${view.importId}`} class="file-name">{view.fileName}</a>: </>}
       {mailProgressText(view)}
     </p>
