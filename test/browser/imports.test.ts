@@ -110,7 +110,7 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
 
     // Behind the dialog, without a reload: the counts, the new rows and the upload's state.
     await expect.poll(async () => Number((await invitedTab.textContent())!.replace(/\D/g, ""))).toBe(before + 5);
-    await expect(page.locator("#recent-imports").textContent()).resolves.toMatch(/five\.csv\s*Sent/);
+    await expect(page.locator("#recent-imports").textContent()).resolves.toMatch(/five\.csv\s*Invited/);
     await dialog.getByRole("button", { name: "Done" }).click();
     await expect.poll(() => dialog.evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
     expect(page.url()).toBe(`${server.url}/users`);
