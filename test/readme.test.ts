@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { projectPath } from "../src/paths.js";
 
 const readme = readFileSync(projectPath("README.md"), "utf8");
-const layout = /## How it is laid out\n+```\n([^]*?)```/.exec(readme)?.[1] ?? "";
+const layout = /## How it is laid out\n+```\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
 const entries = (folder: string, kind: "file" | "folder" | "any" = "any") =>
   readdirSync(projectPath(folder), { withFileTypes: true })
     .filter((e) => !e.name.startsWith(".") && (kind === "any" || (kind === "folder") === e.isDirectory()))

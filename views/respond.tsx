@@ -28,6 +28,7 @@ export function respond(
 ) {
   if (input.status) c.status(input.status);
   c.header("Vary", "HX-Request");
+  // biome-ignore lint/complexity/noUselessFragments: the fragment renders a Child to the HTML string c.html takes.
   if (isFragmentRequest(c)) return c.html(<>{input.fragment()}</>);
   return renderPage(c, { title: input.title, body: input.page(), active: input.active });
 }
@@ -36,6 +37,7 @@ export function respond(
 export function respondAfterPost(c: Context<AppEnv>, location: string, fragment: () => Child, status: 200 | 422 | 429 = 200) {
   if (isFragmentRequest(c)) {
     c.status(status);
+    // biome-ignore lint/complexity/noUselessFragments: the fragment renders a Child to the HTML string c.html takes.
     return c.html(<>{fragment()}</>);
   }
   return c.redirect(location, 303);

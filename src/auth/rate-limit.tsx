@@ -45,6 +45,7 @@ export function rateLimit(name: string, limiter: RateLimiter, fragment?: (retryA
     c.status(429);
     if (fragment && isFragmentRequest(c)) {
       c.header("Vary", "HX-Request");
+      // biome-ignore lint/complexity/noUselessFragments: the fragment renders a Child to the HTML string c.html takes.
       return c.html(<>{fragment(wait)}</>);
     }
     return renderPage(c, { title: "Too many requests", body: <TooManyRequestsPage retryAfterSeconds={wait} /> });

@@ -4,7 +4,7 @@
 // with one line and exit code 1, before anything is written.
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { backupDatabaseFile, checkDatabaseFile } from "../db/backup.js";
+import { backupDatabaseFile, checkDatabaseFile, type DatabaseFileSummary } from "../db/backup.js";
 import { databaseFilePath, displayDatabaseUrl } from "../db/open-errors.js";
 import { exitWithOneLine, loadConfigOrExit } from "../start-up.js";
 
@@ -24,7 +24,7 @@ if (!check.ok) exitWithOneLine(`Nothing backed up: ${check.reason}. Check DATABA
 const target = resolve(args[0]!);
 if (existsSync(target)) exitWithOneLine(`${target} already exists: choose a new file name (a backup never overwrites).`);
 const started = performance.now();
-let summary;
+let summary: DatabaseFileSummary;
 try {
   mkdirSync(dirname(target), { recursive: true });
   summary = backupDatabaseFile(source, target);

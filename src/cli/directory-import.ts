@@ -14,9 +14,10 @@ import { importDirectory, type DirectoryImportSummary } from "../domain/director
 import { exitWithOneLine, loadConfigOrExit, openOrExit } from "../start-up.js";
 
 const usage = 'Usage: npm run directory:import -- --org "<organization name>" [--admin <address>] [--full] [--dry-run] <file.csv>';
-let parsed;
+const parseOptions = { options: { org: { type: "string" }, admin: { type: "string" }, full: { type: "boolean" }, "dry-run": { type: "boolean" } }, allowPositionals: true } as const;
+let parsed: ReturnType<typeof parseArgs<typeof parseOptions>>;
 try {
-  parsed = parseArgs({ options: { org: { type: "string" }, admin: { type: "string" }, full: { type: "boolean" }, "dry-run": { type: "boolean" } }, allowPositionals: true });
+  parsed = parseArgs(parseOptions);
 } catch (error) {
   console.error(`${(error as Error).message.split("\n")[0]}\n${usage}`);
   process.exit(2);

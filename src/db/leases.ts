@@ -46,6 +46,7 @@ export async function claimLeases<T extends LeasedTable>(db: Db, table: T, optio
       .orderBy(...(options.orderBy ?? []))
       .limit(options.limit ?? 1);
     // The generic table defeats drizzle's column inference; the shapes are checked by LeasedTable.
+    // biome-ignore lint/suspicious/noExplicitAny: drizzle cannot infer the columns of a generic table; LeasedTable checks them.
     const update = tx.update(table as any).set({ ...options.set, lockedBy: options.owner, lockedUntil: new Date(now + options.leaseMs) } as any);
     // The condition lives in the subquery only: one statement is atomic in SQLite, and repeating
     // it outside leads the planner to scan every claimable row instead of looking up the few ids.
@@ -64,7 +65,9 @@ export async function releaseLease<T extends LeasedTable>(
 ): Promise<number> {
   const list = typeof ids === "string" ? [ids] : ids;
   if (list.length === 0) return 0;
+  // biome-ignore lint/suspicious/noExplicitAny: as in claimLeases, LeasedTable checks the columns drizzle cannot infer.
   const rows = await db.write((tx) => tx.update(table as any)
+    // biome-ignore lint/suspicious/noExplicitAny: the same generic table.
     .set({ ...set, lockedBy: null, lockedUntil: null } as any)
     .where(and(inArray(table.id, list), eq(table.lockedBy, owner)))
     .returning({ id: table.id }));

@@ -1,6 +1,6 @@
 // The activity log: one row per admin action, written in the same transaction as the change.
 import { sql } from "drizzle-orm";
-import type { Db, Tx } from "../db/client.js";
+import type { Tx } from "../db/client.js";
 import { newId } from "../ids.js";
 import { inParts } from "../event-loop.js";
 import type { Actor } from "./actor.js";

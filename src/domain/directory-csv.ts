@@ -30,6 +30,7 @@ const COLUMNS: Record<string, Field> = {
 
 const EXPORT_AGAIN = "export the users again from the Entra admin center (Users > Download users)";
 // C0 and C1 controls, DEL, and U+FFFD (bytes that did not decode): never in a directory value.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is to find control characters.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
 const YES = ["true", "yes"];
 const NO = ["false", "no"];

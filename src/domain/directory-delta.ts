@@ -137,7 +137,7 @@ async function writeUpserts(ctx: Context, tx: Tx, chunk: [string, { removed: fal
     if (before) {
       counts.updated++;
       changed.push(before.id);
-      if (before.removedAt === null && Boolean(before.accountEnabled) && !p.accountEnabled) leavers.push({ personId: before.id, reason: "disabled" });
+      if (before.removedAt === null && before.accountEnabled && !p.accountEnabled) leavers.push({ personId: before.id, reason: "disabled" });
     } else counts.added++;
     if (upnNorm) newUpns.push(upnNorm);
     if (upnNorm && before?.upnNorm === upnNorm) keepUpn.push(oid);

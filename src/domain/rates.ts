@@ -1,7 +1,7 @@
 // The organization's mileage rate, in integer thousandths of a dollar per mile. Every change is
 // a new row (the history), written with its audit event in one transaction.
 import { and, desc, eq } from "drizzle-orm";
-import type { Db, Queryable, Tx } from "../db/client.js";
+import type { Db, Queryable } from "../db/client.js";
 import { directoryPeople, mileageRates } from "../db/schema.js";
 import { newId } from "../ids.js";
 import type { Actor } from "./actor.js";

@@ -1,7 +1,7 @@
 // Reading provisioned SCIM users: one by id, or a page of those matching a filter's conditions,
 // always within the token's organization (another organization's id is not found).
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
-import type { Db, Queryable, Tx } from "../db/client.js";
+import type { Db, Queryable } from "../db/client.js";
 import { scimUsers } from "../db/schema.js";
 import type { UserCondition } from "./scim-filter.js";
 import type { ScimResource } from "./scim-user-resource.js";

@@ -74,7 +74,7 @@ async function findParts(zip: ZipFile, entries: Map<string, Entry>): Promise<Omi
     const relId = Object.entries(tag.attributes).find(([key]) => /(^|:)id$/.test(key) && key !== "sheetId")?.[1];
     const rel = relId ? rels.get(relId) : undefined;
     const hidden = tag.attributes.state === "hidden" || tag.attributes.state === "veryHidden";
-    if (rel && rel.type.endsWith("/worksheet") && !hidden) sheet = { name: tag.attributes.name ?? "", path: rel.target };
+    if (rel?.type.endsWith("/worksheet") && !hidden) sheet = { name: tag.attributes.name ?? "", path: rel.target };
   });
   const chosen = sheet as { name: string; path: string } | null;
   const sheetEntry = chosen ? entries.get(chosen.path) : undefined;

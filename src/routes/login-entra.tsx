@@ -5,7 +5,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { EntraSignIn } from "../auth/entra.js";
+import { EntraSignIn, type SignInFinish, type SignInStart } from "../auth/entra.js";
 import { writeSessionCookie } from "../auth/cookies.js";
 import { RateLimiter, rateLimit } from "../auth/rate-limit.js";
 import { safeNext } from "../auth/return-path.js";
@@ -36,7 +36,7 @@ export function entraLoginRoutes(deps: Deps) {
   };
 
   app.get("/login/entra", limit, async (c) => {
-    let start;
+    let start: SignInStart;
     try {
       const hint = c.req.query("login_hint")?.trim();
       start = await signIn.start({ loginHint: hint && hint.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(hint) ? hint : undefined });
@@ -66,7 +66,7 @@ export function entraLoginRoutes(deps: Deps) {
     if (error) return failed(c, `Entra answered error=${error.slice(0, 100)}`);
     if (!saved.state || !saved.nonce || !saved.verifier) return failed(c, "sign-in cookies missing or expired");
     if (!code || !state || !sameString(state, saved.state)) return failed(c, "state does not match");
-    let result;
+    let result: SignInFinish;
     try {
       result = await signIn.finish(code, saved.verifier, saved.nonce);
     } catch (err) {

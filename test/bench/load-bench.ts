@@ -85,7 +85,7 @@ export async function benchLoad(options: LoadOptions = {}): Promise<Record<strin
     await watcher;
     const end = await state();
     const out: Record<string, number> = {
-      [`directory people`]: people, [`import rows`]: rows, [`seconds`]: seconds, [`connections (split over 3 endpoints)`]: connections,
+      "directory people": people, "import rows": rows, seconds, "connections (split over 3 endpoints)": connections,
       "load average (1 min) before": round(loadBefore), "load average (1 min) after": round(loadAfter),
     };
     const add = (name: string, r: LoadResult) => {

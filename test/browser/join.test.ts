@@ -81,9 +81,9 @@ describe.skipIf(!browserAvailable())("joining in a browser", () => {
     });
     await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Join" }).click()]);
     expect(posted).toHaveLength(1);
-    expect(posted[0]!["origin"]).toBe("null");
+    expect(posted[0]!.origin).toBe("null");
     expect(posted[0]!["sec-fetch-site"]).toBe("same-origin");
-    expect(posted[0]!["referer"]).toBeUndefined();
+    expect(posted[0]!.referer).toBeUndefined();
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Welcome to MileIQ, Casey Member");
     const welcome = await page.locator("main").textContent();
     expect(welcome).toContain("active member of Contoso (demo)");

@@ -65,7 +65,10 @@ function expectWellFormed(result: CsvReadResult, rows: CsvRow[], limits = LIMITS
   expect(misordered, "first row out of order or without a value").toBe(-1);
 }
 
-const count = (name: string, n: number) => ((runs[name] = n), n);
+const count = (name: string, n: number) => {
+  runs[name] = n;
+  return n;
+};
 
 describe("readCsv under hostile input (fast-check)", () => {
   afterAll(() => console.log(`fast-check runs, CSV reader: ${JSON.stringify(runs)}`));
@@ -90,7 +93,7 @@ describe("readCsv under hostile input (fast-check)", () => {
     fc.record({ kind: fc.constant("repeat" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }), times: fc.integer({ min: 2, max: 200 }) }),
   );
   function mutate(bytes: Uint8Array, steps: (typeof mutation extends fc.Arbitrary<infer M> ? M : never)[]): Uint8Array {
-    let out = [...bytes];
+    const out = [...bytes];
     for (const step of steps) {
       const at = out.length === 0 ? 0 : step.at % (out.length + 1);
       if (step.kind === "insert") out.splice(at, 0, ...step.bytes);

@@ -16,7 +16,10 @@ import { isLiveFormula, readAsSpreadsheet, SEPARATORS } from "../support/spreads
 import { actorFor } from "../support/security-fixtures.js";
 
 const runs: Record<string, number> = {};
-const count = (name: string, n: number) => ((runs[name] = n), n);
+const count = (name: string, n: number) => {
+  runs[name] = n;
+  return n;
+};
 /** Where a spreadsheet reading with , ; or tab could start a field that computes. */
 const FORMULA_AT_FIELD_START = /(^|[,;\t\r\n])[ "]*[=+\-@\t\r]/;
 

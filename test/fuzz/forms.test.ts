@@ -11,7 +11,10 @@ import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../supp
 import { expectSafeAnswer, hostileText, urlPart, wellFormed } from "../support/fuzz.js";
 
 const runs: Record<string, number> = {};
-const count = (name: string, n: number) => ((runs[name] = n), n);
+const count = (name: string, n: number) => {
+  runs[name] = n;
+  return n;
+};
 
 let t: TestApp;
 let app: ReturnType<typeof createApp>;

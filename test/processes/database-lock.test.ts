@@ -42,7 +42,12 @@ async function openWrite(d: Database, x: number): Promise<{ commit(): Promise<vo
     await done;
   });
   await Promise.race([inserted, result]);
-  return { commit: () => (finish(), result) };
+  return {
+    commit: () => {
+      finish();
+      return result;
+    },
+  };
 }
 
 describe("two processes writing one database file", () => {

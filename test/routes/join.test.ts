@@ -14,13 +14,12 @@ import { archiveDirectly, inviteDirectly } from "../support/join-fixtures.js";
 
 let t: TestApp;
 let orgId: string;
-let otherOrgId: string;
 const INVITEE = "person1@fabrikam.example";
 
 async function setUp(env?: Record<string, string>) {
   t = await createTestApp({ env });
   orgId = (await createOrganization(t.deps.db, { name: "Fabrikam", domain: "fabrikam.example", extra: 2 })).id;
-  otherOrgId = (await createOrganization(t.deps.db, { name: "Northwind", domain: "northwind.example" })).id;
+  await createOrganization(t.deps.db, { name: "Northwind", domain: "northwind.example" });
   await t.deps.db.write((tx) => tx.insert(mileageRates).values({ id: newId(), orgId, year: new Date().getUTCFullYear(), rateMilli: 725 }));
 }
 beforeEach(() => setUp());

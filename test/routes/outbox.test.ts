@@ -83,7 +83,7 @@ describe("GET /outbox", () => {
         expect(html, path).toContain("Mail is not being sent");
       }
       // The banner links to the outbox for admins only.
-      expect(await (await entra.get("/users", { cookie: admin })).text()).toMatch(/mail-banner[^]*?href="\/outbox"/);
+      expect(await (await entra.get("/users", { cookie: admin })).text()).toMatch(/mail-banner[\s\S]*?href="\/outbox"/);
     } finally {
       entra.close();
     }

@@ -5,7 +5,7 @@
 // transport), the real reminder job.
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { auditEvents, directoryPeople, invitations, mailOutbox, members, reminderSchedules } from "../../src/db/schema.js";
+import { auditEvents, directoryPeople, invitations, mailOutbox, reminderSchedules } from "../../src/db/schema.js";
 import { upsertDirectoryPeople } from "../../src/domain/directory.js";
 import { inviteMembers } from "../../src/domain/invitations.js";
 import { acceptInvitationForIdentity } from "../../src/domain/join.js";

@@ -106,7 +106,10 @@ export function createGroupsStandIn(input: { json: Json; origin: () => string; e
     if (!transitive) return false;
     requests.push({ path: url.pathname, query: url.searchParams });
     const id = decodeURIComponent(transitive[1]!);
-    if (!groups.has(id)) return void input.json(res, 404, { error: { code: "Request_ResourceNotFound", message: "Resource does not exist." } }), true;
+    if (!groups.has(id)) {
+      input.json(res, 404, { error: { code: "Request_ResourceNotFound", message: "Resource does not exist." } });
+      return true;
+    }
     const top = Math.min(999, Number(url.searchParams.get("$top") ?? 100));
     const offset = Number(url.searchParams.get("$skiptoken") ?? 0);
     const all = transitiveUsers(id);
@@ -134,10 +137,16 @@ export function createGroupsStandIn(input: { json: Json; origin: () => string; e
       touch(id);
     },
     addMembers(id: string, members: string[]) {
-      for (const m of members) groups.get(id)!.members.add(m), touch(id, m, true);
+      for (const m of members) {
+        groups.get(id)!.members.add(m);
+        touch(id, m, true);
+      }
     },
     removeMembers(id: string, members: string[]) {
-      for (const m of members) groups.get(id)!.members.delete(m), touch(id, m, false);
+      for (const m of members) {
+        groups.get(id)!.members.delete(m);
+        touch(id, m, false);
+      }
     },
     removeGroup(id: string) {
       groups.delete(id);

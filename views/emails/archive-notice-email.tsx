@@ -23,7 +23,7 @@ export function renderArchiveNoticeEmail(input: ArchiveNoticeEmailInput): EmailC
     ? `You received this because you were a member of ${orgName} on MileIQ.`
     : `You received this because you were invited to join ${orgName} on MileIQ.`;
   const html = renderEmailHtml(
-    <EmailFrame title={subject} preheader={preheader} footer={<>{why}</>}>
+    <EmailFrame title={subject} preheader={preheader} footer={why}>
       <Paragraph>Hi {input.recipientName},</Paragraph>
       <Paragraph>
         {input.wasMember

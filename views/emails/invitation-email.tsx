@@ -84,9 +84,9 @@ export function invitationEmailRenderer(shared: Omit<InvitationEmailInput, "join
   const template = renderInvitationEmail({ ...shared, recipientName: nameMark, joinUrl: urlMark });
   return (person: { joinUrl: string; recipientName: string }): EmailContent => {
     if (!/^https?:\/\//i.test(person.joinUrl)) throw new Error("the invitation link must be an http(s) URL");
-    const fill = (s: string, escape: (v: string) => string) => {
-      const url = escape(person.joinUrl);
-      const name = escape(person.recipientName);
+    const fill = (s: string, encode: (v: string) => string) => {
+      const url = encode(person.joinUrl);
+      const name = encode(person.recipientName);
       return s.replaceAll(urlMark, () => url).replaceAll(nameMark, () => name);
     };
     return { subject: template.subject, html: fill(template.html, escapeHtml), text: fill(template.text, (v) => v) };

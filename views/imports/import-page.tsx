@@ -100,7 +100,7 @@ function StatusBody(props: { view: ImportView }) {
       <p class="import-state">
         {view.status === "sent"
           ? <><strong>People invited.</strong> {plural(view.sentCount, "person was", "people were")} invited from {plural(view.total, "row", "rows")}.</>
-          : <><strong>Checked {plural(view.total, "row", "rows")}.</strong></>}
+          : <strong>Checked {plural(view.total, "row", "rows")}.</strong>}
       </p>
       <Summary view={view} />
       <Actions view={view} />
