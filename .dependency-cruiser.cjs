@@ -128,6 +128,15 @@ module.exports = {
       from: { path: "^(src|views)/" },
       to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
     },
+    {
+      name: "tests-import-no-bench",
+      comment:
+        "test/bench/ holds the benchmarks only: what a test and a benchmark share (child servers, seeded " +
+        "organizations, import files, load runs) lives in test/support/, so a benchmark can change without a test.",
+      severity: "error",
+      from: { path: "^test/", pathNot: "^test/bench/" },
+      to: { path: "^test/bench/" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

@@ -7,9 +7,9 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { childPids, requestsPerProcess, untilAllListening } from "../support/processes.js";
-import { benchSessionCookie, createBenchDatabase, round, startChildServer } from "./harness.js";
-import { runLoadApart } from "./load-bench.js";
-import { seedLargeOrganization } from "./seed-large.js";
+import { benchSessionCookie, createBenchDatabase, startChildServer } from "../support/child-server.js";
+import { round, runLoadApart } from "../support/load.js";
+import { seedLargeOrganization } from "../support/seed-large.js";
 
 const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 

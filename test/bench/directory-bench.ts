@@ -8,7 +8,7 @@ import { syncDirectory, type DirectorySyncResult } from "../../src/domain/direct
 import { newId } from "../../src/ids.js";
 import { GraphClient } from "../../src/integrations/graph.js";
 import { GRAPH_CLIENT, makeUsers, startGraphStandIn } from "../support/graph-stand-in.js";
-import { createBenchDatabase } from "./harness.js";
+import { createBenchDatabase } from "../support/child-server.js";
 
 const TENANT = "9d2f8a41-7c55-4e0b-9a3e-5f1d2c3b4a59";
 

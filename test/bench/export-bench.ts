@@ -3,8 +3,9 @@
 // streams (peak RSS during the download minus RSS before it). Also a filtered export (invited, a
 // search). The body is read as it arrives and counted, never kept.
 import { readFileSync } from "node:fs";
-import { benchSessionCookie, createBenchDatabase, round, startChildServer, type ChildServer } from "./harness.js";
-import { seedLargeOrganization } from "./seed-large.js";
+import { benchSessionCookie, createBenchDatabase, startChildServer, type ChildServer } from "../support/child-server.js";
+import { round } from "../support/load.js";
+import { seedLargeOrganization } from "../support/seed-large.js";
 
 const rssMb = (server: ChildServer, field: "VmRSS" | "VmHWM") =>
   Number(readFileSync(`/proc/${server.child.pid}/status`, "utf8").match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0) / 1024;

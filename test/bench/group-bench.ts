@@ -4,8 +4,9 @@
 // target under twice its p99 without it. The Users page load runs in this process (autocannon),
 // the server in its own; only the responses that arrive while the invite runs count as "during".
 import autocannon from "autocannon";
-import { benchSessionCookie, createBenchDatabase, round, startChildServer } from "./harness.js";
-import { fieldServices, seedLargeOrganization } from "./seed-large.js";
+import { benchSessionCookie, createBenchDatabase, startChildServer } from "../support/child-server.js";
+import { round } from "../support/load.js";
+import { fieldServices, seedLargeOrganization } from "../support/seed-large.js";
 import { readSql } from "../support/db.js";
 
 export type GroupBenchOptions = { people?: number; members?: number; connections?: number; baselineSeconds?: number };

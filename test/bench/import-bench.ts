@@ -4,9 +4,10 @@
 // 1,000,000-row file; each time next to papaparse parsing the same file alone.
 import autocannon from "autocannon";
 import Papa from "papaparse";
-import { benchSessionCookie, createBenchDatabase, round, startChildServer, type BenchDatabase, type ChildServer } from "./harness.js";
-import { makeImportCsv, makeImportXlsx } from "./import-files.js";
-import { seedLargeOrganization, type LargeOrg } from "./seed-large.js";
+import { benchSessionCookie, createBenchDatabase, startChildServer, type BenchDatabase, type ChildServer } from "../support/child-server.js";
+import { round } from "../support/load.js";
+import { makeImportCsv, makeImportXlsx } from "../support/import-files.js";
+import { seedLargeOrganization, type LargeOrg } from "../support/seed-large.js";
 import { readSql, writeSql } from "../support/db.js";
 
 const DIRECTORY = 200_000;

@@ -2,8 +2,9 @@
 // (GET /directory/search) p95 at 10 connections over random 2-4 letter prefixes and name
 // prefixes (target < 10 ms), and inviting 100 people in one POST /invitations, emails queued
 // in the same transaction (target < 300 ms).
-import { benchSessionCookie, createBenchDatabase, round, runLoad, startChildServer } from "./harness.js";
-import { personAt, seedLargeOrganization } from "./seed-large.js";
+import { benchSessionCookie, createBenchDatabase, startChildServer } from "../support/child-server.js";
+import { round, runLoad } from "../support/load.js";
+import { personAt, seedLargeOrganization } from "../support/seed-large.js";
 
 const PEOPLE = 200_000;
 const MEMBERS = 50_000;

@@ -2,7 +2,7 @@
 // and writes the figures as JSON to test/bench/results/<date>.json and latest.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "./harness.js";
+import { ROOT } from "../support/child-server.js";
 
 type Bench = () => Promise<Record<string, number | string>>;
 const benches: Record<string, () => Promise<Bench>> = {
@@ -11,7 +11,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   invite: async () => (await import("./invite-bench.js")).benchInvite,
   group: async () => (await import("./group-bench.js")).benchGroupInvite,
   import: async () => (await import("./import-bench.js")).benchImport,
-  load: async () => (await import("./load-bench.js")).benchLoad,
+  load: async () => (await import("../support/load-scenario.js")).benchLoad,
   directory: async () => (await import("./directory-bench.js")).benchDirectorySync,
   scim: async () => (await import("./scim-bench.js")).benchScim,
   export: async () => (await import("./export-bench.js")).benchExport,

@@ -7,9 +7,9 @@
 import { loadavg } from "node:os";
 import { issueScimToken } from "../../src/domain/scim-tokens.js";
 import { startResendStandIn } from "../support/resend-stand-in.js";
-import { benchSessionCookie, createBenchDatabase, round, startChildServer } from "./harness.js";
-import { runLoadApart } from "./load-bench.js";
-import { personAt, seedLargeOrganization } from "./seed-large.js";
+import { benchSessionCookie, createBenchDatabase, startChildServer } from "../support/child-server.js";
+import { round, runLoadApart } from "../support/load.js";
+import { personAt, seedLargeOrganization } from "../support/seed-large.js";
 import { readSql } from "../support/db.js";
 
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";

@@ -1,8 +1,9 @@
 // Issue 2's targets: the Users page at 200,000 members (every filter, a search, a deep keyset
 // page) at 10 connections; its throughput at 50 connections against a bare Hono page; cold start.
 import { encodeCursor } from "../../src/domain/members.js";
-import { benchSessionCookie, createBenchDatabase, runLoad, startChildServer, type LoadResult } from "./harness.js";
-import { seedLargeOrganization } from "./seed-large.js";
+import { benchSessionCookie, createBenchDatabase, startChildServer } from "../support/child-server.js";
+import { runLoad, type LoadResult } from "../support/load.js";
+import { seedLargeOrganization } from "../support/seed-large.js";
 import { readSql } from "../support/db.js";
 
 export async function benchUsers(options: { seconds?: number } = {}): Promise<Record<string, number | string>> {

@@ -106,7 +106,7 @@ describe("GraphClient", () => {
 
 describe("GraphClient when Graph is not there", () => {
   it("names the endpoint and the cause, not fetch's bare \"fetch failed\"", async () => {
-    const { freePort } = await import("../bench/harness.js");
+    const { freePort } = await import("../support/child-server.js");
     const port = await freePort(); // nothing listens there
     const c = client({ baseUrl: `http://127.0.0.1:${port}/v1.0`, maxAttempts: 1 });
     await c.readUsersDelta(null, { onPage: () => {}, onRestart: () => {} }).then(

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.js";
 import { readStatement } from "../../src/db/driver.js";
-import { benchSessionCookie, createBenchDatabase, startChildServer, type BenchDatabase, type ChildServer } from "../bench/harness.js";
-import { makeImportCsv } from "../bench/import-files.js";
-import { seedLargeOrganization, type LargeOrg } from "../bench/seed-large.js";
+import { benchSessionCookie, createBenchDatabase, startChildServer, type BenchDatabase, type ChildServer } from "../support/child-server.js";
+import { makeImportCsv } from "../support/import-files.js";
+import { seedLargeOrganization, type LargeOrg } from "../support/seed-large.js";
 import { readSql } from "../support/db.js";
 
 const ROWS = 20_000;

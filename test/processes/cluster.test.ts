@@ -5,8 +5,8 @@
 // requests; and the two together keep to MAIL_REQUESTS_PER_SECOND (the provider's limit is the
 // account's, so each process paces half of it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChildServer } from "../bench/harness.js";
-import { makeImportCsv } from "../bench/import-files.js";
+import type { ChildServer } from "../support/child-server.js";
+import { makeImportCsv } from "../support/import-files.js";
 import {
   allDone, checkImport, checkInvitedAndMailedOnce, createProcessFixture, importState, requestSend, requestsPerProcess, serverEnv, startServer,
   startTraffic, untilAllListening, uploadImport, waitFor, type ProcessFixture,

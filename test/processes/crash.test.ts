@@ -4,8 +4,8 @@
 // restarts everything finishes, nothing is lost, nothing is duplicated. (Killing validation
 // alone is test/jobs/import-crash.test.ts.) Every crash point and its outcome is printed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChildServer } from "../bench/harness.js";
-import { makeImportCsv } from "../bench/import-files.js";
+import type { ChildServer } from "../support/child-server.js";
+import { makeImportCsv } from "../support/import-files.js";
 import {
   allDone, checkImport, checkInvitedAndMailedOnce, createProcessFixture, importState, killHard, mailCounts, requestSend, serverEnv,
   startMailProxy, startServer, uploadImport, waitFor, type ProcessFixture,

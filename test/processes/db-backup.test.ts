@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBenchDatabase, type BenchDatabase } from "../bench/harness.js";
-import { seedLargeOrganization } from "../bench/seed-large.js";
+import { createBenchDatabase, type BenchDatabase } from "../support/child-server.js";
+import { seedLargeOrganization } from "../support/seed-large.js";
 import { linesOf, runScript } from "../support/commands.js";
 
 let database: BenchDatabase;

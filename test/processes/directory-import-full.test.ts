@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { inviteMembers } from "../../src/domain/invitations.js";
 import { findPersonByAddress } from "../../src/domain/people.js";
-import { createBenchDatabase, type BenchDatabase } from "../bench/harness.js";
+import { createBenchDatabase, type BenchDatabase } from "../support/child-server.js";
 import { linesOf, runScript } from "../support/commands.js";
 import { readSql } from "../support/db.js";
 

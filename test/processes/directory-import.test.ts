@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createBenchDatabase, type BenchDatabase } from "../bench/harness.js";
+import { createBenchDatabase, type BenchDatabase } from "../support/child-server.js";
 import { linesOf, runScript } from "../support/commands.js";
 import { readSql } from "../support/db.js";
 

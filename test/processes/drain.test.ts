@@ -6,8 +6,8 @@
 import { request } from "node:http";
 import { clientOf } from "../../src/db/driver.js";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ChildServer } from "../bench/harness.js";
-import { makeImportCsv } from "../bench/import-files.js";
+import type { ChildServer } from "../support/child-server.js";
+import { makeImportCsv } from "../support/import-files.js";
 import {
   allDone, checkImport, checkInvitedAndMailedOnce, childPids, createProcessFixture, heldLeases, importState, logEntries, mailCounts, requestSend,
   serverEnv, startServer, untilAllListening, uploadImport, waitFor, type ProcessFixture,

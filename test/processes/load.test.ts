@@ -1,8 +1,8 @@
-// A short run of the load benchmark (test/bench/load-bench.ts): the Users page, the type-ahead
+// A short run of the load benchmark's scenario (test/support/load-scenario.ts): the Users page, the type-ahead
 // and the import status poll under load while an import validates and sends. Timing depends on
 // the machine, so only errors are checked here; `npm run bench -- load` reports the p99s.
 import { describe, expect, it } from "vitest";
-import { benchLoad } from "../bench/load-bench.js";
+import { benchLoad } from "../support/load-scenario.js";
 
 describe("the app under load while an import runs", () => {
   it("answers every request of the three endpoints without an error", async () => {

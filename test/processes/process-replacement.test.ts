@@ -4,7 +4,7 @@
 // keeps answering on the port.
 import { mkdirSync, renameSync, rmdirSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ChildServer } from "../bench/harness.js";
+import type { ChildServer } from "../support/child-server.js";
 import { replacementPauseMs } from "../../src/cluster-primary.js";
 import { childPids, createProcessFixture, logEntries, serverEnv, startServer, untilAllListening, waitFor, type ProcessFixture } from "../support/processes.js";
 

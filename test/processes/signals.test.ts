@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../bench/harness.js";
+import { freePort } from "../support/child-server.js";
 import { linesOf, startCommand, type RunningCommand } from "../support/commands.js";
 import { childPids, waitFor } from "../support/processes.js";
 

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../bench/harness.js";
+import { freePort } from "../support/child-server.js";
 import { linesOf, nobodyIfRoot, runServer, startCommand } from "../support/commands.js";
 import { waitFor } from "../support/processes.js";
 

@@ -3,7 +3,7 @@
 // ship (migrations, the demo directory CSV, static files) and serves the demo organization.
 import { spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { createBenchDatabase, freePort, ROOT, startChildServer, type BenchDatabase, type ChildServer } from "../bench/harness.js";
+import { createBenchDatabase, freePort, ROOT, startChildServer, type BenchDatabase, type ChildServer } from "../support/child-server.js";
 
 let database: BenchDatabase | undefined;
 let server: ChildServer | undefined;

@@ -3,8 +3,8 @@
 // validate and send at once while both processes serve pages, the type-ahead and status polls.
 // Every row is validated once, every person invited once, every email delivered once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChildServer } from "../bench/harness.js";
-import { makeImportCsv } from "../bench/import-files.js";
+import type { ChildServer } from "../support/child-server.js";
+import { makeImportCsv } from "../support/import-files.js";
 import {
   allDone, checkImport, checkInvitedAndMailedOnce, createProcessFixture, importState, requestSend, serverEnv, startServer, startTraffic,
   uploadImport, waitFor, type ProcessFixture,

@@ -15,7 +15,7 @@ import { startWorkers, type Workers } from "../../src/jobs/workers.js";
 import { createLogger } from "../../src/logger.js";
 import { projectPath } from "../../src/paths.js";
 import { createTestApp, ORIGIN, type TestApp } from "../support/app.js";
-import { freePort } from "../bench/harness.js";
+import { freePort } from "../support/child-server.js";
 
 const tags = (JSON.parse(readFileSync(projectPath("drizzle/meta/_journal.json"), "utf8")) as { entries: { tag: string }[] }).entries.map((e) => e.tag);
 const opened: { close(): void }[] = [];

@@ -2,7 +2,7 @@
 // collecting what they print and how they end. Each run has a deadline: a command that should
 // have refused but hangs fails its test instead of the whole run.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { ROOT } from "../bench/harness.js";
+import { ROOT } from "./child-server.js";
 
 export type CommandResult = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 

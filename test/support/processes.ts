@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Db } from "../../src/db/client.js";
-import { benchSessionCookie, createBenchDatabase, startChildServer, type BenchDatabase, type ChildServer } from "../bench/harness.js";
-import { seedLargeOrganization, type LargeOrg } from "../bench/seed-large.js";
+import { benchSessionCookie, createBenchDatabase, startChildServer, type BenchDatabase, type ChildServer } from "./child-server.js";
+import { seedLargeOrganization, type LargeOrg } from "./seed-large.js";
 import { startResendStandIn, type ResendStandIn } from "./resend-stand-in.js";
 import { readSql } from "./db.js";
 

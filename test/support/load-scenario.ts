@@ -1,37 +1,18 @@
-// Issue 9's load target: the Users page, the type-ahead and the import status poll, 50
-// connections between them for 30 s over 127.0.0.1, while a 100,000-row import validates and
-// sends (and its emails go to a Resend stand-in) on a 200,000-person directory: no errors, and
-// the p99 of each endpoint under 100 ms. Each endpoint has its own autocannon instance, so each
-// has its own percentiles, in its own process: three autocannon instances sharing one event loop
-// starved the ones started last (0 answers in 30 s). The load average is reported: other work on
-// the machine shows there.
-import { execFile } from "node:child_process";
+// The load scenario (`npm run bench -- load`, and a short run in test/processes/load.test.ts):
+// the Users page, the type-ahead and the import status poll, 50 connections between them for
+// 30 s over 127.0.0.1, while a 100,000-row import validates and sends (its emails go to a Resend
+// stand-in) on a 200,000-person directory. Target: no errors, each endpoint's p99 under 100 ms.
+// Each endpoint's load runs in a process of its own (runLoadApart), so each has its own
+// percentiles and none starves another. The load average is reported: other work shows there.
 import { loadavg } from "node:os";
-import { fileURLToPath } from "node:url";
-import { startResendStandIn } from "../support/resend-stand-in.js";
-import { benchSessionCookie, createBenchDatabase, ROOT, round, runLoad, startChildServer, type LoadResult } from "./harness.js";
+import { benchSessionCookie, createBenchDatabase, startChildServer } from "./child-server.js";
+import { readSql } from "./db.js";
 import { makeImportCsv } from "./import-files.js";
+import { round, runLoadApart, type LoadResult } from "./load.js";
+import { startResendStandIn } from "./resend-stand-in.js";
 import { seedLargeOrganization } from "./seed-large.js";
-import { readSql } from "../support/db.js";
 
 export type LoadOptions = { people?: number; members?: number; rows?: number; seconds?: number; connections?: number };
-
-type LoadInput = Parameters<typeof runLoad>[0];
-const SELF = fileURLToPath(import.meta.url);
-
-/** runLoad in a child process of its own; answers its result. */
-export function runLoadApart(input: LoadInput): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["--import", "tsx", SELF, "--load-client", JSON.stringify(input)], { cwd: ROOT, maxBuffer: 1 << 20 }, (error, stdout) => {
-      if (error) return reject(error);
-      resolve(JSON.parse(stdout.trim().split("\n").pop()!) as LoadResult);
-    });
-  });
-}
-
-if (process.argv[1] === SELF && process.argv[2] === "--load-client") {
-  console.log(JSON.stringify(await runLoad(JSON.parse(process.argv[3]!) as LoadInput)));
-}
 
 const SEARCHES = ["ava", "ben", "chloe.b", "dan", "maya", "noah p", "olivia", "priya", "sam", "zoe"];
 

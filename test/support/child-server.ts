@@ -1,13 +1,12 @@
-// Shared benchmark tools: a throwaway database, the admin center as a child process (so the
-// load generator never shares its event loop), a signed-in cookie, and an HTTP load run with
-// exact percentiles from every response time.
+// The admin center as a child process (as `npm start` runs it, so a load generator or a test
+// never shares its event loop), on a throwaway database file, with a signed-in cookie. Used by
+// the process tests and the benchmarks alike.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
 import { sessions } from "../../src/db/schema.js";
@@ -93,37 +92,3 @@ export async function benchSessionCookie(db: Database["db"], personId: string, o
   await db.write((tx) => tx.insert(sessions).values({ id: sha256Hex(token), personId, orgId, roles: ["admin"], expiresAt: new Date(Date.now() + 86_400_000) }));
   return `session=${token}`;
 }
-
-export type LoadResult = { requests: number; errors: number; non2xx: number; rps: number; p50: number; p95: number; p99: number };
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-/** Runs autocannon over `paths` (round-robin) and computes percentiles from every response time. */
-export async function runLoad(input: { url: string; paths: string[]; connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
-  const times: number[] = [];
-  let non2xx = 0;
-  // Without a callback autocannon answers an EventEmitter that is also a promise of the result.
-  const instance = autocannon({
-    url: input.url,
-    connections: input.connections,
-    duration: input.seconds,
-    headers: input.headers,
-    requests: input.paths.map((path) => ({ method: "GET", path })),
-  }) as unknown as Promise<autocannon.Result> & { on(event: "response", fn: (client: unknown, status: number, bytes: number, ms: number) => void): void };
-  instance.on("response", (_client, status, _bytes, responseTime) => {
-    times.push(responseTime);
-    if (status < 200 || status >= 300) non2xx++;
-  });
-  const result = await instance;
-  times.sort((a, b) => a - b);
-  return {
-    requests: times.length, errors: result.errors + result.timeouts, non2xx,
-    rps: Math.round(times.length / input.seconds),
-    p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), p99: round(percentile(times, 99)),
-  };
-}
-
-export const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places;
