@@ -8,6 +8,7 @@ import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { csvLine } from "../../views/components/csv.js";
 import { isLiveFormula, readAsSpreadsheet, SEPARATORS } from "../support/spreadsheet.js";
+import { fuzzRuns } from "../support/fuzz.js";
 
 const liveFields = (text: string, separator: string) => [
   ...readAsSpreadsheet(text, separator).flat(),
@@ -24,21 +25,21 @@ describe("the CSV writer (fast-check)", () => {
     fc.assert(fc.property(fc.array(hostileCell, { minLength: 1, maxLength: 5 }), (cells) => {
       const text = csvLine(cells) + csvLine(cells);
       for (const separator of SEPARATORS) expect(liveFields(text, separator), `read with ${JSON.stringify(separator)}`).toEqual([]);
-    }), { numRuns: 5000 });
+    }), { numRuns: fuzzRuns(5000) });
   });
 
   it("gives back each cell read with a comma, with a ' only before what would be computed", () => {
     fc.assert(fc.property(fc.array(hostileCell, { minLength: 1, maxLength: 5 }), (cells) => {
       const [read] = readAsSpreadsheet(csvLine(cells), ",");
       expect(read!.map((value) => value.replaceAll("'", ""))).toEqual(cells.map((value) => value.replaceAll("'", "")));
-    }), { numRuns: 2000 });
+    }), { numRuns: fuzzRuns(2000) });
   });
 
   it("writes real addresses unchanged", () => {
     const address = fc.emailAddress().filter((a) => /^[A-Za-z0-9_]/.test(a));
     fc.assert(fc.property(fc.array(address, { minLength: 1, maxLength: 4 }), (addresses) => {
       expect(readAsSpreadsheet(csvLine(addresses), ",")[0]).toEqual(addresses);
-    }), { numRuns: 2000 });
+    }), { numRuns: fuzzRuns(2000) });
   });
 
   it("neutralizes the cell a spreadsheet with ; splits into a formula", () => {

@@ -11,14 +11,14 @@ import { cleanFileName } from "../../src/domain/import-upload.js";
 import { inviteMembers } from "../../src/domain/invitations.js";
 import { drainImports } from "../../src/jobs/import-worker.js";
 import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
-import { expectSafeAnswer, hostileText, MARK, wellFormed } from "../support/fuzz.js";
+import { expectSafeAnswer, fuzzRuns, hostileText, MARK, wellFormed } from "../support/fuzz.js";
 import { isLiveFormula, readAsSpreadsheet, SEPARATORS } from "../support/spreadsheet.js";
 import { actorFor } from "../support/security-fixtures.js";
 
 const runs: Record<string, number> = {};
 const count = (name: string, n: number) => {
-  runs[name] = n;
-  return n;
+  runs[name] = fuzzRuns(n);
+  return runs[name];
 };
 /** Where a spreadsheet reading with , ; or tab could start a field that computes. */
 const FORMULA_AT_FIELD_START = /(^|[,;\t\r\n])[ "]*[=+\-@\t\r]/;

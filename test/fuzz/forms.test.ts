@@ -8,12 +8,12 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
-import { expectSafeAnswer, hostileText, urlPart, wellFormed } from "../support/fuzz.js";
+import { expectSafeAnswer, fuzzRuns, hostileText, urlPart, wellFormed } from "../support/fuzz.js";
 
 const runs: Record<string, number> = {};
 const count = (name: string, n: number) => {
-  runs[name] = n;
-  return n;
+  runs[name] = fuzzRuns(n);
+  return runs[name];
 };
 
 let t: TestApp;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { issueScimToken } from "../../src/domain/scim-tokens.js";
 import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
-import { hostileText, wellFormed } from "../support/fuzz.js";
+import { fuzzRuns, hostileText, wellFormed } from "../support/fuzz.js";
 import { actorFor } from "../support/security-fixtures.js";
 import { tutorialUser } from "../support/scim.js";
 
@@ -75,13 +75,13 @@ describe("SCIM endpoints under random and hostile input", () => {
     await fc.assert(fc.asyncProperty(anyBody, async (body) => {
       await expectScimAnswer(await send("/Users", "POST", body), `POST ${body.slice(0, 200)}`);
       await expectScimAnswer(await send(`/Users/${userId}`, "PUT", body), `PUT ${body.slice(0, 200)}`);
-    }), { numRuns: 200 });
+    }), { numRuns: fuzzRuns(200) });
   });
 
   it("PATCH /Users/:id: any body gets a SCIM error or a result, and never pollutes prototypes", async () => {
     await fc.assert(fc.asyncProperty(anyPatch, async (body) => {
       await expectScimAnswer(await send(`/Users/${userId}`, "PATCH", body), `PATCH ${body.slice(0, 200)}`);
-    }), { numRuns: 300 });
+    }), { numRuns: fuzzRuns(300) });
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
@@ -89,6 +89,6 @@ describe("SCIM endpoints under random and hostile input", () => {
     await fc.assert(fc.asyncProperty(filter, fc.oneof(fc.integer(), text), fc.oneof(fc.integer(), text), async (f, start, count) => {
       const query = new URLSearchParams({ filter: f, startIndex: String(start), count: String(count) });
       await expectScimAnswer(await send(`/Users?${query}`, "GET"), `filter ${f}`);
-    }), { numRuns: 300 });
+    }), { numRuns: fuzzRuns(300) });
   });
 });

@@ -1,11 +1,12 @@
 // A server killed with SIGKILL in the middle of an import: the next one resumes the job from its
 // cursor once the lease expires, and it ends exactly as an uninterrupted run does: same verdict
 // for every row, counts that match the rows, no row twice, and (killed while sending) nobody
-// invited twice.
+// invited twice. The kill points come from a seed a failure prints (CRASH_SEED replays them).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.js";
 import { readStatement } from "../../src/db/driver.js";
 import { benchSessionCookie, createBenchDatabase, startChildServer, type BenchDatabase, type ChildServer } from "../support/child-server.js";
+import { crashPoints } from "../support/crash-points.js";
 import { makeImportCsv } from "../support/import-files.js";
 import { seedLargeOrganization, type LargeOrg } from "../support/seed-large.js";
 import { readSql } from "../support/db.js";
@@ -72,13 +73,14 @@ describe("an import whose server is killed", () => {
   });
 
   it("resumes validation and sending after kill -9 and ends as an uninterrupted run", async () => {
+    const { between } = crashPoints();
     // Rows 1..ROWS name people at the start of the directory, some twice, some members, with errors and typos.
     const csv = makeImportCsv({ rows: ROWS, people: 28_000, domain: org.domain, errorRate: 0.05, typoRate: 0.01, duplicateRate: 0.02 })
       + Array.from({ length: 1000 }, (_, i) => `${org.people[29_000 - i]!.mail}\r\n`).join("");
 
     server = await startChildServer(env(db));
     const crashed = await upload(server.url, csv, "crash.csv");
-    const killAt = Math.floor(ROWS * (0.1 + Math.random() * 0.7));
+    const killAt = Math.floor(ROWS * between(0.1, 0.8));
     await waitFor("validation to be under way", async () => (await importRow(crashed)).processed >= killAt);
     server.child.kill("SIGKILL");
     await new Promise((resolve) => server!.child.once("exit", resolve));
@@ -103,7 +105,7 @@ describe("an import whose server is killed", () => {
     // Send Invite, killed half-way: nobody is invited twice, everyone ready is invited once.
     const send = await fetch(`${server.url}/imports/${crashed}/send`, { method: "POST", headers: { Cookie: cookie, Origin: server.url }, redirect: "manual" });
     expect(send.status).toBe(303);
-    const sendKillAt = Math.floor(a.ready_count * (0.1 + Math.random() * 0.6));
+    const sendKillAt = Math.floor(a.ready_count * between(0.1, 0.7));
     await waitFor("sending to be under way", async () => (await importRow(crashed)).sent_count >= sendKillAt);
     server.child.kill("SIGKILL");
     await new Promise((resolve) => server!.child.once("exit", resolve));

@@ -2,9 +2,11 @@
 // provider accepted a batch but the server died before hearing so), and a combined case where
 // one of two processes is killed again and again while imports validate, send and mail. After
 // restarts everything finishes, nothing is lost, nothing is duplicated. (Killing validation
-// alone is test/jobs/import-crash.test.ts.) Every crash point and its outcome is printed.
+// alone is test/jobs/import-crash.test.ts.) Every crash point and its outcome is printed; the points
+// come from a seed (test/support/crash-points.ts) that a failure prints, and CRASH_SEED replays.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildServer } from "../support/child-server.js";
+import { crashPoints } from "../support/crash-points.js";
 import { makeImportCsv } from "../support/import-files.js";
 import {
   allDone, checkImport, checkInvitedAndMailedOnce, createProcessFixture, importState, killHard, mailCounts, requestSend, serverEnv,
@@ -17,7 +19,6 @@ const live: ChildServer[] = [];
 const fixtures: ProcessFixture[] = [];
 const proxies: { close(): Promise<void> }[] = [];
 const quick = { IMPORT_LEASE_SECONDS: "2", MAIL_LEASE_SECONDS: "2", MAIL_REQUESTS_PER_SECOND: "4" };
-const between = (low: number, high: number) => low + Math.random() * (high - low);
 
 async function start(env: Record<string, string>): Promise<ChildServer> {
   const server = await startServer(env);
@@ -52,6 +53,7 @@ describe("servers killed with kill -9 at any point", () => {
   });
 
   it("during Send Invite, after the provider accepted a batch, and during mail sending: restarts finish without loss or duplicates", async () => {
+    const { seed, between } = crashPoints();
     const fx = await createProcessFixture({ people: 6_000, members: 600, domain: "crash-mail.example", name: "Crash Mail Corp" });
     fixtures.push(fx);
     const proxy = await startMailProxy(fx.standIn.url);
@@ -68,7 +70,7 @@ describe("servers killed with kill -9 at any point", () => {
     const sendAt = Math.floor(ready * between(0.1, 0.6));
     await waitFor("Send Invite under way", async () => (await importState(fx.db.db, id)).sent_count >= sendAt, 60_000, 5);
     await killHard(server);
-    crashes.push({ case: "send+mail", point: `Send Invite, ≥${sendAt} of ${ready} invited`, state: await describeState(fx, [id]) });
+    crashes.push({ case: `send+mail, seed ${seed}`, point: `Send Invite, ≥${sendAt} of ${ready} invited`, state: await describeState(fx, [id]) });
 
     // 2. The provider has accepted (and delivered) a batch; the server dies before the answer arrives.
     server = await start(env);
@@ -92,6 +94,7 @@ describe("servers killed with kill -9 at any point", () => {
   }, 200_000);
 
   it("combined: two processes, one killed again and again (and once both) while imports validate, send and mail", async () => {
+    const { seed, between } = crashPoints();
     const fx = await createProcessFixture({ people: 9_000, members: 900, domain: "crash-all.example", name: "Crash All Corp" });
     fixtures.push(fx);
     const env = serverEnv(fx, quick);
@@ -119,7 +122,7 @@ describe("servers killed with kill -9 at any point", () => {
       const both = round === 2;
       const victims = both ? [0, 1] : [round % 2];
       for (const v of victims) await killHard(servers[v]!);
-      crashes.push({ case: "combined", point: `${both ? "both processes" : `process ${victims[0]! + 1}`} killed ${delay} ms into round ${round + 1}`, state: await describeState(fx, [a, b]) });
+      crashes.push({ case: `combined, seed ${seed}`, point: `${both ? "both processes" : `process ${victims[0]! + 1}`} killed ${delay} ms into round ${round + 1}`, state: await describeState(fx, [a, b]) });
       for (const v of victims) servers[v] = await start(env);
     }
     await waitFor("both imports validated", async () => {

@@ -9,6 +9,7 @@ import { importRows, members } from "../../src/db/schema.js";
 import { normalizeAddress } from "../../src/domain/addresses.js";
 import { drainImports } from "../../src/jobs/import-worker.js";
 import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
+import { fuzzRuns } from "../support/fuzz.js";
 
 const NFD = (s: string) => s.normalize("NFD");
 const ZWSP = "\u200B";
@@ -83,7 +84,7 @@ describe("normalizeAddress", () => {
       for (const [at, mark] of inserts) sprinkled = sprinkled.slice(0, at % (sprinkled.length + 1)) + mark + sprinkled.slice(at % (sprinkled.length + 1));
       expect(normalizeAddress(sprinkled)).toBe(normalizeAddress(value.normalize("NFC")));
       expect(normalizeAddress(normalizeAddress(value))).toBe(normalizeAddress(value));
-    }), { numRuns: 2000 });
+    }), { numRuns: fuzzRuns(2000) });
   });
 });
 

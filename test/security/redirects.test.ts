@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrganization } from "../support/app.js";
-import { hostileText, wellFormed } from "../support/fuzz.js";
+import { fuzzRuns, hostileText, wellFormed } from "../support/fuzz.js";
 import { serveTestApp, type ServedApp } from "../support/http.js";
 import { startOidcStandIn, type OidcStandIn } from "../support/oidc-stand-in.js";
 
@@ -73,7 +73,7 @@ describe("sign-in in local mode", () => {
       const post = await postLogin(next);
       expect(post.status).toBe(303);
       expect(resolvedOrigin(post, `${s.url}/login/local`)).toBe(s.url);
-    }), { numRuns: 300, examples: HOSTILE_NEXT.map((n) => [n]) });
+    }), { numRuns: fuzzRuns(300), examples: HOSTILE_NEXT.map((n) => [n]) });
   });
 });
 

@@ -2,6 +2,18 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 
+/**
+ * How many runs a property gets: `n` in the full suite (`npm test`); in the fast lane
+ * (`npm run test:fast` sets FUZZ_RUNS_SHARE=0.1) that share of them, at least 10, so the inner
+ * loop still tries every property.
+ */
+export function fuzzRuns(n: number): number {
+  const given = process.env.FUZZ_RUNS_SHARE;
+  const share = given === undefined || given === "" ? 1 : Number(given);
+  if (!(share > 0 && share <= 1)) throw new Error(`FUZZ_RUNS_SHARE is "${given}": give a share of the runs above 0 and at most 1 (0.1 runs a tenth).`);
+  return Math.max(Math.min(n, 10), Math.round(n * share));
+}
+
 /** A tag no page of ours ever contains: if it shows up unescaped, input reached the page as HTML. */
 export const MARK = "<zz-fuzz";
 
