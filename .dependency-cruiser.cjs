@@ -129,6 +129,15 @@ module.exports = {
       to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
     },
     {
+      name: "declared-dependencies-only",
+      comment:
+        "Every package src/, views/ and test/ load is declared in package.json (a transitive install can " +
+        "disappear with the package that brought it): add it to dependencies, at the version in package-lock.json.",
+      severity: "error",
+      from: { path: "^(src|views|test)/" },
+      to: { dependencyTypes: ["npm-no-pkg", "npm-unknown"] },
+    },
+    {
       name: "tests-import-no-bench",
       comment:
         "test/bench/ holds the benchmarks only: what a test and a benchmark share (child servers, seeded " +
