@@ -23,6 +23,9 @@ export function normalizeAddress(value: string): string {
   return value.trim().toLowerCase(); // ASCII: nothing invisible, already NFC
 }
 
+/** The normal form of a value that may be missing: null for none, and for one of blanks or invisible characters only. */
+export const normalizeAddressOrNull = (value: string | null | undefined): string | null => (value ? normalizeAddress(value) || null : null);
+
 /** JavaScript's \s: the whitespace a cell may carry around an address. */
 function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x80 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)

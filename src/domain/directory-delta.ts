@@ -12,7 +12,7 @@ import {
 import type { GraphUser } from "../integrations/graph.js";
 import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
-import { normalizeAddress } from "./addresses.js";
+import { normalizeAddressOrNull } from "./addresses.js";
 import { archiveLeavers, type Leaver } from "./leavers.js";
 import { refreshMembersFromDirectory } from "./member-directory.js";
 
@@ -31,7 +31,6 @@ const TRANSACTION_MS = 1_000;
 const ONE_TRANSACTION_LIMIT = 2_000;
 const KEYS = ["mail", "userPrincipalName", "displayName", "givenName", "surname", "jobTitle", "department", "accountEnabled"] as const;
 
-const norm = (v: string | null | undefined) => (v ? normalizeAddress(v) || null : null);
 
 /** Folds one Graph delta entry into the round's changes (an object may appear more than once). */
 export function addGraphUser(changes: Map<string, PersonChange>, user: GraphUser): void {
@@ -106,7 +105,7 @@ async function writeUpserts(ctx: Context, tx: Tx, chunk: [string, { removed: fal
   const adopted: { id: string; oid: string }[] = [];
   // People imported from a CSV without an object id are adopted by UPN rather than duplicated.
   if (ctx.hasUnkeyed) {
-    const wanted = new Map(chunk.filter(([oid, c]) => !existing.has(oid) && c.fields.userPrincipalName).map(([oid, c]) => [norm(c.fields.userPrincipalName)!, oid]));
+    const wanted = new Map(chunk.filter(([oid, c]) => !existing.has(oid) && c.fields.userPrincipalName).map(([oid, c]) => [normalizeAddressOrNull(c.fields.userPrincipalName)!, oid]));
     if (wanted.size) {
       for (const row of await findUnkeyedPeopleByUpns(tx, orgId, [...wanted.keys()])) {
         const oid = wanted.get(row.upnNorm!)!;
@@ -129,7 +128,7 @@ async function writeUpserts(ctx: Context, tx: Tx, chunk: [string, { removed: fal
       ...(before ? { ...before, accountEnabled: Boolean(before.accountEnabled) } : {}), ...change.fields,
     };
     // UPNs are unique in a tenant at any moment; within one round the first claim wins.
-    let upnNorm = norm(p.userPrincipalName);
+    let upnNorm = normalizeAddressOrNull(p.userPrincipalName);
     if (upnNorm && claimedUpns.has(upnNorm)) upnNorm = null;
     if (upnNorm) claimedUpns.add(upnNorm);
     const same = before && before.removedAt === null && before.upnNorm === upnNorm && KEYS.every((k) => (k === "accountEnabled" ? Boolean(before[k]) === p[k] : before[k] === p[k]));
@@ -142,7 +141,7 @@ async function writeUpserts(ctx: Context, tx: Tx, chunk: [string, { removed: fal
     if (upnNorm) newUpns.push(upnNorm);
     if (upnNorm && before?.upnNorm === upnNorm) keepUpn.push(oid);
     values.push([before?.id ?? newId(), orgId, oid, p.mail, p.userPrincipalName, p.displayName, p.givenName, p.surname, p.jobTitle, p.department,
-      p.accountEnabled ? 1 : 0, norm(p.mail), upnNorm, norm(p.displayName) ?? "", norm(p.givenName), norm(p.surname), norm(p.department), now]);
+      p.accountEnabled ? 1 : 0, normalizeAddressOrNull(p.mail), upnNorm, normalizeAddressOrNull(p.displayName) ?? "", normalizeAddressOrNull(p.givenName), normalizeAddressOrNull(p.surname), normalizeAddressOrNull(p.department), now]);
   }
   for (const { id, oid } of adopted) {
     await adoptObjectId(tx, id, oid);

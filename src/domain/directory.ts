@@ -6,7 +6,7 @@ import { directoryPeople, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import type { Tx } from "../db/client.js";
-import { normalizeAddress } from "./addresses.js";
+import { normalizeAddressOrNull } from "./addresses.js";
 import { archiveLeavers, type Leaver } from "./leavers.js";
 import { refreshMembersFromDirectory } from "./member-directory.js";
 
@@ -22,7 +22,6 @@ export type DirectoryPersonInput = {
   accountEnabled: boolean;
 };
 
-const norm = (value: string | null | undefined) => (value ? normalizeAddress(value) : null);
 
 export async function findOrCreateOrganization(db: Tx, input: { name: string; domains: string[]; tenantId?: string }) {
   const [existing] = await db.select().from(organizations).where(eq(organizations.name, input.name));
@@ -51,7 +50,7 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
   const written = new Set<string>();
   for (let start = 0; start < people.length; start += CHUNK) {
     const chunk = people.slice(start, start + CHUNK);
-    const upns = chunk.map((p) => norm(p.userPrincipalName ?? p.mail)).filter((v): v is string => !!v);
+    const upns = chunk.map((p) => normalizeAddressOrNull(p.userPrincipalName ?? p.mail)).filter((v): v is string => !!v);
     const oids = chunk.map((p) => p.entraObjectId).filter((v): v is string => !!v);
     const existing = await db.select().from(directoryPeople)
       .where(and(eq(directoryPeople.orgId, orgId), sql`(${inArray(directoryPeople.upnNorm, upns)} OR ${oids.length ? inArray(directoryPeople.entraObjectId, oids) : sql`0`})`));
@@ -61,7 +60,7 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
     const changed: string[] = [];
     const leavers: Leaver[] = [];
     const rows = chunk.map((p) => {
-      const upnNorm = norm(p.userPrincipalName ?? p.mail);
+      const upnNorm = normalizeAddressOrNull(p.userPrincipalName ?? p.mail);
       const before = (p.entraObjectId && byOid.get(p.entraObjectId)) || (upnNorm && byUpn.get(upnNorm)) || null;
       const id = before?.id ?? null;
       if (!before) added++;
@@ -75,8 +74,8 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
       return {
         id: personId, orgId, entraObjectId: p.entraObjectId, mail: p.mail, userPrincipalName: p.userPrincipalName ?? p.mail,
         displayName: p.displayName, givenName: p.givenName, surname: p.surname, jobTitle: p.jobTitle, department: p.department,
-        accountEnabled: p.accountEnabled, removedAt: null, mailNorm: norm(p.mail), upnNorm, displayNorm: norm(p.displayName) ?? "",
-        givenNorm: norm(p.givenName), surnameNorm: norm(p.surname), departmentNorm: norm(p.department) || null, updatedAt: new Date(),
+        accountEnabled: p.accountEnabled, removedAt: null, mailNorm: normalizeAddressOrNull(p.mail), upnNorm, displayNorm: normalizeAddressOrNull(p.displayName) ?? "",
+        givenNorm: normalizeAddressOrNull(p.givenName), surnameNorm: normalizeAddressOrNull(p.surname), departmentNorm: normalizeAddressOrNull(p.department), updatedAt: new Date(),
       };
     });
     await db.insert(directoryPeople).values(rows).onConflictDoUpdate({

@@ -5,7 +5,7 @@ import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { auditEvents, directoryPeople, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
-import { normalizeAddress } from "./addresses.js";
+import { normalizeAddressOrNull } from "./addresses.js";
 
 /** What a validated ID token tells us about the person signing in (src/auth/entra.ts checks it). */
 export type EntraIdentity = {
@@ -21,7 +21,6 @@ export type EntraSignInResult =
   | { ok: true; personId: string; orgId: string; orgCreated: boolean; roles: string[] }
   | { ok: false; reason: "no-organization"; isAdmin: boolean; domain: string | null };
 
-const norm = (value: string | null | undefined) => (value ? normalizeAddress(value) : null);
 const domainOf = (address: string | null) => {
   const at = address?.lastIndexOf("@") ?? -1;
   return address && at > 0 ? address.slice(at + 1).trim().toLowerCase() || null : null;
@@ -68,7 +67,7 @@ async function createOrganization(db: Db, tenantId: string, domain: string | nul
 }
 
 async function upsertSignedInPerson(db: Db, orgId: string, identity: EntraIdentity): Promise<string> {
-  const upnNorm = norm(identity.username);
+  const upnNorm = normalizeAddressOrNull(identity.username);
   const now = new Date();
   return db.write(async (tx) => {
     // The same person may already be here from a CSV import (no object id yet) under this UPN.
@@ -91,8 +90,8 @@ async function upsertSignedInPerson(db: Db, orgId: string, identity: EntraIdenti
     const displayName = identity.name ?? existing?.displayName ?? identity.username ?? "";
     // Signing in proves the account exists and is enabled right now.
     const values = {
-      entraObjectId: identity.objectId, userPrincipalName: identity.username, upnNorm, mail, mailNorm: norm(mail),
-      displayName, displayNorm: norm(displayName) ?? "", accountEnabled: true, removedAt: null, updatedAt: now,
+      entraObjectId: identity.objectId, userPrincipalName: identity.username, upnNorm, mail, mailNorm: normalizeAddressOrNull(mail),
+      displayName, displayNorm: normalizeAddressOrNull(displayName) ?? "", accountEnabled: true, removedAt: null, updatedAt: now,
     };
     if (existing) await tx.update(directoryPeople).set(values).where(eq(directoryPeople.id, personId));
     else await tx.insert(directoryPeople).values({ id: personId, orgId, ...values });

@@ -6,7 +6,7 @@ import type { Tx } from "../db/client.js";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { directoryPeople } from "../db/schema.js";
 import { newId } from "../ids.js";
-import { normalizeAddress } from "./addresses.js";
+import { normalizeAddressOrNull } from "./addresses.js";
 import type { ScimProblem, ScimUserFields } from "./scim-user-resource.js";
 
 export type SavedPerson = { ok: true; personId: string } | { ok: false; problem: ScimProblem };
@@ -18,7 +18,6 @@ type Found = {
   scimUserId: string | null;
 };
 
-const norm = (v: string | null) => (v ? normalizeAddress(v) || null : null);
 const conflict = (detail: string): SavedPerson => ({ ok: false, problem: { status: 409, scimType: "uniqueness", detail } });
 const PERSON_KEYS = ["mail", "userPrincipalName", "displayName", "givenName", "surname", "jobTitle", "department"] as const;
 
@@ -29,13 +28,13 @@ function personValues(f: ScimUserFields) {
 /** The columns a directory row gets for these values, with their normalized copies. */
 function columnsFor(values: Partial<ReturnType<typeof personValues>>) {
   const out: Record<string, unknown> = { ...values };
-  if ("mail" in values) out.mailNorm = norm(values.mail ?? null);
-  if ("userPrincipalName" in values) out.upnNorm = norm(values.userPrincipalName ?? null);
-  if ("displayName" in values) out.displayNorm = norm(values.displayName ?? null) ?? "";
-  if ("givenName" in values) out.givenNorm = norm(values.givenName ?? null);
-  if ("surname" in values) out.surnameNorm = norm(values.surname ?? null);
+  if ("mail" in values) out.mailNorm = normalizeAddressOrNull(values.mail ?? null);
+  if ("userPrincipalName" in values) out.upnNorm = normalizeAddressOrNull(values.userPrincipalName ?? null);
+  if ("displayName" in values) out.displayNorm = normalizeAddressOrNull(values.displayName ?? null) ?? "";
+  if ("givenName" in values) out.givenNorm = normalizeAddressOrNull(values.givenName ?? null);
+  if ("surname" in values) out.surnameNorm = normalizeAddressOrNull(values.surname ?? null);
   // Every directory writer keeps department_norm: a department's group is found and counted by it.
-  if ("department" in values) out.departmentNorm = norm(values.department ?? null);
+  if ("department" in values) out.departmentNorm = normalizeAddressOrNull(values.department ?? null);
   return out;
 }
 
@@ -69,8 +68,8 @@ async function findCandidates(tx: Tx, orgId: string, personId: string | null, oi
 export async function savePersonForScimUser(tx: Tx, orgId: string, input: { scimUserId: string | null; personId: string | null; before: ScimUserFields | null; after: ScimUserFields }): Promise<SavedPerson> {
   const { after, before } = input;
   const values = personValues(after);
-  const upnNorm = norm(values.userPrincipalName);
-  const addresses = [...new Set([upnNorm, norm(after.mail)].filter((v): v is string => !!v))];
+  const upnNorm = normalizeAddressOrNull(values.userPrincipalName);
+  const addresses = [...new Set([upnNorm, normalizeAddressOrNull(after.mail)].filter((v): v is string => !!v))];
   const candidates = await findCandidates(tx, orgId, input.personId, after.entraObjectId, addresses);
   const live = (p: Found) => (p.removedAt ? 0 : 1);
   const rank = (p: Found) => (after.entraObjectId && p.oid === after.entraObjectId ? 8 : 0) + (p.upnNorm && addresses.includes(p.upnNorm) ? 4 : 0) + (p.mailNorm && addresses.includes(p.mailNorm) ? 2 : 0) + live(p);

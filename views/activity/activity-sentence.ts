@@ -1,7 +1,7 @@
 // What happened, as a plain sentence per action code, for the activity page and its CSV.
 // The detail shapes come from the features that record the events; every field is optional
 // here, so an older or unexpected detail still reads sensibly. Unknown actions show their code.
-import { formatNumber, formatRate } from "../components/format.js";
+import { formatNumber, formatRate, plural } from "../components/format.js";
 
 type Detail = Record<string, unknown> | null;
 
@@ -19,7 +19,6 @@ const count = (detail: Detail, ...keys: string[]): number | undefined => {
   }
   return undefined;
 };
-const plural = (n: number, one: string, many: string) => `${formatNumber(n)} ${n === 1 ? one : many}`;
 
 /** The actions the filter offers, with their labels (the log may hold others too). */
 export const actionLabels: Record<string, string> = {

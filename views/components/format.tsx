@@ -8,6 +8,9 @@ const exact = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle:
 
 export const formatNumber = (n: number) => numberFormat.format(n);
 
+/** "1 row", "1,204 rows": the count, formatted, and the word that goes with it. */
+export const plural = (count: number, one: string, many: string) => `${formatNumber(count)} ${count === 1 ? one : many}`;
+
 /** $0.725 from 725 thousandths. */
 export const formatRate = (rateMilli: number) => `$${(rateMilli / 1000).toFixed(3).replace(/(\.\d\d)0$/, "$1")}`;
 

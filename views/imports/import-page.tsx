@@ -6,12 +6,11 @@ import { raw } from "hono/html";
 import type { ImportView } from "../../src/domain/imports.js";
 import { isRunning } from "../../src/domain/imports.js";
 import { describeDetection } from "../../src/domain/upload-read.js";
-import { formatNumber, TimeAgo } from "../components/format.js";
+import { formatNumber, plural, TimeAgo } from "../components/format.js";
 import { ImportProblems, type ImportProblemsView } from "./import-problems.js";
 import { MailProgress, type MailProgressView } from "./mail-progress.js";
 
 const n = formatNumber;
-const plural = (count: number, one: string, many: string) => `${n(count)} ${count === 1 ? one : many}`;
 
 export function ImportPage(props: {
   view: ImportView; problems: ImportProblemsView["groups"]; notice?: string | undefined; flash?: ImportProblemsView["flash"];

@@ -1,12 +1,11 @@
 // The Users page's list of recent bulk uploads: file, when, where it stands, each a link to its page.
 import type { ImportView } from "../../src/domain/imports.js";
-import { formatNumber, TimeAgo } from "../components/format.js";
+import { formatNumber, plural, TimeAgo } from "../components/format.js";
 
 export const importLabels: Record<ImportView["status"], string> = {
   queued: "Waiting", validating: "Checking", ready: "Checked", sending: "Inviting", sent: "Invited", failed: "Stopped",
 };
 
-const plural = (count: number, one: string, many: string) => `${formatNumber(count)} ${count === 1 ? one : many}`;
 
 export function progressOf(view: ImportView): string {
   if (view.status === "queued" || view.status === "validating") return `${formatNumber(view.processed)} of ${plural(view.total, "row", "rows")} checked`;

@@ -4,10 +4,9 @@
 import type { ImportView } from "../../src/domain/imports.js";
 import type { SuggestedPerson } from "../../src/domain/import-suggestion-review.js";
 import { Address } from "../components/address.js";
-import { formatNumber } from "../components/format.js";
+import { formatNumber, plural } from "../components/format.js";
 import { DataTable } from "../components/table.js";
 
-const plural = (count: number, one: string, many: string) => `${formatNumber(count)} ${count === 1 ? one : many}`;
 
 export function SuggestionsPage(props: { view: ImportView; rows: SuggestedPerson[]; toInvite: number }) {
   const { view, rows, toInvite } = props;
