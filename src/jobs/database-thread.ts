@@ -2,9 +2,8 @@
 // the event loop:
 // - WAL checkpoints. SQLite otherwise checkpoints inside the COMMIT that takes the WAL past 1,000
 //   pages: it copies them into the database file and syncs both files, synchronously, on the
-//   event loop. A bulk Send Invite writes a few hundred MB; those checkpoints were 60 % of its
-//   time (16,700 invitations: 18.7 s -> 8.2 s with them off the loop). A PASSIVE checkpoint runs
-//   whenever the WAL holds pages not yet copied (it waits for no reader or writer), and a job
+//   event loop, and a bulk Send Invite writes a few hundred MB. Rule: no checkpoint runs on the
+//   event loop (README, Performance, has the figure). A PASSIVE checkpoint runs here whenever the WAL holds pages not yet copied (it waits for no reader or writer), and a job
 //   awaits one between its transactions so the next starts a fresh WAL.
 // - Reads a job can make ahead: the import validation reads its next chunk here while the event
 //   loop judges and writes the current one.
