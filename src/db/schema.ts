@@ -209,7 +209,7 @@ export const reminderSchedules = sqliteTable("reminder_schedules", {
 }, (t) => [index("reminder_schedules_due").on(t.nextRunAt)]);
 
 export const importStatuses = ["queued", "validating", "ready", "sending", "sent", "failed"] as const;
-export type ImportStatus = (typeof importStatuses)[number];
+export type ImportJobStatus = (typeof importStatuses)[number];
 
 export const imports = sqliteTable("imports", {
   id: text("id").primaryKey(),

@@ -8,7 +8,7 @@ import type { Db } from "../db/client.js";
 import { directoryGroups, groupKinds, type GroupKind } from "../db/schema.js";
 import type { Actor } from "./actor.js";
 import { recordAudits } from "./audit.js";
-import { inviteMembers, type InviteOutcome, type InviteResult } from "./invitations.js";
+import { inviteMembers, type InviteOutcome, type InviteResultCode } from "./invitations.js";
 
 export const MAX_GROUPS_PER_REQUEST = 20;
 export const GROUP_KINDS: readonly GroupKind[] = groupKinds;
@@ -17,7 +17,7 @@ const INVITE_PART = 1_000;
 /** Skipped people named per reason on the result (not those already invited or members); the rest are counted. */
 export const SKIPPED_LISTED = 20;
 
-export type SkippedGroup = { result: InviteResult; message: string; count: number; people: string[] };
+export type SkippedGroup = { result: InviteResultCode; message: string; count: number; people: string[] };
 export type GroupInviteReport = {
   groupId: string; name: string; kind: GroupKind; invited: number; skipped: SkippedGroup[];
   /** People also in a group listed before this one, or named one by one: reported there. */
@@ -89,7 +89,7 @@ export async function invitePeopleAndGroups(
 }
 
 function reportGroup(group: Group, outcomes: InviteOutcome[], elsewhere: number): GroupInviteReport {
-  const skipped = new Map<InviteResult, SkippedGroup>();
+  const skipped = new Map<InviteResultCode, SkippedGroup>();
   let invited = 0;
   for (const o of outcomes) {
     if (o.result === "invited" || o.result === "reinvited") {

@@ -18,13 +18,13 @@ const ORDER: RowCode[] = ["possible_typo", ...errorCodes.filter((c) => c !== "po
 
 /** The groups of problem rows (skipped or error) of an import of the organization, at most `perGroup` rows each. */
 export async function listProblemGroups(db: Db, orgId: string, importId: string, perGroup: number): Promise<ProblemGroup[]> {
-  const rows = await db.all<{ code: RowCode; n: number; k: number; row_number: number; value: string; message: string | null; suggestion: string | null; sent_at: number | null }>(sql`
+  const found = await db.all<{ code: RowCode; n: number; k: number; row_number: number; value: string; message: string | null; suggestion: string | null; sent_at: number | null }>(sql`
     SELECT code, count(*) OVER (PARTITION BY code) AS n, k, row_number, value, message, suggestion, sent_at FROM (
       SELECT code, row_number() OVER (PARTITION BY code ORDER BY row_number) AS k, row_number, value, message, suggestion, sent_at
       FROM import_rows WHERE import_id = ${importId} AND org_id = ${orgId} AND outcome IN ('skipped', 'error'))
     ORDER BY row_number`);
   const groups = new Map<RowCode, ProblemGroup>();
-  for (const r of rows) {
+  for (const r of found) {
     let group = groups.get(r.code);
     if (!group) groups.set(r.code, (group = { code: r.code, label: codeLabels[r.code] ?? r.code, count: Number(r.n), rows: [] }));
     if (Number(r.k) <= perGroup) {

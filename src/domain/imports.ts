@@ -4,7 +4,7 @@
 import { and, desc, eq, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { preparedQuery } from "../db/prepared.js";
-import { importRows, imports, type ImportStatus } from "../db/schema.js";
+import { importRows, imports, type ImportJobStatus } from "../db/schema.js";
 import type { Actor } from "./actor.js";
 import type { UploadDetection } from "./upload-read.js";
 import { UPLOAD_OWNER } from "./import-upload.js";
@@ -15,7 +15,7 @@ export type ImportView = {
   id: string;
   fileName: string;
   size: number;
-  status: ImportStatus;
+  status: ImportJobStatus;
   detected: UploadDetection | null;
   total: number;
   processed: number;
@@ -33,7 +33,7 @@ export type ImportView = {
   finishedAt: Date | null;
 };
 
-export const isRunning = (status: ImportStatus) => status === "queued" || status === "validating" || status === "sending";
+export const isRunning = (status: ImportJobStatus) => status === "queued" || status === "validating" || status === "sending";
 
 const columns = {
   id: imports.id, fileName: imports.fileName, size: imports.size, status: imports.status, detected: imports.detected,

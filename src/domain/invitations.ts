@@ -15,15 +15,15 @@ import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
 import { cancelMemberInvitationMails, enqueueMails, invitationMailKey, type NewMail } from "./outbox.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
-export type InviteResult = "invited" | "reinvited" | "already_invited" | "already_active" | "not_in_directory" | "account_disabled" | "left_directory";
+export type InviteResultCode = "invited" | "reinvited" | "already_invited" | "already_active" | "not_in_directory" | "account_disabled" | "left_directory";
 export type InviteOutcome = {
-  email: string; personId: string | null; memberId: string | null; result: InviteResult; message: string;
+  email: string; personId: string | null; memberId: string | null; result: InviteResultCode; message: string;
   /** Another address of a person an earlier request named: the earlier request's address (one outcome per person). */
   samePersonAs?: string;
 };
 export type InviteInput = { emails?: string[]; personIds?: string[]; source?: { importId: string } };
 
-export const inviteMessages: Record<InviteResult, string> = {
+export const inviteMessages: Record<InviteResultCode, string> = {
   invited: "Invited.",
   reinvited: "Invited again.",
   already_invited: "Already invited: use Resend invitation to send the email again.",
@@ -73,7 +73,7 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
   const outcomes = requests.map((request): InviteOutcome => {
     const person = request.personId ? byId.get(request.personId) : byNorm.get(request.norm!);
     const email = request.email || (person ? addressOf(person).email : "");
-    const outcome = (result: InviteResult, memberId: string | null = null): InviteOutcome =>
+    const outcome = (result: InviteResultCode, memberId: string | null = null): InviteOutcome =>
       ({ email, personId: person?.id ?? null, memberId, result, message: inviteMessages[result] });
     if (!person) return outcome("not_in_directory");
     const earlier = handled.get(person.id);

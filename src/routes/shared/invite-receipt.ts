@@ -7,11 +7,11 @@ import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../../context.js";
 import { GROUP_KINDS as groupKinds, type GroupInviteReport } from "../../domain/group-invitations.js";
-import { inviteMessages, type InviteOutcome, type InviteResult } from "../../domain/invitations.js";
+import { inviteMessages, type InviteOutcome, type InviteResultCode } from "../../domain/invitations.js";
 
 const NAME = "invite_result";
 const PATH = "/invitations";
-const RESULTS = Object.keys(inviteMessages) as InviteResult[];
+const RESULTS = Object.keys(inviteMessages) as InviteResultCode[];
 /** Browsers drop a cookie past 4 KB: the outcomes listed stop here, the rest are counted. */
 const MAX_JSON = 2800;
 
