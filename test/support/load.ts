@@ -26,10 +26,6 @@ export function runLoadApart(input: LoadInput): Promise<LoadResult> {
   });
 }
 
-if (process.argv[1] === SELF && process.argv[2] === "--load-client") {
-  console.log(JSON.stringify(await runLoad(JSON.parse(process.argv[3]!) as LoadInput)));
-}
-
 /** Runs autocannon over `paths` (round-robin) and computes percentiles from every response time. */
 export async function runLoad(input: { url: string; paths: string[]; connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
   const times: number[] = [];
@@ -56,3 +52,8 @@ export async function runLoad(input: { url: string; paths: string[]; connections
 }
 
 export const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places;
+
+// Run as a load client (runLoadApart): last, once everything above is defined.
+if (process.argv[1] === SELF && process.argv[2] === "--load-client") {
+  console.log(JSON.stringify(await runLoad(JSON.parse(process.argv[3]!) as LoadInput)));
+}
