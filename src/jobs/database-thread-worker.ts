@@ -13,13 +13,11 @@ export type ThreadReply =
   | { kind: "ready" }
   | { kind: "answer"; id: number; rows?: unknown[][]; error?: string };
 
-const require = createRequire(import.meta.url);
-
 type NativeStatement = { raw(toggle: boolean): NativeStatement; all(args?: unknown): unknown[][] };
 type NativeDatabase = { prepare(sql: string): NativeStatement; exec(sql: string): void; close(): void };
 
 function serve(port: MessagePort, options: ThreadOptions): void {
-  const Database = require("libsql") as new (path: string, options: { timeout: number }) => NativeDatabase;
+  const Database = createRequire(import.meta.url)("libsql") as new (path: string, options: { timeout: number }) => NativeDatabase;
   const db = new Database(options.path, { timeout: 0 });
   db.exec("PRAGMA synchronous = NORMAL");
   const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)").raw(true);
