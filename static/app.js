@@ -50,16 +50,20 @@ document.addEventListener("htmx:after:swap", () => {
 // element that had focus, focus goes to what the answer marks [data-focus-after-swap] (a message
 // or heading with tabindex="-1"), else to the first control of what replaced the target. A poll
 // that replaces something the admin is not in never moves focus.
-let focusWasInTarget = false;
+// Noted when the request starts and again before the swap: a button disabled in flight
+// (hx-disable) has already lost focus by the time the answer comes.
+const focusWasInTarget = new WeakMap();
 const swapTargetOf = (event) => event.detail?.ctx?.target;
-document.addEventListener("htmx:before:swap", (event) => {
+const noteFocus = (event) => {
+  const ctx = event.detail?.ctx;
   const target = swapTargetOf(event);
   const active = document.activeElement;
-  focusWasInTarget = target instanceof Element && active !== null && active !== document.body && target.contains(active);
-});
+  if (ctx && target instanceof Element && active && active !== document.body && target.contains(active)) focusWasInTarget.set(ctx, true);
+};
+document.addEventListener("htmx:config:request", noteFocus);
+document.addEventListener("htmx:before:swap", noteFocus);
 document.addEventListener("htmx:after:swap", (event) => {
-  const was = focusWasInTarget;
-  focusWasInTarget = false;
+  const was = focusWasInTarget.get(event.detail?.ctx) === true;
   const active = document.activeElement;
   if (!was || (active && active !== document.body && active.isConnected)) return;
   const old = swapTargetOf(event);

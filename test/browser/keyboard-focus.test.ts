@@ -10,8 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { members, organizations } from "../../src/db/schema.js";
 import { DEMO_ORG } from "../../src/demo/seed.js";
 import { upsertDirectoryPeople } from "../../src/domain/directory.js";
+import { createImport } from "../../src/domain/imports.js";
 import { drainImports } from "../../src/jobs/import-worker.js";
 import { browserAvailable, launchBrowser, startTestServer, type RunningApp } from "../support/browser.js";
+import { actorFor } from "../support/security-fixtures.js";
 
 const ALEX = "alex.admin@contoso.example";
 
@@ -162,15 +164,32 @@ describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
     const [member] = await server.deps.db.select({ id: members.id }).from(members).where(eq(members.status, "invited")).limit(1);
     const page = await open("/users");
     await page.setViewportSize({ width: 320, height: 640 });
-    const importPath = await page.locator("#recent-imports a.file-name").first().getAttribute("href");
-    const paths = ["/users", "/users?status=invited", "/users?q=a", "/users/invite", "/users/invite?q=focus", "/imports/new", "/imports", importPath!,
+    const created = await createImport(server.deps.db, await actorFor(server.deps.db, ALEX), { fileName: "a-rather-long-file-name-for-a-narrow-screen.csv",
+      bytes: new TextEncoder().encode("email\r\nfocus.gamma@contoso.example\r\nnot an address\r\n") }, { maxBytes: 1 << 20, maxRows: 100 });
+    if (!created.ok) throw new Error(created.message);
+    const importPath = `/imports/${created.importId}`;
+    // With the earlier test's upload (sending or sent) when the whole file runs.
+    const uploads = await page.locator("#recent-imports a.file-name").evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
+    const paths = ["/users", "/users?status=invited", "/users?q=a", "/users/invite", "/users/invite?q=focus", "/imports/new", "/imports", importPath, ...uploads,
       `/users/${member!.id}/archive`, "/settings", "/settings/provisioning", "/activity", "/outbox"];
     const wide: string[] = [];
     const headings: string[] = [];
     for (const path of paths) {
       await page.goto(`${server.url}${path}`);
-      const { scroll, inner, h1 } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth, h1: document.querySelectorAll("h1").length }));
-      if (scroll > inner) wide.push(`${path}: ${scroll} px`);
+      const { scroll, inner, h1, widest } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth, inner: window.innerWidth, h1: document.querySelectorAll("h1").length,
+        widest: (() => {
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          const out: string[] = [];
+          for (let node = walker.nextNode(); node && out.length < 3; node = walker.nextNode()) {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            if (range.getBoundingClientRect().right > window.innerWidth && !node.parentElement?.closest(".table-wrap")) out.push(`${node.parentElement?.tagName}.${node.parentElement?.className}: ${node.textContent?.slice(0, 40)}`);
+          }
+          return out.join(" | ");
+        })(),
+      }));
+      if (scroll > inner) wide.push(`${path}: ${scroll} px (${widest})`);
       if (h1 !== 1) headings.push(`${path}: ${h1} h1`);
     }
     expect(wide).toEqual([]);
@@ -180,8 +199,7 @@ describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
     const login = await out.newPage();
     await login.goto(`${server.url}/login`);
     await login.getByLabel("Work email").fill("nobody@contoso.example");
-    await login.keyboard.press("Enter");
-    await login.waitForLoadState();
+    await Promise.all([login.waitForURL(/\/login\/local/), login.keyboard.press("Enter")]);
     expect(await login.title()).toBe("Error: Sign in · MileIQ Admin Center");
     expect(await login.evaluate(() => document.activeElement?.id)).toBe("email");
     await out.close();
