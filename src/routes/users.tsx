@@ -39,7 +39,7 @@ export function userRoutes() {
     // The search as you type swaps the results; the tabs' counts (of the matches) come along, the
     // title follows the view and the page's status says how many were found.
     if (isFragmentRequest(c)) {
-      return respond(c, { title: "Users", page: () => null, fragment: () => <>{html`<title>${documentTitle(usersTitle(view))}</title>`}<UserResults {...view} />{filterPartial(view)}<LiveStatusText text={foundText(view)} /></> });
+      return respond(c, { title: "Users", page: () => null, fragment: () => <><UserResults {...view} />{filterPartial(view)}<LiveStatusText text={foundText(view)} />{html`<title>${documentTitle(usersTitle(view))}</title>`}</> });
     }
     // The full page also shows recent imports, the latest one's invitation emails and, with Entra, the directory sync.
     const [recentImports, lastSync, reminders] = await Promise.all([listRecentImports(db, orgId), config.entra ? getLastDirectorySync(db, orgId) : null,
