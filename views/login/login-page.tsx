@@ -12,7 +12,7 @@ export function LoginPage(props: { localMode: boolean; local?: LocalSignIn; next
       {!props.localMode ? (
         <>
           <p>Use your Microsoft work account. You need the Business Administrator role to manage your organization.</p>
-          <a role="button" href={`/login/entra?next=${encodeURIComponent(props.next)}`}>Sign in with Microsoft</a>
+          <a class="button-link" href={`/login/entra?next=${encodeURIComponent(props.next)}`}>Sign in with Microsoft</a>
         </>
       ) : local.emptyDirectory ? (
         <EmptyDirectory />
