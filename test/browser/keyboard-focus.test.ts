@@ -102,6 +102,12 @@ describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Enter");
     await expect.poll(() => dialog.locator("#invite-chips .chip").count()).toBe(1);
+    // The combobox's description says what is true now: typing drops "Added …".
+    const description = dialog.locator("#invite-search-status");
+    await expect.poll(() => description.textContent()).toMatch(/^Added Focus Gamma/);
+    await page.keyboard.type("x"); // at once, before the search (200 ms debounce) answers
+    expect(await description.textContent()).not.toMatch(/Added/);
+    await page.keyboard.press("Backspace");
     await page.keyboard.press("Tab");
     const after = await focused(page);
     expect(after.id).not.toBe("invite-listbox");
