@@ -177,7 +177,7 @@ describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
     // With the earlier test's upload (sending or sent) when the whole file runs.
     const uploads = await page.locator("#recent-imports a.file-name").evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
     const paths = ["/users", "/users?status=invited", "/users?q=a", "/users/invite", "/users/invite?q=focus", "/imports/new", "/imports", importPath, ...uploads,
-      `/users/${member!.id}/archive`, "/settings", "/settings/provisioning", "/activity", "/outbox"];
+      `/users/${member!.id}/archive`, "/users/remind", "/settings", "/settings/provisioning", "/activity", "/outbox"];
     const wide: string[] = [];
     const headings: string[] = [];
     for (const path of paths) {
