@@ -146,6 +146,14 @@ describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
     await page.keyboard.press("Enter");
     await expect.poll(async () => (await focused(page)).text).toMatch(/Sending invitations|Invitations sent/);
     expect((await focused(page)).tag).not.toBe("BODY");
+
+    // Upload on the page of its own: focus on the progress heading, which is the page's one h1.
+    await page.goto(`${server.url}/imports/new`);
+    await page.locator("input[type=file]").setInputFiles({ name: "more.csv", mimeType: "text/csv", buffer: Buffer.from("email\r\nfocus.gamma@contoso.example\r\n") });
+    await tabTo(page, page.getByRole("button", { name: "Upload" }), "Upload on the page");
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await focused(page)).id).toBe("import-panel-title");
+    expect(await page.evaluate(() => [...document.querySelectorAll("h1")].map((h) => h.id))).toEqual(["import-panel-title"]);
     await page.close();
   });
 
