@@ -30,7 +30,6 @@ import { readUploadedFile } from "./shared/upload-body.js";
 import { actorOf } from "./shared/actor.js";
 import { usersListPartials } from "./shared/users-refresh.js";
 import { mailProgressOf } from "./shared/mail-progress.js";
-import { currentListOf } from "./shared/user-list.js";
 import { MailProgressText } from "../../views/imports/mail-progress.js";
 
 /** An htmx request from the Users page: the upload dialog (Done and Cancel close it), not a page of its own. */

@@ -235,7 +235,7 @@ describe("Send Invite", () => {
     const done = await (await t.get(`/imports/${id}/status`, { cookie: admin, htmx: true, headers: fromUsers })).text();
     // In the dialog Done closes it: a button, not a link.
     expect(done).toMatch(/<button type="button" class="secondary" data-close-dialog="true">Done<\/button>/);
-    expect(done).toContain('<hx-partial hx-target="#page-status" hx-swap="textContent">Invitations sent: 2 people invited.</hx-partial>');
+    expect(done).toContain('<hx-partial hx-target="#page-status" hx-swap="textContent">People invited: 2 people.</hx-partial>');
     expect(done).toContain('<hx-partial hx-target="#user-results" hx-swap="outerHTML">');
     expect(done).toMatch(/<hx-partial hx-target="#status-filter" hx-swap="outerHTML">[\s\S]*Invited <span class="count">2<\/span>/);
     expect(done).toMatch(/<hx-partial hx-target="#recent-imports" hx-swap="outerHTML">[\s\S]*pair\.csv[\s\S]*Invited/);
