@@ -156,6 +156,11 @@
   document.addEventListener("focusin", (event) => {
     if (event.target instanceof HTMLElement && event.target.id === "invite-q") setOpen(true);
   });
+  // A new search makes the last message stale ("Added …", "cannot be added"): the combobox's
+  // description says only what is true now; the search's answer brings the next one.
+  document.addEventListener("input", (event) => {
+    if (event.target instanceof HTMLElement && event.target.id === "invite-q") announce("");
+  });
   document.addEventListener("focusout", (event) => {
     if (!(event.target instanceof HTMLElement) || event.target.id !== "invite-q") return;
     // Let a click on an option land before the popup hides.
@@ -212,7 +217,8 @@
       dialog = document.createElement("dialog");
       dialog.id = "bulk-archive-dialog";
       dialog.setAttribute("aria-labelledby", "bulk-archive-title");
-      dialog.innerHTML = '<article><h2 id="bulk-archive-title"></h2><p class="bulk-archive-text"></p>' +
+      dialog.setAttribute("aria-describedby", "bulk-archive-text");
+      dialog.innerHTML = '<article><h2 id="bulk-archive-title" tabindex="-1"></h2><p class="bulk-archive-text" id="bulk-archive-text"></p>' +
         '<div class="dialog-actions"><button type="button" class="danger" data-confirm>Archive</button>' +
         '<button type="button" class="secondary" data-cancel>Cancel</button></div></article>';
       document.body.append(dialog);
@@ -242,6 +248,6 @@
     cancel.onclick = () => finish(false);
     dialog.oncancel = () => finish(false);
     dialog.showModal();
-    (n === 0 ? cancel : confirm).focus();
+    cancel.focus(); // the safe choice: never open on the destructive button
   });
 })();

@@ -1,10 +1,12 @@
 // The app shell: header (organization, signed-in person, Sign out), left panel, the local-mode
-// banner or the "mail is not being sent" banner, and the page. Scripts are our own files: the
+// banner or the "mail is not being sent" banner (each a landmark), the page, and the page's one
+// polite status element (components/live-status.tsx). Scripts are our own files: the
 // CSP allows no inline script.
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { SessionIdentity } from "../src/auth/session.js";
+import { LiveStatus } from "./components/live-status.js";
 
 export type Shell = {
   localMode: boolean;
@@ -13,6 +15,9 @@ export type Shell = {
   session: SessionIdentity | null;
   active?: "users" | "settings" | "activity" | "outbox" | undefined;
 };
+
+/** The document's title: where the admin is, then the product. */
+export const documentTitle = (title: string) => `${title} · MileIQ Admin Center`;
 
 /** The shell around a page. Its markup is rendered once for each distinct ShellProps and kept
  *  (500 at most), rather than on every page view: the page goes into the slot between the parts. */
@@ -47,7 +52,7 @@ function shellMarkup(props: ShellProps): [HtmlEscapedString, HtmlEscapedString] 
   const key = JSON.stringify(props);
   let parts = shells.get(key);
   if (!parts) {
-    // The slot is the last thing but closing tags: found from the end, whatever the names hold.
+    // The slot comes after everything the shell shows of its props: found from the end, whatever the names hold.
     const markup = String(<ShellMarkup {...props}>{raw(SLOT)}</ShellMarkup>);
     const at = markup.lastIndexOf(SLOT);
     parts = [raw(markup.slice(0, at)), raw(markup.slice(at + SLOT.length))];
@@ -68,7 +73,7 @@ function ShellMarkup(props: ShellProps & { children: Child }) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content='{"includeIndicatorCSS": false}' />
-          <title>{`${props.title} · MileIQ Admin Center`}</title>
+          <title>{documentTitle(props.title)}</title>
           <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/static/pico.min.css" />
           <link rel="stylesheet" href="/static/app.css" />
@@ -80,13 +85,13 @@ function ShellMarkup(props: ShellProps & { children: Child }) {
         <body>
           <a class="skip-link" href="#main">Skip to content</a>
           {localMode ? (
-            <div class="local-banner" role="note">
+            <aside class="local-banner" aria-label="Local mode">
               Local mode: local sign-in without passwords, {mailHeld ? <>emails kept in the local {outbox}</> : "emails sent through Resend"}.
-            </div>
+            </aside>
           ) : mailHeld && (
-            <div class="mail-banner" role="note">
+            <aside class="mail-banner" aria-label="Mail not sent">
               Mail is not being sent: invitations and notices stay in the {outbox} (MAIL_TRANSPORT=outbox).
-            </div>
+            </aside>
           )}
           <header class="app-header">
             <a class="brand" href="/users">MileIQ <span>Admin Center</span></a>
@@ -111,7 +116,7 @@ function ShellMarkup(props: ShellProps & { children: Child }) {
                 </ul>
               </nav>
             )}
-            <main id="main" tabindex={-1}>{props.children}</main>
+            <main id="main" tabindex={-1}>{props.children}<LiveStatus /></main>
           </div>
         </body>
       </html>

@@ -11,7 +11,8 @@ import {
 import { csvDownload } from "./shared/csv-download.js";
 import { ACTIVITY_CSV_HEADER, activityCsvLine } from "../../views/activity/activity-csv.js";
 import { CSV_BOM, csvLine } from "../../views/components/csv.js";
-import { ActivityPage, ActivityResults, type ActivityView } from "../../views/activity/activity-page.js";
+import { ActivityPage, ActivityResults, activityStatusText, type ActivityView } from "../../views/activity/activity-page.js";
+import { LiveStatusText } from "../../views/components/live-status.js";
 import { BadRequestPage } from "../../views/errors.js";
 import { renderNotFound, renderPage, respond } from "../../views/respond.js";
 
@@ -50,7 +51,7 @@ export function activityRoutes() {
         listActivityActors(db, orgId),
       ]);
       const view: ActivityView = { action, actor, before, page, actions, actors };
-      return respond(c, { title: "Activity", active: "activity", page: () => <ActivityPage {...view} />, fragment: () => <ActivityResults {...view} /> });
+      return respond(c, { title: "Activity", active: "activity", page: () => <ActivityPage {...view} />, fragment: () => <><ActivityResults {...view} /><LiveStatusText text={activityStatusText(view)} /></> });
     })
     .get("/activity.csv", requireAdmin, async (c) => {
       const read = await readFilters(c);

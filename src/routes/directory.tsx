@@ -6,7 +6,8 @@ import { rateLimit, RateLimiter } from "../auth/rate-limit.js";
 import type { AppEnv, Deps } from "../context.js";
 import { searchDirectory } from "../domain/directory-search.js";
 import { getLastDirectorySync, requestDirectorySync } from "../domain/directory-sync.js";
-import { DirectorySyncPanel } from "../../views/users/directory-sync-panel.js";
+import { DirectorySyncPanel, directorySyncText } from "../../views/users/directory-sync-panel.js";
+import { LiveStatusText } from "../../views/components/live-status.js";
 import { DirectoryListbox } from "../../views/invite/directory-listbox.js";
 import { waitText } from "../../views/errors.js";
 import { isFragmentRequest, renderNotFound, respondAfterPost } from "../../views/respond.js";
@@ -26,7 +27,8 @@ export function directoryRoutes(deps: Deps) {
     const last = await getLastDirectorySync(c.get("deps").db, c.get("session")!.org.id);
     c.header("Vary", "HX-Request");
     if (!isFragmentRequest(c)) return c.redirect("/users", 302);
-    return c.html(<DirectorySyncPanel last={last} />);
+    const busy = last?.latest?.status === "queued" || last?.latest?.status === "running";
+    return c.html(<><DirectorySyncPanel last={last} />{!busy && <LiveStatusText text={directorySyncText(last)} />}</>);
   })
   .post("/sync", requireAdmin, async (c) => {
     const { db, config } = c.get("deps");
@@ -36,7 +38,7 @@ export function directoryRoutes(deps: Deps) {
     if (result.ok) c.get("deps").wake?.("directory");
     const message = result.ok ? undefined : "This organization is not connected to a Microsoft Entra tenant.";
     const last = await getLastDirectorySync(db, session.org.id);
-    return respondAfterPost(c, "/users", () => <DirectorySyncPanel last={last} message={message} />);
+    return respondAfterPost(c, "/users", () => <><DirectorySyncPanel last={last} message={message} /><LiveStatusText text={message ?? directorySyncText(last)} /></>);
   })
   .get("/search", requireAdmin, rateLimit("directory-search", limiter, busy), async (c) => {
     const q = (c.req.query("q") ?? "").slice(0, 200);

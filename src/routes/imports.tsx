@@ -15,7 +15,9 @@ import { listProblemGroups, useSuggestedAddress, type ProblemGroup } from "../do
 import { buildImportSample } from "../domain/import-sample.js";
 import { listSuggestedPeople } from "../domain/import-suggestion-review.js";
 import { ERROR_LOG_HEADER, errorLogLine } from "../../views/imports/error-log-csv.js";
-import { ImportPage, ImportPanel, ImportStatus } from "../../views/imports/import-page.js";
+import { ImportPage, ImportPanel, ImportStatus, importStatusText } from "../../views/imports/import-page.js";
+import { LiveStatusText } from "../../views/components/live-status.js";
+import { currentListOf } from "./shared/user-list.js";
 import { ImportsPage } from "../../views/imports/imports-page.js";
 import { ImportProblems, PROBLEMS_PER_GROUP } from "../../views/imports/import-problems.js";
 import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
@@ -28,8 +30,10 @@ import { readUploadedFile } from "./shared/upload-body.js";
 import { actorOf } from "./shared/actor.js";
 import { usersListPartials } from "./shared/users-refresh.js";
 import { mailProgressOf } from "./shared/mail-progress.js";
-import { currentListOf } from "./shared/user-list.js";
 import { MailProgressText } from "../../views/imports/mail-progress.js";
+
+/** An htmx request from the Users page: the upload dialog (Done and Cancel close it), not a page of its own. */
+const inDialog = (c: Context<AppEnv>) => isFragmentRequest(c) && currentListOf(c).onUsersPage;
 
 /** Room for the multipart envelope around the file itself. */
 const MULTIPART_SLACK = 64 * 1024;
@@ -40,8 +44,8 @@ export function importRoutes(deps: Pick<Deps, "config">) {
   const { importMaxBytes, importMaxRows } = deps.config;
   const upload: UploadView = { maxMegabytes: Math.floor(importMaxBytes / 1024 / 1024), maxRows: importMaxRows };
   const refuse = (c: Context<AppEnv>, problem: string, status: 413 | 422 | 429 = 422) =>
-    respond(c, { title: "Bulk upload users", active: "users", status,
-      page: () => <NewImportPage {...upload} problem={problem} />, fragment: () => <UploadForm {...upload} problem={problem} /> });
+    respond(c, { title: "Error: Bulk upload users", active: "users", status,
+      page: () => <NewImportPage {...upload} problem={problem} />, fragment: () => <UploadForm {...upload} problem={problem} page={!inDialog(c)} /> });
   const tooLarge = `The file is larger than ${upload.maxMegabytes} MB. Split it into smaller files and upload them one at a time.`;
 
   /** The problem rows, grouped, once the check is done (small uploads only; big ones have the error log). */
@@ -68,7 +72,7 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       return renderPage(c, { title: "Bulk uploads", active: "users", body: <ImportsPage imports={page.imports} next={page.next} paged={before !== undefined} /> });
     })
     .get("/new", requireAdmin, (c) =>
-      respond(c, { title: "Bulk upload users", active: "users", page: () => <NewImportPage {...upload} />, fragment: () => <UploadForm {...upload} /> }))
+      respond(c, { title: "Bulk upload users", active: "users", page: () => <NewImportPage {...upload} />, fragment: () => <UploadForm {...upload} page={!inDialog(c)} /> }))
     .get("/sample.csv", requireAdmin, async (c) =>
       c.body(await buildImportSample(c.get("deps").db, c.get("session")!.org.id), 200,
         { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="bulk-upload-sample.csv"' }))
@@ -87,7 +91,7 @@ export function importRoutes(deps: Pick<Deps, "config">) {
         }
         wake?.("imports");
         const view = (await getImport(db, c.get("session")!.org.id, result.importId))!;
-        return respondAfterPost(c, `/imports/${view.id}`, () => <ImportPanel view={view} />);
+        return respondAfterPost(c, `/imports/${view.id}`, () => <><ImportPanel view={view} page={!inDialog(c)} inDialog={inDialog(c)} /><LiveStatusText text={importStatusText(view)} /></>);
       })
     .get("/:id", requireAdmin, async (c) => {
       const view = await importOf(c);
@@ -121,7 +125,8 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       const problems = await problemsOf(c, view);
       return respond(c, { title: `Bulk upload: ${view.fileName}`, active: "users",
         page: () => <ImportPage view={view} problems={problems} />,
-        fragment: () => <><ImportStatus view={view} />{problems && <hx-partial hx-target="#import-problems" hx-swap="outerHTML"><ImportProblems importId={view.id} groups={problems} /></hx-partial>}{behind}</> });
+        fragment: () => <><ImportStatus view={view} inDialog={inDialog(c)} />{problems && <hx-partial hx-target="#import-problems" hx-swap="outerHTML"><ImportProblems importId={view.id} groups={problems} /></hx-partial>}{behind}
+          {!isRunning(view.status) && <LiveStatusText text={importStatusText(view)} />}</> });
     })
     .post("/:id/send", requireAdmin, (c) => requestSend(c, "ready"))
     .get("/:id/suggestions", requireAdmin, async (c) => {
@@ -154,7 +159,7 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       }
       c.status(result.ok ? 200 : 409);
       return c.html(<><ImportProblems importId={fresh.id} groups={problems ?? []} flash={{ text, problem: !invited }} />
-        <hx-partial hx-target={`#import-status-${fresh.id}`} hx-swap="outerHTML"><ImportStatus view={fresh} /></hx-partial></>);
+        <hx-partial hx-target={`#import-status-${fresh.id}`} hx-swap="outerHTML"><ImportStatus view={fresh} inDialog={inDialog(c)} /></hx-partial></>);
     })
     .get("/:id/errors.csv", requireAdmin, async (c) => {
       const view = await importOf(c);
@@ -190,13 +195,13 @@ export function importRoutes(deps: Pick<Deps, "config">) {
     if (notice) {
       // Nothing was started: the widget (htmx) or the import page (plain form) says why, with 409.
       c.status(409);
-      if (isFragmentRequest(c)) return c.html(<ImportStatus view={view} notice={notice} />);
+      if (isFragmentRequest(c)) return c.html(<ImportStatus view={view} notice={notice} inDialog={inDialog(c)} />);
       return renderPage(c, { title: `Bulk upload: ${view.fileName}`, active: "users", body: <ImportPage view={view} problems={null} notice={notice} /> });
     }
     const behind = isRunning(view.status) ? null : await usersListPartials(c, { recentImports: true });
     // The page's mail progress (the import page's, or the Users page's behind the upload dialog) starts polling.
     const mail = isFragmentRequest(c) ? await mailProgressOf(c, view, currentListOf(c).onUsersPage) : null;
-    return respondAfterPost(c, `/imports/${id}`, () => <><ImportStatus view={view} />{behind}
+    return respondAfterPost(c, `/imports/${id}`, () => <><ImportStatus view={view} inDialog={inDialog(c)} />{behind}
       {mail && <hx-partial hx-target="#mail-progress" hx-swap="innerHTML"><MailProgressText view={mail} /></hx-partial>}</>);
   }
 }

@@ -11,6 +11,7 @@ import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
 import { actorOf } from "./shared/actor.js";
 import { usersListPartials } from "./shared/users-refresh.js";
+import { currentListOf } from "./shared/user-list.js";
 import { readInviteReceipt, writeInviteReceipt } from "./shared/invite-receipt.js";
 
 export const MAX_INVITES_PER_REQUEST = 500;
@@ -32,8 +33,10 @@ export function invitationRoutes() {
       : emails.length > MAX_INVITES_PER_REQUEST ? `Invite at most ${MAX_INVITES_PER_REQUEST} people at a time; use Bulk upload users for more.`
       : groupIds.length > MAX_GROUPS_PER_REQUEST ? `Invite at most ${MAX_GROUPS_PER_REQUEST} groups at a time.`
       : emails.some((e) => e.length > 320) ? "One of the addresses is too long to be an email address." : undefined;
-    const refuse = (status: 404 | 422, message: string) => respond(c, { title: "Invite User", active: "users", status,
-      page: () => <InvitePage q="" search={null} problem={message} />, fragment: () => <InviteUser q="" search={null} problem={message} /> });
+    // On a page of its own (not the Users page's dialog) the answer's heading stays the page's h1.
+    const page = !currentListOf(c).onUsersPage;
+    const refuse = (status: 404 | 422, message: string) => respond(c, { title: "Error: Invite User", active: "users", status,
+      page: () => <InvitePage q="" search={null} problem={message} />, fragment: () => <InviteUser q="" search={null} problem={message} page={page} /> });
     if (problem) return refuse(422, problem);
     const outcome = await invitePeopleAndGroups(db, actorOf(c), { emails, groupIds }, { publicUrl: config.publicUrl });
     if (!outcome.ok) return refuse(404, "A group you chose is not in your organization's directory (it may have been deleted): search for it again. No one was invited.");
@@ -45,6 +48,6 @@ export function invitationRoutes() {
     }
 
     // The list behind the dialog shows the new Invited rows and counts.
-    return c.html(<><InviteResult {...result} />{await usersListPartials(c)}</>);
+    return c.html(<><InviteResult {...result} page={page} />{await usersListPartials(c)}</>);
   });
 }

@@ -40,7 +40,7 @@ export function loginRoutes() {
             : undefined;
       if (error || !person) {
         c.status(422);
-        return renderPage(c, { title: "Sign in", body: <LoginPage localMode local={await localSignIn(c.get("deps"))} next={next} email={email} error={error} /> });
+        return renderPage(c, { title: "Error: Sign in", body: <LoginPage localMode local={await localSignIn(c.get("deps"))} next={next} email={email} error={error} /> });
       }
       // No fixation: whatever session came in is ended; a fresh token is issued.
       const previous = c.get("session");

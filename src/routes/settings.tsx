@@ -56,7 +56,7 @@ export function settingsRoutes() {
         }
         const shown = parseYearInput(values.year);
         const view = await loadSettings(c, shown.ok ? shown.value : new Date().getUTCFullYear(), { values, errors: result.errors });
-        return respond(c, { title: "Settings", active: "settings", status: 422, page: () => <SettingsPage {...view} />, fragment: () => <RateSettings {...view} /> });
+        return respond(c, { title: "Error: Settings", active: "settings", status: 422, page: () => <SettingsPage {...view} />, fragment: () => <RateSettings {...view} /> });
       }
       const { year, rateMilli } = result.change;
       if (!isFragmentRequest(c)) return c.redirect(`/settings?year=${year}&saved=1`, 303);
@@ -72,7 +72,7 @@ export function settingsRoutes() {
         const current = (await getReminderSetting(db, session.org.id)).days;
         if (isFragmentRequest(c)) return c.html(<ReminderSettings days={current} error={parsed.message} />, 422);
         const view = await loadSettings(c, new Date().getUTCFullYear(), { values: { rate: "", year: String(new Date().getUTCFullYear()) }, errors: {} }, undefined, { error: parsed.message });
-        return respond(c, { title: "Settings", active: "settings", status: 422, page: () => <SettingsPage {...view} />, fragment: () => <ReminderSettings {...view.reminders} /> });
+        return respond(c, { title: "Error: Settings", active: "settings", status: 422, page: () => <SettingsPage {...view} />, fragment: () => <ReminderSettings {...view.reminders} /> });
       }
       const actor = { personId: session.person.id, orgId: session.org.id, name: session.person.displayName };
       const { changed } = await setReminderDays(db, actor, parsed.days);

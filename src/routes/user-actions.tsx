@@ -47,7 +47,7 @@ export function userActionRoutes() {
     .get("/invite", requireAdmin, async (c) => {
       const q = (c.req.query("q") ?? "").slice(0, 200);
       const search = q.trim() ? await searchDirectory(c.get("deps").db, c.get("session")!.org.id, q) : null;
-      return respond(c, { title: "Invite User", active: "users", page: () => <InvitePage q={q} search={search} />, fragment: () => <InviteUser q={q} search={null} /> });
+      return respond(c, { title: "Invite User", active: "users", page: () => <InvitePage q={q} search={search} />, fragment: () => <InviteUser q={q} search={null} page={!currentListOf(c).onUsersPage} /> });
     })
     .post("/archive", requireAdmin, async (c) => {
       const { db } = c.get("deps");
@@ -82,7 +82,7 @@ export function userActionRoutes() {
         c.status(409);
         return renderPage(c, { title: "Already archived", active: "users", body: <BadRequestPage title={`${nameOf(row)} is already archived`} message="Use Invite again on the Users page to give them access again."><BackToList list={list} /></BadRequestPage> });
       }
-      return respond(c, { title: `Archive ${nameOf(row)}?`, active: "users", page: () => <ArchiveConfirm row={row} list={list} />, fragment: () => <ArchiveConfirm row={row} list={list} /> });
+      return respond(c, { title: `Archive ${nameOf(row)}?`, active: "users", page: () => <ArchiveConfirm row={row} list={list} page />, fragment: () => <ArchiveConfirm row={row} list={list} /> });
     })
     .post("/:id/archive", requireAdmin, async (c) => {
       const { db } = c.get("deps");

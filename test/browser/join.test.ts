@@ -68,7 +68,7 @@ describe.skipIf(!browserAvailable())("joining in a browser", () => {
     expect(await page.getByRole("button", { name: "Join" }).count()).toBe(0);
 
     // Get started: the local sign-in form, prefilled with the invited address, returning here.
-    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Get started" }).click()]);
+    await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "Get started" }).click()]);
     expect(new URL(page.url()).pathname).toBe("/login");
     expect(await page.getByLabel("Work email").inputValue()).toBe(CASEY);
     await signIn(page, null);

@@ -44,7 +44,7 @@ describe.skipIf(!browserAvailable())("Sign in with Microsoft in a browser", () =
     page.on("request", (r) => { if (r.isNavigationRequest()) visited.push(r.url()); });
     await page.goto(`${server.url}/users`);
     await expect(page.locator("form[action='/login/local']").count()).resolves.toBe(0);
-    await page.getByRole("button", { name: "Sign in with Microsoft" }).click();
+    await page.getByRole("link", { name: "Sign in with Microsoft" }).click();
     await page.waitForURL(`${server.url}/users`);
     expect(visited.some((u) => u.startsWith(`${idp.authority}/${idp.tenantId}/oauth2/v2.0/authorize?`))).toBe(true);
     expect(visited.some((u) => u.startsWith(`${server.url}/login/entra/callback?code=`))).toBe(true);
@@ -69,7 +69,7 @@ describe.skipIf(!browserAvailable())("Sign in with Microsoft in a browser", () =
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.url}/login`);
-    await page.getByRole("button", { name: "Sign in with Microsoft" }).click();
+    await page.getByRole("link", { name: "Sign in with Microsoft" }).click();
     await page.waitForURL(`${server.url}/users`);
     await expect(page.getByRole("heading", { name: "You need the Business Administrator role" }).isVisible()).resolves.toBe(true);
     await expect(page.locator("nav.side-nav").count()).resolves.toBe(0);

@@ -33,6 +33,18 @@ describe("the Users table", () => {
     }
   });
 
+  it("names each row's controls with the address too, so two people of the same name are told apart; no empty Pages nav", () => {
+    const twins = [row("invited", { id: "0190a0b0-0000-7000-8000-000000000001", name: "Aaliyah Hall", email: "aaliyah.hall@example.com" }),
+      row("invited", { id: "0190a0b0-0000-7000-8000-000000000002", name: "Aaliyah Hall", email: "aaliyah.hall2@example.com" })];
+    const html = String(<UserResults status={undefined} q="" counts={{ all: 2, invited: 2, active: 0, archived: 0 }} page={{ rows: twins, next: null }} />);
+    for (const email of ["aaliyah.hall@example.com", "aaliyah.hall2@example.com"]) {
+      expect(html).toContain(`aria-label="Select Aaliyah Hall, ${email}"`);
+      expect(html).toContain(`aria-label="Resend invitation to Aaliyah Hall, ${email}"`);
+      expect(html).toContain(`aria-label="Archive Aaliyah Hall, ${email}"`);
+    }
+    expect(html).not.toContain('aria-label="Pages"');
+  });
+
   it("markup escapes every value put into it, except markup", () => {
     expect(markup`<b title="${hostile}">${hostile}</b>`.value).toBe(`<b title="&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;">&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;</b>`);
     expect(markup`<p>${markup`<i>${"a<b"}</i>`}${trustedHtml("<br>")}${3}${null}${false}</p>`.value).toBe("<p><i>a&lt;b</i><br>3</p>");

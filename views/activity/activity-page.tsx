@@ -62,11 +62,17 @@ export function ActivityFilters(props: ActivityView) {
   );
 }
 
+/** What the page's status says after the filters change: "12 actions shown." */
+export function activityStatusText(view: ActivityView): string {
+  const n = view.page.events.length;
+  return n === 0 ? "No activity matches these filters." : `${n}${view.page.next ? "+" : ""} ${n === 1 ? "action" : "actions"} shown.`;
+}
+
 export function ActivityResults(props: ActivityView) {
   const { events, next } = props.page;
   const filters = { action: props.action, actor: props.actor?.id };
   return (
-    <section id="activity-results" aria-live="polite">
+    <section id="activity-results">
       <div class="page-head results-head">
         <p class="muted">
           {props.action || props.actor
@@ -74,7 +80,7 @@ export function ActivityResults(props: ActivityView) {
                 {props.actor && <> by <strong>{props.actor.name || props.actor.email}</strong></>}. <a href="/activity">Show everything</a></>
             : "Showing all actions, newest first."}
         </p>
-        <a role="button" class="secondary outline small" href={activityHref("/activity.csv", filters)} download>Download CSV</a>
+        <a class="button-link secondary small" href={activityHref("/activity.csv", filters)} download>Download CSV</a>
       </div>
       {events.length === 0 ? (
         <div class="empty"><p>{props.action || props.actor || props.before ? "No activity matches these filters." : "Nothing has happened yet. Actions appear here as admins invite people, change the rate or upload files."}</p></div>
@@ -83,10 +89,12 @@ export function ActivityResults(props: ActivityView) {
           <tbody>{events.map((event) => <ActivityItem event={event} filters={filters} />)}</tbody>
         </DataTable>
       )}
-      <nav class="pager" aria-label="Pages">
-        {props.before && <a href={activityHref("/activity", filters)}>← Newest</a>}
-        {next && <a href={activityHref("/activity", { ...filters, before: next })} rel="next">Older →</a>}
-      </nav>
+      {(props.before || next) && (
+        <nav class="pager" aria-label="Pages">
+          {props.before && <a href={activityHref("/activity", filters)}>← Newest</a>}
+          {next && <a href={activityHref("/activity", { ...filters, before: next })} rel="next">Older →</a>}
+        </nav>
+      )}
     </section>
   );
 }

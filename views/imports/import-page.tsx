@@ -1,7 +1,9 @@
 // The import page and its ImportStatus widget. The widget polls itself (every 1 s) while the job
-// runs and renders without the trigger once it is done, so the poll stops; a live region around
-// it reads the changes out politely. Without JavaScript the page refreshes itself while running,
-// and while the invitation emails go (MailProgress, above the widget: the emails of Send Invite).
+// runs and renders without the trigger once it is done, so the poll stops. It is not a live
+// region (a new "Checking rows… N of M" every second would be read out): the page's one status
+// element says when the check starts and finishes (importStatusText). Without JavaScript the page
+// refreshes itself while running, and while the invitation emails go (MailProgress, above the
+// widget: the emails of Send Invite).
 import { raw } from "hono/html";
 import type { ImportView } from "../../src/domain/imports.js";
 import { isRunning } from "../../src/domain/imports.js";
@@ -9,6 +11,7 @@ import { describeDetection } from "../../src/domain/upload-read.js";
 import { formatNumber, plural, TimeAgo } from "../components/format.js";
 import { ImportProblems, type ImportProblemsView } from "./import-problems.js";
 import { MailProgress, type MailProgressView } from "./mail-progress.js";
+import { CloseOrBack } from "../components/close-or-back.js";
 
 const n = formatNumber;
 
@@ -38,20 +41,33 @@ export function ImportPage(props: {
   );
 }
 
-/** The widget inside its live region, and the problem rows once checked: what the upload dialog shows after Upload. */
-export function ImportPanel(props: { view: ImportView; notice?: string | undefined; problems?: ImportProblemsView["groups"]; flash?: ImportProblemsView["flash"] }) {
+/** The widget and the problem rows once checked: what the upload dialog shows after Upload.
+ *  Focus comes to its heading after Upload (static/app.js); `page`: the heading is the page's h1
+ *  (Upload on /imports/new), `inDialog`: Done closes the dialog. */
+export function ImportPanel(props: { view: ImportView; notice?: string | undefined; problems?: ImportProblemsView["groups"]; flash?: ImportProblemsView["flash"]; page?: boolean; inDialog?: boolean }) {
+  const title = <>Progress of {props.view.fileName}</>;
   return (
     <section id="bulk-upload" class="import-panel" aria-labelledby="import-panel-title">
-      <h2 id="import-panel-title" class="import-panel-title">Progress of {props.view.fileName}</h2>
-      <div class="import-live" aria-live="polite">
-        <ImportStatus view={props.view} notice={props.notice} />
-      </div>
+      {props.page
+        ? <h1 id="import-panel-title" class="import-panel-title" tabindex={-1} data-focus-after-swap>{title}</h1>
+        : <h2 id="import-panel-title" class="import-panel-title" tabindex={-1} data-focus-after-swap>{title}</h2>}
+      <ImportStatus view={props.view} notice={props.notice} inDialog={props.inDialog} />
       <ImportProblems importId={props.view.id} groups={props.problems ?? null} flash={props.flash} />
     </section>
   );
 }
 
-export function ImportStatus(props: { view: ImportView; notice?: string | undefined }) {
+/** What the page's status says when an answer brings this state: the check started or finished, invitations sent. */
+export function importStatusText(view: ImportView): string {
+  if (view.status === "queued" || view.status === "validating") return "Checking rows started.";
+  if (view.status === "sending") return "Inviting people started.";
+  if (view.status === "sent") return `People invited: ${plural(view.sentCount, "person", "people")}.`;
+  if (view.status === "failed") return `The import stopped. ${view.failureMessage ?? ""}`.trim();
+  return `Check finished: ${n(view.readyCount)} ready, ${n(view.skippedCount)} skipped, ${n(view.errorCount)} with errors.`;
+}
+
+/** `inDialog`: shown in the Users page's upload dialog, where Done closes it (a button). */
+export function ImportStatus(props: { view: ImportView; notice?: string | undefined; inDialog?: boolean | undefined }) {
   const { view } = props;
   const id = `import-status-${view.id}`;
   const polling = isRunning(view.status)
@@ -60,17 +76,17 @@ export function ImportStatus(props: { view: ImportView; notice?: string | undefi
   return (
     <div id={id} class={`import-status import-${view.status}`} {...polling}>
       {props.notice && <p class="flash">{props.notice}</p>}
-      <StatusBody view={view} />
+      <StatusBody view={view} inDialog={props.inDialog} />
     </div>
   );
 }
 
-function StatusBody(props: { view: ImportView }) {
+function StatusBody(props: { view: ImportView; inDialog?: boolean | undefined }) {
   const { view } = props;
   if (view.status === "queued" || view.status === "validating") {
     return (
       <>
-        <p class="import-state"><strong>Checking rows…</strong> {n(view.processed)} of {plural(view.total, "row", "rows")}</p>
+        <p class="import-state" tabindex={-1} data-focus-after-swap><strong>Checking rows…</strong> {n(view.processed)} of {plural(view.total, "row", "rows")}</p>
         <progress value={view.processed} max={Math.max(1, view.total)} aria-label="Rows checked">{percent(view.processed, view.total)}</progress>
       </>
     );
@@ -78,8 +94,8 @@ function StatusBody(props: { view: ImportView }) {
   if (view.status === "failed") {
     return (
       <>
-        <p class="import-state problem-box" role="alert"><strong>This import stopped.</strong> {view.failureMessage}</p>
-        <div class="import-actions"><DoneButton /></div>
+        <p class="import-state problem-box" tabindex={-1} data-focus-after-swap><strong>This import stopped.</strong> {view.failureMessage}</p>
+        <div class="import-actions"><CloseOrBack page={!props.inDialog} label="Done" /></div>
       </>
     );
   }
@@ -88,7 +104,7 @@ function StatusBody(props: { view: ImportView }) {
     const last = Math.max(1, view.sendPosition?.last ?? 1);
     return (
       <>
-        <p class="import-state"><strong>Inviting people…</strong> {plural(view.sentCount, "person", "people")} invited so far</p>
+        <p class="import-state" tabindex={-1} data-focus-after-swap><strong>Inviting people…</strong> {plural(view.sentCount, "person", "people")} invited so far</p>
         <progress value={at} max={last} aria-label="People invited">{percent(at, last)}</progress>
         <Summary view={view} />
       </>
@@ -96,13 +112,13 @@ function StatusBody(props: { view: ImportView }) {
   }
   return (
     <>
-      <p class="import-state">
+      <p class="import-state" tabindex={-1} data-focus-after-swap>
         {view.status === "sent"
           ? <><strong>People invited.</strong> {plural(view.sentCount, "person was", "people were")} invited from {plural(view.total, "row", "rows")}.</>
           : <strong>Checked {plural(view.total, "row", "rows")}.</strong>}
       </p>
       <Summary view={view} />
-      <Actions view={view} />
+      <Actions view={view} inDialog={props.inDialog} />
     </>
   );
 }
@@ -121,7 +137,7 @@ function Summary(props: { view: ImportView }) {
   );
 }
 
-function Actions(props: { view: ImportView }) {
+function Actions(props: { view: ImportView; inDialog?: boolean | undefined }) {
   const { view } = props;
   const target = `#import-status-${view.id}`;
   const unsent = view.status === "ready" && !view.sendRequested && view.readyCount > 0;
@@ -130,7 +146,7 @@ function Actions(props: { view: ImportView }) {
   const finished = view.status === "sent" || (view.status === "ready" && !unsent);
   return (
     <div class="import-actions">
-      {finished && <DoneButton />}
+      {finished && <CloseOrBack page={!props.inDialog} label="Done" />}
       {unsent && (
         <form method="post" action={`/imports/${view.id}/send`} hx-post={`/imports/${view.id}/send`} hx-target={target} hx-swap="outerHTML" hx-disable="find button" class="inline">
           <button type="submit">Send Invite</button>
@@ -138,17 +154,13 @@ function Actions(props: { view: ImportView }) {
       )}
       {view.status === "ready" && view.readyCount === 0 && view.sentCount === 0 && <p class="muted">No one in this file is ready to invite.</p>}
       {problems > 0 && (
-        <a href={`/imports/${view.id}/errors.csv`} role="button" class="secondary" download>Download error log</a>
+        <a href={`/imports/${view.id}/errors.csv`} class="button-link secondary" download>Download error log</a>
       )}
       {view.suggestionCount > 0 && !view.suggestionsRequested && (
         <a href={`/imports/${view.id}/suggestions`}>Review {plural(view.suggestionCount, "suggested address", "suggested addresses")}</a>
       )}
     </div>
   );
-}
-
-function DoneButton() {
-  return <a href="/users" role="button" data-close-dialog>Done</a>;
 }
 
 function percent(done: number, total: number): string {

@@ -14,7 +14,7 @@ export function ImportsPage(props: { imports: ImportView[]; next: string | null;
       <p><a href="/users">← Users</a></p>
       <div class="page-head">
         <h1>Bulk uploads</h1>
-        <div class="actions"><a role="button" href="/imports/new">Bulk upload users</a></div>
+        <div class="actions"><a class="button-link" href="/imports/new">Bulk upload users</a></div>
       </div>
       {props.imports.length === 0 ? <p class="empty">{props.paged ? "No older uploads." : "No files have been uploaded yet."}</p> : (
         <DataTable class="imports" columns={["File", "Uploaded", "State", "Rows"]}>
@@ -33,10 +33,12 @@ export function ImportsPage(props: { imports: ImportView[]; next: string | null;
             </tbody>
         </DataTable>
       )}
-      <nav class="pager" aria-label="Pages">
-        {props.paged && <a href="/imports">← Newest uploads</a>}
-        {props.next && <a href={`/imports?before=${props.next}`} rel="next">Older uploads →</a>}
-      </nav>
+      {(props.paged || props.next) && (
+        <nav class="pager" aria-label="Pages">
+          {props.paged && <a href="/imports">← Newest uploads</a>}
+          {props.next && <a href={`/imports?before=${props.next}`} rel="next">Older uploads →</a>}
+        </nav>
+      )}
     </div>
   );
 }

@@ -37,7 +37,7 @@ export function SuggestionsPage(props: { view: ImportView; rows: SuggestedPerson
       {toInvite > 0 ? (
         <form method="post" action={`/imports/${view.id}/use-suggestions`} class="dialog-actions">
           <button type="submit">Invite {plural(toInvite, "person", "people")} at the suggested {toInvite === 1 ? "address" : "addresses"}</button>
-          <a href={`/imports/${view.id}`} role="button" class="secondary">Cancel</a>
+          <a href={`/imports/${view.id}`} class="button-link secondary">Cancel</a>
         </form>
       ) : (
         <p class="dialog-actions">Everyone suggested is already invited or a member, or can no longer be invited. <a href={`/imports/${view.id}`}>Back to the import</a></p>

@@ -1,8 +1,10 @@
 // Bulk upload users: the dialog's content (the Users page opens it in a native <dialog>) and the
 // same form as a full page without JavaScript. A plain multipart form: with htmx the response
 // (the progress widget, or the form again with the problem) replaces the form in place.
+import { CloseOrBack } from "../components/close-or-back.js";
 
-export type UploadView = { problem?: string | undefined; maxMegabytes: number; maxRows: number };
+/** `page`: a page of its own (its heading is the h1, Cancel a link), not the Users page's dialog. */
+export type UploadView = { problem?: string | undefined; maxMegabytes: number; maxRows: number; page?: boolean };
 
 const n = (value: number) => new Intl.NumberFormat("en-US").format(value);
 
@@ -10,7 +12,7 @@ export function NewImportPage(props: UploadView) {
   return (
     <div class="import-new-page">
       <p><a href="/users">← Users</a></p>
-      <UploadForm {...props} />
+      <UploadForm {...props} page />
     </div>
   );
 }
@@ -18,7 +20,7 @@ export function NewImportPage(props: UploadView) {
 export function UploadForm(props: UploadView) {
   return (
     <section id="bulk-upload" class="bulk-upload" aria-labelledby="bulk-upload-title">
-      <h2 id="bulk-upload-title">Bulk upload users</h2>
+      {props.page ? <h1 id="bulk-upload-title">Bulk upload users</h1> : <h2 id="bulk-upload-title">Bulk upload users</h2>}
       <p>
         Upload a CSV file or an Excel workbook (.xlsx) with one email address per row in a column named <strong>email</strong>.
         Files exported from Excel, from Microsoft Entra ID ("Download users") or from your HR system work as they are: we find
@@ -35,10 +37,10 @@ export function UploadForm(props: UploadView) {
         <label for="import-file">CSV or Excel file</label>
         <input id="import-file" name="file" type="file" accept=".csv,.txt,.tsv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required
           aria-invalid={props.problem ? "true" : undefined} aria-describedby={props.problem ? "import-file-problem" : undefined} />
-        {props.problem && <p id="import-file-problem" class="field-error" role="alert">{props.problem}</p>}
+        {props.problem && <p id="import-file-problem" class="field-error" role="alert" tabindex={-1} data-focus-after-swap>{props.problem}</p>}
         <div class="dialog-actions">
           <button type="submit">Upload</button>
-          <a href="/users" role="button" class="secondary" data-close-dialog>Cancel</a>
+          <CloseOrBack page={props.page} label="Cancel" />
           <span class="htmx-indicator muted" aria-hidden="true">Uploading…</span>
         </div>
       </form>

@@ -1,4 +1,5 @@
-// The type-ahead's answer: the listbox of matches (WAI-ARIA options: groups first, then people)
+// The type-ahead's answer: the listbox of matches (tabindex="-1": Chromium makes a scrolling box
+// focusable, and Tab must go from the combobox to the next control) (WAI-ARIA options: groups first, then people)
 // and, as a partial, the count for the polite live region. Without JavaScript the same matches
 // are checkboxes (InviteMatches).
 import type { DirectoryMatch, DirectorySearch } from "../../src/domain/directory-search.js";
@@ -23,7 +24,7 @@ export function DirectoryListbox(props: { search: DirectorySearch }) {
   const n = matches.length + groups.length;
   return (
     <>
-      <ul id="invite-listbox" role="listbox" aria-label="Matches in the directory" class="invite-listbox" hidden={n === 0} data-count={String(n)}>
+      <ul id="invite-listbox" role="listbox" aria-label="Matches in the directory" class="invite-listbox" tabindex={-1} hidden={n === 0} data-count={String(n)}>
         {groups.map((g) => <GroupOption group={g} />)}
         {matches.map((m) => <DirectoryOption match={m} />)}
       </ul>

@@ -2,14 +2,16 @@
 import type { GroupInviteReport } from "../../src/domain/group-invitations.js";
 import type { InviteOutcome } from "../../src/domain/invitations.js";
 import { GroupResults } from "./group-result.js";
+import { CloseOrBack } from "../components/close-or-back.js";
 
-type Props = { invited: number; outcomes: InviteOutcome[]; omitted?: number; groups?: GroupInviteReport[] };
+/** `page`: a page of its own (h1), not the Users page's dialog. */
+type Props = { invited: number; outcomes: InviteOutcome[]; omitted?: number; groups?: GroupInviteReport[]; page?: boolean };
 
 export function InviteResultPage(props: Props) {
   return (
     <div class="invite-page">
       <p><a href="/users">← Users</a></p>
-      <InviteResult {...props} />
+      <InviteResult {...props} page />
     </div>
   );
 }
@@ -24,8 +26,9 @@ export function InviteResult(props: Props) {
   const n = props.invited;
   return (
     <section id="invite-user" class="invite-user invite-result" aria-labelledby="invite-title">
-      <h2 id="invite-title">Invite User</h2>
-      <p class={n > 0 ? "flash" : "flash error"} role="status">
+      {props.page ? <h1 id="invite-title">Invite User</h1> : <h2 id="invite-title">Invite User</h2>}
+      {/* Focus comes here after Invite (static/app.js), so it is read out; no live region needed. */}
+      <p id="invite-result-message" class={n > 0 ? "flash" : "flash error"} tabindex={-1} data-focus-after-swap>
         {n === 0 ? "No one was invited." : `${n} ${n === 1 ? "person" : "people"} invited. The invitation emails are on their way.`}
       </p>
       {done.length > 0 && (
@@ -45,7 +48,7 @@ export function InviteResult(props: Props) {
       {props.omitted ? <p class="muted">{props.omitted} more {props.omitted === 1 ? "address is" : "addresses are"} not listed here; the Activity log lists everyone invited.</p> : null}
       <div class="dialog-actions">
         <a href="/users/invite" role="button" hx-get="/users/invite" hx-target="#invite-user" hx-swap="outerHTML">Invite more</a>
-        <a href="/users" role="button" class="secondary" data-close-dialog>Done</a>
+        <CloseOrBack page={props.page} label="Done" />
       </div>
     </section>
   );

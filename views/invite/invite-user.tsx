@@ -3,15 +3,17 @@
 // (static/invite.js): matches come from GET /directory/search, + adds a removable chip holding
 // a hidden `email` field, and Invite posts every chip in one POST /invitations.
 import type { DirectorySearch } from "../../src/domain/directory-search.js";
+import { CloseOrBack } from "../components/close-or-back.js";
 import { InviteMatches } from "./directory-listbox.js";
 
-export type InviteView = { q: string; search: DirectorySearch | null; problem?: string };
+/** `page`: shown as a page of its own (its heading is the page's h1), not in the Users page's dialog. */
+export type InviteView = { q: string; search: DirectorySearch | null; problem?: string; page?: boolean };
 
 export function InvitePage(props: InviteView) {
   return (
     <div class="invite-page">
       <p><a href="/users">← Users</a></p>
-      <InviteUser {...props} />
+      <InviteUser {...props} page />
     </div>
   );
 }
@@ -19,7 +21,7 @@ export function InvitePage(props: InviteView) {
 export function InviteUser(props: InviteView) {
   return (
     <section id="invite-user" class="invite-user" aria-labelledby="invite-title">
-      <h2 id="invite-title">Invite User</h2>
+      {props.page ? <h1 id="invite-title">Invite User</h1> : <h2 id="invite-title">Invite User</h2>}
       <p class="muted">Type at least two letters of a name or email address, then add people from your organization's directory with +.</p>
       <form method="get" action="/users/invite" class="invite-search" id="invite-search-form">
         <label for="invite-q">Name or email</label>
@@ -29,17 +31,17 @@ export function InviteUser(props: InviteView) {
             hx-get="/directory/search" hx-trigger="input changed delay:200ms" hx-target="#invite-listbox" hx-swap="outerHTML" />
           <button type="submit" class="secondary no-js-only">Search</button>
         </div>
-        <ul id="invite-listbox" role="listbox" aria-label="Matches in the directory" class="invite-listbox" hidden></ul>
+        <ul id="invite-listbox" role="listbox" aria-label="Matches in the directory" class="invite-listbox" tabindex={-1} hidden></ul>
       </form>
       <p id="invite-search-status" class="search-status" aria-live="polite"></p>
       <form method="post" action="/invitations" id="invite-form" class="invite-form" hx-post="/invitations" hx-target="#invite-user" hx-swap="outerHTML">
         <h3 class="chips-title js-only">People to invite</h3>
         <ul id="invite-chips" class="chips js-only" aria-label="People to invite" data-empty-text="No one added yet."></ul>
         {props.search && <InviteMatches search={props.search} />}
-        {props.problem && <p class="field-error" role="alert">{props.problem}</p>}
+        {props.problem && <p id="invite-problem" class="field-error" role="alert" tabindex={-1} data-focus-after-swap>{props.problem}</p>}
         <div class="dialog-actions">
           <button type="submit" id="invite-submit">Invite</button>
-          <a href="/users" role="button" class="secondary" data-close-dialog>Cancel</a>
+          <CloseOrBack page={props.page} label="Cancel" />
         </div>
       </form>
     </section>

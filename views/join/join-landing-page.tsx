@@ -20,7 +20,7 @@ export function JoinLandingPage(props: { invitation: OpenInvitation; token: stri
       </dl>
       {props.signInHref ? (
         <>
-          <a role="button" href={props.signInHref}>Get started</a>
+          <a class="button-link" href={props.signInHref}>Get started</a>
           <p class="muted">You will sign in with your own work account ({invitation.email}), then come back here to join.</p>
         </>
       ) : (

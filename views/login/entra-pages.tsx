@@ -9,7 +9,7 @@ export function SignInFailedPage() {
         The sign-in with Microsoft did not finish (it may have taken too long, been started in another tab, or been
         cancelled). Nothing was changed.
       </p>
-      <p><a role="button" href="/login">Start again</a></p>
+      <p><a class="button-link" href="/login">Start again</a></p>
     </section>
   );
 }

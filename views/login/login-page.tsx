@@ -12,7 +12,7 @@ export function LoginPage(props: { localMode: boolean; local?: LocalSignIn; next
       {!props.localMode ? (
         <>
           <p>Use your Microsoft work account. You need the Business Administrator role to manage your organization.</p>
-          <a role="button" href={`/login/entra?next=${encodeURIComponent(props.next)}`}>Sign in with Microsoft</a>
+          <a class="button-link" href={`/login/entra?next=${encodeURIComponent(props.next)}`}>Sign in with Microsoft</a>
         </>
       ) : local.emptyDirectory ? (
         <EmptyDirectory />
@@ -23,7 +23,7 @@ export function LoginPage(props: { localMode: boolean; local?: LocalSignIn; next
             <input type="hidden" name="next" value={props.next} />
             <label for="email">Work email</label>
             <input id="email" name="email" type="email" autocomplete="username" required value={props.email ?? ""}
-              aria-invalid={props.error ? "true" : undefined} aria-describedby={props.error ? "email-error" : undefined} />
+              aria-invalid={props.error ? "true" : undefined} aria-describedby={props.error ? "email-error" : undefined} autofocus={props.error ? true : undefined} />
             {props.error && <small id="email-error" class="field-error">{props.error}</small>}
             <button type="submit">Sign in</button>
           </form>

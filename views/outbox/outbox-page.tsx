@@ -37,10 +37,12 @@ export function OutboxPage(props: OutboxView) {
             </tbody>
         </DataTable>
       )}
-      <nav class="pager" aria-label="Pages">
-        {props.before && <a href="/outbox">← Newest</a>}
-        {props.next && <a href={`/outbox?before=${encodeURIComponent(props.next)}`} rel="next">Older →</a>}
-      </nav>
+      {(props.before || props.next) && (
+        <nav class="pager" aria-label="Pages">
+          {props.before && <a href="/outbox">← Newest</a>}
+          {props.next && <a href={`/outbox?before=${encodeURIComponent(props.next)}`} rel="next">Older →</a>}
+        </nav>
+      )}
     </>
   );
 }

@@ -9,8 +9,9 @@ import { timeAgoMarkup } from "../components/format.js";
 import { EMPTY_HTML, markup, trustedHtml, type SafeHtml } from "../components/safe-html.js";
 import { ProblemBadge, StatusBadge } from "../components/status-badge.js";
 
-/** What a row's cells share, escaped once: the id, who it is, the Archive link's query. */
-export type RowContext = { id: SafeHtml; who: SafeHtml; archiveQuery: SafeHtml };
+/** What a row's cells share, escaped once: the id, who it is, the Archive link's query, and the
+ *  name its controls use ("Aaliyah Hall, aaliyah.hall2@…": two people may share a name). */
+export type RowContext = { id: SafeHtml; who: SafeHtml; label: SafeHtml; archiveQuery: SafeHtml };
 
 export type UserColumn = {
   /** The header cell's content (`<th scope="col">`). */
@@ -36,22 +37,26 @@ const bouncedBadge = trustedHtml(String(ProblemBadge({ label: "Email bounced" })
 const bounceMarkup = (bounce: string | null): SafeHtml => (bounce === null ? EMPTY_HTML
   : markup`${bouncedBadge}${bounce ? markup`<small class="block bounce-reason">${bounce}</small>` : EMPTY_HTML}`);
 
-function rowButton({ id }: RowContext, action: string, label: SafeHtml, text: string): SafeHtml {
-  return markup`<button type="submit" form="user-row-form" formaction="/users/${id}/${action}" hx-post="/users/${id}/${action}" hx-target="#member-${id}" hx-swap="outerHTML" hx-disable="this" class="secondary outline" aria-label="${label}">${text}</button>`;
+const FOCUS = markup` data-focus-after-swap`;
+
+function rowButton({ id }: RowContext, action: string, label: SafeHtml, text: string, focus: SafeHtml): SafeHtml {
+  return markup`<button type="submit" form="user-row-form" formaction="/users/${id}/${action}" hx-post="/users/${id}/${action}" hx-target="#member-${id}" hx-swap="outerHTML" hx-disable="this" class="secondary outline" aria-label="${label}"${focus}>${text}</button>`;
 }
 
-/** Resend invitation (Invited), Archive (Invited or Active, after a confirmation), Invite again (Archived). */
+/** Resend invitation (Invited), Archive (Invited or Active, after a confirmation), Invite again
+ *  (Archived). The first is where focus goes when an action replaced the row (static/app.js). */
 function rowActions(row: MemberRow, context: RowContext): SafeHtml {
-  const { id, who, archiveQuery } = context;
-  return markup`${row.status === "invited" ? rowButton(context, "resend", markup`Resend invitation to ${who}`, "Resend invitation") : EMPTY_HTML}${
-    row.status !== "archived" ? markup`<a role="button" class="secondary outline archive-link" href="/users/${id}/archive${archiveQuery}" data-dialog="archive-dialog" aria-label="Archive ${who}">Archive</a>` : EMPTY_HTML}${
-    row.status === "archived" && !row.leftDirectory && !row.accountDisabled ? rowButton(context, "reinvite", markup`Invite again: ${who}`, "Invite again") : EMPTY_HTML}`;
+  const { id, label: who, archiveQuery } = context;
+  const resend = row.status === "invited";
+  return markup`${resend ? rowButton(context, "resend", markup`Resend invitation to ${who}`, "Resend invitation", FOCUS) : EMPTY_HTML}${
+    row.status !== "archived" ? markup`<a role="button" class="secondary outline archive-link" href="/users/${id}/archive${archiveQuery}" data-dialog="archive-dialog" aria-label="Archive ${who}"${resend ? EMPTY_HTML : FOCUS}>Archive</a>` : EMPTY_HTML}${
+    row.status === "archived" && !row.leftDirectory && !row.accountDisabled ? rowButton(context, "reinvite", markup`Invite again: ${who}`, "Invite again", FOCUS) : EMPTY_HTML}`;
 }
 
 export const userColumns: readonly UserColumn[] = [
   {
     head: hidden("Select"), headClass: "select-col", cellClass: "select-col",
-    cell: (row, { id, who }) => (row.status !== "archived" ? markup`<input type="checkbox" name="id" value="${id}" form="user-table-form" aria-label="Select ${who}"/>` : EMPTY_HTML),
+    cell: (row, { id, label }) => (row.status !== "archived" ? markup`<input type="checkbox" name="id" value="${id}" form="user-table-form" aria-label="Select ${label}"/>` : EMPTY_HTML),
   },
   {
     head: markup`Name`,

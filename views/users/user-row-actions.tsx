@@ -3,6 +3,7 @@
 import type { MemberStatus } from "../../src/db/schema.js";
 import type { MemberCounts } from "../../src/domain/member-counts.js";
 import type { MemberRow } from "../../src/domain/members.js";
+import { LiveStatusText } from "../components/live-status.js";
 import { listQuery, StatusFilter, usersHref, type UserList } from "./users-page.js";
 
 /** The list a plain form post returns to, as the hidden `list` field. */
@@ -11,14 +12,15 @@ function ListField(props: { list: UserList }) {
   return value ? <input type="hidden" name="list" value={value} /> : null;
 }
 
-/** "Archive X?": the dialog's content (htmx) and, without JavaScript, a page of its own. */
-export function ArchiveConfirm(props: { row: MemberRow; list: UserList }) {
+/** "Archive X?": the dialog's content (htmx) and, without JavaScript, a page of its own (`page`:
+ *  its heading is the h1, and Cancel is a link back to the list; in the dialog Cancel closes it). */
+export function ArchiveConfirm(props: { row: MemberRow; list: UserList; page?: boolean }) {
   const { row } = props;
   const who = row.name || row.email;
   return (
     <section class="confirm" aria-labelledby="archive-title">
-      <h2 id="archive-title">Archive {who}?</h2>
-      <p>
+      {props.page ? <h1 id="archive-title">Archive {who}?</h1> : <h2 id="archive-title">Archive {who}?</h2>}
+      <p id="archive-description" data-dialog-description>
         {row.email} will lose access to MileIQ for your organization{row.status === "invited" ? " and their invitation link will stop working" : ""}.
         They will get an email saying so. You can invite them again later.
       </p>
@@ -27,7 +29,9 @@ export function ArchiveConfirm(props: { row: MemberRow; list: UserList }) {
         <ListField list={props.list} />
         <div class="dialog-actions">
           <button type="submit" class="danger">Archive</button>
-          <a href={usersHref(props.list)} role="button" class="secondary" data-close-dialog>Cancel</a>
+          {props.page
+            ? <a href={usersHref(props.list)} class="button-link secondary">Cancel</a>
+            : <button type="button" class="secondary" data-close-dialog>Cancel</button>}
         </div>
       </form>
     </section>
@@ -48,22 +52,24 @@ export function BulkArchiveConfirm(props: { rows: MemberRow[]; list: UserList })
         <ListField list={props.list} />
         <div class="dialog-actions">
           <button type="submit" class="danger">Archive {n} {n === 1 ? "user" : "users"}</button>
-          <a href={usersHref(props.list)} role="button" class="secondary">Cancel</a>
+          <a href={usersHref(props.list)} class="button-link secondary">Cancel</a>
         </div>
       </form>
     </section>
   );
 }
 
-/** What an htmx row action answers besides the rows: fresh counts and a message above them. */
+/** What an htmx row action answers besides the rows: fresh counts, the message above them (to
+ *  see), and the same words in the page's status (to hear: the visible one is re-created). */
 export function RowActionFeedback(props: { counts: MemberCounts; status: MemberStatus | undefined; q: string; message: string; problem?: boolean }) {
   return (
     <>
       <hx-partial hx-target="#row-action-flash" hx-swap="delete"></hx-partial>
       <hx-partial hx-target="#status-filter" hx-swap="outerHTML">
-        <div id="row-action-flash" class={props.problem ? "flash error" : "flash"} role={props.problem ? "alert" : "status"}>{props.message}</div>
+        <div id="row-action-flash" class={props.problem ? "flash error" : "flash"}>{props.message}</div>
         <StatusFilter status={props.status} q={props.q} counts={props.counts} />
       </hx-partial>
+      <LiveStatusText text={props.message} />
     </>
   );
 }

@@ -34,7 +34,8 @@ const archiveQueryOf = (list: string) => (list ? markup`?list=${encodeURICompone
 
 /** The row's markup: our tags around cells that are SafeHtml. */
 function userRowMarkup(row: MemberRow, archiveQuery: SafeHtml): string {
-  const context: RowContext = { id: markup`${row.id}`, who: markup`${row.name || row.email}`, archiveQuery };
+  const label = row.name && row.name !== row.email ? markup`${row.name}, ${row.email}` : markup`${row.email}`;
+  const context: RowContext = { id: markup`${row.id}`, who: markup`${row.name || row.email}`, label, archiveQuery };
   let out = `<tr id="member-${context.id.value}">`;
   for (let i = 0; i < userColumns.length; i++) out += cellStarts[i] + userColumns[i]!.cell(row, context).value + "</td>";
   return out + "</tr>";

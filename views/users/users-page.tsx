@@ -21,6 +21,8 @@ export type UsersView = {
   listActions?: Child;
   /** A message shown after an action (e.g. "3 people invited"). */
   flash?: Child;
+  /** Which page of the list this is (1 without `after`): for the title only. */
+  pageNumber?: number;
 };
 
 const filters: { status: MemberStatus | undefined; label: string }[] = [
@@ -40,6 +42,20 @@ export function listQuery(list: UserList): string {
   if (list.q) search.set("q", list.q);
   if (list.after) search.set("after", list.after);
   return search.toString();
+}
+
+/** The title of the view: "Search: garcia · Invited · Page 2 · Users". */
+export function usersTitle(view: { status: MemberStatus | undefined; q: string; pageNumber?: number | undefined }): string {
+  const status = filters.find((f) => f.status === view.status && f.status)?.label;
+  return [view.q && `Search: ${view.q}`, status, (view.pageNumber ?? 1) > 1 && `Page ${view.pageNumber}`, "Users"].filter(Boolean).join(" · ");
+}
+
+/** What the page's status says after a search: "12 people found." */
+export function foundText(view: { status: MemberStatus | undefined; counts: MemberCounts }): string {
+  const key = view.status ?? "all";
+  const n = view.counts[key];
+  const more = view.counts.atLeast?.[key] ? "+" : "";
+  return n === 0 ? "No one found." : `${formatNumber(n)}${more} ${n === 1 && !more ? "person" : "people"} found.`;
 }
 
 /** A link to a list; `done` ("archived:3", our own words and digits) says what a plain form post did (describeDone). */
@@ -124,15 +140,17 @@ export function UserResults(props: UsersView) {
   const { rows, next } = props.page;
   const list = listQuery(props);
   return (
-    <section id="user-results" aria-live="polite" aria-busy="false">
+    <section id="user-results">
       {rows.length === 0 ? <EmptyState {...props} /> : (
         raw(listForms(list).value + tableStart + userRowsMarkup(rows, list).value + tableEnd)
       )}
       {rows.length > 0 && <p class="list-tools"><a href={csvHref(props)} download>Download CSV</a></p>}
-      <nav class="pager" aria-label="Pages">
-        {props.after && <a href={usersHref({ status: props.status, q: props.q })}>{larr} First page</a>}
-        {next && <a href={usersHref({ status: props.status, q: props.q, after: next })} rel="next">Next page {rarr}</a>}
-      </nav>
+      {(props.after || next) && (
+        <nav class="pager" aria-label="Pages">
+          {props.after && <a href={usersHref({ status: props.status, q: props.q })}>{larr} First page</a>}
+          {next && <a href={`${usersHref({ status: props.status, q: props.q, after: next })}&page=${(props.pageNumber ?? 1) + 1}`} rel="next">Next page {rarr}</a>}
+        </nav>
+      )}
     </section>
   );
 }
