@@ -35,7 +35,8 @@ export type Database = { db: Db; embedded: boolean; close(): void };
 const POOL_SIZE = 20;
 const LOCK_TABLE = "_write_lock";
 
-export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+/** `fastPaths: false` (EMBEDDED_FAST_PATHS) reads an embedded file through the client, as a libSQL server is read. */
+export async function openDatabase(url: string, authToken?: string, options: { fastPaths?: boolean } = {}): Promise<Database> {
   const embedded = url.startsWith("file:") || url === ":memory:";
   if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)) || ".", { recursive: true });
   const client = createClient({ url, authToken, ...(embedded ? { timeout: 0, concurrency: POOL_SIZE } : {}) });
@@ -50,7 +51,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     await Promise.all(Array.from({ length: POOL_SIZE }, () => client.execute("PRAGMA synchronous = NORMAL")));
     await retryBusy(() => client.executeMultiple(`CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (id INTEGER PRIMARY KEY)`));
   }
-  const reader = embedded ? openReadConnection(url) : null;
+  const reader = embedded && options.fastPaths !== false ? openReadConnection(url) : null;
   const queue = embedded ? createWriteQueue() : null;
 
   const readStatement = reader ? async (stmt: InStatement) => reader.read(stmt) : (stmt: InStatement) => client.execute(stmt);
