@@ -35,8 +35,9 @@ export type Database = { db: Db; embedded: boolean; close(): void };
 const POOL_SIZE = 20;
 const LOCK_TABLE = "_write_lock";
 
-/** `fastPaths: false` (EMBEDDED_FAST_PATHS) reads an embedded file through the client, as a libSQL server is read. */
-export async function openDatabase(url: string, authToken?: string, options: { fastPaths?: boolean } = {}): Promise<Database> {
+/** `fastPaths: false` (EMBEDDED_FAST_PATHS) reads an embedded file through the client, as a libSQL
+ *  server is read. `onRead` (tests) is shown every read statement before it runs. */
+export async function openDatabase(url: string, authToken?: string, options: { fastPaths?: boolean; onRead?: (stmt: InStatement) => void } = {}): Promise<Database> {
   const embedded = url.startsWith("file:") || url === ":memory:";
   if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)) || ".", { recursive: true });
   const client = createClient({ url, authToken, ...(embedded ? { timeout: 0, concurrency: POOL_SIZE } : {}) });
@@ -54,7 +55,9 @@ export async function openDatabase(url: string, authToken?: string, options: { f
   const reader = embedded && options.fastPaths !== false ? openReadConnection(url) : null;
   const queue = embedded ? createWriteQueue() : null;
 
-  const readStatement = reader ? async (stmt: InStatement) => reader.read(stmt) : (stmt: InStatement) => client.execute(stmt);
+  const direct = reader ? async (stmt: InStatement) => reader.read(stmt) : (stmt: InStatement) => client.execute(stmt);
+  const { onRead } = options;
+  const readStatement = onRead ? (stmt: InStatement) => (onRead(stmt), direct(stmt)) : direct;
   // Drizzle runs a read's SQL through `execute`; nothing else of a client is reached through `Db`.
   const readClient = { execute: readStatement } as unknown as Client;
   const reads = drizzle({ client: readClient, schema });
