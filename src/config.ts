@@ -49,6 +49,8 @@ export type Config = {
   trustProxy: number;
   /** Absolute session lifetime: after it the person signs in again (and the role is read afresh). */
   sessionMaxHours: number;
+  /** An embedded file's fast paths (native read connection, database thread); off, it is used as a libSQL server is. */
+  embeddedFastPaths: boolean;
 };
 
 type Env = Record<string, string | undefined>;
@@ -130,6 +132,14 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name}="${v}" is invalid: expected true or false`);
 }
 
+/**
+ * EMBEDDED_FAST_PATHS, read here only: false runs an embedded file the way a libSQL server is used
+ * (reads through the client, no database thread), so the test lane covers that path.
+ */
+export function embeddedFastPaths(env: Env = process.env): boolean {
+  return flag(env, "EMBEDDED_FAST_PATHS", true);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const entraClientId = read(env, "ENTRA_CLIENT_ID");
   const localMode = entraClientId === undefined;
@@ -195,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     webConcurrency,
     trustProxy: integer(env, "TRUST_PROXY", 0, 0, 10),
     sessionMaxHours: integer(env, "SESSION_MAX_HOURS", 12, 1, 24 * 366),
+    embeddedFastPaths: embeddedFastPaths(env),
   };
 }
 

@@ -24,7 +24,7 @@ const DRAIN_MS = 9_000;
 /** Opens the database; with `prepare`, migrates it and seeds the demo organization (local mode). */
 export async function openServerDatabase(config: Config, logger: Logger, prepare: boolean): Promise<Database> {
   const database = await openOrExit(config.databaseUrl, async () => {
-    const opened = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+    const opened = await openDatabase(config.databaseUrl, config.databaseAuthToken, { fastPaths: config.embeddedFastPaths });
     if (prepare) await migrateDatabase(opened.db);
     return opened;
   });

@@ -58,7 +58,7 @@ if (path) {
   if (!check.ok) exitWithOneLine(`Nothing was imported: ${check.reason}. Start the server once to create the database, or check DATABASE_URL.`);
 }
 const database = await openOrExit(config.databaseUrl, async () => {
-  const opened = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  const opened = await openDatabase(config.databaseUrl, config.databaseAuthToken, { fastPaths: config.embeddedFastPaths });
   await migrateDatabase(opened.db);
   return opened;
 });

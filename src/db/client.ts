@@ -35,7 +35,9 @@ export type Database = { db: Db; embedded: boolean; close(): void };
 const POOL_SIZE = 20;
 const LOCK_TABLE = "_write_lock";
 
-export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+/** `fastPaths: false` (EMBEDDED_FAST_PATHS) reads an embedded file through the client, as a libSQL
+ *  server is read. `onRead` (tests) is shown every read statement before it runs. */
+export async function openDatabase(url: string, authToken?: string, options: { fastPaths?: boolean; onRead?: (stmt: InStatement) => void } = {}): Promise<Database> {
   const embedded = url.startsWith("file:") || url === ":memory:";
   if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)) || ".", { recursive: true });
   const client = createClient({ url, authToken, ...(embedded ? { timeout: 0, concurrency: POOL_SIZE } : {}) });
@@ -50,10 +52,12 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     await Promise.all(Array.from({ length: POOL_SIZE }, () => client.execute("PRAGMA synchronous = NORMAL")));
     await retryBusy(() => client.executeMultiple(`CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (id INTEGER PRIMARY KEY)`));
   }
-  const reader = embedded ? openReadConnection(url) : null;
+  const reader = embedded && options.fastPaths !== false ? openReadConnection(url) : null;
   const queue = embedded ? createWriteQueue() : null;
 
-  const readStatement = reader ? async (stmt: InStatement) => reader.read(stmt) : (stmt: InStatement) => client.execute(stmt);
+  const direct = reader ? async (stmt: InStatement) => reader.read(stmt) : (stmt: InStatement) => client.execute(stmt);
+  const { onRead } = options;
+  const readStatement = onRead ? (stmt: InStatement) => (onRead(stmt), direct(stmt)) : direct;
   // Drizzle runs a read's SQL through `execute`; nothing else of a client is reached through `Db`.
   const readClient = { execute: readStatement } as unknown as Client;
   const reads = drizzle({ client: readClient, schema });

@@ -131,7 +131,9 @@ export const members = sqliteTable("members", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
 }, (t) => [
   uniqueIndex("members_org_email").on(t.orgId, t.emailNorm),
-  index("members_org_sort").on(t.orgId, t.sortName, t.id),
+  // The list in name order; it holds the address and status so that a broad search walks it
+  // alone, checking each member against the search without reading the table (members.ts).
+  index("members_org_sort_search").on(t.orgId, t.sortName, t.id, t.emailNorm, t.status),
   index("members_org_status_sort").on(t.orgId, t.status, t.sortName, t.id),
   // Covers the address-prefix search: its matches are sorted by name from the index alone.
   index("members_org_email_sort").on(t.orgId, t.emailNorm, t.sortName, t.id, t.status),

@@ -28,7 +28,8 @@ export function startWorkers(deps: Deps): Workers {
   let stopping = false;
   if (deps.config.workers) {
     // First: the import worker checkpoints and reads ahead on it.
-    const thread = startDatabaseThread(deps.config.databaseUrl, {
+    // None for a libSQL server, nor with EMBEDDED_FAST_PATHS=false.
+    const thread = !deps.config.embeddedFastPaths ? null : startDatabaseThread(deps.config.databaseUrl, {
       onReady: () => deps.logger.debug("database thread ready"),
       // SQLite then checkpoints inside commits, and validation reads on the event loop: slower, never wrong.
       onError: (error) => deps.logger.error({ err: error }, "database thread stopped"),

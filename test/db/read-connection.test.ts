@@ -6,6 +6,7 @@ import { createClient } from "@libsql/client";
 import { sql } from "drizzle-orm";
 import { readStatement } from "../../src/db/driver.js";
 import { NotAReadError } from "../../src/db/read-connection.js";
+import { openDatabase } from "../../src/db/client.js";
 import { createTestDatabase, readSql, writeSql, type TestDatabase } from "../support/db.js";
 
 let database: TestDatabase;
@@ -64,5 +65,21 @@ describe("the embedded read connection", () => {
     // A write that returns rows is refused too: the read connection never writes.
     await expect(readSql(database.db, "DELETE FROM t RETURNING id")).rejects.toThrow(/readonly/);
     expect(await readSql(database.db, "SELECT id FROM t")).toHaveLength(1);
+  });
+
+  it("is not opened with fastPaths: false (EMBEDDED_FAST_PATHS): reads go through the client, as from a libSQL server", async () => {
+    database = await createTestDatabase();
+    const fast = await openDatabase(database.url, undefined, { fastPaths: true });
+    const plain = await openDatabase(database.url, undefined, { fastPaths: false });
+    try {
+      // The read connection answers the driver's arrays; the client its own row objects.
+      expect(Array.isArray((await readSql(fast.db, "SELECT 1 AS one"))[0])).toBe(true);
+      const [row] = await readSql<{ one: number }>(plain.db, "SELECT 1 AS one");
+      expect(Array.isArray(row)).toBe(false);
+      expect(row!.one).toBe(1);
+    } finally {
+      fast.close();
+      plain.close();
+    }
   });
 });

@@ -8,7 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { memberNameWords, members, type MemberStatus } from "../../src/db/schema.js";
 import { findOrCreateOrganization } from "../../src/domain/directory.js";
 import { searchTermsOf } from "../../src/domain/member-search.js";
-import { countListedMembers, listMembers, type MemberListQuery } from "../../src/domain/members.js";
+import { BROAD_SEARCH_AT, countListedMembers, listMembers, type MemberListQuery, type SearchTuning } from "../../src/domain/members.js";
+import { openDatabase } from "../../src/db/client.js";
+import { readStatement } from "../../src/db/driver.js";
+import type { InStatement } from "@libsql/client";
 import { newId } from "../../src/ids.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
 
@@ -35,12 +38,12 @@ async function addMembers(seeds: Seed[]): Promise<string[]> {
 }
 
 /** Every row a search finds, page after page (keyset), in order. */
-async function searchAll(query: MemberListQuery): Promise<{ emails: string[]; pages: number }> {
+async function searchAll(query: MemberListQuery, pageSize?: number, tuning?: SearchTuning): Promise<{ emails: string[]; pages: number }> {
   const emails: string[] = [];
   let after: string | undefined;
   let pages = 0;
   do {
-    const page = await listMembers(database.db, orgId, { ...query, after });
+    const page = await listMembers(database.db, orgId, { ...query, after }, pageSize, tuning);
     emails.push(...page.rows.map((r) => r.email));
     after = page.next ?? undefined;
     pages++;
@@ -105,6 +108,31 @@ describe("searching the Users list", () => {
     expect(await database.db.select().from(memberNameWords).where(eq(memberNameWords.memberId, id!))).toEqual([]);
   });
 
+  it("finds a broad search's page by walking the name index, reading no range of its matches in full", async () => {
+    // More members than BROAD_SEARCH_AT with a later word and an address starting "k", spread over the list.
+    const count = BROAD_SEARCH_AT + 100;
+    await addMembers(Array.from({ length: count }, (_, i) => ({ name: `${String(i).padStart(4, "0")} K${i}`, email: `k${i}@fabrikam.example` })));
+    const seen: InStatement[] = [];
+    const watched = await openDatabase(database.url, undefined, { onRead: (stmt) => seen.push(stmt) });
+    try {
+      const page = await listMembers(watched.db, orgId, { q: "k" });
+      expect(page.rows.map((r) => r.email)).toEqual(Array.from({ length: 50 }, (_, i) => `k${i}@fabrikam.example`));
+      expect(page.next).not.toBeNull();
+      const pageRead = seen.find((stmt): stmt is Exclude<InStatement, string> => typeof stmt !== "string" && stmt.sql.includes("directory_people"));
+      expect(pageRead).toBeDefined();
+      const plan = (await readStatement(database.db, { sql: `EXPLAIN QUERY PLAN ${pageRead!.sql}`, args: pageRead!.args ?? [] }))
+        .rows.map((row) => String(row.detail)).join("\n");
+      // The address and word ranges (every member here) are not read; the name index is, in order.
+      expect(plan).toMatch(/members_org_sort_search/);
+      expect(plan).not.toMatch(/members_org_email_sort|member_name_words/);
+      // The next page follows on.
+      const next = await listMembers(watched.db, orgId, { q: "k", after: page.next! });
+      expect(next.rows[0]!.email).toBe("k50@fabrikam.example");
+    } finally {
+      watched.close();
+    }
+  });
+
   it("pages a search with more matches than a page, never repeating or skipping anyone", async () => {
     await addMembers(Array.from({ length: 130 }, (_, i) => ({ name: `Person ${String(i).padStart(3, "0")} Garcia`, email: `p${i}@fabrikam.example` })));
     const { emails, pages } = await searchAll({ q: "garcia" });
@@ -151,6 +179,11 @@ describe("searching, as a property", () => {
         for (const s of [undefined, "invited", "active", "archived"] as const) {
           const expected = matching.filter((r) => !s || r.status === s).map((r) => r.email);
           expect((await searchAll({ q, status: s })).emails, `${q} ${s ?? "all"}`).toEqual(expected);
+          // Both ways of finding a page, whatever the sizes: the ranges sorted, and the walk of
+          // the name index (within a window of 20, then the ranges; or to the end of the list).
+          expect((await searchAll({ q, status: s }, 5, { broadAt: 1e9 })).emails, `${q} ${s ?? "all"} ranges`).toEqual(expected);
+          expect((await searchAll({ q, status: s }, 5, { broadAt: 0, walkWindow: 20 })).emails, `${q} ${s ?? "all"} walk of 20`).toEqual(expected);
+          expect((await searchAll({ q, status: s }, 5, { broadAt: 0 })).emails, `${q} ${s ?? "all"} walk`).toEqual(expected);
         }
         const counts = await countListedMembers(database.db, orgId, q);
         expect(counts, q).toEqual({

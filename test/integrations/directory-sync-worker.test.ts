@@ -3,13 +3,12 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import type { Deps } from "../../src/context.js";
-import { openDatabase } from "../../src/db/client.js";
 import { directoryPeople, directorySyncs, organizations } from "../../src/db/schema.js";
 import { requestDirectorySync } from "../../src/domain/directory-sync.js";
 import { newId } from "../../src/ids.js";
 import { startDirectorySyncWorker, type DirectorySyncWorker } from "../../src/jobs/directory-sync-worker.js";
 import { createLogger } from "../../src/logger.js";
-import { createTestDatabase, type TestDatabase } from "../support/db.js";
+import { createTestDatabase, openAnotherConnection, type TestDatabase } from "../support/db.js";
 import { GRAPH_CLIENT, makeUsers, startGraphStandIn, type GraphStandIn } from "../support/graph-stand-in.js";
 
 const TENANT = "5e1f0c3a-2222-4333-8444-555566667777";
@@ -74,7 +73,7 @@ describe("directory sync worker", () => {
   });
 
   it("lets only one of two processes sync an organization at a time", async () => {
-    const other = await openDatabase(database.url);
+    const other = await openAnotherConnection(database);
     try {
       const a = start(depsFor());
       const b = start({ ...depsFor(), db: other.db });

@@ -2,12 +2,11 @@
 // connections) send every message once, stop() leaves nothing held, wake() starts at once.
 import { isNotNull } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/client.js";
 import { mailOutbox } from "../../src/db/schema.js";
 import { countOutbox, enqueueMails } from "../../src/domain/outbox.js";
 import { createResendTransport, type MailTransport } from "../../src/integrations/mail.js";
 import { startMailWorker } from "../../src/jobs/mail-worker.js";
-import { createTestDatabase, type TestDatabase } from "../support/db.js";
+import { createTestDatabase, openAnotherConnection, type TestDatabase } from "../support/db.js";
 import { insertOrganization, makeMails } from "../support/mail-fixtures.js";
 import { startResendStandIn, type ResendStandIn } from "../support/resend-stand-in.js";
 
@@ -69,7 +68,7 @@ describe("mail worker", () => {
 
   it("two workers on two connections to one database file send each message exactly once", async () => {
     standIn = await startResendStandIn();
-    const second = await openDatabase(database.url);
+    const second = await openAnotherConnection(database);
     try {
       const a = counting(createResendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url, from: mailFrom }));
       const b = counting(createResendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url, from: mailFrom }));

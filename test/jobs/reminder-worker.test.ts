@@ -3,7 +3,7 @@
 // then expires; "Remind everyone" logs the number of people reminded across such a restart.
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/client.js";
+import type { Database } from "../../src/db/client.js";
 import { auditEvents, invitations, mailOutbox, reminderSchedules } from "../../src/db/schema.js";
 import { inviteMembers } from "../../src/domain/invitations.js";
 import { remindChunk } from "../../src/domain/reminder-send.js";
@@ -14,7 +14,7 @@ import { drainReminders } from "../../src/jobs/reminder-worker.js";
 import { claimLease } from "../../src/db/leases.js";
 import type { Actor } from "../../src/domain/actor.js";
 import { createOrganization } from "../support/app.js";
-import { createTestDatabase, type TestDatabase } from "../support/db.js";
+import { createTestDatabase, openAnotherConnection, type TestDatabase } from "../support/db.js";
 import { actorFor } from "../support/security-fixtures.js";
 
 const PEOPLE = 300;
@@ -25,7 +25,7 @@ let admin: Actor;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  second = await openDatabase(database.url);
+  second = await openAnotherConnection(database);
   await createOrganization(database.db, { name: "Contoso", domain: "contoso.example", extra: PEOPLE });
   admin = await actorFor(database.db, "admin@contoso.example");
   await inviteMembers(database.db, admin, { emails: Array.from({ length: PEOPLE }, (_, i) => `person${i + 1}@contoso.example`) }, { publicUrl });

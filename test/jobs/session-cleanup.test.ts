@@ -22,7 +22,7 @@ beforeEach(async () => {
   database = await createTestDatabase();
   deps = {
     db: database.db, logger: createLogger("silent"),
-    config: loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: "silent", SEED_DEMO: "false", SESSION_MAX_HOURS: "12" }),
+    config: loadConfig({ ...database.env, LOG_LEVEL: "silent", SEED_DEMO: "false", SESSION_MAX_HOURS: "12" }),
   };
   await createOrganization(database.db, { name: "Contoso", domain: "contoso.example" });
 });

@@ -65,7 +65,7 @@ describe("GET /readyz", () => {
   });
 
   it("503 when a worker cannot work: the database thread died (it could not open the file)", async () => {
-    const t = await testApp({ WORKERS: "true" });
+    const t = await testApp({ WORKERS: "true", EMBEDDED_FAST_PATHS: "true" });
     const deps: Deps = { ...t.deps, config: { ...t.deps.config, databaseUrl: "file:/nonexistent-folder/for/sure/app.db" } };
     workers = startWorkers(deps);
     deps.workers = workers;
@@ -76,6 +76,15 @@ describe("GET /readyz", () => {
     }
     expect(answer).toMatchObject({ status: 503, health: 200 });
     expect(answer.body).toMatch(/^not ready: the database thread worker cannot work: .*(unable to open|no such file|cannot open)/i);
+  });
+
+  it("EMBEDDED_FAST_PATHS=false starts no database thread (a libSQL server's path): the same unopenable file leaves the workers ready", async () => {
+    const t = await testApp({ WORKERS: "true", EMBEDDED_FAST_PATHS: "false" });
+    const deps: Deps = { ...t.deps, config: { ...t.deps.config, databaseUrl: "file:/nonexistent-folder/for/sure/app.db" } };
+    workers = startWorkers(deps);
+    deps.workers = workers;
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a thread would have failed by now (the test above)
+    expect(await probe(deps)).toMatchObject({ status: 200, body: "ready" });
   });
 
   it("503 once the process is stopping", async () => {

@@ -33,7 +33,7 @@ export async function createTestApp(options: { env?: Record<string, string>; see
   // Entra test app that names none gets Resend at an address where nothing listens: nothing is sent.
   const entraWithoutMail = options.env?.ENTRA_CLIENT_ID && !options.env.RESEND_API_KEY && !options.env.MAIL_TRANSPORT;
   const mail = entraWithoutMail ? { RESEND_API_KEY: "re_test_never_sent", RESEND_BASE_URL: "http://127.0.0.1:9" } : {};
-  const config: Config = { ...loadConfig({ PUBLIC_URL: ORIGIN, DATABASE_URL: database.url, LOG_LEVEL: "silent", SEED_DEMO: "false", WORKERS: "false", ...mail, ...options.env }) };
+  const config: Config = { ...loadConfig({ PUBLIC_URL: ORIGIN, ...database.env, LOG_LEVEL: "silent", SEED_DEMO: "false", WORKERS: "false", ...mail, ...options.env }) };
   const deps: Deps = { db: database.db, config, logger: createLogger("silent") };
   if (options.seedDemo) await seedDemo(database.db);
   const app = createApp(deps);

@@ -43,7 +43,7 @@ export async function startTestServer(options: { env?: Record<string, string>; s
       resolve(info.port);
     });
   });
-  const config = loadConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATABASE_URL: database.url, LOG_LEVEL: "silent", SEED_DEMO: "false", ...options.env });
+  const config = loadConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...database.env, LOG_LEVEL: "silent", SEED_DEMO: "false", ...options.env });
   const deps: Deps = { db: database.db, config, logger };
   if (options.seedDemo !== false) await seedDemo(database.db);
   const workers = startWorkers(deps);

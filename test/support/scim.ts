@@ -32,7 +32,7 @@ export async function startScimServer(options: { env?: Record<string, string>; p
     server = serve({ fetch: (request) => app!.fetch(request), port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => resolve(info.port));
   });
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ PORT: String(port), PUBLIC_URL: url, DATABASE_URL: database.url, LOG_LEVEL: "silent", SEED_DEMO: "false", WORKERS: "false", ...options.env });
+  const config = loadConfig({ PORT: String(port), PUBLIC_URL: url, ...database.env, LOG_LEVEL: "silent", SEED_DEMO: "false", WORKERS: "false", ...options.env });
   const deps: Deps = { db: database.db, config, logger: createLogger("silent") };
   app = createApp(deps);
   const a = await createOrganization(deps.db, { name: "Contoso", domain: "contoso.example", ...(options.peopleA ? { people: options.peopleA } : {}) });

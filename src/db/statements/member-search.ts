@@ -28,11 +28,15 @@ const countingSql = (phrase: boolean) => `SELECT status, count(DISTINCT id) AS p
 const COUNT_BY_WORD = countingSql(false);
 const COUNT_BY_PHRASE = countingSql(true);
 
+/** How many members a later word of the name starting with ?2 finds, up to ?3, from its index. */
+const WORD_RANGE_SIZE = `SELECT count(*) AS members FROM (SELECT 1 FROM member_name_words WHERE org_id = ?1 AND word >= ?2 AND word < ?2 || char(1114111) LIMIT ?3)`;
+
 export type MatchCount = { status: MemberStatus; people: number; widest: number };
 
 export const statements = {
   COUNT_BY_WORD: { sql: COUNT_BY_WORD, columns: ["status", "people", "widest"] satisfies (keyof MatchCount)[] },
   COUNT_BY_PHRASE: { sql: COUNT_BY_PHRASE, columns: ["status", "people", "widest"] satisfies (keyof MatchCount)[] },
+  WORD_RANGE_SIZE: { sql: WORD_RANGE_SIZE, columns: ["members"] },
 };
 
 export type MatchTerms = { q: string; qEnd: string; word: string | undefined; wordEnd: string | undefined; phrase: string | undefined };
@@ -44,4 +48,10 @@ export async function countMemberMatches(db: Db, orgId: string, terms: MatchTerm
     args: [orgId, terms.q, terms.qEnd, terms.word ?? null, terms.wordEnd ?? null, terms.phrase ?? null, limit + 1],
   });
   return result.rows as unknown as MatchCount[];
+}
+
+/** How many members have a later word of the name that starts with `word`, counted up to `limit`. */
+export async function countWordRange(db: Db, orgId: string, word: string, limit: number): Promise<number> {
+  const result = await readStatement(db, { sql: WORD_RANGE_SIZE, args: [orgId, word, limit] });
+  return Number(result.rows[0]!.members);
 }
