@@ -11,6 +11,8 @@ import full from "./vitest.config.js";
 export default defineConfig({
   test: {
     ...full.test,
+    // One lane of its own: not the full config's projects (the remote-path lane runs in `npm test`).
+    projects: undefined,
     include: ["test/{domain,routes,views,security,db,auth,fuzz}/**/*.test.{ts,tsx}", "test/*.test.ts"],
     env: { FUZZ_RUNS_SHARE: "0.1" },
     isolate: false,

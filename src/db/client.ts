@@ -57,7 +57,12 @@ export async function openDatabase(url: string, authToken?: string, options: { f
 
   const direct = reader ? async (stmt: InStatement) => reader.read(stmt) : (stmt: InStatement) => client.execute(stmt);
   const { onRead } = options;
-  const readStatement = onRead ? (stmt: InStatement) => (onRead(stmt), direct(stmt)) : direct;
+  const readStatement = onRead
+    ? (stmt: InStatement) => {
+        onRead(stmt);
+        return direct(stmt);
+      }
+    : direct;
   // Drizzle runs a read's SQL through `execute`; nothing else of a client is reached through `Db`.
   const readClient = { execute: readStatement } as unknown as Client;
   const reads = drizzle({ client: readClient, schema });

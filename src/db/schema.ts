@@ -179,9 +179,11 @@ export const invitations = sqliteTable("invitations", {
   remindersSent: integer("reminders_sent").notNull().default(0),
   createdAt: createdAt(),
 }, (t) => [
+  // A member's invitations, latest first (resend, archive, invite again).
   index("invitations_member").on(t.memberId, t.createdAt),
-  // Open invitations by their last email: the reminders' range (src/domain/reminder-send.ts).
-  index("invitations_open_last_sent").on(t.orgId, t.lastSentAt, t.id).where(sql`revoked_at IS NULL AND accepted_at IS NULL`),
+  // Open invitations by their last email: the reminders' range, in (last_sent_at, rowid) order
+  // (src/domain/reminder-send.ts). The rowid an index entry ends with is the keyset's tiebreak.
+  index("invitations_open_last_sent").on(t.orgId, t.lastSentAt).where(sql`revoked_at IS NULL AND accepted_at IS NULL`),
   // Open invitations whose email bounced: the Users rows' bounce mark, one probe of a tiny index a row.
   index("invitations_open_bounced").on(t.memberId).where(sql`delivery_status = 'bounced' AND revoked_at IS NULL AND accepted_at IS NULL`),
 ]);
@@ -276,6 +278,7 @@ export const importRows = sqliteTable("import_rows", {
 }, (t) => [
   // No index on email_norm: 500 random index inserts per statement made storing a 100,000-row
   // file 3-4 times slower; validation finds duplicates with a map it rebuilds on resume.
+  // WITHOUT ROWID (added by hand, drizzle/0019): the rows live in this key's b-tree, stored once.
   primaryKey({ columns: [t.importId, t.rowNumber] }),
 ]);
 
@@ -288,11 +291,17 @@ export const mailOutbox = sqliteTable("mail_outbox", {
   orgId: text("org_id").references(() => organizations.id),
   kind: text("kind").notNull(),
   to: text("to").notNull(),
-  subject: text("subject").notNull(),
-  html: text("html").notNull(),
-  text: text("text").notNull(),
-  idempotencyKey: text("idempotency_key").notNull().unique(),
+  /** The email is stored as its template and parameters (src/domain/mail-templates.ts) and
+   *  rendered when it is sent and when the local outbox shows it. */
+  template: text("template", { enum: ["invitation", "archive_notice", "stored"] }).notNull(),
+  params: text("params", { mode: "json" }).$type<unknown>().notNull(),
   invitationId: text("invitation_id").references(() => invitations.id),
+  /** Which email of its invitation this is ("invitation:2", "reminder:1"); for an email of no
+   *  invitation, its whole key. Unique with invitation_id: queuing one twice keeps the first. */
+  sendKey: text("send_key").notNull(),
+  /** The stable key `<kind>:<invitationId>:<n>` (or the whole send key): derived, not stored. */
+  idempotencyKey: text("idempotency_key").notNull().generatedAlwaysAs(sql`CASE WHEN invitation_id IS NULL OR instr(send_key, invitation_id) > 0
+    THEN send_key ELSE substr(send_key, 1, instr(send_key, ':')) || invitation_id || substr(send_key, instr(send_key, ':')) END`, { mode: "virtual" }),
   status: text("status", { enum: mailStatuses }).notNull().default("queued"),
   attempts: integer("attempts").notNull().default(0),
   nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
@@ -313,9 +322,13 @@ export const mailOutbox = sqliteTable("mail_outbox", {
 }, (t) => [
   // The worker's claim: queued, in one batch (or none), due, lease free: all read from the index.
   index("mail_outbox_claim").on(t.status, t.batchKey, t.nextAttemptAt, t.lockedUntil),
+  // Delivery webhooks find their email by the provider's id.
   index("mail_outbox_provider").on(t.providerId),
-  index("mail_outbox_invitation").on(t.invitationId),
-  index("mail_outbox_org_created").on(t.orgId, t.createdAt),
+  // An invitation's emails (cancelling, re-checking, resending; reminders read its first), and the
+  // uniqueness of each of them.
+  uniqueIndex("mail_outbox_invitation_send").on(t.invitationId, t.sendKey),
+  // (No index on org_id: the local outbox page reads an organization's emails newest first, in the
+  // primary key's order, and the page exists only when mail stays in the outbox.)
 ]);
 
 /** Maintained by triggers on mail_outbox (see the custom migration): an import's emails per

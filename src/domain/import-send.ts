@@ -3,8 +3,9 @@
 // in row order, judging each row against the present (import-send-judgement.ts). Each chunk is
 // ONE write transaction: the invitations, the rows marked sent with what the send found, and the
 // import's counts and cursor. So a double click, a retry or a restart never invites anyone twice,
-// and the counts always match the rows. When a request is carried out it is logged with the
-// number of people it invited.
+// and the counts always match the rows. When a request is carried out it is logged, as ONE event,
+// with the file and the number of people it invited (no event per person: each member records
+// who invited them and when).
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import type { Actor as DomainActor } from "./actor.js";
@@ -33,15 +34,16 @@ async function actorFor(tx: Tx, orgId: string, personId: string | null): Promise
 /**
  * Invites one group of rows (ready rows, or possible typos) by the person the check found for
  * each; a row from before people were recorded goes by its address. A later row naming a person
- * already handled in the chunk is a duplicate.
+ * already handled in the chunk is a duplicate. `log`: "each" logs every person invited (one row
+ * invited from the problems list), "import" leaves it to the send's one event (finishSend).
  */
-export async function inviteRows(tx: Tx, actor: DomainActor, rows: SendRow[], typo: boolean, importId: string, publicUrl: string): Promise<Change[]> {
+export async function inviteRows(tx: Tx, actor: DomainActor, rows: SendRow[], typo: boolean, importId: string, publicUrl: string, log: "each" | "import" = "each"): Promise<Change[]> {
   if (rows.length === 0) return [];
   const addressOf = (row: SendRow) => (typo ? row.suggestion : row.emailNorm) ?? "";
   const ids = [...new Set(rows.flatMap((r) => (r.personId ? [r.personId] : [])))];
   const emails = [...new Set(rows.flatMap((r) => (r.personId ? [] : [addressOf(r)])))].filter((e) => e !== "");
   // In our transaction: the invitations commit with the row marks.
-  const { outcomes } = await inviteMembersInTransaction(tx, actor, { emails, personIds: ids, source: { importId } }, { publicUrl });
+  const { outcomes } = await inviteMembersInTransaction(tx, actor, { emails, personIds: ids, source: { importId, loggedByImport: log === "import" } }, { publicUrl });
   const byKey = new Map<string, InviteOutcome>([...emails, ...ids].map((key, i) => [key, outcomes[i]!]));
   const firstRow = new Map<string, number>();
   return rows.map((row): Change => {
@@ -101,8 +103,8 @@ export async function sendImportChunk(db: Db, importId: string, owner: string, o
     }
     const sender = await actorFor(tx, job.org_id, job.send_by);
     const suggester = await actorFor(tx, job.org_id, job.sugg_by);
-    if (sender) changes.push(...await inviteRows(tx, sender, toInvite.ready, false, importId, options.publicUrl));
-    if (suggester) changes.push(...await inviteRows(tx, suggester, toInvite.typos, true, importId, options.publicUrl));
+    if (sender) changes.push(...await inviteRows(tx, sender, toInvite.ready, false, importId, options.publicUrl, "import"));
+    if (suggester) changes.push(...await inviteRows(tx, suggester, toInvite.typos, true, importId, options.publicUrl, "import"));
     await yieldToEventLoop();
     await recordSendChanges(tx, importId, changes, now, sql`cursor_row = ${rows[rows.length - 1]!.rowNumber}, locked_until = ${now + options.leaseMs}`);
     return "more";

@@ -1,15 +1,16 @@
 // Resend invitation: the same link, in an email rendered now (today's rate, the person's current
 // name and address), marked as a reminder. Only the token's hash is stored, so the link is read
-// back from the invitation's latest email and checked against the hash. When there is no earlier
+// back from the link in the invitation's latest email and checked against the hash. When there is no earlier
 // email (the demo seed makes invitations without one) a fresh link replaces the old one, and the
 // audit event says so. A copy still waiting to go is replaced. A few resends per member per UTC day.
 import { and, count, desc, eq, gte, isNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { auditEvents, directoryPeople, invitations, mailOutbox, members } from "../db/schema.js";
+import { auditEvents, directoryPeople, invitations, members } from "../db/schema.js";
 import { newId, newToken, sha256Hex } from "../ids.js";
 import type { Actor } from "./actor.js";
 import { auditActor, recordAudit } from "./audit.js";
-import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
+import { loadInvitationMailContext } from "./member-mail.js";
+import { invitationMail, mailLinkSql } from "./mail-templates.js";
 import { cancelInvitationMails, enqueueMails, invitationMailKey } from "./outbox.js";
 
 export type ResendRefusal = "not_found" | "not_invited" | "limit_reached" | "left_directory" | "account_disabled";
@@ -48,9 +49,9 @@ export async function resendInvitation(db: Db, actor: Actor, memberId: string, d
       // A copy still waiting would go out beside this one: this one, rendered now, replaces it.
       await cancelInvitationMails(tx, [invitation.id], "Not sent: replaced by a newer copy (Resend invitation).");
       const inviterName = (await nameOf(tx, actor.orgId, invitation.invitedBy)) ?? actor.name;
-      const render = invitationMailer({ ...await loadInvitationMailContext(tx, actor.orgId, inviterName), reminder: true });
+      const context = { ...await loadInvitationMailContext(tx, actor.orgId, inviterName), reminder: true };
       await enqueueMails(tx, [{ orgId: actor.orgId, kind: "invitation", invitationId: invitation.id, idempotencyKey: invitationMailKey(invitation.id, sendNumber),
-        to: recipient.email, ...render({ joinUrl: `${deps.publicUrl}/join/${token}`, recipientName: recipient.name }) }]);
+        to: recipient.email, ...invitationMail(context, { joinUrl: `${deps.publicUrl}/join/${token}`, recipientName: recipient.name }) }]);
       await tx.update(invitations).set({ sentCount: sendNumber, lastSentAt: now }).where(eq(invitations.id, invitation.id));
       await recordAudit(tx, { orgId: actor.orgId, ...auditActor(actor), action: "member.resend", memberId: member.id, subject: member.email,
         detail: { name: member.name, invitationId: invitation.id, sendNumber } });
@@ -66,9 +67,9 @@ export async function resendInvitation(db: Db, actor: Actor, memberId: string, d
  * stored hash; null when there is no such email (the demo seed makes invitations without one).
  */
 async function recoverToken(tx: Tx, invitationId: string, tokenHash: string): Promise<string | null> {
-  const [mail] = await tx.select({ text: mailOutbox.text }).from(mailOutbox)
-    .where(and(eq(mailOutbox.invitationId, invitationId), eq(mailOutbox.kind, "invitation"))).orderBy(desc(mailOutbox.id)).limit(1);
-  return tokenFromMailText(mail?.text ?? "", tokenHash);
+  const [mail] = await tx.all<{ link: string | null }>(sql`SELECT ${mailLinkSql} AS link FROM mail_outbox o
+    WHERE o.invitation_id = ${invitationId} AND o.kind = 'invitation' ORDER BY o.id DESC LIMIT 1`);
+  return tokenFromMailText(mail?.link ?? "", tokenHash);
 }
 
 /** The token in an invitation email's link whose SHA-256 is `tokenHash`, or null (reminders send the same link too). */
@@ -95,9 +96,9 @@ async function issueFreshLink(tx: Tx, actor: Actor, member: { id: string; email:
   const token = newToken();
   await tx.insert(invitations).values({ id, orgId: actor.orgId, memberId: member.id, tokenHash: sha256Hex(token), invitedBy: actor.personId,
     sentCount: 1, lastSentAt: now, deliveryStatus: "queued", createdAt: now });
-  const render = invitationMailer(await loadInvitationMailContext(tx, actor.orgId, actor.name));
+  const context = await loadInvitationMailContext(tx, actor.orgId, actor.name);
   await enqueueMails(tx, [{ orgId: actor.orgId, kind: "invitation", to: member.email, invitationId: id, idempotencyKey: invitationMailKey(id, 1),
-    ...render({ joinUrl: `${publicUrl}/join/${token}`, recipientName: member.name }) }]);
+    ...invitationMail(context, { joinUrl: `${publicUrl}/join/${token}`, recipientName: member.name }) }]);
   await recordAudit(tx, { orgId: actor.orgId, ...auditActor(actor), action: "member.resend", memberId: member.id, subject: member.email,
     detail: { name: member.name, invitationId: id, freshLink: true, revokedInvitationId: oldId, why: "no earlier email to copy: a new link was sent and the old one revoked" } });
 }

@@ -11,7 +11,8 @@ import { auditActor, recordAudits, type AuditInput } from "./audit.js";
 import {
   insertInvitations, insertMembers, reviveMembers, selectMembers, selectPeople, type Member, type NewMember, type Person,
 } from "./invitation-rows.js";
-import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
+import { loadInvitationMailContext } from "./member-mail.js";
+import { invitationMail } from "./mail-templates.js";
 import { cancelMemberInvitationMails, enqueueMails, invitationMailKey, type NewMail } from "./outbox.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
@@ -21,7 +22,9 @@ export type InviteOutcome = {
   /** Another address of a person an earlier request named: the earlier request's address (one outcome per person). */
   samePersonAs?: string;
 };
-export type InviteInput = { emails?: string[]; personIds?: string[]; source?: { importId: string } };
+/** source.loggedByImport: Send Invite logs the whole send as one event naming the file and the
+ *  count (import-send.ts), so no event per person; each member records who invited them and when. */
+export type InviteInput = { emails?: string[]; personIds?: string[]; source?: { importId: string; loggedByImport?: boolean } };
 
 export const inviteMessages: Record<InviteResultCode, string> = {
   invited: "Invited.",
@@ -114,12 +117,13 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
     await yieldToEventLoop();
     await insertInvitations(tx, actor.orgId, actor.personId, now, newInvitations.map((i, n) => ({ id: i.id, memberId: i.memberId, tokenHash: sha256Hex(tokens[n]!) })));
     await yieldToEventLoop();
-    const render = invitationMailer(await loadInvitationMailContext(tx, actor.orgId, signatoryName(actor)));
+    const context = await loadInvitationMailContext(tx, actor.orgId, signatoryName(actor));
     const mails: NewMail[] = newInvitations.map((i, n) => ({
       orgId: actor.orgId, kind: "invitation", to: addressOf(i.person).email, invitationId: i.id, idempotencyKey: invitationMailKey(i.id, 1), importId: source?.importId ?? null,
-      ...render({ joinUrl: `${publicUrl}/join/${tokens[n]}`, recipientName: i.person.displayName }),
+      ...invitationMail(context, { joinUrl: `${publicUrl}/join/${tokens[n]}`, recipientName: i.person.displayName }),
     }));
     await enqueueMails(tx, mails);
+    if (source?.loggedByImport) return { invited: newInvitations.length, outcomes };
     await yieldToEventLoop();
     await recordAudits(tx, newInvitations.map((i): AuditInput => ({
       orgId: actor.orgId, ...auditActor(actor), action: i.action, memberId: i.memberId, subject: addressOf(i.person).email,

@@ -9,7 +9,6 @@ import { invitations, members, organizations, sessions } from "../db/schema.js";
 import { signatoryName, type Actor } from "./actor.js";
 import { auditActor, recordAudits } from "./audit.js";
 import { inviteMembers, type InviteOutcome } from "./invitations.js";
-import { archiveNoticeMail } from "./member-mail.js";
 import { cancelMemberInvitationMails, enqueueMails } from "./outbox.js";
 
 export const MAX_ARCHIVE_BATCH = 200;
@@ -55,7 +54,7 @@ async function archiveInTransaction(tx: Tx, actor: Actor, ids: string[]): Promis
   const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, actor.orgId));
   await enqueueMails(tx, targets.filter((m) => m.status === "active" || reached.has(m.id)).map((m) => ({
     orgId: actor.orgId, kind: "archive_notice", to: m.email, idempotencyKey: `archive:${m.id}:${now.getTime()}`,
-    ...archiveNoticeMail({ orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: signatoryName(actor), wasMember: m.status === "active" }),
+    template: "archive_notice", params: { orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: signatoryName(actor), wasMember: m.status === "active" },
   })));
   await recordAudits(tx, targets.map((m) => ({
     orgId: actor.orgId, ...auditActor(actor), action: "member.archive", memberId: m.id, subject: m.email,

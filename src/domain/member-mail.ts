@@ -1,8 +1,8 @@
-// The emails that inviting, resending and archiving queue, from the mail templates in views/emails.
+// The invitation email's shared context (organization, inviter, rate), and its rendering, made once
+// per context from the template in views/emails (mail-templates.ts renders each outbox row).
 import type { Tx } from "../db/client.js";
 import { eq, sql } from "drizzle-orm";
 import { organizations } from "../db/schema.js";
-import { renderArchiveNoticeEmail, type ArchiveNoticeEmailInput } from "../../views/emails/archive-notice-email.js";
 import { invitationEmailRenderer, type EmailContent } from "../../views/emails/invitation-email.js";
 import { rateInForceQuery } from "./rates.js";
 
@@ -35,8 +35,4 @@ export function invitationMailer(context: InvitationMailContext): Renderer {
     renderers.set(key, (render = invitationEmailRenderer(context)));
   }
   return render;
-}
-
-export function archiveNoticeMail(input: ArchiveNoticeEmailInput): MailContent {
-  return renderArchiveNoticeEmail(input);
 }

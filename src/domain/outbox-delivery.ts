@@ -7,6 +7,7 @@ import type { Db, Tx } from "../db/client.js";
 import { invitations, mailOutbox } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { claimLeases, releaseLease } from "../db/leases.js";
+import { renderOutboxRow } from "./mail-templates.js";
 
 export const MAX_BATCH = 100;
 
@@ -41,7 +42,8 @@ export async function claimMailBatch(db: Db, owner: string, options: { leaseMs: 
   rows.sort((a, b) => (a.id < b.id ? -1 : 1));
   return {
     batchKey: rows[0]!.batchKey!,
-    messages: rows.map((r) => ({ id: r.id, to: r.to, subject: r.subject, html: r.html, text: r.text, idempotencyKey: r.idempotencyKey, attempts: r.attempts })),
+    // Rendered now, from the row's template and parameters (the same rows render the same payload).
+    messages: rows.map((r) => ({ id: r.id, to: r.to, ...renderOutboxRow(r), idempotencyKey: r.idempotencyKey, attempts: r.attempts })),
   };
 }
 

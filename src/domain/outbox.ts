@@ -1,46 +1,48 @@
 // The mail outbox: every email is a row written in the caller's transaction, so the state change
 // that causes an email and the email itself commit together or not at all. A worker sends the
-// rows later (src/jobs/mail-worker.ts). The idempotency key is stable per email (e.g.
-// `invitation:<invitationId>:<sendNumber>`): enqueuing the same key twice keeps the first row.
+// rows later (src/jobs/mail-worker.ts). A row holds the email's template and parameters, rendered
+// when it is sent (mail-templates.ts). The idempotency key is stable per email (e.g.
+// `invitation:<invitationId>:<sendNumber>`): enqueuing an invitation's email of the same key
+// twice keeps the first row (an email of no invitation has a key of its own, e.g. a time).
 import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { mailOutbox, type DeliveryStatus, type MailStatus } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { inParts } from "../event-loop.js";
+import { renderOutboxRow, storedParams, type MailTemplate } from "./mail-templates.js";
 
 export type MailKind = "invitation" | "reminder" | "archive_notice" | (string & {});
 
+/** An email to queue: who it goes to, and its template and parameters (mail-templates.ts), not its rendering. */
 export type NewMail = {
   orgId: string | null;
   kind: MailKind;
   to: string;
-  subject: string;
-  html: string;
-  text: string;
   idempotencyKey: string;
   invitationId?: string | null;
   /** The import whose Send Invite queued it (its mail progress counts it). */
   importId?: string | null;
-};
+} & MailTemplate;
 
-/** 200 rows a statement (13 parameters each): no request is served while one inserts, so each stays short. */
+/** 200 rows a statement (12 parameters each): no request is served while one inserts, so each stays short. */
 const CHUNK = 200;
 
 export function invitationMailKey(invitationId: string, sendNumber: number): string {
   return `invitation:${invitationId}:${sendNumber}`;
 }
 
+/** The key as stored: without the invitation's id, which invitation_id holds (the idempotency_key column puts it back). */
+const sendKeyOf = (m: NewMail) => (m.invitationId ? m.idempotencyKey.replace(`:${m.invitationId}:`, ":") : m.idempotencyKey);
+
 /** Queues many emails with multi-row VALUES; answers the ids of the rows actually inserted. */
 export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()): Promise<string[]> {
   const inserted: string[] = [];
   await inParts(messages, CHUNK, async (part) => {
-    // Plain multi-row VALUES: for rows this wide (the email's html) it beats one JSON parameter,
-    // whose every ->> parses the row's JSON again, and the insert builder.
-    const values = part.map((m) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.subject},
-      ${m.html}, ${m.text}, ${m.idempotencyKey}, ${m.invitationId ?? null}, ${m.importId ?? null}, 'queued', ${now}, ${now})`);
+    const values = part.map((m) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.template}, ${JSON.stringify(storedParams(m))},
+      ${sendKeyOf(m)}, ${m.invitationId ?? null}, ${m.importId ?? null}, 'queued', ${now}, ${now})`);
     const done = await tx.all<{ id: string; invitation_id: string | null }>(sql`INSERT INTO mail_outbox
-      (id, org_id, kind, "to", subject, html, text, idempotency_key, invitation_id, import_id, status, next_attempt_at, created_at)
-      VALUES ${sql.join(values, sql`, `)} ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, invitation_id`);
+      (id, org_id, kind, "to", template, params, send_key, invitation_id, import_id, status, next_attempt_at, created_at)
+      VALUES ${sql.join(values, sql`, `)} ON CONFLICT (invitation_id, send_key) DO NOTHING RETURNING id, invitation_id`);
     // An invitation shows the delivery status of its latest email: a new one is queued. (Only
     // resends change anything: a new invitation is already "queued", and is left unwritten.)
     const invitationIds = [...new Set(done.flatMap((r) => (r.invitation_id ? [r.invitation_id] : [])))];
@@ -91,6 +93,7 @@ export type OutboxListItem = {
   id: string;
   kind: string;
   to: string;
+  /** Rendered from the row's template and parameters. */
   subject: string;
   status: MailStatus;
   deliveryStatus: DeliveryStatus | null;
@@ -107,34 +110,35 @@ export type OutboxMessage = OutboxListItem & { html: string; text: string; provi
 export const OUTBOX_PAGE_SIZE = 50;
 
 /** The organization's emails, newest first (keyset on the time-ordered id). */
+const listColumns = {
+  id: mailOutbox.id, kind: mailOutbox.kind, to: mailOutbox.to, template: mailOutbox.template, params: mailOutbox.params, status: mailOutbox.status,
+  deliveryStatus: mailOutbox.deliveryStatus, attempts: mailOutbox.attempts, createdAt: mailOutbox.createdAt,
+  sentAt: mailOutbox.sentAt, lastError: mailOutbox.lastError, lockedUntil: mailOutbox.lockedUntil,
+};
+
+/** The organization's emails, newest first (keyset on the time-ordered id). */
 export async function listOutbox(db: Db, orgId: string, options: { before?: string; limit?: number } = {}): Promise<{ rows: OutboxListItem[]; next: string | null }> {
   const limit = options.limit ?? OUTBOX_PAGE_SIZE;
   const rows = await db
-    .select({
-      id: mailOutbox.id, kind: mailOutbox.kind, to: mailOutbox.to, subject: mailOutbox.subject, status: mailOutbox.status,
-      deliveryStatus: mailOutbox.deliveryStatus, attempts: mailOutbox.attempts, createdAt: mailOutbox.createdAt,
-      sentAt: mailOutbox.sentAt, lastError: mailOutbox.lastError, lockedUntil: mailOutbox.lockedUntil,
-    })
+    .select(listColumns)
     .from(mailOutbox)
     .where(and(eq(mailOutbox.orgId, orgId), options.before ? lt(mailOutbox.id, options.before) : undefined))
     .orderBy(desc(mailOutbox.id))
     .limit(limit + 1);
   const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
+  const page = (more ? rows.slice(0, limit) : rows).map(({ template, params, ...row }) => ({ ...row, subject: renderOutboxRow({ template, params }).subject }));
   return { rows: page, next: more ? page[page.length - 1]!.id : null };
 }
 
+/** One email of the organization, rendered as it is (or was) sent. */
 export async function getOutboxMessage(db: Db, orgId: string, id: string): Promise<OutboxMessage | null> {
   const [row] = await db
-    .select({
-      id: mailOutbox.id, kind: mailOutbox.kind, to: mailOutbox.to, subject: mailOutbox.subject, status: mailOutbox.status,
-      deliveryStatus: mailOutbox.deliveryStatus, attempts: mailOutbox.attempts, createdAt: mailOutbox.createdAt,
-      sentAt: mailOutbox.sentAt, lastError: mailOutbox.lastError, lockedUntil: mailOutbox.lockedUntil, html: mailOutbox.html, text: mailOutbox.text,
-      providerId: mailOutbox.providerId, invitationId: mailOutbox.invitationId,
-    })
+    .select({ ...listColumns, providerId: mailOutbox.providerId, invitationId: mailOutbox.invitationId })
     .from(mailOutbox)
     .where(and(eq(mailOutbox.orgId, orgId), eq(mailOutbox.id, id)));
-  return row ?? null;
+  if (!row) return null;
+  const { template, params, ...rest } = row;
+  return { ...rest, ...renderOutboxRow({ template, params }) };
 }
 
 /** Counts per status, for the outbox page header and the bench. */

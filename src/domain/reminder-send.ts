@@ -4,13 +4,14 @@
 // `reminder:<invitation>:<n>` (the outbox keeps the first row of a key), so a restart, a retry or
 // a second process never sends a reminder twice. The email is the invitation re-rendered from
 // current data (today's rate, the person's current name and address) with the same link, read
-// back from the invitation's first email as Resend invitation does (invitations-resend.ts).
+// back from the link of the invitation's first email as Resend invitation does (invitations-resend.ts).
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import type { Actor } from "./actor.js";
 import { auditActor, recordAudits } from "./audit.js";
 import { tokenFromMailText } from "./invitations-resend.js";
-import { invitationMailer, loadInvitationMailContext } from "./member-mail.js";
+import { loadInvitationMailContext, type InvitationMailContext } from "./member-mail.js";
+import { invitationMail, mailLinkSql } from "./mail-templates.js";
 import { cancelInvitationMails, enqueueMails, type NewMail } from "./outbox.js";
 import { remindableInvitations } from "./reminders.js";
 
@@ -21,12 +22,13 @@ export type ReminderPass = {
   before: number;
   /** Who asked ("Remind everyone"), or null for the automatic reminders. */
   requestedBy: Actor | null;
-  /** Keyset position within the pass: invitations skipped (no link to copy) are not read again. */
-  after: [number, string];
+  /** Keyset position within the pass, (last_sent_at, rowid) in the order of the index: invitations
+   *  skipped (no link to copy) are not read again. */
+  after: [number, number];
 };
 
 type Candidate = {
-  id: string; member_id: string; last_sent_at: number; token_hash: string; reminders_sent: number; email: string; name: string;
+  id: string; position: number; member_id: string; last_sent_at: number; token_hash: string; reminders_sent: number; email: string; name: string;
   current_email: string | null; display_name: string | null; inviter_name: string | null; mail_text: string | null;
 };
 
@@ -38,15 +40,15 @@ export async function remindChunk(db: Db, owner: string, pass: ReminderPass, opt
     const now = options.now ?? Date.now();
     const held = await tx.all(sql`SELECT 1 FROM reminder_schedules WHERE id = ${pass.scheduleId} AND locked_by = ${owner}`);
     if (held.length === 0) return { status: "lost" as const, reminded: 0 };
-    const found = await tx.all<Candidate>(sql`SELECT i.id, i.member_id, i.last_sent_at, i.token_hash, i.reminders_sent, m.email, m.name,
+    const found = await tx.all<Candidate>(sql`SELECT i.id, i.rowid AS position, i.member_id, i.last_sent_at, i.token_hash, i.reminders_sent, m.email, m.name,
         coalesce(p.mail, p.user_principal_name) AS current_email, p.display_name,
         (SELECT display_name FROM directory_people WHERE id = i.invited_by AND org_id = i.org_id) AS inviter_name,
-        (SELECT o.text FROM mail_outbox o WHERE o.invitation_id = i.id AND o.kind = 'invitation' ORDER BY o.id LIMIT 1) AS mail_text
-      FROM ${remindableInvitations(pass.orgId, pass.before)} AND (i.last_sent_at, i.id) > (${pass.after[0]}, ${pass.after[1]})
-      ORDER BY i.last_sent_at, i.id LIMIT ${options.chunkSize}`);
+        (SELECT ${mailLinkSql} FROM mail_outbox o WHERE o.invitation_id = i.id AND o.kind = 'invitation' ORDER BY o.id LIMIT 1) AS mail_text
+      FROM ${remindableInvitations(pass.orgId, pass.before)} AND (i.last_sent_at, i.rowid) > (${pass.after[0]}, ${pass.after[1]})
+      ORDER BY i.last_sent_at, i.rowid LIMIT ${options.chunkSize}`);
     if (found.length === 0) return { status: "done" as const, reminded: 0 };
     const last = found[found.length - 1]!;
-    pass.after = [Number(last.last_sent_at), last.id];
+    pass.after = [Number(last.last_sent_at), Number(last.position)];
     const due = found.flatMap((c) => {
       const token = tokenFromMailText(c.mail_text ?? "", c.token_hash);
       return token ? [{ ...c, token, n: Number(c.reminders_sent) + 1 }] : [];
@@ -66,14 +68,14 @@ async function sendReminders(tx: Tx, pass: ReminderPass, due: (Candidate & { tok
     WHERE id IN (SELECT value FROM json_each(${ids}))`);
   // A copy still waiting would go out beside the reminder (none should: the last email was delivered).
   await cancelInvitationMails(tx, due.map((c) => c.id), "Not sent: replaced by a reminder.");
-  const renderers = new Map<string | null, ReturnType<typeof invitationMailer>>();
+  const contexts = new Map<string | null, InvitationMailContext>();
   const mails: NewMail[] = [];
   for (const c of due) {
     const inviter = c.inviter_name || (pass.requestedBy?.personId ? pass.requestedBy.name : null);
-    let render = renderers.get(inviter);
-    if (!render) renderers.set(inviter, (render = invitationMailer({ ...await loadInvitationMailContext(tx, pass.orgId, inviter), reminder: true })));
+    let context = contexts.get(inviter);
+    if (!context) contexts.set(inviter, (context = { ...await loadInvitationMailContext(tx, pass.orgId, inviter), reminder: true }));
     mails.push({ orgId: pass.orgId, kind: "reminder", invitationId: c.id, idempotencyKey: reminderMailKey(c.id, c.n), to: c.current_email ?? c.email,
-      ...render({ joinUrl: `${publicUrl}/join/${c.token}`, recipientName: c.display_name || c.name || c.email }) });
+      ...invitationMail(context, { joinUrl: `${publicUrl}/join/${c.token}`, recipientName: c.display_name || c.name || c.email }) });
   }
   await enqueueMails(tx, mails, now);
   await recordAudits(tx, due.map((c) => ({

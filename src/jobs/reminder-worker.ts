@@ -57,7 +57,7 @@ async function runSchedule(o: Options, job: typeof reminderSchedules.$inferSelec
   if (job.requestedAt && job.requestedBefore) {
     const [by] = job.requestedBy ? await o.db.select({ name: directoryPeople.displayName }).from(directoryPeople).where(eq(directoryPeople.id, job.requestedBy)) : [];
     const requestedBy = job.requestedBy ? { personId: job.requestedBy, orgId: job.orgId, name: by?.name ?? "" } : null;
-    const pass: ReminderPass = { scheduleId: job.id, orgId: job.orgId, before: job.requestedBefore.getTime(), requestedBy, after: [0, ""] };
+    const pass: ReminderPass = { scheduleId: job.id, orgId: job.orgId, before: job.requestedBefore.getTime(), requestedBy, after: [0, 0] };
     if (!await runPass(o, pass, stopping) || !await finishRequestedReminders(o.db, o.owner, job.id)) {
       await releaseLease(o.db, reminderSchedules, job.id, o.owner);
       return;
@@ -65,7 +65,7 @@ async function runSchedule(o: Options, job: typeof reminderSchedules.$inferSelec
   }
   const due = job.days > 0 && job.nextRunAt !== null && job.nextRunAt.getTime() <= now;
   if (due) {
-    const pass: ReminderPass = { scheduleId: job.id, orgId: job.orgId, before: now - job.days * DAY_MS, requestedBy: null, after: [0, ""] };
+    const pass: ReminderPass = { scheduleId: job.id, orgId: job.orgId, before: now - job.days * DAY_MS, requestedBy: null, after: [0, 0] };
     if (!await runPass(o, pass, stopping)) {
       await releaseLease(o.db, reminderSchedules, job.id, o.owner);
       return;

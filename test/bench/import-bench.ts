@@ -14,7 +14,7 @@ const DIRECTORY = 200_000;
 const SEND_CAP_MS = 120_000;
 
 /** The Users page under load until stop(): p99 of the responses that arrived while a phase ran. */
-function loadUsersPage(url: string, cookie: string) {
+export function loadUsersPage(url: string, cookie: string) {
   const times: { at: number; ms: number }[] = [];
   let failures = 0;
   let finished: () => void;
@@ -38,12 +38,12 @@ function loadUsersPage(url: string, cookie: string) {
   };
 }
 
-async function importState(db: BenchDatabase, id: string) {
+export async function importState(db: BenchDatabase, id: string) {
   const row = (await readSql(db.db, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count FROM imports WHERE id = ?", [id]))[0]!;
   return { status: String(row[0]), total: Number(row[1]), processed: Number(row[2]), ready: Number(row[3]), skipped: Number(row[4]), errors: Number(row[5]), sent: Number(row[6]) };
 }
 
-async function waitForStatus(db: BenchDatabase, id: string, status: string, timeoutMs: number) {
+export async function waitForStatus(db: BenchDatabase, id: string, status: string, timeoutMs: number) {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const state = await importState(db, id);
@@ -54,7 +54,7 @@ async function waitForStatus(db: BenchDatabase, id: string, status: string, time
   }
 }
 
-async function upload(server: ChildServer, cookie: string, csv: string | Buffer, name: string): Promise<string> {
+export async function upload(server: ChildServer, cookie: string, csv: string | Buffer, name: string): Promise<string> {
   const form = new FormData();
   form.append("file", new File([typeof csv === "string" ? csv : new Uint8Array(csv)], name, { type: name.endsWith(".xlsx") ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv" }));
   const response = await fetch(`${server.url}/imports`, { method: "POST", body: form, headers: { cookie, Origin: server.url }, redirect: "manual" });
@@ -70,7 +70,7 @@ function papaparseMs(csv: string): number {
 
 /** Run 1, nothing else going on: upload to done, Send Invite, the server's peak RSS. */
 /** A send the bench stopped measuring is marked done, so the next server does not carry it on. */
-async function abandonSend(db: BenchDatabase, id: string) {
+export async function abandonSend(db: BenchDatabase, id: string) {
   await writeSql(db.db, "UPDATE imports SET status = 'sent', locked_by = NULL, locked_until = NULL WHERE id = ? AND status = 'sending'", [id]);
 }
 

@@ -10,7 +10,7 @@ import { invitationMailKey, enqueueMails, countOutbox } from "../../src/domain/o
 import { createResendTransport } from "../../src/integrations/mail.js";
 import { startMailWorker } from "../../src/jobs/mail-worker.js";
 import { newId, newToken, sha256Hex } from "../../src/ids.js";
-import { invitationEmailRenderer } from "../../views/emails/invitation-email.js";
+import { invitationMail } from "../../src/domain/mail-templates.js";
 import { createTestDatabase } from "../support/db.js";
 import { insertOrganization } from "../support/mail-fixtures.js";
 import { startResendStandIn } from "../support/resend-stand-in.js";
@@ -27,11 +27,11 @@ export async function benchMail(options: { messages?: number; requestsPerSecond?
 
     const enqueueStarted = performance.now();
     const enqueueCpu = process.cpuUsage();
-    const render = invitationEmailRenderer({ orgName: "Bench Org", inviterName: "Alex Admin", rateMilli: 725, year: 2026 });
+    const context = { orgName: "Bench Org", inviterName: "Alex Admin", rateMilli: 725, year: 2026 };
     await db.write(async (tx) => {
       await enqueueMails(tx, people.map((p) => ({
         orgId, kind: "invitation", to: p.email, invitationId: p.invitationId, idempotencyKey: invitationMailKey(p.invitationId, 1),
-        ...render({ joinUrl: `http://localhost:3000/join/${p.token}`, recipientName: p.name }),
+        ...invitationMail(context, { joinUrl: `http://localhost:3000/join/${p.token}`, recipientName: p.name }),
       })));
     });
     const enqueueMs = performance.now() - enqueueStarted;

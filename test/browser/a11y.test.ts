@@ -15,6 +15,7 @@ import { archiveMembers } from "../../src/domain/member-archive.js";
 import { drainImports } from "../../src/jobs/import-worker.js";
 import { browserAvailable, launchBrowser, startTestServer, type RunningApp } from "../support/browser.js";
 import { actorFor } from "../support/security-fixtures.js";
+import { withEmail } from "../support/mail-fixtures.js";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const ALEX = "alex.admin@contoso.example";
@@ -147,7 +148,7 @@ describe.skipIf(!browserAvailable())("accessibility", () => {
     const [mail] = await db.select().from(mailOutbox).where(and(eq(mailOutbox.to, CASEY), eq(mailOutbox.kind, "invitation")));
     await go(page, `/outbox/${mail!.id}`);
     await audit(page, "outbox message");
-    const token = /\/join\/([\w-]{43})/.exec(mail!.text)![1]!;
+    const token = /\/join\/([\w-]{43})/.exec(withEmail(mail!).text)![1]!;
 
     await go(page, `/users?q=${encodeURIComponent(CASEY)}`);
     await page.getByRole("button", { name: /^Archive Casey/ }).click();

@@ -9,6 +9,7 @@ import { findPersonByAddress } from "../../src/domain/people.js";
 import { sha256Hex } from "../../src/ids.js";
 import { createOrganization } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
+import { withEmail } from "../support/mail-fixtures.js";
 
 const deps = { publicUrl: "https://admin.example" };
 let database: TestDatabase;
@@ -36,7 +37,7 @@ describe("inviteMembers across statement boundaries", () => {
     expect(counted!.count).toBe(401);
     // Every email's link opens its own invitation (the tokens were made in one batch).
     const hashes = new Set((await database.db.select({ h: invitations.tokenHash }).from(invitations)).map((r) => r.h));
-    const mails = await database.db.select({ text: mailOutbox.text, to: mailOutbox.to }).from(mailOutbox);
+    const mails = (await database.db.select({ template: mailOutbox.template, params: mailOutbox.params, to: mailOutbox.to }).from(mailOutbox)).map(withEmail);
     for (const mail of mails) expect(hashes.has(sha256Hex(/\/join\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!))).toBe(true);
     expect(new Set(mails.map((m) => m.to)).size).toBe(401);
     const person400 = mails.find((m) => m.to === "person400@bulk.example")!;

@@ -14,6 +14,7 @@ import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../supp
 import { expectSafeAnswer, fuzzRuns, hostileText, MARK, wellFormed } from "../support/fuzz.js";
 import { isLiveFormula, readAsSpreadsheet, SEPARATORS } from "../support/spreadsheet.js";
 import { actorFor } from "../support/security-fixtures.js";
+import { withEmail } from "../support/mail-fixtures.js";
 
 const runs: Record<string, number> = {};
 const count = (name: string, n: number) => {
@@ -59,7 +60,7 @@ describe("escaping (fast-check)", () => {
       const list = await expectSafeAnswer(await t.get(`/users?q=${email}`, { cookie: admin }), [200], "/users");
       expect(list.replaceAll("<wbr>", "")).toContain(email); // addresses carry <wbr> after "@" and "."
       await expectSafeAnswer(await t.get("/activity", { cookie: admin }), [200], "/activity");
-      const [mail] = await db.select({ id: mailOutbox.id, html: mailOutbox.html }).from(mailOutbox).where(and(eq(mailOutbox.to, email), eq(mailOutbox.kind, "invitation")));
+      const [mail] = (await db.select({ id: mailOutbox.id, template: mailOutbox.template, params: mailOutbox.params }).from(mailOutbox).where(and(eq(mailOutbox.to, email), eq(mailOutbox.kind, "invitation")))).map(withEmail);
       expect(mail!.html.includes(MARK), "the invitation email escapes the name").toBe(false);
       await expectSafeAnswer(await t.get(`/outbox/${mail!.id}`, { cookie: admin }), [200], "/outbox/:id");
     }), { numRuns: count("directory text", 60) });

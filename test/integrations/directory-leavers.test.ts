@@ -16,6 +16,7 @@ import { newId } from "../../src/ids.js";
 import { GraphClient } from "../../src/integrations/graph.js";
 import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
 import { GRAPH_CLIENT, makeUsers, startGraphStandIn, type GraphStandIn, type StandInUser } from "../support/graph-stand-in.js";
+import { withEmail } from "../support/mail-fixtures.js";
 
 const TENANT = "0b7c3c2e-1111-4222-8333-444455556677";
 let graph: GraphStandIn;
@@ -38,7 +39,7 @@ afterEach(() => t.close());
 const email = (n: number) => users[n]!.mail!;
 const tokenOf = async (address: string) => {
   const [mail] = await t.deps.db.select().from(mailOutbox).where(and(eq(mailOutbox.to, address), eq(mailOutbox.kind, "invitation")));
-  return /\/join\/([A-Za-z0-9_-]{43})/.exec(mail!.text)![1]!;
+  return /\/join\/([A-Za-z0-9_-]{43})/.exec(withEmail(mail!).text)![1]!;
 };
 const memberOf = async (address: string) => (await t.deps.db.select().from(members).where(eq(members.emailNorm, address)))[0]!;
 

@@ -73,7 +73,7 @@ describe("the reminder job", () => {
     expect(request).toMatchObject({ ok: true, started: true, count: PEOPLE, days: 7 });
     // Worker A claims the request with a short lease, reminds one chunk, and dies.
     const job = await claimLease(database.db, reminderSchedules, { where: undefined, owner: "worker-a", leaseMs: 300 });
-    const pass = { scheduleId: job!.id, orgId: admin.orgId, before: job!.requestedBefore!.getTime(), requestedBy: admin, after: [0, ""] as [number, string] };
+    const pass = { scheduleId: job!.id, orgId: admin.orgId, before: job!.requestedBefore!.getTime(), requestedBy: admin, after: [0, 0] as [number, number] };
     expect(await remindChunk(database.db, "worker-a", pass, { chunkSize: 40, leaseMs: 300, publicUrl })).toEqual({ status: "more", reminded: 40 });
     // While its lease holds, nobody else takes the job.
     expect(await drainReminders({ db: second.db, publicUrl, owner: "worker-b" })).toBe(0);

@@ -5,6 +5,7 @@ import { findPersonByAddress } from "../../src/domain/people.js";
 import { enqueueMails } from "../../src/domain/outbox.js";
 import { renderInvitationEmail } from "../../views/emails/invitation-email.js";
 import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
+import { storedMail } from "../support/mail-fixtures.js";
 
 let t: TestApp;
 let adminCookie: string;
@@ -19,8 +20,8 @@ beforeAll(async () => {
   const orgId = (await findPersonByAddress(t.database.db, "alex.admin@contoso.example"))!.orgId;
   const other = await createOrganization(t.database.db, { name: "Fabrikam", domain: "fabrikam.example" });
   const email = renderInvitationEmail({ orgName: "Contoso (demo)", inviterName: "<script>alert(1)</script>", rateMilli: 725, year: 2026, joinUrl: "http://localhost:3000/join/TOKEN_abc-123", recipientName: "Dana" });
-  invitationId = (await t.database.db.write((tx) => enqueueMails(tx, [{ orgId, kind: "invitation", to: "dana@contoso.example", idempotencyKey: "test:dana", ...email }])))[0]!;
-  foreignId = (await t.database.db.write((tx) => enqueueMails(tx, [{ orgId: other.id, kind: "invitation", to: "secret@fabrikam.example", subject: "Fabrikam only", html: "<p>x</p>", text: "x", idempotencyKey: "test:fab" }])))[0]!;
+  invitationId = (await t.database.db.write((tx) => enqueueMails(tx, [{ orgId, kind: "invitation", to: "dana@contoso.example", idempotencyKey: "test:dana", ...storedMail(email) }])))[0]!;
+  foreignId = (await t.database.db.write((tx) => enqueueMails(tx, [{ orgId: other.id, kind: "invitation", to: "secret@fabrikam.example", ...storedMail({ subject: "Fabrikam only", html: "<p>x</p>", text: "x" }), idempotencyKey: "test:fab" }])))[0]!;
 });
 afterAll(() => t.close());
 

@@ -15,6 +15,7 @@ import { drainMailOnce } from "../../src/jobs/mail-worker.js";
 import { drainReminders } from "../../src/jobs/reminder-worker.js";
 import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
 import { actorFor } from "../support/security-fixtures.js";
+import { withEmail } from "../support/mail-fixtures.js";
 
 const DAY = 86_400_000;
 let t: TestApp;
@@ -57,7 +58,7 @@ async function invited(count: number, daysAgo: number, domain = "contoso.example
   await backdate(memberIds, daysAgo);
   return Promise.all(memberIds.map(async (memberId, i) => {
     const [inv] = await t.deps.db.select().from(invitations).where(eq(invitations.memberId, memberId));
-    const [mail] = await t.deps.db.select({ text: mailOutbox.text }).from(mailOutbox).where(and(eq(mailOutbox.invitationId, inv!.id), eq(mailOutbox.kind, "invitation")));
+    const [mail] = (await t.deps.db.select({ template: mailOutbox.template, params: mailOutbox.params }).from(mailOutbox).where(and(eq(mailOutbox.invitationId, inv!.id), eq(mailOutbox.kind, "invitation")))).map(withEmail);
     const token = /\/join\/([A-Za-z0-9_-]{43})/.exec(mail!.text)![1]!;
     return { memberId, invitationId: inv!.id, email: emails[i]!, token, personId: outcomes[i]!.personId! };
   }));
@@ -65,8 +66,8 @@ async function invited(count: number, daysAgo: number, domain = "contoso.example
 const backdate = (memberIds: string[], daysAgo: number) =>
   t.deps.db.write((tx) => tx.update(invitations).set({ lastSentAt: new Date(Date.now() - daysAgo * DAY) }).where(inArray(invitations.memberId, memberIds)));
 
-const remindersOf = async (invitationIds: string[]) => t.deps.db.select({ invitationId: mailOutbox.invitationId, to: mailOutbox.to, text: mailOutbox.text, html: mailOutbox.html, status: mailOutbox.status, subject: mailOutbox.subject })
-  .from(mailOutbox).where(and(inArray(mailOutbox.invitationId, invitationIds), eq(mailOutbox.kind, "reminder")));
+const remindersOf = async (invitationIds: string[]) => (await t.deps.db.select({ invitationId: mailOutbox.invitationId, to: mailOutbox.to, template: mailOutbox.template, params: mailOutbox.params, status: mailOutbox.status })
+  .from(mailOutbox).where(and(inArray(mailOutbox.invitationId, invitationIds), eq(mailOutbox.kind, "reminder")))).map(withEmail);
 
 async function setDays(days: string, htmx = false) {
   return t.post("/settings/reminders", { days }, { cookie: admin, htmx });

@@ -8,6 +8,7 @@ import { findPersonByAddress } from "../../src/domain/people.js";
 import { createLocalTransport } from "../../src/integrations/mail.js";
 import { drainMailOnce } from "../../src/jobs/mail-worker.js";
 import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
+import { withEmail } from "../support/mail-fixtures.js";
 
 const EVIL = `<img src=x onerror="alert(1)">`;
 let t: TestApp;
@@ -162,7 +163,7 @@ describe("Resend invitation", () => {
     const plain = await t.post(`/users/${ids.grace}/resend`, {}, { cookie: admin });
     expect(plain.headers.get("Location")).toBe("/users?done=limit:3");
     expect(await (await t.get("/users?done=limit:3", { cookie: admin })).text()).toContain("already sent again 3 times today");
-    const mails = await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.to, "grace@fabrikam.example")).orderBy(mailOutbox.id);
+    const mails = (await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.to, "grace@fabrikam.example")).orderBy(mailOutbox.id)).map(withEmail);
     expect(mails).toHaveLength(4);
     // The same link every time, in a reminder rendered when resent; a copy still waiting is replaced by the next.
     expect(new Set(mails.map((m) => /\/join\/[\w-]{43}/.exec(m.text)![0])).size).toBe(1);

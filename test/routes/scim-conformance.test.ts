@@ -8,6 +8,7 @@ import { auditEvents, directoryPeople, mailOutbox, members, scimUsers } from "..
 import { createLocalTransport } from "../../src/integrations/mail.js";
 import { drainMailOnce } from "../../src/jobs/mail-worker.js";
 import { startScimServer, SCIM_TYPE, tutorialUser, type ScimServer } from "../support/scim.js";
+import { withEmail } from "../support/mail-fixtures.js";
 
 let s: ScimServer;
 beforeAll(async () => {
@@ -23,8 +24,8 @@ const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const json = async (r: Response) => (await r.json()) as Record<string, any>;
 const person = async (mail: string) => (await s.deps.db.select().from(directoryPeople).where(eq(directoryPeople.mailNorm, mail)))[0];
 const memberOf = async (mail: string) => (await s.deps.db.select().from(members).where(eq(members.emailNorm, mail)))[0];
-const mailsTo = async (to: string) => s.deps.db.select({ kind: mailOutbox.kind, subject: mailOutbox.subject, status: mailOutbox.status, text: mailOutbox.text })
-  .from(mailOutbox).where(eq(mailOutbox.to, to)).orderBy(mailOutbox.createdAt);
+const mailsTo = async (to: string) => (await s.deps.db.select({ kind: mailOutbox.kind, template: mailOutbox.template, params: mailOutbox.params, status: mailOutbox.status })
+  .from(mailOutbox).where(eq(mailOutbox.to, to)).orderBy(mailOutbox.createdAt)).map(({ template, params, ...m }) => { const { subject, text } = withEmail({ template, params }); return { ...m, subject, text }; });
 /** The mail worker's one pass (workers are off in these servers): the queued emails go out through the local transport. */
 const sendQueuedMail = () => drainMailOnce({ db: s.deps.db, transport: createLocalTransport(), config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } });
 const auditsOf = async (memberId: string) => s.deps.db.select({ action: auditEvents.action, actorId: auditEvents.actorId, actorLabel: auditEvents.actorLabel })

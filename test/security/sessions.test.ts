@@ -12,6 +12,7 @@ import { newToken, sha256Hex } from "../../src/ids.js";
 import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
 import { startOidcStandIn, type OidcStandIn } from "../support/oidc-stand-in.js";
 import { actorFor } from "../support/security-fixtures.js";
+import { withEmail } from "../support/mail-fixtures.js";
 
 const sessionCount = async (t: TestApp, personEmail: string) => {
   const actor = await actorFor(t.deps.db, personEmail);
@@ -65,7 +66,7 @@ describe("sessions end", () => {
     const [mail] = await t.deps.db.select().from(members).where(eq(members.id, outcomes[0]!.memberId!));
     expect(mail!.status).toBe("invited");
     const person3 = await actorFor(t.deps.db, "person3@a.example");
-    const [email] = await t.deps.db.select({ text: mailOutbox.text }).from(mailOutbox).where(eq(mailOutbox.to, "person3@a.example"));
+    const [email] = (await t.deps.db.select({ template: mailOutbox.template, params: mailOutbox.params }).from(mailOutbox).where(eq(mailOutbox.to, "person3@a.example"))).map(withEmail);
     const token = /\/join\/([\w-]{43})/.exec(email!.text)![1]!;
     expect((await acceptInvitationForIdentity(t.deps.db, { personId: person3.personId, orgId: person3.orgId }, token)).ok).toBe(true);
     const cookie = await t.signInAs("person3@a.example");

@@ -3,6 +3,7 @@ import { organizations, members, invitations } from "../../src/db/schema.js";
 import type { Db, Tx } from "../../src/db/client.js";
 import { newId, newToken, sha256Hex } from "../../src/ids.js";
 import { enqueueMails, type NewMail } from "../../src/domain/outbox.js";
+import { renderOutboxRow } from "../../src/domain/mail-templates.js";
 
 export async function insertOrganization(db: Db, name = `Org ${newId().slice(-6)}`): Promise<string> {
   const id = newId();
@@ -23,12 +24,16 @@ export function makeMails(orgId: string, n: number, prefix = "m"): NewMail[] {
     orgId,
     kind: "invitation",
     to: `${prefix}${i}@example.test`,
-    subject: `Hello ${i}`,
-    html: `<p>Hello ${i}</p>`,
-    text: `Hello ${i}`,
+    ...storedMail({ subject: `Hello ${i}`, html: `<p>Hello ${i}</p>`, text: `Hello ${i}` }),
     idempotencyKey: `test:${prefix}:${i}`,
   }));
 }
+
+/** An email given as rendered (the `stored` template: how rows queued before parameters were kept are sent). */
+export const storedMail = (content: { subject: string; html: string; text: string }) => ({ template: "stored" as const, params: content });
+
+/** An outbox row with the email it sends, rendered from its template and parameters as the mail worker renders it. */
+export const withEmail = <R extends { template: string; params: unknown }>(row: R) => ({ ...row, ...renderOutboxRow(row) });
 
 /** One email queued the way the app queues many (enqueueMails): its id, or null when its key was queued already. */
 export async function enqueueMail(tx: Tx, message: NewMail): Promise<string | null> {

@@ -11,6 +11,7 @@ import { archiveMembers } from "../../src/domain/member-archive.js";
 import { findPersonByAddress } from "../../src/domain/people.js";
 import { drainImports } from "../../src/jobs/import-worker.js";
 import type { Fixture } from "./route-policy.js";
+import { withEmail } from "./mail-fixtures.js";
 
 export type Made = { id: string; /** Reads back what a refused request must not have changed. */ state(): Promise<unknown> };
 
@@ -34,9 +35,9 @@ export function fixtureMaker(db: Db, admin: Actor, domain: string, publicUrl: st
 
   async function invitationMail(): Promise<{ id: string; text: string; memberId: string }> {
     const { memberId, email } = await invite();
-    const [mail] = await db.select({ id: mailOutbox.id, text: mailOutbox.text }).from(mailOutbox)
+    const [mail] = await db.select({ id: mailOutbox.id, template: mailOutbox.template, params: mailOutbox.params }).from(mailOutbox)
       .where(and(eq(mailOutbox.orgId, admin.orgId), eq(mailOutbox.to, email), eq(mailOutbox.kind, "invitation")));
-    return { ...mail!, memberId };
+    return { id: mail!.id, text: withEmail(mail!).text, memberId };
   }
 
   return async function make(fixture: Fixture): Promise<Made> {

@@ -5,7 +5,9 @@ import { runStatement } from "../driver.js";
 
 const INSERT_ROWS = `INSERT INTO import_rows (import_id, org_id, row_number, value, email_norm)
   SELECT ?1, ?2, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?3)`;
-const DELETE_ROWS = "DELETE FROM import_rows WHERE rowid IN (SELECT rowid FROM import_rows WHERE import_id = ? AND org_id = ? LIMIT ?)";
+// import_rows is WITHOUT ROWID (drizzle/0019): rows are found by their key, the import and the row number.
+const DELETE_ROWS = `DELETE FROM import_rows WHERE import_id = ?1 AND row_number IN
+  (SELECT row_number FROM import_rows WHERE import_id = ?1 AND org_id = ?2 ORDER BY row_number LIMIT ?3)`;
 
 export const statements = { INSERT_ROWS, DELETE_ROWS };
 
