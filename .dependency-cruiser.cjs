@@ -39,8 +39,7 @@ module.exports = {
     {
       name: "domain-draws-emails-only",
       comment:
-        "The domain renders emails when they are queued or resent (from current data), so it may import " +
-        "views/emails/; pages are the routes' to draw.",
+        "The domain renders emails when they are queued or resent (from current data), so it may import " + "views/emails/; pages are the routes' to draw.",
       severity: "error",
       from: { path: "^src/domain/" },
       to: { path: "^views/", pathNot: "^views/emails/" },
@@ -48,8 +47,7 @@ module.exports = {
     {
       name: "auth-sees-no-routes",
       comment:
-        "Guards run before every route: they answer (403, 429) with views (views/respond.tsx), never through a " +
-        "route module, and know nothing of jobs.",
+        "Guards run before every route: they answer (403, 429) with views (views/respond.tsx), never through a " + "route module, and know nothing of jobs.",
       severity: "error",
       from: { path: "^src/auth/" },
       to: { path: `^src/(routes|jobs)/|${ENTRY_POINTS}` },
@@ -72,9 +70,7 @@ module.exports = {
     },
     {
       name: "routes-and-jobs-apart",
-      comment:
-        "Routes and jobs are the top layer side by side: a route wakes a worker through deps.wake, and a job " +
-        "never answers a request.",
+      comment: "Routes and jobs are the top layer side by side: a route wakes a worker through deps.wake, and a job " + "never answers a request.",
       severity: "error",
       from: { path: "^src/(routes|jobs)/" },
       // Within one folder the rules above decide.
@@ -112,18 +108,14 @@ module.exports = {
     },
     {
       name: "integrations-import-nothing-above",
-      comment:
-        "Integrations talk to the outside world (Graph, Resend, Entra's discovery) and know nothing of the " +
-        "layers that call them.",
+      comment: "Integrations talk to the outside world (Graph, Resend, Entra's discovery) and know nothing of the " + "layers that call them.",
       severity: "error",
       from: { path: "^src/integrations/" },
       to: { path: `^src/(auth|domain|routes|jobs)/|^views/|${ENTRY_POINTS}|${REQUEST_CONTEXT}` },
     },
     {
       name: "runtime-needs-no-dev-dependency",
-      comment:
-        "Production installs with `npm ci --omit=dev` (README): code under src/ and views/ may import a " +
-        "devDependency's types, never its code.",
+      comment: "Production installs with `npm ci --omit=dev` (README): code under src/ and views/ may import a " + "devDependency's types, never its code.",
       severity: "error",
       from: { path: "^(src|views)/" },
       to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },

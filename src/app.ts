@@ -38,19 +38,38 @@ export function createApp(deps: Deps) {
     c.set("session", null);
     const started = performance.now();
     await next();
-    deps.logger.info({ reqId: c.get("requestId"), client: clientAddress(c), method: c.req.method, path: maskPath(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
+    deps.logger.info(
+      {
+        reqId: c.get("requestId"),
+        client: clientAddress(c),
+        method: c.req.method,
+        path: maskPath(c.req.path),
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      "request",
+    );
   });
   app.use("/join/*", noReferrer); // outside secureHeaders, so no-referrer wins on the join pages
-  app.use(secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"],
-      frameSrc: ["'self'"], frameAncestors: ["'none'"], formAction, baseUri: ["'none'"], objectSrc: ["'none'"],
-    },
-    referrerPolicy: "same-origin",
-    crossOriginEmbedderPolicy: false,
-    // HSTS over plain http would pin nothing, and on localhost it breaks other local http apps.
-    strictTransportSecurity: deps.config.publicUrl.startsWith("https:"),
-  }));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        frameSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction,
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: "same-origin",
+      crossOriginEmbedderPolicy: false,
+      // HSTS over plain http would pin nothing, and on localhost it breaks other local http apps.
+      strictTransportSecurity: deps.config.publicUrl.startsWith("https:"),
+    }),
+  );
   app.use(requireOwnHost(deps.config), limitRequestBodies());
 
   app.route("/static", staticRoutes());

@@ -110,7 +110,9 @@ function mailTransportOf(env: Env, localMode: boolean): Config["mailTransport"] 
   const hasKey = read(env, "RESEND_API_KEY") !== undefined;
   if (chosen === "resend" && !hasKey) throw new ConfigError("MAIL_TRANSPORT=resend needs RESEND_API_KEY: set it to the API key from Resend");
   if (!chosen && !hasKey && !localMode) {
-    throw new ConfigError("RESEND_API_KEY is missing: outside local mode invitations must be sent. Set RESEND_API_KEY, or MAIL_TRANSPORT=outbox to keep every email in the outbox on purpose (admins read them at /outbox)");
+    throw new ConfigError(
+      "RESEND_API_KEY is missing: outside local mode invitations must be sent. Set RESEND_API_KEY, or MAIL_TRANSPORT=outbox to keep every email in the outbox on purpose (admins read them at /outbox)",
+    );
   }
   return chosen ?? (hasKey ? "resend" : "outbox");
 }
@@ -155,7 +157,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const webConcurrency = integer(env, "WEB_CONCURRENCY", 1, 1, 64);
   if (webConcurrency > 1 && databaseUrl === ":memory:") {
-    throw new ConfigError(`WEB_CONCURRENCY=${webConcurrency} needs one database that every process opens: DATABASE_URL=:memory: is a database per process. Set DATABASE_URL=file:<path>, or WEB_CONCURRENCY=1`);
+    throw new ConfigError(
+      `WEB_CONCURRENCY=${webConcurrency} needs one database that every process opens: DATABASE_URL=:memory: is a database per process. Set DATABASE_URL=file:<path>, or WEB_CONCURRENCY=1`,
+    );
   }
   let entra: Config["entra"] = null;
   if (!localMode) {
@@ -213,7 +217,9 @@ export function loadConfig(env: Env = process.env): Config {
 export function configWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (config.entra && ["localhost", "127.0.0.1", "[::1]"].includes(new URL(config.publicUrl).hostname)) {
-    warnings.push(`PUBLIC_URL is ${config.publicUrl}: Microsoft will send people back to localhost after sign-in, and invitation links point there too. Set PUBLIC_URL to the address people use`);
+    warnings.push(
+      `PUBLIC_URL is ${config.publicUrl}: Microsoft will send people back to localhost after sign-in, and invitation links point there too. Set PUBLIC_URL to the address people use`,
+    );
   }
   if (!config.localMode && config.mailTransport === "outbox") {
     warnings.push("MAIL_TRANSPORT=outbox: no email is sent; invitations stay in the outbox, which admins read at /outbox. Set RESEND_API_KEY to send them");

@@ -43,7 +43,10 @@ export async function runServerProcess(config: Config, logger: Logger, options: 
   // and a request that queues work simply leaves it for the workers' first poll.
   let workers: Workers | undefined;
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info({ url: `http://${info.address}:${info.port}`, localMode: config.localMode }, config.localMode ? "admin center listening (local mode)" : "admin center listening");
+    logger.info(
+      { url: `http://${info.address}:${info.port}`, localMode: config.localMode },
+      config.localMode ? "admin center listening (local mode)" : "admin center listening",
+    );
     if (deps.stopping) return;
     workers = startWorkers(deps);
     deps.wake = workers.wake;
@@ -62,7 +65,10 @@ export async function runServerProcess(config: Config, logger: Logger, options: 
     deps.stopping = true;
     logger.info({ signal, requestsInFlight: inFlight.count() }, "stopping");
     setTimeout(() => {
-      logger.warn({ requestsInFlight: inFlight.count() }, `still draining after ${DRAIN_MS / 1000} s: exiting; unfinished jobs' leases expire and another process carries on`);
+      logger.warn(
+        { requestsInFlight: inFlight.count() },
+        `still draining after ${DRAIN_MS / 1000} s: exiting; unfinished jobs' leases expire and another process carries on`,
+      );
       process.exit(0);
     }, DRAIN_MS).unref();
     server.close();
@@ -93,9 +99,10 @@ function trackRequests(server: Server, stopping: () => boolean) {
     closeAfterAnswer() {
       for (const response of open) if (!response.headersSent) response.setHeader("Connection", "close");
     },
-    done: () => new Promise<void>((resolve) => {
-      if (open.size === 0) return resolve();
-      drained = resolve;
-    }),
+    done: () =>
+      new Promise<void>((resolve) => {
+        if (open.size === 0) return resolve();
+        drained = resolve;
+      }),
   };
 }

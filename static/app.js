@@ -12,7 +12,9 @@ document.addEventListener("click", (event) => {
     dialog.id = id;
     dialog.innerHTML = '<article><div class="dialog-body">Loading…</div></article>';
     document.body.appendChild(dialog);
-    dialog.addEventListener("click", (e) => { if (e.target === dialog) dialog.close(); });
+    dialog.addEventListener("click", (e) => {
+      if (e.target === dialog) dialog.close();
+    });
   }
   // Named by the link until its content comes, then by the content's heading.
   dialog.removeAttribute("aria-labelledby");
@@ -69,8 +71,9 @@ document.addEventListener("htmx:after:swap", (event) => {
   const old = swapTargetOf(event);
   const target = old?.isConnected ? old : old?.id ? document.getElementById(old.id) : null;
   if (!target) return;
-  const spot = target.matches("[data-focus-after-swap]") ? target
-    : target.querySelector("[data-focus-after-swap]") ?? target.querySelector("button:not([disabled]), a[href], input:not([type=hidden]):not([disabled])");
+  const spot = target.matches("[data-focus-after-swap]")
+    ? target
+    : (target.querySelector("[data-focus-after-swap]") ?? target.querySelector("button:not([disabled]), a[href], input:not([type=hidden]):not([disabled])"));
   spot?.focus();
 });
 
@@ -79,7 +82,10 @@ document.addEventListener("click", (event) => {
   const button = event.target instanceof Element ? event.target.closest("[data-close-dialog]") : null;
   if (!button) return;
   const dialog = button.closest("dialog");
-  if (dialog) { event.preventDefault(); dialog.close(); }
+  if (dialog) {
+    event.preventDefault();
+    dialog.close();
+  }
 });
 
 // Links styled as buttons (role="button") answer Space as buttons do; Enter already follows them.

@@ -13,7 +13,10 @@
   const chipEmails = () => chipValues("email");
   // An option is a person (data-email) or a group (data-group-id); its chip holds the matching field.
   const keyOf = (option) => (option.dataset.groupId ? ["group", option.dataset.groupId] : ["email", option.dataset.email || ""]);
-  const announce = (text) => { const s = $("invite-search-status"); if (s) s.textContent = text; };
+  const announce = (text) => {
+    const s = $("invite-search-status");
+    if (s) s.textContent = text;
+  };
 
   function setOpen(open) {
     const input = $("invite-q");
@@ -50,7 +53,8 @@
       o.classList.toggle("chosen", taken);
       if (o.dataset.blocked === undefined) o.dataset.blocked = String(o.getAttribute("aria-disabled") === "true");
       const blocked = o.dataset.blocked === "true" || taken;
-      if (blocked) o.setAttribute("aria-disabled", "true"); else o.removeAttribute("aria-disabled");
+      if (blocked) o.setAttribute("aria-disabled", "true");
+      else o.removeAttribute("aria-disabled");
     }
   }
 
@@ -94,7 +98,9 @@
     const chips = $("invite-chips");
     const people = chips.querySelectorAll('input[name="email"]').length;
     const groups = chips.querySelectorAll('input[name="group"]').length;
-    const list = [groups && `${groups} ${groups === 1 ? "group" : "groups"}`, people && `${people} ${people === 1 ? "person" : "people"}`].filter(Boolean).join(" and ");
+    const list = [groups && `${groups} ${groups === 1 ? "group" : "groups"}`, people && `${people} ${people === 1 ? "person" : "people"}`]
+      .filter(Boolean)
+      .join(" and ");
     announce(`Added ${field === "group" ? label.textContent : name}. ${list} to invite.`);
   }
 
@@ -164,22 +170,28 @@
   document.addEventListener("focusout", (event) => {
     if (!(event.target instanceof HTMLElement) || event.target.id !== "invite-q") return;
     // Let a click on an option land before the popup hides.
-    setTimeout(() => { if (document.activeElement?.id !== "invite-q") setOpen(false); }, 150);
+    setTimeout(() => {
+      if (document.activeElement?.id !== "invite-q") setOpen(false);
+    }, 150);
   });
 
   document.addEventListener("submit", (event) => {
     if (event.target instanceof HTMLFormElement && event.target.id === "invite-search-form") event.preventDefault();
   });
   // Invite with no one chosen: say so here rather than round-trip (capture runs before htmx).
-  document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (!(form instanceof HTMLFormElement) || form.id !== "invite-form") return;
-    if (form.querySelector('input:is([name="email"], [name="group"]):is([type=hidden], :checked)')) return;
-    event.preventDefault();
-    event.stopPropagation();
-    announce("Add at least one person to invite: type a name, then press Enter or +.");
-    $("invite-q")?.focus();
-  }, true);
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || form.id !== "invite-form") return;
+      if (form.querySelector('input:is([name="email"], [name="group"]):is([type=hidden], :checked)')) return;
+      event.preventDefault();
+      event.stopPropagation();
+      announce("Add at least one person to invite: type a name, then press Enter or +.");
+      $("invite-q")?.focus();
+    },
+    true,
+  );
 
   document.addEventListener("htmx:after:swap", () => {
     if (!$("invite-listbox")) return;
@@ -218,7 +230,8 @@
       dialog.id = "bulk-archive-dialog";
       dialog.setAttribute("aria-labelledby", "bulk-archive-title");
       dialog.setAttribute("aria-describedby", "bulk-archive-text");
-      dialog.innerHTML = '<article><h2 id="bulk-archive-title" tabindex="-1"></h2><p class="bulk-archive-text" id="bulk-archive-text"></p>' +
+      dialog.innerHTML =
+        '<article><h2 id="bulk-archive-title" tabindex="-1"></h2><p class="bulk-archive-text" id="bulk-archive-text"></p>' +
         '<div class="dialog-actions"><button type="button" class="danger" data-confirm>Archive</button>' +
         '<button type="button" class="secondary" data-cancel>Cancel</button></div></article>';
       document.body.append(dialog);
@@ -242,7 +255,8 @@
     const finish = (go) => {
       confirm.onclick = cancel.onclick = dialog.oncancel = null;
       dialog.close();
-      if (go) event.detail.issueRequest(); else event.detail.dropRequest();
+      if (go) event.detail.issueRequest();
+      else event.detail.dropRequest();
     };
     confirm.onclick = () => finish(true);
     cancel.onclick = () => finish(false);

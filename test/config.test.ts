@@ -49,6 +49,9 @@ describe("configWarnings", () => {
     expect(configWarnings(loadConfig({}))).toEqual([]);
     expect(configWarnings(loadConfig({ ...ENTRA, RESEND_API_KEY: "re_x", PUBLIC_URL: "https://admin.contoso.example" }))).toEqual([]);
     const warnings = configWarnings(loadConfig({ ...ENTRA, MAIL_TRANSPORT: "outbox", PUBLIC_URL: "http://127.0.0.1:3000" }));
-    expect(warnings).toEqual([expect.stringMatching(/^PUBLIC_URL is http:\/\/127\.0\.0\.1:3000: Microsoft will send people back to localhost/), expect.stringMatching(/^MAIL_TRANSPORT=outbox/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^PUBLIC_URL is http:\/\/127\.0\.0\.1:3000: Microsoft will send people back to localhost/),
+      expect.stringMatching(/^MAIL_TRANSPORT=outbox/),
+    ]);
   });
 });

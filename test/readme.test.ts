@@ -27,12 +27,24 @@ describe("README", () => {
   it("lays out every top-level file and folder of src/, every folder of views/ and test/, every static file", () => {
     expect(layout).not.toBe("");
     const missing = [
-      ...entries("src").map((name) => `src/${name}`).filter((path) => !layout.includes(path)),
-      ...entries("views", "folder").filter((name) => !layout.includes(name)).map((name) => `views/${name}`),
-      ...entries("views", "file").filter((name) => !layout.includes(name)).map((name) => `views/${name}`),
-      ...entries("test").filter((name) => !layout.includes(name)).map((name) => `test/${name}`),
-      ...entries("static").filter((name) => !layout.includes(name)).map((name) => `static/${name}`),
-      ...entries("drizzle", "folder").filter((name) => !layout.includes(name)).map((name) => `drizzle/${name}`),
+      ...entries("src")
+        .map((name) => `src/${name}`)
+        .filter((path) => !layout.includes(path)),
+      ...entries("views", "folder")
+        .filter((name) => !layout.includes(name))
+        .map((name) => `views/${name}`),
+      ...entries("views", "file")
+        .filter((name) => !layout.includes(name))
+        .map((name) => `views/${name}`),
+      ...entries("test")
+        .filter((name) => !layout.includes(name))
+        .map((name) => `test/${name}`),
+      ...entries("static")
+        .filter((name) => !layout.includes(name))
+        .map((name) => `static/${name}`),
+      ...entries("drizzle", "folder")
+        .filter((name) => !layout.includes(name))
+        .map((name) => `drizzle/${name}`),
     ];
     expect(missing).toEqual([]);
   });

@@ -6,11 +6,14 @@ export function ForbiddenPage(props: { orgName: string }) {
     <section class="notice-page">
       <h1>You need the Business Administrator role</h1>
       <p>
-        You are signed in to <strong>{props.orgName}</strong>, but only Business Administrators can use the admin center.
-        Ask your organization's global administrator to assign you the <strong>Business Administrator</strong> role in
-        Microsoft Entra ID, then sign in again.
+        You are signed in to <strong>{props.orgName}</strong>, but only Business Administrators can use the admin center. Ask your organization's global
+        administrator to assign you the <strong>Business Administrator</strong> role in Microsoft Entra ID, then sign in again.
       </p>
-      <form method="post" action="/logout"><button type="submit" class="secondary">Sign out</button></form>
+      <form method="post" action="/logout">
+        <button type="submit" class="secondary">
+          Sign out
+        </button>
+      </form>
     </section>
   );
 }
@@ -19,7 +22,9 @@ export function NotFoundPage() {
   return (
     <section class="notice-page">
       <h1>Page not found</h1>
-      <p>There is nothing at this address in your organization. Check the link, or go back to <a href="/users">Users</a>.</p>
+      <p>
+        There is nothing at this address in your organization. Check the link, or go back to <a href="/users">Users</a>.
+      </p>
     </section>
   );
 }
@@ -28,7 +33,9 @@ export function ErrorPage(props: { requestId: string }) {
   return (
     <section class="notice-page">
       <h1>Something went wrong on our side</h1>
-      <p>Nothing you entered was lost. Try again in a moment; if it keeps happening, give support this reference: <code>{props.requestId}</code>.</p>
+      <p>
+        Nothing you entered was lost. Try again in a moment; if it keeps happening, give support this reference: <code>{props.requestId}</code>.
+      </p>
     </section>
   );
 }

@@ -23,7 +23,13 @@ export const documentTitle = (title: string) => `${title} · MileIQ Admin Center
  *  (500 at most), rather than on every page view: the page goes into the slot between the parts. */
 export function Layout(props: { title: string; shell: Shell; children: Child }) {
   const [before, after] = shellMarkup(shellPropsOf(props.title, props.shell));
-  return <>{before}{props.children}{after}</>;
+  return (
+    <>
+      {before}
+      {props.children}
+      {after}
+    </>
+  );
 }
 
 /** Everything the shell's markup shows, and all it may read: the cache key is the whole of it. */
@@ -40,7 +46,11 @@ type ShellProps = {
 function shellPropsOf(title: string, shell: Shell): ShellProps {
   const { session } = shell;
   return {
-    title, localMode: shell.localMode, mailHeld: shell.mailHeld, active: shell.active ?? null, admin: session?.isAdmin ?? false,
+    title,
+    localMode: shell.localMode,
+    mailHeld: shell.mailHeld,
+    active: shell.active ?? null,
+    admin: session?.isAdmin ?? false,
     who: session ? { org: session.org.name, person: session.person.displayName || session.person.email } : null,
   };
 }
@@ -83,24 +93,32 @@ function ShellMarkup(props: ShellProps & { children: Child }) {
           <script src="/static/invite.js" defer></script>
         </head>
         <body>
-          <a class="skip-link" href="#main">Skip to content</a>
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
           {localMode ? (
             <aside class="local-banner" aria-label="Local mode">
               Local mode: local sign-in without passwords, {mailHeld ? <>emails kept in the local {outbox}</> : "emails sent through Resend"}.
             </aside>
-          ) : mailHeld && (
-            <aside class="mail-banner" aria-label="Mail not sent">
-              Mail is not being sent: invitations and notices stay in the {outbox} (MAIL_TRANSPORT=outbox).
-            </aside>
+          ) : (
+            mailHeld && (
+              <aside class="mail-banner" aria-label="Mail not sent">
+                Mail is not being sent: invitations and notices stay in the {outbox} (MAIL_TRANSPORT=outbox).
+              </aside>
+            )
           )}
           <header class="app-header">
-            <a class="brand" href="/users">MileIQ <span>Admin Center</span></a>
+            <a class="brand" href="/users">
+              MileIQ <span>Admin Center</span>
+            </a>
             {who && (
               <div class="who">
                 <span class="org">{who.org}</span>
                 <span class="person">{who.person}</span>
                 <form method="post" action="/logout" class="inline">
-                  <button type="submit" class="secondary outline small">Sign out</button>
+                  <button type="submit" class="secondary outline small">
+                    Sign out
+                  </button>
                 </form>
               </div>
             )}
@@ -109,14 +127,35 @@ function ShellMarkup(props: ShellProps & { children: Child }) {
             {admin && (
               <nav class="side-nav" aria-label="Admin center">
                 <ul>
-                  <li><a href="/users" aria-current={active === "users" ? "page" : undefined}>Users</a></li>
-                  <li><a href="/settings" aria-current={active === "settings" ? "page" : undefined}>Settings</a></li>
-                  <li><a href="/activity" aria-current={active === "activity" ? "page" : undefined}>Activity</a></li>
-                  {mailHeld && <li><a href="/outbox" aria-current={active === "outbox" ? "page" : undefined}>{localMode ? "Local outbox" : "Outbox"}</a></li>}
+                  <li>
+                    <a href="/users" aria-current={active === "users" ? "page" : undefined}>
+                      Users
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/settings" aria-current={active === "settings" ? "page" : undefined}>
+                      Settings
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/activity" aria-current={active === "activity" ? "page" : undefined}>
+                      Activity
+                    </a>
+                  </li>
+                  {mailHeld && (
+                    <li>
+                      <a href="/outbox" aria-current={active === "outbox" ? "page" : undefined}>
+                        {localMode ? "Local outbox" : "Outbox"}
+                      </a>
+                    </li>
+                  )}
                 </ul>
               </nav>
             )}
-            <main id="main" tabindex={-1}>{props.children}<LiveStatus /></main>
+            <main id="main" tabindex={-1}>
+              {props.children}
+              <LiveStatus />
+            </main>
           </div>
         </body>
       </html>

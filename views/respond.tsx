@@ -19,7 +19,11 @@ export function shellOf(c: Context<AppEnv>, active?: Shell["active"]): Shell {
 
 export function renderPage(c: Context<AppEnv>, input: { title: string; body: Child; active?: Shell["active"] }) {
   c.header("Vary", "HX-Request");
-  return c.html(<Layout title={input.title} shell={shellOf(c, input.active)}>{input.body}</Layout>);
+  return c.html(
+    <Layout title={input.title} shell={shellOf(c, input.active)}>
+      {input.body}
+    </Layout>,
+  );
 }
 
 export function respond(

@@ -23,7 +23,10 @@ export class EntraSignIn {
   private readonly client: OAuth2Client;
   private jwks: { uri: string; set: ReturnType<typeof createRemoteJWKSet> } | null = null;
 
-  constructor(private readonly entra: EntraConfig, redirectUri: string) {
+  constructor(
+    private readonly entra: EntraConfig,
+    redirectUri: string,
+  ) {
     this.client = new OAuth2Client(entra.clientId, entra.clientSecret, redirectUri);
   }
 
@@ -83,7 +86,8 @@ export class EntraSignIn {
         requiredClaims: ["exp", "iat", "tid", "oid", "nonce"],
       }));
     } catch (error) {
-      if (networkFailureOf(error)) return { ok: false, reason: `the signing keys at ${metadata.jwks_uri} could not be fetched: ${describeFetchFailure(error)}` };
+      if (networkFailureOf(error))
+        return { ok: false, reason: `the signing keys at ${metadata.jwks_uri} could not be fetched: ${describeFetchFailure(error)}` };
       return { ok: false, reason: `the ID token is not valid: ${(error as Error).message}` };
     }
     if (typeof payload.nonce !== "string" || !equalStrings(payload.nonce, expectedNonce)) return { ok: false, reason: "the ID token nonce does not match" };

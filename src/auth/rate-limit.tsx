@@ -12,7 +12,11 @@ type Bucket = { tokens: number; updatedAt: number };
 
 export class RateLimiter {
   private buckets = new Map<string, Bucket>();
-  constructor(private readonly capacity: number, private readonly refillPerSecond: number, private readonly maxKeys = 50_000) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly refillPerSecond: number,
+    private readonly maxKeys = 50_000,
+  ) {}
 
   /** Takes one token; answers how many seconds to wait when none is left (0 = allowed). */
   consume(key: string, now = Date.now()): number {

@@ -26,7 +26,9 @@ export async function createSession(db: Db, input: { personId: string; orgId: st
   const token = newToken();
   const now = Date.now();
   const expiresAt = new Date(now + lifetime.maxHours * HOUR_MS);
-  await db.write((tx) => tx.insert(sessions).values({ id: sha256Hex(token), personId: input.personId, orgId: input.orgId, roles: input.roles, expiresAt, createdAt: new Date(now) }));
+  await db.write((tx) =>
+    tx.insert(sessions).values({ id: sha256Hex(token), personId: input.personId, orgId: input.orgId, roles: input.roles, expiresAt, createdAt: new Date(now) }),
+  );
   return { token, expiresAt };
 }
 
@@ -36,17 +38,26 @@ export async function validateSessionToken(db: Db, token: string, lifetime: Sess
   const id = sha256Hex(token);
   const now = Date.now();
   const bornAfter = now - lifetime.maxHours * HOUR_MS;
-  const [row] = await preparedQuery(db, "session", () => db
-    .select({
-      expiresAt: sessions.expiresAt, roles: sessions.roles, personId: directoryPeople.id,
-      displayName: directoryPeople.displayName, mail: directoryPeople.mail, upn: directoryPeople.userPrincipalName,
-      enabled: directoryPeople.accountEnabled, removedAt: directoryPeople.removedAt, orgId: organizations.id, orgName: organizations.name,
-    })
-    .from(sessions)
-    .innerJoin(directoryPeople, eq(directoryPeople.id, sessions.personId))
-    .innerJoin(organizations, eq(organizations.id, sessions.orgId))
-    .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now")), gt(sessions.createdAt, sql.placeholder("bornAfter"))))
-    .prepare()).all({ id, now, bornAfter });
+  const [row] = await preparedQuery(db, "session", () =>
+    db
+      .select({
+        expiresAt: sessions.expiresAt,
+        roles: sessions.roles,
+        personId: directoryPeople.id,
+        displayName: directoryPeople.displayName,
+        mail: directoryPeople.mail,
+        upn: directoryPeople.userPrincipalName,
+        enabled: directoryPeople.accountEnabled,
+        removedAt: directoryPeople.removedAt,
+        orgId: organizations.id,
+        orgName: organizations.name,
+      })
+      .from(sessions)
+      .innerJoin(directoryPeople, eq(directoryPeople.id, sessions.personId))
+      .innerJoin(organizations, eq(organizations.id, sessions.orgId))
+      .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now")), gt(sessions.createdAt, sql.placeholder("bornAfter"))))
+      .prepare(),
+  ).all({ id, now, bornAfter });
   if (!row) return null;
   // A disabled or removed directory account loses its sessions at once.
   if (!row.enabled || row.removedAt) {
@@ -69,8 +80,11 @@ export async function invalidateSession(db: Db, sessionId: string): Promise<void
 
 /** Deletes the sessions past their expiry or older than the lifetime; answers how many. */
 export async function deleteExpiredSessions(db: Db, lifetime: SessionLifetime, now = Date.now()): Promise<number> {
-  const deleted = await db.write((tx) => tx.delete(sessions)
-    .where(or(lt(sessions.expiresAt, new Date(now)), lt(sessions.createdAt, new Date(now - lifetime.maxHours * HOUR_MS))))
-    .returning({ id: sessions.id }));
+  const deleted = await db.write((tx) =>
+    tx
+      .delete(sessions)
+      .where(or(lt(sessions.expiresAt, new Date(now)), lt(sessions.createdAt, new Date(now - lifetime.maxHours * HOUR_MS))))
+      .returning({ id: sessions.id }),
+  );
   return deleted.length;
 }

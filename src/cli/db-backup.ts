@@ -33,4 +33,6 @@ try {
 }
 const size = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 }).format(summary.bytes / 1024 / 1024);
 const count = new Intl.NumberFormat("en-US");
-console.log(`Backup written to ${target}: ${size} MB, ${count.format(summary.members)} members in ${count.format(summary.organizations)} ${summary.organizations === 1 ? "organization" : "organizations"} (${Math.round(performance.now() - started)} ms)`);
+console.log(
+  `Backup written to ${target}: ${size} MB, ${count.format(summary.members)} members in ${count.format(summary.organizations)} ${summary.organizations === 1 ? "organization" : "organizations"} (${Math.round(performance.now() - started)} ms)`,
+);

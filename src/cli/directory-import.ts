@@ -14,7 +14,10 @@ import { importDirectory, type DirectoryImportSummary } from "../domain/director
 import { exitWithOneLine, loadConfigOrExit, openOrExit } from "../start-up.js";
 
 const usage = 'Usage: npm run directory:import -- --org "<organization name>" [--admin <address>] [--full] [--dry-run] <file.csv>';
-const parseOptions = { options: { org: { type: "string" }, admin: { type: "string" }, full: { type: "boolean" }, "dry-run": { type: "boolean" } }, allowPositionals: true } as const;
+const parseOptions = {
+  options: { org: { type: "string" }, admin: { type: "string" }, full: { type: "boolean" }, "dry-run": { type: "boolean" } },
+  allowPositionals: true,
+} as const;
 let parsed: ReturnType<typeof parseArgs<typeof parseOptions>>;
 try {
   parsed = parseArgs(parseOptions);
@@ -32,21 +35,26 @@ const file = positionals[0]!;
 const dryRun = values["dry-run"] === true;
 const full = values.full === true;
 /** What a refusal left alone: with --full, also everyone in the directory. */
-const nothing = full ? "Nothing was imported and nobody was removed: --full removes people only when the file lists the whole directory, or everyone would go."
+const nothing = full
+  ? "Nothing was imported and nobody was removed: --full removes people only when the file lists the whole directory, or everyone would go."
   : "Nothing was imported.";
 
 let bytes: Buffer;
 try {
   bytes = readFileSync(file);
 } catch (error) {
-  exitWithOneLine(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "there is no such file" : (error as Error).message}. ${nothing}`);
+  exitWithOneLine(
+    `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "there is no such file" : (error as Error).message}. ${nothing}`,
+  );
 }
 const config = loadConfigOrExit();
 const read = readDirectoryCsv(bytes);
 if (!read.ok) exitWithOneLine(`${file}: ${read.message} ${nothing}`);
 if (read.rejected.length > 0) {
   const shown = read.rejected.slice(0, 20);
-  console.error(`${file}: ${read.rejected.length} ${read.rejected.length === 1 ? "line" : "lines"} cannot be imported, so nothing was${full ? " (and nobody was removed)" : ""}. Fix or remove ${read.rejected.length === 1 ? "it" : "them"} and run again:`);
+  console.error(
+    `${file}: ${read.rejected.length} ${read.rejected.length === 1 ? "line" : "lines"} cannot be imported, so nothing was${full ? " (and nobody was removed)" : ""}. Fix or remove ${read.rejected.length === 1 ? "it" : "them"} and run again:`,
+  );
   for (const r of shown) console.error(`  line ${r.line}: ${r.reason}`);
   if (read.rejected.length > shown.length) console.error(`  … and ${read.rejected.length - shown.length} more`);
   process.exit(1);
@@ -74,24 +82,34 @@ function describeSummary(org: string, s: DirectoryImportSummary): string[] {
   const lines: string[] = [];
   if (s.dryRun) lines.push("Dry run: nothing was changed. A real run would do this:");
   if (s.orgCreated) {
-    lines.push(`${org}: ${will("organization created", "would create the organization")} with the domains ${s.domains.join(", ") || "(none)"}; Business Administrator ${s.admin}.`);
+    lines.push(
+      `${org}: ${will("organization created", "would create the organization")} with the domains ${s.domains.join(", ") || "(none)"}; Business Administrator ${s.admin}.`,
+    );
   } else if (s.admin) {
     lines.push(`${org}: ${s.admin} ${will("is now", "would become")} a Business Administrator.`);
   }
-  lines.push(`${org}: ${count.format(s.added)} ${s.added === 1 ? "person" : "people"} ${will("added", "would be added")}, ${count.format(s.updated)} ${will("updated", "would be updated")}.`);
+  lines.push(
+    `${org}: ${count.format(s.added)} ${s.added === 1 ? "person" : "people"} ${will("added", "would be added")}, ${count.format(s.updated)} ${will("updated", "would be updated")}.`,
+  );
   if (full) {
     const more = s.removed - s.removedListed.length;
     const who = s.removed === 0 ? "" : `: ${s.removedListed.join(", ")}${more > 0 ? ` and ${count.format(more)} more` : ""}`;
-    lines.push(`${org}: ${count.format(s.removed)} ${s.removed === 1 ? "person" : "people"} not in the file ${will("removed (they have left)", "would be removed (they have left)")}${who}.`);
+    lines.push(
+      `${org}: ${count.format(s.removed)} ${s.removed === 1 ? "person" : "people"} not in the file ${will("removed (they have left)", "would be removed (they have left)")}${who}.`,
+    );
   } else if (!s.orgCreated) {
     lines.push("Nobody was removed: people missing from the file stay (add --full when the file is the whole directory).");
   }
   if (s.archived > 0) {
-    lines.push(`${count.format(s.archived)} ${s.archived === 1 ? "user" : "users"} who left or whose account is disabled ${will("archived", "would be archived")}: open invitations revoked, no email sent.`);
+    lines.push(
+      `${count.format(s.archived)} ${s.archived === 1 ? "user" : "users"} who left or whose account is disabled ${will("archived", "would be archived")}: open invitations revoked, no email sent.`,
+    );
   }
   if (s.guests > 0) {
     const domains = s.guestDomains.length ? ` (${s.guestDomains.join(", ")})` : "";
-    lines.push(`${count.format(s.guests)} ${s.guests === 1 ? "guest" : "guests"} from other organizations: their domains${domains} are not the organization's.`);
+    lines.push(
+      `${count.format(s.guests)} ${s.guests === 1 ? "guest" : "guests"} from other organizations: their domains${domains} are not the organization's.`,
+    );
   }
   return lines;
 }

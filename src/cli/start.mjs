@@ -63,14 +63,19 @@ if (!existsSync(file)) {
   try {
     mkdirSync(outdir, { recursive: true });
     // The thread first: the server's file is the sign that both are there.
-    for (const [target, contents] of [[threadName, output("database-thread")], [name, output("server")]]) {
+    for (const [target, contents] of [
+      [threadName, output("database-thread")],
+      [name, output("server")],
+    ]) {
       const partial = join(outdir, `${target}.${process.pid}.tmp`);
       writeFileSync(partial, contents);
       renameSync(partial, join(outdir, target));
     }
   } catch (error) {
     // A start-up failure the operator fixes: one line, exit 1 (as in src/start-up.ts).
-    console.error(`Cannot start: the server bundle cannot be written to ${outdir} (${error.code ?? error.message}): let this user write there, or run \`npm start\` once as the user who installed it after each install or upgrade`);
+    console.error(
+      `Cannot start: the server bundle cannot be written to ${outdir} (${error.code ?? error.message}): let this user write there, or run \`npm start\` once as the user who installed it after each install or upgrade`,
+    );
     process.exit(1);
   }
   // Earlier builds: best effort (a server still running one has it loaded already).

@@ -37,7 +37,11 @@ const LOCK_TABLE = "_write_lock";
 
 /** `fastPaths: false` (EMBEDDED_FAST_PATHS) reads an embedded file through the client, as a libSQL
  *  server is read. `onRead` (tests) is shown every read statement before it runs. */
-export async function openDatabase(url: string, authToken?: string, options: { fastPaths?: boolean; onRead?: (stmt: InStatement) => void } = {}): Promise<Database> {
+export async function openDatabase(
+  url: string,
+  authToken?: string,
+  options: { fastPaths?: boolean; onRead?: (stmt: InStatement) => void } = {},
+): Promise<Database> {
   const embedded = url.startsWith("file:") || url === ":memory:";
   if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)) || ".", { recursive: true });
   const client = createClient({ url, authToken, ...(embedded ? { timeout: 0, concurrency: POOL_SIZE } : {}) });
@@ -119,4 +123,3 @@ async function beginWrite(client: Client): Promise<Transaction> {
     }
   });
 }
-

@@ -61,15 +61,22 @@ export async function claimLease<T extends LeasedTable>(db: Db, table: T, option
 
 /** Gives rows back (optionally setting other columns in the same UPDATE); only rows `owner` holds. */
 export async function releaseLease<T extends LeasedTable>(
-  db: Db, table: T, ids: string | string[], owner: string, set: Partial<Record<keyof T["$inferInsert"], unknown>> = {},
+  db: Db,
+  table: T,
+  ids: string | string[],
+  owner: string,
+  set: Partial<Record<keyof T["$inferInsert"], unknown>> = {},
 ): Promise<number> {
   const list = typeof ids === "string" ? [ids] : ids;
   if (list.length === 0) return 0;
-  // biome-ignore lint/suspicious/noExplicitAny: as in claimLeases, LeasedTable checks the columns drizzle cannot infer.
-  const rows = await db.write((tx) => tx.update(table as any)
-    // biome-ignore lint/suspicious/noExplicitAny: the same generic table.
-    .set({ ...set, lockedBy: null, lockedUntil: null } as any)
-    .where(and(inArray(table.id, list), eq(table.lockedBy, owner)))
-    .returning({ id: table.id }));
+  const rows = await db.write((tx) =>
+    tx
+      // biome-ignore lint/suspicious/noExplicitAny: as in claimLeases, LeasedTable checks the columns drizzle cannot infer.
+      .update(table as any)
+      // biome-ignore lint/suspicious/noExplicitAny: the same generic table.
+      .set({ ...set, lockedBy: null, lockedUntil: null } as any)
+      .where(and(inArray(table.id, list), eq(table.lockedBy, owner)))
+      .returning({ id: table.id }),
+  );
   return rows.length;
 }

@@ -34,5 +34,7 @@ export async function pendingMigrations(db: Db): Promise<string[]> {
   } catch (error) {
     if (!/no such table/i.test(String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message))) throw error;
   }
-  return journalEntries().filter((entry) => entry.when > applied).map((entry) => entry.tag);
+  return journalEntries()
+    .filter((entry) => entry.when > applied)
+    .map((entry) => entry.tag);
 }

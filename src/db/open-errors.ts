@@ -48,7 +48,8 @@ export function describeDatabaseError(url: string, error: unknown): string | nul
     return `DATABASE_URL=${shown} is invalid: ${chain.at(-1)!.message.split(". For more information")[0]}`;
   }
   const fsCode = codes.find((code) => FS_REASONS[code]);
-  if (file && fsCode) return `cannot create the database at ${file}: ${FS_REASONS[fsCode]}. Check DATABASE_URL, or let this user write to ${existingFolderOf(file)}`;
+  if (file && fsCode)
+    return `cannot create the database at ${file}: ${FS_REASONS[fsCode]}. Check DATABASE_URL, or let this user write to ${existingFolderOf(file)}`;
   if (codes.includes("SQLITE_NOTADB")) return `${file ?? shown} is not a database file: check DATABASE_URL`;
   if (codes.includes("SQLITE_CORRUPT")) return `the database ${file ?? shown} is damaged (SQLITE_CORRUPT): restore it from a backup`;
   if (codes.includes("SQLITE_READONLY")) return `the database ${file ?? shown} is read-only: the server writes to it and to the -wal and -shm files beside it`;

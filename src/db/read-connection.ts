@@ -123,7 +123,11 @@ function rowMaker(columns: string[]): (values: unknown[]) => Row {
 
 function resultSet(columns: string[], rows: Row[]): ResultSet {
   return {
-    columns, columnTypes: columns.map(() => ""), rows, rowsAffected: 0, lastInsertRowid: undefined,
+    columns,
+    columnTypes: columns.map(() => ""),
+    rows,
+    rowsAffected: 0,
+    lastInsertRowid: undefined,
     toJSON: () => ({ columns, rows: rows.map((r) => Array.prototype.slice.call(r)), rowsAffected: 0, lastInsertRowid: null }),
   };
 }

@@ -21,12 +21,22 @@ export async function seedDemo(db: Db): Promise<{ orgId: string; seeded: boolean
   // Each step runs only when its part is missing, so a restart (or a crash mid-seed) converges.
   if ((await count(directoryPeople)) === 0) {
     const parsed = readDirectoryCsv(readFileSync(csvPath));
-    if (!parsed.ok || parsed.rejected.length) throw new Error(`the demo directory ${csvPath} does not read: ${parsed.ok ? parsed.rejected[0]!.reason : parsed.message}`);
+    if (!parsed.ok || parsed.rejected.length)
+      throw new Error(`the demo directory ${csvPath} does not read: ${parsed.ok ? parsed.rejected[0]!.reason : parsed.message}`);
     await db.write((tx) => upsertDirectoryPeople(tx, org.id, parsed.people));
   }
-  await db.write((tx) => tx.update(directoryPeople).set({ isAdmin: true })
-    .where(and(eq(directoryPeople.orgId, org.id), eq(directoryPeople.mailNorm, "alex.admin@contoso.example"))));
-  const admin = (await db.select().from(directoryPeople).where(and(eq(directoryPeople.orgId, org.id), eq(directoryPeople.mailNorm, "alex.admin@contoso.example"))))[0]!;
+  await db.write((tx) =>
+    tx
+      .update(directoryPeople)
+      .set({ isAdmin: true })
+      .where(and(eq(directoryPeople.orgId, org.id), eq(directoryPeople.mailNorm, "alex.admin@contoso.example"))),
+  );
+  const admin = (
+    await db
+      .select()
+      .from(directoryPeople)
+      .where(and(eq(directoryPeople.orgId, org.id), eq(directoryPeople.mailNorm, "alex.admin@contoso.example")))
+  )[0]!;
 
   if ((await count(mileageRates)) === 0) {
     await db.write((tx) => tx.insert(mileageRates).values({ id: newId(), orgId: org.id, year: new Date().getUTCFullYear(), rateMilli: 725, setBy: admin.id }));
@@ -34,8 +44,9 @@ export async function seedDemo(db: Db): Promise<{ orgId: string; seeded: boolean
   if ((await count(members)) > 0) return { orgId: org.id, seeded: false };
 
   // Members: 1,200 active, 300 invited, 100 archived, from enabled people other than the demo accounts.
-  const candidates = (await db.select().from(directoryPeople).where(eq(directoryPeople.orgId, org.id)).orderBy(directoryPeople.upnNorm))
-    .filter((p) => p.accountEnabled && !["alex.admin@contoso.example", "casey.member@contoso.example"].includes(p.mailNorm ?? ""));
+  const candidates = (await db.select().from(directoryPeople).where(eq(directoryPeople.orgId, org.id)).orderBy(directoryPeople.upnNorm)).filter(
+    (p) => p.accountEnabled && !["alex.admin@contoso.example", "casey.member@contoso.example"].includes(p.mailNorm ?? ""),
+  );
   const now = Date.now();
   const plan = candidates.slice(0, 1600).map((person, i) => {
     const status = i % 16 === 0 ? "archived" : i % 16 <= 3 ? "invited" : "active";
@@ -43,23 +54,39 @@ export async function seedDemo(db: Db): Promise<{ orgId: string; seeded: boolean
     return { person, status: status as "invited" | "active" | "archived", invitedAt };
   });
   await db.write(async (tx) => {
-  for (let start = 0; start < plan.length; start += 400) {
-    const chunk = plan.slice(start, start + 400);
-    const memberRows = chunk.map(({ person, status, invitedAt }) => ({
-      id: newId(), orgId: org.id, personId: person.id, email: person.mail ?? person.userPrincipalName ?? "",
-      emailNorm: person.mailNorm ?? person.upnNorm ?? "", name: person.displayName, sortName: person.displayNorm, status,
-      invitedAt, invitedBy: admin.id,
-      activatedAt: status === "active" ? new Date(invitedAt.getTime() + 2 * DAY) : null,
-      archivedAt: status === "archived" ? new Date(invitedAt.getTime() + 5 * DAY) : null,
-      archivedBy: status === "archived" ? admin.id : null,
-    }));
-    await tx.insert(members).values(memberRows);
-    await tx.insert(invitations).values(memberRows.map((m) => ({
-      id: newId(), orgId: org.id, memberId: m.id, tokenHash: sha256Hex(newToken()), invitedBy: admin.id, lastSentAt: m.invitedAt,
-      deliveryStatus: "delivered" as const, createdAt: m.invitedAt,
-      acceptedAt: m.activatedAt, revokedAt: m.archivedAt,
-    })));
-  }
+    for (let start = 0; start < plan.length; start += 400) {
+      const chunk = plan.slice(start, start + 400);
+      const memberRows = chunk.map(({ person, status, invitedAt }) => ({
+        id: newId(),
+        orgId: org.id,
+        personId: person.id,
+        email: person.mail ?? person.userPrincipalName ?? "",
+        emailNorm: person.mailNorm ?? person.upnNorm ?? "",
+        name: person.displayName,
+        sortName: person.displayNorm,
+        status,
+        invitedAt,
+        invitedBy: admin.id,
+        activatedAt: status === "active" ? new Date(invitedAt.getTime() + 2 * DAY) : null,
+        archivedAt: status === "archived" ? new Date(invitedAt.getTime() + 5 * DAY) : null,
+        archivedBy: status === "archived" ? admin.id : null,
+      }));
+      await tx.insert(members).values(memberRows);
+      await tx.insert(invitations).values(
+        memberRows.map((m) => ({
+          id: newId(),
+          orgId: org.id,
+          memberId: m.id,
+          tokenHash: sha256Hex(newToken()),
+          invitedBy: admin.id,
+          lastSentAt: m.invitedAt,
+          deliveryStatus: "delivered" as const,
+          createdAt: m.invitedAt,
+          acceptedAt: m.activatedAt,
+          revokedAt: m.archivedAt,
+        })),
+      );
+    }
   });
   return { orgId: org.id, seeded: true };
 }

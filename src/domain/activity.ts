@@ -41,12 +41,23 @@ async function selectActivity(db: Db, orgId: string, filter: ActivityFilter, bef
   if (filter.action) conditions.push(eq(auditEvents.action, filter.action));
   if (filter.actorId) conditions.push(eq(auditEvents.actorId, filter.actorId));
   if (before) conditions.push(lt(auditEvents.id, before));
-  const found = await db.select({
-    id: auditEvents.id, action: auditEvents.action, createdAt: auditEvents.createdAt, actorId: auditEvents.actorId, actorLabel: auditEvents.actorLabel,
-    actorName: actor.displayName, actorMail: actor.mail, actorUpn: actor.userPrincipalName,
-    memberId: auditEvents.memberId, memberName: members.name, memberEmail: members.email,
-    subject: auditEvents.subject, detail: auditEvents.detail,
-  }).from(auditEvents)
+  const found = await db
+    .select({
+      id: auditEvents.id,
+      action: auditEvents.action,
+      createdAt: auditEvents.createdAt,
+      actorId: auditEvents.actorId,
+      actorLabel: auditEvents.actorLabel,
+      actorName: actor.displayName,
+      actorMail: actor.mail,
+      actorUpn: actor.userPrincipalName,
+      memberId: auditEvents.memberId,
+      memberName: members.name,
+      memberEmail: members.email,
+      subject: auditEvents.subject,
+      detail: auditEvents.detail,
+    })
+    .from(auditEvents)
     .leftJoin(actor, and(eq(actor.id, auditEvents.actorId), eq(actor.orgId, auditEvents.orgId)))
     .leftJoin(members, and(eq(members.id, auditEvents.memberId), eq(members.orgId, auditEvents.orgId)))
     .where(and(...conditions))
@@ -79,8 +90,11 @@ export async function* walkActivity(db: Db, orgId: string, filter: ActivityFilte
 
 /** A directory person of this organization (the actor filter), or undefined: another org's id is not found. */
 export async function findActivityPerson(db: Db, orgId: string, personId: string): Promise<ActivityPerson | undefined> {
-  const [person] = await db.select({ id: directoryPeople.id, name: directoryPeople.displayName, email: directoryPeople.mail })
-    .from(directoryPeople).where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.id, personId))).limit(1);
+  const [person] = await db
+    .select({ id: directoryPeople.id, name: directoryPeople.displayName, email: directoryPeople.mail })
+    .from(directoryPeople)
+    .where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.id, personId)))
+    .limit(1);
   return person;
 }
 

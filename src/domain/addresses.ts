@@ -28,15 +28,32 @@ export const normalizeAddressOrNull = (value: string | null | undefined): string
 
 /** JavaScript's \s: the whitespace a cell may carry around an address. */
 function isSpace(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x80 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
-    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+  return (
+    c === 0x20 ||
+    (c >= 0x09 && c <= 0x0d) ||
+    (c >= 0x80 &&
+      (c === 0xa0 ||
+        c === 0x1680 ||
+        (c >= 0x2000 && c <= 0x200a) ||
+        c === 0x2028 ||
+        c === 0x2029 ||
+        c === 0x202f ||
+        c === 0x205f ||
+        c === 0x3000 ||
+        c === 0xfeff))
+  );
 }
 
 // Whitespace, quotes of every kind and zero-width characters surround addresses copied from
 // Outlook, web pages or other spreadsheets; list separators (; ,) follow them.
 function isSurrounding(c: number): boolean {
-  return c === 0x22 || c === 0x27 || c === 0x60 || isSpace(c) || (c >= 0x80 && (c === 0x201c || c === 0x201d || c === 0x2018
-    || c === 0x2019 || c === 0xab || c === 0xbb || (c >= 0x200b && c <= 0x200d) || c === 0x2060));
+  return (
+    c === 0x22 ||
+    c === 0x27 ||
+    c === 0x60 ||
+    isSpace(c) ||
+    (c >= 0x80 && (c === 0x201c || c === 0x201d || c === 0x2018 || c === 0x2019 || c === 0xab || c === 0xbb || (c >= 0x200b && c <= 0x200d) || c === 0x2060))
+  );
 }
 
 const isSeparator = (c: number) => c === 0x3b || c === 0x2c;
@@ -139,16 +156,21 @@ export function boundedEditDistance(a: string, b: string, max: number): number {
   let endA = a.length;
   let endB = b.length;
   while (start < endA && start < endB && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) { endA--; endB--; }
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
   const n = endA - start;
   const m = endB - start;
   if (n === 0 || m === 0) return Math.max(n, m) <= max ? Math.max(n, m) : over;
   if (rowA.length <= m + 1) {
-    rowA = new Int32Array(m + 2); rowB = new Int32Array(m + 2); rowC = new Int32Array(m + 2);
+    rowA = new Int32Array(m + 2);
+    rowB = new Int32Array(m + 2);
+    rowC = new Int32Array(m + 2);
   }
   let before = rowA; // row i - 2
-  let prev = rowB;   // row i - 1
-  let cur = rowC;    // row i
+  let prev = rowB; // row i - 1
+  let cur = rowC; // row i
   for (let j = 0; j <= Math.min(m, max); j++) prev[j] = j;
   if (max + 1 <= m) prev[max + 1] = over;
   for (let i = 1; i <= n; i++) {

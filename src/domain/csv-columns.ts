@@ -5,10 +5,30 @@ import { ADDRESS_MAX_LENGTH, cleanAddressValue } from "./addresses.js";
 // Header names after folding (lower case, no accents, letters and digits only), best first.
 // Digits are dropped in a second try, so "Email Address 1" and "E-mail 2 Address" match too.
 const EMAIL_NAMES = [
-  "email", "emailaddress", "mail", "emailaddr", "mailaddress", "emailid", "primaryemail",
-  "primaryemailaddress", "workemail", "workemailaddress", "businessemail", "businessemailaddress",
-  "contactemail", "useremail", "emailvalue", "emailadresse", "adresseemail", "adressemail",
-  "courriel", "adressecourriel", "correo", "correoelectronico", "emailadres", "indirizzoemail",
+  "email",
+  "emailaddress",
+  "mail",
+  "emailaddr",
+  "mailaddress",
+  "emailid",
+  "primaryemail",
+  "primaryemailaddress",
+  "workemail",
+  "workemailaddress",
+  "businessemail",
+  "businessemailaddress",
+  "contactemail",
+  "useremail",
+  "emailvalue",
+  "emailadresse",
+  "adresseemail",
+  "adressemail",
+  "courriel",
+  "adressecourriel",
+  "correo",
+  "correoelectronico",
+  "emailadres",
+  "indirizzoemail",
 ];
 // Sign-in names: used when no email column exists; the first three also fill empty email cells.
 const SIGN_IN_NAMES = ["userprincipalname", "upn", "signinname", "login", "loginname", "username"];
@@ -25,7 +45,11 @@ export type ColumnChoice = {
 
 /** Lower case, accents and everything but letters and digits removed: "E-mail Address" -> "emailaddress". */
 export function foldHeaderName(name: string): string {
-  return name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^a-z0-9]/g, "");
+  return name
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
 }
 
 function rankHeader(cell: string, names: readonly string[]): number {
@@ -42,7 +66,10 @@ function bestColumn(header: readonly string[], names: readonly string[], accept 
   let bestRank = Infinity;
   header.forEach((cell, index) => {
     const rank = rankHeader(cell, names);
-    if (rank >= 0 && rank < bestRank && accept(index, foldHeaderName(cell))) { best = index; bestRank = rank; }
+    if (rank >= 0 && rank < bestRank && accept(index, foldHeaderName(cell))) {
+      best = index;
+      bestRank = rank;
+    }
   });
   return best;
 }
@@ -95,13 +122,18 @@ function chooseByHeader(records: readonly string[][], at: number): ColumnChoice 
   if (email >= 0) {
     const fallback = bestColumn(header, SIGN_IN_NAMES, (_index, folded) => FALLBACK_NAMES.has(folded));
     return {
-      headerAt: at, index: email, name: header[email]!,
+      headerAt: at,
+      index: email,
+      name: header[email]!,
       ...(fallback >= 0 ? { fallbackIndex: fallback, fallbackName: header[fallback]! } : {}),
     };
   }
   // "Username" or "Login" may hold bare account names; prefer a column of real addresses then.
-  const signIn = bestColumn(header, SIGN_IN_NAMES, (index, folded) =>
-    FALLBACK_NAMES.has(folded) || body.some((record) => record[index]?.includes("@")) || addressColumn(body) < 0);
+  const signIn = bestColumn(
+    header,
+    SIGN_IN_NAMES,
+    (index, folded) => FALLBACK_NAMES.has(folded) || body.some((record) => record[index]?.includes("@")) || addressColumn(body) < 0,
+  );
   return signIn >= 0 ? { headerAt: at, index: signIn, name: header[signIn]! } : null;
 }
 

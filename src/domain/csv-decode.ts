@@ -4,9 +4,7 @@
 
 export type CsvEncoding = "UTF-8" | "UTF-8 with BOM" | "UTF-16 LE" | "UTF-16 BE" | "Windows-1252";
 
-export type DecodeResult =
-  | { ok: true; text: string; encoding: CsvEncoding }
-  | { ok: false; code: "empty" | "binary"; message: string };
+export type DecodeResult = { ok: true; text: string; encoding: CsvEncoding } | { ok: false; code: "empty" | "binary"; message: string };
 
 const SAVE_AS_CSV = "In Excel or another spreadsheet, choose File > Save As > CSV UTF-8 (comma delimited), then upload that file.";
 
@@ -56,7 +54,11 @@ function detectEncoding(bytes: Uint8Array): CsvEncoding | "binary" {
 
 function finish(text: string, encoding: CsvEncoding, bytes: Uint8Array): DecodeResult {
   if (text.trim() === "") {
-    return { ok: false, code: "empty", message: "The file is empty. Put a header named email in the first row and one address per row below it, or start from the sample file." };
+    return {
+      ok: false,
+      code: "empty",
+      message: "The file is empty. Put a header named email in the first row and one address per row below it, or start from the sample file.",
+    };
   }
   if (looksBinary(text)) return refuseBinary(bytes);
   return { ok: true, text, encoding };
@@ -77,8 +79,7 @@ function looksBinary(text: string): boolean {
 function refuseBinary(bytes: Uint8Array): DecodeResult {
   const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
   const ole = bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
-  const message = zip || ole
-    ? `This looks like an Excel workbook, not a CSV file. ${SAVE_AS_CSV}`
-    : `This is not a CSV text file (it contains binary data). ${SAVE_AS_CSV}`;
+  const message =
+    zip || ole ? `This looks like an Excel workbook, not a CSV file. ${SAVE_AS_CSV}` : `This is not a CSV text file (it contains binary data). ${SAVE_AS_CSV}`;
   return { ok: false, code: "binary", message };
 }

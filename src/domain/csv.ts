@@ -54,9 +54,13 @@ const count = new Intl.NumberFormat("en-US");
 /** Reads an uploaded file, or refuses it at once with a message that says what to do. */
 export async function readCsv(bytes: Uint8Array, limits: CsvLimits): Promise<CsvReadResult> {
   if (bytes.length > limits.maxBytes) {
-    return refuse("too_large", `The file is ${formatSize(bytes.length)}; the limit is ${formatSize(limits.maxBytes)}. Split it into smaller files and upload them one at a time.`);
+    return refuse(
+      "too_large",
+      `The file is ${formatSize(bytes.length)}; the limit is ${formatSize(limits.maxBytes)}. Split it into smaller files and upload them one at a time.`,
+    );
   }
-  if (bytes.length === 0) return refuse("empty", "The file is empty. Put a header named email in the first row and one address per row below it, or start from the sample file.");
+  if (bytes.length === 0)
+    return refuse("empty", "The file is empty. Put a header named email in the first row and one address per row below it, or start from the sample file.");
   const decoded = decodeCsvBytes(bytes);
   if (!decoded.ok) return decoded;
   const { text, delimiter: hinted } = splitSeparatorHint(decoded.text);
@@ -120,13 +124,20 @@ async function sampleRecords(text: string, delimiter?: Format["delimiter"]): Pro
     parseRecords(sample, format, sample.length < text.length).data.forEach((cells, index) => {
       if (records.length < SAMPLE_RECORDS && !isBlank(cells)) records.push({ rowNumber: index + 1, cells: cells.map((_, i) => cellAt(cells, i)) });
     });
-    if (sample.length === text.length || records.length >= (size < SAMPLE_CHARS * 16 ? SAMPLE_RECORDS : 2) || size >= MAX_RECORD_CHARS) return { format, records };
+    if (sample.length === text.length || records.length >= (size < SAMPLE_CHARS * 16 ? SAMPLE_RECORDS : 2) || size >= MAX_RECORD_CHARS)
+      return { format, records };
   }
 }
 
 /** Parses the whole text a chunk at a time, keeping the email cell of every non-blank data row. */
-async function collectRows(text: string, format: Format, choice: ColumnChoice, headerRow: number,
-  store: CsvRowStore, maxRows: number): Promise<CsvReadResult | undefined> {
+async function collectRows(
+  text: string,
+  format: Format,
+  choice: ColumnChoice,
+  headerRow: number,
+  store: CsvRowStore,
+  maxRows: number,
+): Promise<CsvReadResult | undefined> {
   const { index, fallbackIndex } = choice;
   let position = 0;
   let rowNumber = 0;
@@ -137,11 +148,17 @@ async function collectRows(text: string, format: Format, choice: ColumnChoice, h
     const parsed = parseRecords(text.slice(position, end), format, !last);
     if (last && parsed.errors.some((error) => error.code === "MissingQuotes")) {
       const row = rowNumber + (parsed.errors.find((error) => error.code === "MissingQuotes")!.row ?? 0) + 1;
-      return refuse("unreadable", `Row ${count.format(row)} opens a quote (") that never closes, so the rest of the file reads as one cell. Remove the stray quote, or save the file again from your spreadsheet.`);
+      return refuse(
+        "unreadable",
+        `Row ${count.format(row)} opens a quote (") that never closes, so the rest of the file reads as one cell. Remove the stray quote, or save the file again from your spreadsheet.`,
+      );
     }
     if (!last && parsed.data.length === 0) {
       if (chunkChars >= MAX_RECORD_CHARS) {
-        return refuse("unreadable", `Row ${count.format(rowNumber + 1)} is longer than 256 KB, which no list of addresses needs: a quote (") may never close, or the file may not be a list of addresses. Check that row, or save the file again from your spreadsheet.`);
+        return refuse(
+          "unreadable",
+          `Row ${count.format(rowNumber + 1)} is longer than 256 KB, which no list of addresses needs: a quote (") may never close, or the file may not be a list of addresses. Check that row, or save the file again from your spreadsheet.`,
+        );
       }
       chunkChars *= 2; // one record longer than a chunk (a very wide header, or a long quoted cell)
       await yieldToEventLoop();
@@ -153,7 +170,10 @@ async function collectRows(text: string, format: Format, choice: ColumnChoice, h
       let value = cellAt(cells, index);
       if (fallbackIndex !== undefined && value.trim() === "") value = cellAt(cells, fallbackIndex);
       if (store.size >= maxRows) {
-        return refuse("too_many_rows", `The file has more than ${count.format(maxRows)} rows. Split it into files of at most ${count.format(maxRows)} rows and upload them one at a time.`);
+        return refuse(
+          "too_many_rows",
+          `The file has more than ${count.format(maxRows)} rows. Split it into files of at most ${count.format(maxRows)} rows and upload them one at a time.`,
+        );
       }
       store.add(rowNumber, value);
     }

@@ -27,7 +27,8 @@ export type DeliveryEventOutcome =
 export const BOUNCE_REASON_MAX = 500;
 
 export async function recordDeliveryEvent(
-  db: Db, input: { deliveryId: string; type: string; providerMessageId: string | undefined; bounceReason?: string | undefined },
+  db: Db,
+  input: { deliveryId: string; type: string; providerMessageId: string | undefined; bounceReason?: string | undefined },
 ): Promise<DeliveryEventOutcome> {
   return db.write(async (tx) => {
     const fresh = await tx.insert(webhookEvents).values({ id: input.deliveryId }).onConflictDoNothing().returning({ id: webhookEvents.id });
@@ -35,8 +36,11 @@ export async function recordDeliveryEvent(
     const status = statusOfEvent[input.type];
     if (!status) return { kind: "ignored", reason: "event_type" } as const;
     if (!input.providerMessageId) return { kind: "ignored", reason: "unknown_message" } as const;
-    const [row] = await tx.select({ id: mailOutbox.id, deliveryStatus: mailOutbox.deliveryStatus, invitationId: mailOutbox.invitationId })
-      .from(mailOutbox).where(eq(mailOutbox.providerId, input.providerMessageId)).limit(1);
+    const [row] = await tx
+      .select({ id: mailOutbox.id, deliveryStatus: mailOutbox.deliveryStatus, invitationId: mailOutbox.invitationId })
+      .from(mailOutbox)
+      .where(eq(mailOutbox.providerId, input.providerMessageId))
+      .limit(1);
     if (!row) return { kind: "ignored", reason: "unknown_message" } as const;
     if (row.deliveryStatus && rank[row.deliveryStatus] > rank[status]) return { kind: "ignored", reason: "older_than_current" } as const;
     const bounceReason = status === "bounced" ? input.bounceReason?.trim().slice(0, BOUNCE_REASON_MAX) || null : undefined;

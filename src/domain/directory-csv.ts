@@ -22,10 +22,23 @@ type Field = keyof DirectoryPersonInput | "blockSignIn" | "userType";
 
 // Header names after foldHeaderName: Entra's export, and the older portal's ("Object Id", "Block sign in").
 const COLUMNS: Record<string, Field> = {
-  id: "entraObjectId", objectid: "entraObjectId", userprincipalname: "userPrincipalName", upn: "userPrincipalName",
-  displayname: "displayName", givenname: "givenName", firstname: "givenName", surname: "surname", lastname: "surname",
-  mail: "mail", email: "mail", emailaddress: "mail", jobtitle: "jobTitle", department: "department",
-  accountenabled: "accountEnabled", blocksignin: "blockSignIn", usertype: "userType",
+  id: "entraObjectId",
+  objectid: "entraObjectId",
+  userprincipalname: "userPrincipalName",
+  upn: "userPrincipalName",
+  displayname: "displayName",
+  givenname: "givenName",
+  firstname: "givenName",
+  surname: "surname",
+  lastname: "surname",
+  mail: "mail",
+  email: "mail",
+  emailaddress: "mail",
+  jobtitle: "jobTitle",
+  department: "department",
+  accountenabled: "accountEnabled",
+  blocksignin: "blockSignIn",
+  usertype: "userType",
 };
 
 const EXPORT_AGAIN = "export the users again from the Entra admin center (Users > Download users)";
@@ -38,7 +51,13 @@ const NO = ["false", "no"];
 export function readDirectoryCsv(bytes: Uint8Array): DirectoryCsvRead {
   const decoded = decodeCsvBytes(bytes);
   if (!decoded.ok) {
-    return { ok: false, message: decoded.code === "empty" ? `The file is empty: ${EXPORT_AGAIN}.` : `The file is not CSV text (it contains binary data): ${EXPORT_AGAIN}, or save it from Excel as CSV UTF-8.` };
+    return {
+      ok: false,
+      message:
+        decoded.code === "empty"
+          ? `The file is empty: ${EXPORT_AGAIN}.`
+          : `The file is not CSV text (it contains binary data): ${EXPORT_AGAIN}, or save it from Excel as CSV UTF-8.`,
+    };
   }
   const { text, delimiter: hinted } = splitSeparatorHint(decoded.text);
   const sample = text.slice(0, 1 << 16);
@@ -46,7 +65,10 @@ export function readDirectoryCsv(bytes: Uint8Array): DirectoryCsvRead {
   const parsed = parseRecords(text, format, false);
   const unclosed = parsed.errors.find((error) => error.code === "MissingQuotes");
   if (unclosed) {
-    return { ok: false, message: `Line ${(unclosed.row ?? 0) + 1} opens a quote (") that never closes, so the rest of the file reads as one cell: remove the stray quote, or ${EXPORT_AGAIN}.` };
+    return {
+      ok: false,
+      message: `Line ${(unclosed.row ?? 0) + 1} opens a quote (") that never closes, so the rest of the file reads as one cell: remove the stray quote, or ${EXPORT_AGAIN}.`,
+    };
   }
   const records = parsed.data;
   const headerAt = records.findIndex((cells) => !isBlank(cells));
@@ -75,7 +97,10 @@ export function readDirectoryCsv(bytes: Uint8Array): DirectoryCsvRead {
     const oid = row.entraObjectId?.toLowerCase();
     const earlier = seen.upn.get(key) ?? (oid ? seen.oid.get(oid) : undefined);
     if (earlier !== undefined) {
-      rejected.push({ line, reason: `${seen.upn.has(key) ? `${row.userPrincipalName ? "userPrincipalName" : "mail"} ${key}` : `id ${oid}`} is also on line ${earlier}` });
+      rejected.push({
+        line,
+        reason: `${seen.upn.has(key) ? `${row.userPrincipalName ? "userPrincipalName" : "mail"} ${key}` : `id ${oid}`} is also on line ${earlier}`,
+      });
       continue;
     }
     seen.upn.set(key, line);
@@ -94,26 +119,38 @@ function readRow(cells: string[], index: Map<Field, number>, line: number): Dire
   for (const [field, at] of index) {
     const value = cellAt(cells, at).trim();
     const control = CONTROL.exec(value);
-    if (control) return `${field} contains a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}): the file may have been saved in another encoding`;
+    if (control)
+      return `${field} contains a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}): the file may have been saved in another encoding`;
     if (value) values.set(field, value);
   }
   const get = (field: Field) => values.get(field) ?? null;
   const upn = get("userPrincipalName");
   const mail = get("mail");
   if (!upn && !mail) return "neither userPrincipalName nor mail is filled in";
-  for (const [label, value] of [["userPrincipalName", upn], ["mail", mail]] as const) {
+  for (const [label, value] of [
+    ["userPrincipalName", upn],
+    ["mail", mail],
+  ] as const) {
     if (value && !isValidAddressFormat(value)) return `${label} "${value}" is not a valid address`;
   }
   const enabled = get("accountEnabled")?.toLowerCase();
   const blocked = get("blockSignIn")?.toLowerCase();
-  for (const [label, value] of [["accountEnabled", enabled], ["Block sign in", blocked]] as const) {
+  for (const [label, value] of [
+    ["accountEnabled", enabled],
+    ["Block sign in", blocked],
+  ] as const) {
     if (value !== undefined && ![...YES, ...NO].includes(value)) return `${label} "${value}" must be true or false`;
   }
   return {
     line,
-    entraObjectId: get("entraObjectId"), userPrincipalName: upn, mail,
+    entraObjectId: get("entraObjectId"),
+    userPrincipalName: upn,
+    mail,
     displayName: get("displayName") ?? [get("givenName"), get("surname")].filter(Boolean).join(" "),
-    givenName: get("givenName"), surname: get("surname"), jobTitle: get("jobTitle"), department: get("department"),
+    givenName: get("givenName"),
+    surname: get("surname"),
+    jobTitle: get("jobTitle"),
+    department: get("department"),
     accountEnabled: enabled !== undefined ? YES.includes(enabled) : blocked !== undefined ? NO.includes(blocked) : true,
     guest: get("userType")?.toLowerCase() === "guest" || /#ext#/i.test(upn ?? ""),
   };

@@ -6,8 +6,17 @@
 // moved, so the next sync replays the same round and the idempotent upserts converge.
 import type { Db, Tx } from "../db/client.js";
 import {
-  adoptObjectId, findLivePeopleIds, findPeopleByObjectIds, findUnkeyedPeopleByUpns, hasDirectoryPeople, listLiveObjectIds,
-  markPeopleRemoved, releaseUpnNorms, upsertPeople, type PersonValues, type StoredPerson,
+  adoptObjectId,
+  findLivePeopleIds,
+  findPeopleByObjectIds,
+  findUnkeyedPeopleByUpns,
+  hasDirectoryPeople,
+  listLiveObjectIds,
+  markPeopleRemoved,
+  releaseUpnNorms,
+  upsertPeople,
+  type PersonValues,
+  type StoredPerson,
 } from "../db/statements/directory-people.js";
 import type { GraphUser } from "../integrations/graph.js";
 import { newId } from "../ids.js";
@@ -17,8 +26,14 @@ import { archiveLeavers, type Leaver } from "./leavers.js";
 import { refreshMembersFromDirectory } from "./member-directory.js";
 
 export type PersonFields = {
-  mail: string | null; userPrincipalName: string | null; displayName: string; givenName: string | null; surname: string | null;
-  jobTitle: string | null; department: string | null; accountEnabled: boolean;
+  mail: string | null;
+  userPrincipalName: string | null;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  jobTitle: string | null;
+  department: string | null;
+  accountEnabled: boolean;
 };
 /** Updated instances carry at least the changed properties: absent ones keep their stored value. */
 export type PersonChange = { removed: true } | { removed: false; fields: Partial<PersonFields> };
@@ -30,7 +45,6 @@ const CHUNK = 500;
 const TRANSACTION_MS = 1_000;
 const ONE_TRANSACTION_LIMIT = 2_000;
 const KEYS = ["mail", "userPrincipalName", "displayName", "givenName", "surname", "jobTitle", "department", "accountEnabled"] as const;
-
 
 /** Folds one Graph delta entry into the round's changes (an object may appear more than once). */
 export function addGraphUser(changes: Map<string, PersonChange>, user: GraphUser): void {
@@ -60,8 +74,11 @@ export async function applyDirectoryChanges(
   options: { full: boolean; heartbeat: () => Promise<void>; finish: (tx: Tx, counts: DeltaCounts) => Promise<void> },
 ): Promise<DeltaCounts> {
   const ctx: Context = {
-    orgId, counts: { added: 0, updated: 0, removed: 0, archived: 0 }, claimedUpns: new Set(),
-    emptyOrg: !(await hasDirectoryPeople(db, orgId, "any")), hasUnkeyed: await hasDirectoryPeople(db, orgId, "unkeyed"),
+    orgId,
+    counts: { added: 0, updated: 0, removed: 0, archived: 0 },
+    claimedUpns: new Set(),
+    emptyOrg: !(await hasDirectoryPeople(db, orgId, "any")),
+    hasUnkeyed: await hasDirectoryPeople(db, orgId, "unkeyed"),
   };
   // In UPN order the UPN and mail indexes (and, with first.last@ names, the name ones) grow at
   // one end instead of scattering writes over every page of them: far fewer pages per commit.
@@ -105,7 +122,11 @@ async function writeUpserts(ctx: Context, tx: Tx, chunk: [string, { removed: fal
   const adopted: { id: string; oid: string }[] = [];
   // People imported from a CSV without an object id are adopted by UPN rather than duplicated.
   if (ctx.hasUnkeyed) {
-    const wanted = new Map(chunk.filter(([oid, c]) => !existing.has(oid) && c.fields.userPrincipalName).map(([oid, c]) => [normalizeAddressOrNull(c.fields.userPrincipalName)!, oid]));
+    const wanted = new Map(
+      chunk
+        .filter(([oid, c]) => !existing.has(oid) && c.fields.userPrincipalName)
+        .map(([oid, c]) => [normalizeAddressOrNull(c.fields.userPrincipalName)!, oid]),
+    );
     if (wanted.size) {
       for (const row of await findUnkeyedPeopleByUpns(tx, orgId, [...wanted.keys()])) {
         const oid = wanted.get(row.upnNorm!)!;
@@ -124,14 +145,26 @@ async function writeUpserts(ctx: Context, tx: Tx, chunk: [string, { removed: fal
   for (const [oid, change] of chunk) {
     const before = existing.get(oid);
     const p: PersonFields = {
-      mail: null, userPrincipalName: null, displayName: "", givenName: null, surname: null, jobTitle: null, department: null, accountEnabled: true,
-      ...(before ? { ...before, accountEnabled: Boolean(before.accountEnabled) } : {}), ...change.fields,
+      mail: null,
+      userPrincipalName: null,
+      displayName: "",
+      givenName: null,
+      surname: null,
+      jobTitle: null,
+      department: null,
+      accountEnabled: true,
+      ...(before ? { ...before, accountEnabled: Boolean(before.accountEnabled) } : {}),
+      ...change.fields,
     };
     // UPNs are unique in a tenant at any moment; within one round the first claim wins.
     let upnNorm = normalizeAddressOrNull(p.userPrincipalName);
     if (upnNorm && claimedUpns.has(upnNorm)) upnNorm = null;
     if (upnNorm) claimedUpns.add(upnNorm);
-    const same = before && before.removedAt === null && before.upnNorm === upnNorm && KEYS.every((k) => (k === "accountEnabled" ? Boolean(before[k]) === p[k] : before[k] === p[k]));
+    const same =
+      before &&
+      before.removedAt === null &&
+      before.upnNorm === upnNorm &&
+      KEYS.every((k) => (k === "accountEnabled" ? Boolean(before[k]) === p[k] : before[k] === p[k]));
     if (same) continue;
     if (before) {
       counts.updated++;
@@ -140,8 +173,26 @@ async function writeUpserts(ctx: Context, tx: Tx, chunk: [string, { removed: fal
     } else counts.added++;
     if (upnNorm) newUpns.push(upnNorm);
     if (upnNorm && before?.upnNorm === upnNorm) keepUpn.push(oid);
-    values.push([before?.id ?? newId(), orgId, oid, p.mail, p.userPrincipalName, p.displayName, p.givenName, p.surname, p.jobTitle, p.department,
-      p.accountEnabled ? 1 : 0, normalizeAddressOrNull(p.mail), upnNorm, normalizeAddressOrNull(p.displayName) ?? "", normalizeAddressOrNull(p.givenName), normalizeAddressOrNull(p.surname), normalizeAddressOrNull(p.department), now]);
+    values.push([
+      before?.id ?? newId(),
+      orgId,
+      oid,
+      p.mail,
+      p.userPrincipalName,
+      p.displayName,
+      p.givenName,
+      p.surname,
+      p.jobTitle,
+      p.department,
+      p.accountEnabled ? 1 : 0,
+      normalizeAddressOrNull(p.mail),
+      upnNorm,
+      normalizeAddressOrNull(p.displayName) ?? "",
+      normalizeAddressOrNull(p.givenName),
+      normalizeAddressOrNull(p.surname),
+      normalizeAddressOrNull(p.department),
+      now,
+    ]);
   }
   for (const { id, oid } of adopted) {
     await adoptObjectId(tx, id, oid);
@@ -175,5 +226,9 @@ async function writeRemovals(ctx: Context, tx: Tx, oids: string[]): Promise<void
   ctx.counts.removed += ids.length;
   await markPeopleRemoved(tx, ctx.orgId, oids, Date.now());
   await yieldToEventLoop();
-  await writeLeavers(ctx, tx, ids.map((personId): Leaver => ({ personId, reason: "left" })));
+  await writeLeavers(
+    ctx,
+    tx,
+    ids.map((personId): Leaver => ({ personId, reason: "left" })),
+  );
 }

@@ -48,19 +48,32 @@ export function addGraphGroup(changes: Map<string, GroupFold>, g: GraphGroup): v
 const keys = (m: Map<string, boolean>, added: boolean) => [...m].filter(([, a]) => a === added).map(([k]) => k);
 
 export async function downloadGroups(
-  db: Db, orgId: string, graph: GraphClient, deltaLink: string | null, handlers: Pick<DeltaRoundHandlers<unknown>, "signal" | "onRetry"> & { heartbeat: () => Promise<void> },
+  db: Db,
+  orgId: string,
+  graph: GraphClient,
+  deltaLink: string | null,
+  handlers: Pick<DeltaRoundHandlers<unknown>, "signal" | "onRetry"> & { heartbeat: () => Promise<void> },
 ): Promise<GroupsRound> {
   const changes = new Map<string, GroupFold>();
   const round = await readGroupsDelta(graph, deltaLink, {
-    ...handlers, onRestart: () => changes.clear(),
+    ...handlers,
+    onRestart: () => changes.clear(),
     onPage: async (groups) => {
       for (const g of groups) addGraphGroup(changes, g);
       await handlers.heartbeat();
     },
   });
   const stored = new Map<string, Stored>();
-  for (const g of await db.select({ oid: directoryGroups.entraObjectId, id: directoryGroups.id, kind: directoryGroups.kind, nestedGroups: directoryGroups.nestedGroups, removedAt: directoryGroups.removedAt })
-    .from(directoryGroups).where(and(eq(directoryGroups.orgId, orgId), isNotNull(directoryGroups.entraObjectId)))) {
+  for (const g of await db
+    .select({
+      oid: directoryGroups.entraObjectId,
+      id: directoryGroups.id,
+      kind: directoryGroups.kind,
+      nestedGroups: directoryGroups.nestedGroups,
+      removedAt: directoryGroups.removedAt,
+    })
+    .from(directoryGroups)
+    .where(and(eq(directoryGroups.orgId, orgId), isNotNull(directoryGroups.entraObjectId)))) {
     stored.set(g.oid!, { id: g.id, kind: g.kind, nestedGroups: g.nestedGroups, removed: g.removedAt !== null });
   }
 
@@ -74,9 +87,11 @@ export async function downloadGroups(
       after.set(oid, null);
       continue;
     }
-    const nested = !change ? before!.nestedGroups
-      : round.full || !before || before.removed ? keys(change.groups, true)
-      : [...new Set([...before.nestedGroups.filter((g) => change.groups.get(g) !== false), ...keys(change.groups, true)])];
+    const nested = !change
+      ? before!.nestedGroups
+      : round.full || !before || before.removed
+        ? keys(change.groups, true)
+        : [...new Set([...before.nestedGroups.filter((g) => change.groups.get(g) !== false), ...keys(change.groups, true)])];
     after.set(oid, { kind, nested });
   }
 
@@ -108,10 +123,13 @@ export async function downloadGroups(
       continue;
     }
     const reread = transitive.get(oid);
-    const members: GroupMembersPlan | null = reread ? { replace: reread }
-      : !change ? null
-      : round.full || !before || before.removed ? { replace: keys(change.users, true) }
-      : { add: keys(change.users, true), remove: keys(change.users, false) };
+    const members: GroupMembersPlan | null = reread
+      ? { replace: reread }
+      : !change
+        ? null
+        : round.full || !before || before.removed
+          ? { replace: keys(change.users, true) }
+          : { add: keys(change.users, true), remove: keys(change.users, false) };
     if (!change && !members) continue;
     plans.push({ oid, id: before?.id ?? null, remove: false, name: change?.name, kind: state.kind, nested: state.nested, members });
   }
@@ -122,7 +140,13 @@ type Handlers = Parameters<typeof downloadGroups>[4];
 export const GROUPS_NOT_PERMITTED = "Groups were not synced: grant the app registration the GroupMember.Read.All application permission (with admin consent)";
 
 /** downloadGroups, or why groups are skipped when Graph refuses them (the permission is not granted yet): people still sync. */
-export async function downloadGroupsOrSkip(db: Db, orgId: string, graph: GraphClient, deltaLink: string | null, handlers: Handlers): Promise<GroupsRound | { skipped: string }> {
+export async function downloadGroupsOrSkip(
+  db: Db,
+  orgId: string,
+  graph: GraphClient,
+  deltaLink: string | null,
+  handlers: Handlers,
+): Promise<GroupsRound | { skipped: string }> {
   try {
     return await downloadGroups(db, orgId, graph, deltaLink, handlers);
   } catch (error) {

@@ -17,7 +17,8 @@ export type GroupCounts = { added: number; updated: number; removed: number };
 
 export async function applyGroupsRound(db: Db, orgId: string, round: GroupsRound, heartbeat: () => Promise<void>): Promise<GroupCounts> {
   const counts: GroupCounts = { added: 0, updated: 0, removed: 0 };
-  const size = (p: GroupPlan) => 1 + (p.remove || !p.members ? 0 : "replace" in p.members ? p.members.replace.length : p.members.add.length + p.members.remove.length);
+  const size = (p: GroupPlan) =>
+    1 + (p.remove || !p.members ? 0 : "replace" in p.members ? p.members.replace.length : p.members.add.length + p.members.remove.length);
   const batches: GroupPlan[][] = [[]];
   let weight = 0;
   for (const plan of round.plans) {
@@ -51,7 +52,9 @@ async function applyPlan(tx: Tx, orgId: string, plan: GroupPlan, counts: GroupCo
   if (id) {
     counts.updated++;
     const name = plan.name === undefined ? sql`` : sql`name = ${plan.name}, name_norm = ${normalizeAddress(plan.name)},`;
-    await tx.run(sql`UPDATE directory_groups SET ${name} kind = ${plan.kind}, nested_groups = ${nested}, removed_at = NULL, updated_at = ${now} WHERE id = ${id}`);
+    await tx.run(
+      sql`UPDATE directory_groups SET ${name} kind = ${plan.kind}, nested_groups = ${nested}, removed_at = NULL, updated_at = ${now} WHERE id = ${id}`,
+    );
   } else {
     counts.added++;
     id = newId();
@@ -66,7 +69,9 @@ async function applyPlan(tx: Tx, orgId: string, plan: GroupPlan, counts: GroupCo
     await tx.run(sql`DELETE FROM directory_group_members WHERE group_id = ${id}
       AND person_oid NOT IN (SELECT value FROM json_each(${JSON.stringify(members.replace)}))`);
   } else if (members.remove.length > 0) {
-    await tx.run(sql`DELETE FROM directory_group_members WHERE group_id = ${id} AND person_oid IN (SELECT value FROM json_each(${JSON.stringify(members.remove)}))`);
+    await tx.run(
+      sql`DELETE FROM directory_group_members WHERE group_id = ${id} AND person_oid IN (SELECT value FROM json_each(${JSON.stringify(members.remove)}))`,
+    );
   }
   for (let i = 0; i < add.length; i += EDGES) {
     // eligible as the triggers keep it: the person can be invited (0 until the person is synced).

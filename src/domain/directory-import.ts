@@ -62,31 +62,54 @@ export async function importDirectory(db: Db, input: DirectoryImportInput): Prom
   const members = input.people.filter((p) => !p.guest);
   const guests = input.people.filter((p) => p.guest);
   if (input.full && input.people.length === 0) {
-    return { ok: false, message: `--full with a file that lists nobody would remove everyone from ${input.orgName}'s directory, so nothing was changed: an Entra "Download users" export lists the whole directory; export it again, or run without --full.` };
+    return {
+      ok: false,
+      message: `--full with a file that lists nobody would remove everyone from ${input.orgName}'s directory, so nothing was changed: an Entra "Download users" export lists the whole directory; export it again, or run without --full.`,
+    };
   }
   try {
     const summary = await db.write(async (tx) => {
       const [existing] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.name, input.orgName));
       if (!existing) refuseToCreate(input, admin);
       const domains = uniqueDomains(members);
-      const org = existing ?? await findOrCreateOrganization(tx, { name: input.orgName, domains });
-      const live = existing && input.full ? await tx.select({ id: directoryPeople.id, mail: directoryPeople.mail, upn: directoryPeople.userPrincipalName })
-        .from(directoryPeople).where(and(eq(directoryPeople.orgId, org.id), isNull(directoryPeople.removedAt))) : [];
+      const org = existing ?? (await findOrCreateOrganization(tx, { name: input.orgName, domains }));
+      const live =
+        existing && input.full
+          ? await tx
+              .select({ id: directoryPeople.id, mail: directoryPeople.mail, upn: directoryPeople.userPrincipalName })
+              .from(directoryPeople)
+              .where(and(eq(directoryPeople.orgId, org.id), isNull(directoryPeople.removedAt)))
+          : [];
       const { added, updated, archived: disabledArchived, written } = await upsertDirectoryPeople(tx, org.id, input.people);
       const gone = live.filter((p) => !written.has(p.id));
       if (gone.length > 0 && gone.length === live.length) {
-        throw new Refused(`--full would remove all ${live.length} people of ${input.orgName}'s directory: nobody in the file is in it, so nothing was changed. Check that the file is this organization's export (and --org), or run without --full.`);
+        throw new Refused(
+          `--full would remove all ${live.length} people of ${input.orgName}'s directory: nobody in the file is in it, so nothing was changed. Check that the file is this organization's export (and --org), or run without --full.`,
+        );
       }
-      const goneArchived = await removeDirectoryPeople(tx, org.id, gone.map((p) => p.id));
+      const goneArchived = await removeDirectoryPeople(
+        tx,
+        org.id,
+        gone.map((p) => p.id),
+      );
       if (admin) {
-        await tx.update(directoryPeople).set({ isAdmin: true })
+        await tx
+          .update(directoryPeople)
+          .set({ isAdmin: true })
           .where(and(eq(directoryPeople.orgId, org.id), eq(directoryPeople.upnNorm, normalizeAddress(admin.userPrincipalName ?? admin.mail!))));
       }
       const summary: DirectoryImportSummary = {
-        dryRun: input.dryRun, orgCreated: !existing, domains: existing ? [] : domains,
-        guestDomains: uniqueDomains(guests).filter((d) => !domains.includes(d)), guests: guests.length,
-        admin: admin ? addressOf(admin) : null, added, updated,
-        removed: gone.length, removedListed: gone.slice(0, REMOVED_LISTED).map((p) => p.mail ?? p.upn ?? p.id), archived: disabledArchived + goneArchived,
+        dryRun: input.dryRun,
+        orgCreated: !existing,
+        domains: existing ? [] : domains,
+        guestDomains: uniqueDomains(guests).filter((d) => !domains.includes(d)),
+        guests: guests.length,
+        admin: admin ? addressOf(admin) : null,
+        added,
+        updated,
+        removed: gone.length,
+        removedListed: gone.slice(0, REMOVED_LISTED).map((p) => p.mail ?? p.upn ?? p.id),
+        archived: disabledArchived + goneArchived,
       };
       if (input.dryRun) throw new DryRunDone(summary);
       return summary;
@@ -101,10 +124,14 @@ export async function importDirectory(db: Db, input: DirectoryImportInput): Prom
 
 function refuseToCreate(input: DirectoryImportInput, admin: DirectoryFileRow | null): void {
   if (input.entraMode) {
-    throw new Refused(`There is no organization "${input.orgName}". With Entra sign-in an organization is created when its first Business Administrator signs in (it is named after their email domain): sign in first, then import into that name, or let the directory sync fill it.`);
+    throw new Refused(
+      `There is no organization "${input.orgName}". With Entra sign-in an organization is created when its first Business Administrator signs in (it is named after their email domain): sign in first, then import into that name, or let the directory sync fill it.`,
+    );
   }
   if (!admin) {
-    throw new Refused(`There is no organization "${input.orgName}" yet: add --admin <address> naming the person in the file who will be its Business Administrator (nobody could use it otherwise), or check the name.`);
+    throw new Refused(
+      `There is no organization "${input.orgName}" yet: add --admin <address> naming the person in the file who will be its Business Administrator (nobody could use it otherwise), or check the name.`,
+    );
   }
 }
 

@@ -21,9 +21,7 @@ export type DirectoryMatch = {
   memberStatus: MemberStatus | null;
 };
 
-export type DirectorySearch =
-  | { ok: true; q: string; matches: DirectoryMatch[]; groups: GroupMatch[] }
-  | { ok: false; q: string; message: string };
+export type DirectorySearch = { ok: true; q: string; matches: DirectoryMatch[]; groups: GroupMatch[] } | { ok: false; q: string; message: string };
 
 /** Checks the typed text: at least 2 characters after trimming, at most 100. */
 export function checkSearchText(raw: string): { ok: true; q: string } | { ok: false; q: string; message: string } {

@@ -26,9 +26,17 @@ const LEASE_MS = 5 * 60 * 1000;
 
 /** Marks syncs whose process died (lease run out) as failed, so they neither block nor linger as "running". */
 async function expireAbandonedSyncs(db: Db, orgId: string, now: Date) {
-  await db.write((tx) => tx.update(directorySyncs)
-    .set({ status: "failed", message: "Interrupted: the server stopped before the sync finished. The next sync starts again from the last completed one.", finishedAt: now, lockedUntil: null })
-    .where(and(eq(directorySyncs.orgId, orgId), eq(directorySyncs.status, "running"), lte(directorySyncs.lockedUntil, now))));
+  await db.write((tx) =>
+    tx
+      .update(directorySyncs)
+      .set({
+        status: "failed",
+        message: "Interrupted: the server stopped before the sync finished. The next sync starts again from the last completed one.",
+        finishedAt: now,
+        lockedUntil: null,
+      })
+      .where(and(eq(directorySyncs.orgId, orgId), eq(directorySyncs.status, "running"), lte(directorySyncs.lockedUntil, now))),
+  );
 }
 
 /**
@@ -42,29 +50,44 @@ async function claimDirectorySync(db: Db, orgId: string, trigger: SyncTrigger, n
   const lockedUntil = now.getTime() + LEASE_MS;
   const recent = notStartedSince ? sql`OR (status <> 'queued' AND created_at > ${notStartedSince.getTime()})` : sql``;
   const free = sql`NOT EXISTS (SELECT 1 FROM directory_syncs WHERE org_id = ${orgId} AND ((status = 'running' AND locked_until > ${now.getTime()}) ${recent}))`;
-  const queued = await db.write((tx) => tx.run(sql`UPDATE directory_syncs SET status = 'running', locked_until = ${lockedUntil}, created_at = ${now.getTime()}
-    WHERE id = (SELECT id FROM directory_syncs WHERE org_id = ${orgId} AND status = 'queued' ORDER BY created_at LIMIT 1) AND ${free} RETURNING id`));
+  const queued = await db.write((tx) =>
+    tx.run(sql`UPDATE directory_syncs SET status = 'running', locked_until = ${lockedUntil}, created_at = ${now.getTime()}
+    WHERE id = (SELECT id FROM directory_syncs WHERE org_id = ${orgId} AND status = 'queued' ORDER BY created_at LIMIT 1) AND ${free} RETURNING id`),
+  );
   if (queued.rows[0]) return String(queued.rows[0].id);
   const id = newId();
-  const inserted = await db.write((tx) => tx.run(sql`INSERT INTO directory_syncs (id, org_id, status, "trigger", locked_until, created_at)
-    SELECT ${id}, ${orgId}, 'running', ${trigger}, ${lockedUntil}, ${now.getTime()} WHERE ${free}`));
+  const inserted = await db.write((tx) =>
+    tx.run(sql`INSERT INTO directory_syncs (id, org_id, status, "trigger", locked_until, created_at)
+    SELECT ${id}, ${orgId}, 'running', ${trigger}, ${lockedUntil}, ${now.getTime()} WHERE ${free}`),
+  );
   return inserted.rowsAffected === 1 ? id : null;
 }
 
 export async function syncDirectory(
-  db: Db, org: { id: string }, graph: GraphClient, trigger: SyncTrigger,
+  db: Db,
+  org: { id: string },
+  graph: GraphClient,
+  trigger: SyncTrigger,
   options: { signal?: AbortSignal; notStartedSince?: Date } = {},
 ): Promise<DirectorySyncResult> {
   const syncId = await claimDirectorySync(db, org.id, trigger, options.notStartedSince);
   if (!syncId) return { status: "skipped", reason: options.notStartedSince ? "not-due" : "busy" };
-  const [row] = await db.select({ deltaLink: organizations.directoryDeltaLink, groupsDeltaLink: organizations.groupsDeltaLink, requestedBy: directorySyncs.requestedBy })
-    .from(directorySyncs).innerJoin(organizations, eq(organizations.id, directorySyncs.orgId)).where(eq(directorySyncs.id, syncId));
+  const [row] = await db
+    .select({ deltaLink: organizations.directoryDeltaLink, groupsDeltaLink: organizations.groupsDeltaLink, requestedBy: directorySyncs.requestedBy })
+    .from(directorySyncs)
+    .innerJoin(organizations, eq(organizations.id, directorySyncs.orgId))
+    .where(eq(directorySyncs.id, syncId));
   const actorId = row?.requestedBy ?? null;
   let leaseRenewedAt = Date.now();
   const heartbeat = async (force = false) => {
     if (!force && Date.now() - leaseRenewedAt < 30_000) return;
     leaseRenewedAt = Date.now();
-    await db.write((tx) => tx.update(directorySyncs).set({ lockedUntil: new Date(leaseRenewedAt + LEASE_MS) }).where(eq(directorySyncs.id, syncId)));
+    await db.write((tx) =>
+      tx
+        .update(directorySyncs)
+        .set({ lockedUntil: new Date(leaseRenewedAt + LEASE_MS) })
+        .where(eq(directorySyncs.id, syncId)),
+    );
   };
 
   const changes = new Map<string, PersonChange>();
@@ -80,7 +103,11 @@ export async function syncDirectory(
         await heartbeat();
       },
     });
-    groups = await downloadGroupsOrSkip(db, org.id, graph, row?.groupsDeltaLink ?? null, { signal: options.signal, onRetry: () => heartbeat(true), heartbeat: () => heartbeat() });
+    groups = await downloadGroupsOrSkip(db, org.id, graph, row?.groupsDeltaLink ?? null, {
+      signal: options.signal,
+      onRetry: () => heartbeat(true),
+      heartbeat: () => heartbeat(),
+    });
   } catch (error) {
     const message = options.signal?.aborted ? "Stopped: the server was shutting down. Nothing was changed." : (error as Error).message;
     await finishFailed(db, org.id, syncId, actorId, trigger, message);
@@ -96,10 +123,16 @@ export async function syncDirectory(
       heartbeat: () => heartbeat(),
       finish: async (tx, c) => {
         await tx.update(organizations).set({ directoryDeltaLink: round.deltaLink }).where(eq(organizations.id, org.id));
-        await tx.update(directorySyncs).set({ status: "succeeded", added: c.added, updated: c.updated, removed: c.removed, message, finishedAt, lockedUntil: null })
+        await tx
+          .update(directorySyncs)
+          .set({ status: "succeeded", added: c.added, updated: c.updated, removed: c.removed, message, finishedAt, lockedUntil: null })
           .where(eq(directorySyncs.id, syncId));
         await tx.insert(auditEvents).values({
-          id: newId(), orgId: org.id, actorId, action: "directory.sync", subject: "succeeded",
+          id: newId(),
+          orgId: org.id,
+          actorId,
+          action: "directory.sync",
+          subject: "succeeded",
           detail: { syncId, trigger, status: "succeeded", full: round.full, ...c, ...(groupCounts ? { groups: groupCounts } : { groupsSkipped: message }) },
         });
       },
@@ -114,8 +147,18 @@ export async function syncDirectory(
 
 async function finishFailed(db: Db, orgId: string, syncId: string, actorId: string | null, trigger: string, message: string) {
   await db.write(async (tx) => {
-    await tx.update(directorySyncs).set({ status: "failed", message: message.slice(0, 500), finishedAt: new Date(), lockedUntil: null }).where(eq(directorySyncs.id, syncId));
-    await tx.insert(auditEvents).values({ id: newId(), orgId, actorId, action: "directory.sync", subject: "failed", detail: { syncId, trigger, status: "failed", message: message.slice(0, 500) } });
+    await tx
+      .update(directorySyncs)
+      .set({ status: "failed", message: message.slice(0, 500), finishedAt: new Date(), lockedUntil: null })
+      .where(eq(directorySyncs.id, syncId));
+    await tx.insert(auditEvents).values({
+      id: newId(),
+      orgId,
+      actorId,
+      action: "directory.sync",
+      subject: "failed",
+      detail: { syncId, trigger, status: "failed", message: message.slice(0, 500) },
+    });
   });
 }
 
@@ -126,8 +169,11 @@ export async function requestDirectorySync(db: Db, orgId: string, actorId: strin
   const [org] = await db.select({ tenantId: organizations.tenantId }).from(organizations).where(eq(organizations.id, orgId));
   if (!org?.tenantId) return { ok: false, reason: "not-connected" };
   await expireAbandonedSyncs(db, orgId, new Date());
-  const [waiting] = await db.select({ id: directorySyncs.id }).from(directorySyncs)
-    .where(and(eq(directorySyncs.orgId, orgId), inArray(directorySyncs.status, ["queued", "running"]))).limit(1);
+  const [waiting] = await db
+    .select({ id: directorySyncs.id })
+    .from(directorySyncs)
+    .where(and(eq(directorySyncs.orgId, orgId), inArray(directorySyncs.status, ["queued", "running"])))
+    .limit(1);
   if (waiting) return { ok: true, syncId: waiting.id };
   const id = newId();
   await db.write((tx) => tx.insert(directorySyncs).values({ id, orgId, status: "queued", trigger: "manual", requestedBy: actorId }));
@@ -138,10 +184,22 @@ export type LastDirectorySync = { latest: DirectorySyncRow; lastSucceededAt: Dat
 
 /** The newest sync (queued, running or finished) and when the directory last synced successfully. */
 export async function getLastDirectorySync(db: Db, orgId: string): Promise<LastDirectorySync | null> {
-  const [latest] = await db.select().from(directorySyncs).where(eq(directorySyncs.orgId, orgId)).orderBy(desc(directorySyncs.startedAt), desc(directorySyncs.id)).limit(1);
+  const [latest] = await db
+    .select()
+    .from(directorySyncs)
+    .where(eq(directorySyncs.orgId, orgId))
+    .orderBy(desc(directorySyncs.startedAt), desc(directorySyncs.id))
+    .limit(1);
   if (!latest) return null;
-  const [ok] = latest.status === "succeeded" ? [latest] : await db.select().from(directorySyncs)
-    .where(and(eq(directorySyncs.orgId, orgId), eq(directorySyncs.status, "succeeded"))).orderBy(desc(directorySyncs.startedAt)).limit(1);
+  const [ok] =
+    latest.status === "succeeded"
+      ? [latest]
+      : await db
+          .select()
+          .from(directorySyncs)
+          .where(and(eq(directorySyncs.orgId, orgId), eq(directorySyncs.status, "succeeded")))
+          .orderBy(desc(directorySyncs.startedAt))
+          .limit(1);
   return { latest, lastSucceededAt: ok?.finishedAt ?? null };
 }
 
@@ -151,8 +209,15 @@ export async function findOrganizationsToSync(db: Db, input: { intervalMinutes: 
   const queued = await db.selectDistinct({ id: directorySyncs.orgId }).from(directorySyncs).where(eq(directorySyncs.status, "queued"));
   if (input.intervalMinutes <= 0) return { queued: queued.map((r) => r.id), due: [] as string[] };
   const since = now.getTime() - input.intervalMinutes * 60_000;
-  const due = await db.select({ id: organizations.id }).from(organizations)
-    .where(and(sql`${organizations.tenantId} IS NOT NULL`, sql`NOT EXISTS (SELECT 1 FROM directory_syncs s WHERE s.org_id = ${organizations.id}
-      AND s.status <> 'queued' AND (s.created_at > ${since} OR (s.status = 'running' AND s.locked_until > ${now.getTime()})))`));
+  const due = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(
+      and(
+        sql`${organizations.tenantId} IS NOT NULL`,
+        sql`NOT EXISTS (SELECT 1 FROM directory_syncs s WHERE s.org_id = ${organizations.id}
+      AND s.status <> 'queued' AND (s.created_at > ${since} OR (s.status = 'running' AND s.locked_until > ${now.getTime()})))`,
+      ),
+    );
   return { queued: queued.map((r) => r.id), due: due.map((r) => r.id) };
 }

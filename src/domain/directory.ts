@@ -22,19 +22,37 @@ export type DirectoryPersonInput = {
   accountEnabled: boolean;
 };
 
-
 export async function findOrCreateOrganization(db: Tx, input: { name: string; domains: string[]; tenantId?: string }) {
   const [existing] = await db.select().from(organizations).where(eq(organizations.name, input.name));
   if (existing) return existing;
-  const [created] = await db.insert(organizations)
+  const [created] = await db
+    .insert(organizations)
     .values({ id: newId(), name: input.name, domains: input.domains, tenantId: input.tenantId ?? null })
-    .onConflictDoNothing().returning();
+    .onConflictDoNothing()
+    .returning();
   return created ?? (await db.select().from(organizations).where(eq(organizations.name, input.name)))[0]!;
 }
 
 const CHUNK = 400;
-const updatable = ["entraObjectId", "mail", "userPrincipalName", "displayName", "givenName", "surname", "jobTitle", "department",
-  "accountEnabled", "removedAt", "mailNorm", "upnNorm", "displayNorm", "givenNorm", "surnameNorm", "departmentNorm", "updatedAt"] as const;
+const updatable = [
+  "entraObjectId",
+  "mail",
+  "userPrincipalName",
+  "displayName",
+  "givenName",
+  "surname",
+  "jobTitle",
+  "department",
+  "accountEnabled",
+  "removedAt",
+  "mailNorm",
+  "upnNorm",
+  "displayNorm",
+  "givenNorm",
+  "surnameNorm",
+  "departmentNorm",
+  "updatedAt",
+] as const;
 /** `SET col = excluded.col` for every column a directory update may change. */
 const excludedColumns = Object.fromEntries(updatable.map((key) => [key, sql.raw(`excluded.${directoryPeople[key].name}`)]));
 
@@ -52,8 +70,15 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
     const chunk = people.slice(start, start + CHUNK);
     const upns = chunk.map((p) => normalizeAddressOrNull(p.userPrincipalName ?? p.mail)).filter((v): v is string => !!v);
     const oids = chunk.map((p) => p.entraObjectId).filter((v): v is string => !!v);
-    const existing = await db.select().from(directoryPeople)
-      .where(and(eq(directoryPeople.orgId, orgId), sql`(${inArray(directoryPeople.upnNorm, upns)} OR ${oids.length ? inArray(directoryPeople.entraObjectId, oids) : sql`0`})`));
+    const existing = await db
+      .select()
+      .from(directoryPeople)
+      .where(
+        and(
+          eq(directoryPeople.orgId, orgId),
+          sql`(${inArray(directoryPeople.upnNorm, upns)} OR ${oids.length ? inArray(directoryPeople.entraObjectId, oids) : sql`0`})`,
+        ),
+      );
     const byOid = new Map(existing.filter((e) => e.entraObjectId).map((e) => [e.entraObjectId!, e]));
     const byUpn = new Map(existing.filter((e) => e.upnNorm).map((e) => [e.upnNorm!, e]));
     /** People already known whose entry changes: counted as updated, and their members' copies follow. */
@@ -72,10 +97,25 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
       const personId = id ?? newId();
       written.add(personId);
       return {
-        id: personId, orgId, entraObjectId: p.entraObjectId, mail: p.mail, userPrincipalName: p.userPrincipalName ?? p.mail,
-        displayName: p.displayName, givenName: p.givenName, surname: p.surname, jobTitle: p.jobTitle, department: p.department,
-        accountEnabled: p.accountEnabled, removedAt: null, mailNorm: normalizeAddressOrNull(p.mail), upnNorm, displayNorm: normalizeAddressOrNull(p.displayName) ?? "",
-        givenNorm: normalizeAddressOrNull(p.givenName), surnameNorm: normalizeAddressOrNull(p.surname), departmentNorm: normalizeAddressOrNull(p.department), updatedAt: new Date(),
+        id: personId,
+        orgId,
+        entraObjectId: p.entraObjectId,
+        mail: p.mail,
+        userPrincipalName: p.userPrincipalName ?? p.mail,
+        displayName: p.displayName,
+        givenName: p.givenName,
+        surname: p.surname,
+        jobTitle: p.jobTitle,
+        department: p.department,
+        accountEnabled: p.accountEnabled,
+        removedAt: null,
+        mailNorm: normalizeAddressOrNull(p.mail),
+        upnNorm,
+        displayNorm: normalizeAddressOrNull(p.displayName) ?? "",
+        givenNorm: normalizeAddressOrNull(p.givenName),
+        surnameNorm: normalizeAddressOrNull(p.surname),
+        departmentNorm: normalizeAddressOrNull(p.department),
+        updatedAt: new Date(),
       };
     });
     await db.insert(directoryPeople).values(rows).onConflictDoUpdate({
@@ -95,9 +135,15 @@ export async function removeDirectoryPeople(db: Tx, orgId: string, personIds: st
   const now = new Date();
   for (let start = 0; start < personIds.length; start += CHUNK) {
     const chunk = personIds.slice(start, start + CHUNK);
-    await db.update(directoryPeople).set({ removedAt: now, updatedAt: now })
+    await db
+      .update(directoryPeople)
+      .set({ removedAt: now, updatedAt: now })
       .where(and(eq(directoryPeople.orgId, orgId), inArray(directoryPeople.id, chunk), isNull(directoryPeople.removedAt)));
-    archived += await archiveLeavers(db, orgId, chunk.map((personId) => ({ personId, reason: "left" })));
+    archived += await archiveLeavers(
+      db,
+      orgId,
+      chunk.map((personId) => ({ personId, reason: "left" })),
+    );
     await yieldToEventLoop();
   }
   return archived;
@@ -105,7 +151,16 @@ export async function removeDirectoryPeople(db: Tx, orgId: string, personIds: st
 
 /** The file says nothing new about this person (an import of the same file changes nobody). */
 function sameEntry(before: typeof directoryPeople.$inferSelect, p: DirectoryPersonInput): boolean {
-  return before.removedAt === null && before.entraObjectId === p.entraObjectId && before.mail === p.mail
-    && before.userPrincipalName === (p.userPrincipalName ?? p.mail) && before.displayName === p.displayName && before.givenName === p.givenName
-    && before.surname === p.surname && before.jobTitle === p.jobTitle && before.department === p.department && before.accountEnabled === p.accountEnabled;
+  return (
+    before.removedAt === null &&
+    before.entraObjectId === p.entraObjectId &&
+    before.mail === p.mail &&
+    before.userPrincipalName === (p.userPrincipalName ?? p.mail) &&
+    before.displayName === p.displayName &&
+    before.givenName === p.givenName &&
+    before.surname === p.surname &&
+    before.jobTitle === p.jobTitle &&
+    before.department === p.department &&
+    before.accountEnabled === p.accountEnabled
+  );
 }

@@ -23,7 +23,12 @@ export type EntraSignInResult =
 
 const domainOf = (address: string | null) => {
   const at = address?.lastIndexOf("@") ?? -1;
-  return address && at > 0 ? address.slice(at + 1).trim().toLowerCase() || null : null;
+  return address && at > 0
+    ? address
+        .slice(at + 1)
+        .trim()
+        .toLowerCase() || null
+    : null;
 };
 
 /** Session roles: the configured Entra app role becomes our "admin"; other roles are not carried. */
@@ -44,10 +49,16 @@ export async function signInWithEntraIdentity(db: Db, identity: EntraIdentity, i
   }
   const personId = await upsertSignedInPerson(db, org.id, identity);
   if (orgCreated) {
-    await db.write((tx) => tx.insert(auditEvents).values({
-      id: newId(), orgId: org.id, actorId: personId, action: "organization.created",
-      subject: domain ?? identity.tenantId, detail: { tenantId: identity.tenantId, via: "entra-sign-in" },
-    }));
+    await db.write((tx) =>
+      tx.insert(auditEvents).values({
+        id: newId(),
+        orgId: org.id,
+        actorId: personId,
+        action: "organization.created",
+        subject: domain ?? identity.tenantId,
+        detail: { tenantId: identity.tenantId, via: "entra-sign-in" },
+      }),
+    );
   }
   return { ok: true, personId, orgId: org.id, orgCreated, roles };
 }
@@ -57,7 +68,10 @@ async function createOrganization(db: Db, tenantId: string, domain: string | nul
   const base = domain ?? `Tenant ${tenantId.slice(0, 8)}`;
   return db.write(async (tx) => {
     for (const name of [base, `${base} (${tenantId.slice(0, 8)})`, `${base} (${tenantId})`]) {
-      await tx.insert(organizations).values({ id: newId(), tenantId, name, domains: domain ? [domain] : [] }).onConflictDoNothing();
+      await tx
+        .insert(organizations)
+        .values({ id: newId(), tenantId, name, domains: domain ? [domain] : [] })
+        .onConflictDoNothing();
       // A concurrent sign-in of the same tenant may have won the race: either way, read it back.
       const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.tenantId, tenantId));
       if (org) return org;
@@ -74,24 +88,39 @@ async function upsertSignedInPerson(db: Db, orgId: string, identity: EntraIdenti
     const [existing] = await tx
       .select({ id: directoryPeople.id, mail: directoryPeople.mail, displayName: directoryPeople.displayName })
       .from(directoryPeople)
-      .where(and(eq(directoryPeople.orgId, orgId), or(
-        eq(directoryPeople.entraObjectId, identity.objectId),
-        upnNorm ? and(isNull(directoryPeople.entraObjectId), eq(directoryPeople.upnNorm, upnNorm)) : undefined,
-      )))
+      .where(
+        and(
+          eq(directoryPeople.orgId, orgId),
+          or(
+            eq(directoryPeople.entraObjectId, identity.objectId),
+            upnNorm ? and(isNull(directoryPeople.entraObjectId), eq(directoryPeople.upnNorm, upnNorm)) : undefined,
+          ),
+        ),
+      )
       .orderBy(sql`${directoryPeople.entraObjectId} is null`)
       .limit(1);
     const personId = existing?.id ?? newId();
     // A UPN held by another row is stale (UPNs are unique in a tenant at any moment): release it.
     if (upnNorm) {
-      await tx.update(directoryPeople).set({ upnNorm: null })
+      await tx
+        .update(directoryPeople)
+        .set({ upnNorm: null })
         .where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.upnNorm, upnNorm), ne(directoryPeople.id, personId)));
     }
     const mail = identity.email ?? existing?.mail ?? (identity.username?.includes("@") ? identity.username : null);
     const displayName = identity.name ?? existing?.displayName ?? identity.username ?? "";
     // Signing in proves the account exists and is enabled right now.
     const values = {
-      entraObjectId: identity.objectId, userPrincipalName: identity.username, upnNorm, mail, mailNorm: normalizeAddressOrNull(mail),
-      displayName, displayNorm: normalizeAddressOrNull(displayName) ?? "", accountEnabled: true, removedAt: null, updatedAt: now,
+      entraObjectId: identity.objectId,
+      userPrincipalName: identity.username,
+      upnNorm,
+      mail,
+      mailNorm: normalizeAddressOrNull(mail),
+      displayName,
+      displayNorm: normalizeAddressOrNull(displayName) ?? "",
+      accountEnabled: true,
+      removedAt: null,
+      updatedAt: now,
     };
     if (existing) await tx.update(directoryPeople).set(values).where(eq(directoryPeople.id, personId));
     else await tx.insert(directoryPeople).values({ id: personId, orgId, ...values });

@@ -19,7 +19,11 @@ export const SKIPPED_LISTED = 20;
 
 export type SkippedGroup = { result: InviteResultCode; message: string; count: number; people: string[] };
 export type GroupInviteReport = {
-  groupId: string; name: string; kind: GroupKind; invited: number; skipped: SkippedGroup[];
+  groupId: string;
+  name: string;
+  kind: GroupKind;
+  invited: number;
+  skipped: SkippedGroup[];
   /** People also in a group listed before this one, or named one by one: reported there. */
   elsewhere: number;
 };
@@ -35,8 +39,10 @@ type Group = { id: string; name: string; kind: GroupKind; nameNorm: string };
  *  organization's id looks exactly like one that does not exist). */
 async function findGroups(db: Db, orgId: string, ids: string[]): Promise<Group[] | null> {
   if (ids.some((id) => !isGroupId(id))) return null;
-  const rows = await db.select({ id: directoryGroups.id, name: directoryGroups.name, kind: directoryGroups.kind, nameNorm: directoryGroups.nameNorm })
-    .from(directoryGroups).where(and(eq(directoryGroups.orgId, orgId), inArray(directoryGroups.id, ids), isNull(directoryGroups.removedAt)));
+  const rows = await db
+    .select({ id: directoryGroups.id, name: directoryGroups.name, kind: directoryGroups.kind, nameNorm: directoryGroups.nameNorm })
+    .from(directoryGroups)
+    .where(and(eq(directoryGroups.orgId, orgId), inArray(directoryGroups.id, ids), isNull(directoryGroups.removedAt)));
   if (rows.length !== ids.length) return null;
   const byId = new Map(rows.map((g) => [g.id, g]));
   return ids.map((id) => byId.get(id)!);
@@ -44,19 +50,23 @@ async function findGroups(db: Db, orgId: string, ids: string[]): Promise<Group[]
 
 /** Everyone in the group who has not left the directory (disabled accounts too: they are reported as skipped). */
 async function listGroupPeople(db: Db, orgId: string, group: Group): Promise<string[]> {
-  const rows = group.kind === "department"
-    // No ORDER BY: with one, the planner walks the organization's name index instead of the
-    // department's range. The result is sorted where it is shown.
-    ? await db.all<{ id: string }>(sql`SELECT id FROM directory_people
+  const rows =
+    group.kind === "department"
+      ? // No ORDER BY: with one, the planner walks the organization's name index instead of the
+        // department's range. The result is sorted where it is shown.
+        await db.all<{ id: string }>(sql`SELECT id FROM directory_people
         WHERE org_id = ${orgId} AND department_norm = ${group.nameNorm} AND department_norm IS NOT NULL AND removed_at IS NULL`)
-    : await db.all<{ id: string }>(sql`SELECT p.id FROM directory_group_members m
+      : await db.all<{ id: string }>(sql`SELECT p.id FROM directory_group_members m
         JOIN directory_people p ON p.org_id = m.org_id AND p.entra_object_id = m.person_oid
         WHERE m.group_id = ${group.id} AND p.removed_at IS NULL`);
   return rows.map((r) => r.id);
 }
 
 export async function invitePeopleAndGroups(
-  db: Db, actor: Actor, input: { emails: string[]; groupIds: string[] }, deps: { publicUrl: string },
+  db: Db,
+  actor: Actor,
+  input: { emails: string[]; groupIds: string[] },
+  deps: { publicUrl: string },
 ): Promise<InviteRequestOutcome> {
   const groupIds = [...new Set(input.groupIds)];
   const groups = groupIds.length > 0 ? await findGroups(db, actor.orgId, groupIds) : [];
@@ -80,10 +90,18 @@ export async function invitePeopleAndGroups(
   }
   const reports = lists.map(({ group, people, elsewhere }) => reportGroup(group, people.map((id) => byPerson.get(id)!).filter(Boolean), elsewhere));
   if (reports.length > 0) {
-    await db.write((tx) => recordAudits(tx, reports.map((r) => ({
-      orgId: actor.orgId, actorId: actor.personId, action: "group.invite", subject: r.name,
-      detail: { groupId: r.groupId, name: r.name, kind: r.kind, invited: r.invited, skipped: r.skipped.reduce((n, s) => n + s.count, 0) },
-    }))));
+    await db.write((tx) =>
+      recordAudits(
+        tx,
+        reports.map((r) => ({
+          orgId: actor.orgId,
+          actorId: actor.personId,
+          action: "group.invite",
+          subject: r.name,
+          detail: { groupId: r.groupId, name: r.name, kind: r.kind, invited: r.invited, skipped: r.skipped.reduce((n, s) => n + s.count, 0) },
+        })),
+      ),
+    );
   }
   return { ok: true, result: { invited, outcomes: named.outcomes, groups: reports } };
 }

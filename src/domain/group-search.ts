@@ -40,7 +40,10 @@ export async function searchGroups(db: Db, orgId: string, q: string, limit = GRO
       WHERE p.org_id = g.org_id AND p.department_norm = g.name_norm AND p.removed_at IS NULL)
     ORDER BY g.name_norm, g.id LIMIT ${limit}`);
   return rows.map((r) => ({
-    groupId: r.id, name: r.name, kind: r.kind,
-    eligible: Math.min(Number(r.eligible), GROUP_COUNT_CAP), capped: Number(r.eligible) > GROUP_COUNT_CAP,
+    groupId: r.id,
+    name: r.name,
+    kind: r.kind,
+    eligible: Math.min(Number(r.eligible), GROUP_COUNT_CAP),
+    capped: Number(r.eligible) > GROUP_COUNT_CAP,
   }));
 }

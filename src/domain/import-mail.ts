@@ -36,7 +36,10 @@ export async function countImportMail(db: Db, orgId: string, importId: string): 
   const counts = none();
   for (const { status, delivery, n } of rows) {
     const count = Number(n);
-    if (status === "cancelled") { counts.withdrawn += count; continue; }
+    if (status === "cancelled") {
+      counts.withdrawn += count;
+      continue;
+    }
     counts.total += count;
     if (status === "queued" || status === "sending") counts.queued += count;
     else if (status === "sent") counts.sent += count;

@@ -33,8 +33,7 @@ export const codeLabels: Record<RowCode, string> = {
   left_directory: "Left the directory",
 };
 
-export const outcomeOf = (code: RowCode): RowOutcome =>
-  code === "ready" ? "ready" : (skippedCodes as readonly string[]).includes(code) ? "skipped" : "error";
+export const outcomeOf = (code: RowCode): RowOutcome => (code === "ready" ? "ready" : (skippedCodes as readonly string[]).includes(code) ? "skipped" : "error");
 
 /** "robin.fox@contoso.example (Robin Fox)": the address and whose it is. */
 const who = (address: string, name: string) => (name ? `${address} (${name})` : address);

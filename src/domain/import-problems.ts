@@ -18,7 +18,16 @@ const ORDER: RowCode[] = ["possible_typo", ...errorCodes.filter((c) => c !== "po
 
 /** The groups of problem rows (skipped or error) of an import of the organization, at most `perGroup` rows each. */
 export async function listProblemGroups(db: Db, orgId: string, importId: string, perGroup: number): Promise<ProblemGroup[]> {
-  const found = await db.all<{ code: RowCode; n: number; k: number; row_number: number; value: string; message: string | null; suggestion: string | null; sent_at: number | null }>(sql`
+  const found = await db.all<{
+    code: RowCode;
+    n: number;
+    k: number;
+    row_number: number;
+    value: string;
+    message: string | null;
+    suggestion: string | null;
+    sent_at: number | null;
+  }>(sql`
     SELECT code, count(*) OVER (PARTITION BY code) AS n, k, row_number, value, message, suggestion, sent_at FROM (
       SELECT code, row_number() OVER (PARTITION BY code ORDER BY row_number) AS k, row_number, value, message, suggestion, sent_at
       FROM import_rows WHERE import_id = ${importId} AND org_id = ${orgId} AND outcome IN ('skipped', 'error'))
@@ -28,15 +37,19 @@ export async function listProblemGroups(db: Db, orgId: string, importId: string,
     let group = groups.get(r.code);
     if (!group) groups.set(r.code, (group = { code: r.code, label: codeLabels[r.code] ?? r.code, count: Number(r.n), rows: [] }));
     if (Number(r.k) <= perGroup) {
-      group.rows.push({ rowNumber: Number(r.row_number), value: r.value, message: r.message, suggestion: r.suggestion, usable: r.code === "possible_typo" && r.suggestion !== null && r.sent_at === null });
+      group.rows.push({
+        rowNumber: Number(r.row_number),
+        value: r.value,
+        message: r.message,
+        suggestion: r.suggestion,
+        usable: r.code === "possible_typo" && r.suggestion !== null && r.sent_at === null,
+      });
     }
   }
   return [...groups.values()].sort((a, b) => ORDER.indexOf(a.code) - ORDER.indexOf(b.code));
 }
 
-export type UseAddressResult =
-  | { ok: true; change: Change }
-  | { ok: false; reason: "not_found" | "not_ready" | "no_suggestion" };
+export type UseAddressResult = { ok: true; change: Change } | { ok: false; reason: "not_found" | "not_ready" | "no_suggestion" };
 
 /** "Use this address" on one possible typo: invites its person at the suggested address, once. */
 export async function useSuggestedAddress(db: Db, actor: Actor, importId: string, rowNumber: number, deps: { publicUrl: string }): Promise<UseAddressResult> {
@@ -45,11 +58,26 @@ export async function useSuggestedAddress(db: Db, actor: Actor, importId: string
       WHERE id = ${importId} AND org_id = ${actor.orgId} AND coalesce(locked_by, '') <> ${UPLOAD_OWNER}`);
     if (!job) return { ok: false, reason: "not_found" };
     if (job.status === "queued" || job.status === "validating" || job.status === "failed") return { ok: false, reason: "not_ready" };
-    const [found] = await tx.all<{ outcome: SendRow["outcome"]; code: string; message: string | null; person_id: string | null; email_norm: string | null; suggestion: string | null }>(sql`
+    const [found] = await tx.all<{
+      outcome: SendRow["outcome"];
+      code: string;
+      message: string | null;
+      person_id: string | null;
+      email_norm: string | null;
+      suggestion: string | null;
+    }>(sql`
       SELECT outcome, code, message, person_id, email_norm, suggestion FROM import_rows
       WHERE import_id = ${importId} AND row_number = ${rowNumber} AND code = 'possible_typo' AND suggestion IS NOT NULL AND sent_at IS NULL`);
     if (!found) return { ok: false, reason: "no_suggestion" };
-    const row: SendRow = { rowNumber, outcome: found.outcome, code: found.code, message: found.message, personId: found.person_id, emailNorm: found.email_norm, suggestion: found.suggestion };
+    const row: SendRow = {
+      rowNumber,
+      outcome: found.outcome,
+      code: found.code,
+      message: found.message,
+      personId: found.person_id,
+      emailNorm: found.email_norm,
+      suggestion: found.suggestion,
+    };
     const state = row.personId ? (await loadMemberStates(tx, actor.orgId, [row.personId])).get(row.personId) : undefined;
     // Archived since the check: the admin's archive stands (Invite again on the Users page does it on purpose).
     const [change] = archivedAfterCheck(row, state, Number(job.checked_at))

@@ -13,8 +13,13 @@ import { yieldToEventLoop } from "../event-loop.js";
 
 /** A stored row with its directory person (by mail, else UPN) and membership, as the chunk read them. */
 export type StoredRow = {
-  rowNumber: number; value: string; emailNorm: string | null;
-  personId: string | null; enabled: boolean; removed: boolean; memberStatus: string | null;
+  rowNumber: number;
+  value: string;
+  emailNorm: string | null;
+  personId: string | null;
+  enabled: boolean;
+  removed: boolean;
+  memberStatus: string | null;
 };
 
 const PAGE = 5000;
@@ -25,7 +30,7 @@ export async function rebuildFirstRows(db: Db, job: ValidationJob, context: Vali
   const byPerson = new Map<string, number>();
   const typoByPerson = new Map<string, number>();
   const unready = new Set<number>();
-  for (let after = 0; after < job.cursorRow;) {
+  for (let after = 0; after < job.cursorRow; ) {
     const rows = await readValidatedRows(db, job.id, after, job.cursorRow, PAGE);
     for (const [rowNumber, norm, person, code, typo] of rows) {
       // judgeRows' first rows, the same way: an address first, then its person (exactly, or by a typo).
@@ -56,11 +61,18 @@ export async function judgeRows(db: Db, job: ValidationJob, context: ValidationC
   const typos = missing.length > 0 ? await resolveTypos(db, job, context, missing) : new Map<string, TypoPerson>();
   const verdicts: RowVerdict[] = [];
   for (const row of rows) {
-    const verdict = (code: RowVerdict["code"], outcome: RowVerdict["outcome"], message: string, personId: string | null = null, suggestion: string | null = null): RowVerdict =>
-      ({ rowNumber: row.rowNumber, outcome, code, message, suggestion, personId });
+    const verdict = (
+      code: RowVerdict["code"],
+      outcome: RowVerdict["outcome"],
+      message: string,
+      personId: string | null = null,
+      suggestion: string | null = null,
+    ): RowVerdict => ({ rowNumber: row.rowNumber, outcome, code, message, suggestion, personId });
     const norm = row.emailNorm;
     if (!norm) {
-      verdicts.push(cleanAddressValue(row.value) === "" ? verdict("empty", "error", messages.empty) : verdict("invalid_format", "error", messages.invalidFormat));
+      verdicts.push(
+        cleanAddressValue(row.value) === "" ? verdict("empty", "error", messages.empty) : verdict("invalid_format", "error", messages.invalidFormat),
+      );
       continue;
     }
     const earlier = firstByAddress.get(norm);
@@ -69,14 +81,22 @@ export async function judgeRows(db: Db, job: ValidationJob, context: ValidationC
       continue;
     }
     firstByAddress.set(norm, row.rowNumber);
-    const judged = row.personId ? judgePerson(row, verdict, firstByPerson, unready) : judgeTypo(typos.get(norm), verdict, firstByPerson, typoByPerson, row.rowNumber);
+    const judged = row.personId
+      ? judgePerson(row, verdict, firstByPerson, unready)
+      : judgeTypo(typos.get(norm), verdict, firstByPerson, typoByPerson, row.rowNumber);
     if (judged.outcome !== "ready") unready.add(row.rowNumber);
     verdicts.push(judged);
   }
   return verdicts;
 }
 
-type MakeVerdict = (code: RowVerdict["code"], outcome: RowVerdict["outcome"], message: string, personId?: string | null, suggestion?: string | null) => RowVerdict;
+type MakeVerdict = (
+  code: RowVerdict["code"],
+  outcome: RowVerdict["outcome"],
+  message: string,
+  personId?: string | null,
+  suggestion?: string | null,
+) => RowVerdict;
 
 /** A row naming a directory person by one of their addresses. */
 function judgePerson(row: StoredRow, verdict: MakeVerdict, firstByPerson: Map<string, number>, unready: Set<number>): RowVerdict {
@@ -98,10 +118,17 @@ function judgePerson(row: StoredRow, verdict: MakeVerdict, firstByPerson: Map<st
  * only one who can be invited is a suggestion to use. A row naming the person exactly counts
  * before a typo of them, so typos do not claim the person for later exact rows.
  */
-function judgeTypo(typo: TypoPerson | undefined, verdict: MakeVerdict, firstByPerson: Map<string, number>, typoByPerson: Map<string, number>, rowNumber: number): RowVerdict {
+function judgeTypo(
+  typo: TypoPerson | undefined,
+  verdict: MakeVerdict,
+  firstByPerson: Map<string, number>,
+  typoByPerson: Map<string, number>,
+  rowNumber: number,
+): RowVerdict {
   if (!typo) return verdict("not_in_directory", "error", messages.notInDirectory);
   const { address, name, personId } = typo;
-  const of = (code: RowVerdict["code"], outcome: RowVerdict["outcome"], sentence: string) => verdict(code, outcome, messages.typoOf(address, name, sentence), personId, address);
+  const of = (code: RowVerdict["code"], outcome: RowVerdict["outcome"], sentence: string) =>
+    verdict(code, outcome, messages.typoOf(address, name, sentence), personId, address);
   const earlier = firstByPerson.get(personId) ?? typoByPerson.get(personId);
   if (earlier !== undefined) return of("duplicate_in_file", "skipped", messages.typoSamePerson(earlier));
   typoByPerson.set(personId, rowNumber);

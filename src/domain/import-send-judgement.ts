@@ -6,7 +6,15 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.js";
 import { messages, type RowCode, type RowOutcome } from "./import-messages.js";
 
-export type SendRow = { rowNumber: number; outcome: RowOutcome; code: string; message: string | null; personId: string | null; emailNorm: string | null; suggestion: string | null };
+export type SendRow = {
+  rowNumber: number;
+  outcome: RowOutcome;
+  code: string;
+  message: string | null;
+  personId: string | null;
+  emailNorm: string | null;
+  suggestion: string | null;
+};
 
 /** What Send Invite did with one row: `to` is "invited" for a person it invited. */
 export type Change = { rowNumber: number; from: RowOutcome; to: RowOutcome | "invited"; code: RowCode; message: string; typo: boolean };

@@ -18,12 +18,19 @@ import { yieldToEventLoop } from "../event-loop.js";
 type Actor = { personId: string; orgId: string; name: string };
 
 const sentMessage = (result: InviteOutcome["result"], typo: string | null) =>
-  result === "invited" || result === "reinvited" ? (typo ? `Invited at the suggested address ${typo}.` : "Invited.")
-  : result === "already_invited" ? messages.invitedSinceCheck
-  : result === "already_active" ? messages.alreadyActive
-  : result === "account_disabled" ? messages.accountDisabled
-  : result === "left_directory" ? messages.leftDirectory
-  : messages.notInDirectory;
+  result === "invited" || result === "reinvited"
+    ? typo
+      ? `Invited at the suggested address ${typo}.`
+      : "Invited."
+    : result === "already_invited"
+      ? messages.invitedSinceCheck
+      : result === "already_active"
+        ? messages.alreadyActive
+        : result === "account_disabled"
+          ? messages.accountDisabled
+          : result === "left_directory"
+            ? messages.leftDirectory
+            : messages.notInDirectory;
 
 async function actorFor(tx: Tx, orgId: string, personId: string | null): Promise<Actor | null> {
   if (!personId) return null;
@@ -37,13 +44,26 @@ async function actorFor(tx: Tx, orgId: string, personId: string | null): Promise
  * already handled in the chunk is a duplicate. `log`: "each" logs every person invited (one row
  * invited from the problems list), "import" leaves it to the send's one event (finishSend).
  */
-export async function inviteRows(tx: Tx, actor: DomainActor, rows: SendRow[], typo: boolean, importId: string, publicUrl: string, log: "each" | "import" = "each"): Promise<Change[]> {
+export async function inviteRows(
+  tx: Tx,
+  actor: DomainActor,
+  rows: SendRow[],
+  typo: boolean,
+  importId: string,
+  publicUrl: string,
+  log: "each" | "import" = "each",
+): Promise<Change[]> {
   if (rows.length === 0) return [];
   const addressOf = (row: SendRow) => (typo ? row.suggestion : row.emailNorm) ?? "";
   const ids = [...new Set(rows.flatMap((r) => (r.personId ? [r.personId] : [])))];
   const emails = [...new Set(rows.flatMap((r) => (r.personId ? [] : [addressOf(r)])))].filter((e) => e !== "");
   // In our transaction: the invitations commit with the row marks.
-  const { outcomes } = await inviteMembersInTransaction(tx, actor, { emails, personIds: ids, source: { importId, loggedByImport: log === "import" } }, { publicUrl });
+  const { outcomes } = await inviteMembersInTransaction(
+    tx,
+    actor,
+    { emails, personIds: ids, source: { importId, loggedByImport: log === "import" } },
+    { publicUrl },
+  );
   const byKey = new Map<string, InviteOutcome>([...emails, ...ids].map((key, i) => [key, outcomes[i]!]));
   const firstRow = new Map<string, number>();
   return rows.map((row): Change => {
@@ -58,14 +78,24 @@ export async function inviteRows(tx: Tx, actor: DomainActor, rows: SendRow[], ty
     }
     firstRow.set(person, row.rowNumber);
     const invited = outcome.result === "invited" || outcome.result === "reinvited";
-    const code: RowCode = invited ? "ready" : outcome.result as RowCode;
+    const code: RowCode = invited ? "ready" : (outcome.result as RowCode);
     return { ...base, to: invited ? "invited" : outcomeOf(code), code, message: sentMessage(outcome.result, typo ? row.suggestion : null) };
   });
 }
 
 type Job = {
-  org_id: string; file_name: string; cursor_row: number; checked_at: number; send_at: number | null; send_by: string | null; send_done: number | null;
-  sugg_at: number | null; sugg_by: string | null; sugg_done: number | null; sent_count: number; sugg_sent: number;
+  org_id: string;
+  file_name: string;
+  cursor_row: number;
+  checked_at: number;
+  send_at: number | null;
+  send_by: string | null;
+  send_done: number | null;
+  sugg_at: number | null;
+  sugg_by: string | null;
+  sugg_done: number | null;
+  sent_count: number;
+  sugg_sent: number;
 };
 
 /** Invites the next chunk of rows after the cursor: "more", "done" (the import is sent, or ready again), or "lost" (lease gone). */
@@ -79,19 +109,49 @@ export async function sendImportChunk(db: Db, importId: string, owner: string, o
       FROM imports WHERE id = ${importId} AND locked_by = ${owner} AND status = 'sending'`);
     if (!job) return "lost";
     const now = Date.now();
-    const wanted = sql.join([
-      ...(job.send_at !== null ? [sql`outcome = 'ready'`, sql`code IN ('already_invited', 'already_active')`] : []),
-      ...(job.sugg_at !== null ? [sql`(code = 'possible_typo' AND suggestion IS NOT NULL)`] : []),
-    ], sql` OR `);
-    const rows = job.send_at === null && job.sugg_at === null ? [] : (await tx.all<{ row_number: number; outcome: RowOutcome; code: string; message: string | null; person_id: string | null; email_norm: string | null; suggestion: string | null }>(sql`
+    const wanted = sql.join(
+      [
+        ...(job.send_at !== null ? [sql`outcome = 'ready'`, sql`code IN ('already_invited', 'already_active')`] : []),
+        ...(job.sugg_at !== null ? [sql`(code = 'possible_typo' AND suggestion IS NOT NULL)`] : []),
+      ],
+      sql` OR `,
+    );
+    const rows =
+      job.send_at === null && job.sugg_at === null
+        ? []
+        : (
+            await tx.all<{
+              row_number: number;
+              outcome: RowOutcome;
+              code: string;
+              message: string | null;
+              person_id: string | null;
+              email_norm: string | null;
+              suggestion: string | null;
+            }>(sql`
       SELECT row_number, outcome, code, message, person_id, email_norm, suggestion FROM import_rows
       WHERE import_id = ${importId} AND row_number > ${job.cursor_row} AND sent_at IS NULL AND (${wanted})
-      ORDER BY row_number LIMIT ${options.chunkSize}`)).map((r): SendRow => ({ rowNumber: Number(r.row_number), outcome: r.outcome, code: r.code, message: r.message, personId: r.person_id, emailNorm: r.email_norm, suggestion: r.suggestion }));
+      ORDER BY row_number LIMIT ${options.chunkSize}`)
+          ).map(
+            (r): SendRow => ({
+              rowNumber: Number(r.row_number),
+              outcome: r.outcome,
+              code: r.code,
+              message: r.message,
+              personId: r.person_id,
+              emailNorm: r.email_norm,
+              suggestion: r.suggestion,
+            }),
+          );
     if (rows.length === 0) {
       await finishSend(tx, importId, job, now);
       return "done";
     }
-    const states = await loadMemberStates(tx, job.org_id, rows.flatMap((r) => (r.personId ? [r.personId] : [])));
+    const states = await loadMemberStates(
+      tx,
+      job.org_id,
+      rows.flatMap((r) => (r.personId ? [r.personId] : [])),
+    );
     const changes: Change[] = [];
     const toInvite: { ready: SendRow[]; typos: SendRow[] } = { ready: [], typos: [] };
     for (const row of rows) {
@@ -103,8 +163,8 @@ export async function sendImportChunk(db: Db, importId: string, owner: string, o
     }
     const sender = await actorFor(tx, job.org_id, job.send_by);
     const suggester = await actorFor(tx, job.org_id, job.sugg_by);
-    if (sender) changes.push(...await inviteRows(tx, sender, toInvite.ready, false, importId, options.publicUrl, "import"));
-    if (suggester) changes.push(...await inviteRows(tx, suggester, toInvite.typos, true, importId, options.publicUrl, "import"));
+    if (sender) changes.push(...(await inviteRows(tx, sender, toInvite.ready, false, importId, options.publicUrl, "import")));
+    if (suggester) changes.push(...(await inviteRows(tx, suggester, toInvite.typos, true, importId, options.publicUrl, "import")));
     await yieldToEventLoop();
     await recordSendChanges(tx, importId, changes, now, sql`cursor_row = ${rows[rows.length - 1]!.rowNumber}, locked_until = ${now + options.leaseMs}`);
     return "more";
@@ -122,7 +182,10 @@ export async function recordSendChanges(tx: Tx, importId: string, changes: Chang
     FROM (SELECT value ->> 0 AS row_number, value ->> 1 AS outcome, value ->> 2 AS code, value ->> 3 AS message FROM json_each(${marks}) LIMIT -1) AS v
     WHERE import_rows.import_id = ${importId} AND import_rows.row_number = v.row_number`);
   const delta = { ready: 0, skipped: 0, error: 0, invited: 0 };
-  for (const c of changes) { delta[c.from]--; delta[c.to]++; }
+  for (const c of changes) {
+    delta[c.from]--;
+    delta[c.to]++;
+  }
   await tx.run(sql`UPDATE imports SET ready_count = ready_count + ${delta.ready}, skipped_count = skipped_count + ${delta.skipped},
     error_count = error_count + ${delta.error}, sent_count = sent_count + ${delta.invited},
     suggestion_count = suggestion_count - ${changes.filter((c) => c.typo).length},
@@ -138,8 +201,13 @@ async function finishSend(tx: Tx, importId: string, job: Job, now: number) {
     suggestions_finished_at = CASE WHEN suggestions_requested_at IS NOT NULL THEN coalesce(suggestions_finished_at, ${now}) END
     WHERE id = ${importId}`);
   const events: AuditInput[] = [];
-  const event = (action: string, actorId: string | null, invited: number): AuditInput =>
-    ({ orgId: job.org_id, actorId, action, subject: job.file_name, detail: { importId, invited } });
+  const event = (action: string, actorId: string | null, invited: number): AuditInput => ({
+    orgId: job.org_id,
+    actorId,
+    action,
+    subject: job.file_name,
+    detail: { importId, invited },
+  });
   if (job.send_at !== null && job.send_done === null) events.push(event("import.send", job.send_by, job.sent_count - job.sugg_sent));
   if (job.sugg_at !== null && job.sugg_done === null) events.push(event("import.use_suggestions", job.sugg_by, job.sugg_sent));
   await recordAudits(tx, events);

@@ -21,12 +21,17 @@ export type SuggestedPerson = {
 type Found = [rowNumber: number, value: string, suggestion: string, name: string | null, enabled: number | null, removed: number | null, member: string | null];
 
 const notInvitedBecause = ([, , , name, enabled, removed, member]: Found): string | null =>
-  name === null ? null
-  : removed === 1 ? "Left the directory since the check."
-  : enabled === 0 ? "Account disabled since the check."
-  : member === "invited" ? "Invited since the check."
-  : member === "active" ? "Already a member."
-  : null;
+  name === null
+    ? null
+    : removed === 1
+      ? "Left the directory since the check."
+      : enabled === 0
+        ? "Account disabled since the check."
+        : member === "invited"
+          ? "Invited since the check."
+          : member === "active"
+            ? "Already a member."
+            : null;
 
 /** The first `limit` suggestions not used yet, and how many people Use suggestions would invite now. */
 export async function listSuggestedPeople(db: Db, orgId: string, importId: string, limit: number): Promise<{ rows: SuggestedPerson[]; toInvite: number }> {

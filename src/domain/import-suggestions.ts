@@ -41,8 +41,14 @@ export function nearestDomains(domain: string, orgDomains: readonly string[]): s
 
 type Found = TypoPersonRow;
 
-const toPerson = (address: string, [, personId, name, enabled, removed, memberStatus]: Found): TypoPerson =>
-  ({ address, personId, name, enabled: enabled === 1, removed: removed === 1, memberStatus });
+const toPerson = (address: string, [, personId, name, enabled, removed, memberStatus]: Found): TypoPerson => ({
+  address,
+  personId,
+  name,
+  enabled: enabled === 1,
+  removed: removed === 1,
+  memberStatus,
+});
 
 /** Two entries with one address (someone left, a new hire got it): the current one, as inviting picks. */
 const score = (f: Found) => (f[4] === 1 ? 0 : 2) + (f[3] === 1 ? 1 : 0);
@@ -57,14 +63,22 @@ export async function resolveTypos(db: Db, job: ValidationJob, context: Validati
     const domain = norm.slice(at + 1);
     const near = nearestDomains(domain, context.orgDomains);
     if (near.length > 0) {
-      domainFixes.set(norm, near.map((d) => `${local}@${d}`));
+      domainFixes.set(
+        norm,
+        near.map((d) => `${local}@${d}`),
+      );
     } else if (context.orgDomains.length === 0 || context.orgDomains.includes(domain)) {
       context.typos ??= await TypoIndex.load(db, job.orgId);
       const match = context.typos.suggest(local, domain);
       if (match) localFixes.set(norm, match);
     }
   }
-  const found = await findTypoPeople(db, job.orgId, [...new Set([...domainFixes.values()].flat())], [...new Set([...localFixes.values()].map((m) => m.person))]);
+  const found = await findTypoPeople(
+    db,
+    job.orgId,
+    [...new Set([...domainFixes.values()].flat())],
+    [...new Set([...localFixes.values()].map((m) => m.person))],
+  );
   const byKey = new Map<string | number, Found[]>();
   for (const f of found) byKey.set(f[0], [...(byKey.get(f[0]) ?? []), f]);
 

@@ -57,7 +57,10 @@ export function editTouchesDigit(a: string, b: string): boolean {
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) { endA--; endB--; }
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
   return DIGIT.test(a.slice(start, endA)) || DIGIT.test(b.slice(start, endB));
 }
 
@@ -143,11 +146,13 @@ export class TypoIndex {
       if (boundedEditDistance(local, candidate, 1) === 1) near.set(candidate + at, this.#personOf.get(candidate + at) ?? SHARED);
     };
     const [shortest, longest] = [local.length - 1 + at.length, local.length + 1 + at.length];
-    const complete = eachStartingWith(this.#sorted, local.slice(0, k), (address) => {
-      if (address.length >= shortest && address.length <= longest && address.endsWith(at)) consider(address.slice(0, address.length - at.length));
-    }) && eachStartingWith(this.#bucket(local.slice(-2) + at), reverse(local).slice(0, k), (reversed) => {
-      if (Math.abs(reversed.length - local.length) <= 1) consider(reverse(reversed));
-    });
+    const complete =
+      eachStartingWith(this.#sorted, local.slice(0, k), (address) => {
+        if (address.length >= shortest && address.length <= longest && address.endsWith(at)) consider(address.slice(0, address.length - at.length));
+      }) &&
+      eachStartingWith(this.#bucket(local.slice(-2) + at), reverse(local).slice(0, k), (reversed) => {
+        if (Math.abs(reversed.length - local.length) <= 1) consider(reverse(reversed));
+      });
     if (!complete) return null;
     const people = new Set(near.values());
     if (people.size !== 1 || people.has(SHARED)) return null;

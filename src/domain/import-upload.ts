@@ -23,12 +23,14 @@ export type CreateImportResult =
   | { ok: true; importId: string; detection: UploadDetection }
   | { ok: false; code: CsvRefusalCode | "not_stored"; message: string };
 
-
 /** The name shown for a file: no folders (some browsers send them), no control characters, 200 characters at most. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what a file name loses.
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  const cleaned = base
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what a file name loses.
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim()
+    .slice(0, 200);
   return cleaned || "upload.csv";
 }
 
@@ -50,21 +52,35 @@ export async function createImport(db: Db, actor: Actor, input: CreateImportInpu
   if (!read.ok) return read;
   const id = newId();
   const fileName = cleanFileName(input.fileName);
-  await db.write((tx) => tx.insert(imports).values({
-    id, orgId: actor.orgId, createdBy: actor.personId, fileName, size: input.bytes.length, status: "queued",
-    detected: read.detection, total: read.detection.totalRows,
-    lockedBy: UPLOAD_OWNER, lockedUntil: new Date(Date.now() + UPLOAD_LEASE_MS),
-  }));
+  await db.write((tx) =>
+    tx.insert(imports).values({
+      id,
+      orgId: actor.orgId,
+      createdBy: actor.personId,
+      fileName,
+      size: input.bytes.length,
+      status: "queued",
+      detected: read.detection,
+      total: read.detection.totalRows,
+      lockedBy: UPLOAD_OWNER,
+      lockedUntil: new Date(Date.now() + UPLOAD_LEASE_MS),
+    }),
+  );
   try {
     for await (const batch of read.rows(STORE_BATCH)) {
       const rows = batch.map((row) => [row.rowNumber, row.value, addressKey(row.value)] as [number, string, string | null]);
       await db.write((tx) => insertImportRows(tx, id, actor.orgId, rows));
     }
     await db.write(async (tx) => {
-      await tx.update(imports).set({ lockedBy: null, lockedUntil: null })
+      await tx
+        .update(imports)
+        .set({ lockedBy: null, lockedUntil: null })
         .where(and(eq(imports.id, id), eq(imports.lockedBy, UPLOAD_OWNER)));
       await recordAudit(tx, {
-        orgId: actor.orgId, ...auditActor(actor), action: "import.upload", subject: fileName,
+        orgId: actor.orgId,
+        ...auditActor(actor),
+        action: "import.upload",
+        subject: fileName,
         detail: { importId: id, rows: read.detection.totalRows, size: input.bytes.length },
       });
     });
@@ -86,7 +102,9 @@ export async function deleteImport(db: Db, orgId: string, importId: string): Pro
 
 /** Imports whose uploader died while storing rows (the upload lease expired): deleted, never validated. */
 export async function sweepAbandonedUploads(db: Db, now = Date.now()): Promise<number> {
-  const abandoned = await db.select({ id: imports.id, orgId: imports.orgId }).from(imports)
+  const abandoned = await db
+    .select({ id: imports.id, orgId: imports.orgId })
+    .from(imports)
     .where(and(eq(imports.status, "queued"), eq(imports.lockedBy, UPLOAD_OWNER), lt(imports.lockedUntil, new Date(now))));
   for (const found of abandoned) await deleteImport(db, found.orgId, found.id);
   return abandoned.length;

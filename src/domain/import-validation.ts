@@ -14,8 +14,13 @@ import type { FoundRow, ValidationContext, ValidationJob } from "./import-valida
  * Validates the next chunk after the job's cursor: "more" when it wrote one, "done" when none
  * was left (the import is then ready and released), "lost" when another worker holds the lease.
  */
-export async function validateImportChunk(db: Db, job: ValidationJob, owner: string, context: ValidationContext,
-  options: { chunkSize: number; leaseMs: number }): Promise<"more" | "done" | "lost"> {
+export async function validateImportChunk(
+  db: Db,
+  job: ValidationJob,
+  owner: string,
+  context: ValidationContext,
+  options: { chunkSize: number; leaseMs: number },
+): Promise<"more" | "done" | "lost"> {
   if (!context.firstByAddress) await rebuildFirstRows(db, job, context);
   const found = await readChunk(db, job, context, options.chunkSize);
   const now = Date.now();
@@ -23,7 +28,13 @@ export async function validateImportChunk(db: Db, job: ValidationJob, owner: str
     return (await db.write((tx) => finishValidation(tx, job.id, owner, now))) ? "done" : "lost";
   }
   const rows: StoredRow[] = found.map((r) => ({
-    rowNumber: r[0], value: r[1], emailNorm: r[2], personId: r[3], enabled: r[4] === 1, removed: r[5] === 1, memberStatus: r[6],
+    rowNumber: r[0],
+    value: r[1],
+    emailNorm: r[2],
+    personId: r[3],
+    enabled: r[4] === 1,
+    removed: r[5] === 1,
+    memberStatus: r[6],
   }));
   try {
     return await recordChunk(db, job, owner, context, rows, now + options.leaseMs);
@@ -65,12 +76,23 @@ async function recordChunk(db: Db, job: ValidationJob, owner: string, context: V
   const last = rows[rows.length - 1]!.rowNumber;
   const count = (test: (v: RowVerdict) => boolean) => verdicts.filter(test).length;
   // Both statements re-check the lease and the cursor inside the transaction: all of the chunk lands, or none.
-  const counted = await db.write((tx) => writeChunkVerdicts(tx, {
-    importId: job.id, owner, cursorRow: job.cursorRow, lastRow: last, leaseUntil,
-    verdicts: verdicts.map((v) => [v.rowNumber, v.outcome, v.code, v.message, v.suggestion, v.personId]),
-    counts: { processed: verdicts.length, ready: count((v) => v.outcome === "ready"), skipped: count((v) => v.outcome === "skipped"),
-      errors: count((v) => v.outcome === "error"), suggestions: count((v) => v.code === "possible_typo") },
-  }));
+  const counted = await db.write((tx) =>
+    writeChunkVerdicts(tx, {
+      importId: job.id,
+      owner,
+      cursorRow: job.cursorRow,
+      lastRow: last,
+      leaseUntil,
+      verdicts: verdicts.map((v) => [v.rowNumber, v.outcome, v.code, v.message, v.suggestion, v.personId]),
+      counts: {
+        processed: verdicts.length,
+        ready: count((v) => v.outcome === "ready"),
+        skipped: count((v) => v.outcome === "skipped"),
+        errors: count((v) => v.outcome === "error"),
+        suggestions: count((v) => v.code === "possible_typo"),
+      },
+    }),
+  );
   if (!counted) {
     context.firstByAddress = undefined;
     return "lost" as const;

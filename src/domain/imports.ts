@@ -36,11 +36,24 @@ export type ImportView = {
 export const isRunning = (status: ImportJobStatus) => status === "queued" || status === "validating" || status === "sending";
 
 const columns = {
-  id: imports.id, fileName: imports.fileName, size: imports.size, status: imports.status, detected: imports.detected,
-  total: imports.total, processed: imports.processed, readyCount: imports.readyCount, skippedCount: imports.skippedCount,
-  errorCount: imports.errorCount, sentCount: imports.sentCount, suggestionCount: imports.suggestionCount,
-  failureMessage: imports.failureMessage, sendRequestedAt: imports.sendRequestedAt, suggestionsRequestedAt: imports.suggestionsRequestedAt,
-  cursorRow: imports.cursorRow, createdAt: imports.createdAt, finishedAt: imports.finishedAt,
+  id: imports.id,
+  fileName: imports.fileName,
+  size: imports.size,
+  status: imports.status,
+  detected: imports.detected,
+  total: imports.total,
+  processed: imports.processed,
+  readyCount: imports.readyCount,
+  skippedCount: imports.skippedCount,
+  errorCount: imports.errorCount,
+  sentCount: imports.sentCount,
+  suggestionCount: imports.suggestionCount,
+  failureMessage: imports.failureMessage,
+  sendRequestedAt: imports.sendRequestedAt,
+  suggestionsRequestedAt: imports.suggestionsRequestedAt,
+  cursorRow: imports.cursorRow,
+  createdAt: imports.createdAt,
+  finishedAt: imports.finishedAt,
 };
 type Row = Pick<typeof imports.$inferSelect, keyof typeof columns>;
 
@@ -57,12 +70,17 @@ function toView(row: Row, last: number | null): ImportView {
 
 /** An import of the organization (an id from another organization is not found), with its upload finished. */
 export async function getImport(db: Db, orgId: string, importId: string): Promise<ImportView | null> {
-  const [row] = await db.select(columns).from(imports)
+  const [row] = await db
+    .select(columns)
+    .from(imports)
     .where(and(eq(imports.id, importId), eq(imports.orgId, orgId), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))));
   if (!row) return null;
   let last: number | null = null;
   if (row.status === "sending") {
-    const [max] = await db.select({ last: sql<number>`max(${importRows.rowNumber})` }).from(importRows).where(eq(importRows.importId, importId));
+    const [max] = await db
+      .select({ last: sql<number>`max(${importRows.rowNumber})` })
+      .from(importRows)
+      .where(eq(importRows.importId, importId));
     last = max?.last ?? 0;
   }
   return toView(row, last);
@@ -70,9 +88,15 @@ export async function getImport(db: Db, orgId: string, importId: string): Promis
 
 /** The latest imports for the Users page. */
 export async function listRecentImports(db: Db, orgId: string, limit = 5): Promise<ImportView[]> {
-  const rows = await preparedQuery(db, "recent-imports", () => db.select(columns).from(imports)
-    .where(and(eq(imports.orgId, sql.placeholder("org")), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))))
-    .orderBy(desc(imports.createdAt)).limit(sql.placeholder("limit")).prepare()).all({ org: orgId, limit });
+  const rows = await preparedQuery(db, "recent-imports", () =>
+    db
+      .select(columns)
+      .from(imports)
+      .where(and(eq(imports.orgId, sql.placeholder("org")), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))))
+      .orderBy(desc(imports.createdAt))
+      .limit(sql.placeholder("limit"))
+      .prepare(),
+  ).all({ org: orgId, limit });
   return rows.map((row) => toView(row, null));
 }
 
@@ -93,10 +117,18 @@ export function decodeImportsCursor(value: string): [number, string] | null {
 /** Every upload of the organization, newest first, a page at a time (keyset on created at, id). */
 export async function listImports(db: Db, orgId: string, before?: string): Promise<{ imports: ImportView[]; next: string | null }> {
   const cursor = before ? decodeImportsCursor(before) : null;
-  const rows = await db.select(columns).from(imports)
-    .where(and(eq(imports.orgId, orgId), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER)),
-      cursor ? sql`(${imports.createdAt}, ${imports.id}) < (${cursor[0]}, ${cursor[1]})` : undefined))
-    .orderBy(desc(imports.createdAt), desc(imports.id)).limit(IMPORTS_PAGE_SIZE + 1);
+  const rows = await db
+    .select(columns)
+    .from(imports)
+    .where(
+      and(
+        eq(imports.orgId, orgId),
+        or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER)),
+        cursor ? sql`(${imports.createdAt}, ${imports.id}) < (${cursor[0]}, ${cursor[1]})` : undefined,
+      ),
+    )
+    .orderBy(desc(imports.createdAt), desc(imports.id))
+    .limit(IMPORTS_PAGE_SIZE + 1);
   const page = rows.slice(0, IMPORTS_PAGE_SIZE);
   const last = page.at(-1);
   const next = rows.length > IMPORTS_PAGE_SIZE && last ? Buffer.from(JSON.stringify([last.createdAt.getTime(), last.id])).toString("base64url") : null;
@@ -114,19 +146,30 @@ export type ImportRequestResult = { ok: true; started: boolean } | { ok: false; 
  */
 export async function requestImportSend(db: Db, actor: Actor, importId: string, what: "ready" | "suggestions"): Promise<ImportRequestResult> {
   return db.write(async (tx) => {
-    const [found] = await tx.select({ status: imports.status })
-      .from(imports).where(and(eq(imports.id, importId), eq(imports.orgId, actor.orgId), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))));
+    const [found] = await tx
+      .select({ status: imports.status })
+      .from(imports)
+      .where(and(eq(imports.id, importId), eq(imports.orgId, actor.orgId), or(isNull(imports.lockedBy), ne(imports.lockedBy, UPLOAD_OWNER))));
     if (!found) return { ok: false, reason: "not_found" } as const;
     if (found.status === "queued" || found.status === "validating" || found.status === "failed") return { ok: false, reason: "not_ready" } as const;
     const requested = what === "ready" ? imports.sendRequestedAt : imports.suggestionsRequestedAt;
     const now = new Date();
     // The cursor restarts so a send already under way also picks up the rows this request adds.
-    const updated = await tx.update(imports)
-      .set(what === "ready"
-        ? { status: "sending", sendRequestedAt: now, sendRequestedBy: actor.personId, cursorRow: 0, finishedAt: null }
-        : { status: "sending", suggestionsRequestedAt: now, suggestionsRequestedBy: actor.personId, cursorRow: 0, finishedAt: null })
-      .where(and(eq(imports.id, importId), eq(imports.orgId, actor.orgId), isNull(requested),
-        what === "ready" ? sql`${imports.readyCount} > 0` : sql`${imports.suggestionCount} > 0`))
+    const updated = await tx
+      .update(imports)
+      .set(
+        what === "ready"
+          ? { status: "sending", sendRequestedAt: now, sendRequestedBy: actor.personId, cursorRow: 0, finishedAt: null }
+          : { status: "sending", suggestionsRequestedAt: now, suggestionsRequestedBy: actor.personId, cursorRow: 0, finishedAt: null },
+      )
+      .where(
+        and(
+          eq(imports.id, importId),
+          eq(imports.orgId, actor.orgId),
+          isNull(requested),
+          what === "ready" ? sql`${imports.readyCount} > 0` : sql`${imports.suggestionCount} > 0`,
+        ),
+      )
       .returning({ id: imports.id });
     if (updated.length === 0) {
       const already = (await tx.select({ at: requested }).from(imports).where(eq(imports.id, importId)))[0]?.at;

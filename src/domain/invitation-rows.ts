@@ -11,8 +11,15 @@ import { inParts } from "../event-loop.js";
 const ROWS = 200;
 
 export type Person = {
-  id: string; mail: string | null; userPrincipalName: string | null; mailNorm: string | null; upnNorm: string | null;
-  displayName: string; displayNorm: string; accountEnabled: boolean; removedAt: number | null;
+  id: string;
+  mail: string | null;
+  userPrincipalName: string | null;
+  mailNorm: string | null;
+  upnNorm: string | null;
+  displayName: string;
+  displayNorm: string;
+  accountEnabled: boolean;
+  removedAt: number | null;
 };
 export type Member = { id: string; personId: string | null; emailNorm: string; status: "invited" | "active" | "archived" };
 
@@ -28,36 +35,53 @@ async function jsonRows<T>(tx: Tx, query: ReturnType<typeof sql>): Promise<T[]> 
 export async function selectPeople(tx: Tx, orgId: string, norms: string[], ids: string[]): Promise<Person[]> {
   if (norms.length === 0 && ids.length === 0) return [];
   const columns = sql`p.id, p.mail, p.user_principal_name, p.mail_norm, p.upn_norm, p.display_name, p.display_norm, p.account_enabled, p.removed_at`;
-  const rows = await jsonRows<[string, string | null, string | null, string | null, string | null, string, string, number, number | null]>(tx, sql`
+  const rows = await jsonRows<[string, string | null, string | null, string | null, string | null, string, string, number, number | null]>(
+    tx,
+    sql`
     SELECT json_group_array(json_array(id, mail, user_principal_name, mail_norm, upn_norm, display_name, display_norm, account_enabled, removed_at)) AS rows FROM (
       SELECT * FROM (SELECT ${columns} FROM json_each(${JSON.stringify(norms)}) j CROSS JOIN directory_people p
         WHERE p.org_id = ${orgId} AND p.mail_norm = j.value ORDER BY p.mail_norm, p.rowid)
       UNION ALL SELECT * FROM (SELECT ${columns} FROM json_each(${JSON.stringify(norms)}) j CROSS JOIN directory_people p
         WHERE p.org_id = ${orgId} AND p.upn_norm = j.value ORDER BY p.upn_norm)
       UNION ALL SELECT * FROM (SELECT ${columns} FROM json_each(${JSON.stringify(ids)}) j CROSS JOIN directory_people p
-        WHERE p.id = j.value AND p.org_id = ${orgId} ORDER BY p.id))`);
-  return rows.map(([id, mail, userPrincipalName, mailNorm, upnNorm, displayName, displayNorm, enabled, removedAt]) =>
-    ({ id, mail, userPrincipalName, mailNorm, upnNorm, displayName, displayNorm, accountEnabled: enabled === 1, removedAt }));
+        WHERE p.id = j.value AND p.org_id = ${orgId} ORDER BY p.id))`,
+  );
+  return rows.map(([id, mail, userPrincipalName, mailNorm, upnNorm, displayName, displayNorm, enabled, removedAt]) => ({
+    id,
+    mail,
+    userPrincipalName,
+    mailNorm,
+    upnNorm,
+    displayName,
+    displayNorm,
+    accountEnabled: enabled === 1,
+    removedAt,
+  }));
 }
 
 /** The organization's members for these people (by person, then by address). */
 export async function selectMembers(tx: Tx, orgId: string, personIds: string[], norms: string[]): Promise<Member[]> {
   if (personIds.length === 0) return [];
-  const rows = await jsonRows<[string, string | null, string, Member["status"]]>(tx, sql`
+  const rows = await jsonRows<[string, string | null, string, Member["status"]]>(
+    tx,
+    sql`
     SELECT json_group_array(json_array(id, person_id, email_norm, status)) AS rows FROM (
       SELECT * FROM (SELECT m.id, m.person_id, m.email_norm, m.status FROM json_each(${JSON.stringify(personIds)}) j CROSS JOIN members m
         WHERE m.person_id = j.value AND +m.org_id = ${orgId} ORDER BY m.person_id, m.rowid)
       UNION ALL SELECT * FROM (SELECT m.id, m.person_id, m.email_norm, m.status FROM json_each(${JSON.stringify(norms)}) j CROSS JOIN members m
-        WHERE m.org_id = ${orgId} AND m.email_norm = j.value ORDER BY m.email_norm))`);
+        WHERE m.org_id = ${orgId} AND m.email_norm = j.value ORDER BY m.email_norm))`,
+  );
   return rows.map(([id, personId, emailNorm, status]) => ({ id, personId, emailNorm, status }));
 }
 
 export type NewMember = { id: string; personId: string; email: string; emailNorm: string; name: string; sortName: string };
 
 export async function insertMembers(tx: Tx, orgId: string, invitedBy: string | null, now: number, rows: NewMember[]): Promise<void> {
-  await inParts(rows, ROWS, (part) => tx.run(sql`INSERT INTO members (id, org_id, person_id, email, email_norm, name, sort_name, status, invited_at, invited_by, updated_at)
+  await inParts(rows, ROWS, (part) =>
+    tx.run(sql`INSERT INTO members (id, org_id, person_id, email, email_norm, name, sort_name, status, invited_at, invited_by, updated_at)
     SELECT value ->> 0, ${orgId}, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, 'invited', ${now}, ${invitedBy}, ${now}
-    FROM json_each(${JSON.stringify(part.map((m) => [m.id, m.personId, m.email, m.emailNorm, m.name, m.sortName]))})`));
+    FROM json_each(${JSON.stringify(part.map((m) => [m.id, m.personId, m.email, m.emailNorm, m.name, m.sortName]))})`),
+  );
 }
 
 /** Archived members invited again; their open links were revoked by archiving, and are now for certain. */
@@ -75,7 +99,9 @@ export async function reviveMembers(tx: Tx, orgId: string, invitedBy: string | n
 export type NewInvitation = { id: string; memberId: string; tokenHash: string };
 
 export async function insertInvitations(tx: Tx, orgId: string, invitedBy: string | null, now: number, rows: NewInvitation[]): Promise<void> {
-  await inParts(rows, ROWS, (part) => tx.run(sql`INSERT INTO invitations (id, org_id, member_id, token_hash, invited_by, sent_count, last_sent_at, delivery_status, created_at)
+  await inParts(rows, ROWS, (part) =>
+    tx.run(sql`INSERT INTO invitations (id, org_id, member_id, token_hash, invited_by, sent_count, last_sent_at, delivery_status, created_at)
     SELECT value ->> 0, ${orgId}, value ->> 1, value ->> 2, ${invitedBy}, 1, ${now}, 'queued', ${now}
-    FROM json_each(${JSON.stringify(part.map((i) => [i.id, i.memberId, i.tokenHash]))})`));
+    FROM json_each(${JSON.stringify(part.map((i) => [i.id, i.memberId, i.tokenHash]))})`),
+  );
 }

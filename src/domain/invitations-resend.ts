@@ -20,26 +20,57 @@ const startOfUtcDay = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now
 
 export async function resendInvitation(db: Db, actor: Actor, memberId: string, deps: { publicUrl: string; resendsPerDay: number }): Promise<ResendResult> {
   return db.write(async (tx): Promise<ResendResult> => {
-    const [member] = await tx.select({ id: members.id, status: members.status, email: members.email, name: members.name,
-      removedAt: directoryPeople.removedAt, enabled: directoryPeople.accountEnabled, displayName: directoryPeople.displayName,
-      currentEmail: sql<string | null>`coalesce(${directoryPeople.mail}, ${directoryPeople.userPrincipalName})` })
-      .from(members).leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
+    const [member] = await tx
+      .select({
+        id: members.id,
+        status: members.status,
+        email: members.email,
+        name: members.name,
+        removedAt: directoryPeople.removedAt,
+        enabled: directoryPeople.accountEnabled,
+        displayName: directoryPeople.displayName,
+        currentEmail: sql<string | null>`coalesce(${directoryPeople.mail}, ${directoryPeople.userPrincipalName})`,
+      })
+      .from(members)
+      .leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
       .where(and(eq(members.orgId, actor.orgId), eq(members.id, memberId)));
     if (!member) return { ok: false, reason: "not_found", message: "This user is not in your organization." };
     if (member.status !== "invited") return { ok: false, reason: "not_invited", message: "Only invitations that are still waiting can be sent again." };
-    if (member.removedAt) return { ok: false, reason: "left_directory", message: `${member.name || member.email} has left the directory: the invitation was not sent again.` };
-    if (member.enabled === false) return { ok: false, reason: "account_disabled", message: `The directory account of ${member.name || member.email} is disabled: the invitation was not sent again.` };
+    if (member.removedAt)
+      return { ok: false, reason: "left_directory", message: `${member.name || member.email} has left the directory: the invitation was not sent again.` };
+    if (member.enabled === false)
+      return {
+        ok: false,
+        reason: "account_disabled",
+        message: `The directory account of ${member.name || member.email} is disabled: the invitation was not sent again.`,
+      };
 
     const now = new Date();
-    const [sentToday] = await tx.select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.orgId, actor.orgId),
-      eq(auditEvents.action, "member.resend"), eq(auditEvents.memberId, member.id), gte(auditEvents.createdAt, startOfUtcDay(now))));
+    const [sentToday] = await tx
+      .select({ n: count() })
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.orgId, actor.orgId),
+          eq(auditEvents.action, "member.resend"),
+          eq(auditEvents.memberId, member.id),
+          gte(auditEvents.createdAt, startOfUtcDay(now)),
+        ),
+      );
     if ((sentToday?.n ?? 0) >= deps.resendsPerDay) {
-      return { ok: false, reason: "limit_reached", message: `The invitation to ${member.name || member.email} was already sent again ${deps.resendsPerDay === 1 ? "once" : `${deps.resendsPerDay} times`} today. You can send it again tomorrow (UTC).` };
+      return {
+        ok: false,
+        reason: "limit_reached",
+        message: `The invitation to ${member.name || member.email} was already sent again ${deps.resendsPerDay === 1 ? "once" : `${deps.resendsPerDay} times`} today. You can send it again tomorrow (UTC).`,
+      };
     }
 
-    const [invitation] = await tx.select().from(invitations)
+    const [invitation] = await tx
+      .select()
+      .from(invitations)
       .where(and(eq(invitations.orgId, actor.orgId), eq(invitations.memberId, member.id), isNull(invitations.revokedAt), isNull(invitations.acceptedAt)))
-      .orderBy(desc(invitations.createdAt), desc(invitations.id)).limit(1);
+      .orderBy(desc(invitations.createdAt), desc(invitations.id))
+      .limit(1);
     const token = invitation ? await recoverToken(tx, invitation.id, invitation.tokenHash) : null;
     // The person as the directory has them now (name, address); the member row as a fallback.
     const recipient = { email: member.currentEmail ?? member.email, name: member.displayName || member.name || member.email };
@@ -49,12 +80,26 @@ export async function resendInvitation(db: Db, actor: Actor, memberId: string, d
       // A copy still waiting would go out beside this one: this one, rendered now, replaces it.
       await cancelInvitationMails(tx, [invitation.id], "Not sent: replaced by a newer copy (Resend invitation).");
       const inviterName = (await nameOf(tx, actor.orgId, invitation.invitedBy)) ?? actor.name;
-      const context = { ...await loadInvitationMailContext(tx, actor.orgId, inviterName), reminder: true };
-      await enqueueMails(tx, [{ orgId: actor.orgId, kind: "invitation", invitationId: invitation.id, idempotencyKey: invitationMailKey(invitation.id, sendNumber),
-        to: recipient.email, ...invitationMail(context, { joinUrl: `${deps.publicUrl}/join/${token}`, recipientName: recipient.name }) }]);
+      const context = { ...(await loadInvitationMailContext(tx, actor.orgId, inviterName)), reminder: true };
+      await enqueueMails(tx, [
+        {
+          orgId: actor.orgId,
+          kind: "invitation",
+          invitationId: invitation.id,
+          idempotencyKey: invitationMailKey(invitation.id, sendNumber),
+          to: recipient.email,
+          ...invitationMail(context, { joinUrl: `${deps.publicUrl}/join/${token}`, recipientName: recipient.name }),
+        },
+      ]);
       await tx.update(invitations).set({ sentCount: sendNumber, lastSentAt: now }).where(eq(invitations.id, invitation.id));
-      await recordAudit(tx, { orgId: actor.orgId, ...auditActor(actor), action: "member.resend", memberId: member.id, subject: member.email,
-        detail: { name: member.name, invitationId: invitation.id, sendNumber } });
+      await recordAudit(tx, {
+        orgId: actor.orgId,
+        ...auditActor(actor),
+        action: "member.resend",
+        memberId: member.id,
+        subject: member.email,
+        detail: { name: member.name, invitationId: invitation.id, sendNumber },
+      });
       return { ok: true, freshLink: false };
     }
     await issueFreshLink(tx, actor, { id: member.id, email: recipient.email, name: recipient.name }, invitation?.id ?? null, now, deps.publicUrl);
@@ -82,7 +127,9 @@ export function tokenFromMailText(text: string, tokenHash: string): string | nul
 
 async function nameOf(tx: Tx, orgId: string, personId: string | null): Promise<string | null> {
   if (!personId) return null;
-  const [person] = await tx.select({ name: directoryPeople.displayName }).from(directoryPeople)
+  const [person] = await tx
+    .select({ name: directoryPeople.displayName })
+    .from(directoryPeople)
     .where(and(eq(directoryPeople.id, personId), eq(directoryPeople.orgId, orgId)));
   return person?.name || null;
 }
@@ -94,11 +141,40 @@ async function issueFreshLink(tx: Tx, actor: Actor, member: { id: string; email:
   }
   const id = newId();
   const token = newToken();
-  await tx.insert(invitations).values({ id, orgId: actor.orgId, memberId: member.id, tokenHash: sha256Hex(token), invitedBy: actor.personId,
-    sentCount: 1, lastSentAt: now, deliveryStatus: "queued", createdAt: now });
+  await tx.insert(invitations).values({
+    id,
+    orgId: actor.orgId,
+    memberId: member.id,
+    tokenHash: sha256Hex(token),
+    invitedBy: actor.personId,
+    sentCount: 1,
+    lastSentAt: now,
+    deliveryStatus: "queued",
+    createdAt: now,
+  });
   const context = await loadInvitationMailContext(tx, actor.orgId, actor.name);
-  await enqueueMails(tx, [{ orgId: actor.orgId, kind: "invitation", to: member.email, invitationId: id, idempotencyKey: invitationMailKey(id, 1),
-    ...invitationMail(context, { joinUrl: `${publicUrl}/join/${token}`, recipientName: member.name }) }]);
-  await recordAudit(tx, { orgId: actor.orgId, ...auditActor(actor), action: "member.resend", memberId: member.id, subject: member.email,
-    detail: { name: member.name, invitationId: id, freshLink: true, revokedInvitationId: oldId, why: "no earlier email to copy: a new link was sent and the old one revoked" } });
+  await enqueueMails(tx, [
+    {
+      orgId: actor.orgId,
+      kind: "invitation",
+      to: member.email,
+      invitationId: id,
+      idempotencyKey: invitationMailKey(id, 1),
+      ...invitationMail(context, { joinUrl: `${publicUrl}/join/${token}`, recipientName: member.name }),
+    },
+  ]);
+  await recordAudit(tx, {
+    orgId: actor.orgId,
+    ...auditActor(actor),
+    action: "member.resend",
+    memberId: member.id,
+    subject: member.email,
+    detail: {
+      name: member.name,
+      invitationId: id,
+      freshLink: true,
+      revokedInvitationId: oldId,
+      why: "no earlier email to copy: a new link was sent and the old one revoked",
+    },
+  });
 }

@@ -8,9 +8,7 @@ import { newId, newTokens, sha256Hex } from "../ids.js";
 import { signatoryName, type Actor } from "./actor.js";
 import { normalizeAddress } from "./addresses.js";
 import { auditActor, recordAudits, type AuditInput } from "./audit.js";
-import {
-  insertInvitations, insertMembers, reviveMembers, selectMembers, selectPeople, type Member, type NewMember, type Person,
-} from "./invitation-rows.js";
+import { insertInvitations, insertMembers, reviveMembers, selectMembers, selectPeople, type Member, type NewMember, type Person } from "./invitation-rows.js";
 import { loadInvitationMailContext } from "./member-mail.js";
 import { invitationMail } from "./mail-templates.js";
 import { cancelMemberInvitationMails, enqueueMails, invitationMailKey, type NewMail } from "./outbox.js";
@@ -18,7 +16,11 @@ import { yieldToEventLoop } from "../event-loop.js";
 
 export type InviteResultCode = "invited" | "reinvited" | "already_invited" | "already_active" | "not_in_directory" | "account_disabled" | "left_directory";
 export type InviteOutcome = {
-  email: string; personId: string | null; memberId: string | null; result: InviteResultCode; message: string;
+  email: string;
+  personId: string | null;
+  memberId: string | null;
+  result: InviteResultCode;
+  message: string;
   /** Another address of a person an earlier request named: the earlier request's address (one outcome per person). */
   samePersonAs?: string;
 };
@@ -76,8 +78,13 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
   const outcomes = requests.map((request): InviteOutcome => {
     const person = request.personId ? byId.get(request.personId) : byNorm.get(request.norm!);
     const email = request.email || (person ? addressOf(person).email : "");
-    const outcome = (result: InviteResultCode, memberId: string | null = null): InviteOutcome =>
-      ({ email, personId: person?.id ?? null, memberId, result, message: inviteMessages[result] });
+    const outcome = (result: InviteResultCode, memberId: string | null = null): InviteOutcome => ({
+      email,
+      personId: person?.id ?? null,
+      memberId,
+      result,
+      message: inviteMessages[result],
+    });
     if (!person) return outcome("not_in_directory");
     const earlier = handled.get(person.id);
     if (earlier) return { ...earlier, email, samePersonAs: earlier.email };
@@ -94,7 +101,14 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
         revived.push(member);
       } else {
         memberId = newId();
-        created.push({ id: memberId, personId: person.id, email: address.email, emailNorm: address.norm, name: person.displayName, sortName: person.displayNorm });
+        created.push({
+          id: memberId,
+          personId: person.id,
+          email: address.email,
+          emailNorm: address.norm,
+          name: person.displayName,
+          sortName: person.displayNorm,
+        });
         // A second person with the same address in this batch finds this member.
         byEmail.set(address.norm, { id: memberId, personId: person.id, emailNorm: address.norm, status: "invited" });
         byPerson.set(person.id, byEmail.get(address.norm)!);
@@ -111,24 +125,54 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
     const tokens = newTokens(newInvitations.length);
     await yieldToEventLoop();
     await insertMembers(tx, actor.orgId, actor.personId, now, created);
-    await reviveMembers(tx, actor.orgId, actor.personId, now, revived.map((m) => m.id));
+    await reviveMembers(
+      tx,
+      actor.orgId,
+      actor.personId,
+      now,
+      revived.map((m) => m.id),
+    );
     // Their old links are replaced: an email of one still waiting must not go out after the new one.
-    await cancelMemberInvitationMails(tx, revived.map((m) => m.id), "Not sent: replaced by a new invitation.");
+    await cancelMemberInvitationMails(
+      tx,
+      revived.map((m) => m.id),
+      "Not sent: replaced by a new invitation.",
+    );
     await yieldToEventLoop();
-    await insertInvitations(tx, actor.orgId, actor.personId, now, newInvitations.map((i, n) => ({ id: i.id, memberId: i.memberId, tokenHash: sha256Hex(tokens[n]!) })));
+    await insertInvitations(
+      tx,
+      actor.orgId,
+      actor.personId,
+      now,
+      newInvitations.map((i, n) => ({ id: i.id, memberId: i.memberId, tokenHash: sha256Hex(tokens[n]!) })),
+    );
     await yieldToEventLoop();
     const context = await loadInvitationMailContext(tx, actor.orgId, signatoryName(actor));
     const mails: NewMail[] = newInvitations.map((i, n) => ({
-      orgId: actor.orgId, kind: "invitation", to: addressOf(i.person).email, invitationId: i.id, idempotencyKey: invitationMailKey(i.id, 1), importId: source?.importId ?? null,
+      orgId: actor.orgId,
+      kind: "invitation",
+      to: addressOf(i.person).email,
+      invitationId: i.id,
+      idempotencyKey: invitationMailKey(i.id, 1),
+      importId: source?.importId ?? null,
       ...invitationMail(context, { joinUrl: `${publicUrl}/join/${tokens[n]}`, recipientName: i.person.displayName }),
     }));
     await enqueueMails(tx, mails);
     if (source?.loggedByImport) return { invited: newInvitations.length, outcomes };
     await yieldToEventLoop();
-    await recordAudits(tx, newInvitations.map((i): AuditInput => ({
-      orgId: actor.orgId, ...auditActor(actor), action: i.action, memberId: i.memberId, subject: addressOf(i.person).email,
-      detail: { personId: i.person.id, invitationId: i.id, name: i.person.displayName, ...(source ? { importId: source.importId } : {}) },
-    })));
+    await recordAudits(
+      tx,
+      newInvitations.map(
+        (i): AuditInput => ({
+          orgId: actor.orgId,
+          ...auditActor(actor),
+          action: i.action,
+          memberId: i.memberId,
+          subject: addressOf(i.person).email,
+          detail: { personId: i.person.id, invitationId: i.id, name: i.person.displayName, ...(source ? { importId: source.importId } : {}) },
+        }),
+      ),
+    );
   }
   return { invited: newInvitations.length, outcomes };
 }
@@ -156,7 +200,12 @@ async function loadPeople(tx: Tx, orgId: string, requests: Request[]) {
 async function loadMembers(tx: Tx, orgId: string, people: Person[]) {
   const byPerson = new Map<string, Member>();
   const byEmail = new Map<string, Member>();
-  for (const m of await selectMembers(tx, orgId, people.map((p) => p.id), people.map((p) => addressOf(p).norm))) {
+  for (const m of await selectMembers(
+    tx,
+    orgId,
+    people.map((p) => p.id),
+    people.map((p) => addressOf(p).norm),
+  )) {
     byEmail.set(m.emailNorm, m);
     const held = m.personId ? byPerson.get(m.personId) : undefined;
     // A person with two member rows (their address changed): the live one counts.

@@ -35,14 +35,23 @@ const invitee = alias(directoryPeople, "invitee");
 async function loadInvitation(db: Queryable, token: string) {
   const [row] = await db
     .select({
-      id: invitations.id, orgId: invitations.orgId, memberId: invitations.memberId, createdAt: invitations.createdAt,
-      revokedAt: invitations.revokedAt, acceptedAt: invitations.acceptedAt, orgName: organizations.name,
+      id: invitations.id,
+      orgId: invitations.orgId,
+      memberId: invitations.memberId,
+      createdAt: invitations.createdAt,
+      revokedAt: invitations.revokedAt,
+      acceptedAt: invitations.acceptedAt,
+      orgName: organizations.name,
       // The person as the directory has them now (a rename or a new address), the member's copy otherwise.
-      memberStatus: members.status, emailNorm: members.emailNorm,
+      memberStatus: members.status,
+      emailNorm: members.emailNorm,
       email: sql<string>`coalesce(${invitee.mail}, ${invitee.userPrincipalName}, ${members.email})`,
       memberName: sql<string>`coalesce(nullif(${invitee.displayName}, ''), ${members.name})`,
-      personId: members.personId, inviterName: inviter.displayName,
-      inviteeOid: invitee.entraObjectId, inviteeMail: invitee.mailNorm, inviteeUpn: invitee.upnNorm,
+      personId: members.personId,
+      inviterName: inviter.displayName,
+      inviteeOid: invitee.entraObjectId,
+      inviteeMail: invitee.mailNorm,
+      inviteeUpn: invitee.upnNorm,
       inviteeLeft: sql<number>`${invitee.removedAt} IS NOT NULL OR ${invitee.accountEnabled} = 0`,
     })
     .from(invitations)
@@ -58,11 +67,16 @@ type InvitationRow = NonNullable<Awaited<ReturnType<typeof loadInvitation>>>;
 
 /** Re-inviting issues a new link: any newer invitation for the member makes this one useless. */
 async function hasNewerInvitation(db: Queryable, row: InvitationRow): Promise<boolean> {
-  const [newer] = await db.select({ id: invitations.id }).from(invitations)
-    .where(and(
-      eq(invitations.orgId, row.orgId), eq(invitations.memberId, row.memberId),
-      or(gt(invitations.createdAt, row.createdAt), and(eq(invitations.createdAt, row.createdAt), gt(invitations.id, row.id))),
-    ))
+  const [newer] = await db
+    .select({ id: invitations.id })
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.orgId, row.orgId),
+        eq(invitations.memberId, row.memberId),
+        or(gt(invitations.createdAt, row.createdAt), and(eq(invitations.createdAt, row.createdAt), gt(invitations.id, row.id))),
+      ),
+    )
     .limit(1);
   return newer !== undefined;
 }
@@ -71,7 +85,8 @@ async function hasNewerInvitation(db: Queryable, row: InvitationRow): Promise<bo
 async function isInvitee(db: Queryable, row: InvitationRow, viewer: JoinIdentity): Promise<boolean> {
   if (viewer.orgId !== row.orgId) return false;
   if (row.personId !== null && viewer.personId === row.personId) return true;
-  const [me] = await db.select({ oid: directoryPeople.entraObjectId, mail: directoryPeople.mailNorm, upn: directoryPeople.upnNorm })
+  const [me] = await db
+    .select({ oid: directoryPeople.entraObjectId, mail: directoryPeople.mailNorm, upn: directoryPeople.upnNorm })
     .from(directoryPeople)
     .where(and(eq(directoryPeople.id, viewer.personId), eq(directoryPeople.orgId, viewer.orgId), isNull(directoryPeople.removedAt)));
   if (!me) return false;
@@ -88,7 +103,10 @@ export async function findInvitationByToken(db: Queryable, token: string, viewer
   if (!row) return { status: "invalid" };
   const viewerIsInvitee = viewer ? await isInvitee(db, row, viewer) : null;
   const welcome = async (): Promise<Welcome> => ({
-    orgName: row.orgName, memberName: row.memberName, email: row.email, rateMilli: await getRateInForce(db, row.orgId),
+    orgName: row.orgName,
+    memberName: row.memberName,
+    email: row.email,
+    rateMilli: await getRateInForce(db, row.orgId),
   });
   // Archived by the directory (the person left or was disabled) or by an admin.
   if (row.memberStatus === "archived") return { status: "revoked", reason: row.inviteeLeft ? "left" : "archived", orgName: row.orgName };
@@ -115,14 +133,22 @@ export async function acceptInvitationForIdentity(db: Db, identity: JoinIdentity
     if (!lookup.viewerIsInvitee) return { ok: false, refusal: { status: "someone-else" } };
     const row = (await loadInvitation(tx, token))!;
     const now = new Date();
-    await tx.update(invitations).set({ acceptedAt: now })
+    await tx
+      .update(invitations)
+      .set({ acceptedAt: now })
       .where(and(eq(invitations.id, row.id), eq(invitations.orgId, row.orgId), isNull(invitations.acceptedAt)));
-    await tx.update(members).set({ status: "active", activatedAt: now, updatedAt: now, personId: row.personId ?? identity.personId })
+    await tx
+      .update(members)
+      .set({ status: "active", activatedAt: now, updatedAt: now, personId: row.personId ?? identity.personId })
       .where(and(eq(members.id, row.memberId), eq(members.orgId, row.orgId), eq(members.status, "invited")));
     // A copy still waiting (a resend) would invite someone who has joined.
     await cancelInvitationMails(tx, [row.id], "Not sent: the invitation was accepted before it went out.");
     await recordAudit(tx, {
-      orgId: row.orgId, actorId: identity.personId, action: "member.join", memberId: row.memberId, subject: row.email,
+      orgId: row.orgId,
+      actorId: identity.personId,
+      action: "member.join",
+      memberId: row.memberId,
+      subject: row.email,
       detail: { invitationId: row.id },
     });
     const { orgName, memberName, email, rateMilli } = lookup.invitation;

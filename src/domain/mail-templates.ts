@@ -9,8 +9,13 @@ import type { EmailContent } from "../../views/emails/invitation-email.js";
 import { invitationMailer, type InvitationMailContext } from "./member-mail.js";
 
 export type InvitationMailParams = {
-  orgName: string; inviterName: string | null; rateMilli: number | null; year: number;
-  recipientName: string; joinUrl: string; reminder?: true;
+  orgName: string;
+  inviterName: string | null;
+  rateMilli: number | null;
+  year: number;
+  recipientName: string;
+  joinUrl: string;
+  reminder?: true;
 };
 export type ArchiveNoticeMailParams = ArchiveNoticeEmailInput;
 /** A row queued before emails were stored as parameters: the email as it was rendered then. */
@@ -62,13 +67,16 @@ export function renderMail(mail: MailTemplate): EmailContent {
       const { recipientName, joinUrl, reminder, ...shared } = mail.params;
       return invitationMailer({ ...shared, ...(reminder ? { reminder } : {}) })({ recipientName, joinUrl });
     }
-    case "archive_notice": return renderArchiveNoticeEmail(mail.params);
-    case "stored": return { subject: mail.params.subject, html: mail.params.html, text: mail.params.text };
-    default: throw new Error(`no mail template named ${(mail as { template: string }).template}`);
+    case "archive_notice":
+      return renderArchiveNoticeEmail(mail.params);
+    case "stored":
+      return { subject: mail.params.subject, html: mail.params.html, text: mail.params.text };
+    default:
+      throw new Error(`no mail template named ${(mail as { template: string }).template}`);
   }
 }
 
 /** renderMail for a row as read from mail_outbox (params as stored: JSON text, or parsed by Drizzle). */
 export function renderOutboxRow(row: { template: string; params: unknown }): EmailContent {
-  return renderMail(paramsOf(row.template, typeof row.params === "string" ? JSON.parse(row.params) as unknown : row.params));
+  return renderMail(paramsOf(row.template, typeof row.params === "string" ? (JSON.parse(row.params) as unknown) : row.params));
 }

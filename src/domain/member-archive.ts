@@ -30,8 +30,10 @@ export async function archiveMembersInTransaction(tx: Tx, actor: Actor, memberId
 }
 
 async function archiveInTransaction(tx: Tx, actor: Actor, ids: string[]): Promise<ArchiveResult> {
-  const found = await tx.select({ id: members.id, status: members.status, personId: members.personId, email: members.email, name: members.name })
-    .from(members).where(and(eq(members.orgId, actor.orgId), inArray(members.id, ids)));
+  const found = await tx
+    .select({ id: members.id, status: members.status, personId: members.personId, email: members.email, name: members.name })
+    .from(members)
+    .where(and(eq(members.orgId, actor.orgId), inArray(members.id, ids)));
   const foundIds = new Set(found.map((m) => m.id));
   const targets = found.filter((m) => m.status !== "archived");
   const result: ArchiveResult = {
@@ -42,24 +44,47 @@ async function archiveInTransaction(tx: Tx, actor: Actor, ids: string[]): Promis
   if (targets.length === 0) return result;
   const now = new Date();
   const targetIds = targets.map((m) => m.id);
-  await tx.update(members).set({ status: "archived", archivedAt: now, archivedBy: actor.personId, updatedAt: now })
+  await tx
+    .update(members)
+    .set({ status: "archived", archivedAt: now, archivedBy: actor.personId, updatedAt: now })
     .where(and(eq(members.orgId, actor.orgId), inArray(members.id, targetIds), ne(members.status, "archived")));
-  const reached = await findReachedMembers(tx, targets.filter((m) => m.status === "invited").map((m) => m.id));
-  await tx.update(invitations).set({ revokedAt: now })
+  const reached = await findReachedMembers(
+    tx,
+    targets.filter((m) => m.status === "invited").map((m) => m.id),
+  );
+  await tx
+    .update(invitations)
+    .set({ revokedAt: now })
     .where(and(eq(invitations.orgId, actor.orgId), inArray(invitations.memberId, targetIds), isNull(invitations.revokedAt), isNull(invitations.acceptedAt)));
   await cancelMemberInvitationMails(tx, targetIds, "Not sent: the person was archived before it went out.");
   // An archived person is signed out at once: their sessions go in this transaction.
   const personIds = targets.flatMap((m) => (m.personId ? [m.personId] : []));
   if (personIds.length > 0) await tx.delete(sessions).where(and(eq(sessions.orgId, actor.orgId), inArray(sessions.personId, personIds)));
   const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, actor.orgId));
-  await enqueueMails(tx, targets.filter((m) => m.status === "active" || reached.has(m.id)).map((m) => ({
-    orgId: actor.orgId, kind: "archive_notice", to: m.email, idempotencyKey: `archive:${m.id}:${now.getTime()}`,
-    template: "archive_notice", params: { orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: signatoryName(actor), wasMember: m.status === "active" },
-  })));
-  await recordAudits(tx, targets.map((m) => ({
-    orgId: actor.orgId, ...auditActor(actor), action: "member.archive", memberId: m.id, subject: m.email,
-    detail: { name: m.name, previousStatus: m.status, ...(targets.length > 1 ? { batch: targets.length } : {}) },
-  })));
+  await enqueueMails(
+    tx,
+    targets
+      .filter((m) => m.status === "active" || reached.has(m.id))
+      .map((m) => ({
+        orgId: actor.orgId,
+        kind: "archive_notice",
+        to: m.email,
+        idempotencyKey: `archive:${m.id}:${now.getTime()}`,
+        template: "archive_notice",
+        params: { orgName: org?.name ?? "", recipientName: m.name || m.email, archivedByName: signatoryName(actor), wasMember: m.status === "active" },
+      })),
+  );
+  await recordAudits(
+    tx,
+    targets.map((m) => ({
+      orgId: actor.orgId,
+      ...auditActor(actor),
+      action: "member.archive",
+      memberId: m.id,
+      subject: m.email,
+      detail: { name: m.name, previousStatus: m.status, ...(targets.length > 1 ? { batch: targets.length } : {}) },
+    })),
+  );
   return result;
 }
 
@@ -80,7 +105,9 @@ export type ReinviteResult = { ok: true; outcome: InviteOutcome } | { ok: false;
 
 /** Invite again: an Archived member gets a new invitation (and a new link) through inviteMembers. */
 export async function reinviteMember(db: Db, actor: Actor, memberId: string, deps: { publicUrl: string }): Promise<ReinviteResult> {
-  const [member] = await db.select({ status: members.status, personId: members.personId }).from(members)
+  const [member] = await db
+    .select({ status: members.status, personId: members.personId })
+    .from(members)
     .where(and(eq(members.orgId, actor.orgId), eq(members.id, memberId)));
   if (!member) return { ok: false, reason: "not_found", message: "This user is not in your organization." };
   if (member.status !== "archived") return { ok: false, reason: "not_archived", message: "Only archived users can be invited again." };

@@ -14,8 +14,10 @@ export type InvitationMailContext = { orgName: string; inviterName: string | nul
 export async function loadInvitationMailContext(tx: Tx, orgId: string, inviterName: string | null): Promise<InvitationMailContext> {
   const year = new Date().getUTCFullYear();
   // One statement: the organization's name and the rate in force.
-  const [row] = await tx.select({ name: organizations.name, rateMilli: sql<number | null>`(${rateInForceQuery(tx, orgId, year)})` })
-    .from(organizations).where(eq(organizations.id, orgId));
+  const [row] = await tx
+    .select({ name: organizations.name, rateMilli: sql<number | null>`(${rateInForceQuery(tx, orgId, year)})` })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
   return { orgName: row?.name ?? "", inviterName, rateMilli: row?.rateMilli ?? null, year };
 }
 

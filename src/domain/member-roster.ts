@@ -10,10 +10,20 @@ import { listMembers, type MemberRow } from "./members.js";
 
 export const ROSTER_PAGE_SIZE = 500;
 
-export async function* walkMembers(db: Db, orgId: string, filter: { status?: MemberStatus | undefined; q?: string }, pageSize = ROSTER_PAGE_SIZE): AsyncGenerator<MemberRow[]> {
+export async function* walkMembers(
+  db: Db,
+  orgId: string,
+  filter: { status?: MemberStatus | undefined; q?: string },
+  pageSize = ROSTER_PAGE_SIZE,
+): AsyncGenerator<MemberRow[]> {
   let after: string | undefined;
   for (;;) {
-    const page = await listMembers(db, orgId, { ...(filter.status ? { status: filter.status } : {}), q: filter.q ?? "", ...(after ? { after } : {}) }, pageSize);
+    const page = await listMembers(
+      db,
+      orgId,
+      { ...(filter.status ? { status: filter.status } : {}), q: filter.q ?? "", ...(after ? { after } : {}) },
+      pageSize,
+    );
     if (page.rows.length > 0) yield page.rows;
     if (!page.next) return;
     after = page.next;

@@ -34,9 +34,18 @@ const bounceOfMember = sql<string | null>`CASE WHEN ${members.status} = 'invited
 
 /** Every column a Users row is read from (members, and their directory person by a left join). */
 export const memberRowColumns = {
-  id: members.id, name: members.name, email: members.email, status: members.status, sortName: members.sortName,
-  invitedAt: members.invitedAt, activatedAt: members.activatedAt, archivedAt: members.archivedAt,
-  jobTitle: directoryPeople.jobTitle, department: directoryPeople.department, removedAt: directoryPeople.removedAt, enabled: directoryPeople.accountEnabled,
+  id: members.id,
+  name: members.name,
+  email: members.email,
+  status: members.status,
+  sortName: members.sortName,
+  invitedAt: members.invitedAt,
+  activatedAt: members.activatedAt,
+  archivedAt: members.archivedAt,
+  jobTitle: directoryPeople.jobTitle,
+  department: directoryPeople.department,
+  removedAt: directoryPeople.removedAt,
+  enabled: directoryPeople.accountEnabled,
   bounce: bounceOfMember,
 };
 
@@ -45,10 +54,14 @@ type TableColumn = Exclude<keyof Columns, "bounce">;
 type Config<K extends TableColumn> = Columns[K]["_"];
 /** A column's value as stored: dates and flags as the integers SQLite holds; null when the
  *  column may be null or comes through the left join; an expression's value as it is typed. */
-type Stored<K extends keyof Columns> = Columns[K] extends SQL<infer T> ? T : K extends TableColumn
-  ? | (Config<K>["data"] extends Date | boolean ? Config<K>["driverParam"] : Config<K>["data"])
-    | (Config<K>["notNull"] extends true ? (Config<K>["tableName"] extends "members" ? never : null) : null)
-  : never;
+type Stored<K extends keyof Columns> =
+  Columns[K] extends SQL<infer T>
+    ? T
+    : K extends TableColumn
+      ?
+          | (Config<K>["data"] extends Date | boolean ? Config<K>["driverParam"] : Config<K>["data"])
+          | (Config<K>["notNull"] extends true ? (Config<K>["tableName"] extends "members" ? never : null) : null)
+      : never;
 
 const position = Object.fromEntries(Object.keys(memberRowColumns).map((key, i) => [key, i])) as { [K in keyof Columns]: number };
 

@@ -14,9 +14,11 @@ export const prefixEnd = (prefix: string) => prefix + "\u{10FFFF}";
 
 export type SearchTerms = {
   /** The whole text: a prefix of the sort name or of the address. */
-  q: string; qEnd: string;
+  q: string;
+  qEnd: string;
   /** Its first word: a prefix of a later word of the name (the whole word when more words follow). */
-  word: string | undefined; wordEnd: string | undefined;
+  word: string | undefined;
+  wordEnd: string | undefined;
   /** Two or more words ("garcia lo"): the name must hold them in a row, the last as a prefix. */
   phrase: string | undefined;
 };
@@ -33,16 +35,19 @@ export function searchTermsOf(text: string | undefined): SearchTerms | undefined
 }
 
 const P = {
-  org: sql.placeholder("org"), status: sql.placeholder("status"), q: sql.placeholder("q"), qEnd: sql.placeholder("qEnd"),
-  word: sql.placeholder("word"), wordEnd: sql.placeholder("wordEnd"), phrase: sql.placeholder("phrase"),
+  org: sql.placeholder("org"),
+  status: sql.placeholder("status"),
+  q: sql.placeholder("q"),
+  qEnd: sql.placeholder("qEnd"),
+  word: sql.placeholder("word"),
+  wordEnd: sql.placeholder("wordEnd"),
+  phrase: sql.placeholder("phrase"),
 };
 export const searchPlaceholders = P;
 
 /** Members whose later name words match (a phrase: the first word whole, the rest in the name). */
 export function wordMatch(shape: { phrase: boolean }): SQL {
-  const range = shape.phrase
-    ? sql`${memberNameWords.word} = ${P.word}`
-    : sql`${memberNameWords.word} >= ${P.word} AND ${memberNameWords.word} < ${P.wordEnd}`;
+  const range = shape.phrase ? sql`${memberNameWords.word} = ${P.word}` : sql`${memberNameWords.word} >= ${P.word} AND ${memberNameWords.word} < ${P.wordEnd}`;
   return shape.phrase ? sql`${range} AND instr(' ' || ${sql.raw(spacedSortName)}, ' ' || ${P.phrase}) > 0` : range;
 }
 

@@ -41,8 +41,11 @@ export function isMemberStatus(value: unknown): value is MemberStatus {
 }
 
 const P = {
-  ...searchPlaceholders, afterName: sql.placeholder("afterName"), afterId: sql.placeholder("afterId"),
-  untilName: sql.placeholder("untilName"), untilId: sql.placeholder("untilId"),
+  ...searchPlaceholders,
+  afterName: sql.placeholder("afterName"),
+  afterId: sql.placeholder("afterId"),
+  untilName: sql.placeholder("untilName"),
+  untilId: sql.placeholder("untilId"),
 };
 
 /** A search whose text starts a later word of this many members' names is broad: those members
@@ -68,10 +71,24 @@ export async function listMembers(db: Db, orgId: string, query: MemberListQuery,
   const cursor = query.after ? decodeCursor(query.after) : null;
   const terms = searchTermsOf(query.q);
   const shape: PageShape = {
-    status: Boolean(query.status), cursor: Boolean(cursor), search: Boolean(terms), words: Boolean(terms?.word), phrase: Boolean(terms?.phrase),
-    walk: false, until: false, size: pageSize,
+    status: Boolean(query.status),
+    cursor: Boolean(cursor),
+    search: Boolean(terms),
+    words: Boolean(terms?.word),
+    phrase: Boolean(terms?.phrase),
+    walk: false,
+    until: false,
+    size: pageSize,
   };
-  const values = { org: orgId, status: query.status, afterName: cursor?.[0], afterId: cursor?.[1], ...terms, untilName: undefined as string | undefined, untilId: undefined as string | undefined };
+  const values = {
+    org: orgId,
+    status: query.status,
+    afterName: cursor?.[0],
+    afterId: cursor?.[1],
+    ...terms,
+    untilName: undefined as string | undefined,
+    untilId: undefined as string | undefined,
+  };
   const run = (s: PageShape) => preparedQuery(db, `members:${JSON.stringify(s)}`, () => memberPageQuery(db, s)).values(values);
   if (terms) {
     // A phrase's word is one whole word, whose range is in name order already.
@@ -90,10 +107,21 @@ export async function listMembers(db: Db, orgId: string, query: MemberListQuery,
 /** The (sort name, id) `window` members after the cursor, from the name index; undefined when
  *  the list ends sooner. */
 async function walkEnd(db: Db, orgId: string, cursor: [string, string] | null, window: number): Promise<[string, string] | undefined> {
-  const build = (after: boolean) => () => db.select({ sortName: members.sortName, id: members.id }).from(members)
-    .where(and(eq(members.orgId, P.org), after ? sql`(${members.sortName}, ${members.id}) > (${P.afterName}, ${P.afterId})` : undefined))
-    .orderBy(members.sortName, members.id).limit(1).offset(sql.placeholder("skip")).prepare();
-  const [row] = await preparedQuery(db, `members-walk-end:${Boolean(cursor)}`, build(Boolean(cursor))).all({ org: orgId, afterName: cursor?.[0], afterId: cursor?.[1], skip: window - 1 });
+  const build = (after: boolean) => () =>
+    db
+      .select({ sortName: members.sortName, id: members.id })
+      .from(members)
+      .where(and(eq(members.orgId, P.org), after ? sql`(${members.sortName}, ${members.id}) > (${P.afterName}, ${P.afterId})` : undefined))
+      .orderBy(members.sortName, members.id)
+      .limit(1)
+      .offset(sql.placeholder("skip"))
+      .prepare();
+  const [row] = await preparedQuery(db, `members-walk-end:${Boolean(cursor)}`, build(Boolean(cursor))).all({
+    org: orgId,
+    afterName: cursor?.[0],
+    afterId: cursor?.[1],
+    skip: window - 1,
+  });
   return row ? [row.sortName, row.id] : undefined;
 }
 
@@ -124,27 +152,52 @@ function memberPageQuery(db: Db, shape: PageShape) {
     // A later word starts with the word (never a phrase here). Most names part words with spaces
     // alone, and then the name itself is its spaced form: the separators are replaced only in others.
     const byWord = sql`(instr(${name}, ' ' || ${P.word}) > 0 OR (${name} GLOB ${OTHER_SEPARATORS_GLOB} AND instr(${spaced}, ' ' || ${P.word}) > 0))`;
-    const walk = db.select({ id: members.id }).from(members).where(and(
-      eq(members.orgId, P.org), shape.status ? sql`+${members.status} = ${P.status}` : undefined, base[2],
-      shape.until ? sql`(${members.sortName}, ${members.id}) <= (${P.untilName}, ${P.untilId})` : undefined,
-      sql`((${name} >= ${P.q} AND ${name} < ${P.qEnd}) OR (+${members.emailNorm} >= ${P.q} AND +${members.emailNorm} < ${P.qEnd}) OR (${byWord}))`,
-    )).orderBy(members.sortName, members.id).limit(shape.size + 1);
+    const walk = db
+      .select({ id: members.id })
+      .from(members)
+      .where(
+        and(
+          eq(members.orgId, P.org),
+          shape.status ? sql`+${members.status} = ${P.status}` : undefined,
+          base[2],
+          shape.until ? sql`(${members.sortName}, ${members.id}) <= (${P.untilName}, ${P.untilId})` : undefined,
+          sql`((${name} >= ${P.q} AND ${name} < ${P.qEnd}) OR (+${members.emailNorm} >= ${P.q} AND +${members.emailNorm} < ${P.qEnd}) OR (${byWord}))`,
+        ),
+      )
+      .orderBy(members.sortName, members.id)
+      .limit(shape.size + 1);
     where = sql`${members.id} IN (SELECT id FROM ${walk})`;
   } else if (shape.search) {
-    const byName = db.select({ id: members.id }).from(members)
+    const byName = db
+      .select({ id: members.id })
+      .from(members)
       .where(and(...base, sql`${members.sortName} >= ${P.q}`, sql`${members.sortName} < ${P.qEnd}`))
-      .orderBy(members.sortName, members.id).limit(shape.size + 1);
+      .orderBy(members.sortName, members.id)
+      .limit(shape.size + 1);
     // From the covering (org, email, name, id, status) index; `+sort_name` keeps SQLite from
     // walking the whole name index instead.
-    const byAddress = db.select({ id: members.id }).from(members)
+    const byAddress = db
+      .select({ id: members.id })
+      .from(members)
       .where(and(...base, sql`${members.emailNorm} >= ${P.q}`, sql`${members.emailNorm} < ${P.qEnd}`))
-      .orderBy(sql`+${members.sortName}`, members.id).limit(shape.size + 1);
+      .orderBy(sql`+${members.sortName}`, members.id)
+      .limit(shape.size + 1);
     const w = memberNameWords;
-    const byWord = db.select({ id: sql<string>`${w.memberId}`.as("id") }).from(w)
-      .where(and(eq(w.orgId, P.org), wordMatch(shape), shape.status ? eq(w.status, P.status) : undefined,
-        shape.cursor ? sql`(${w.sortName}, ${w.memberId}) > (${P.afterName}, ${P.afterId})` : undefined))
+    const byWord = db
+      .select({ id: sql<string>`${w.memberId}`.as("id") })
+      .from(w)
+      .where(
+        and(
+          eq(w.orgId, P.org),
+          wordMatch(shape),
+          shape.status ? eq(w.status, P.status) : undefined,
+          shape.cursor ? sql`(${w.sortName}, ${w.memberId}) > (${P.afterName}, ${P.afterId})` : undefined,
+        ),
+      )
       // A member with two later words that match is one match: the page's one row more must be another member.
-      .groupBy(w.sortName, w.memberId).orderBy(w.sortName, w.memberId).limit(shape.size + 1);
+      .groupBy(w.sortName, w.memberId)
+      .orderBy(w.sortName, w.memberId)
+      .limit(shape.size + 1);
     where = shape.words
       ? sql`${members.id} IN (SELECT id FROM ${byName} UNION ALL SELECT id FROM ${byAddress} UNION ALL SELECT id FROM ${byWord})`
       : sql`${members.id} IN (SELECT id FROM ${byName} UNION ALL SELECT id FROM ${byAddress})`;

@@ -52,28 +52,41 @@ export async function recordBatchSent(db: Db, owner: string, batch: ClaimedBatch
   const ids = batch.messages.map((m) => m.id);
   const providerCase = sql.join([sql`CASE ${mailOutbox.id}`, ...ids.map((id, i) => sql`WHEN ${id} THEN ${providerIds[i]!}`), sql`END`], sql` `);
   return db.write(async (tx) => {
-    const done = await tx.update(mailOutbox)
+    const done = await tx
+      .update(mailOutbox)
       .set({
-        status: "sent", providerId: providerCase, sentAt: new Date(now), batchKey: null, lastError: null, lockedBy: null, lockedUntil: null,
+        status: "sent",
+        providerId: providerCase,
+        sentAt: new Date(now),
+        batchKey: null,
+        lastError: null,
+        lockedBy: null,
+        lockedUntil: null,
         deliveryStatus: sql`coalesce(${mailOutbox.deliveryStatus}, 'sent')`,
       })
       .where(and(inArray(mailOutbox.id, ids), eq(mailOutbox.lockedBy, owner)))
       .returning({ invitationId: mailOutbox.invitationId });
-    await syncInvitationDelivery(tx, done.map((r) => r.invitationId));
+    await syncInvitationDelivery(
+      tx,
+      done.map((r) => r.invitationId),
+    );
     return done.length;
   });
 }
 
 /** 5xx, network, 429: the same batch goes again later with the same key; past the limit it is dead. */
 export async function recordBatchRetry(
-  db: Db, owner: string, batch: ClaimedBatch,
+  db: Db,
+  owner: string,
+  batch: ClaimedBatch,
   input: { error: string; delayMs: number; maxAttempts: number; countAttempt: boolean; now?: number },
 ): Promise<{ dead: number; retrying: number }> {
   const now = input.now ?? Date.now();
   const ids = batch.messages.map((m) => m.id);
   const attempts = input.countAttempt ? sql`${mailOutbox.attempts}` : sql`max(${mailOutbox.attempts} - 1, 0)`;
   return db.write(async (tx) => {
-    const rows = await tx.update(mailOutbox)
+    const rows = await tx
+      .update(mailOutbox)
       .set({
         attempts,
         status: sql`CASE WHEN ${attempts} >= ${input.maxAttempts} THEN 'dead' ELSE 'queued' END`,
@@ -86,7 +99,10 @@ export async function recordBatchRetry(
       .where(and(inArray(mailOutbox.id, ids), eq(mailOutbox.lockedBy, owner)))
       .returning({ status: mailOutbox.status, invitationId: mailOutbox.invitationId });
     const dead = rows.filter((r) => r.status === "dead");
-    await syncInvitationDelivery(tx, dead.map((r) => r.invitationId));
+    await syncInvitationDelivery(
+      tx,
+      dead.map((r) => r.invitationId),
+    );
     return { dead: dead.length, retrying: rows.length - dead.length };
   });
 }
@@ -97,15 +113,25 @@ export async function recordBatchRetry(
  * two halves under new keys, due at once, so the bad address is found in about 2·log2(n)
  * requests while the good ones still go. Splitting does not count as an attempt.
  */
-export async function recordBatchInvalid(db: Db, owner: string, batch: ClaimedBatch, reason: string, now = Date.now()): Promise<{ failed: number; split: number }> {
+export async function recordBatchInvalid(
+  db: Db,
+  owner: string,
+  batch: ClaimedBatch,
+  reason: string,
+  now = Date.now(),
+): Promise<{ failed: number; split: number }> {
   const ids = batch.messages.map((m) => m.id);
   if (ids.length === 1) {
     return db.write(async (tx) => {
-      const rows = await tx.update(mailOutbox)
+      const rows = await tx
+        .update(mailOutbox)
         .set({ status: "failed", deliveryStatus: "failed", lastError: reason.slice(0, 1000), batchKey: null, lockedBy: null, lockedUntil: null })
         .where(and(eq(mailOutbox.id, ids[0]!), eq(mailOutbox.lockedBy, owner)))
         .returning({ invitationId: mailOutbox.invitationId });
-      await syncInvitationDelivery(tx, rows.map((r) => r.invitationId));
+      await syncInvitationDelivery(
+        tx,
+        rows.map((r) => r.invitationId),
+      );
       return { failed: rows.length, split: 0 };
     });
   }
@@ -113,8 +139,17 @@ export async function recordBatchInvalid(db: Db, owner: string, batch: ClaimedBa
   let split = 0;
   await db.write(async (tx) => {
     for (const part of [ids.slice(0, half), ids.slice(half)]) {
-      const rows = await tx.update(mailOutbox)
-        .set({ status: "queued", batchKey: newBatchKey(), attempts: sql`max(${mailOutbox.attempts} - 1, 0)`, nextAttemptAt: new Date(now), lastError: reason.slice(0, 1000), lockedBy: null, lockedUntil: null })
+      const rows = await tx
+        .update(mailOutbox)
+        .set({
+          status: "queued",
+          batchKey: newBatchKey(),
+          attempts: sql`max(${mailOutbox.attempts} - 1, 0)`,
+          nextAttemptAt: new Date(now),
+          lastError: reason.slice(0, 1000),
+          lockedBy: null,
+          lockedUntil: null,
+        })
         .where(and(inArray(mailOutbox.id, part), eq(mailOutbox.lockedBy, owner)))
         .returning({ id: mailOutbox.id });
       split += rows.length;
@@ -125,14 +160,21 @@ export async function recordBatchInvalid(db: Db, owner: string, batch: ClaimedBa
 
 /** Stopping before the request went out: give the batch back untouched (key kept, attempt not counted). */
 export async function releaseMailBatch(db: Db, owner: string, batch: ClaimedBatch): Promise<number> {
-  return releaseLease(db, mailOutbox, batch.messages.map((m) => m.id), owner, { attempts: sql`max(${mailOutbox.attempts} - 1, 0)` });
+  return releaseLease(
+    db,
+    mailOutbox,
+    batch.messages.map((m) => m.id),
+    owner,
+    { attempts: sql`max(${mailOutbox.attempts} - 1, 0)` },
+  );
 }
 
 /** An invitation shows the delivery status of its latest email (ids are time-ordered). */
 export async function syncInvitationDelivery(tx: Tx, invitationIds: (string | null)[]): Promise<void> {
   const ids = [...new Set(invitationIds.filter((id): id is string => id !== null))];
   if (ids.length === 0) return;
-  await tx.update(invitations)
+  await tx
+    .update(invitations)
     .set({
       deliveryStatus: sql`coalesce((SELECT m.delivery_status FROM mail_outbox m WHERE m.invitation_id = ${invitations.id}
         ORDER BY m.id DESC LIMIT 1), 'queued')`,

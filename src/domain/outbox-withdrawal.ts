@@ -22,10 +22,12 @@ export async function withdrawFromBatch(db: Db, owner: string, batch: ClaimedBat
   const found = await db.all<{ id: string }>(sql`SELECT id FROM mail_outbox
     WHERE id IN (SELECT value FROM json_each(${JSON.stringify(batch.messages.map((m) => m.id))})) AND ${withdrawn}`);
   if (found.length === 0) return { batch, withdrawn: 0 };
-  const rows = await db.write((tx) => tx.all<{ id: string }>(sql`UPDATE mail_outbox SET status = 'cancelled', locked_by = NULL, locked_until = NULL,
+  const rows = await db.write((tx) =>
+    tx.all<{ id: string }>(sql`UPDATE mail_outbox SET status = 'cancelled', locked_by = NULL, locked_until = NULL,
       last_error = CASE WHEN status = 'cancelled' THEN last_error ELSE ${WITHDRAWN} END
     WHERE id IN (SELECT value FROM json_each(${JSON.stringify(found.map((r) => r.id))})) AND ${withdrawn}
-    RETURNING id`));
+    RETURNING id`),
+  );
   const gone = new Set(rows.map((r) => r.id));
   return { batch: { ...batch, messages: batch.messages.filter((m) => !gone.has(m.id)) }, withdrawn: gone.size };
 }
@@ -46,7 +48,10 @@ export async function recordEarlierRequestSent(db: Db, owner: string, batchKey: 
     await tx.run(sql`UPDATE mail_outbox SET batch_key = NULL,
         last_error = 'Withdrawn; an earlier request with the same Idempotency-Key was accepted, and may have carried it before the withdrawal.'
       WHERE status = 'cancelled' AND batch_key = ${batchKey}`);
-    await syncInvitationDelivery(tx, rows.map((r) => r.invitation_id));
+    await syncInvitationDelivery(
+      tx,
+      rows.map((r) => r.invitation_id),
+    );
     return rows.length;
   });
 }

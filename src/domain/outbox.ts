@@ -38,8 +38,10 @@ const sendKeyOf = (m: NewMail) => (m.invitationId ? m.idempotencyKey.replace(`:$
 export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()): Promise<string[]> {
   const inserted: string[] = [];
   await inParts(messages, CHUNK, async (part) => {
-    const values = part.map((m) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.template}, ${JSON.stringify(storedParams(m))},
-      ${sendKeyOf(m)}, ${m.invitationId ?? null}, ${m.importId ?? null}, 'queued', ${now}, ${now})`);
+    const values = part.map(
+      (m) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.template}, ${JSON.stringify(storedParams(m))},
+      ${sendKeyOf(m)}, ${m.invitationId ?? null}, ${m.importId ?? null}, 'queued', ${now}, ${now})`,
+    );
     const done = await tx.all<{ id: string; invitation_id: string | null }>(sql`INSERT INTO mail_outbox
       (id, org_id, kind, "to", template, params, send_key, invitation_id, import_id, status, next_attempt_at, created_at)
       VALUES ${sql.join(values, sql`, `)} ON CONFLICT (invitation_id, send_key) DO NOTHING RETURNING id, invitation_id`);
@@ -111,13 +113,26 @@ export const OUTBOX_PAGE_SIZE = 50;
 
 /** The organization's emails, newest first (keyset on the time-ordered id). */
 const listColumns = {
-  id: mailOutbox.id, kind: mailOutbox.kind, to: mailOutbox.to, template: mailOutbox.template, params: mailOutbox.params, status: mailOutbox.status,
-  deliveryStatus: mailOutbox.deliveryStatus, attempts: mailOutbox.attempts, createdAt: mailOutbox.createdAt,
-  sentAt: mailOutbox.sentAt, lastError: mailOutbox.lastError, lockedUntil: mailOutbox.lockedUntil,
+  id: mailOutbox.id,
+  kind: mailOutbox.kind,
+  to: mailOutbox.to,
+  template: mailOutbox.template,
+  params: mailOutbox.params,
+  status: mailOutbox.status,
+  deliveryStatus: mailOutbox.deliveryStatus,
+  attempts: mailOutbox.attempts,
+  createdAt: mailOutbox.createdAt,
+  sentAt: mailOutbox.sentAt,
+  lastError: mailOutbox.lastError,
+  lockedUntil: mailOutbox.lockedUntil,
 };
 
 /** The organization's emails, newest first (keyset on the time-ordered id). */
-export async function listOutbox(db: Db, orgId: string, options: { before?: string; limit?: number } = {}): Promise<{ rows: OutboxListItem[]; next: string | null }> {
+export async function listOutbox(
+  db: Db,
+  orgId: string,
+  options: { before?: string; limit?: number } = {},
+): Promise<{ rows: OutboxListItem[]; next: string | null }> {
   const limit = options.limit ?? OUTBOX_PAGE_SIZE;
   const rows = await db
     .select(listColumns)

@@ -11,11 +11,13 @@ export async function findPersonByAddress(db: Db, address: string, orgId?: strin
   const [person] = await db
     .select()
     .from(directoryPeople)
-    .where(and(
-      or(eq(directoryPeople.mailNorm, norm), eq(directoryPeople.upnNorm, norm)),
-      orgId ? eq(directoryPeople.orgId, orgId) : undefined,
-      isNull(directoryPeople.removedAt),
-    ))
+    .where(
+      and(
+        or(eq(directoryPeople.mailNorm, norm), eq(directoryPeople.upnNorm, norm)),
+        orgId ? eq(directoryPeople.orgId, orgId) : undefined,
+        isNull(directoryPeople.removedAt),
+      ),
+    )
     .limit(1);
   return person;
 }

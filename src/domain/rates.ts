@@ -19,9 +19,12 @@ export async function getRateInForce(db: Queryable, orgId: string, year = new Da
 
 /** The query behind getRateInForce: run it, or embed it in another as a scalar subquery. */
 export function rateInForceQuery(db: Queryable, orgId: string, year: number) {
-  return db.select({ rateMilli: mileageRates.rateMilli }).from(mileageRates)
+  return db
+    .select({ rateMilli: mileageRates.rateMilli })
+    .from(mileageRates)
     .where(and(eq(mileageRates.orgId, orgId), eq(mileageRates.year, year)))
-    .orderBy(desc(mileageRates.createdAt), desc(mileageRates.id)).limit(1);
+    .orderBy(desc(mileageRates.createdAt), desc(mileageRates.id))
+    .limit(1);
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -82,10 +85,17 @@ export async function setMileageRate(db: Db, actor: Actor, input: RateInput): Pr
       return { ok: false, errors: { rate: `The ${year.value} rate is already this amount; nothing was changed.` } };
     }
     await tx.insert(mileageRates).values({
-      id: newId(), orgId: actor.orgId, year: year.value, rateMilli: rate.value, previousRateMilli: previous, setBy: actor.personId,
+      id: newId(),
+      orgId: actor.orgId,
+      year: year.value,
+      rateMilli: rate.value,
+      previousRateMilli: previous,
+      setBy: actor.personId,
     });
     await recordAudit(tx, {
-      orgId: actor.orgId, ...auditActor(actor), action: "rate.change",
+      orgId: actor.orgId,
+      ...auditActor(actor),
+      action: "rate.change",
       detail: { year: year.value, oldRateMilli: previous, newRateMilli: rate.value },
     });
     return { ok: true, change: { year: year.value, rateMilli: rate.value, previousRateMilli: previous } };
@@ -104,10 +114,16 @@ export type RateHistoryEntry = {
 
 /** Every change, newest first (a handful a year, so one bounded page is enough). */
 export async function listRateHistory(db: Db, orgId: string, limit = 100): Promise<RateHistoryEntry[]> {
-  return db.select({
-    id: mileageRates.id, year: mileageRates.year, rateMilli: mileageRates.rateMilli, previousRateMilli: mileageRates.previousRateMilli,
-    setByName: directoryPeople.displayName, createdAt: mileageRates.createdAt,
-  }).from(mileageRates)
+  return db
+    .select({
+      id: mileageRates.id,
+      year: mileageRates.year,
+      rateMilli: mileageRates.rateMilli,
+      previousRateMilli: mileageRates.previousRateMilli,
+      setByName: directoryPeople.displayName,
+      createdAt: mileageRates.createdAt,
+    })
+    .from(mileageRates)
     .leftJoin(directoryPeople, and(eq(directoryPeople.id, mileageRates.setBy), eq(directoryPeople.orgId, mileageRates.orgId)))
     .where(eq(mileageRates.orgId, orgId))
     .orderBy(desc(mileageRates.createdAt), desc(mileageRates.id))

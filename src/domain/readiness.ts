@@ -23,7 +23,9 @@ export async function checkReadiness(db: Db, input: ReadinessInput): Promise<Rea
   if (input.stopping) return { ready: false, reason: "stopping: this process finishes its requests and jobs, then exits" };
   const timeoutMs = input.timeoutMs ?? DATABASE_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => { timer = setTimeout(() => resolve("late"), timeoutMs); });
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), timeoutMs);
+  });
   let pending: string[] | "late";
   try {
     pending = await Promise.race([pendingMigrations(db), late]);
@@ -34,7 +36,10 @@ export async function checkReadiness(db: Db, input: ReadinessInput): Promise<Rea
   }
   if (pending === "late") return { ready: false, reason: `the database does not answer: no answer within ${timeoutMs / 1000} s` };
   if (pending.length > 0) {
-    return { ready: false, reason: `migrations are not applied: the database lacks ${pending.length} (${pending.join(", ")}); restart the server to apply them` };
+    return {
+      ready: false,
+      reason: `migrations are not applied: the database lacks ${pending.length} (${pending.join(", ")}); restart the server to apply them`,
+    };
   }
   if (input.workersExpected) {
     if (!input.workers) return { ready: false, reason: "the background workers have not started" };

@@ -28,14 +28,29 @@ export type ReminderPass = {
 };
 
 type Candidate = {
-  id: string; position: number; member_id: string; last_sent_at: number; token_hash: string; reminders_sent: number; email: string; name: string;
-  current_email: string | null; display_name: string | null; inviter_name: string | null; mail_text: string | null;
+  id: string;
+  position: number;
+  member_id: string;
+  last_sent_at: number;
+  token_hash: string;
+  reminders_sent: number;
+  email: string;
+  name: string;
+  current_email: string | null;
+  display_name: string | null;
+  inviter_name: string | null;
+  mail_text: string | null;
 };
 
 export const reminderMailKey = (invitationId: string, n: number) => `reminder:${invitationId}:${n}`;
 
 /** Reminds the next chunk of the pass: how many it reminded, or "lost" when another worker holds the lease, "done" when none is left. */
-export async function remindChunk(db: Db, owner: string, pass: ReminderPass, options: { chunkSize: number; leaseMs: number; publicUrl: string; now?: number }): Promise<{ status: "more" | "done" | "lost"; reminded: number }> {
+export async function remindChunk(
+  db: Db,
+  owner: string,
+  pass: ReminderPass,
+  options: { chunkSize: number; leaseMs: number; publicUrl: string; now?: number },
+): Promise<{ status: "more" | "done" | "lost"; reminded: number }> {
   return db.write(async (tx) => {
     const now = options.now ?? Date.now();
     const held = await tx.all(sql`SELECT 1 FROM reminder_schedules WHERE id = ${pass.scheduleId} AND locked_by = ${owner}`);
@@ -54,9 +69,11 @@ export async function remindChunk(db: Db, owner: string, pass: ReminderPass, opt
       return token ? [{ ...c, token, n: Number(c.reminders_sent) + 1 }] : [];
     });
     await sendReminders(tx, pass, due, options.publicUrl, now);
-    await tx.run(pass.requestedBy
-      ? sql`UPDATE reminder_schedules SET requested_reminded = requested_reminded + ${due.length}, locked_until = ${now + options.leaseMs} WHERE id = ${pass.scheduleId}`
-      : sql`UPDATE reminder_schedules SET locked_until = ${now + options.leaseMs} WHERE id = ${pass.scheduleId}`);
+    await tx.run(
+      pass.requestedBy
+        ? sql`UPDATE reminder_schedules SET requested_reminded = requested_reminded + ${due.length}, locked_until = ${now + options.leaseMs} WHERE id = ${pass.scheduleId}`
+        : sql`UPDATE reminder_schedules SET locked_until = ${now + options.leaseMs} WHERE id = ${pass.scheduleId}`,
+    );
     return { status: "more" as const, reminded: due.length };
   });
 }
@@ -67,21 +84,38 @@ async function sendReminders(tx: Tx, pass: ReminderPass, due: (Candidate & { tok
   await tx.run(sql`UPDATE invitations SET reminders_sent = reminders_sent + 1, sent_count = sent_count + 1, last_sent_at = ${now}
     WHERE id IN (SELECT value FROM json_each(${ids}))`);
   // A copy still waiting would go out beside the reminder (none should: the last email was delivered).
-  await cancelInvitationMails(tx, due.map((c) => c.id), "Not sent: replaced by a reminder.");
+  await cancelInvitationMails(
+    tx,
+    due.map((c) => c.id),
+    "Not sent: replaced by a reminder.",
+  );
   const contexts = new Map<string | null, InvitationMailContext>();
   const mails: NewMail[] = [];
   for (const c of due) {
     const inviter = c.inviter_name || (pass.requestedBy?.personId ? pass.requestedBy.name : null);
     let context = contexts.get(inviter);
-    if (!context) contexts.set(inviter, (context = { ...await loadInvitationMailContext(tx, pass.orgId, inviter), reminder: true }));
-    mails.push({ orgId: pass.orgId, kind: "reminder", invitationId: c.id, idempotencyKey: reminderMailKey(c.id, c.n), to: c.current_email ?? c.email,
-      ...invitationMail(context, { joinUrl: `${publicUrl}/join/${c.token}`, recipientName: c.display_name || c.name || c.email }) });
+    if (!context) contexts.set(inviter, (context = { ...(await loadInvitationMailContext(tx, pass.orgId, inviter)), reminder: true }));
+    mails.push({
+      orgId: pass.orgId,
+      kind: "reminder",
+      invitationId: c.id,
+      idempotencyKey: reminderMailKey(c.id, c.n),
+      to: c.current_email ?? c.email,
+      ...invitationMail(context, { joinUrl: `${publicUrl}/join/${c.token}`, recipientName: c.display_name || c.name || c.email }),
+    });
   }
   await enqueueMails(tx, mails, now);
-  await recordAudits(tx, due.map((c) => ({
-    orgId: pass.orgId, ...(pass.requestedBy ? auditActor(pass.requestedBy) : { actorId: null }), action: "member.remind", memberId: c.member_id, subject: c.email,
-    detail: { name: c.name, invitationId: c.id, reminder: c.n, automatic: pass.requestedBy === null },
-  })));
+  await recordAudits(
+    tx,
+    due.map((c) => ({
+      orgId: pass.orgId,
+      ...(pass.requestedBy ? auditActor(pass.requestedBy) : { actorId: null }),
+      action: "member.remind",
+      memberId: c.member_id,
+      subject: c.email,
+      detail: { name: c.name, invitationId: c.id, reminder: c.n, automatic: pass.requestedBy === null },
+    })),
+  );
 }
 
 /** "Remind everyone" carried out: logged with the number of people it reminded, and cleared. */

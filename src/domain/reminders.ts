@@ -39,8 +39,10 @@ export type ReminderSetting = {
 };
 
 export async function getReminderSetting(db: Db | Tx, orgId: string): Promise<ReminderSetting> {
-  const [row] = await db.select({ days: reminderSchedules.days, at: reminderSchedules.requestedAt, requestedDays: reminderSchedules.requestedDays })
-    .from(reminderSchedules).where(eq(reminderSchedules.orgId, orgId));
+  const [row] = await db
+    .select({ days: reminderSchedules.days, at: reminderSchedules.requestedAt, requestedDays: reminderSchedules.requestedDays })
+    .from(reminderSchedules)
+    .where(eq(reminderSchedules.orgId, orgId));
   return { days: row?.days ?? 0, requested: row?.at ? { at: row.at, days: row.requestedDays ?? DEFAULT_REMINDER_DAYS } : null };
 }
 
@@ -66,7 +68,9 @@ export async function setReminderDays(db: Db, actor: Actor, days: number): Promi
     const before = await getReminderSetting(tx, actor.orgId);
     if (before.days === days) return { changed: false };
     const now = new Date();
-    await tx.insert(reminderSchedules).values({ id: newId(), orgId: actor.orgId, days, nextRunAt: now, updatedBy: actor.personId, updatedAt: now })
+    await tx
+      .insert(reminderSchedules)
+      .values({ id: newId(), orgId: actor.orgId, days, nextRunAt: now, updatedBy: actor.personId, updatedAt: now })
       .onConflictDoUpdate({ target: reminderSchedules.orgId, set: { days, nextRunAt: now, updatedBy: actor.personId, updatedAt: now } });
     await recordAudit(tx, { orgId: actor.orgId, ...auditActor(actor), action: "settings.reminders", detail: { oldDays: before.days, newDays: days } });
     return { changed: true };
@@ -87,8 +91,16 @@ export async function requestReminders(db: Db, actor: Actor, now = Date.now()): 
     const count = await countRemindable(tx, actor.orgId, days, now);
     if (setting.requested) return { ok: true, started: false, count, days };
     if (count === 0) return { ok: false, reason: "nobody", days };
-    const request = { requestedBy: actor.personId, requestedAt: new Date(now), requestedBefore: new Date(now - days * DAY_MS), requestedDays: days, requestedReminded: 0 };
-    await tx.insert(reminderSchedules).values({ id: newId(), orgId: actor.orgId, days: 0, ...request })
+    const request = {
+      requestedBy: actor.personId,
+      requestedAt: new Date(now),
+      requestedBefore: new Date(now - days * DAY_MS),
+      requestedDays: days,
+      requestedReminded: 0,
+    };
+    await tx
+      .insert(reminderSchedules)
+      .values({ id: newId(), orgId: actor.orgId, days: 0, ...request })
       .onConflictDoUpdate({ target: reminderSchedules.orgId, set: request });
     return { ok: true, started: true, count, days };
   });

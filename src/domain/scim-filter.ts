@@ -18,11 +18,17 @@ function attributeOf(path: string): UserCondition["attribute"] | null {
   const lower = path.toLowerCase();
   const bare = lower.startsWith(`${USER_SCHEMA.toLowerCase()}:`) ? lower.slice(USER_SCHEMA.length + 1) : lower;
   switch (bare) {
-    case "username": return "userName";
-    case "externalid": return "externalId";
-    case "id": return "id";
-    case "emails": case "emails.value": return "email";
-    default: return null;
+    case "username":
+      return "userName";
+    case "externalid":
+      return "externalId";
+    case "id":
+      return "id";
+    case "emails":
+    case "emails.value":
+      return "email";
+    default:
+      return null;
   }
 }
 

@@ -24,8 +24,19 @@ export async function logScimRefusal(db: Db, entry: ScimRequestEntry): Promise<v
 }
 
 export async function listScimRequests(db: Db, orgId: string, limit = 20): Promise<ScimRequestRow[]> {
-  return db.select({ id: scimRequests.id, method: scimRequests.method, path: scimRequests.path, status: scimRequests.status, outcome: scimRequests.outcome, createdAt: scimRequests.createdAt })
-    .from(scimRequests).where(eq(scimRequests.orgId, orgId)).orderBy(desc(scimRequests.id)).limit(limit);
+  return db
+    .select({
+      id: scimRequests.id,
+      method: scimRequests.method,
+      path: scimRequests.path,
+      status: scimRequests.status,
+      outcome: scimRequests.outcome,
+      createdAt: scimRequests.createdAt,
+    })
+    .from(scimRequests)
+    .where(eq(scimRequests.orgId, orgId))
+    .orderBy(desc(scimRequests.id))
+    .limit(limit);
 }
 
 /** How many requests the log holds for an organization (tests and the page's "showing n of m"). */

@@ -6,7 +6,14 @@
 // a path that would reach an object's prototype is refused.
 import { ScimError, scimPatch, type ScimPatchOperation } from "scim-patch";
 import {
-  coreAttributes, ENTERPRISE_SCHEMA, enterpriseAttributes, isUnsafeKey, MAX_STRING, USER_SCHEMA, type ScimProblem, type ScimResource,
+  coreAttributes,
+  ENTERPRISE_SCHEMA,
+  enterpriseAttributes,
+  isUnsafeKey,
+  MAX_STRING,
+  USER_SCHEMA,
+  type ScimProblem,
+  type ScimResource,
 } from "./scim-user-resource.js";
 
 export const PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
@@ -26,7 +33,11 @@ function safeValue(value: unknown, depth = 0): unknown {
   if (depth > 6) return undefined;
   if (Array.isArray(value)) return value.map((v) => safeValue(v, depth + 1));
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !isUnsafeKey(k)).map(([k, v]) => [k, safeValue(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !isUnsafeKey(k))
+      .map(([k, v]) => [k, safeValue(v, depth + 1)]),
+  );
 }
 
 /** The path with its attribute in RFC spelling; null for an attribute we do not keep. */
@@ -69,13 +80,19 @@ function normalizeOperations(body: unknown): Op[] | { ok: false; problem: ScimPr
       return undefined;
     }
     const canonical = canonicalPath(path);
-    if (canonical) out.push(op === "remove" ? { op, path: canonical, ...(value === undefined ? {} : { value: safeValue(value) }) } : { op, path: canonical, value: safeValue(value) });
+    if (canonical)
+      out.push(
+        op === "remove"
+          ? { op, path: canonical, ...(value === undefined ? {} : { value: safeValue(value) }) }
+          : { op, path: canonical, value: safeValue(value) },
+      );
     return undefined;
   };
   for (const item of list) {
     if (!isObject(item)) return problem("invalidSyntax", "Each operation must be an object with op, path and value.");
     const op = typeof item.op === "string" ? item.op.trim().toLowerCase() : "";
-    if (op !== "add" && op !== "replace" && op !== "remove") return problem("invalidSyntax", `op must be add, replace or remove (in any case), not ${JSON.stringify(item.op)?.slice(0, 40)}.`);
+    if (op !== "add" && op !== "replace" && op !== "remove")
+      return problem("invalidSyntax", `op must be add, replace or remove (in any case), not ${JSON.stringify(item.op)?.slice(0, 40)}.`);
     if (item.path !== undefined && typeof item.path !== "string") return problem("invalidPath", "path must be a string.");
     if (op !== "remove" && !("value" in item)) return problem("invalidValue", `An ${op} operation needs a value.`);
     const path = typeof item.path === "string" && item.path.trim() !== "" ? item.path : undefined;
@@ -102,7 +119,7 @@ export function applyUserPatch(resource: ScimResource, body: unknown): Patched {
     const patched = scimPatch(structuredClone(resource) as never, operations as ScimPatchOperation[], { mutateDocument: true, treatMissingAsAdd: true });
     return { ok: true, resource: patched };
   } catch (error) {
-    const scimType = error instanceof ScimError ? (error as ScimError & { scimCode?: string }).scimCode ?? "invalidValue" : "invalidValue";
+    const scimType = error instanceof ScimError ? ((error as ScimError & { scimCode?: string }).scimCode ?? "invalidValue") : "invalidValue";
     const message = error instanceof Error ? error.message : String(error);
     return problem(scimType, `The operations cannot be applied: ${message.slice(0, MAX_STRING / 8)}`);
   }

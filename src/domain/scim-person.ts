@@ -12,8 +12,19 @@ import type { ScimProblem, ScimUserFields } from "./scim-user-resource.js";
 export type SavedPerson = { ok: true; personId: string } | { ok: false; problem: ScimProblem };
 
 type Found = {
-  id: string; oid: string | null; upnNorm: string | null; mailNorm: string | null; removedAt: Date | null; accountEnabled: boolean;
-  mail: string | null; userPrincipalName: string | null; displayName: string; givenName: string | null; surname: string | null; jobTitle: string | null; department: string | null;
+  id: string;
+  oid: string | null;
+  upnNorm: string | null;
+  mailNorm: string | null;
+  removedAt: Date | null;
+  accountEnabled: boolean;
+  mail: string | null;
+  userPrincipalName: string | null;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  jobTitle: string | null;
+  department: string | null;
   /** The SCIM user already provisioned as this person, if any. */
   scimUserId: string | null;
 };
@@ -22,7 +33,15 @@ const conflict = (detail: string): SavedPerson => ({ ok: false, problem: { statu
 const PERSON_KEYS = ["mail", "userPrincipalName", "displayName", "givenName", "surname", "jobTitle", "department"] as const;
 
 function personValues(f: ScimUserFields) {
-  return { mail: f.mail, userPrincipalName: f.userPrincipalName ?? f.mail, displayName: f.displayName, givenName: f.givenName, surname: f.surname, jobTitle: f.jobTitle, department: f.department };
+  return {
+    mail: f.mail,
+    userPrincipalName: f.userPrincipalName ?? f.mail,
+    displayName: f.displayName,
+    givenName: f.givenName,
+    surname: f.surname,
+    jobTitle: f.jobTitle,
+    department: f.department,
+  };
 }
 
 /** The columns a directory row gets for these values, with their normalized copies. */
@@ -65,14 +84,22 @@ async function findCandidates(tx: Tx, orgId: string, personId: string | null, oi
  * Finds or creates the person for `after` and writes what changed since `before` (the user's
  * fields as last stored; null for a new SCIM user). `personId`: the person the user already is.
  */
-export async function savePersonForScimUser(tx: Tx, orgId: string, input: { scimUserId: string | null; personId: string | null; before: ScimUserFields | null; after: ScimUserFields }): Promise<SavedPerson> {
+export async function savePersonForScimUser(
+  tx: Tx,
+  orgId: string,
+  input: { scimUserId: string | null; personId: string | null; before: ScimUserFields | null; after: ScimUserFields },
+): Promise<SavedPerson> {
   const { after, before } = input;
   const values = personValues(after);
   const upnNorm = normalizeAddressOrNull(values.userPrincipalName);
   const addresses = [...new Set([upnNorm, normalizeAddressOrNull(after.mail)].filter((v): v is string => !!v))];
   const candidates = await findCandidates(tx, orgId, input.personId, after.entraObjectId, addresses);
   const live = (p: Found) => (p.removedAt ? 0 : 1);
-  const rank = (p: Found) => (after.entraObjectId && p.oid === after.entraObjectId ? 8 : 0) + (p.upnNorm && addresses.includes(p.upnNorm) ? 4 : 0) + (p.mailNorm && addresses.includes(p.mailNorm) ? 2 : 0) + live(p);
+  const rank = (p: Found) =>
+    (after.entraObjectId && p.oid === after.entraObjectId ? 8 : 0) +
+    (p.upnNorm && addresses.includes(p.upnNorm) ? 4 : 0) +
+    (p.mailNorm && addresses.includes(p.mailNorm) ? 2 : 0) +
+    live(p);
   const person = input.personId ? candidates.find((p) => p.id === input.personId) : [...candidates].sort((a, b) => rank(b) - rank(a))[0];
 
   if (person && !input.personId && after.entraObjectId && person.oid && person.oid !== after.entraObjectId && !person.removedAt) {
@@ -90,19 +117,31 @@ export async function savePersonForScimUser(tx: Tx, orgId: string, input: { scim
   if (!person) {
     const id = newId();
     const displayName = values.displayName ?? ([after.givenName, after.surname].filter(Boolean).join(" ") || after.userName);
-    await tx.insert(directoryPeople).values({ id, orgId, entraObjectId: after.entraObjectId, ...columnsFor({ ...values, displayName }), accountEnabled: true, updatedAt: now } as typeof directoryPeople.$inferInsert);
+    await tx.insert(directoryPeople).values({
+      id,
+      orgId,
+      entraObjectId: after.entraObjectId,
+      ...columnsFor({ ...values, displayName }),
+      accountEnabled: true,
+      updatedAt: now,
+    } as typeof directoryPeople.$inferInsert);
     return { ok: true, personId: id };
   }
   const old = before ? personValues(before) : null;
   // A value the SCIM user changed (or, for a new SCIM user, any value it has) that the row does not hold yet.
   // A displayName is never cleared (the column always holds a name).
-  const changed = Object.fromEntries(PERSON_KEYS
-    .filter((k) => (old ? old[k] !== values[k] : values[k] !== null) && person[k] !== values[k] && !(k === "displayName" && values[k] === null))
-    .map((k) => [k, values[k]]));
+  const changed = Object.fromEntries(
+    PERSON_KEYS.filter((k) => (old ? old[k] !== values[k] : values[k] !== null) && person[k] !== values[k] && !(k === "displayName" && values[k] === null)).map(
+      (k) => [k, values[k]],
+    ),
+  );
   const oid = after.entraObjectId && after.entraObjectId !== person.oid ? { entraObjectId: after.entraObjectId } : {};
   const set = { ...columnsFor(changed), ...oid, ...enabled };
   if (Object.keys(set).length > 0) {
-    await tx.update(directoryPeople).set({ ...set, updatedAt: now }).where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.id, person.id)));
+    await tx
+      .update(directoryPeople)
+      .set({ ...set, updatedAt: now })
+      .where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.id, person.id)));
   }
   return { ok: true, personId: person.id };
 }

@@ -19,13 +19,14 @@ import { readUserResource, type ScimProblem, type ScimUserFields } from "./scim-
 import { findScimUser, type ScimUserRow } from "./scim-users.js";
 
 export type ScimRequestContext = { orgId: string; publicUrl: string; method: string; path: string };
-export type ScimWriteResult =
-  | { ok: true; status: 200 | 201 | 204; user: ScimUserRow | null; mailQueued: boolean }
-  | { ok: false; problem: ScimProblem };
+export type ScimWriteResult = { ok: true; status: 200 | 201 | 204; user: ScimUserRow | null; mailQueued: boolean } | { ok: false; problem: ScimProblem };
 
 type Outcome = { result: ScimWriteResult; summary: string };
 
-const notFound = (id: string): Outcome => ({ result: { ok: false, problem: { status: 404, detail: `No user with id "${id.slice(0, 80)}" in this organization.` } }, summary: "Not found" });
+const notFound = (id: string): Outcome => ({
+  result: { ok: false, problem: { status: 404, detail: `No user with id "${id.slice(0, 80)}" in this organization.` } },
+  summary: "Not found",
+});
 const refused = (problem: ScimProblem): Outcome => ({ result: { ok: false, problem }, summary: problem.detail });
 const addressOf = (f: ScimUserFields) => f.mail ?? f.userPrincipalName ?? f.userName;
 
@@ -51,13 +52,24 @@ async function applyMembership(tx: Tx, ctx: ScimRequestContext, personId: string
   if (active) {
     const { invited, outcomes } = await inviteMembersInTransaction(tx, actor, { personIds: [personId] }, { publicUrl: ctx.publicUrl });
     const result = outcomes[0]?.result;
-    const text = result === "invited" ? "invitation sent" : result === "reinvited" ? "invited again" : (result ? inviteMessages[result] : "not invited").replace(/\.$/, "").toLowerCase();
+    const text =
+      result === "invited"
+        ? "invitation sent"
+        : result === "reinvited"
+          ? "invited again"
+          : (result ? inviteMessages[result] : "not invited").replace(/\.$/, "").toLowerCase();
     return { text, mailQueued: invited > 0 };
   }
-  const live = await tx.select({ id: members.id }).from(members)
+  const live = await tx
+    .select({ id: members.id })
+    .from(members)
     .where(and(eq(members.orgId, ctx.orgId), eq(members.personId, personId), ne(members.status, "archived")));
   if (live.length === 0) return { text: "not a member", mailQueued: false };
-  const { archived } = await archiveMembersInTransaction(tx, actor, live.map((m) => m.id));
+  const { archived } = await archiveMembersInTransaction(
+    tx,
+    actor,
+    live.map((m) => m.id),
+  );
   return { text: archived.length > 0 ? "archived" : "already archived", mailQueued: archived.length > 0 };
 }
 
@@ -66,20 +78,35 @@ async function saveUser(tx: Tx, ctx: ScimRequestContext, existing: ScimUserRow |
   const read = readUserResource(body);
   if (!read.ok) return refused(read.problem);
   const { fields, resource } = read;
-  const [taken] = await tx.select({ id: scimUsers.id }).from(scimUsers)
+  const [taken] = await tx
+    .select({ id: scimUsers.id })
+    .from(scimUsers)
     .where(and(eq(scimUsers.orgId, ctx.orgId), eq(scimUsers.userNameNorm, fields.userNameNorm), ...(existing ? [ne(scimUsers.id, existing.id)] : [])));
-  if (taken) return refused({ status: 409, scimType: "uniqueness", detail: `A user with userName "${fields.userName.slice(0, 256)}" already exists (id ${taken.id}).` });
+  if (taken)
+    return refused({ status: 409, scimType: "uniqueness", detail: `A user with userName "${fields.userName.slice(0, 256)}" already exists (id ${taken.id}).` });
   const earlier = existing ? readUserResource(existing.resource) : null;
   const before = earlier?.ok ? earlier.fields : null;
   const person = await savePersonForScimUser(tx, ctx.orgId, { scimUserId: existing?.id ?? null, personId: existing?.personId ?? null, before, after: fields });
   if (!person.ok) return refused(person.problem);
 
   const now = new Date();
-  const row = { personId: person.personId, userName: fields.userName, userNameNorm: fields.userNameNorm, externalId: fields.externalId, emailNorm: fields.mail?.toLowerCase() ?? null, active: fields.active, resource };
+  const row = {
+    personId: person.personId,
+    userName: fields.userName,
+    userNameNorm: fields.userNameNorm,
+    externalId: fields.externalId,
+    emailNorm: fields.mail?.toLowerCase() ?? null,
+    active: fields.active,
+    resource,
+  };
   let user: ScimUserRow;
   if (existing) {
     const unchanged = existing.personId === person.personId && JSON.stringify(existing.resource) === JSON.stringify(resource);
-    if (!unchanged) await tx.update(scimUsers).set({ ...row, updatedAt: now }).where(and(eq(scimUsers.orgId, ctx.orgId), eq(scimUsers.id, existing.id)));
+    if (!unchanged)
+      await tx
+        .update(scimUsers)
+        .set({ ...row, updatedAt: now })
+        .where(and(eq(scimUsers.orgId, ctx.orgId), eq(scimUsers.id, existing.id)));
     user = unchanged ? existing : { ...existing, ...row, updatedAt: now };
   } else {
     const id = newId();

@@ -25,7 +25,9 @@ export async function issueScimToken(db: Db, actor: Actor): Promise<string> {
   const now = new Date();
   await db.write(async (tx) => {
     const [earlier] = await tx.select({ orgId: scimTokens.orgId }).from(scimTokens).where(eq(scimTokens.orgId, actor.orgId));
-    await tx.insert(scimTokens).values({ orgId: actor.orgId, tokenHash: sha256Hex(token), createdBy: actor.personId, createdAt: now, lastUsedAt: null })
+    await tx
+      .insert(scimTokens)
+      .values({ orgId: actor.orgId, tokenHash: sha256Hex(token), createdBy: actor.personId, createdAt: now, lastUsedAt: null })
       .onConflictDoUpdate({ target: scimTokens.orgId, set: { tokenHash: sha256Hex(token), createdBy: actor.personId, createdAt: now, lastUsedAt: null } });
     await recordAudit(tx, { orgId: actor.orgId, ...auditActor(actor), action: "scim.token", detail: { replaced: Boolean(earlier) } });
   });
@@ -36,8 +38,13 @@ export async function issueScimToken(db: Db, actor: Actor): Promise<string> {
 export async function findScimTokenHolder(db: Db, token: string): Promise<ScimTokenHolder | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
   // Every provisioning request asks: the query is built once.
-  const [row] = await preparedQuery(db, "scim-token", () => db.select({ orgId: scimTokens.orgId, lastUsedAt: scimTokens.lastUsedAt }).from(scimTokens)
-    .where(eq(scimTokens.tokenHash, sql.placeholder("hash"))).prepare()).all({ hash: sha256Hex(token) });
+  const [row] = await preparedQuery(db, "scim-token", () =>
+    db
+      .select({ orgId: scimTokens.orgId, lastUsedAt: scimTokens.lastUsedAt })
+      .from(scimTokens)
+      .where(eq(scimTokens.tokenHash, sql.placeholder("hash")))
+      .prepare(),
+  ).all({ hash: sha256Hex(token) });
   return row ?? null;
 }
 
@@ -48,8 +55,11 @@ export async function touchScimToken(db: Db, holder: ScimTokenHolder, now = new 
 }
 
 export async function getProvisioningStatus(db: Db, orgId: string): Promise<ProvisioningStatus> {
-  const [token] = await db.select({ createdAt: scimTokens.createdAt, lastUsedAt: scimTokens.lastUsedAt, createdByName: directoryPeople.displayName })
-    .from(scimTokens).leftJoin(directoryPeople, eq(directoryPeople.id, scimTokens.createdBy)).where(eq(scimTokens.orgId, orgId));
+  const [token] = await db
+    .select({ createdAt: scimTokens.createdAt, lastUsedAt: scimTokens.lastUsedAt, createdByName: directoryPeople.displayName })
+    .from(scimTokens)
+    .leftJoin(directoryPeople, eq(directoryPeople.id, scimTokens.createdBy))
+    .where(eq(scimTokens.orgId, orgId));
   const [users] = await db.select({ n: sql<number>`count(*)` }).from(scimUsers).where(eq(scimUsers.orgId, orgId));
   return { token: token ?? null, provisionedUsers: Number(users?.n ?? 0) };
 }

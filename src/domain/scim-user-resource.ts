@@ -34,8 +34,28 @@ export type ScimUserFields = {
 
 export type ReadUser = { ok: true; resource: ScimResource; fields: ScimUserFields } | { ok: false; problem: ScimProblem };
 
-const CORE = ["userName", "externalId", "name", "displayName", "nickName", "profileUrl", "title", "userType", "preferredLanguage",
-  "locale", "timezone", "active", "emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates"];
+const CORE = [
+  "userName",
+  "externalId",
+  "name",
+  "displayName",
+  "nickName",
+  "profileUrl",
+  "title",
+  "userType",
+  "preferredLanguage",
+  "locale",
+  "timezone",
+  "active",
+  "emails",
+  "phoneNumbers",
+  "ims",
+  "photos",
+  "addresses",
+  "entitlements",
+  "roles",
+  "x509Certificates",
+];
 const ENTERPRISE = ["employeeNumber", "costCenter", "organization", "division", "department", "manager"];
 const NAME = ["formatted", "familyName", "givenName", "middleName", "honorificPrefix", "honorificSuffix"];
 const byLowerCase = (names: string[]) => new Map(names.map((n) => [n.toLowerCase(), n]));
@@ -62,7 +82,11 @@ function plain(value: unknown, depth = 0): unknown {
   if (value === null || typeof value === "number" || typeof value === "boolean") return value;
   if (typeof value === "string") return value.length > MAX_STRING ? undefined : value;
   if (depth >= 4) return undefined;
-  if (Array.isArray(value)) return value.slice(0, 100).map((v) => plain(v, depth + 1)).filter((v) => v !== undefined);
+  if (Array.isArray(value))
+    return value
+      .slice(0, 100)
+      .map((v) => plain(v, depth + 1))
+      .filter((v) => v !== undefined);
   if (typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
@@ -155,7 +179,9 @@ export function readUserResource(input: unknown): ReadUser {
   const userPrincipalName = isValidAddressFormat(userName) ? userName : null;
   const mail = pickEmail((resource.emails ?? []) as Email[]);
   if (!userPrincipalName && !mail) {
-    return invalid(`The user has no email address: userName "${userName.slice(0, 100)}" is not an address and there is no work email. Map userName to userPrincipalName or emails[type eq "work"].value to mail.`);
+    return invalid(
+      `The user has no email address: userName "${userName.slice(0, 100)}" is not an address and there is no work email. Map userName to userPrincipalName or emails[type eq "work"].value to mail.`,
+    );
   }
   const externalId = text(resource.externalId);
   const givenName = text(name.givenName);
@@ -165,8 +191,18 @@ export function readUserResource(input: unknown): ReadUser {
     ok: true,
     resource,
     fields: {
-      userName, userNameNorm: normalizeAddress(userName), externalId, entraObjectId: externalId && isUuid(externalId) ? externalId.toLowerCase() : null,
-      active, userPrincipalName, mail, displayName, givenName, surname, jobTitle: text(resource.title), department: text(ext.department),
+      userName,
+      userNameNorm: normalizeAddress(userName),
+      externalId,
+      entraObjectId: externalId && isUuid(externalId) ? externalId.toLowerCase() : null,
+      active,
+      userPrincipalName,
+      mail,
+      displayName,
+      givenName,
+      surname,
+      jobTitle: text(resource.title),
+      department: text(ext.department),
     },
   };
 }

@@ -12,21 +12,33 @@ export type ScimUserPage = { total: number; rows: ScimUserRow[] };
 export const MAX_PAGE = 200;
 
 const columns = {
-  id: scimUsers.id, personId: scimUsers.personId, active: scimUsers.active, userName: scimUsers.userName,
-  resource: scimUsers.resource, createdAt: scimUsers.createdAt, updatedAt: scimUsers.updatedAt,
+  id: scimUsers.id,
+  personId: scimUsers.personId,
+  active: scimUsers.active,
+  userName: scimUsers.userName,
+  resource: scimUsers.resource,
+  createdAt: scimUsers.createdAt,
+  updatedAt: scimUsers.updatedAt,
 };
 
 export async function findScimUser(db: Queryable, orgId: string, id: string): Promise<ScimUserRow | undefined> {
-  const [row] = await db.select(columns).from(scimUsers).where(and(eq(scimUsers.orgId, orgId), eq(scimUsers.id, id)));
+  const [row] = await db
+    .select(columns)
+    .from(scimUsers)
+    .where(and(eq(scimUsers.orgId, orgId), eq(scimUsers.id, id)));
   return row;
 }
 
 function conditionSql(condition: UserCondition): SQL {
   switch (condition.attribute) {
-    case "userName": return eq(scimUsers.userNameNorm, condition.value);
-    case "externalId": return eq(scimUsers.externalId, condition.value);
-    case "email": return eq(scimUsers.emailNorm, condition.value);
-    case "id": return eq(scimUsers.id, condition.value);
+    case "userName":
+      return eq(scimUsers.userNameNorm, condition.value);
+    case "externalId":
+      return eq(scimUsers.externalId, condition.value);
+    case "email":
+      return eq(scimUsers.emailNorm, condition.value);
+    case "id":
+      return eq(scimUsers.id, condition.value);
   }
 }
 
@@ -37,6 +49,12 @@ export async function listScimUsers(db: Db, orgId: string, query: { conditions: 
   const total = Number(counted?.n ?? 0);
   const count = Math.min(Math.max(query.count, 0), MAX_PAGE);
   if (count === 0 || query.startIndex > total) return { total, rows: [] };
-  const rows = await db.select(columns).from(scimUsers).where(where).orderBy(asc(scimUsers.id)).limit(count).offset(query.startIndex - 1);
+  const rows = await db
+    .select(columns)
+    .from(scimUsers)
+    .where(where)
+    .orderBy(asc(scimUsers.id))
+    .limit(count)
+    .offset(query.startIndex - 1);
   return { total, rows };
 }

@@ -7,7 +7,9 @@ import { describeDetection as describeCsvDetection, readCsv, type CsvDetection, 
 import { readXlsx, type XlsxDetection } from "./xlsx.js";
 
 export type UploadDetection = CsvDetection | XlsxDetection;
-export type UploadReadResult = (Omit<Extract<CsvReadResult, { ok: true }>, "detection"> & { detection: UploadDetection }) | Extract<CsvReadResult, { ok: false }>;
+export type UploadReadResult =
+  | (Omit<Extract<CsvReadResult, { ok: true }>, "detection"> & { detection: UploadDetection })
+  | Extract<CsvReadResult, { ok: false }>;
 
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
 /** A ZIP archive's first local file header, or an empty archive's end record. */
@@ -18,8 +20,10 @@ const isCompoundFile = (bytes: Uint8Array) => startsWith(bytes, [0xd0, 0xcf, 0x1
 export async function readUpload(bytes: Uint8Array, limits: CsvLimits): Promise<UploadReadResult> {
   if (bytes.length <= limits.maxBytes && isCompoundFile(bytes)) {
     return {
-      ok: false, code: "unsupported_format",
-      message: "This is an Excel 97-2003 workbook (.xls) or a password-protected workbook, which cannot be read here. In Excel, choose File > Save As > Excel Workbook (.xlsx), without a password, or CSV UTF-8, then upload that file.",
+      ok: false,
+      code: "unsupported_format",
+      message:
+        "This is an Excel 97-2003 workbook (.xls) or a password-protected workbook, which cannot be read here. In Excel, choose File > Save As > Excel Workbook (.xlsx), without a password, or CSV UTF-8, then upload that file.",
     };
   }
   if (bytes.length <= limits.maxBytes && isZip(bytes)) return readXlsx(bytes, limits);

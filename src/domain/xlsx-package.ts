@@ -27,9 +27,15 @@ export async function openWorkbook(bytes: Uint8Array): Promise<{ ok: true; workb
   const entries = new Map<string, Entry>();
   try {
     zip = await new Promise<ZipFile>((resolve, reject) =>
-      yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, decodeStrings: true }, (e, z) => (e ? reject(e) : resolve(z))));
+      yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, decodeStrings: true }, (e, z) =>
+        e ? reject(e) : resolve(z),
+      ),
+    );
     await new Promise<void>((resolve, reject) => {
-      zip.on("entry", (entry: Entry) => { entries.set(entry.fileName, entry); zip.readEntry(); });
+      zip.on("entry", (entry: Entry) => {
+        entries.set(entry.fileName, entry);
+        zip.readEntry();
+      });
       zip.on("end", () => resolve());
       zip.on("error", reject);
       zip.readEntry();
@@ -80,7 +86,7 @@ async function findParts(zip: ZipFile, entries: Map<string, Entry>): Promise<Omi
   const sheetEntry = chosen ? entries.get(chosen.path) : undefined;
   if (!chosen || !sheetEntry) return "unreadable";
   const strings = [...rels.values()].find((r) => r.type.endsWith("/sharedStrings"));
-  return { sheet: sheetEntry, sheetName: chosen.name, sharedStrings: strings ? entries.get(strings.target) ?? null : null };
+  return { sheet: sheetEntry, sheetName: chosen.name, sharedStrings: strings ? (entries.get(strings.target) ?? null) : null };
 }
 
 function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {

@@ -35,16 +35,25 @@ export async function readXlsx(bytes: Uint8Array, limits: CsvLimits): Promise<Xl
   const opened = await openWorkbook(bytes);
   if (!opened.ok) {
     return opened.problem === "binary_workbook"
-      ? refuse("unsupported_format", "This is an Excel Binary Workbook (.xlsb), which cannot be read here. In Excel, choose File > Save As > Excel Workbook (.xlsx) or CSV UTF-8, then upload that file.")
+      ? refuse(
+          "unsupported_format",
+          "This is an Excel Binary Workbook (.xlsb), which cannot be read here. In Excel, choose File > Save As > Excel Workbook (.xlsx) or CSV UTF-8, then upload that file.",
+        )
       : opened.problem === "not_a_workbook"
-        ? refuse("unsupported_format", "This file is a ZIP archive, not an Excel workbook or a CSV file (an OpenDocument or Word file, say). Save your list as an Excel Workbook (.xlsx) or as CSV UTF-8, then upload that file.")
+        ? refuse(
+            "unsupported_format",
+            "This file is a ZIP archive, not an Excel workbook or a CSV file (an OpenDocument or Word file, say). Save your list as an Excel Workbook (.xlsx) or as CSV UTF-8, then upload that file.",
+          )
         : refuse("unreadable", `The workbook could not be opened; it may be damaged. ${SAVE_AGAIN}`);
   }
   const { workbook } = opened;
   try {
     const maxInflated = limits.maxBytes * INFLATE_RATIO;
     if (workbook.sheet.uncompressedSize > maxInflated || (workbook.sharedStrings?.uncompressedSize ?? 0) > maxInflated) {
-      return refuse("too_large", `The workbook's first sheet is too large to read. Split the list into smaller files, or save it as CSV UTF-8, and upload them one at a time.`);
+      return refuse(
+        "too_large",
+        `The workbook's first sheet is too large to read. Split the list into smaller files, or save it as CSV UTF-8, and upload them one at a time.`,
+      );
     }
     return await readFirstSheet(workbook, limits);
   } catch {
@@ -67,11 +76,16 @@ async function readSharedStrings(workbook: Workbook): Promise<string[]> {
       else if (tag.name === "rPh") phonetic++;
       else if (tag.name === "t") inText = phonetic === 0;
     },
-    text: (value) => { if (inText && text !== null) text += value; },
+    text: (value) => {
+      if (inText && text !== null) text += value;
+    },
     close: (name) => {
       if (name === "t") inText = false;
       else if (name === "rPh") phonetic--;
-      else if (name === "si") { strings.push(text ?? ""); text = null; }
+      else if (name === "si") {
+        strings.push(text ?? "");
+        text = null;
+      }
     },
   });
   return strings;
@@ -90,7 +104,10 @@ async function readFirstSheet(workbook: Workbook, limits: CsvLimits): Promise<Xl
     let value = cells[choice.index] ?? "";
     if (choice.fallbackIndex !== undefined && value.trim() === "") value = cells[choice.fallbackIndex] ?? "";
     if (store.size >= limits.maxRows) {
-      refusal = refuse("too_many_rows", `The sheet has more than ${count.format(limits.maxRows)} rows. Split it into files of at most ${count.format(limits.maxRows)} rows and upload them one at a time.`);
+      refusal = refuse(
+        "too_many_rows",
+        `The sheet has more than ${count.format(limits.maxRows)} rows. Split it into files of at most ${count.format(limits.maxRows)} rows and upload them one at a time.`,
+      );
       return;
     }
     store.add(rowNumber, value);
@@ -112,19 +129,32 @@ async function readFirstSheet(workbook: Workbook, limits: CsvLimits): Promise<Xl
   await parseXml(workbook.zip, workbook.sheet, {
     open: (tag: SaxesTagPlain) => {
       switch (tag.name) {
-        case "row": rowNumber = Number(tag.attributes.r) || rowNumber + 1; cells = []; break;
-        case "c": cell = { column: columnOf(tag.attributes.r) ?? cells.length, type: tag.attributes.t ?? "n", text: "" }; break;
-        case "v": capture++; break;
-        case "t": if (phonetic === 0) capture++; break;
-        case "rPh": phonetic++; break;
+        case "row":
+          rowNumber = Number(tag.attributes.r) || rowNumber + 1;
+          cells = [];
+          break;
+        case "c":
+          cell = { column: columnOf(tag.attributes.r) ?? cells.length, type: tag.attributes.t ?? "n", text: "" };
+          break;
+        case "v":
+          capture++;
+          break;
+        case "t":
+          if (phonetic === 0) capture++;
+          break;
+        case "rPh":
+          phonetic++;
+          break;
       }
     },
-    text: (value) => { if (capture > 0 && cell) cell.text += value; },
+    text: (value) => {
+      if (capture > 0 && cell) cell.text += value;
+    },
     close: (name) => {
       if (name === "v" || (name === "t" && phonetic === 0)) capture = Math.max(0, capture - 1);
       else if (name === "rPh") phonetic--;
       else if (name === "c" && cell) {
-        cells[cell.column] = cell.type === "s" ? strings[Number(cell.text)] ?? "" : cell.text;
+        cells[cell.column] = cell.type === "s" ? (strings[Number(cell.text)] ?? "") : cell.text;
         cell = null;
       } else if (name === "row") {
         for (let i = 0; i < cells.length; i++) cells[i] ??= "";
@@ -142,15 +172,26 @@ async function readFirstSheet(workbook: Workbook, limits: CsvLimits): Promise<Xl
   if (refusal) return refusal as XlsxReadResult;
   if (!choice) {
     return sample.length === 0
-      ? refuse("empty", `The first sheet ("${workbook.sheetName}") is empty. Put a header named email in the first row and one address per row below it, or start from the sample file.`)
-      : refuse("no_email_column", `The first sheet ("${workbook.sheetName}") has no column of email addresses. Add a header named email above the addresses, or put the list on the first sheet.`);
+      ? refuse(
+          "empty",
+          `The first sheet ("${workbook.sheetName}") is empty. Put a header named email in the first row and one address per row below it, or start from the sample file.`,
+        )
+      : refuse(
+          "no_email_column",
+          `The first sheet ("${workbook.sheetName}") has no column of email addresses. Add a header named email above the addresses, or put the list on the first sheet.`,
+        );
   }
   store.seal();
-  if (store.size === 0) return refuse("empty", "The sheet has a header row but no addresses below it. Add one address per row under the header, then upload it again.");
+  if (store.size === 0)
+    return refuse("empty", "The sheet has a header row but no addresses below it. Add one address per row under the header, then upload it again.");
   const found = choice as ColumnChoice;
   const detection: XlsxDetection = {
-    format: "xlsx", sheet: workbook.sheetName, hasHeader: found.headerAt >= 0, column: found.name,
-    ...(found.fallbackName !== undefined ? { fallbackColumn: found.fallbackName } : {}), totalRows: store.size,
+    format: "xlsx",
+    sheet: workbook.sheetName,
+    hasHeader: found.headerAt >= 0,
+    column: found.name,
+    ...(found.fallbackName !== undefined ? { fallbackColumn: found.fallbackName } : {}),
+    totalRows: store.size,
   };
   return { ok: true, detection, rows: (batchSize = 500) => readBatches(store, batchSize) };
 }

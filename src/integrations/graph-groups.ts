@@ -23,7 +23,11 @@ export function readGroupsDelta(graph: GraphClient, deltaLink: string | null, ha
 }
 
 /** The object ids (lower-case) of every user in the group, directly or through nested groups. */
-export async function readTransitiveUserIds(graph: GraphClient, groupOid: string, handlers: Pick<DeltaRoundHandlers<unknown>, "signal" | "onRetry">): Promise<string[]> {
+export async function readTransitiveUserIds(
+  graph: GraphClient,
+  groupOid: string,
+  handlers: Pick<DeltaRoundHandlers<unknown>, "signal" | "onRetry">,
+): Promise<string[]> {
   const url = `${graph.baseUrl}/groups/${encodeURIComponent(groupOid)}/transitiveMembers?$select=id&$top=999`;
   const members = await graph.readAllPages<GraphMemberRef>(url, handlers);
   return members.filter((m) => m["@odata.type"] === "#microsoft.graph.user" && typeof m.id === "string").map((m) => m.id.toLowerCase());

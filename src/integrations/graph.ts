@@ -23,7 +23,11 @@ export type GraphUser = {
 export const USER_FIELDS = ["id", "mail", "userPrincipalName", "displayName", "givenName", "surname", "jobTitle", "department", "accountEnabled"];
 
 export class GraphError extends Error {
-  constructor(message: string, readonly status: number, readonly code: string | null) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | null,
+  ) {
     super(message);
   }
 }
@@ -51,11 +55,19 @@ export type DeltaRoundHandlers<T = GraphUser> = {
   signal?: AbortSignal;
 };
 
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-  if (signal?.aborted) return reject(signal.reason);
-  const timer = setTimeout(resolve, ms);
-  signal?.addEventListener("abort", () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
-});
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
 
 /** Retry-After is seconds or an HTTP date. */
 function retryAfterMs(header: string | null): number | null {
@@ -105,7 +117,7 @@ export class GraphClient {
   /** Every page of a collection (following @odata.nextLink), e.g. a group's transitive members. */
   async readAllPages<T>(url: string, handlers: Pick<DeltaRoundHandlers<T>, "signal" | "onRetry">): Promise<T[]> {
     const items: T[] = [];
-    for (let next: string | undefined = url; next;) {
+    for (let next: string | undefined = url; next; ) {
       const page = (await this.getJson(next, handlers)) as { value?: T[]; "@odata.nextLink"?: string };
       if (Array.isArray(page.value)) items.push(...page.value);
       next = page["@odata.nextLink"];
@@ -118,10 +130,18 @@ export class GraphClient {
   }
 
   private async getJson(url: string, { signal, onRetry }: Pick<DeltaRoundHandlers<unknown>, "signal" | "onRetry">): Promise<unknown> {
-    const response = await this.send(signal, onRetry, async () => [url, {
-      headers: { Authorization: `Bearer ${await this.accessToken(signal)}`, Accept: "application/json", Prefer: "odata.maxpagesize=999" },
-      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000),
-    }], true);
+    const response = await this.send(
+      signal,
+      onRetry,
+      async () => [
+        url,
+        {
+          headers: { Authorization: `Bearer ${await this.accessToken(signal)}`, Accept: "application/json", Prefer: "odata.maxpagesize=999" },
+          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000),
+        },
+      ],
+      true,
+    );
     return response.json();
   }
 
@@ -130,9 +150,20 @@ export class GraphClient {
     const scope = `${new URL(this.options.baseUrl).origin}/.default`;
     const body = new URLSearchParams({ grant_type: "client_credentials", client_id: this.options.clientId, client_secret: this.options.clientSecret, scope });
     const tokenUrl = typeof this.options.tokenUrl === "string" ? this.options.tokenUrl : await this.options.tokenUrl();
-    const response = await this.send(signal, undefined, async () => [tokenUrl, {
-      method: "POST", body, headers: { Accept: "application/json" }, signal: AbortSignal.timeout(30_000),
-    }], false);
+    const response = await this.send(
+      signal,
+      undefined,
+      async () => [
+        tokenUrl,
+        {
+          method: "POST",
+          body,
+          headers: { Accept: "application/json" },
+          signal: AbortSignal.timeout(30_000),
+        },
+      ],
+      false,
+    );
     const data = (await response.json()) as { access_token?: string; expires_in?: number };
     if (!data.access_token) throw new GraphError("the token endpoint answered without an access_token", response.status, null);
     // Renew two minutes early so a long sync never presents an expired token.
@@ -145,7 +176,10 @@ export class GraphClient {
    * token once. `prepare` runs outside the retry (a failure to get a token is its own error).
    */
   private async send(
-    signal: AbortSignal | undefined, onRetry: DeltaRoundHandlers<unknown>["onRetry"], prepare: () => Promise<[string, RequestInit]>, isGraph: boolean,
+    signal: AbortSignal | undefined,
+    onRetry: DeltaRoundHandlers<unknown>["onRetry"],
+    prepare: () => Promise<[string, RequestInit]>,
+    isGraph: boolean,
   ): Promise<Response> {
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
@@ -155,7 +189,12 @@ export class GraphClient {
       try {
         response = await fetch(url, init);
       } catch (error) {
-        if (signal?.aborted || attempt >= this.maxAttempts) throw new GraphError(`${isGraph ? "Microsoft Graph" : "The token endpoint"} at ${where(url)} could not be reached: ${describeFetchFailure(error)}`, 0, null);
+        if (signal?.aborted || attempt >= this.maxAttempts)
+          throw new GraphError(
+            `${isGraph ? "Microsoft Graph" : "The token endpoint"} at ${where(url)} could not be reached: ${describeFetchFailure(error)}`,
+            0,
+            null,
+          );
         await onRetry?.(backoff);
         await sleep(backoff, signal);
         continue;
@@ -173,7 +212,9 @@ export class GraphClient {
           code = parsed.error;
           message = parsed.error_description ?? parsed.error;
         }
-      } catch { /* not JSON: keep the text */ }
+      } catch {
+        /* not JSON: keep the text */
+      }
       const what = isGraph ? "Microsoft Graph" : "The token endpoint";
       if (isGraph && (response.status === 410 || code === "syncStateNotFound" || code === "resyncRequired")) {
         throw new DeltaLinkExpiredError(`${what} no longer accepts the stored delta link (${code ?? response.status})`, response.status, code);

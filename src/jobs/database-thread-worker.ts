@@ -5,13 +5,8 @@ import { createRequire } from "node:module";
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 
 export type ThreadOptions = { path: string; idleMs: number; busyMs: number };
-export type ThreadRequest =
-  | { kind: "stop" }
-  | { kind: "checkpoint"; id: number }
-  | { kind: "read"; id: number; sql: string; args: unknown[] };
-export type ThreadReply =
-  | { kind: "ready" }
-  | { kind: "answer"; id: number; rows?: unknown[][]; error?: string };
+export type ThreadRequest = { kind: "stop" } | { kind: "checkpoint"; id: number } | { kind: "read"; id: number; sql: string; args: unknown[] };
+export type ThreadReply = { kind: "ready" } | { kind: "answer"; id: number; rows?: unknown[][]; error?: string };
 
 type NativeStatement = { raw(toggle: boolean): NativeStatement; all(args?: unknown): unknown[][] };
 type NativeDatabase = { prepare(sql: string): NativeStatement; exec(sql: string): void; close(): void };

@@ -74,11 +74,12 @@ export function startDatabaseThread(url: string, options: { idleMs?: number; bus
     died ??= "The database thread has stopped";
     settleAll(died);
   });
-  const ask = (message: Extract<ThreadRequest, { id: number }>) => new Promise<Answer>((resolve) => {
-    if (stopped || died !== undefined) return resolve({ kind: "answer", id: 0, error: died ?? "The database thread has stopped" });
-    pending.set(message.id, resolve);
-    worker.postMessage(message);
-  });
+  const ask = (message: Extract<ThreadRequest, { id: number }>) =>
+    new Promise<Answer>((resolve) => {
+      if (stopped || died !== undefined) return resolve({ kind: "answer", id: 0, error: died ?? "The database thread has stopped" });
+      pending.set(message.id, resolve);
+      worker.postMessage(message);
+    });
   return {
     async checkpoint() {
       await ask({ kind: "checkpoint", id: nextId++ });
@@ -88,7 +89,7 @@ export function startDatabaseThread(url: string, options: { idleMs?: number; bus
       if (reply.error !== undefined) throw new Error(reply.error);
       return reply.rows ?? [];
     },
-    problem: () => (stopped ? null : died ?? null),
+    problem: () => (stopped ? null : (died ?? null)),
     async stop() {
       if (stopped) return;
       stopped = true;

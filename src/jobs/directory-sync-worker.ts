@@ -7,7 +7,7 @@ import { organizations } from "../db/schema.js";
 import { findOrganizationsToSync, syncDirectory } from "../domain/directory-sync.js";
 import { createGraphClient } from "../integrations/graph.js";
 
-export type DirectorySyncWorker = { wake(): void; stop(): Promise<void>; /** One pass now (tests). */ runOnce(): Promise<void> };
+export type DirectorySyncWorker = { wake(): void; stop(): Promise<void> /** One pass now (tests). */; runOnce(): Promise<void> };
 
 export function startDirectorySyncWorker(deps: Deps, options: { pollMs?: number } = {}): DirectorySyncWorker {
   const { db, config, logger } = deps;
@@ -29,7 +29,10 @@ export function startDirectorySyncWorker(deps: Deps, options: { pollMs?: number 
 
   const pass = async () => {
     const { queued, due } = await findOrganizationsToSync(db, { intervalMinutes: config.directorySyncMinutes });
-    for (const [orgId, trigger] of [...queued.map((id) => [id, "manual"] as const), ...due.filter((id) => !queued.includes(id)).map((id) => [id, "schedule"] as const)]) {
+    for (const [orgId, trigger] of [
+      ...queued.map((id) => [id, "manual"] as const),
+      ...due.filter((id) => !queued.includes(id)).map((id) => [id, "schedule"] as const),
+    ]) {
       if (stopped) return;
       try {
         await syncOne(orgId, trigger);

@@ -68,8 +68,13 @@ export function nextChunkSize(size: number, elapsedMs: number, budgetMs: number,
   return Math.max(bounds.min, Math.min(bounds.max, size * 2, Math.max(Math.floor(size / 2), scaled)));
 }
 
-async function runImport(options: ReturnType<typeof withDefaults>,
-  job: typeof imports.$inferSelect, stopping: () => boolean, logger: ImportWorkerOptions["logger"], onInvited?: () => void): Promise<void> {
+async function runImport(
+  options: ReturnType<typeof withDefaults>,
+  job: typeof imports.$inferSelect,
+  stopping: () => boolean,
+  logger: ImportWorkerOptions["logger"],
+  onInvited?: () => void,
+): Promise<void> {
   const { db, owner } = options;
   let context: ValidationContext | undefined;
   const cursor = { id: job.id, orgId: job.orgId, cursorRow: job.cursorRow };
@@ -108,12 +113,18 @@ async function runImport(options: ReturnType<typeof withDefaults>,
       if (!isBusyError(error) && ++failures >= MAX_FAILURES) {
         logger?.error({ importId: job.id, err: { message: (error as Error).message } }, "import failed");
         await releaseLease(db, imports, job.id, owner, {
-          status: "failed", failureMessage: "The import stopped because of an error on our side. Upload the file again; if it happens again, contact support.", finishedAt: new Date(),
+          status: "failed",
+          failureMessage: "The import stopped because of an error on our side. Upload the file again; if it happens again, contact support.",
+          finishedAt: new Date(),
         });
         return;
       }
       // Re-read the cursor: the failed chunk may or may not have been recorded.
-      const [fresh] = await db.select({ cursorRow: imports.cursorRow }).from(imports).where(eq(imports.id, job.id)).catch(() => []);
+      const [fresh] = await db
+        .select({ cursorRow: imports.cursorRow })
+        .from(imports)
+        .where(eq(imports.id, job.id))
+        .catch(() => []);
       if (fresh) cursor.cursorRow = fresh.cursorRow;
       await new Promise((resolve) => setTimeout(resolve, isBusyError(error) ? 10 + Math.random() * 40 : 500));
     }
@@ -122,9 +133,15 @@ async function runImport(options: ReturnType<typeof withDefaults>,
 }
 
 const withDefaults = (input: ImportWorkerOptions) => ({
-  db: input.db, publicUrl: input.publicUrl, owner: input.owner ?? newLeaseOwner("imports"),
-  leaseMs: input.leaseMs ?? 15_000, chunkSize: input.chunkSize ?? 500, sendChunkSize: input.sendChunkSize ?? 150,
-  chunkBudgetMs: input.chunkBudgetMs, afterChunk: input.afterChunk, readAhead: input.readAhead,
+  db: input.db,
+  publicUrl: input.publicUrl,
+  owner: input.owner ?? newLeaseOwner("imports"),
+  leaseMs: input.leaseMs ?? 15_000,
+  chunkSize: input.chunkSize ?? 500,
+  sendChunkSize: input.sendChunkSize ?? 150,
+  chunkBudgetMs: input.chunkBudgetMs,
+  afterChunk: input.afterChunk,
+  readAhead: input.readAhead,
 });
 
 /** Runs imports with work to do until none is left; answers how many it ran (tests call it; the worker loops the same way). */
@@ -145,12 +162,17 @@ export function startImportWorker(input: ImportWorkerOptions): ImportWorker {
   let wakeUp: (() => void) | null = null;
   let lastSweep = 0;
 
-  const rest = (ms: number) => new Promise<void>((resolve) => {
-    if (woken || stopped) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() { clearTimeout(timer); wakeUp = null; resolve(); }
-    wakeUp = done;
-  });
+  const rest = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken || stopped) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
 
   const loop = (async () => {
     while (!stopped) {
@@ -165,7 +187,7 @@ export function startImportWorker(input: ImportWorkerOptions): ImportWorker {
         else await rest(input.idleMs ?? 1000);
       } catch (error) {
         if (!isBusyError(error)) input.logger?.error({ err: { message: (error as Error).message } }, "import worker error");
-        await rest(isBusyError(error) ? 50 : input.idleMs ?? 1000);
+        await rest(isBusyError(error) ? 50 : (input.idleMs ?? 1000));
       }
     }
   })();

@@ -5,9 +5,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
-import {
-  claimMailBatch, recordBatchInvalid, recordBatchRetry, recordBatchSent, releaseMailBatch,
-} from "../domain/outbox-delivery.js";
+import { claimMailBatch, recordBatchInvalid, recordBatchRetry, recordBatchSent, releaseMailBatch } from "../domain/outbox-delivery.js";
 import { recordEarlierRequestSent, withdrawFromBatch } from "../domain/outbox-withdrawal.js";
 import type { MailTransport } from "../integrations/mail.js";
 import { createPacer, type Pacer } from "./pacer.js";
@@ -31,7 +29,14 @@ export type MailWorkerDeps = {
 export type DrainResult = {
   /** withdrawn: every message of the batch was withdrawn before it went (nothing was sent). */
   outcome: "idle" | "sent" | "rate_limited" | "retryable" | "invalid" | "released" | "withdrawn";
-  claimed: number; sent: number; failed: number; split: number; retrying: number; dead: number; withdrawn: number; batchKey?: string;
+  claimed: number;
+  sent: number;
+  failed: number;
+  split: number;
+  retrying: number;
+  dead: number;
+  withdrawn: number;
+  batchKey?: string;
 };
 
 const LEASE_MS = 60_000;
@@ -69,7 +74,8 @@ export async function drainMailOnce(deps: MailWorkerDeps): Promise<DrainResult> 
   }
   if (answer.ok) {
     result.sent = await recordBatchSent(db, owner, batch, answer.providerIds);
-    if (result.sent < batch.messages.length) deps.logger?.warn({ batchKey: batch.batchKey }, "mail batch lease lost before recording; the next owner records it");
+    if (result.sent < batch.messages.length)
+      deps.logger?.warn({ batchKey: batch.batchKey }, "mail batch lease lost before recording; the next owner records it");
     return { outcome: "sent", ...result };
   }
   if (answer.kind === "invalid") {
@@ -82,7 +88,10 @@ export async function drainMailOnce(deps: MailWorkerDeps): Promise<DrainResult> 
   const delayMs = rateLimited ? answer.retryAfterMs : backoffMs(attempt, deps.retryBaseMs);
   if (rateLimited) pacer.pause(answer.retryAfterMs);
   const { dead, retrying } = await recordBatchRetry(db, owner, batch, {
-    error: answer.message, delayMs, maxAttempts: config.mailMaxAttempts, countAttempt: !rateLimited,
+    error: answer.message,
+    delayMs,
+    maxAttempts: config.mailMaxAttempts,
+    countAttempt: !rateLimited,
   });
   deps.logger?.warn({ batchKey: batch.batchKey, kind: answer.kind, delayMs, dead, error: answer.message }, "mail batch will be retried");
   return { outcome: answer.kind, ...result, dead, retrying };
@@ -97,12 +106,17 @@ export function startMailWorker(deps: Omit<MailWorkerDeps, "signal"> & { idleMs?
   let wakeUp: (() => void) | null = null;
   let woken = false;
 
-  const rest = (ms: number) => new Promise<void>((resolve) => {
-    if (woken || stopping.signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() { clearTimeout(timer); wakeUp = null; resolve(); }
-    wakeUp = done;
-  });
+  const rest = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken || stopping.signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
 
   const loop = (async () => {
     while (!stopping.signal.aborted) {

@@ -26,17 +26,26 @@ export type ReminderWorkerOptions = {
   onQueued?: () => void;
 };
 
-type Options = Required<Pick<ReminderWorkerOptions, "db" | "publicUrl" | "owner" | "leaseMs" | "chunkSize" | "everyMs">> & Pick<ReminderWorkerOptions, "onQueued">;
+type Options = Required<Pick<ReminderWorkerOptions, "db" | "publicUrl" | "owner" | "leaseMs" | "chunkSize" | "everyMs">> &
+  Pick<ReminderWorkerOptions, "onQueued">;
 
 const withDefaults = (o: ReminderWorkerOptions): Options => ({
-  db: o.db, publicUrl: o.publicUrl, owner: o.owner ?? newLeaseOwner("reminders"), leaseMs: o.leaseMs ?? 30_000,
-  chunkSize: o.chunkSize ?? 200, everyMs: o.everyMs ?? 60 * 60_000, onQueued: o.onQueued,
+  db: o.db,
+  publicUrl: o.publicUrl,
+  owner: o.owner ?? newLeaseOwner("reminders"),
+  leaseMs: o.leaseMs ?? 30_000,
+  chunkSize: o.chunkSize ?? 200,
+  everyMs: o.everyMs ?? 60 * 60_000,
+  onQueued: o.onQueued,
 });
 
 async function claimSchedule(o: Options, now: number) {
   return claimLease(o.db, reminderSchedules, {
     where: or(isNotNull(reminderSchedules.requestedAt), and(gt(reminderSchedules.days, 0), lte(reminderSchedules.nextRunAt, new Date(now)))),
-    owner: o.owner, leaseMs: o.leaseMs, now, orderBy: [sql`${reminderSchedules.requestedAt} IS NULL`, reminderSchedules.nextRunAt],
+    owner: o.owner,
+    leaseMs: o.leaseMs,
+    now,
+    orderBy: [sql`${reminderSchedules.requestedAt} IS NULL`, reminderSchedules.nextRunAt],
   });
 }
 
@@ -55,10 +64,12 @@ async function runPass(o: Options, pass: ReminderPass, stopping: () => boolean):
 async function runSchedule(o: Options, job: typeof reminderSchedules.$inferSelect, stopping: () => boolean): Promise<void> {
   const now = Date.now();
   if (job.requestedAt && job.requestedBefore) {
-    const [by] = job.requestedBy ? await o.db.select({ name: directoryPeople.displayName }).from(directoryPeople).where(eq(directoryPeople.id, job.requestedBy)) : [];
+    const [by] = job.requestedBy
+      ? await o.db.select({ name: directoryPeople.displayName }).from(directoryPeople).where(eq(directoryPeople.id, job.requestedBy))
+      : [];
     const requestedBy = job.requestedBy ? { personId: job.requestedBy, orgId: job.orgId, name: by?.name ?? "" } : null;
     const pass: ReminderPass = { scheduleId: job.id, orgId: job.orgId, before: job.requestedBefore.getTime(), requestedBy, after: [0, 0] };
-    if (!await runPass(o, pass, stopping) || !await finishRequestedReminders(o.db, o.owner, job.id)) {
+    if (!(await runPass(o, pass, stopping)) || !(await finishRequestedReminders(o.db, o.owner, job.id))) {
       await releaseLease(o.db, reminderSchedules, job.id, o.owner);
       return;
     }
@@ -66,7 +77,7 @@ async function runSchedule(o: Options, job: typeof reminderSchedules.$inferSelec
   const due = job.days > 0 && job.nextRunAt !== null && job.nextRunAt.getTime() <= now;
   if (due) {
     const pass: ReminderPass = { scheduleId: job.id, orgId: job.orgId, before: now - job.days * DAY_MS, requestedBy: null, after: [0, 0] };
-    if (!await runPass(o, pass, stopping)) {
+    if (!(await runPass(o, pass, stopping))) {
       await releaseLease(o.db, reminderSchedules, job.id, o.owner);
       return;
     }
@@ -92,12 +103,17 @@ export function startReminderWorker(input: ReminderWorkerOptions): ReminderWorke
   let stopped = false;
   let woken = false;
   let wakeUp: (() => void) | null = null;
-  const rest = (ms: number) => new Promise<void>((resolve) => {
-    if (woken || stopped) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() { clearTimeout(timer); wakeUp = null; resolve(); }
-    wakeUp = done;
-  });
+  const rest = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken || stopped) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
   const loop = (async () => {
     while (!stopped) {
       woken = false;

@@ -3,9 +3,12 @@
 import type { Deps } from "../context.js";
 import { deleteExpiredSessions } from "../auth/session.js";
 
-export type SessionCleanupWorker = { stop(): Promise<void>; /** One pass now (tests). */ runOnce(): Promise<number> };
+export type SessionCleanupWorker = { stop(): Promise<void> /** One pass now (tests). */; runOnce(): Promise<number> };
 
-export function startSessionCleanupWorker(deps: Pick<Deps, "db" | "config" | "logger">, options: { firstMs?: number; everyMs?: number } = {}): SessionCleanupWorker {
+export function startSessionCleanupWorker(
+  deps: Pick<Deps, "db" | "config" | "logger">,
+  options: { firstMs?: number; everyMs?: number } = {},
+): SessionCleanupWorker {
   const { db, config, logger } = deps;
   const everyMs = options.everyMs ?? 60 * 60_000;
   let timer: NodeJS.Timeout | undefined;

@@ -29,20 +29,28 @@ export function startWorkers(deps: Deps): Workers {
   if (deps.config.workers) {
     // First: the import worker checkpoints and reads ahead on it.
     // None for a libSQL server, nor with EMBEDDED_FAST_PATHS=false.
-    const thread = !deps.config.embeddedFastPaths ? null : startDatabaseThread(deps.config.databaseUrl, {
-      onReady: () => deps.logger.debug("database thread ready"),
-      // SQLite then checkpoints inside commits, and validation reads on the event loop: slower, never wrong.
-      onError: (error) => deps.logger.error({ err: error }, "database thread stopped"),
-    });
+    const thread = !deps.config.embeddedFastPaths
+      ? null
+      : startDatabaseThread(deps.config.databaseUrl, {
+          onReady: () => deps.logger.debug("database thread ready"),
+          // SQLite then checkpoints inside commits, and validation reads on the event loop: slower, never wrong.
+          onError: (error) => deps.logger.error({ err: error }, "database thread stopped"),
+        });
     if (thread) running["database thread"] = thread;
     // The provider's rate is the account's: the WEB_CONCURRENCY processes pace their share of it each.
     const mailRequestsPerSecond = processRequestsPerSecond(deps.config);
     running.mail = startMailWorker({
-      db: deps.db, transport: createMailTransport(deps.config), config: { ...deps.config, mailRequestsPerSecond }, logger: deps.logger,
+      db: deps.db,
+      transport: createMailTransport(deps.config),
+      config: { ...deps.config, mailRequestsPerSecond },
+      logger: deps.logger,
       leaseMs: deps.config.mailLeaseSeconds * 1000,
     });
     running.imports = startImportWorker({
-      db: deps.db, publicUrl: deps.config.publicUrl, logger: deps.logger, leaseMs: deps.config.importLeaseSeconds * 1000,
+      db: deps.db,
+      publicUrl: deps.config.publicUrl,
+      logger: deps.logger,
+      leaseMs: deps.config.importLeaseSeconds * 1000,
       onInvited: () => running.mail?.wake?.(),
       ...(thread ? { afterChunk: () => thread.checkpoint(), readAhead: (sql: string, args: unknown[]) => thread.read(sql, args) } : {}),
     });

@@ -6,7 +6,13 @@ import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv } from "../context.js";
 import { isOurId } from "../ids.js";
 import {
-  findActivityPerson, isActionCode, listActivity, listActivityActions, listActivityActors, walkActivity, type ActivityPerson,
+  findActivityPerson,
+  isActionCode,
+  listActivity,
+  listActivityActions,
+  listActivityActors,
+  walkActivity,
+  type ActivityPerson,
 } from "../domain/activity.js";
 import { csvDownload } from "./shared/csv-download.js";
 import { ACTIVITY_CSV_HEADER, activityCsvLine } from "../../views/activity/activity-csv.js";
@@ -24,13 +30,23 @@ async function readFilters(c: Context<AppEnv>): Promise<{ ok: true; filters: Fil
   const actorId = c.req.query("actor") || undefined;
   const before = c.req.query("before") || undefined;
   const problem =
-    action !== undefined && !isActionCode(action) ? "The action filter is not one the activity log knows."
-    : actorId !== undefined && !isOurId(actorId) ? "The person filter is not valid. Pick a person from the list."
-    : before !== undefined && !isOurId(before) ? "This page link is not valid any more. Start again from the newest activity."
-    : undefined;
+    action !== undefined && !isActionCode(action)
+      ? "The action filter is not one the activity log knows."
+      : actorId !== undefined && !isOurId(actorId)
+        ? "The person filter is not valid. Pick a person from the list."
+        : before !== undefined && !isOurId(before)
+          ? "This page link is not valid any more. Start again from the newest activity."
+          : undefined;
   if (problem) {
     c.status(400);
-    return { ok: false, response: await renderPage(c, { title: "Activity", active: "activity", body: <BadRequestPage title="That activity cannot be shown" message={problem} /> }) };
+    return {
+      ok: false,
+      response: await renderPage(c, {
+        title: "Activity",
+        active: "activity",
+        body: <BadRequestPage title="That activity cannot be shown" message={problem} />,
+      }),
+    };
   }
   const actor = actorId ? await findActivityPerson(c.get("deps").db, c.get("session")!.org.id, actorId) : undefined;
   if (actorId && !actor) return { ok: false, response: await renderNotFound(c) };
@@ -51,7 +67,17 @@ export function activityRoutes() {
         listActivityActors(db, orgId),
       ]);
       const view: ActivityView = { action, actor, before, page, actions, actors };
-      return respond(c, { title: "Activity", active: "activity", page: () => <ActivityPage {...view} />, fragment: () => <><ActivityResults {...view} /><LiveStatusText text={activityStatusText(view)} /></> });
+      return respond(c, {
+        title: "Activity",
+        active: "activity",
+        page: () => <ActivityPage {...view} />,
+        fragment: () => (
+          <>
+            <ActivityResults {...view} />
+            <LiveStatusText text={activityStatusText(view)} />
+          </>
+        ),
+      });
     })
     .get("/activity.csv", requireAdmin, async (c) => {
       const read = await readFilters(c);
@@ -59,8 +85,11 @@ export function activityRoutes() {
       const { action, actor } = read.filters;
       const day = new Date().toISOString().slice(0, 10);
       return csvDownload(c, {
-        fileName: `activity-${day}.csv`, header: CSV_BOM + csvLine(ACTIVITY_CSV_HEADER), what: "activity export",
-        pages: walkActivity(c.get("deps").db, c.get("session")!.org.id, { action, actorId: actor?.id }), line: activityCsvLine,
+        fileName: `activity-${day}.csv`,
+        header: CSV_BOM + csvLine(ACTIVITY_CSV_HEADER),
+        what: "activity export",
+        pages: walkActivity(c.get("deps").db, c.get("session")!.org.id, { action, actorId: actor?.id }),
+        line: activityCsvLine,
       });
     });
 }

@@ -20,7 +20,12 @@ export const WEBHOOK_MAX_BYTES = 256 * 1024;
 function formTooLarge(c: Context<AppEnv>) {
   const message = "The form sent more than 1 MB, which no form here needs. Go back, send fewer or shorter values, and try again.";
   c.status(413);
-  if (isFragmentRequest(c)) return c.html(<p class="field-error" role="alert">{message}</p>);
+  if (isFragmentRequest(c))
+    return c.html(
+      <p class="field-error" role="alert">
+        {message}
+      </p>,
+    );
   return renderPage(c, { title: "Request too large", body: <BadRequestPage title="That request is too large" message={message} /> });
 }
 

@@ -22,30 +22,40 @@ export function directoryRoutes(deps: Deps) {
   // A burst of four seconds' worth: fast typists and pasted text never hit it.
   const limiter = new RateLimiter(perSecond * 4, perSecond);
   return new Hono<AppEnv>()
-  .get("/sync", requireAdmin, async (c) => {
-    if (!c.get("deps").config.entra) return renderNotFound(c);
-    const last = await getLastDirectorySync(c.get("deps").db, c.get("session")!.org.id);
-    c.header("Vary", "HX-Request");
-    if (!isFragmentRequest(c)) return c.redirect("/users", 302);
-    const busy = last?.latest?.status === "queued" || last?.latest?.status === "running";
-    return c.html(<><DirectorySyncPanel last={last} />{!busy && <LiveStatusText text={directorySyncText(last)} />}</>);
-  })
-  .post("/sync", requireAdmin, async (c) => {
-    const { db, config } = c.get("deps");
-    if (!config.entra) return renderNotFound(c);
-    const session = c.get("session")!;
-    const result = await requestDirectorySync(db, session.org.id, session.person.id);
-    if (result.ok) c.get("deps").wake?.("directory");
-    const message = result.ok ? undefined : "This organization is not connected to a Microsoft Entra tenant.";
-    const last = await getLastDirectorySync(db, session.org.id);
-    return respondAfterPost(c, "/users", () => <><DirectorySyncPanel last={last} message={message} /><LiveStatusText text={message ?? directorySyncText(last)} /></>);
-  })
-  .get("/search", requireAdmin, rateLimit("directory-search", limiter, busy), async (c) => {
-    const q = (c.req.query("q") ?? "").slice(0, 200);
-    c.header("Vary", "HX-Request");
-    if (!isFragmentRequest(c)) return c.redirect(`/users/invite?q=${encodeURIComponent(q)}`, 302);
-    const search = await searchDirectory(c.get("deps").db, c.get("session")!.org.id, q);
-    c.header("Cache-Control", "no-store");
-    return c.html(<DirectoryListbox search={search} />);
-  });
+    .get("/sync", requireAdmin, async (c) => {
+      if (!c.get("deps").config.entra) return renderNotFound(c);
+      const last = await getLastDirectorySync(c.get("deps").db, c.get("session")!.org.id);
+      c.header("Vary", "HX-Request");
+      if (!isFragmentRequest(c)) return c.redirect("/users", 302);
+      const busy = last?.latest?.status === "queued" || last?.latest?.status === "running";
+      return c.html(
+        <>
+          <DirectorySyncPanel last={last} />
+          {!busy && <LiveStatusText text={directorySyncText(last)} />}
+        </>,
+      );
+    })
+    .post("/sync", requireAdmin, async (c) => {
+      const { db, config } = c.get("deps");
+      if (!config.entra) return renderNotFound(c);
+      const session = c.get("session")!;
+      const result = await requestDirectorySync(db, session.org.id, session.person.id);
+      if (result.ok) c.get("deps").wake?.("directory");
+      const message = result.ok ? undefined : "This organization is not connected to a Microsoft Entra tenant.";
+      const last = await getLastDirectorySync(db, session.org.id);
+      return respondAfterPost(c, "/users", () => (
+        <>
+          <DirectorySyncPanel last={last} message={message} />
+          <LiveStatusText text={message ?? directorySyncText(last)} />
+        </>
+      ));
+    })
+    .get("/search", requireAdmin, rateLimit("directory-search", limiter, busy), async (c) => {
+      const q = (c.req.query("q") ?? "").slice(0, 200);
+      c.header("Vary", "HX-Request");
+      if (!isFragmentRequest(c)) return c.redirect(`/users/invite?q=${encodeURIComponent(q)}`, 302);
+      const search = await searchDirectory(c.get("deps").db, c.get("session")!.org.id, q);
+      c.header("Cache-Control", "no-store");
+      return c.html(<DirectoryListbox search={search} />);
+    });
 }

@@ -44,8 +44,13 @@ export function importRoutes(deps: Pick<Deps, "config">) {
   const { importMaxBytes, importMaxRows } = deps.config;
   const upload: UploadView = { maxMegabytes: Math.floor(importMaxBytes / 1024 / 1024), maxRows: importMaxRows };
   const refuse = (c: Context<AppEnv>, problem: string, status: 413 | 422 | 429 = 422) =>
-    respond(c, { title: "Error: Bulk upload users", active: "users", status,
-      page: () => <NewImportPage {...upload} problem={problem} />, fragment: () => <UploadForm {...upload} problem={problem} page={!inDialog(c)} /> });
+    respond(c, {
+      title: "Error: Bulk upload users",
+      active: "users",
+      status,
+      page: () => <NewImportPage {...upload} problem={problem} />,
+      fragment: () => <UploadForm {...upload} problem={problem} page={!inDialog(c)} />,
+    });
   const tooLarge = `The file is larger than ${upload.maxMegabytes} MB. Split it into smaller files and upload them one at a time.`;
 
   /** The problem rows, grouped, once the check is done (small uploads only; big ones have the error log). */
@@ -66,17 +71,40 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       const before = c.req.query("before") || undefined;
       if (before !== undefined && !decodeImportsCursor(before)) {
         c.status(400);
-        return renderPage(c, { title: "Bulk uploads", active: "users", body: <BadRequestPage title="That list cannot be shown" message="This page link is not valid any more. Start again from the newest uploads." /> });
+        return renderPage(c, {
+          title: "Bulk uploads",
+          active: "users",
+          body: <BadRequestPage title="That list cannot be shown" message="This page link is not valid any more. Start again from the newest uploads." />,
+        });
       }
       const page = await listImports(c.get("deps").db, c.get("session")!.org.id, before);
-      return renderPage(c, { title: "Bulk uploads", active: "users", body: <ImportsPage imports={page.imports} next={page.next} paged={before !== undefined} /> });
+      return renderPage(c, {
+        title: "Bulk uploads",
+        active: "users",
+        body: <ImportsPage imports={page.imports} next={page.next} paged={before !== undefined} />,
+      });
     })
     .get("/new", requireAdmin, (c) =>
-      respond(c, { title: "Bulk upload users", active: "users", page: () => <NewImportPage {...upload} />, fragment: () => <UploadForm {...upload} page={!inDialog(c)} /> }))
+      respond(c, {
+        title: "Bulk upload users",
+        active: "users",
+        page: () => <NewImportPage {...upload} />,
+        fragment: () => <UploadForm {...upload} page={!inDialog(c)} />,
+      }),
+    )
     .get("/sample.csv", requireAdmin, async (c) =>
-      c.body(await buildImportSample(c.get("deps").db, c.get("session")!.org.id), 200,
-        { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="bulk-upload-sample.csv"' }))
-    .post("/", rateLimit("imports", new RateLimiter(20, 0.2), (wait) => <UploadForm {...upload} problem={`You have uploaded many files in a short time. Wait ${waitText(wait)}, then upload again.`} />), requireAdmin, async (c) => {
+      c.body(await buildImportSample(c.get("deps").db, c.get("session")!.org.id), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="bulk-upload-sample.csv"',
+      }),
+    )
+    .post(
+      "/",
+      rateLimit("imports", new RateLimiter(20, 0.2), (wait) => (
+        <UploadForm {...upload} problem={`You have uploaded many files in a short time. Wait ${waitText(wait)}, then upload again.`} />
+      )),
+      requireAdmin,
+      async (c) => {
         const { db, config, wake } = c.get("deps");
         const body = await readUploadedFile(c.req.raw, "file", importMaxBytes + MULTIPART_SLACK);
         if (!body.ok) {
@@ -84,25 +112,47 @@ export function importRoutes(deps: Pick<Deps, "config">) {
         }
         // A form sent with no file chosen has a file part with no name and no bytes.
         if (!body.file || (body.file.fileName === "" && body.file.bytes.length === 0)) return refuse(c, "Choose a CSV or Excel (.xlsx) file to upload.");
-        const result = await createImport(db, actorOf(c), { fileName: body.file.fileName, bytes: body.file.bytes }, { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows });
+        const result = await createImport(
+          db,
+          actorOf(c),
+          { fileName: body.file.fileName, bytes: body.file.bytes },
+          { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows },
+        );
         if (!result.ok) {
           if (result.code === "not_stored") throw new Error(result.message);
           return refuse(c, result.message);
         }
         wake?.("imports");
         const view = (await getImport(db, c.get("session")!.org.id, result.importId))!;
-        return respondAfterPost(c, `/imports/${view.id}`, () => <><ImportPanel view={view} page={!inDialog(c)} inDialog={inDialog(c)} /><LiveStatusText text={importStatusText(view)} /></>);
-      })
+        return respondAfterPost(c, `/imports/${view.id}`, () => (
+          <>
+            <ImportPanel view={view} page={!inDialog(c)} inDialog={inDialog(c)} />
+            <LiveStatusText text={importStatusText(view)} />
+          </>
+        ));
+      },
+    )
     .get("/:id", requireAdmin, async (c) => {
       const view = await importOf(c);
       if (!view) return renderNotFound(c);
       const problems = await problemsOf(c, view);
       // ?used=<row>:<invited|not-invited>: what a plain "Use this address" post did (our own words and digits).
       const used = /^(\d{1,9}):(invited|not-invited)$/.exec(c.req.query("used") ?? "");
-      const flash = used ? { text: used[2] === "invited" ? `Row ${formatNumber(Number(used[1]))}: invited at the suggested address.` : `Row ${formatNumber(Number(used[1]))} was not invited: see why in its row below.` } : undefined;
+      const flash = used
+        ? {
+            text:
+              used[2] === "invited"
+                ? `Row ${formatNumber(Number(used[1]))}: invited at the suggested address.`
+                : `Row ${formatNumber(Number(used[1]))} was not invited: see why in its row below.`,
+          }
+        : undefined;
       const mail = await mailProgressOf(c, view, false);
       c.header("Cache-Control", "no-store");
-      return renderPage(c, { title: `Bulk upload: ${view.fileName}`, active: "users", body: <ImportPage view={view} problems={problems} flash={flash} mail={mail} /> });
+      return renderPage(c, {
+        title: `Bulk upload: ${view.fileName}`,
+        active: "users",
+        body: <ImportPage view={view} problems={problems} flash={flash} mail={mail} />,
+      });
     })
     .get("/:id/mail", requireAdmin, async (c) => {
       const view = await importOf(c);
@@ -111,9 +161,12 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       const mail = await mailProgressOf(c, view, onUsersPage);
       c.header("Cache-Control", "no-store");
       // Nothing (left) to show: an empty sentence without the trigger, so the poll stops.
-      return respond(c, { title: `Bulk upload: ${view.fileName}`, active: "users",
+      return respond(c, {
+        title: `Bulk upload: ${view.fileName}`,
+        active: "users",
         page: () => <ImportPage view={view} problems={null} mail={mail} />,
-        fragment: () => (mail ? <MailProgressText view={mail} /> : <p id="mail-progress-text"></p>) });
+        fragment: () => (mail ? <MailProgressText view={mail} /> : <p id="mail-progress-text"></p>),
+      });
     })
     .get("/:id/status", requireAdmin, async (c) => {
       const view = await importOf(c);
@@ -123,10 +176,23 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       // refreshes the Users list behind the dialog.
       const behind = isRunning(view.status) ? null : await usersListPartials(c, { recentImports: true });
       const problems = await problemsOf(c, view);
-      return respond(c, { title: `Bulk upload: ${view.fileName}`, active: "users",
+      return respond(c, {
+        title: `Bulk upload: ${view.fileName}`,
+        active: "users",
         page: () => <ImportPage view={view} problems={problems} />,
-        fragment: () => <><ImportStatus view={view} inDialog={inDialog(c)} />{problems && <hx-partial hx-target="#import-problems" hx-swap="outerHTML"><ImportProblems importId={view.id} groups={problems} /></hx-partial>}{behind}
-          {!isRunning(view.status) && <LiveStatusText text={importStatusText(view)} />}</> });
+        fragment: () => (
+          <>
+            <ImportStatus view={view} inDialog={inDialog(c)} />
+            {problems && (
+              <hx-partial hx-target="#import-problems" hx-swap="outerHTML">
+                <ImportProblems importId={view.id} groups={problems} />
+              </hx-partial>
+            )}
+            {behind}
+            {!isRunning(view.status) && <LiveStatusText text={importStatusText(view)} />}
+          </>
+        ),
+      });
     })
     .post("/:id/send", requireAdmin, (c) => requestSend(c, "ready"))
     .get("/:id/suggestions", requireAdmin, async (c) => {
@@ -143,40 +209,74 @@ export function importRoutes(deps: Pick<Deps, "config">) {
       const { db, config, wake } = c.get("deps");
       const field = (await c.req.parseBody()).row;
       const row = typeof field === "string" && /^\d{1,9}$/.test(field) ? Number(field) : null;
-      const result = row === null ? { ok: false as const, reason: "no_suggestion" as const } : await useSuggestedAddress(db, actorOf(c), view.id, row, { publicUrl: config.publicUrl });
+      const result =
+        row === null
+          ? { ok: false as const, reason: "no_suggestion" as const }
+          : await useSuggestedAddress(db, actorOf(c), view.id, row, { publicUrl: config.publicUrl });
       if (!result.ok && result.reason === "not_found") return renderNotFound(c);
       const invited = result.ok && result.change.to === "invited";
       if (invited) wake?.("mail");
       if (!isFragmentRequest(c) && result.ok) return c.redirect(`/imports/${view.id}?used=${row}:${invited ? "invited" : "not-invited"}`, 303);
       const text = !result.ok
-        ? result.reason === "not_ready" ? "The rows are still being checked. Use the address once the check is done." : "This row has no suggested address to use any more: it was used already."
-        : invited ? `Row ${formatNumber(row!)}: invited at ${result.change.message.replace(/^Invited at the suggested address (.*)\.$/, "$1")}.` : `Row ${formatNumber(row!)} was not invited: ${result.change.message}`;
+        ? result.reason === "not_ready"
+          ? "The rows are still being checked. Use the address once the check is done."
+          : "This row has no suggested address to use any more: it was used already."
+        : invited
+          ? `Row ${formatNumber(row!)}: invited at ${result.change.message.replace(/^Invited at the suggested address (.*)\.$/, "$1")}.`
+          : `Row ${formatNumber(row!)} was not invited: ${result.change.message}`;
       const fresh = (await getImport(db, c.get("session")!.org.id, view.id))!;
       const problems = await problemsOf(c, fresh);
       if (!isFragmentRequest(c)) {
         c.status(409);
-        return renderPage(c, { title: `Bulk upload: ${fresh.fileName}`, active: "users", body: <ImportPage view={fresh} problems={problems} flash={{ text, problem: true }} /> });
+        return renderPage(c, {
+          title: `Bulk upload: ${fresh.fileName}`,
+          active: "users",
+          body: <ImportPage view={fresh} problems={problems} flash={{ text, problem: true }} />,
+        });
       }
       c.status(result.ok ? 200 : 409);
-      return c.html(<><ImportProblems importId={fresh.id} groups={problems ?? []} flash={{ text, problem: !invited }} />
-        <hx-partial hx-target={`#import-status-${fresh.id}`} hx-swap="outerHTML"><ImportStatus view={fresh} inDialog={inDialog(c)} /></hx-partial></>);
+      return c.html(
+        <>
+          <ImportProblems importId={fresh.id} groups={problems ?? []} flash={{ text, problem: !invited }} />
+          <hx-partial hx-target={`#import-status-${fresh.id}`} hx-swap="outerHTML">
+            <ImportStatus view={fresh} inDialog={inDialog(c)} />
+          </hx-partial>
+        </>,
+      );
     })
     .get("/:id/errors.csv", requireAdmin, async (c) => {
       const view = await importOf(c);
       if (!view) return renderNotFound(c);
       // Not a partial log that looks complete: until every row is checked there is no error log.
-      const unfinished = view.status === "queued" || view.status === "validating"
-        ? `${formatNumber(view.processed)} of ${formatNumber(view.total)} rows are checked so far. Download the error log once the check is done.`
-        : view.status === "failed" ? "This upload stopped before every row was checked, so there is no complete error log. Upload the file again." : null;
+      const unfinished =
+        view.status === "queued" || view.status === "validating"
+          ? `${formatNumber(view.processed)} of ${formatNumber(view.total)} rows are checked so far. Download the error log once the check is done.`
+          : view.status === "failed"
+            ? "This upload stopped before every row was checked, so there is no complete error log. Upload the file again."
+            : null;
       if (unfinished) {
         c.status(409);
-        return renderPage(c, { title: "Error log not ready", active: "users",
-          body: <BadRequestPage title="The error log is not ready" message={unfinished}><a href={`/imports/${view.id}`}>Back to the upload</a></BadRequestPage> });
+        return renderPage(c, {
+          title: "Error log not ready",
+          active: "users",
+          body: (
+            <BadRequestPage title="The error log is not ready" message={unfinished}>
+              <a href={`/imports/${view.id}`}>Back to the upload</a>
+            </BadRequestPage>
+          ),
+        });
       }
-      const base = view.fileName.replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80) || "upload";
+      const base =
+        view.fileName
+          .replace(/\.[^.]*$/, "")
+          .replace(/[^A-Za-z0-9._-]+/g, "_")
+          .slice(0, 80) || "upload";
       return csvDownload(c, {
-        fileName: `errors-${base}.csv`, header: ERROR_LOG_HEADER, what: "error log export",
-        pages: readErrorLog(c.get("deps").db, c.get("session")!.org.id, view.id), line: errorLogLine,
+        fileName: `errors-${base}.csv`,
+        header: ERROR_LOG_HEADER,
+        what: "error log export",
+        pages: readErrorLog(c.get("deps").db, c.get("session")!.org.id, view.id),
+        line: errorLogLine,
       });
     });
 
@@ -189,9 +289,13 @@ export function importRoutes(deps: Pick<Deps, "config">) {
     if (!result.ok && result.reason === "not_found") return renderNotFound(c);
     if (result.ok && result.started) wake?.("imports");
     const view = (await getImport(db, c.get("session")!.org.id, id))!;
-    const notice = result.ok ? undefined
-      : result.reason === "not_ready" ? "The rows are still being checked. Send Invite once the check is done."
-      : what === "ready" ? "No one in this file is ready to invite." : "There are no suggested addresses to use.";
+    const notice = result.ok
+      ? undefined
+      : result.reason === "not_ready"
+        ? "The rows are still being checked. Send Invite once the check is done."
+        : what === "ready"
+          ? "No one in this file is ready to invite."
+          : "There are no suggested addresses to use.";
     if (notice) {
       // Nothing was started: the widget (htmx) or the import page (plain form) says why, with 409.
       c.status(409);
@@ -201,7 +305,16 @@ export function importRoutes(deps: Pick<Deps, "config">) {
     const behind = isRunning(view.status) ? null : await usersListPartials(c, { recentImports: true });
     // The page's mail progress (the import page's, or the Users page's behind the upload dialog) starts polling.
     const mail = isFragmentRequest(c) ? await mailProgressOf(c, view, currentListOf(c).onUsersPage) : null;
-    return respondAfterPost(c, `/imports/${id}`, () => <><ImportStatus view={view} inDialog={inDialog(c)} />{behind}
-      {mail && <hx-partial hx-target="#mail-progress" hx-swap="innerHTML"><MailProgressText view={mail} /></hx-partial>}</>);
+    return respondAfterPost(c, `/imports/${id}`, () => (
+      <>
+        <ImportStatus view={view} inDialog={inDialog(c)} />
+        {behind}
+        {mail && (
+          <hx-partial hx-target="#mail-progress" hx-swap="innerHTML">
+            <MailProgressText view={mail} />
+          </hx-partial>
+        )}
+      </>
+    ));
   }
 }

@@ -56,8 +56,10 @@ export function entraLoginRoutes(deps: Deps) {
 
   app.get("/login/entra/callback", limit, async (c) => {
     const saved = {
-      state: getCookie(c, COOKIE.state), nonce: getCookie(c, COOKIE.nonce),
-      verifier: getCookie(c, COOKIE.verifier), next: safeNext(getCookie(c, COOKIE.next), config.publicUrl),
+      state: getCookie(c, COOKIE.state),
+      nonce: getCookie(c, COOKIE.nonce),
+      verifier: getCookie(c, COOKIE.verifier),
+      next: safeNext(getCookie(c, COOKIE.next), config.publicUrl),
     };
     // One attempt per start: the cookies go whatever happens next.
     for (const name of Object.values(COOKIE)) deleteCookie(c, name, { path: COOKIE_PATH, secure });
@@ -83,7 +85,11 @@ export function entraLoginRoutes(deps: Deps) {
     // No fixation: whatever session came in is ended; a fresh token is issued.
     const previous = c.get("session");
     if (previous) await invalidateSession(db, previous.sessionId);
-    const { token, expiresAt } = await createSession(db, { personId: outcome.personId, orgId: outcome.orgId, roles: outcome.roles }, { maxHours: config.sessionMaxHours });
+    const { token, expiresAt } = await createSession(
+      db,
+      { personId: outcome.personId, orgId: outcome.orgId, roles: outcome.roles },
+      { maxHours: config.sessionMaxHours },
+    );
     writeSessionCookie(c, config, token, expiresAt);
     if (outcome.orgCreated) deps.wake?.("directory");
     logger.info({ reqId: c.get("requestId"), orgId: outcome.orgId, personId: outcome.personId, admin: outcome.roles.includes("admin") }, "entra sign-in");

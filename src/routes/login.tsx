@@ -22,7 +22,10 @@ export function loginRoutes() {
       const next = safeNext(c.req.query("next"), c.get("deps").config.publicUrl);
       if (c.get("session")) return c.redirect(next, 303);
       const deps = c.get("deps");
-      return renderPage(c, { title: "Sign in", body: <LoginPage localMode={deps.config.localMode} local={await localSignIn(deps)} next={next} email={c.req.query("login_hint")?.slice(0, 320)} /> });
+      return renderPage(c, {
+        title: "Sign in",
+        body: <LoginPage localMode={deps.config.localMode} local={await localSignIn(deps)} next={next} email={c.req.query("login_hint")?.slice(0, 320)} />,
+      });
     })
     .post("/login/local", signInLimit, async (c) => {
       const { db, config } = c.get("deps");
@@ -40,12 +43,19 @@ export function loginRoutes() {
             : undefined;
       if (error || !person) {
         c.status(422);
-        return renderPage(c, { title: "Error: Sign in", body: <LoginPage localMode local={await localSignIn(c.get("deps"))} next={next} email={email} error={error} /> });
+        return renderPage(c, {
+          title: "Error: Sign in",
+          body: <LoginPage localMode local={await localSignIn(c.get("deps"))} next={next} email={email} error={error} />,
+        });
       }
       // No fixation: whatever session came in is ended; a fresh token is issued.
       const previous = c.get("session");
       if (previous) await invalidateSession(db, previous.sessionId);
-      const { token, expiresAt } = await createSession(db, { personId: person.id, orgId: person.orgId, roles: person.isAdmin ? ["admin"] : [] }, { maxHours: config.sessionMaxHours });
+      const { token, expiresAt } = await createSession(
+        db,
+        { personId: person.id, orgId: person.orgId, roles: person.isAdmin ? ["admin"] : [] },
+        { maxHours: config.sessionMaxHours },
+      );
       writeSessionCookie(c, config, token, expiresAt);
       return c.redirect(next, 303);
     })

@@ -20,7 +20,11 @@ export function outboxRoutes(deps: Pick<Deps, "db" | "config">) {
       const before = c.req.query("before") || undefined;
       if (before !== undefined && !isOurId(before)) {
         c.status(400);
-        return renderPage(c, { title: "Local outbox", active: "outbox", body: <BadRequestPage title="That page cannot be shown" message="This page link is not valid. Start again from the newest emails." /> });
+        return renderPage(c, {
+          title: "Local outbox",
+          active: "outbox",
+          body: <BadRequestPage title="That page cannot be shown" message="This page link is not valid. Start again from the newest emails." />,
+        });
       }
       const [page, counts] = await Promise.all([listOutbox(deps.db, orgId, { before }), countOutbox(deps.db, orgId)]);
       c.header("Cache-Control", "no-store");

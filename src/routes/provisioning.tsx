@@ -38,7 +38,12 @@ export function provisioningRoutes() {
     .get("/provisioning", requireAdmin, async (c) => {
       const view = await loadView(c, await takeOnceToken(c));
       c.header("Cache-Control", "no-store");
-      return respond(c, { title: "Provisioning", active: "settings", page: () => <ProvisioningPage {...view} />, fragment: () => <ProvisioningPage {...view} /> });
+      return respond(c, {
+        title: "Provisioning",
+        active: "settings",
+        page: () => <ProvisioningPage {...view} />,
+        fragment: () => <ProvisioningPage {...view} />,
+      });
     })
     .post("/scim/token", requireAdmin, async (c) => {
       const token = await issueScimToken(c.get("deps").db, actorOf(c));
@@ -47,7 +52,13 @@ export function provisioningRoutes() {
         const view = await loadView(c, token);
         return c.html(<ScimTokenSection {...view} />);
       }
-      setCookie(c, ONCE_COOKIE, token, { path: PAGE, httpOnly: true, sameSite: "Strict", maxAge: 300, secure: c.get("deps").config.publicUrl.startsWith("https:") });
+      setCookie(c, ONCE_COOKIE, token, {
+        path: PAGE,
+        httpOnly: true,
+        sameSite: "Strict",
+        maxAge: 300,
+        secure: c.get("deps").config.publicUrl.startsWith("https:"),
+      });
       return c.redirect(PAGE, 303);
     });
 }

@@ -18,14 +18,25 @@ export function reminderRoutes() {
       const setting = await getReminderSetting(db, orgId);
       const days = setting.requested?.days ?? remindEveryoneDays(setting);
       const view = { days, count: await countRemindable(db, orgId, days), underWay: setting.requested !== null };
-      return respond(c, { title: "Remind everyone", active: "users", page: () => <RemindConfirm {...view} page />, fragment: () => <RemindConfirm {...view} page={!currentListOf(c).onUsersPage} /> });
+      return respond(c, {
+        title: "Remind everyone",
+        active: "users",
+        page: () => <RemindConfirm {...view} page />,
+        fragment: () => <RemindConfirm {...view} page={!currentListOf(c).onUsersPage} />,
+      });
     })
     .post("/remind", requireAdmin, async (c) => {
       const result = await requestReminders(c.get("deps").db, actorOf(c));
       if (result.ok && result.started) c.get("deps").wake?.("reminders");
       if (!result.ok) {
         const view = { days: result.days, count: 0, underWay: false };
-        return respond(c, { title: "Remind everyone", active: "users", status: 409, page: () => <RemindConfirm {...view} page />, fragment: () => <RemindConfirm {...view} page={!currentListOf(c).onUsersPage} /> });
+        return respond(c, {
+          title: "Remind everyone",
+          active: "users",
+          status: 409,
+          page: () => <RemindConfirm {...view} page />,
+          fragment: () => <RemindConfirm {...view} page={!currentListOf(c).onUsersPage} />,
+        });
       }
       if (!isFragmentRequest(c)) return c.redirect(`/users?status=invited&done=${result.started ? "reminding" : "reminding-already"}:${result.count}`, 303);
       return c.html(<RemindStarted {...result} page={!currentListOf(c).onUsersPage} />);

@@ -24,8 +24,11 @@ export function rosterRoutes() {
     const valid = isMemberStatus(status) ? status : undefined;
     const day = new Date().toISOString().slice(0, 10);
     return csvDownload(c, {
-      fileName: `users-${valid ?? "all"}${q.trim() ? "-search" : ""}-${day}.csv`, header: ROSTER_CSV_HEADER, what: "roster export",
-      pages: walkMembers(c.get("deps").db, c.get("session")!.org.id, { status: valid, q }), line: rosterCsvLine,
+      fileName: `users-${valid ?? "all"}${q.trim() ? "-search" : ""}-${day}.csv`,
+      header: ROSTER_CSV_HEADER,
+      what: "roster export",
+      pages: walkMembers(c.get("deps").db, c.get("session")!.org.id, { status: valid, q }),
+      line: rosterCsvLine,
     });
   });
 }

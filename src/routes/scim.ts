@@ -24,13 +24,16 @@ const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 const CONTENT_TYPE = "application/scim+json; charset=utf-8";
 const JSON_TYPE = /^application\/(scim\+)?json\s*(;|$)/i;
 
-
 function scimJson(c: Context, body: unknown, status: Status = 200) {
   return c.body(JSON.stringify(body), status, { "Content-Type": CONTENT_TYPE });
 }
 
 export function scimError(c: Context, problem: { status: Status; scimType?: string | undefined; detail: string }) {
-  return scimJson(c, { schemas: [ERROR_SCHEMA], status: String(problem.status), ...(problem.scimType ? { scimType: problem.scimType } : {}), detail: problem.detail }, problem.status);
+  return scimJson(
+    c,
+    { schemas: [ERROR_SCHEMA], status: String(problem.status), ...(problem.scimType ? { scimType: problem.scimType } : {}), detail: problem.detail },
+    problem.status,
+  );
 }
 
 /** The path as the provisioning log shows it: relative to the tenant URL. */
@@ -47,7 +50,10 @@ async function refuse(c: Context<ScimEnv>, problem: ScimProblem | { status: Stat
 async function readJson(c: Context<ScimEnv>): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
   const type = c.req.header("Content-Type");
   if (type && !JSON_TYPE.test(type)) {
-    return { ok: false, response: await refuse(c, { status: 415, detail: `Send the body as application/scim+json (or application/json), not ${type.slice(0, 80)}.` }) };
+    return {
+      ok: false,
+      response: await refuse(c, { status: 415, detail: `Send the body as application/scim+json (or application/json), not ${type.slice(0, 80)}.` }),
+    };
   }
   const text = await c.req.text();
   try {
@@ -71,7 +77,10 @@ function requireToken(deps: Deps) {
     const holder = match ? await findScimTokenHolder(deps.db, match[1]!) : null;
     if (!holder) {
       c.header("WWW-Authenticate", 'Bearer realm="scim"');
-      return scimError(c, { status: 401, detail: "Send the secret token from Settings → Provisioning as Authorization: Bearer <token>. This one is missing, wrong or replaced." });
+      return scimError(c, {
+        status: 401,
+        detail: "Send the secret token from Settings → Provisioning as Authorization: Bearer <token>. This one is missing, wrong or replaced.",
+      });
     }
     const wait = limiter.consume(holder.orgId);
     if (wait > 0) {
@@ -125,19 +134,43 @@ export function scimRoutes(deps: Deps) {
       if (!filter.ok) return refuse(c, filter.problem);
       const startIndex = pageNumber(c.req.query("startIndex"), 1);
       const count = pageNumber(c.req.query("count"), 100);
-      if (startIndex === null || count === null) return refuse(c, { status: 400, scimType: "invalidValue", detail: "startIndex and count must be whole numbers." });
+      if (startIndex === null || count === null)
+        return refuse(c, { status: 400, scimType: "invalidValue", detail: "startIndex and count must be whole numbers." });
       const page = await listScimUsers(deps.db, c.get("scimOrgId"), { conditions: filter.conditions, startIndex: Math.max(1, startIndex), count });
-      return scimJson(c, listOf(page.rows.map((row) => renderUserResource(row, base)), Math.max(1, startIndex), page.total));
+      return scimJson(
+        c,
+        listOf(
+          page.rows.map((row) => renderUserResource(row, base)),
+          Math.max(1, startIndex),
+          page.total,
+        ),
+      );
     })
-    .post("/Users", withBody((c, body) => createScimUser(deps.db, context(c), body)))
+    .post(
+      "/Users",
+      withBody((c, body) => createScimUser(deps.db, context(c), body)),
+    )
     .get("/Users/:id", async (c) => {
       const row = await findScimUser(deps.db, c.get("scimOrgId"), c.req.param("id"));
-      return row ? scimJson(c, renderUserResource(row, base)) : refuse(c, { status: 404, detail: `No user with id "${c.req.param("id").slice(0, 80)}" in this organization.` });
+      return row
+        ? scimJson(c, renderUserResource(row, base))
+        : refuse(c, { status: 404, detail: `No user with id "${c.req.param("id").slice(0, 80)}" in this organization.` });
     })
-    .put("/Users/:id", withBody((c, body) => replaceScimUser(deps.db, context(c), c.req.param("id")!, body)))
-    .patch("/Users/:id", withBody((c, body) => patchScimUser(deps.db, context(c), c.req.param("id")!, body)))
+    .put(
+      "/Users/:id",
+      withBody((c, body) => replaceScimUser(deps.db, context(c), c.req.param("id")!, body)),
+    )
+    .patch(
+      "/Users/:id",
+      withBody((c, body) => patchScimUser(deps.db, context(c), c.req.param("id")!, body)),
+    )
     .delete("/Users/:id", async (c) => answer(c, await deleteScimUser(deps.db, context(c), c.req.param("id"))))
-    .all("*", (c) => refuse(c, { status: 404, detail: `${c.req.method} ${logPath(c)} is not provided: only /Users (no /Groups, no /Bulk), /Schemas, /ResourceTypes and /ServiceProviderConfig.` }));
+    .all("*", (c) =>
+      refuse(c, {
+        status: 404,
+        detail: `${c.req.method} ${logPath(c)} is not provided: only /Users (no /Groups, no /Bulk), /Schemas, /ResourceTypes and /ServiceProviderConfig.`,
+      }),
+    );
 }
 
 /** A whole number (negative allowed: the caller clamps), the fallback when absent, null when not a number. */

@@ -11,15 +11,23 @@ import { BadRequestPage } from "../../views/errors.js";
 import { RateForm, RateSettings, SettingsPage, type RateFormValues, type SettingsView } from "../../views/settings/settings-page.js";
 import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
 
-async function loadSettings(c: Context<AppEnv>, year: number, form: { values: RateFormValues; errors: RateErrors }, flash?: string,
-  reminders?: Partial<ReminderSettingsView>): Promise<SettingsView> {
+async function loadSettings(
+  c: Context<AppEnv>,
+  year: number,
+  form: { values: RateFormValues; errors: RateErrors },
+  flash?: string,
+  reminders?: Partial<ReminderSettingsView>,
+): Promise<SettingsView> {
   const { db } = c.get("deps");
   const orgId = c.get("session")!.org.id;
   const [rateInForce, history, setting] = await Promise.all([getRateInForce(db, orgId, year), listRateHistory(db, orgId), getReminderSetting(db, orgId)]);
   return { year, rateInForce, history, form, flash, reminders: { days: setting.days, ...reminders } };
 }
 
-const remindersSaved = (days: number) => (days === 0 ? "Saved. Reminders are off." : `Saved. People who have not joined are reminded ${days} days after their invitation, and again ${days} days later.`);
+const remindersSaved = (days: number) =>
+  days === 0
+    ? "Saved. Reminders are off."
+    : `Saved. People who have not joined are reminded ${days} days after their invitation, and again ${days} days later.`;
 
 export function settingsRoutes() {
   return new Hono<AppEnv>()
@@ -56,12 +64,22 @@ export function settingsRoutes() {
         }
         const shown = parseYearInput(values.year);
         const view = await loadSettings(c, shown.ok ? shown.value : new Date().getUTCFullYear(), { values, errors: result.errors });
-        return respond(c, { title: "Error: Settings", active: "settings", status: 422, page: () => <SettingsPage {...view} />, fragment: () => <RateSettings {...view} /> });
+        return respond(c, {
+          title: "Error: Settings",
+          active: "settings",
+          status: 422,
+          page: () => <SettingsPage {...view} />,
+          fragment: () => <RateSettings {...view} />,
+        });
       }
       const { year, rateMilli } = result.change;
       if (!isFragmentRequest(c)) return c.redirect(`/settings?year=${year}&saved=1`, 303);
-      const view = await loadSettings(c, year, { values: { rate: "", year: String(year) }, errors: {} },
-        `Saved. The ${year} rate is now ${formatRate(rateMilli)} per mile.`);
+      const view = await loadSettings(
+        c,
+        year,
+        { values: { rate: "", year: String(year) }, errors: {} },
+        `Saved. The ${year} rate is now ${formatRate(rateMilli)} per mile.`,
+      );
       return c.html(<RateSettings {...view} />);
     })
     .post("/reminders", requireAdmin, async (c) => {
@@ -71,13 +89,30 @@ export function settingsRoutes() {
       if (!parsed.ok) {
         const current = (await getReminderSetting(db, session.org.id)).days;
         if (isFragmentRequest(c)) return c.html(<ReminderSettings days={current} error={parsed.message} />, 422);
-        const view = await loadSettings(c, new Date().getUTCFullYear(), { values: { rate: "", year: String(new Date().getUTCFullYear()) }, errors: {} }, undefined, { error: parsed.message });
-        return respond(c, { title: "Error: Settings", active: "settings", status: 422, page: () => <SettingsPage {...view} />, fragment: () => <ReminderSettings {...view.reminders} /> });
+        const view = await loadSettings(
+          c,
+          new Date().getUTCFullYear(),
+          { values: { rate: "", year: String(new Date().getUTCFullYear()) }, errors: {} },
+          undefined,
+          { error: parsed.message },
+        );
+        return respond(c, {
+          title: "Error: Settings",
+          active: "settings",
+          status: 422,
+          page: () => <SettingsPage {...view} />,
+          fragment: () => <ReminderSettings {...view.reminders} />,
+        });
       }
       const actor = { personId: session.person.id, orgId: session.org.id, name: session.person.displayName };
       const { changed } = await setReminderDays(db, actor, parsed.days);
       if (changed) wake?.("reminders");
       if (!isFragmentRequest(c)) return c.redirect("/settings?reminders=saved", 303);
-      return c.html(<ReminderSettings days={parsed.days} flash={changed ? remindersSaved(parsed.days) : `Nothing changed: reminders were already ${parsed.days === 0 ? "off" : `set to ${parsed.days} days`}.`} />);
+      return c.html(
+        <ReminderSettings
+          days={parsed.days}
+          flash={changed ? remindersSaved(parsed.days) : `Nothing changed: reminders were already ${parsed.days === 0 ? "off" : `set to ${parsed.days} days`}.`}
+        />,
+      );
     });
 }

@@ -25,8 +25,19 @@ async function answerRows(c: Context<AppEnv>, input: { rows: MemberRow[]; messag
   const feedback = <RowActionFeedback counts={counts} status={list.status} q={list.q} message={input.message} problem={input.problem} />;
   c.status(input.status ?? 200);
   const query = listQuery(list);
-  if (input.single && input.rows[0]) return c.html(<><UserRow row={input.rows[0]} list={query} />{feedback}</>);
-  return c.html(<><RowPartials rows={input.rows} render={(row) => <UserRow row={row} list={query} />} />{feedback}</>);
+  if (input.single && input.rows[0])
+    return c.html(
+      <>
+        <UserRow row={input.rows[0]} list={query} />
+        {feedback}
+      </>,
+    );
+  return c.html(
+    <>
+      <RowPartials rows={input.rows} render={(row) => <UserRow row={row} list={query} />} />
+      {feedback}
+    </>,
+  );
 }
 
 /** A plain form post's answer: 303 back to the list it came from, saying what happened. */
@@ -47,12 +58,20 @@ export function userActionRoutes() {
     .get("/invite", requireAdmin, async (c) => {
       const q = (c.req.query("q") ?? "").slice(0, 200);
       const search = q.trim() ? await searchDirectory(c.get("deps").db, c.get("session")!.org.id, q) : null;
-      return respond(c, { title: "Invite User", active: "users", page: () => <InvitePage q={q} search={search} />, fragment: () => <InviteUser q={q} search={null} page={!currentListOf(c).onUsersPage} /> });
+      return respond(c, {
+        title: "Invite User",
+        active: "users",
+        page: () => <InvitePage q={q} search={search} />,
+        fragment: () => <InviteUser q={q} search={null} page={!currentListOf(c).onUsersPage} />,
+      });
     })
     .post("/archive", requireAdmin, async (c) => {
       const { db } = c.get("deps");
       const body = await c.req.parseBody({ all: true });
-      const ids = [body.id ?? []].flat().filter((v): v is string => typeof v === "string").slice(0, MAX_ARCHIVE_BATCH);
+      const ids = [body.id ?? []]
+        .flat()
+        .filter((v): v is string => typeof v === "string")
+        .slice(0, MAX_ARCHIVE_BATCH);
       const list = listFromField(body.list);
       const fragment = isFragmentRequest(c);
       if (ids.length === 0) {
@@ -80,9 +99,22 @@ export function userActionRoutes() {
       const list = listFromField(c.req.query("list"));
       if (row.status === "archived") {
         c.status(409);
-        return renderPage(c, { title: "Already archived", active: "users", body: <BadRequestPage title={`${nameOf(row)} is already archived`} message="Use Invite again on the Users page to give them access again."><BackToList list={list} /></BadRequestPage> });
+        return renderPage(c, {
+          title: "Already archived",
+          active: "users",
+          body: (
+            <BadRequestPage title={`${nameOf(row)} is already archived`} message="Use Invite again on the Users page to give them access again.">
+              <BackToList list={list} />
+            </BadRequestPage>
+          ),
+        });
       }
-      return respond(c, { title: `Archive ${nameOf(row)}?`, active: "users", page: () => <ArchiveConfirm row={row} list={list} page />, fragment: () => <ArchiveConfirm row={row} list={list} /> });
+      return respond(c, {
+        title: `Archive ${nameOf(row)}?`,
+        active: "users",
+        page: () => <ArchiveConfirm row={row} list={list} page />,
+        fragment: () => <ArchiveConfirm row={row} list={list} />,
+      });
     })
     .post("/:id/archive", requireAdmin, async (c) => {
       const { db } = c.get("deps");
@@ -92,7 +124,11 @@ export function userActionRoutes() {
       if (result.archived.length > 0) c.get("deps").wake?.("mail");
       if (!isFragmentRequest(c)) return backToList(c, await listOfForm(c), `archived:${result.archived.length}`);
       const row = (await findMemberRow(db, actorOf(c).orgId, id))!;
-      return answerRows(c, { rows: [row], message: result.archived.length ? `${nameOf(row)} archived.` : `${nameOf(row)} was already archived.`, single: true });
+      return answerRows(c, {
+        rows: [row],
+        message: result.archived.length ? `${nameOf(row)} archived.` : `${nameOf(row)} was already archived.`,
+        single: true,
+      });
     })
     .post("/:id/resend", requireAdmin, async (c) => {
       const { db, config } = c.get("deps");
@@ -104,10 +140,19 @@ export function userActionRoutes() {
         if (result.ok) return backToList(c, await listOfForm(c), `${result.freshLink ? "relinked" : "resent"}:1`);
         if (result.reason === "limit_reached") return backToList(c, await listOfForm(c), `limit:${config.resendsPerDay}`);
         c.status(409);
-        return renderPage(c, { title: "Not sent", active: "users", body: <BadRequestPage title="The invitation was not sent again" message={result.message}><BackToList list={await listOfForm(c)} /></BadRequestPage> });
+        return renderPage(c, {
+          title: "Not sent",
+          active: "users",
+          body: (
+            <BadRequestPage title="The invitation was not sent again" message={result.message}>
+              <BackToList list={await listOfForm(c)} />
+            </BadRequestPage>
+          ),
+        });
       }
       const row = (await findMemberRow(db, actorOf(c).orgId, id))!;
-      if (!result.ok) return answerRows(c, { rows: [row], message: result.message, problem: true, single: true, status: result.reason === "limit_reached" ? 429 : 409 });
+      if (!result.ok)
+        return answerRows(c, { rows: [row], message: result.message, problem: true, single: true, status: result.reason === "limit_reached" ? 429 : 409 });
       const message = result.freshLink
         ? `A new invitation link was sent to ${row.email}: there was no earlier email to send again.`
         : `Invitation sent again to ${row.email}.`;
@@ -124,9 +169,23 @@ export function userActionRoutes() {
       if (!isFragmentRequest(c)) {
         if (invited) return backToList(c, await listOfForm(c), "reinvited:1");
         c.status(409);
-        return renderPage(c, { title: "Not invited", active: "users", body: <BadRequestPage title="Not invited again" message={message}><BackToList list={await listOfForm(c)} /></BadRequestPage> });
+        return renderPage(c, {
+          title: "Not invited",
+          active: "users",
+          body: (
+            <BadRequestPage title="Not invited again" message={message}>
+              <BackToList list={await listOfForm(c)} />
+            </BadRequestPage>
+          ),
+        });
       }
       const row = (await findMemberRow(db, actorOf(c).orgId, id))!;
-      return answerRows(c, { rows: [row], message: invited ? `${nameOf(row)} invited again.` : `${nameOf(row)}: ${message}`, problem: !invited, single: true, status: invited ? 200 : 409 });
+      return answerRows(c, {
+        rows: [row],
+        message: invited ? `${nameOf(row)} invited again.` : `${nameOf(row)}: ${message}`,
+        problem: !invited,
+        single: true,
+        status: invited ? 200 : 409,
+      });
     });
 }

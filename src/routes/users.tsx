@@ -35,17 +35,45 @@ export function userRoutes() {
     const validStatus = isMemberStatus(status) ? status : undefined;
     const orgId = session.org.id;
     const [counts, page] = await Promise.all([countListedMembers(db, orgId, q), listMembers(db, orgId, { status: validStatus, q, after })]);
-    const view: UsersView = { status: validStatus, q, after, counts, page, flash: describeDone(c.req.query("done")), pageNumber: pageNumberOf(after, c.req.query("page")) };
+    const view: UsersView = {
+      status: validStatus,
+      q,
+      after,
+      counts,
+      page,
+      flash: describeDone(c.req.query("done")),
+      pageNumber: pageNumberOf(after, c.req.query("page")),
+    };
     // The search as you type swaps the results; the tabs' counts (of the matches) come along, the
     // title follows the view and the page's status says how many were found.
     if (isFragmentRequest(c)) {
-      return respond(c, { title: "Users", page: () => null, fragment: () => <><UserResults {...view} />{filterPartial(view)}<LiveStatusText text={foundText(view)} />{html`<title>${documentTitle(usersTitle(view))}</title>`}</> });
+      return respond(c, {
+        title: "Users",
+        page: () => null,
+        fragment: () => (
+          <>
+            <UserResults {...view} />
+            {filterPartial(view)}
+            <LiveStatusText text={foundText(view)} />
+            {html`<title>${documentTitle(usersTitle(view))}</title>`}
+          </>
+        ),
+      });
     }
     // The full page also shows recent imports, the latest one's invitation emails and, with Entra, the directory sync.
-    const [recentImports, lastSync, reminders] = await Promise.all([listRecentImports(db, orgId), config.entra ? getLastDirectorySync(db, orgId) : null,
-      validStatus === "invited" ? getReminderSetting(db, orgId) : null]);
+    const [recentImports, lastSync, reminders] = await Promise.all([
+      listRecentImports(db, orgId),
+      config.entra ? getLastDirectorySync(db, orgId) : null,
+      validStatus === "invited" ? getReminderSetting(db, orgId) : null,
+    ]);
     const mail = await usersPageMailProgress(c, recentImports);
-    view.sections = <>{config.entra && <DirectorySyncPanel last={lastSync} />}<MailProgress view={mail} /><RecentImports imports={recentImports} /></>;
+    view.sections = (
+      <>
+        {config.entra && <DirectorySyncPanel last={lastSync} />}
+        <MailProgress view={mail} />
+        <RecentImports imports={recentImports} />
+      </>
+    );
     if (reminders) view.listActions = <RemindEveryoneLink days={reminders.requested?.days ?? remindEveryoneDays(reminders)} />;
     return respond(c, { title: usersTitle(view), active: "users", page: () => <UsersPage {...view} />, fragment: () => <UserResults {...view} /> });
   });
@@ -59,5 +87,7 @@ function pageNumberOf(after: string | undefined, page: string | undefined): numb
 }
 
 const filterPartial = (view: UsersView) => (
-  <hx-partial hx-target="#status-filter" hx-swap="outerHTML"><StatusFilter status={view.status} q={view.q} counts={view.counts} /></hx-partial>
+  <hx-partial hx-target="#status-filter" hx-swap="outerHTML">
+    <StatusFilter status={view.status} q={view.q} counts={view.counts} />
+  </hx-partial>
 );

@@ -29,7 +29,12 @@ export function webhookRoutes(deps: { db: Db; config: Pick<Config, "resendWebhoo
       return c.json({ error: "signature does not verify" }, 401);
     }
     if (typeof event?.type !== "string") return c.json({ error: "not a Resend event" }, 400);
-    const outcome = await recordDeliveryEvent(deps.db, { deliveryId: id, type: event.type, providerMessageId: event.data?.email_id, bounceReason: bounceReasonOf(event.data?.bounce) });
+    const outcome = await recordDeliveryEvent(deps.db, {
+      deliveryId: id,
+      type: event.type,
+      providerMessageId: event.data?.email_id,
+      bounceReason: bounceReasonOf(event.data?.bounce),
+    });
     if (outcome.kind === "replay") return c.json({ error: "this delivery was already processed" }, 409);
     return c.json(outcome.kind === "recorded" ? { recorded: outcome.status } : { ignored: outcome.reason }, 200);
   });

@@ -16,7 +16,12 @@ beforeAll(async () => {
 afterAll(async () => idp.stop());
 
 const entraConfig = (over: Partial<EntraConfig> = {}): EntraConfig => ({
-  clientId: "app-id", clientSecret: "secret", tenantId: idp.tenantId, authority: idp.authority, adminRole: "BusinessAdministrator", ...over,
+  clientId: "app-id",
+  clientSecret: "secret",
+  tenantId: idp.tenantId,
+  authority: idp.authority,
+  adminRole: "BusinessAdministrator",
+  ...over,
 });
 
 /** Runs the provider's authorize step for a started sign-in and answers the code it sends back. */
@@ -37,13 +42,27 @@ describe("EntraSignIn", () => {
 
   it("yields the identity from a valid ID token: tid, oid, name, username, email, roles", async () => {
     const oid = randomUUID();
-    idp.user = { tid: idp.tenantId, oid, preferred_username: "ada@contoso.test", name: "Ada Lovelace", email: "Ada@Contoso.test", roles: ["BusinessAdministrator", "Other"] };
+    idp.user = {
+      tid: idp.tenantId,
+      oid,
+      preferred_username: "ada@contoso.test",
+      name: "Ada Lovelace",
+      email: "Ada@Contoso.test",
+      roles: ["BusinessAdministrator", "Other"],
+    };
     const signIn = new EntraSignIn(entraConfig(), "http://localhost:3000/login/entra/callback");
     const start = await signIn.start();
     const result = await signIn.finish(await codeFor(start.url), start.codeVerifier, start.nonce);
     expect(result).toEqual({
       ok: true,
-      identity: { tenantId: idp.tenantId, objectId: oid, username: "ada@contoso.test", email: "Ada@Contoso.test", name: "Ada Lovelace", roles: ["BusinessAdministrator", "Other"] },
+      identity: {
+        tenantId: idp.tenantId,
+        objectId: oid,
+        username: "ada@contoso.test",
+        email: "Ada@Contoso.test",
+        name: "Ada Lovelace",
+        roles: ["BusinessAdministrator", "Other"],
+      },
     });
   });
 
@@ -66,7 +85,10 @@ describe("session roles", () => {
 
 describe("when the provider cannot be reached", () => {
   it("GET /login/entra answers a 502 page, not a stack trace", async () => {
-    const down = createServer((_req, res) => { res.statusCode = 503; res.end("down"); });
+    const down = createServer((_req, res) => {
+      res.statusCode = 503;
+      res.end("down");
+    });
     await new Promise<void>((resolve) => down.listen(0, "127.0.0.1", resolve));
     const authority = `http://127.0.0.1:${(down.address() as AddressInfo).port}`;
     const t = await createTestApp({ env: { ENTRA_CLIENT_ID: "app-id", ENTRA_CLIENT_SECRET: "x", ENTRA_TENANT_ID: idp.tenantId, ENTRA_AUTHORITY: authority } });

@@ -17,9 +17,21 @@ app.get("/users", async (c) => {
   });
   return c.html(
     // biome-ignore lint/a11y/useHtmlLang: the bare page is a throughput floor, not a page anyone reads.
-    <html><body><table>{rows.slice(0, 50).map((r) => (
-      <tr><td>{String(r.name)}</td><td>{String(r.email)}</td><td>{String(r.status)}</td><td>{String(r.job_title)}</td><td>{String(r.invited_at)}</td></tr>
-    ))}</table></body></html>,
+    <html>
+      <body>
+        <table>
+          {rows.slice(0, 50).map((r) => (
+            <tr>
+              <td>{String(r.name)}</td>
+              <td>{String(r.email)}</td>
+              <td>{String(r.status)}</td>
+              <td>{String(r.job_title)}</td>
+              <td>{String(r.invited_at)}</td>
+            </tr>
+          ))}
+        </table>
+      </body>
+    </html>,
   );
 });
 serve({ fetch: app.fetch, port: Number(process.env.PORT), hostname: "127.0.0.1" });

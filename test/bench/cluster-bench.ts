@@ -15,7 +15,9 @@ const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding:
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+    .replace(/^.*\) /, "")
+    .split(" ");
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime (fields 14 and 15)
 }
 
@@ -28,17 +30,32 @@ export async function benchCluster(options: { seconds?: number; people?: number 
   const out: Record<string, number | string> = { "load average before": loadavg()[0]!.toFixed(2) };
   try {
     for (const processes of [1, 2]) {
-      const server = await startChildServer({ DATABASE_URL: database.url, WEB_CONCURRENCY: String(processes), LOG_LEVEL: "info", DIRECTORY_SEARCH_PER_SECOND: "1000000" }, "src/server.ts", { keepOutput: true });
+      const server = await startChildServer(
+        { DATABASE_URL: database.url, WEB_CONCURRENCY: String(processes), LOG_LEVEL: "info", DIRECTORY_SEARCH_PER_SECOND: "1000000" },
+        "src/server.ts",
+        { keepOutput: true },
+      );
       try {
         const pids = processes === 1 ? [server.child.pid!] : await untilAllListening(server, processes);
         // Warm-up, not counted: every process compiles its hot paths and fills its caches first.
-        await runLoadApart({ url: server.url, paths: ["/users", "/users?status=invited", "/directory/search?q=ava"], connections: 10, seconds: 3, headers: { cookie, "HX-Request": "true" } });
+        await runLoadApart({
+          url: server.url,
+          paths: ["/users", "/users?status=invited", "/directory/search?q=ava"],
+          connections: 10,
+          seconds: 3,
+          headers: { cookie, "HX-Request": "true" },
+        });
         // One process logs no pid: its lines are all its own.
-        const answered = (pid: number) => (processes === 1 ? [...requestsPerProcess(server).values()].reduce((a, b) => a + b, 0) : requestsPerProcess(server).get(pid) ?? 0);
+        const answered = (pid: number) =>
+          processes === 1 ? [...requestsPerProcess(server).values()].reduce((a, b) => a + b, 0) : (requestsPerProcess(server).get(pid) ?? 0);
         const before = new Map(pids.map((pid) => [pid, { cpu: cpuSeconds(pid), served: answered(pid) }]));
         const primaryBefore = processes > 1 ? cpuSeconds(server.child.pid!) : 0;
         const load = await runLoadApart({
-          url: server.url, paths: ["/users", "/users?status=invited", "/directory/search?q=ava"], connections: 10, seconds, headers: { cookie, "HX-Request": "true" },
+          url: server.url,
+          paths: ["/users", "/users?status=invited", "/directory/search?q=ava"],
+          connections: 10,
+          seconds,
+          headers: { cookie, "HX-Request": "true" },
         });
         await new Promise((resolve) => setTimeout(resolve, 300)); // the last log lines
         const label = `WEB_CONCURRENCY=${processes}`;

@@ -31,7 +31,12 @@ export async function benchDirectorySync(): Promise<Record<string, number>> {
     graph.addUsers(users);
     const orgId = newId();
     await database.db.write((tx) => tx.insert(organizations).values({ id: orgId, tenantId: TENANT, name: "Fabrikam (bench)" }));
-    const client = new GraphClient({ baseUrl: graph.baseUrl, tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT), clientId: GRAPH_CLIENT.id, clientSecret: GRAPH_CLIENT.secret });
+    const client = new GraphClient({
+      baseUrl: graph.baseUrl,
+      tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT),
+      clientId: GRAPH_CLIENT.id,
+      clientSecret: GRAPH_CLIENT.secret,
+    });
 
     const first = await timed(() => syncDirectory(database.db, { id: orgId }, client, "schedule"));
     const pages = graph.requests.length;

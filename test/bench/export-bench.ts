@@ -42,7 +42,9 @@ export async function benchExport(options: { members?: number } = {}): Promise<R
       await (await fetch(`${server.url}/users.csv?q=zzz`, { headers: { cookie } })).text();
       const before = rssMb(server, "VmRSS");
       let peak = before;
-      const sampler = setInterval(() => { peak = Math.max(peak, rssMb(server, "VmRSS")); }, 20);
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, rssMb(server, "VmRSS"));
+      }, 20);
       const all = await timedDownload(`${server.url}/users.csv`, cookie);
       clearInterval(sampler);
       out["all: rows"] = all.rows;

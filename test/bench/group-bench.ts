@@ -21,8 +21,13 @@ function percentile(sorted: number[], p: number): number {
 async function loadUsersPage(url: string, cookie: string, connections: number, seconds: number, during: () => boolean) {
   const times = { all: [] as number[], during: [] as number[] };
   let failures = 0;
-  const instance = autocannon({ url, connections, duration: seconds, headers: { cookie }, requests: USERS_PATHS.map((path) => ({ method: "GET", path })) }) as unknown as
-    Promise<autocannon.Result> & { on(event: "response", fn: (client: unknown, status: number, bytes: number, ms: number) => void): void };
+  const instance = autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers: { cookie },
+    requests: USERS_PATHS.map((path) => ({ method: "GET", path })),
+  }) as unknown as Promise<autocannon.Result> & { on(event: "response", fn: (client: unknown, status: number, bytes: number, ms: number) => void): void };
   instance.on("response", (_c, status, _b, ms) => {
     times.all.push(ms);
     if (during()) times.during.push(ms);
@@ -38,7 +43,12 @@ export async function benchGroupInvite(options: GroupBenchOptions = {}): Promise
   const people = options.people ?? Number(process.env.GROUP_BENCH_PEOPLE ?? 200_000);
   const connections = options.connections ?? 4;
   const database = await createBenchDatabase();
-  const org = await seedLargeOrganization(database.db, { people, members: options.members ?? Math.round(people / 4), domain: "groups.example", name: "Group Corp" });
+  const org = await seedLargeOrganization(database.db, {
+    people,
+    members: options.members ?? Math.round(people / 4),
+    domain: "groups.example",
+    name: "Group Corp",
+  });
   const cookie = await benchSessionCookie(database.db, org.adminId, org.orgId);
   const field = fieldServices(people);
   const [group] = await readSql(database.db, "SELECT id FROM directory_groups WHERE org_id = ? AND name_norm = 'field services'", [org.orgId]);
@@ -58,7 +68,9 @@ export async function benchGroupInvite(options: GroupBenchOptions = {}): Promise
       inviting = true;
       const started = performance.now();
       const res = await fetch(`${server.url}/invitations`, {
-        method: "POST", body: new URLSearchParams({ group: String(group!.id) }), headers: { cookie, Origin: server.url, "HX-Request": "true" },
+        method: "POST",
+        body: new URLSearchParams({ group: String(group!.id) }),
+        headers: { cookie, Origin: server.url, "HX-Request": "true" },
       });
       answer = await res.text();
       inviteMs = performance.now() - started;

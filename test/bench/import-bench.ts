@@ -18,7 +18,9 @@ export function loadUsersPage(url: string, cookie: string) {
   const times: { at: number; ms: number }[] = [];
   let failures = 0;
   let finished: () => void;
-  const done = new Promise<void>((resolve) => { finished = resolve; });
+  const done = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
   const instance = autocannon({ url, connections: 10, duration: 600, headers: { cookie }, requests: [{ method: "GET", path: "/users" }] }, () => finished());
   instance.on("response", (_client, status, _bytes, ms) => {
     times.push({ at: performance.now(), ms });
@@ -27,10 +29,15 @@ export function loadUsersPage(url: string, cookie: string) {
   return {
     /** p99 (ms) of the responses that finished between `from` and `to` (performance.now()). */
     p99(from: number, to: number) {
-      const window = times.filter((t) => t.at >= from && t.at <= to).map((t) => t.ms).sort((a, b) => a - b);
+      const window = times
+        .filter((t) => t.at >= from && t.at <= to)
+        .map((t) => t.ms)
+        .sort((a, b) => a - b);
       return { p99: window.length ? window[Math.min(window.length - 1, Math.ceil(window.length * 0.99) - 1)]! : 0, requests: window.length };
     },
-    get failures() { return failures; },
+    get failures() {
+      return failures;
+    },
     async stop() {
       instance.stop();
       await done;
@@ -39,8 +46,18 @@ export function loadUsersPage(url: string, cookie: string) {
 }
 
 export async function importState(db: BenchDatabase, id: string) {
-  const row = (await readSql(db.db, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count FROM imports WHERE id = ?", [id]))[0]!;
-  return { status: String(row[0]), total: Number(row[1]), processed: Number(row[2]), ready: Number(row[3]), skipped: Number(row[4]), errors: Number(row[5]), sent: Number(row[6]) };
+  const row = (
+    await readSql(db.db, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count FROM imports WHERE id = ?", [id])
+  )[0]!;
+  return {
+    status: String(row[0]),
+    total: Number(row[1]),
+    processed: Number(row[2]),
+    ready: Number(row[3]),
+    skipped: Number(row[4]),
+    errors: Number(row[5]),
+    sent: Number(row[6]),
+  };
 }
 
 export async function waitForStatus(db: BenchDatabase, id: string, status: string, timeoutMs: number) {
@@ -56,7 +73,12 @@ export async function waitForStatus(db: BenchDatabase, id: string, status: strin
 
 export async function upload(server: ChildServer, cookie: string, csv: string | Buffer, name: string): Promise<string> {
   const form = new FormData();
-  form.append("file", new File([typeof csv === "string" ? csv : new Uint8Array(csv)], name, { type: name.endsWith(".xlsx") ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv" }));
+  form.append(
+    "file",
+    new File([typeof csv === "string" ? csv : new Uint8Array(csv)], name, {
+      type: name.endsWith(".xlsx") ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv",
+    }),
+  );
   const response = await fetch(`${server.url}/imports`, { method: "POST", body: form, headers: { cookie, Origin: server.url }, redirect: "manual" });
   if (response.status !== 303) throw new Error(`upload answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
   return response.headers.get("Location")!.split("/").pop()!;
@@ -96,11 +118,15 @@ async function bench100k(db: BenchDatabase, org: LargeOrg, cookie: string, out: 
     const send = await fetch(`${server.url}/imports/${id}/send`, { method: "POST", headers: { cookie, Origin: server.url }, redirect: "manual" });
     if (send.status !== 303) throw new Error(`send answered ${send.status}`);
     // At most SEND_CAP_MS: past that the figure is projected from the rate so far (and says so).
-    const finished = await waitForStatus(db, id, "sent", SEND_CAP_MS).then(() => true, () => false);
+    const finished = await waitForStatus(db, id, "sent", SEND_CAP_MS).then(
+      () => true,
+      () => false,
+    );
     const sendMs = performance.now() - sendStarted;
     const sent = await importState(db, id);
     const projected = finished ? sendMs : (sendMs / Math.max(1, sent.sent)) * sent.ready;
-    out[finished ? "100k: Send Invite of ready rows (ms, target < 5000)" : "100k: Send Invite of ready rows, PROJECTED (ms, target < 5000)"] = Math.round(projected);
+    out[finished ? "100k: Send Invite of ready rows (ms, target < 5000)" : "100k: Send Invite of ready rows, PROJECTED (ms, target < 5000)"] =
+      Math.round(projected);
     out["100k: Send Invite / papaparse"] = round(projected / papa, 1);
     out["100k: people invited (in the time measured)"] = sent.sent;
     out["100k: invitations per second"] = Math.round(sent.sent / (sendMs / 1000));
@@ -163,7 +189,9 @@ async function bench1m(db: BenchDatabase, org: LargeOrg, cookie: string, out: Re
     out["1M: papaparse alone (ms)"] = Math.round(papa);
   }
   const server = await startChildServer({
-    DATABASE_URL: db.url, SEED_DEMO: "false", IMPORT_MAX_BYTES: String(64 * 1024 * 1024),
+    DATABASE_URL: db.url,
+    SEED_DEMO: "false",
+    IMPORT_MAX_BYTES: String(64 * 1024 * 1024),
     ...(heapLimitMb ? { NODE_OPTIONS: `--max-old-space-size=${heapLimitMb}` } : {}),
   });
   try {

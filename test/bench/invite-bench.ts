@@ -12,7 +12,7 @@ const MEMBERS = 50_000;
 /** A small deterministic generator, so every run searches the same prefixes. */
 function random(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 function searchPaths(count: number, domain: string): string[] {

@@ -29,10 +29,17 @@ export async function benchMail(options: { messages?: number; requestsPerSecond?
     const enqueueCpu = process.cpuUsage();
     const context = { orgName: "Bench Org", inviterName: "Alex Admin", rateMilli: 725, year: 2026 };
     await db.write(async (tx) => {
-      await enqueueMails(tx, people.map((p) => ({
-        orgId, kind: "invitation", to: p.email, invitationId: p.invitationId, idempotencyKey: invitationMailKey(p.invitationId, 1),
-        ...invitationMail(context, { joinUrl: `http://localhost:3000/join/${p.token}`, recipientName: p.name }),
-      })));
+      await enqueueMails(
+        tx,
+        people.map((p) => ({
+          orgId,
+          kind: "invitation",
+          to: p.email,
+          invitationId: p.invitationId,
+          idempotencyKey: invitationMailKey(p.invitationId, 1),
+          ...invitationMail(context, { joinUrl: `http://localhost:3000/join/${p.token}`, recipientName: p.name }),
+        })),
+      );
     });
     const enqueueMs = performance.now() - enqueueStarted;
     // CPU time as well: on a shared machine the wall time also measures everyone else's load.
@@ -81,16 +88,28 @@ export async function benchMail(options: { messages?: number; requestsPerSecond?
 /** Members and invitations to address the emails to (set-up, not timed). */
 async function insertInvitations(db: Awaited<ReturnType<typeof createTestDatabase>>["db"], orgId: string, n: number) {
   const people = Array.from({ length: n }, (_, i) => ({
-    memberId: newId(), invitationId: newId(), token: newToken(), email: `person${i}@bench.example`, name: `Person ${i}`,
+    memberId: newId(),
+    invitationId: newId(),
+    token: newToken(),
+    email: `person${i}@bench.example`,
+    name: `Person ${i}`,
   }));
   const now = Date.now();
   await db.write(async (tx) => {
     for (let i = 0; i < n; i += 500) {
       const chunk = people.slice(i, i + 500);
-      await tx.run(sql`INSERT INTO members (id, org_id, email, email_norm, name, sort_name, status, invited_at, updated_at) VALUES ${sql.join(
-        chunk.map((p) => sql`(${p.memberId}, ${orgId}, ${p.email}, ${p.email}, ${p.name}, ${p.name.toLowerCase()}, 'invited', ${now}, ${now})`), sql`, `)}`);
-      await tx.run(sql`INSERT INTO invitations (id, org_id, member_id, token_hash, last_sent_at) VALUES ${sql.join(
-        chunk.map((p) => sql`(${p.invitationId}, ${orgId}, ${p.memberId}, ${sha256Hex(p.token)}, ${now})`), sql`, `)}`);
+      await tx.run(
+        sql`INSERT INTO members (id, org_id, email, email_norm, name, sort_name, status, invited_at, updated_at) VALUES ${sql.join(
+          chunk.map((p) => sql`(${p.memberId}, ${orgId}, ${p.email}, ${p.email}, ${p.name}, ${p.name.toLowerCase()}, 'invited', ${now}, ${now})`),
+          sql`, `,
+        )}`,
+      );
+      await tx.run(
+        sql`INSERT INTO invitations (id, org_id, member_id, token_hash, last_sent_at) VALUES ${sql.join(
+          chunk.map((p) => sql`(${p.invitationId}, ${orgId}, ${p.memberId}, ${sha256Hex(p.token)}, ${now})`),
+          sql`, `,
+        )}`,
+      );
     }
   });
   return people;

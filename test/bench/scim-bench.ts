@@ -39,11 +39,18 @@ async function runCycle(url: string, token: string, domain: string, users: numbe
         if (found.status !== 200 || list.totalResults !== 0) fail(`GET ${p.mail}: ${found.status} ${JSON.stringify(list).slice(0, 200)}`);
         t = performance.now();
         const created = await fetch(`${url}/scim/v2/Users`, {
-          method: "POST", headers,
+          method: "POST",
+          headers,
           body: JSON.stringify({
-            schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE], userName: p.mail, externalId: `oid-${i}`, active: true,
-            displayName: `${p.given} ${p.surname}`, name: { givenName: p.given, familyName: p.surname, formatted: `${p.given} ${p.surname}` },
-            emails: [{ primary: true, type: "work", value: p.mail }], title: "Field Engineer", [ENTERPRISE]: { department: "Sales" },
+            schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+            userName: p.mail,
+            externalId: `oid-${i}`,
+            active: true,
+            displayName: `${p.given} ${p.surname}`,
+            name: { givenName: p.given, familyName: p.surname, formatted: `${p.given} ${p.surname}` },
+            emails: [{ primary: true, type: "work", value: p.mail }],
+            title: "Field Engineer",
+            [ENTERPRISE]: { department: "Sales" },
           }),
         });
         result.postMs.push(performance.now() - t);
@@ -74,8 +81,12 @@ export async function benchScim(options: { users?: number; connections?: number;
   const standIn = await startResendStandIn();
   // The per-token limit would make the rate the limiter's: lifted, so the figure is the server's.
   const server = await startChildServer({
-    DATABASE_URL: database.url, WORKERS: "true", SCIM_REQUESTS_PER_SECOND: "1000000",
-    RESEND_API_KEY: standIn.apiKey, RESEND_BASE_URL: standIn.url, MAIL_REQUESTS_PER_SECOND: "10",
+    DATABASE_URL: database.url,
+    WORKERS: "true",
+    SCIM_REQUESTS_PER_SECOND: "1000000",
+    RESEND_API_KEY: standIn.apiKey,
+    RESEND_BASE_URL: standIn.url,
+    MAIL_REQUESTS_PER_SECOND: "10",
   });
   try {
     const usersPage = { url: server.url, paths: USERS_PAGES, connections: 2, seconds: pageSeconds, headers: { cookie } };
@@ -84,21 +95,38 @@ export async function benchScim(options: { users?: number; connections?: number;
     const [busy, cycle] = await Promise.all([runLoadApart(usersPage), runCycle(server.url, token, org.domain, users, connections)]);
     const loadAfter = loadavg()[0]!;
     const provisioned = { rows: await readSql(database.db, "SELECT count(*) AS n FROM scim_users WHERE org_id = ?", [org.orgId]) };
-    const invited = { rows: await readSql(database.db, "SELECT count(*) AS n FROM audit_events WHERE org_id = ? AND actor_label = 'Entra provisioning' AND action = 'member.invite'", [org.orgId]) };
+    const invited = {
+      rows: await readSql(
+        database.db,
+        "SELECT count(*) AS n FROM audit_events WHERE org_id = ? AND actor_label = 'Entra provisioning' AND action = 'member.invite'",
+        [org.orgId],
+      ),
+    };
     const gets = [...cycle.getMs].sort((a, b) => a - b);
     const posts = [...cycle.postMs].sort((a, b) => a - b);
     return {
-      "users in the cycle": users, connections, "directory people": people,
-      "errors (target 0)": cycle.errors, ...(cycle.firstError ? { "first error": cycle.firstError } : {}),
-      "users provisioned (scim_users)": Number(provisioned.rows[0]!.n), "invitations by Entra provisioning": Number(invited.rows[0]!.n),
-      "cycle seconds": round(cycle.seconds, 1), "users per second": round(users / cycle.seconds, 1), "requests per second": round(cycle.requests / cycle.seconds, 1),
-      "GET filter p50 (ms)": p(gets, 0.5), "GET filter p99 (ms)": p(gets, 0.99), "POST p50 (ms)": p(posts, 0.5), "POST p99 (ms)": p(posts, 0.99),
+      "users in the cycle": users,
+      connections,
+      "directory people": people,
+      "errors (target 0)": cycle.errors,
+      ...(cycle.firstError ? { "first error": cycle.firstError } : {}),
+      "users provisioned (scim_users)": Number(provisioned.rows[0]!.n),
+      "invitations by Entra provisioning": Number(invited.rows[0]!.n),
+      "cycle seconds": round(cycle.seconds, 1),
+      "users per second": round(users / cycle.seconds, 1),
+      "requests per second": round(cycle.requests / cycle.seconds, 1),
+      "GET filter p50 (ms)": p(gets, 0.5),
+      "GET filter p99 (ms)": p(gets, 0.99),
+      "POST p50 (ms)": p(posts, 0.5),
+      "POST p99 (ms)": p(posts, 0.99),
       "users page seconds measured (each run)": pageSeconds,
-      "users page p99 without the cycle (ms)": quiet.p99, "users page p99 during the cycle (ms)": busy.p99,
+      "users page p99 without the cycle (ms)": quiet.p99,
+      "users page p99 during the cycle (ms)": busy.p99,
       "users page p99 ratio during/without (target <= 2)": quiet.p99 > 0 ? round(busy.p99 / quiet.p99) : -1,
       "users page errors+non2xx during the cycle": busy.errors + busy.non2xx,
       "users page seconds overlapping the cycle": round(Math.min(pageSeconds, cycle.seconds), 1),
-      "load average (1 min) before": round(loadBefore), "load average (1 min) after": round(loadAfter),
+      "load average (1 min) before": round(loadBefore),
+      "load average (1 min) after": round(loadAfter),
     };
   } finally {
     server.child.kill("SIGKILL");

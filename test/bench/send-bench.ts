@@ -47,16 +47,46 @@ export async function writeFloor(db: Db, org: LargeOrg, from: number, count: num
         return {
           member: [memberId, org.orgId, p.id, p.mail, p.mail, name, name.toLowerCase(), "invited", now, admin.id, now],
           invitation: [invitationId, org.orgId, memberId, sha256Hex(tokens[i]!), admin.id, 1, now, "queued", now],
-          mail: [newId(), org.orgId, "invitation", p.mail, mail.template, JSON.stringify(storedParams(mail)),
-            invitationMailKey(invitationId, 1).replace(`:${invitationId}:`, ":"), invitationId, "queued", now, now],
+          mail: [
+            newId(),
+            org.orgId,
+            "invitation",
+            p.mail,
+            mail.template,
+            JSON.stringify(storedParams(mail)),
+            invitationMailKey(invitationId, 1).replace(`:${invitationId}:`, ":"),
+            invitationId,
+            "queued",
+            now,
+            now,
+          ],
         };
       });
-      await insertRows(tx, "members", ["id", "org_id", "person_id", "email", "email_norm", "name", "sort_name", "status", "invited_at", "invited_by", "updated_at"], rows.map((r) => r.member));
-      await insertRows(tx, "invitations", ["id", "org_id", "member_id", "token_hash", "invited_by", "sent_count", "last_sent_at", "delivery_status", "created_at"], rows.map((r) => r.invitation));
-      await insertRows(tx, "mail_outbox", ["id", "org_id", "kind", '"to"', "template", "params", "send_key", "invitation_id", "status", "next_attempt_at", "created_at"], rows.map((r) => r.mail));
+      await insertRows(
+        tx,
+        "members",
+        ["id", "org_id", "person_id", "email", "email_norm", "name", "sort_name", "status", "invited_at", "invited_by", "updated_at"],
+        rows.map((r) => r.member),
+      );
+      await insertRows(
+        tx,
+        "invitations",
+        ["id", "org_id", "member_id", "token_hash", "invited_by", "sent_count", "last_sent_at", "delivery_status", "created_at"],
+        rows.map((r) => r.invitation),
+      );
+      await insertRows(
+        tx,
+        "mail_outbox",
+        ["id", "org_id", "kind", '"to"', "template", "params", "send_key", "invitation_id", "status", "next_attempt_at", "created_at"],
+        rows.map((r) => r.mail),
+      );
     }
-    await insertRows(tx, "audit_events", ["id", "org_id", "actor_id", "action", "subject", "detail"],
-      [[newId(), org.orgId, admin.id, "import.send", "floor.csv", JSON.stringify({ invited: people.length })]]);
+    await insertRows(
+      tx,
+      "audit_events",
+      ["id", "org_id", "actor_id", "action", "subject", "detail"],
+      [[newId(), org.orgId, admin.id, "import.send", "floor.csv", JSON.stringify({ invited: people.length })]],
+    );
   });
   return people.length / ((performance.now() - started) / 1000);
 }

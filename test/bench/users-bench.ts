@@ -13,7 +13,9 @@ export async function benchUsers(options: { seconds?: number } = {}): Promise<Re
   const org = await seedLargeOrganization(database.db, { people: 200_000, members: 200_000 });
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const cookie = await benchSessionCookie(database.db, org.adminId, org.orgId);
-  const deep = { rows: await readSql(database.db, "SELECT sort_name, id FROM members WHERE org_id = ? ORDER BY sort_name, id LIMIT 1 OFFSET 150000", [org.orgId]) };
+  const deep = {
+    rows: await readSql(database.db, "SELECT sort_name, id FROM members WHERE org_id = ? ORDER BY sort_name, id LIMIT 1 OFFSET 150000", [org.orgId]),
+  };
   const after = encodeCursor(String(deep.rows[0]!.sort_name), String(deep.rows[0]!.id));
   database.close();
 
@@ -21,11 +23,11 @@ export async function benchUsers(options: { seconds?: number } = {}): Promise<Re
   const server = await startChildServer({ DATABASE_URL: database.url, WORKERS: "false" });
   out["cold start, fresh db, to /healthz (ms)"] = Math.round(server.startMs);
   const cases: Record<string, string[]> = {
-    "all": ["/users"],
-    "invited": ["/users?status=invited"],
-    "active": ["/users?status=active"],
-    "archived": ["/users?status=archived"],
-    "search": ["/users?q=maya", "/users?q=ben", "/users?q=olivia.lopez", "/users?status=active&q=sam"],
+    all: ["/users"],
+    invited: ["/users?status=invited"],
+    active: ["/users?status=active"],
+    archived: ["/users?status=archived"],
+    search: ["/users?q=maya", "/users?q=ben", "/users?q=olivia.lopez", "/users?status=active&q=sam"],
     "deep page": [`/users?after=${after}`],
   };
   const results: Record<string, LoadResult> = {};
@@ -50,7 +52,8 @@ export async function benchUsers(options: { seconds?: number } = {}): Promise<Re
   const middle = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   out["users broad search p95 @10 (ms, median of 3)"] = middle(searchRounds.map((r) => r.broad));
   out["users filtered list p95 @10 (ms, median of 3)"] = middle(searchRounds.map((r) => r.filtered));
-  out["broad search p95 / filtered list p95, median of 3 alternating rounds (target <= 2)"] = Math.round(middle(searchRounds.map((r) => r.broad / r.filtered)) * 100) / 100;
+  out["broad search p95 / filtered list p95, median of 3 alternating rounds (target <= 2)"] =
+    Math.round(middle(searchRounds.map((r) => r.broad / r.filtered)) * 100) / 100;
   // Throughput against the bare page: both servers up, runs alternating (ours, bare) three times,
   // so a neighbour's load on this shared machine falls on both alike; the median of the ratios.
   const baseline = await startChildServer({ DATABASE_URL: database.url }, "test/bench/baseline-server.tsx");
@@ -58,7 +61,10 @@ export async function benchUsers(options: { seconds?: number } = {}): Promise<Re
   // session, no query, no page), at the same 10 connections.
   const bare10 = await runLoad({ url: baseline.url, paths: ["/users"], connections: 10, seconds });
   const health10 = await runLoad({ url: server.url, paths: ["/healthz"], connections: 10, seconds });
-  for (const [name, r] of [["bare hono+jsx page", bare10], ["our /healthz", health10]] as const) {
+  for (const [name, r] of [
+    ["bare hono+jsx page", bare10],
+    ["our /healthz", health10],
+  ] as const) {
     out[`${name} p50 / p95 / p99 @10 (ms)`] = `${r.p50} / ${r.p95} / ${r.p99}`;
     out[`${name} req/s @10`] = r.rps;
   }

@@ -24,8 +24,15 @@ const CASEY = "casey.member@contoso.example";
 type AxeResult = { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] };
 
 const person = (first: string) => ({
-  entraObjectId: null, userPrincipalName: `kbd.${first.toLowerCase()}@contoso.example`, mail: `kbd.${first.toLowerCase()}@contoso.example`,
-  displayName: `Kbd ${first}`, givenName: "Kbd", surname: first, jobTitle: "Driver", department: null, accountEnabled: true,
+  entraObjectId: null,
+  userPrincipalName: `kbd.${first.toLowerCase()}@contoso.example`,
+  mail: `kbd.${first.toLowerCase()}@contoso.example`,
+  displayName: `Kbd ${first}`,
+  givenName: "Kbd",
+  surname: first,
+  jobTitle: "Driver",
+  department: null,
+  accountEnabled: true,
 });
 
 describe.skipIf(!browserAvailable())("accessibility", () => {
@@ -52,16 +59,30 @@ describe.skipIf(!browserAvailable())("accessibility", () => {
     await page.addScriptTag({ path: AXE });
     const t1 = performance.now();
     // WCAG 2.x A and AA and axe's best-practice rules (headings, landmarks, names of regions).
-    const result = await page.evaluate(async () => (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<AxeResult> } }).axe
-      .run(document, { resultTypes: ["violations"], runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } }));
+    const result = await page.evaluate(async () =>
+      (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<AxeResult> } }).axe.run(document, {
+        resultTypes: ["violations"],
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+      }),
+    );
     for (const v of result.violations) {
-      if (v.impact === "serious" || v.impact === "critical") problems.push(`${label}: ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(", ")}`);
+      if (v.impact === "serious" || v.impact === "critical")
+        problems.push(
+          `${label}: ${v.id} (${v.help}) at ${v.nodes
+            .slice(0, 3)
+            .map((n) => JSON.stringify(n.target))
+            .join(", ")}`,
+        );
     }
     audited.push(label);
-    if (process.env.A11Y_DEBUG) console.log(`audited ${label} at ${Math.round(performance.now())}: inject ${Math.round(t1 - t0)} ms, run ${Math.round(performance.now() - t1)} ms`);
+    if (process.env.A11Y_DEBUG)
+      console.log(`audited ${label} at ${Math.round(performance.now())}: inject ${Math.round(t1 - t0)} ms, run ${Math.round(performance.now() - t1)} ms`);
   }
 
-  async function signedIn(email: string | null, options: { bypassCSP?: boolean; javaScriptEnabled?: boolean } = { bypassCSP: true }): Promise<{ context: BrowserContext; page: Page }> {
+  async function signedIn(
+    email: string | null,
+    options: { bypassCSP?: boolean; javaScriptEnabled?: boolean } = { bypassCSP: true },
+  ): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext(options);
     const page = await context.newPage();
     page.setDefaultTimeout(8_000);
@@ -145,7 +166,10 @@ describe.skipIf(!browserAvailable())("accessibility", () => {
     const { outcomes } = await inviteMembers(db, admin, { emails: [CASEY] }, { publicUrl: server.url });
     await go(page, "/outbox");
     await audit(page, "outbox");
-    const [mail] = await db.select().from(mailOutbox).where(and(eq(mailOutbox.to, CASEY), eq(mailOutbox.kind, "invitation")));
+    const [mail] = await db
+      .select()
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.to, CASEY), eq(mailOutbox.kind, "invitation")));
     await go(page, `/outbox/${mail!.id}`);
     await audit(page, "outbox message");
     const token = /\/join\/([\w-]{43})/.exec(withEmail(mail!).text)![1]!;

@@ -17,10 +17,13 @@ describe.skipIf(!browserAvailable())("Problem rows in a browser", () => {
     server = await startTestServer();
     browser = await launchBrowser();
     const [org] = await server.deps.db.select().from(organizations).where(eq(organizations.name, DEMO_ORG));
-    const rows = await server.deps.db.select({ mail: directoryPeople.mailNorm, name: directoryPeople.displayName }).from(directoryPeople)
+    const rows = await server.deps.db
+      .select({ mail: directoryPeople.mailNorm, name: directoryPeople.displayName })
+      .from(directoryPeople)
       .leftJoin(members, eq(members.personId, directoryPeople.id))
       .where(and(eq(directoryPeople.orgId, org!.id), eq(directoryPeople.accountEnabled, true), isNull(members.id), isNull(directoryPeople.removedAt)))
-      .orderBy(sql`${directoryPeople.mailNorm} desc`).limit(20);
+      .orderBy(sql`${directoryPeople.mailNorm} desc`)
+      .limit(20);
     free = rows.filter((p) => /^[a-z]+\.[a-z]+@contoso\.example$/.test(p.mail!)).map((p) => ({ mail: p.mail!, name: p.name }));
   });
   afterAll(async () => {
@@ -47,7 +50,9 @@ describe.skipIf(!browserAvailable())("Problem rows in a browser", () => {
     const dialog = page.locator("dialog#import-dialog");
     await dialog.getByLabel("CSV or Excel file").setInputFiles({ name: "problems.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
     let reloaded = false;
-    page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) reloaded = true; });
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) reloaded = true;
+    });
     await dialog.getByRole("button", { name: "Upload" }).click();
     await expect.poll(() => dialog.locator(".import-status").textContent()).toContain("Checked 4 rows");
 

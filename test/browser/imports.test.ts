@@ -19,10 +19,13 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
     browser = await launchBrowser();
     const [org] = await server.deps.db.select().from(organizations).where(eq(organizations.name, DEMO_ORG));
     // Enabled directory people who are not members yet.
-    const free = await server.deps.db.select({ mail: directoryPeople.mailNorm }).from(directoryPeople)
+    const free = await server.deps.db
+      .select({ mail: directoryPeople.mailNorm })
+      .from(directoryPeople)
       .leftJoin(members, eq(members.personId, directoryPeople.id))
       .where(and(eq(directoryPeople.orgId, org!.id), eq(directoryPeople.accountEnabled, true), isNull(members.id), isNull(directoryPeople.removedAt)))
-      .orderBy(sql`${directoryPeople.mailNorm} desc`).limit(60);
+      .orderBy(sql`${directoryPeople.mailNorm} desc`)
+      .limit(60);
     addresses = free.map((p) => p.mail!).filter((m) => !m.startsWith("alex.admin") && !m.startsWith("casey.member"));
   });
   afterAll(async () => {
@@ -46,12 +49,20 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
     await signIn(page);
 
     const ready = addresses.slice(0, 20);
-    const file = ["E-mail;Name", ...ready.map((a, i) => `${a};Person ${i}`), `${ready[0]!.toUpperCase()};Again`, "not an address;Oops",
-      "ghost.person@contoso.example;Ghost", `=cmd|' /C calc'!A0;Formula`].join("\r\n");
+    const file = [
+      "E-mail;Name",
+      ...ready.map((a, i) => `${a};Person ${i}`),
+      `${ready[0]!.toUpperCase()};Again`,
+      "not an address;Oops",
+      "ghost.person@contoso.example;Ghost",
+      `=cmd|' /C calc'!A0;Formula`,
+    ].join("\r\n");
 
     await page.getByRole("button", { name: "Bulk upload users" }).click();
     const dialog = page.locator("dialog#import-dialog");
@@ -82,7 +93,9 @@ describe.skipIf(!browserAvailable())("Bulk upload in a browser", () => {
     const lines = bytes.subarray(3).toString("utf8").trim().split("\r\n");
     expect(lines[0]).toBe("row,email,problem,suggestion,detail");
     expect(lines.slice(1).map((l) => l.split(",").slice(0, 3).join(","))).toEqual([
-      `22,${ready[0]!.toUpperCase()},duplicate_in_file`, "23,not an address,invalid_format", "24,ghost.person@contoso.example,not_in_directory",
+      `22,${ready[0]!.toUpperCase()},duplicate_in_file`,
+      "23,not an address,invalid_format",
+      "24,ghost.person@contoso.example,not_in_directory",
       "25,'=cmd|' /C calc'!A0,invalid_format",
     ]);
 

@@ -23,10 +23,19 @@ describe.skipIf(!browserAvailable())("Invite a department in a browser", () => {
   /** Field Services' people: those who can be invited now, and everyone's member status. */
   async function fieldServices() {
     const [org] = await server.deps.db.select().from(organizations).where(eq(organizations.name, DEMO_ORG));
-    const people = await server.deps.db.select({ id: directoryPeople.id, mail: directoryPeople.mail, enabled: directoryPeople.accountEnabled, live: directoryPeople.liveMembers })
-      .from(directoryPeople).where(and(eq(directoryPeople.orgId, org!.id), eq(directoryPeople.departmentNorm, "field services"), isNull(directoryPeople.removedAt)));
-    const statuses = await server.deps.db.select({ personId: members.personId, status: members.status }).from(members)
-      .where(inArray(members.personId, people.map((p) => p.id)));
+    const people = await server.deps.db
+      .select({ id: directoryPeople.id, mail: directoryPeople.mail, enabled: directoryPeople.accountEnabled, live: directoryPeople.liveMembers })
+      .from(directoryPeople)
+      .where(and(eq(directoryPeople.orgId, org!.id), eq(directoryPeople.departmentNorm, "field services"), isNull(directoryPeople.removedAt)));
+    const statuses = await server.deps.db
+      .select({ personId: members.personId, status: members.status })
+      .from(members)
+      .where(
+        inArray(
+          members.personId,
+          people.map((p) => p.id),
+        ),
+      );
     const invitable = people.filter((p) => p.enabled && p.live === 0);
     return { invitable: invitable.length, first: invitable[0]?.mail, people, statuses };
   }

@@ -11,8 +11,15 @@ import { upsertDirectoryPeople } from "../../src/domain/directory.js";
 import { browserAvailable, launchBrowser, startTestServer, type RunningApp } from "../support/browser.js";
 
 const person = (first: string, enabled = true) => ({
-  entraObjectId: null, userPrincipalName: `zyxel.${first.toLowerCase()}@contoso.example`, mail: `zyxel.${first.toLowerCase()}@contoso.example`,
-  displayName: `Zyxel ${first}`, givenName: "Zyxel", surname: first, jobTitle: "Field Engineer", department: null, accountEnabled: enabled,
+  entraObjectId: null,
+  userPrincipalName: `zyxel.${first.toLowerCase()}@contoso.example`,
+  mail: `zyxel.${first.toLowerCase()}@contoso.example`,
+  displayName: `Zyxel ${first}`,
+  givenName: "Zyxel",
+  surname: first,
+  jobTitle: "Field Engineer",
+  department: null,
+  accountEnabled: enabled,
 });
 
 describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
@@ -23,7 +30,9 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     server = await startTestServer();
     browser = await launchBrowser();
     const [org] = await server.deps.db.select().from(organizations).where(eq(organizations.name, DEMO_ORG));
-    await server.deps.db.write((tx) => upsertDirectoryPeople(tx, org!.id, [person("Alpha"), person("Beta"), person("Gamma", false), person("Delta"), person("Epsilon")]));
+    await server.deps.db.write((tx) =>
+      upsertDirectoryPeople(tx, org!.id, [person("Alpha"), person("Beta"), person("Gamma", false), person("Delta"), person("Epsilon")]),
+    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -38,15 +47,16 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     await page.waitForURL(`${server.url}/users`);
   }
 
-  const statusOf = async (email: string) =>
-    (await server.deps.db.select({ s: members.status }).from(members).where(eq(members.emailNorm, email)))[0]?.s;
+  const statusOf = async (email: string) => (await server.deps.db.select({ s: members.status }).from(members).where(eq(members.emailNorm, email)))[0]?.s;
 
   it("invites two people picked with the keyboard and the mouse, archives one and invites them again", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
     await signIn(page);
 
     await page.getByRole("button", { name: "Invite User" }).click();
@@ -75,13 +85,19 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     await expect(page.locator(`#${activeId}`).textContent()).resolves.toContain("Zyxel Alpha");
     await input.press("Enter");
     // Mouse: the + of Zyxel Beta.
-    await dialog.getByRole("option", { name: /Zyxel Beta/ }).locator(".add-person").click();
+    await dialog
+      .getByRole("option", { name: /Zyxel Beta/ })
+      .locator(".add-person")
+      .click();
     const chips = dialog.locator("#invite-chips .chip");
     await expect.poll(() => chips.count()).toBe(2);
     await expect(dialog.locator("#invite-search-status").textContent()).resolves.toContain("2 people to invite");
     await expect(dialog.getByRole("option", { name: /Zyxel Alpha/ }).getAttribute("aria-disabled")).resolves.toBe("true");
     // A third chip, removed again.
-    await dialog.getByRole("option", { name: /Zyxel Delta/ }).locator(".add-person").click();
+    await dialog
+      .getByRole("option", { name: /Zyxel Delta/ })
+      .locator(".add-person")
+      .click();
     await dialog.getByRole("button", { name: "Remove Zyxel Delta" }).click();
     await expect.poll(() => chips.count()).toBe(2);
     // Escape closes the popup, not the dialog.
@@ -99,7 +115,9 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     await expect(dialog.isVisible()).resolves.toBe(false);
 
     // Their emails are in the outbox: the table, and the local outbox page.
-    const mails = await server.deps.db.select({ to: mailOutbox.to, kind: mailOutbox.kind }).from(mailOutbox)
+    const mails = await server.deps.db
+      .select({ to: mailOutbox.to, kind: mailOutbox.kind })
+      .from(mailOutbox)
       .where(inArray(mailOutbox.to, ["zyxel.alpha@contoso.example", "zyxel.beta@contoso.example"]));
     expect(mails.map((m) => `${m.kind} ${m.to}`).sort()).toEqual(["invitation zyxel.alpha@contoso.example", "invitation zyxel.beta@contoso.example"]);
     const outbox = await context.newPage();
@@ -114,7 +132,13 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     const alphaRow = page.locator("#user-rows tr", { hasText: "zyxel.alpha@contoso.example" });
     await expect(alphaRow.locator(".badge-invited").textContent()).resolves.toBe("Invited");
     await expect(page.locator("#user-rows tr", { hasText: "zyxel.beta@contoso.example" }).locator(".badge-invited").count()).resolves.toBe(1);
-    const archivedBefore = Number(await page.locator("#status-filter a", { hasText: "Archived" }).locator(".count").textContent().then((s) => s!.replace(/\D/g, "")));
+    const archivedBefore = Number(
+      await page
+        .locator("#status-filter a", { hasText: "Archived" })
+        .locator(".count")
+        .textContent()
+        .then((s) => s!.replace(/\D/g, "")),
+    );
 
     // Archive Alpha: a confirmation dialog first, then the row and the counts change in place.
     await alphaRow.getByRole("button", { name: "Archive Zyxel Alpha" }).click();
@@ -123,7 +147,8 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     await confirm.getByRole("button", { name: "Archive" }).click();
     await expect.poll(() => confirm.isVisible()).toBe(false);
     await expect.poll(() => alphaRow.locator(".badge-archived").count()).toBe(1);
-    await expect.poll(() => page.locator("#status-filter a", { hasText: "Archived" }).locator(".count").textContent())
+    await expect
+      .poll(() => page.locator("#status-filter a", { hasText: "Archived" }).locator(".count").textContent())
       .toBe(new Intl.NumberFormat("en-US").format(archivedBefore + 1));
     await expect(page.locator("#row-action-flash").textContent()).resolves.toContain("Zyxel Alpha archived.");
     expect(await statusOf("zyxel.alpha@contoso.example")).toBe("archived");
@@ -134,7 +159,12 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     await expect.poll(() => alphaRow.locator(".badge-invited").count()).toBe(1);
     await expect(page.locator("#row-action-flash").textContent()).resolves.toContain("Zyxel Alpha invited again.");
     expect(await statusOf("zyxel.alpha@contoso.example")).toBe("invited");
-    expect(await server.deps.db.select().from(mailOutbox).where(and(eq(mailOutbox.to, "zyxel.alpha@contoso.example"), eq(mailOutbox.kind, "invitation")))).toHaveLength(2);
+    expect(
+      await server.deps.db
+        .select()
+        .from(mailOutbox)
+        .where(and(eq(mailOutbox.to, "zyxel.alpha@contoso.example"), eq(mailOutbox.kind, "invitation"))),
+    ).toHaveLength(2);
 
     // Archive selected: the dialog states how many, then both rows change in place.
     await alphaRow.getByRole("checkbox").check();
@@ -187,8 +217,9 @@ describe.skipIf(!browserAvailable())("Invite User in a browser", () => {
     await input.press("Enter");
     await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
     const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } })
-        .axe.run("#invite-user", { resultTypes: ["violations"] });
+      const result = await (
+        window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }
+      ).axe.run("#invite-user", { resultTypes: ["violations"] });
       return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
     });
     expect(violations).toEqual([]);

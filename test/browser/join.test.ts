@@ -109,9 +109,13 @@ describe.skipIf(!browserAvailable())("joining in a browser", () => {
     const { db, config } = server.deps;
     const alex = await findPersonByAddress(db, ALEX);
     // Someone from the demo directory who is not a member yet.
-    const [person] = await db.select({ mail: directoryPeople.mail }).from(directoryPeople)
+    const [person] = await db
+      .select({ mail: directoryPeople.mail })
+      .from(directoryPeople)
       .leftJoin(members, eq(members.personId, directoryPeople.id))
-      .where(and(isNull(members.id), eq(directoryPeople.accountEnabled, true), isNotNull(directoryPeople.mail), notInArray(directoryPeople.mailNorm, [CASEY, ALEX])))
+      .where(
+        and(isNull(members.id), eq(directoryPeople.accountEnabled, true), isNotNull(directoryPeople.mail), notInArray(directoryPeople.mailNorm, [CASEY, ALEX])),
+      )
       .limit(1);
     const target = person!.mail!.toLowerCase();
     await inviteMembers(db, { personId: alex!.id, orgId: alex!.orgId, name: alex!.displayName }, { emails: [target] }, { publicUrl: config.publicUrl });

@@ -18,8 +18,15 @@ import { actorFor } from "../support/security-fixtures.js";
 const ALEX = "alex.admin@contoso.example";
 
 const person = (first: string) => ({
-  entraObjectId: null, userPrincipalName: `focus.${first.toLowerCase()}@contoso.example`, mail: `focus.${first.toLowerCase()}@contoso.example`,
-  displayName: `Focus ${first}`, givenName: "Focus", surname: first, jobTitle: "Driver", department: null, accountEnabled: true,
+  entraObjectId: null,
+  userPrincipalName: `focus.${first.toLowerCase()}@contoso.example`,
+  mail: `focus.${first.toLowerCase()}@contoso.example`,
+  displayName: `Focus ${first}`,
+  givenName: "Focus",
+  surname: first,
+  jobTitle: "Driver",
+  department: null,
+  accountEnabled: true,
 });
 
 describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
@@ -63,11 +70,22 @@ describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
     }
     throw new Error(`Tab never reached ${what}`);
   }
-  const focused = (page: Page) => page.evaluate(() => {
-    const el = document.activeElement;
-    return { tag: el?.tagName ?? "", id: el?.id ?? "", row: el?.closest("tr")?.id ?? "", text: (el?.textContent ?? "").trim().slice(0, 200), inside: el?.closest("[id]")?.id ?? "" };
-  });
-  const liveStatus = (page: Page) => page.locator("#page-status").textContent().then((t) => (t ?? "").trim());
+  const focused = (page: Page) =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      return {
+        tag: el?.tagName ?? "",
+        id: el?.id ?? "",
+        row: el?.closest("tr")?.id ?? "",
+        text: (el?.textContent ?? "").trim().slice(0, 200),
+        inside: el?.closest("[id]")?.id ?? "",
+      };
+    });
+  const liveStatus = (page: Page) =>
+    page
+      .locator("#page-status")
+      .textContent()
+      .then((t) => (t ?? "").trim());
 
   it("Resend invitation and Invite again on a later row keep focus on that row, and the status says what happened", async () => {
     const page = await open("/users?status=invited");
@@ -94,7 +112,9 @@ describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
     await tabTo(page, page.getByRole("button", { name: "Invite User" }), "Invite User");
     await page.keyboard.press("Space");
     const dialog = page.locator("dialog#invite-dialog");
-    await expect.poll(() => dialog.evaluate((d) => d.getAttribute("aria-labelledby") && document.getElementById(d.getAttribute("aria-labelledby")!)?.textContent)).toBe("Invite User");
+    await expect
+      .poll(() => dialog.evaluate((d) => d.getAttribute("aria-labelledby") && document.getElementById(d.getAttribute("aria-labelledby")!)?.textContent))
+      .toBe("Invite User");
     const input = dialog.getByRole("combobox", { name: "Name or email" });
     await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.type("focus.ga", { delay: 20 });
@@ -132,8 +152,11 @@ describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
     await dialog.locator("input[type=file]").waitFor();
     // Opens on the heading or the file field, never on "Download a sample CSV".
     await expect.poll(async () => (await focused(page)).id).toMatch(/^(bulk-upload-title|import-file)$/);
-    await dialog.locator("input[type=file]").setInputFiles({ name: "people.csv", mimeType: "text/csv",
-      buffer: Buffer.from("email\r\nfocus.alpha@contoso.example\r\nnot an address\r\nfocus.beta@contoso.example\r\n") });
+    await dialog.locator("input[type=file]").setInputFiles({
+      name: "people.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("email\r\nfocus.alpha@contoso.example\r\nnot an address\r\nfocus.beta@contoso.example\r\n"),
+    });
     await tabTo(page, dialog.getByRole("button", { name: "Upload" }), "Upload");
     await page.keyboard.press("Enter");
     await expect.poll(() => liveStatus(page)).toBe("Checking rows started.");
@@ -149,7 +172,9 @@ describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
 
     // Upload on the page of its own: focus on the progress heading, which is the page's one h1.
     await page.goto(`${server.url}/imports/new`);
-    await page.locator("input[type=file]").setInputFiles({ name: "more.csv", mimeType: "text/csv", buffer: Buffer.from("email\r\nfocus.gamma@contoso.example\r\n") });
+    await page
+      .locator("input[type=file]")
+      .setInputFiles({ name: "more.csv", mimeType: "text/csv", buffer: Buffer.from("email\r\nfocus.gamma@contoso.example\r\n") });
     await tabTo(page, page.getByRole("button", { name: "Upload" }), "Upload on the page");
     await page.keyboard.press("Enter");
     await expect.poll(async () => (await focused(page)).id).toBe("import-panel-title");
@@ -178,27 +203,52 @@ describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
     const [member] = await server.deps.db.select({ id: members.id }).from(members).where(eq(members.status, "invited")).limit(1);
     const page = await open("/users");
     await page.setViewportSize({ width: 320, height: 640 });
-    const created = await createImport(server.deps.db, await actorFor(server.deps.db, ALEX), { fileName: "a-rather-long-file-name-for-a-narrow-screen.csv",
-      bytes: new TextEncoder().encode("email\r\nfocus.gamma@contoso.example\r\nnot an address\r\n") }, { maxBytes: 1 << 20, maxRows: 100 });
+    const created = await createImport(
+      server.deps.db,
+      await actorFor(server.deps.db, ALEX),
+      {
+        fileName: "a-rather-long-file-name-for-a-narrow-screen.csv",
+        bytes: new TextEncoder().encode("email\r\nfocus.gamma@contoso.example\r\nnot an address\r\n"),
+      },
+      { maxBytes: 1 << 20, maxRows: 100 },
+    );
     if (!created.ok) throw new Error(created.message);
     const importPath = `/imports/${created.importId}`;
     // With the earlier test's upload (sending or sent) when the whole file runs.
     const uploads = await page.locator("#recent-imports a.file-name").evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
-    const paths = ["/users", "/users?status=invited", "/users?q=a", "/users/invite", "/users/invite?q=focus", "/imports/new", "/imports", importPath, ...uploads,
-      `/users/${member!.id}/archive`, "/users/remind", "/settings", "/settings/provisioning", "/activity", "/outbox"];
+    const paths = [
+      "/users",
+      "/users?status=invited",
+      "/users?q=a",
+      "/users/invite",
+      "/users/invite?q=focus",
+      "/imports/new",
+      "/imports",
+      importPath,
+      ...uploads,
+      `/users/${member!.id}/archive`,
+      "/users/remind",
+      "/settings",
+      "/settings/provisioning",
+      "/activity",
+      "/outbox",
+    ];
     const wide: string[] = [];
     const headings: string[] = [];
     for (const path of paths) {
       await page.goto(`${server.url}${path}`);
       const { scroll, inner, h1, widest } = await page.evaluate(() => ({
-        scroll: document.documentElement.scrollWidth, inner: window.innerWidth, h1: document.querySelectorAll("h1").length,
+        scroll: document.documentElement.scrollWidth,
+        inner: window.innerWidth,
+        h1: document.querySelectorAll("h1").length,
         widest: (() => {
           const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
           const out: string[] = [];
           for (let node = walker.nextNode(); node && out.length < 3; node = walker.nextNode()) {
             const range = document.createRange();
             range.selectNodeContents(node);
-            if (range.getBoundingClientRect().right > window.innerWidth && !node.parentElement?.closest(".table-wrap")) out.push(`${node.parentElement?.tagName}.${node.parentElement?.className}: ${node.textContent?.slice(0, 40)}`);
+            if (range.getBoundingClientRect().right > window.innerWidth && !node.parentElement?.closest(".table-wrap"))
+              out.push(`${node.parentElement?.tagName}.${node.parentElement?.className}: ${node.textContent?.slice(0, 40)}`);
           }
           return out.join(" | ");
         })(),
@@ -253,10 +303,16 @@ describe.skipIf(!browserAvailable())("keyboard and screen-reader users", () => {
     const ratios = await page.evaluate(() => {
       const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
       const lum = ([r, g, b]: number[]) => {
-        const f = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+        const f = (v: number) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        };
         return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
       };
-      const ratio = (a: string, b: string) => { const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((m, n) => n - m); return (x! + 0.05) / (y! + 0.05); };
+      const ratio = (a: string, b: string) => {
+        const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((m, n) => n - m);
+        return (x! + 0.05) / (y! + 0.05);
+      };
       const border = (sel: string) => getComputedStyle(document.querySelector(sel)!).borderTopColor;
       const link = document.querySelector(".local-banner a") as HTMLElement;
       link.focus();

@@ -23,8 +23,14 @@ describe.skipIf(!browserAvailable())("Sign in with Microsoft in a browser", () =
     server = await startTestServer({
       seedDemo: false,
       env: {
-        ENTRA_CLIENT_ID: GRAPH_CLIENT.id, ENTRA_CLIENT_SECRET: GRAPH_CLIENT.secret, ENTRA_TENANT_ID: idp.tenantId, ENTRA_AUTHORITY: idp.authority,
-        ENTRA_ADMIN_ROLE: "BusinessAdministrator", GRAPH_BASE_URL: graph.baseUrl, GRAPH_TOKEN_URL: graph.tokenUrl, MAIL_TRANSPORT: "outbox",
+        ENTRA_CLIENT_ID: GRAPH_CLIENT.id,
+        ENTRA_CLIENT_SECRET: GRAPH_CLIENT.secret,
+        ENTRA_TENANT_ID: idp.tenantId,
+        ENTRA_AUTHORITY: idp.authority,
+        ENTRA_ADMIN_ROLE: "BusinessAdministrator",
+        GRAPH_BASE_URL: graph.baseUrl,
+        GRAPH_TOKEN_URL: graph.tokenUrl,
+        MAIL_TRANSPORT: "outbox",
       },
     });
     browser = await launchBrowser();
@@ -41,7 +47,9 @@ describe.skipIf(!browserAvailable())("Sign in with Microsoft in a browser", () =
     const context = await browser.newContext();
     const page = await context.newPage();
     const visited: string[] = [];
-    page.on("request", (r) => { if (r.isNavigationRequest()) visited.push(r.url()); });
+    page.on("request", (r) => {
+      if (r.isNavigationRequest()) visited.push(r.url());
+    });
     await page.goto(`${server.url}/users`);
     await expect(page.locator("form[action='/login/local']").count()).resolves.toBe(0);
     await page.getByRole("link", { name: "Sign in with Microsoft" }).click();

@@ -24,11 +24,17 @@ describe.skipIf(!browserAvailable())("mail progress in a browser", () => {
     server = await startTestServer({ env: { RESEND_API_KEY: standIn.apiKey, RESEND_BASE_URL: standIn.url, MAIL_REQUESTS_PER_SECOND: "0.4" } });
     browser = await launchBrowser();
     const [org] = await server.deps.db.select().from(organizations).where(eq(organizations.name, DEMO_ORG));
-    const free = await server.deps.db.select({ mail: directoryPeople.mailNorm }).from(directoryPeople)
+    const free = await server.deps.db
+      .select({ mail: directoryPeople.mailNorm })
+      .from(directoryPeople)
       .leftJoin(members, eq(members.personId, directoryPeople.id))
       .where(and(eq(directoryPeople.orgId, org!.id), eq(directoryPeople.accountEnabled, true), isNull(members.id), isNull(directoryPeople.removedAt)))
-      .orderBy(sql`${directoryPeople.mailNorm}`).limit(PEOPLE + 10);
-    addresses = free.map((p) => p.mail!).filter((m) => !m.startsWith("alex.admin") && !m.startsWith("casey.member")).slice(0, PEOPLE);
+      .orderBy(sql`${directoryPeople.mailNorm}`)
+      .limit(PEOPLE + 10);
+    addresses = free
+      .map((p) => p.mail!)
+      .filter((m) => !m.startsWith("alex.admin") && !m.startsWith("casey.member"))
+      .slice(0, PEOPLE);
   });
   afterAll(async () => {
     await browser?.close();
@@ -42,28 +48,39 @@ describe.skipIf(!browserAvailable())("mail progress in a browser", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     let polls = 0;
-    page.on("request", (request) => { if (/\/imports\/[^/]+\/mail\?on=users$/.test(request.url())) polls++; });
+    page.on("request", (request) => {
+      if (/\/imports\/[^/]+\/mail\?on=users$/.test(request.url())) polls++;
+    });
     await page.goto(`${server.url}/users`);
     await page.getByLabel("Work email").fill("alex.admin@contoso.example");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${server.url}/users`);
     // Survives only if the page is never reloaded.
-    await page.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true; });
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
 
     await page.getByRole("button", { name: "Bulk upload users" }).click();
     const dialog = page.locator("dialog#import-dialog");
-    await dialog.getByLabel("CSV or Excel file").setInputFiles({ name: "hr.csv", mimeType: "text/csv", buffer: Buffer.from(["email", ...addresses].join("\r\n")) });
+    await dialog
+      .getByLabel("CSV or Excel file")
+      .setInputFiles({ name: "hr.csv", mimeType: "text/csv", buffer: Buffer.from(["email", ...addresses].join("\r\n")) });
     await dialog.getByRole("button", { name: "Upload" }).click();
     await expect.poll(() => dialog.locator(".import-status").textContent(), { timeout: 20_000 }).toContain(`Checked ${PEOPLE} rows`);
     await dialog.locator(".import-status").getByRole("button", { name: "Send Invite" }).click();
 
     const sentence = page.locator("#mail-progress #mail-progress-text");
     const seen = new Set<string>();
-    await expect.poll(async () => {
-      const text = ((await sentence.textContent().catch(() => null)) ?? "").replace(/\s+/g, " ").trim();
-      if (text) seen.add(text.replace(/^hr\.csv: /, ""));
-      return text;
-    }, { timeout: 30_000, interval: 250 }).toContain(`All ${PEOPLE} invitation emails sent`);
+    await expect
+      .poll(
+        async () => {
+          const text = ((await sentence.textContent().catch(() => null)) ?? "").replace(/\s+/g, " ").trim();
+          if (text) seen.add(text.replace(/^hr\.csv: /, ""));
+          return text;
+        },
+        { timeout: 30_000, interval: 250 },
+      )
+      .toContain(`All ${PEOPLE} invitation emails sent`);
 
     // The numbers moved in place: an intermediate count was shown, in the page that was never reloaded.
     const counts = [...seen].map((t) => /^Emails: ([\d,]+) of /.exec(t)?.[1]).filter((n): n is string => n !== undefined);

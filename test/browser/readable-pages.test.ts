@@ -51,7 +51,12 @@ describe.skipIf(!browserAvailable())("Readable pages in a browser", () => {
     server = await startTestServer({ env: { WORKERS: "false" } });
     browser = await launchBrowser();
     const admin = await actorFor(server.deps.db, "alex.admin@contoso.example");
-    const created = await createImport(server.deps.db, admin, { fileName: "team-march.csv", bytes: new TextEncoder().encode("email\nnot an address\n") }, { maxBytes: 1 << 20, maxRows: 100 });
+    const created = await createImport(
+      server.deps.db,
+      admin,
+      { fileName: "team-march.csv", bytes: new TextEncoder().encode("email\nnot an address\n") },
+      { maxBytes: 1 << 20, maxRows: 100 },
+    );
     if (!created.ok) throw new Error(created.message);
     importId = created.importId;
     await drainImports({ db: server.deps.db, publicUrl: server.url });
@@ -74,9 +79,15 @@ describe.skipIf(!browserAvailable())("Readable pages in a browser", () => {
       await page.goto(server.url + path);
       const breaks = await addressBreaks(page);
       expect(breaks.length, path).toBeGreaterThan(10);
-      expect(breaks.filter((b) => b.lines === 0 && b.after !== "@" && b.after !== "."), path).toEqual([]);
+      expect(
+        breaks.filter((b) => b.lines === 0 && b.after !== "@" && b.after !== "."),
+        path,
+      ).toEqual([]);
       // "aaliyah.foster@contoso.example" (30 characters) and its like fit on one line.
-      expect(breaks.filter((b) => b.lines > 1 && b.address.length <= 30).map((b) => b.address), path).toEqual([]);
+      expect(
+        breaks.filter((b) => b.lines > 1 && b.address.length <= 30).map((b) => b.address),
+        path,
+      ).toEqual([]);
     }
     await page.close();
   });
@@ -94,7 +105,18 @@ describe.skipIf(!browserAvailable())("Readable pages in a browser", () => {
   it("at 360 pixels no page scrolls sideways; the Users table scrolls inside its own box", async () => {
     const page = await context.newPage();
     await page.setViewportSize({ width: 360, height: 780 });
-    for (const path of ["/users", "/users?status=invited", "/users?q=aa", "/activity", "/settings", "/outbox", "/imports", `/imports/${importId}`, "/imports/new", "/users/invite"]) {
+    for (const path of [
+      "/users",
+      "/users?status=invited",
+      "/users?q=aa",
+      "/activity",
+      "/settings",
+      "/outbox",
+      "/imports",
+      `/imports/${importId}`,
+      "/imports/new",
+      "/users/invite",
+    ]) {
       await page.goto(server.url + path);
       const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
       expect(scrollWidth, path).toBeLessThanOrEqual(innerWidth);

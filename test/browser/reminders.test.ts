@@ -19,9 +19,12 @@ describe.skipIf(!browserAvailable())("Remind everyone in a browser", () => {
     server = await startTestServer();
     browser = await launchBrowser();
     const [org] = await server.deps.db.select().from(organizations).where(eq(organizations.name, DEMO_ORG));
-    const people = await server.deps.db.select({ mail: directoryPeople.mailNorm, member: members.id }).from(directoryPeople)
+    const people = await server.deps.db
+      .select({ mail: directoryPeople.mailNorm, member: members.id })
+      .from(directoryPeople)
       .leftJoin(members, eq(members.personId, directoryPeople.id))
-      .where(and(eq(directoryPeople.orgId, org!.id), eq(directoryPeople.accountEnabled, true))).limit(400);
+      .where(and(eq(directoryPeople.orgId, org!.id), eq(directoryPeople.accountEnabled, true)))
+      .limit(400);
     free = people.filter((p) => !p.member && !/^(alex\.admin|casey\.member)@/.test(p.mail!)).map((p) => p.mail!);
   });
   afterAll(async () => {
@@ -35,13 +38,28 @@ describe.skipIf(!browserAvailable())("Remind everyone in a browser", () => {
     const { outcomes } = await inviteMembers(server.deps.db, admin, { emails }, { publicUrl: server.url });
     server.deps.wake?.("mail");
     const ids = outcomes.map((o) => o.memberId!);
-    await expect.poll(async () => (await server.deps.db.select().from(invitations).where(inArray(invitations.memberId, ids)))
-      .filter((i) => i.deliveryStatus === "sent").length, { timeout: 10_000 }).toBe(ids.length);
-    await server.deps.db.write((tx) => tx.update(invitations).set({ lastSentAt: new Date(Date.now() - 10 * 86_400_000) }).where(inArray(invitations.memberId, ids)));
+    await expect
+      .poll(
+        async () =>
+          (await server.deps.db.select().from(invitations).where(inArray(invitations.memberId, ids))).filter((i) => i.deliveryStatus === "sent").length,
+        { timeout: 10_000 },
+      )
+      .toBe(ids.length);
+    await server.deps.db.write((tx) =>
+      tx
+        .update(invitations)
+        .set({ lastSentAt: new Date(Date.now() - 10 * 86_400_000) })
+        .where(inArray(invitations.memberId, ids)),
+    );
     return (await server.deps.db.select({ id: invitations.id }).from(invitations).where(inArray(invitations.memberId, ids))).map((i) => i.id);
   }
   const reminders = async (ids: string[]) =>
-    (await server.deps.db.select().from(mailOutbox).where(and(inArray(mailOutbox.invitationId, ids), eq(mailOutbox.kind, "reminder")))).length;
+    (
+      await server.deps.db
+        .select()
+        .from(mailOutbox)
+        .where(and(inArray(mailOutbox.invitationId, ids), eq(mailOutbox.kind, "reminder")))
+    ).length;
 
   async function signIn(page: Page) {
     page.setDefaultTimeout(15_000);

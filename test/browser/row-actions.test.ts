@@ -33,7 +33,12 @@ describe.skipIf(!browserAvailable())("the Users table's row actions in a browser
   const mailsTo = async (email: string) => (await db().select({ n: sql<number>`count(*)` }).from(mailOutbox).where(eq(mailOutbox.to, email)))[0]!.n;
   const statusOf = async (email: string) => (await db().select({ s: members.status }).from(members).where(eq(members.email, email)))[0]?.s;
   const count = async (status: "invited" | "active" | "archived") =>
-    (await db().select({ n: sql<number>`count(*)` }).from(members).where(and(eq(members.status, status))))[0]!.n;
+    (
+      await db()
+        .select({ n: sql<number>`count(*)` })
+        .from(members)
+        .where(and(eq(members.status, status)))
+    )[0]!.n;
 
   for (const javaScriptEnabled of [true, false]) {
     const js = `JavaScript ${javaScriptEnabled ? "on" : "off"}`;

@@ -26,14 +26,19 @@ describe.skipIf(!browserAvailable())("Settings and Activity in a browser", () =>
     await page.waitForURL(`${server.url}/settings`);
   }
 
-  const journeys: [boolean, string, string][] = [[true, "0.745", "$0.745"], [false, "0.76", "$0.76"]];
+  const journeys: [boolean, string, string][] = [
+    [true, "0.745", "$0.745"],
+    [false, "0.76", "$0.76"],
+  ];
   for (const [javaScriptEnabled, typed, shown] of journeys) {
     it(`refuses a bad rate, saves a good one and sees it in the activity log (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async () => {
       const context = await browser.newContext({ javaScriptEnabled });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
-      page.on("console", (m) => { if (m.type() === "error" && !/422/.test(m.text())) errors.push(m.text()); });
+      page.on("console", (m) => {
+        if (m.type() === "error" && !/422/.test(m.text())) errors.push(m.text());
+      });
       await signIn(page);
       await expect(page.locator(".rate-in-force").textContent()).resolves.toMatch(new RegExp(`Rate in force for ${year}: \\$0\\.7\\d+ per mile`));
 

@@ -14,7 +14,13 @@ describe.skipIf(!browserAvailable())("Users page in a browser", () => {
   beforeAll(async () => {
     server = await startTestServer();
     browser = await launchBrowser();
-    const [row] = await server.deps.db.select().from(members).where(and(eq(members.status, "invited"))).orderBy(members.sortName).limit(1).offset(120);
+    const [row] = await server.deps.db
+      .select()
+      .from(members)
+      .where(and(eq(members.status, "invited")))
+      .orderBy(members.sortName)
+      .limit(1)
+      .offset(120);
     target = { name: row!.name, email: row!.email };
   });
   afterAll(async () => {
@@ -28,7 +34,9 @@ describe.skipIf(!browserAvailable())("Users page in a browser", () => {
       const page = await context.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
-      page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(m.text());
+      });
       await page.goto(`${server.url}/users`);
       await expect(page.getByRole("heading", { name: "Sign in to the admin center" }).isVisible()).resolves.toBe(true);
       await page.getByLabel("Work email").fill("alex.admin@contoso.example");

@@ -37,7 +37,15 @@ function takeBackup(): Backup {
   const { bytes } = backupDatabaseFile(t.database.path, path);
   const db = new (require("libsql") as new (path: string) => { prepare(sql: string): { all(): { name: string; bytes: number }[] }; close(): void })(path);
   try {
-    return { bytes, byName: new Map(db.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name").all().map((r) => [r.name, Number(r.bytes)])) };
+    return {
+      bytes,
+      byName: new Map(
+        db
+          .prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name")
+          .all()
+          .map((r) => [r.name, Number(r.bytes)]),
+      ),
+    };
   } finally {
     db.close();
   }
@@ -45,8 +53,12 @@ function takeBackup(): Backup {
 
 /** Bytes per person by table and index between two backups, largest first: the message when the target is missed. */
 function growth(before: Backup, after: Backup): string {
-  return [...after.byName].map(([name, bytes]) => [name, (bytes - (before.byName.get(name) ?? 0)) / PEOPLE] as const)
-    .filter(([, b]) => b !== 0).sort((a, b) => b[1] - a[1]).map(([name, b]) => `${name}: ${Math.round(b)}`).join(", ");
+  return [...after.byName]
+    .map(([name, bytes]) => [name, (bytes - (before.byName.get(name) ?? 0)) / PEOPLE] as const)
+    .filter(([, b]) => b !== 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, b]) => `${name}: ${Math.round(b)}`)
+    .join(", ");
 }
 
 beforeAll(async () => {
@@ -65,7 +77,11 @@ describe("the database per invited person", () => {
   it(`grows at most ${CEILING} bytes per person for an upload of ${PEOPLE} and its Send Invite`, async () => {
     const before = takeBackup();
     // People 1..500 (0 is the admin; every 97th person is disabled: the file skips those).
-    const addresses = org.people.slice(1).filter((_, i) => (i + 1) % 97 !== 96).slice(0, PEOPLE).map((p) => p.mail);
+    const addresses = org.people
+      .slice(1)
+      .filter((_, i) => (i + 1) % 97 !== 96)
+      .slice(0, PEOPLE)
+      .map((p) => p.mail);
     const csv = `email\r\n${addresses.join("\r\n")}\r\n`;
     const form = new FormData();
     form.append("file", new File([csv], "hr.csv", { type: "text/csv" }));
@@ -82,13 +98,19 @@ describe("the database per invited person", () => {
     const sentBackup = takeBackup();
     const afterSend = (sentBackup.bytes - before.bytes) / PEOPLE;
     const transport = createLocalTransport();
-    for (let r = await drainMailOnce({ db: t.deps.db, transport, config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } }); r.outcome !== "idle";
-      r = await drainMailOnce({ db: t.deps.db, transport, config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } })) expect(r.outcome).toBe("sent");
+    for (
+      let r = await drainMailOnce({ db: t.deps.db, transport, config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } });
+      r.outcome !== "idle";
+      r = await drainMailOnce({ db: t.deps.db, transport, config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } })
+    )
+      expect(r.outcome).toBe("sent");
     const [mail] = await readSql<{ sent: number }>(t.deps.db, "SELECT count(*) AS sent FROM mail_outbox WHERE status = 'sent'");
     expect(Number(mail!.sent)).toBe(PEOPLE);
     const mailBackup = takeBackup();
     const afterMail = (mailBackup.bytes - before.bytes) / PEOPLE;
-    console.log(`bytes per invited person: ${Math.round(afterSend)} after Send Invite (${growth(before, sentBackup)}); ${Math.round(afterMail)} after the emails were sent (${growth(before, mailBackup)})`);
+    console.log(
+      `bytes per invited person: ${Math.round(afterSend)} after Send Invite (${growth(before, sentBackup)}); ${Math.round(afterMail)} after the emails were sent (${growth(before, mailBackup)})`,
+    );
     expect(afterSend, growth(before, sentBackup)).toBeLessThanOrEqual(CEILING);
     // Sending adds the provider's id and its index (webhooks find the email by it): reported, not held to the target.
     expect(afterMail).toBeGreaterThan(afterSend);

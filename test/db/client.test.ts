@@ -13,10 +13,9 @@ describe("the embedded client", () => {
     // Twenty open transactions hold twenty different connections: the whole pool.
     const held = await Promise.all(Array.from({ length: 20 }, () => clientOf(database.db).transaction("read")));
     try {
-      const settings = await Promise.all(held.map(async (tx) => [
-        Number((await tx.execute("PRAGMA synchronous")).rows[0]![0]),
-        Number((await tx.execute("PRAGMA foreign_keys")).rows[0]![0]),
-      ]));
+      const settings = await Promise.all(
+        held.map(async (tx) => [Number((await tx.execute("PRAGMA synchronous")).rows[0]![0]), Number((await tx.execute("PRAGMA foreign_keys")).rows[0]![0])]),
+      );
       expect(settings).toEqual(Array.from({ length: 20 }, () => [1, 1]));
     } finally {
       for (const tx of held) tx.close();

@@ -44,21 +44,36 @@ describe("upgrading an outbox with emails queued rendered", () => {
     const invitation = "0190a0f0-0000-7000-8000-000000000003";
     const mail = "0190a0f0-0000-7000-8000-000000000004";
     await writeSql(database.db, "INSERT INTO organizations (id, name) VALUES (?, 'Old Org')", [org]);
-    await writeSql(database.db, "INSERT INTO members (id, org_id, email, email_norm, status) VALUES (?, ?, 'ana@old.example', 'ana@old.example', 'invited')", [member, org]);
+    await writeSql(database.db, "INSERT INTO members (id, org_id, email, email_norm, status) VALUES (?, ?, 'ana@old.example', 'ana@old.example', 'invited')", [
+      member,
+      org,
+    ]);
     await writeSql(database.db, "INSERT INTO invitations (id, org_id, member_id, token_hash) VALUES (?, ?, ?, 'hash')", [invitation, org, member]);
-    await writeSql(database.db, `INSERT INTO mail_outbox (id, org_id, kind, "to", subject, html, text, idempotency_key, invitation_id)
+    await writeSql(
+      database.db,
+      `INSERT INTO mail_outbox (id, org_id, kind, "to", subject, html, text, idempotency_key, invitation_id)
       VALUES (?, ?, 'invitation', 'ana@old.example', 'Old subject', '<p>Old &amp; rendered</p>', 'Old text: http://x.example/join/abc', ?, ?)`,
-    [mail, org, `invitation:${invitation}:1`, invitation]);
+      [mail, org, `invitation:${invitation}:1`, invitation],
+    );
 
     await migrateDatabase(database.db);
 
-    const [row] = await readSql<{ template: string; idempotency_key: string }>(database.db, "SELECT template, idempotency_key FROM mail_outbox WHERE id = ?", [mail]);
+    const [row] = await readSql<{ template: string; idempotency_key: string }>(database.db, "SELECT template, idempotency_key FROM mail_outbox WHERE id = ?", [
+      mail,
+    ]);
     expect(row).toMatchObject({ template: "stored", idempotency_key: `invitation:${invitation}:1` });
     const batch = await claimMailBatch(database.db, "upgrade-test", { leaseMs: 60_000 });
-    expect(batch!.messages).toEqual([{
-      id: mail, to: "ana@old.example", subject: "Old subject", html: "<p>Old &amp; rendered</p>", text: "Old text: http://x.example/join/abc",
-      idempotencyKey: `invitation:${invitation}:1`, attempts: 1,
-    }]);
+    expect(batch!.messages).toEqual([
+      {
+        id: mail,
+        to: "ana@old.example",
+        subject: "Old subject",
+        html: "<p>Old &amp; rendered</p>",
+        text: "Old text: http://x.example/join/abc",
+        idempotencyKey: `invitation:${invitation}:1`,
+        attempts: 1,
+      },
+    ]);
     expect(await getOutboxMessage(database.db, org, mail)).toMatchObject({ subject: "Old subject", text: "Old text: http://x.example/join/abc" });
   });
 });

@@ -16,7 +16,16 @@ describe("the embedded read connection", () => {
   it("answers rows the client would, read through our read path and through a plain client", async () => {
     database = await createTestDatabase();
     await writeSql(database.db, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, data BLOB, score REAL)");
-    await writeSql(database.db, "INSERT INTO t (id, name, data, score) VALUES (?, ?, ?, ?), (?, ?, ?, ?)", [1, "Ann", new Uint8Array([1, 2]).buffer, 1.5, 2, null, null, true]);
+    await writeSql(database.db, "INSERT INTO t (id, name, data, score) VALUES (?, ?, ?, ?), (?, ?, ?, ?)", [
+      1,
+      "Ann",
+      new Uint8Array([1, 2]).buffer,
+      1.5,
+      2,
+      null,
+      null,
+      true,
+    ]);
     const plain = createClient({ url: database.url });
     const query = { sql: "SELECT t.id, t.name, t.data, t.score, u.id FROM t LEFT JOIN t AS u ON u.id = t.id + 1 WHERE t.id >= ? ORDER BY t.id", args: [1] };
     const ours = await readStatement(database.db, query);

@@ -40,7 +40,14 @@ describe("the driver's statements", () => {
     for (const [key, entry] of Object.entries(statements)) {
       const text = typeof entry === "string" ? entry : entry.sql;
       let columns: string[] = [];
-      expect(() => (columns = native.prepare(text).columns().map((c) => c.name)), `${name}: ${key}`).not.toThrow();
+      expect(
+        () =>
+          (columns = native
+            .prepare(text)
+            .columns()
+            .map((c) => c.name)),
+        `${name}: ${key}`,
+      ).not.toThrow();
       if (typeof entry !== "string") expect(columns, `${name}: ${key}`).toEqual([...entry.columns]);
     }
   });

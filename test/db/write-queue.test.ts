@@ -39,7 +39,12 @@ describe("isBusyError", () => {
       const wrapped = new Error("validating a chunk failed", { cause: fromClient });
       const notBusy = await caught(() => other.exec("INSERT INTO no_such_table VALUES (1)"));
       expect([isBusyError(native), isBusyError(fromClient), isBusyError(wrapped)]).toEqual([true, true, true]);
-      expect([isBusyError(notBusy), isBusyError(new Error("fetch failed")), isBusyError("SQLITE_BUSY"), isBusyError(undefined)]).toEqual([false, false, false, false]);
+      expect([isBusyError(notBusy), isBusyError(new Error("fetch failed")), isBusyError("SQLITE_BUSY"), isBusyError(undefined)]).toEqual([
+        false,
+        false,
+        false,
+        false,
+      ]);
     } finally {
       holder.exec("ROLLBACK");
       client.close();

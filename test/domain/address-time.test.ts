@@ -34,15 +34,43 @@ function msToJudge(cell: string): number {
 
 // Whitespace (ASCII, no-break, ideographic), quotes of every kind, zero-width characters,
 // separators, brackets, @ and a letter or two: what the old patterns matched on.
-const PIECES = [" ", "\t", "\u00A0", "\u3000", '"', "'", "`", "\u201C", "\u201D", "\u00AB", "\u200B", "\uFEFF", ";", ",",
-  "<", ">", "(", ")", "@", "a", ".", "mailto:", "?"];
+const PIECES = [
+  " ",
+  "\t",
+  "\u00A0",
+  "\u3000",
+  '"',
+  "'",
+  "`",
+  "\u201C",
+  "\u201D",
+  "\u00AB",
+  "\u200B",
+  "\uFEFF",
+  ";",
+  ",",
+  "<",
+  ">",
+  "(",
+  ")",
+  "@",
+  "a",
+  ".",
+  "mailto:",
+  "?",
+];
 const piece = fc.constantFrom(...PIECES);
 
 /** A cell up to the row limit: runs of one piece, and short motifs repeated many times (a@a@a@…, " ;" …). */
-const longCell = fc.array(fc.oneof(
-  fc.tuple(piece, fc.integer({ min: 1, max: MAX_RECORD_CHARS })).map(([p, n]) => p.repeat(n)),
-  fc.tuple(fc.array(piece, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: MAX_RECORD_CHARS / 4 })).map(([m, n]) => m.join("").repeat(n)),
-), { minLength: 1, maxLength: 6 }).map((parts) => parts.join("").slice(0, MAX_RECORD_CHARS));
+const longCell = fc
+  .array(
+    fc.oneof(
+      fc.tuple(piece, fc.integer({ min: 1, max: MAX_RECORD_CHARS })).map(([p, n]) => p.repeat(n)),
+      fc.tuple(fc.array(piece, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: MAX_RECORD_CHARS / 4 })).map(([m, n]) => m.join("").repeat(n)),
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((parts) => parts.join("").slice(0, MAX_RECORD_CHARS));
 
 describe("cleaning and judging a cell runs in linear time", () => {
   it.each([
@@ -57,15 +85,19 @@ describe("cleaning and judging a cell runs in linear time", () => {
   });
 
   it("any cell up to the row limit, of whitespace, quotes, separators, brackets and @: under 50 ms (fast-check)", () => {
-    fc.assert(fc.property(longCell, (cell) => {
-      const ms = msToJudge(cell);
-      expect(ms, `${cell.length} characters took ${ms.toFixed(1)} ms`).toBeLessThan(50);
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(longCell, (cell) => {
+        const ms = msToJudge(cell);
+        expect(ms, `${cell.length} characters took ${ms.toFixed(1)} ms`).toBeLessThan(50);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 
 // The patterns cleanAddressValue used until it became plain loops: the model it must agree with.
-const SURROUNDING = /^[\s"'`\u201C\u201D\u2018\u2019\u00AB\u00BB\u200B-\u200D\u2060\uFEFF]+|[\s"'`\u201C\u201D\u2018\u2019\u00AB\u00BB\u200B-\u200D\u2060\uFEFF;,]+$/g;
+const SURROUNDING =
+  /^[\s"'`\u201C\u201D\u2018\u2019\u00AB\u00BB\u200B-\u200D\u2060\uFEFF]+|[\s"'`\u201C\u201D\u2018\u2019\u00AB\u00BB\u200B-\u200D\u2060\uFEFF;,]+$/g;
 const ANGLE = /<([^<>]*)>[\s;,]*$/;
 const ADDRESS_WITH_COMMENT = /^([^\s()<>]+@[^\s()<>]+)\s*\([^()]*\)$/;
 function patternClean(raw: string): string {
@@ -85,8 +117,14 @@ function patternClean(raw: string): string {
 describe("cleanAddressValue without patterns", () => {
   it("cleans every short cell exactly as the patterns did (fast-check)", () => {
     const unit = fc.constantFrom(...PIECES, "\u2060", "\u2018", "\u00BB", "\u2028", "\n", "b", "x.example", "MAILTO:", "Mailto:", "\u0130");
-    fc.assert(fc.property(fc.array(unit, { maxLength: 14 }).map((parts) => parts.join("")), (cell) => {
-      expect(cleanAddressValue(cell)).toBe(patternClean(cell));
-    }), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(
+        fc.array(unit, { maxLength: 14 }).map((parts) => parts.join("")),
+        (cell) => {
+          expect(cleanAddressValue(cell)).toBe(patternClean(cell));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
   });
 });

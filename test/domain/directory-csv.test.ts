@@ -28,7 +28,10 @@ describe("readDirectoryCsv", () => {
 
   it("reads the older portal's headers: Object Id, User principal name, Block sign in", () => {
     const read = ok(utf8("Object Id,User principal name,Display name,Block sign in\nabc,ann@contoso.example,Ann,Yes\ndef,bob@contoso.example,Bob,No\n"));
-    expect(read.people.map((p) => [p.entraObjectId, p.accountEnabled])).toEqual([["abc", false], ["def", true]]);
+    expect(read.people.map((p) => [p.entraObjectId, p.accountEnabled])).toEqual([
+      ["abc", false],
+      ["def", true],
+    ]);
   });
 
   it("rejects a second row for the same person (by UPN, whatever its case, or by object id)", () => {
@@ -41,18 +44,28 @@ describe("readDirectoryCsv", () => {
   });
 
   it("marks guests by userType or by #EXT# in the UPN", () => {
-    const read = ok(utf8("userPrincipalName,mail,userType\nann@contoso.example,ann@contoso.example,Member\ngail_f.example#EXT#@contoso.onmicrosoft.com,gail@f.example,\nhal@h.example,hal@h.example,guest\n"));
+    const read = ok(
+      utf8(
+        "userPrincipalName,mail,userType\nann@contoso.example,ann@contoso.example,Member\ngail_f.example#EXT#@contoso.onmicrosoft.com,gail@f.example,\nhal@h.example,hal@h.example,guest\n",
+      ),
+    );
     expect(read.people.map((p) => p.guest)).toEqual([false, true, true]);
   });
 
   it("refuses a file with a header and nobody below it, and a binary file", () => {
-    expect(readDirectoryCsv(utf8("userPrincipalName,displayName\n\n"))).toMatchObject({ ok: false, message: expect.stringContaining("a header but nobody below it") });
-    expect(readDirectoryCsv(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 1, 2, 0, 0, 0, 9, 0, 0, 0, 0]))).toMatchObject({ ok: false, message: expect.stringContaining("not CSV text") });
+    expect(readDirectoryCsv(utf8("userPrincipalName,displayName\n\n"))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("a header but nobody below it"),
+    });
+    expect(readDirectoryCsv(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 1, 2, 0, 0, 0, 9, 0, 0, 0, 0]))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("not CSV text"),
+    });
   });
 
   it("rejects a NUL or a character that did not decode in an address, naming the column", () => {
     // A NUL byte in a UTF-8 file makes it binary (refused whole); in UTF-16 a NUL is one character.
-    const text = "userPrincipalName,displayName\nann@contoso.example,Ann\n\"a\u0000b@contoso.example\",X\nc\ufffd@contoso.example,Y\n";
+    const text = 'userPrincipalName,displayName\nann@contoso.example,Ann\n"a\u0000b@contoso.example",X\nc\ufffd@contoso.example,Y\n';
     const read = ok(new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")])));
     expect(read.rejected.map((r) => [r.line, r.reason.split(":")[0]])).toEqual([
       [3, "userPrincipalName contains a control character (U+0000)"],

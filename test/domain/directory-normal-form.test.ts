@@ -23,13 +23,28 @@ describe("a directory value of blanks or invisible characters only", () => {
   it("is stored as no mail, given name, surname or department by the directory import", async () => {
     const { db } = database;
     const org = await db.write((tx) => findOrCreateOrganization(tx, { name: "Contoso", domains: ["contoso.example"] }));
-    await db.write((tx) => upsertDirectoryPeople(tx, org.id, [{
-      entraObjectId: null, userPrincipalName: "ann@contoso.example", mail: " \u200b", displayName: "Ann",
-      givenName: "\u200b", surname: " ", jobTitle: null, department: "\ufeff", accountEnabled: true,
-    }]));
+    await db.write((tx) =>
+      upsertDirectoryPeople(tx, org.id, [
+        {
+          entraObjectId: null,
+          userPrincipalName: "ann@contoso.example",
+          mail: " \u200b",
+          displayName: "Ann",
+          givenName: "\u200b",
+          surname: " ",
+          jobTitle: null,
+          department: "\ufeff",
+          accountEnabled: true,
+        },
+      ]),
+    );
     const [ann] = await db.select().from(directoryPeople).where(eq(directoryPeople.orgId, org.id));
-    expect({ mail: ann!.mailNorm, given: ann!.givenNorm, surname: ann!.surnameNorm, department: ann!.departmentNorm })
-      .toEqual({ mail: null, given: null, surname: null, department: null });
+    expect({ mail: ann!.mailNorm, given: ann!.givenNorm, surname: ann!.surnameNorm, department: ann!.departmentNorm }).toEqual({
+      mail: null,
+      given: null,
+      surname: null,
+      department: null,
+    });
     expect(ann!.upnNorm).toBe("ann@contoso.example");
   });
 });

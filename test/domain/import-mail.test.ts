@@ -36,10 +36,14 @@ afterEach(async () => {
 
 /** The counts the triggers keep, and the same counted from the emails: they must be equal. */
 async function countsAndRows() {
-  const kept = await readSql<{ import_id: string; status: string; delivery: string; n: number }>(database.db,
-    "SELECT import_id, status, delivery_status AS delivery, count AS n FROM import_mail_counts WHERE count <> 0 ORDER BY 1, 2, 3");
-  const counted = await readSql<{ import_id: string; status: string; delivery: string; n: number }>(database.db,
-    "SELECT import_id, status, coalesce(delivery_status, '') AS delivery, count(*) AS n FROM mail_outbox WHERE import_id IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+  const kept = await readSql<{ import_id: string; status: string; delivery: string; n: number }>(
+    database.db,
+    "SELECT import_id, status, delivery_status AS delivery, count AS n FROM import_mail_counts WHERE count <> 0 ORDER BY 1, 2, 3",
+  );
+  const counted = await readSql<{ import_id: string; status: string; delivery: string; n: number }>(
+    database.db,
+    "SELECT import_id, status, coalesce(delivery_status, '') AS delivery, count(*) AS n FROM mail_outbox WHERE import_id IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+  );
   return { kept: kept.map((r) => ({ ...r })), counted: counted.map((r) => ({ ...r })) };
 }
 
@@ -60,14 +64,27 @@ describe("an import's email counts", () => {
     // Invited outside the import: not its emails.
     await inviteMembers(database.db, admin, { emails: ["member@contoso.example"] }, { publicUrl: "http://localhost:3000" });
     await expectCountsMatchRows();
-    expect(await countImportMail(database.db, org.id, importId)).toEqual({ total: 130, queued: 130, sent: 0, delivered: 0, bounced: 0, failed: 0, withdrawn: 0 });
+    expect(await countImportMail(database.db, org.id, importId)).toEqual({
+      total: 130,
+      queued: 130,
+      sent: 0,
+      delivered: 0,
+      bounced: 0,
+      failed: 0,
+      withdrawn: 0,
+    });
 
     // Withdrawn before it went: two people archived.
-    await archiveMembers(database.db, admin, invited.outcomes.slice(0, 2).map((o) => o.memberId!));
+    await archiveMembers(
+      database.db,
+      admin,
+      invited.outcomes.slice(0, 2).map((o) => o.memberId!),
+    );
     await expectCountsMatchRows();
 
     const transport = createResendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url, from: "Admin <a@contoso.example>" });
-    const drain = (maxAttempts = 8) => drainMailOnce({ db: database.db, transport, config: { mailRequestsPerSecond: 100, mailMaxAttempts: maxAttempts }, retryBaseMs: 0 });
+    const drain = (maxAttempts = 8) =>
+      drainMailOnce({ db: database.db, transport, config: { mailRequestsPerSecond: 100, mailMaxAttempts: maxAttempts }, retryBaseMs: 0 });
     // A 500: the batch stays queued for a retry; one address the provider refuses: the batch is split, that one fails.
     standIn.failNext({ status: 500 });
     expect((await drain()).outcome).toBe("retryable");
@@ -80,12 +97,25 @@ describe("an import's email counts", () => {
     }
     const providerId = (to: string) => standIn.deliveries.find((d) => d.to === to)!.id;
     await recordDeliveryEvent(database.db, { deliveryId: "d1", type: "email.delivered", providerMessageId: providerId("person10@contoso.example") });
-    await recordDeliveryEvent(database.db, { deliveryId: "d2", type: "email.bounced", providerMessageId: providerId("person11@contoso.example"), bounceReason: "Mailbox does not exist" });
+    await recordDeliveryEvent(database.db, {
+      deliveryId: "d2",
+      type: "email.bounced",
+      providerMessageId: providerId("person11@contoso.example"),
+      bounceReason: "Mailbox does not exist",
+    });
     // Out of order: a late "delivered" after the bounce changes nothing.
     await recordDeliveryEvent(database.db, { deliveryId: "d3", type: "email.delivered", providerMessageId: providerId("person11@contoso.example") });
     await expectCountsMatchRows();
 
-    expect(await countImportMail(database.db, org.id, importId)).toEqual({ total: 128, queued: 0, sent: 127, delivered: 1, bounced: 1, failed: 1, withdrawn: 2 });
+    expect(await countImportMail(database.db, org.id, importId)).toEqual({
+      total: 128,
+      queued: 0,
+      sent: 127,
+      delivered: 1,
+      bounced: 1,
+      failed: 1,
+      withdrawn: 2,
+    });
     // Another organization asking for this import counts nothing.
     expect(await countImportMail(database.db, other.id, importId)).toEqual({ total: 0, queued: 0, sent: 0, delivered: 0, bounced: 0, failed: 0, withdrawn: 0 });
   });
@@ -95,7 +125,12 @@ describe("an import's email counts", () => {
     const admin = await actorFor(database.db, "admin@contoso.example");
     const importId = newId();
     await database.db.write((tx) => tx.insert(imports).values({ id: importId, orgId: org.id, fileName: "hr.csv", size: 1, status: "sent" }));
-    await inviteMembers(database.db, admin, { emails: ["person1@contoso.example", "person2@contoso.example"], source: { importId } }, { publicUrl: "http://localhost:3000" });
+    await inviteMembers(
+      database.db,
+      admin,
+      { emails: ["person1@contoso.example", "person2@contoso.example"], source: { importId } },
+      { publicUrl: "http://localhost:3000" },
+    );
     standIn.failNext({ status: 500 });
     const transport = createResendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url, from: "Admin <a@contoso.example>" });
     await drainMailOnce({ db: database.db, transport, config: { mailRequestsPerSecond: 100, mailMaxAttempts: 1 } });
@@ -108,12 +143,22 @@ describe("a bounced person's Users row", () => {
   it("carries the provider's reason while their open invitation's email is bounced, not after a resend or an archive", async () => {
     const org = await createOrganization(database.db, { name: "Contoso", domain: "contoso.example", extra: 2 });
     const admin = await actorFor(database.db, "admin@contoso.example");
-    const invited = await inviteMembers(database.db, admin, { emails: ["person1@contoso.example", "person2@contoso.example"] }, { publicUrl: "http://localhost:3000" });
+    const invited = await inviteMembers(
+      database.db,
+      admin,
+      { emails: ["person1@contoso.example", "person2@contoso.example"] },
+      { publicUrl: "http://localhost:3000" },
+    );
     const [ann, ben] = invited.outcomes.map((o) => o.memberId!);
     const transport = createResendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url, from: "Admin <a@contoso.example>" });
     await drainMailOnce({ db: database.db, transport, config: { mailRequestsPerSecond: 100, mailMaxAttempts: 8 } });
     const providerId = (to: string) => standIn.deliveries.filter((d) => d.to === to).at(-1)!.id;
-    await recordDeliveryEvent(database.db, { deliveryId: "b1", type: "email.bounced", providerMessageId: providerId("person1@contoso.example"), bounceReason: "Mailbox full" });
+    await recordDeliveryEvent(database.db, {
+      deliveryId: "b1",
+      type: "email.bounced",
+      providerMessageId: providerId("person1@contoso.example"),
+      bounceReason: "Mailbox full",
+    });
     await recordDeliveryEvent(database.db, { deliveryId: "b2", type: "email.bounced", providerMessageId: providerId("person2@contoso.example") });
     expect((await findMemberRow(database.db, org.id, ann!))!.bounce).toBe("Mailbox full");
     // The provider said nothing more than "bounced": the mark stands without a reason.
@@ -129,8 +174,13 @@ describe("a bounced person's Users row", () => {
   });
 
   it("is found through the index of bounced open invitations, not each member's invitations", async () => {
-    const query = database.db.select(memberRowColumns).from(members).leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
-      .where(eq(members.orgId, "o")).limit(51).toSQL();
+    const query = database.db
+      .select(memberRowColumns)
+      .from(members)
+      .leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
+      .where(eq(members.orgId, "o"))
+      .limit(51)
+      .toSQL();
     const plan = (await readSql<{ detail: string }>(database.db, `EXPLAIN QUERY PLAN ${query.sql}`, query.params as never)).map((r) => r.detail);
     expect(plan).toContain("SEARCH i USING INDEX invitations_open_bounced (member_id=?)");
   });
@@ -142,14 +192,18 @@ describe("the time left", () => {
     // The pacer's interval: 500 ms · 1.04 + 10 ms = 530 ms a request of 100 emails.
     expect(serverEmailsPerSecond(one)).toBeCloseTo(100_000 / 530, 6);
     const counts = { total: 80_000, queued: 80_000, sent: 0, delivered: 0, bounced: 0, failed: 0, withdrawn: 0 };
-    expect(importMailProgress(counts, 0, one)).toMatchObject({ going: true, secondsLeft: Math.ceil(80_000 * 0.53 / 100) });
+    expect(importMailProgress(counts, 0, one)).toMatchObject({ going: true, secondsLeft: Math.ceil((80_000 * 0.53) / 100) });
     // Four processes pace a quarter of the rate each: the server's rate stays about the account's.
     const four = { mailRequestsPerSecond: 2, webConcurrency: 4 };
     expect(processRequestsPerSecond(four)).toBe(0.5);
     expect(serverEmailsPerSecond(four)).toBeCloseTo((4 * 100_000) / 2090, 6);
     expect(serverEmailsPerSecond(four)).toBeLessThan(200);
     // Ready rows not invited yet count as emails to come; nothing left: no estimate.
-    expect(importMailProgress({ ...counts, queued: 0, sent: 80_000 }, 1000, one)).toMatchObject({ total: 81_000, going: true, secondsLeft: Math.ceil(1000 * 0.53 / 100) });
+    expect(importMailProgress({ ...counts, queued: 0, sent: 80_000 }, 1000, one)).toMatchObject({
+      total: 81_000,
+      going: true,
+      secondsLeft: Math.ceil((1000 * 0.53) / 100),
+    });
     expect(importMailProgress({ ...counts, queued: 0, sent: 80_000 }, 0, one)).toMatchObject({ going: false, secondsLeft: null });
   });
 

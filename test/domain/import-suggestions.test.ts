@@ -23,12 +23,20 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 async function adminOf(orgId: string, mail: string): Promise<Actor> {
-  const [admin] = await database.db.select().from(directoryPeople).where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.mailNorm, mail)));
+  const [admin] = await database.db
+    .select()
+    .from(directoryPeople)
+    .where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.mailNorm, mail)));
   return { personId: admin!.id, orgId, name: admin!.displayName };
 }
 
 async function check(actor: Actor, lines: string[]) {
-  const created = await createImport(database.db, actor, { fileName: "people.csv", bytes: utf8(["email", ...lines].join("\n")) }, { maxBytes: 1 << 20, maxRows: 10_000 });
+  const created = await createImport(
+    database.db,
+    actor,
+    { fileName: "people.csv", bytes: utf8(["email", ...lines].join("\n")) },
+    { maxBytes: 1 << 20, maxRows: 10_000 },
+  );
   if (!created.ok) throw new Error(created.message);
   await drainImports({ db: database.db, publicUrl: "http://localhost", chunkSize: 50 });
   return database.db.select().from(importRows).where(eq(importRows.importId, created.importId)).orderBy(importRows.rowNumber);
@@ -38,7 +46,10 @@ describe("the demo directory (src/demo/contoso-directory.csv)", () => {
   it("answers each example of the issue with the person meant, or with nothing", async () => {
     const { orgId } = await seedDemo(database.db);
     const rows = await check(await adminOf(orgId, "alex.admin@contoso.example"), [
-      "mei.bryant@contso.example", "leo.taylor@contso.example", "aaliyah.hall3@contoso.example", "aaliyah.hall@contso.example",
+      "mei.bryant@contso.example",
+      "leo.taylor@contso.example",
+      "aaliyah.hall3@contoso.example",
+      "aaliyah.hall@contso.example",
     ]);
     expect(rows.map((r) => [r.code, r.suggestion])).toEqual([
       // Their own accounts (disabled), not kai.bryant or leo.taylor2.
@@ -56,7 +67,8 @@ describe("the demo directory (src/demo/contoso-directory.csv)", () => {
 
   it("robin.fox@contso.example is Robin Fox (disabled), never Robin Cox", async () => {
     const org = await createOrganization(database.db, {
-      name: "Robins", domain: "contoso.example",
+      name: "Robins",
+      domain: "contoso.example",
       people: [
         { email: "admin@contoso.example", isAdmin: true },
         { email: "robin.fox@contoso.example", displayName: "Robin Fox", accountEnabled: false },
@@ -64,9 +76,11 @@ describe("the demo directory (src/demo/contoso-directory.csv)", () => {
       ],
     });
     const admin = await adminOf(org.id, "admin@contoso.example");
-    const rows = [...await check(admin, ["robin.fox@contso.example", "robin.xox@contoso.example"]), ...await check(admin, ["robin.fxo@contoso.example"])];
+    const rows = [...(await check(admin, ["robin.fox@contso.example", "robin.xox@contoso.example"])), ...(await check(admin, ["robin.fxo@contoso.example"]))];
     expect(rows.map((r) => [r.code, r.suggestion])).toEqual([
-      ["account_disabled", "robin.fox@contoso.example"], ["not_in_directory", null], ["account_disabled", "robin.fox@contoso.example"],
+      ["account_disabled", "robin.fox@contoso.example"],
+      ["not_in_directory", null],
+      ["account_disabled", "robin.fox@contoso.example"],
     ]);
     expect(rows.every((r) => !r.message!.includes("robin.cox"))).toBe(true);
   });
@@ -77,26 +91,39 @@ describe("property", () => {
     let n = 0;
     // Three letters, five to seven of them: most typed addresses have several people near them.
     const local = fc.string({ unit: fc.constantFrom("a", "b", "1"), minLength: 5, maxLength: 7 });
-    await fc.assert(fc.asyncProperty(
-      fc.uniqueArray(local, { minLength: 2, maxLength: 20 }), fc.nat(), fc.nat(), fc.nat(3), fc.constantFrom("a", "b", "1"), fc.boolean(),
-      async (locals, who, at, kind, letter, enabled) => {
-        const intended = locals[who % locals.length]!;
-        const i = at % intended.length;
-        const typed = [
-          intended.slice(0, i) + intended.slice(i + 1),
-          intended.slice(0, i) + letter + intended.slice(i),
-          intended.slice(0, i) + letter + intended.slice(i + 1),
-          i + 1 < intended.length ? intended.slice(0, i) + intended[i + 1] + intended[i] + intended.slice(i + 2) : intended + letter,
-        ][kind]!;
-        fc.pre(!locals.includes(typed));
-        const domain = `p${++n}.example`;
-        const org = await createOrganization(database.db, {
-          name: `Property ${n}`, domain,
-          people: [{ email: `admin.person@${domain}`, isAdmin: true }, ...locals.map((l) => ({ email: `${l}@${domain}`, displayName: l, accountEnabled: l !== intended || enabled }))],
-        });
-        const [row] = await check(await adminOf(org.id, `admin.person@${domain}`), [`${typed}@${domain}`]);
-        if (row!.suggestion !== null) expect(row!.suggestion).toBe(`${intended}@${domain}`);
-      }), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(local, { minLength: 2, maxLength: 20 }),
+        fc.nat(),
+        fc.nat(),
+        fc.nat(3),
+        fc.constantFrom("a", "b", "1"),
+        fc.boolean(),
+        async (locals, who, at, kind, letter, enabled) => {
+          const intended = locals[who % locals.length]!;
+          const i = at % intended.length;
+          const typed = [
+            intended.slice(0, i) + intended.slice(i + 1),
+            intended.slice(0, i) + letter + intended.slice(i),
+            intended.slice(0, i) + letter + intended.slice(i + 1),
+            i + 1 < intended.length ? intended.slice(0, i) + intended[i + 1] + intended[i] + intended.slice(i + 2) : intended + letter,
+          ][kind]!;
+          fc.pre(!locals.includes(typed));
+          const domain = `p${++n}.example`;
+          const org = await createOrganization(database.db, {
+            name: `Property ${n}`,
+            domain,
+            people: [
+              { email: `admin.person@${domain}`, isAdmin: true },
+              ...locals.map((l) => ({ email: `${l}@${domain}`, displayName: l, accountEnabled: l !== intended || enabled })),
+            ],
+          });
+          const [row] = await check(await adminOf(org.id, `admin.person@${domain}`), [`${typed}@${domain}`]);
+          if (row!.suggestion !== null) expect(row!.suggestion).toBe(`${intended}@${domain}`);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 

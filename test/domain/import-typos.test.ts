@@ -6,10 +6,22 @@ import { editTouchesDigit, MIN_TYPO_LOCAL, TypoIndex } from "../../src/domain/im
 
 // Person numbers: one per person; a person may have two addresses (mail and UPN).
 const people: [string, number][] = [
-  ["megan.bowen@contoso.com", 1], ["alex.wilber@contoso.com", 2], ["adele.vance@contoso.com", 3], ["lee.gu@contoso.com", 4],
-  ["lynne.robbins@contoso.com", 5], ["lynne.robins@contoso.com", 6], ["bo@contoso.com", 7], ["megan.bowen@fabrikam.com", 8],
-  ["robin.fox@contoso.com", 9], ["robin.cox@contoso.com", 10], ["aaliyah.hall@contoso.com", 11], ["aaliyah.hall2@contoso.com", 12],
-  ["leo.taylor2@contoso.com", 13], ["sam.smith@contoso.com", 14], ["sam.smyth@contoso.com", 14], ["shared.box@contoso.com", 15],
+  ["megan.bowen@contoso.com", 1],
+  ["alex.wilber@contoso.com", 2],
+  ["adele.vance@contoso.com", 3],
+  ["lee.gu@contoso.com", 4],
+  ["lynne.robbins@contoso.com", 5],
+  ["lynne.robins@contoso.com", 6],
+  ["bo@contoso.com", 7],
+  ["megan.bowen@fabrikam.com", 8],
+  ["robin.fox@contoso.com", 9],
+  ["robin.cox@contoso.com", 10],
+  ["aaliyah.hall@contoso.com", 11],
+  ["aaliyah.hall2@contoso.com", 12],
+  ["leo.taylor2@contoso.com", 13],
+  ["sam.smith@contoso.com", 14],
+  ["sam.smyth@contoso.com", 14],
+  ["shared.box@contoso.com", 15],
   ["shared.box@contoso.com", 16],
   ...Array.from({ length: 500 }, (_, i): [string, number] => [`megan.b${i}@contoso.com`, 100 + i]),
 ];
@@ -76,41 +88,62 @@ const directory = fc.uniqueArray(fc.tuple(local, fc.option(local, { nil: undefin
 const edit = (s: string, kind: number, at: number, letter: string) => {
   const i = at % s.length;
   switch (kind) {
-    case 0: return i + 1 < s.length ? s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2) : s.slice(0, -1);
-    case 1: return s.slice(0, i) + s.slice(i + 1);
-    case 2: return s.slice(0, i) + s[i] + s.slice(i);
-    case 3: return s.slice(0, i) + letter + s.slice(i);
-    default: return s.slice(0, i) + letter + s.slice(i + 1);
+    case 0:
+      return i + 1 < s.length ? s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2) : s.slice(0, -1);
+    case 1:
+      return s.slice(0, i) + s.slice(i + 1);
+    case 2:
+      return s.slice(0, i) + s[i] + s.slice(i);
+    case 3:
+      return s.slice(0, i) + letter + s.slice(i);
+    default:
+      return s.slice(0, i) + letter + s.slice(i + 1);
   }
 };
 
 describe("properties", () => {
   const build = (entries: [string, string | undefined][]) => {
-    const list: [string, number][] = entries.flatMap(([mail, upn], person) => [[`${mail}@d.com`, person] as [string, number], ...(upn ? [[`${upn}@d.com`, person] as [string, number]] : [])]);
+    const list: [string, number][] = entries.flatMap(([mail, upn], person) => [
+      [`${mail}@d.com`, person] as [string, number],
+      ...(upn ? [[`${upn}@d.com`, person] as [string, number]] : []),
+    ]);
     return { list, index: TypoIndex.fromEntries(list), addresses: new Set(list.map(([a]) => a)) };
   };
 
   it("for any directory and any address one edit away from person A, a suggestion, if made, is A", () => {
-    fc.assert(fc.property(directory, fc.nat(), fc.nat(), fc.nat(4), fc.constantFrom("a", "b", "c", ".", "1", "2"), (entries, who, at, kind, letter) => {
-      const { list, index, addresses } = build(entries);
-      const [address, person] = list[who % list.length]!;
-      const typed = edit(address.slice(0, -"@d.com".length), kind, at, letter);
-      fc.pre(typed.length > 0 && !addresses.has(`${typed}@d.com`));
-      const suggestion = index.suggest(typed, "d.com");
-      if (suggestion) expect(suggestion.person).toBe(person);
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(directory, fc.nat(), fc.nat(), fc.nat(4), fc.constantFrom("a", "b", "c", ".", "1", "2"), (entries, who, at, kind, letter) => {
+        const { list, index, addresses } = build(entries);
+        const [address, person] = list[who % list.length]!;
+        const typed = edit(address.slice(0, -"@d.com".length), kind, at, letter);
+        fc.pre(typed.length > 0 && !addresses.has(`${typed}@d.com`));
+        const suggestion = index.suggest(typed, "d.com");
+        if (suggestion) expect(suggestion.person).toBe(person);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it("a single clear letter typo of the only person that close is always found", () => {
-    fc.assert(fc.property(directory, fc.nat(), fc.nat(), fc.nat(4), fc.constantFrom("a", "b", "c", "."), (entries, who, at, kind, letter) => {
-      const { list, index, addresses } = build(entries);
-      const [address, person] = list[who % list.length]!;
-      const intended = address.slice(0, -"@d.com".length);
-      const typed = edit(intended, kind, at, letter);
-      fc.pre(typed.length >= MIN_TYPO_LOCAL && !addresses.has(`${typed}@d.com`) && !editTouchesDigit(typed, intended));
-      const near = new Set(list.filter(([a]) => boundedEditDistance(typed, a.slice(0, -"@d.com".length), 1) === 1).map(([, p]) => p));
-      fc.pre(near.size === 1 && near.has(person) && list.every(([a, p]) => p !== person || !editTouchesDigit(typed, a.slice(0, -"@d.com".length)) || boundedEditDistance(typed, a.slice(0, -"@d.com".length), 1) !== 1));
-      expect(index.suggest(typed, "d.com")?.person).toBe(person);
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(directory, fc.nat(), fc.nat(), fc.nat(4), fc.constantFrom("a", "b", "c", "."), (entries, who, at, kind, letter) => {
+        const { list, index, addresses } = build(entries);
+        const [address, person] = list[who % list.length]!;
+        const intended = address.slice(0, -"@d.com".length);
+        const typed = edit(intended, kind, at, letter);
+        fc.pre(typed.length >= MIN_TYPO_LOCAL && !addresses.has(`${typed}@d.com`) && !editTouchesDigit(typed, intended));
+        const near = new Set(list.filter(([a]) => boundedEditDistance(typed, a.slice(0, -"@d.com".length), 1) === 1).map(([, p]) => p));
+        fc.pre(
+          near.size === 1 &&
+            near.has(person) &&
+            list.every(
+              ([a, p]) =>
+                p !== person || !editTouchesDigit(typed, a.slice(0, -"@d.com".length)) || boundedEditDistance(typed, a.slice(0, -"@d.com".length), 1) !== 1,
+            ),
+        );
+        expect(index.suggest(typed, "d.com")?.person).toBe(person);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

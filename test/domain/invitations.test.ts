@@ -25,14 +25,18 @@ let otherActor: Actor;
 beforeEach(async () => {
   database = await createTestDatabase();
   const { db } = database;
-  const org = await createOrganization(db, { name: "Fabrikam", domain: "fabrikam.example", people: [
-    { email: "admin@fabrikam.example", displayName: "Ada Admin", isAdmin: true },
-    { email: "grace.hopper@fabrikam.example", displayName: "Grace Hopper", givenName: "Grace", surname: "Hopper", jobTitle: "Rear Admiral" },
-    { email: "gregory.house@fabrikam.example", displayName: "Gregory House", givenName: "Gregory", surname: "House" },
-    { email: "disabled@fabrikam.example", displayName: "Dis Abled", accountEnabled: false },
-    { email: "gone@fabrikam.example", displayName: "Gone Person" },
-    { email: "upn.only@fabrikam.example", mail: "Mail.Alias@Fabrikam.example", displayName: "Una Alias" },
-  ] });
+  const org = await createOrganization(db, {
+    name: "Fabrikam",
+    domain: "fabrikam.example",
+    people: [
+      { email: "admin@fabrikam.example", displayName: "Ada Admin", isAdmin: true },
+      { email: "grace.hopper@fabrikam.example", displayName: "Grace Hopper", givenName: "Grace", surname: "Hopper", jobTitle: "Rear Admiral" },
+      { email: "gregory.house@fabrikam.example", displayName: "Gregory House", givenName: "Gregory", surname: "House" },
+      { email: "disabled@fabrikam.example", displayName: "Dis Abled", accountEnabled: false },
+      { email: "gone@fabrikam.example", displayName: "Gone Person" },
+      { email: "upn.only@fabrikam.example", mail: "Mail.Alias@Fabrikam.example", displayName: "Una Alias" },
+    ],
+  });
   const other = await createOrganization(db, { name: "Other", domain: "other.example" });
   const admin = (await findPersonByAddress(db, "admin@fabrikam.example", org.id))!;
   const otherAdmin = (await findPersonByAddress(db, "admin@other.example", other.id))!;
@@ -100,10 +104,17 @@ describe("inviteMembers", () => {
 
   it("refuses disabled accounts, people who left, unknown addresses and people of another organization", async () => {
     const grace = (await findPersonByAddress(database.db, "grace.hopper@fabrikam.example"))!;
-    const result = await inviteMembers(database.db, actor, { emails: ["disabled@fabrikam.example", "gone@fabrikam.example", "nobody@fabrikam.example", "member@other.example"] }, deps);
+    const result = await inviteMembers(
+      database.db,
+      actor,
+      { emails: ["disabled@fabrikam.example", "gone@fabrikam.example", "nobody@fabrikam.example", "member@other.example"] },
+      deps,
+    );
     expect(result.outcomes.map((o) => [o.email, o.result])).toEqual([
-      ["disabled@fabrikam.example", "account_disabled"], ["gone@fabrikam.example", "left_directory"],
-      ["nobody@fabrikam.example", "not_in_directory"], ["member@other.example", "not_in_directory"],
+      ["disabled@fabrikam.example", "account_disabled"],
+      ["gone@fabrikam.example", "left_directory"],
+      ["nobody@fabrikam.example", "not_in_directory"],
+      ["member@other.example", "not_in_directory"],
     ]);
     expect(result.outcomes.every((o) => o.message.length > 5)).toBe(true);
     const fromOther = await inviteMembers(database.db, otherActor, { personIds: [grace.id] }, deps);
@@ -164,7 +175,15 @@ describe("archiveMembers", () => {
     expect(invs.every((i) => i.revokedAt !== null)).toBe(true);
     expect(await database.db.select().from(sessions).where(eq(sessions.personId, grace.id))).toHaveLength(0);
     // Gregory never heard of his invitation: its email is cancelled and he gets no notice either.
-    expect(mails.filter((m) => m.kind === "invitation").map((m) => [m.to, m.status]).sort()).toEqual([["grace.hopper@fabrikam.example", "sent"], ["gregory.house@fabrikam.example", "cancelled"]]);
+    expect(
+      mails
+        .filter((m) => m.kind === "invitation")
+        .map((m) => [m.to, m.status])
+        .sort(),
+    ).toEqual([
+      ["grace.hopper@fabrikam.example", "sent"],
+      ["gregory.house@fabrikam.example", "cancelled"],
+    ]);
     const notices = mails.filter((m) => m.kind === "archive_notice");
     expect(notices.map((m) => m.to)).toEqual(["grace.hopper@fabrikam.example"]);
     // Grace was invited and had not joined: her invitation was withdrawn; she was never a member.
@@ -215,7 +234,10 @@ describe("searchDirectory", () => {
   it("matches the start of addresses and names, addresses first, at most the limit, with member status", async () => {
     await inviteMembers(database.db, actor, { emails: ["grace.hopper@fabrikam.example"] }, deps);
     const found = await searchDirectory(database.db, actor.orgId, "  GR ");
-    expect(found.ok && found.matches.map((m) => [m.name, m.memberStatus])).toEqual([["Grace Hopper", "invited"], ["Gregory House", null]]);
+    expect(found.ok && found.matches.map((m) => [m.name, m.memberStatus])).toEqual([
+      ["Grace Hopper", "invited"],
+      ["Gregory House", null],
+    ]);
     const bySurname = await searchDirectory(database.db, actor.orgId, "hop");
     expect(bySurname.ok && bySurname.matches.map((m) => m.email)).toEqual(["grace.hopper@fabrikam.example"]);
     const limited = await searchDirectory(database.db, actor.orgId, "gr", 1);
@@ -235,9 +257,14 @@ describe("searchDirectory", () => {
   });
 
   it("puts an exact address before other address prefixes", async () => {
-    await createOrganization(database.db, { name: "Fabrikam", domain: "fabrikam.example", people: [
-      { email: "al@fabrikam.example", displayName: "Zed Al" }, { email: "al@fabrikam.example.extra.example", userPrincipalName: "al.b@fabrikam.example", displayName: "Able Al" },
-    ] });
+    await createOrganization(database.db, {
+      name: "Fabrikam",
+      domain: "fabrikam.example",
+      people: [
+        { email: "al@fabrikam.example", displayName: "Zed Al" },
+        { email: "al@fabrikam.example.extra.example", userPrincipalName: "al.b@fabrikam.example", displayName: "Able Al" },
+      ],
+    });
     const found = await searchDirectory(database.db, actor.orgId, "al@fabrikam.example");
     expect(found.ok && found.matches.map((m) => m.name)).toEqual(["Zed Al", "Able Al"]);
   });

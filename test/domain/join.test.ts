@@ -17,7 +17,9 @@ let otherOrgId: string;
 beforeEach(async () => {
   database = await createTestDatabase();
   const org = await createOrganization(database.db, {
-    name: "Fabrikam", domain: "fabrikam.example", people: [
+    name: "Fabrikam",
+    domain: "fabrikam.example",
+    people: [
       { email: "admin@fabrikam.example", displayName: "Ada Admin", isAdmin: true },
       { email: "pat@fabrikam.example", displayName: "Pat Invitee" },
       { email: "sam@fabrikam.example", displayName: "Sam Colleague" },
@@ -28,9 +30,13 @@ beforeEach(async () => {
     ],
   });
   orgId = org.id;
-  otherOrgId = (await createOrganization(database.db, {
-    name: "Northwind", domain: "northwind.example", people: [{ email: "pat@fabrikam.example", userPrincipalName: "pat@northwind.example", displayName: "Pat elsewhere" }],
-  })).id;
+  otherOrgId = (
+    await createOrganization(database.db, {
+      name: "Northwind",
+      domain: "northwind.example",
+      people: [{ email: "pat@fabrikam.example", userPrincipalName: "pat@northwind.example", displayName: "Pat elsewhere" }],
+    })
+  ).id;
   await database.db.write((tx) => tx.insert(mileageRates).values({ id: newId(), orgId, year: new Date().getUTCFullYear(), rateMilli: 655 }));
 });
 afterEach(() => database.close());
@@ -42,7 +48,10 @@ async function identity(email: string, org = orgId): Promise<JoinIdentity> {
 
 async function state(memberId: string) {
   const [member] = await database.db.select().from(members).where(eq(members.id, memberId));
-  const audits = await database.db.select().from(auditEvents).where(and(eq(auditEvents.memberId, memberId), eq(auditEvents.action, "member.join")));
+  const audits = await database.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.memberId, memberId), eq(auditEvents.action, "member.join")));
   const invites = await database.db.select().from(invitations).where(eq(invitations.memberId, memberId));
   return { member: member!, audits, accepted: invites.filter((i) => i.acceptedAt !== null).length };
 }
@@ -52,7 +61,8 @@ describe("findInvitationByToken", () => {
     const { token } = await inviteDirectly(database.db, orgId, "pat@fabrikam.example", { invitedByEmail: "admin@fabrikam.example" });
     const found = await findInvitationByToken(database.db, token);
     expect(found).toMatchObject({
-      status: "open", viewerIsInvitee: null,
+      status: "open",
+      viewerIsInvitee: null,
       invitation: { orgName: "Fabrikam", inviterName: "Ada Admin", email: "pat@fabrikam.example", memberName: "Pat Invitee", rateMilli: 655 },
     });
   });
@@ -104,7 +114,9 @@ describe("findInvitationByToken", () => {
 
   it("treats a link as replaced when a newer invitation exists even if nobody set revoked_at", async () => {
     const first = await inviteDirectly(database.db, orgId, "pat@fabrikam.example");
-    await database.db.write((tx) => tx.insert(invitations).values({ id: newId(), orgId, memberId: first.memberId, tokenHash: "f".repeat(64), createdAt: new Date(Date.now() + 1000) }));
+    await database.db.write((tx) =>
+      tx.insert(invitations).values({ id: newId(), orgId, memberId: first.memberId, tokenHash: "f".repeat(64), createdAt: new Date(Date.now() + 1000) }),
+    );
     expect(await findInvitationByToken(database.db, first.token)).toMatchObject({ status: "revoked", reason: "replaced" });
   });
 });
@@ -114,7 +126,11 @@ describe("acceptInvitationForIdentity", () => {
     const { token, memberId, invitationId } = await inviteDirectly(database.db, orgId, "pat@fabrikam.example");
     const pat = await identity("pat@fabrikam.example");
     const result = await acceptInvitationForIdentity(database.db, pat, token);
-    expect(result).toEqual({ ok: true, alreadyJoined: false, welcome: { orgName: "Fabrikam", memberName: "Pat Invitee", email: "pat@fabrikam.example", rateMilli: 655 } });
+    expect(result).toEqual({
+      ok: true,
+      alreadyJoined: false,
+      welcome: { orgName: "Fabrikam", memberName: "Pat Invitee", email: "pat@fabrikam.example", rateMilli: 655 },
+    });
     const after = await state(memberId);
     expect(after.member.status).toBe("active");
     expect(after.member.activatedAt).toBeInstanceOf(Date);
@@ -137,8 +153,14 @@ describe("acceptInvitationForIdentity", () => {
 
   it("refuses anyone else, and refuses revoked links, changing nothing", async () => {
     const { token, memberId } = await inviteDirectly(database.db, orgId, "pat@fabrikam.example");
-    expect(await acceptInvitationForIdentity(database.db, await identity("sam@fabrikam.example"), token)).toEqual({ ok: false, refusal: { status: "someone-else" } });
-    expect(await acceptInvitationForIdentity(database.db, await identity("pat@northwind.example", otherOrgId), token)).toEqual({ ok: false, refusal: { status: "someone-else" } });
+    expect(await acceptInvitationForIdentity(database.db, await identity("sam@fabrikam.example"), token)).toEqual({
+      ok: false,
+      refusal: { status: "someone-else" },
+    });
+    expect(await acceptInvitationForIdentity(database.db, await identity("pat@northwind.example", otherOrgId), token)).toEqual({
+      ok: false,
+      refusal: { status: "someone-else" },
+    });
     const newer = await inviteDirectly(database.db, orgId, "pat@fabrikam.example");
     const pat = await identity("pat@fabrikam.example");
     expect(await acceptInvitationForIdentity(database.db, pat, token)).toMatchObject({ ok: false, refusal: { status: "revoked", reason: "replaced" } });
@@ -154,6 +176,9 @@ describe("acceptInvitationForIdentity", () => {
   it("tells another person who presents an accepted link that it is accepted, without joining them", async () => {
     const { token } = await inviteDirectly(database.db, orgId, "pat@fabrikam.example");
     await acceptInvitationForIdentity(database.db, await identity("pat@fabrikam.example"), token);
-    expect(await acceptInvitationForIdentity(database.db, await identity("sam@fabrikam.example"), token)).toMatchObject({ ok: false, refusal: { status: "accepted" } });
+    expect(await acceptInvitationForIdentity(database.db, await identity("sam@fabrikam.example"), token)).toMatchObject({
+      ok: false,
+      refusal: { status: "accepted" },
+    });
   });
 });

@@ -21,28 +21,59 @@ describe("a Users row", () => {
     const { db } = database;
     const org = await db.write((tx) => findOrCreateOrganization(tx, { name: "Contoso", domains: ["contoso.example"] }));
     const person = (local: string, extra: { jobTitle?: string; accountEnabled?: boolean } = {}) => ({
-      entraObjectId: null, userPrincipalName: `${local}@contoso.example`, mail: `${local}@contoso.example`, displayName: local,
-      givenName: null, surname: null, jobTitle: extra.jobTitle ?? null, department: null, accountEnabled: extra.accountEnabled ?? true,
+      entraObjectId: null,
+      userPrincipalName: `${local}@contoso.example`,
+      mail: `${local}@contoso.example`,
+      displayName: local,
+      givenName: null,
+      surname: null,
+      jobTitle: extra.jobTitle ?? null,
+      department: null,
+      accountEnabled: extra.accountEnabled ?? true,
     });
-    await db.write((tx) => upsertDirectoryPeople(tx, org.id, [
-      person("ann", { jobTitle: "Engineer" }), person("ben", { accountEnabled: false }), person("cy"), person("dee"),
-    ]));
+    await db.write((tx) =>
+      upsertDirectoryPeople(tx, org.id, [person("ann", { jobTitle: "Engineer" }), person("ben", { accountEnabled: false }), person("cy"), person("dee")]),
+    );
     await db.write((tx) => tx.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "cy@contoso.example")));
     const people = await db.select().from(directoryPeople).where(eq(directoryPeople.orgId, org.id));
     const now = Date.now();
     const statuses = ["invited", "active", "archived", "active"] as const;
-    await db.write((tx) => tx.insert(members).values([
-      ...people.map((p, i) => ({
-        id: newId(), orgId: org.id, personId: p.id, email: p.mail!, emailNorm: p.mailNorm!, name: p.displayName, sortName: p.displayNorm,
-        status: statuses[i % 4]!, invitedAt: new Date(now - i * 1000), activatedAt: statuses[i % 4] === "active" ? new Date(now) : null,
-        archivedAt: statuses[i % 4] === "archived" ? new Date(now) : null,
-      })),
-      { id: newId(), orgId: org.id, personId: null, email: "nobody@contoso.example", emailNorm: "nobody@contoso.example", name: "Nobody", sortName: "nobody", status: "invited" as const, invitedAt: null },
-    ]));
+    await db.write((tx) =>
+      tx.insert(members).values([
+        ...people.map((p, i) => ({
+          id: newId(),
+          orgId: org.id,
+          personId: p.id,
+          email: p.mail!,
+          emailNorm: p.mailNorm!,
+          name: p.displayName,
+          sortName: p.displayNorm,
+          status: statuses[i % 4]!,
+          invitedAt: new Date(now - i * 1000),
+          activatedAt: statuses[i % 4] === "active" ? new Date(now) : null,
+          archivedAt: statuses[i % 4] === "archived" ? new Date(now) : null,
+        })),
+        {
+          id: newId(),
+          orgId: org.id,
+          personId: null,
+          email: "nobody@contoso.example",
+          emailNorm: "nobody@contoso.example",
+          name: "Nobody",
+          sortName: "nobody",
+          status: "invited" as const,
+          invitedAt: null,
+        },
+      ]),
+    );
 
     const page = await listMembers(db, org.id, {});
     expect(page.rows).toHaveLength(5);
-    const refreshed = await findMemberRows(db, org.id, page.rows.map((r) => r.id));
+    const refreshed = await findMemberRows(
+      db,
+      org.id,
+      page.rows.map((r) => r.id),
+    );
     expect(refreshed).toEqual(page.rows);
     const byName = Object.fromEntries(page.rows.map((r) => [r.name, r]));
     expect(byName.ann).toMatchObject({ jobTitle: "Engineer", leftDirectory: false, accountDisabled: false, status: "invited" });

@@ -30,8 +30,14 @@ type Seed = { name: string; email: string; status?: MemberStatus; org?: string }
 
 async function addMembers(seeds: Seed[]): Promise<string[]> {
   const rows = seeds.map((s) => ({
-    id: newId(), orgId: s.org ?? orgId, email: s.email, emailNorm: s.email.toLowerCase(), name: s.name,
-    sortName: s.name.normalize("NFC").toLowerCase(), status: s.status ?? "invited", invitedAt: new Date(),
+    id: newId(),
+    orgId: s.org ?? orgId,
+    email: s.email,
+    emailNorm: s.email.toLowerCase(),
+    name: s.name,
+    sortName: s.name.normalize("NFC").toLowerCase(),
+    status: s.status ?? "invited",
+    invitedAt: new Date(),
   }));
   for (let i = 0; i < rows.length; i += 200) await database.db.write((tx) => tx.insert(members).values(rows.slice(i, i + 200)));
   return rows.map((r) => r.id);
@@ -120,8 +126,9 @@ describe("searching the Users list", () => {
       expect(page.next).not.toBeNull();
       const pageRead = seen.find((stmt): stmt is Exclude<InStatement, string> => typeof stmt !== "string" && stmt.sql.includes("directory_people"));
       expect(pageRead).toBeDefined();
-      const plan = (await readStatement(database.db, { sql: `EXPLAIN QUERY PLAN ${pageRead!.sql}`, args: pageRead!.args ?? [] }))
-        .rows.map((row) => String(row.detail)).join("\n");
+      const plan = (await readStatement(database.db, { sql: `EXPLAIN QUERY PLAN ${pageRead!.sql}`, args: pageRead!.args ?? [] })).rows
+        .map((row) => String(row.detail))
+        .join("\n");
       // The address and word ranges (every member here) are not read; the name index is, in order.
       expect(plan).toMatch(/members_org_sort_search/);
       expect(plan).not.toMatch(/members_org_email_sort|member_name_words/);
@@ -140,7 +147,13 @@ describe("searching the Users list", () => {
     expect(emails).toHaveLength(132);
     expect(new Set(emails).size).toBe(132);
     // Counting stops past 100 in a status, and says so.
-    expect(await countListedMembers(database.db, orgId, "garcia")).toEqual({ all: 101, invited: 100, active: 1, archived: 0, atLeast: { invited: true, all: true } });
+    expect(await countListedMembers(database.db, orgId, "garcia")).toEqual({
+      all: 101,
+      invited: 100,
+      active: 1,
+      archived: 0,
+      atLeast: { invited: true, all: true },
+    });
     expect(await countListedMembers(database.db, orgId, "person 00")).toEqual({ all: 10, invited: 10, active: 0, archived: 0 });
   });
 });
@@ -160,37 +173,50 @@ function matchesByHand(sortName: string, emailNorm: string, q: string): boolean 
 describe("searching, as a property", () => {
   const words = ["ana", "anabel", "ben", "benito", "garcia", "garcía", "lee", "lopez", "de", "la", "o'neil", "zoë"];
   const separators = [" ", " ", " ", "-", ", ", " (", ") ", "."];
-  const name = fc.tuple(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 4 }), fc.array(fc.constantFrom(...separators), { minLength: 4, maxLength: 4 }))
+  const name = fc
+    .tuple(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 4 }), fc.array(fc.constantFrom(...separators), { minLength: 4, maxLength: 4 }))
     .map(([ws, seps]) => ws.map((w, i) => (i === 0 ? w : seps[i - 1] + w)).join(""));
   const status = fc.constantFrom<MemberStatus>("invited", "active", "archived");
   const query = fc.oneof(
     fc.constantFrom(...words).chain((w) => fc.integer({ min: 1, max: w.length }).map((n) => w.slice(0, n))),
-    fc.tuple(fc.constantFrom(...words), fc.constantFrom(" ", "-"), fc.constantFrom(...words)).chain(([a, s, b]) => fc.integer({ min: 1, max: b.length }).map((n) => `${a}${s}${b.slice(0, n)}`)),
+    fc
+      .tuple(fc.constantFrom(...words), fc.constantFrom(" ", "-"), fc.constantFrom(...words))
+      .chain(([a, s, b]) => fc.integer({ min: 1, max: b.length }).map((n) => `${a}${s}${b.slice(0, n)}`)),
   );
 
   it("every page of every search and filter is exactly the matching rows in name order, counted right", async () => {
-    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(name, status), { minLength: 60, maxLength: 160 }), fc.array(query, { minLength: 4, maxLength: 8 }), async (people, queries) => {
-      await database.db.write((tx) => tx.delete(members));
-      const ids = await addMembers(people.map(([n, s], i) => ({ name: n, email: `${n.split(SEPARATOR)[0]}${i}@fabrikam.example`, status: s })));
-      const rows = people.map(([n, s], i) => ({ id: ids[i]!, sortName: n.toLowerCase(), email: `${n.split(SEPARATOR)[0]}${i}@fabrikam.example`, status: s }))
-        .sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id < b.id ? -1 : 1));
-      for (const q of queries) {
-        const matching = rows.filter((r) => matchesByHand(r.sortName, r.email, q));
-        for (const s of [undefined, "invited", "active", "archived"] as const) {
-          const expected = matching.filter((r) => !s || r.status === s).map((r) => r.email);
-          expect((await searchAll({ q, status: s })).emails, `${q} ${s ?? "all"}`).toEqual(expected);
-          // Both ways of finding a page, whatever the sizes: the ranges sorted, and the walk of
-          // the name index (within a window of 20, then the ranges; or to the end of the list).
-          expect((await searchAll({ q, status: s }, 5, { broadAt: 1e9 })).emails, `${q} ${s ?? "all"} ranges`).toEqual(expected);
-          expect((await searchAll({ q, status: s }, 5, { broadAt: 0, walkWindow: 20 })).emails, `${q} ${s ?? "all"} walk of 20`).toEqual(expected);
-          expect((await searchAll({ q, status: s }, 5, { broadAt: 0 })).emails, `${q} ${s ?? "all"} walk`).toEqual(expected);
-        }
-        const counts = await countListedMembers(database.db, orgId, q);
-        expect(counts, q).toEqual({
-          all: matching.length, invited: matching.filter((r) => r.status === "invited").length,
-          active: matching.filter((r) => r.status === "active").length, archived: matching.filter((r) => r.status === "archived").length,
-        });
-      }
-    }), { numRuns: 15 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(name, status), { minLength: 60, maxLength: 160 }),
+        fc.array(query, { minLength: 4, maxLength: 8 }),
+        async (people, queries) => {
+          await database.db.write((tx) => tx.delete(members));
+          const ids = await addMembers(people.map(([n, s], i) => ({ name: n, email: `${n.split(SEPARATOR)[0]}${i}@fabrikam.example`, status: s })));
+          const rows = people
+            .map(([n, s], i) => ({ id: ids[i]!, sortName: n.toLowerCase(), email: `${n.split(SEPARATOR)[0]}${i}@fabrikam.example`, status: s }))
+            .sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id < b.id ? -1 : 1));
+          for (const q of queries) {
+            const matching = rows.filter((r) => matchesByHand(r.sortName, r.email, q));
+            for (const s of [undefined, "invited", "active", "archived"] as const) {
+              const expected = matching.filter((r) => !s || r.status === s).map((r) => r.email);
+              expect((await searchAll({ q, status: s })).emails, `${q} ${s ?? "all"}`).toEqual(expected);
+              // Both ways of finding a page, whatever the sizes: the ranges sorted, and the walk of
+              // the name index (within a window of 20, then the ranges; or to the end of the list).
+              expect((await searchAll({ q, status: s }, 5, { broadAt: 1e9 })).emails, `${q} ${s ?? "all"} ranges`).toEqual(expected);
+              expect((await searchAll({ q, status: s }, 5, { broadAt: 0, walkWindow: 20 })).emails, `${q} ${s ?? "all"} walk of 20`).toEqual(expected);
+              expect((await searchAll({ q, status: s }, 5, { broadAt: 0 })).emails, `${q} ${s ?? "all"} walk`).toEqual(expected);
+            }
+            const counts = await countListedMembers(database.db, orgId, q);
+            expect(counts, q).toEqual({
+              all: matching.length,
+              invited: matching.filter((r) => r.status === "invited").length,
+              active: matching.filter((r) => r.status === "active").length,
+              archived: matching.filter((r) => r.status === "archived").length,
+            });
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
   });
 });

@@ -21,10 +21,12 @@ afterEach(() => database.close());
 describe("enqueueMails", () => {
   it("commits with the caller's transaction, or not at all", async () => {
     const { db } = database;
-    await expect(db.write(async (tx) => {
-      await enqueueMail(tx, makeMails(orgId, 1)[0]!);
-      throw new Error("the state change failed");
-    })).rejects.toThrow("the state change failed");
+    await expect(
+      db.write(async (tx) => {
+        await enqueueMail(tx, makeMails(orgId, 1)[0]!);
+        throw new Error("the state change failed");
+      }),
+    ).rejects.toThrow("the state change failed");
     expect((await countOutbox(db)).queued).toBe(0);
 
     await db.write(async (tx) => {
@@ -101,14 +103,33 @@ describe("claimMailBatch", () => {
     const { db } = database;
     await db.write((tx) => enqueueMails(tx, makeMails(orgId, 120)));
     const first = await claimMailBatch(db, "dead-worker", { leaseMs: 60_000 });
-    await db.write((tx) => tx.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "dead-worker")));
+    await db.write((tx) =>
+      tx
+        .update(mailOutbox)
+        .set({ lockedUntil: new Date(Date.now() - 1) })
+        .where(eq(mailOutbox.lockedBy, "dead-worker")),
+    );
     const again = await claimMailBatch(db, "next-worker", { leaseMs: 60_000 });
     expect(again!.batchKey).toBe(first!.batchKey);
     expect(again!.messages.map((m) => m.id)).toEqual(first!.messages.map((m) => m.id));
     expect(again!.messages[0]!.attempts).toBe(2);
     // The dead worker's late answer is not recorded: the rows are no longer its own.
-    expect(await recordBatchSent(db, "dead-worker", first!, first!.messages.map((_, i) => `p${i}`))).toBe(0);
-    expect(await recordBatchSent(db, "next-worker", again!, again!.messages.map((_, i) => `p${i}`))).toBe(100);
+    expect(
+      await recordBatchSent(
+        db,
+        "dead-worker",
+        first!,
+        first!.messages.map((_, i) => `p${i}`),
+      ),
+    ).toBe(0);
+    expect(
+      await recordBatchSent(
+        db,
+        "next-worker",
+        again!,
+        again!.messages.map((_, i) => `p${i}`),
+      ),
+    ).toBe(100);
     const next = await claimMailBatch(db, "next-worker", { leaseMs: 60_000 });
     expect(next!.messages).toHaveLength(20);
   });
@@ -152,8 +173,10 @@ describe("recording answers", () => {
     await db.write((tx) => enqueueMails(tx, makeMails(orgId, 5)));
     const batch = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
     expect(await recordBatchInvalid(db, "w", batch, "bad address")).toEqual({ failed: 0, split: 5 });
-    const keys = await db.select({ key: mailOutbox.batchKey, n: sql<number>`count(*)`, attempts: sql<number>`max(attempts)` })
-      .from(mailOutbox).groupBy(mailOutbox.batchKey);
+    const keys = await db
+      .select({ key: mailOutbox.batchKey, n: sql<number>`count(*)`, attempts: sql<number>`max(attempts)` })
+      .from(mailOutbox)
+      .groupBy(mailOutbox.batchKey);
     expect(keys.map((k) => Number(k.n)).sort()).toEqual([2, 3]);
     expect(keys.every((k) => k.key !== batch.batchKey && Number(k.attempts) === 0)).toBe(true);
     const half = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;

@@ -9,18 +9,45 @@ import { createTestDatabase, type TestDatabase } from "../support/db.js";
 
 describe("parseRateInput", () => {
   it.each([
-    ["0.725", 725], ["1", 1000], ["0.5", 500], [" 0.725 ", 725], ["$0.67", 670], ["$ 0.67", 670], [".5", 500], ["5", 5000],
-    ["5.000", 5000], ["0.001", 1], ["0.7250", 725], ["00.725", 725], ["4.999", 4999], ["3.", 3000],
+    ["0.725", 725],
+    ["1", 1000],
+    ["0.5", 500],
+    [" 0.725 ", 725],
+    ["$0.67", 670],
+    ["$ 0.67", 670],
+    [".5", 500],
+    ["5", 5000],
+    ["5.000", 5000],
+    ["0.001", 1],
+    ["0.7250", 725],
+    ["00.725", 725],
+    ["4.999", 4999],
+    ["3.", 3000],
   ])("reads %j as %i thousandths", (input, expected) => {
     expect(parseRateInput(input)).toEqual({ ok: true, value: expected });
   });
 
   it.each([
-    ["", "Enter the rate"], ["   ", "Enter the rate"], ["0", "more than $0"], ["0.000", "more than $0"], ["-0.5", "more than $0"],
-    ["5.001", "cannot be more than $5"], ["725", "cannot be more than $5"], ["99999999999999999999", "cannot be more than $5"],
-    ["0.7255", "three decimal places"], ["0.12345", "three decimal places"], ["abc", "as a number"], ["1e3", "as a number"],
-    ["0x1", "as a number"], ["1.2.3", "as a number"], [".", "as a number"], ["0,725", "Use a point"], ["NaN", "as a number"],
-    ["Infinity", "as a number"], ["+1", "as a number"], ["١", "as a number"],
+    ["", "Enter the rate"],
+    ["   ", "Enter the rate"],
+    ["0", "more than $0"],
+    ["0.000", "more than $0"],
+    ["-0.5", "more than $0"],
+    ["5.001", "cannot be more than $5"],
+    ["725", "cannot be more than $5"],
+    ["99999999999999999999", "cannot be more than $5"],
+    ["0.7255", "three decimal places"],
+    ["0.12345", "three decimal places"],
+    ["abc", "as a number"],
+    ["1e3", "as a number"],
+    ["0x1", "as a number"],
+    ["1.2.3", "as a number"],
+    [".", "as a number"],
+    ["0,725", "Use a point"],
+    ["NaN", "as a number"],
+    ["Infinity", "as a number"],
+    ["+1", "as a number"],
+    ["١", "as a number"],
   ])("refuses %j", (input, message) => {
     const parsed = parseRateInput(input);
     expect(parsed.ok).toBe(false);
@@ -62,15 +89,22 @@ describe("setMileageRate and the history", () => {
   it("records each change with the previous rate, the person and an audit event", async () => {
     expect(await getRateInForce(database.db, alex.orgId)).toBeNull();
     expect(await setMileageRate(database.db, alex, { rate: "0.67" })).toEqual({ ok: true, change: { year, rateMilli: 670, previousRateMilli: null } });
-    expect(await setMileageRate(database.db, alex, { rate: "0.725", year: String(year) }))
-      .toEqual({ ok: true, change: { year, rateMilli: 725, previousRateMilli: 670 } });
+    expect(await setMileageRate(database.db, alex, { rate: "0.725", year: String(year) })).toEqual({
+      ok: true,
+      change: { year, rateMilli: 725, previousRateMilli: 670 },
+    });
     expect(await getRateInForce(database.db, alex.orgId)).toBe(725);
 
     const history = await listRateHistory(database.db, alex.orgId);
     expect(history.map((h) => [h.year, h.previousRateMilli, h.rateMilli, h.setByName])).toEqual([
-      [year, 670, 725, "Admin of Contoso"], [year, null, 670, "Admin of Contoso"],
+      [year, 670, 725, "Admin of Contoso"],
+      [year, null, 670, "Admin of Contoso"],
     ]);
-    const audits = await database.db.select().from(auditEvents).where(and(eq(auditEvents.orgId, alex.orgId), eq(auditEvents.action, "rate.change"))).orderBy(auditEvents.id);
+    const audits = await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.orgId, alex.orgId), eq(auditEvents.action, "rate.change")))
+      .orderBy(auditEvents.id);
     expect(audits.map((e) => [e.actorId, e.detail])).toEqual([
       [alex.personId, { year, oldRateMilli: null, newRateMilli: 670 }],
       [alex.personId, { year, oldRateMilli: 670, newRateMilli: 725 }],
@@ -88,7 +122,8 @@ describe("setMileageRate and the history", () => {
   it("refuses bad input and an unchanged rate without writing anything", async () => {
     const before = (await database.db.select().from(mileageRates)).length;
     expect(await setMileageRate(database.db, alex, { rate: "7.25", year: "1900" })).toEqual({
-      ok: false, errors: { rate: "The rate cannot be more than $5 per mile.", year: `Enter a year from 2000 to ${year + 1}.` },
+      ok: false,
+      errors: { rate: "The rate cannot be more than $5 per mile.", year: `Enter a year from 2000 to ${year + 1}.` },
     });
     const same = await setMileageRate(database.db, alex, { rate: "$0.7250" });
     expect(same.ok).toBe(false);

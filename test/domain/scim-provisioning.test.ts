@@ -20,7 +20,9 @@ const OID_A = "11111111-1111-4111-8111-111111111111";
 beforeAll(async () => {
   t = await createTestApp();
   const org = await createOrganization(t.deps.db, {
-    name: "Contoso", domain: "contoso.example", people: [
+    name: "Contoso",
+    domain: "contoso.example",
+    people: [
       { email: "admin@contoso.example", isAdmin: true },
       { email: "synced@contoso.example", displayName: "Synced Person", jobTitle: "Dispatcher", department: "Ops" },
       { email: "holder@contoso.example", entraObjectId: OID_A },
@@ -40,7 +42,12 @@ describe("provisioning rules", () => {
   it("keeps a synced job title when the SCIM user has none; a later PATCH of title changes it, removing it clears it", async () => {
     const created = await createScimUser(t.deps.db, ctx, { userName: "synced@contoso.example", name: { givenName: "Syn" } });
     expect(created.ok).toBe(true);
-    expect(await personOf("synced@contoso.example")).toMatchObject({ jobTitle: "Dispatcher", department: "Ops", givenName: "Syn", displayName: "Synced Person" });
+    expect(await personOf("synced@contoso.example")).toMatchObject({
+      jobTitle: "Dispatcher",
+      department: "Ops",
+      givenName: "Syn",
+      displayName: "Synced Person",
+    });
     const id = created.ok ? created.user!.id : "";
     await patchScimUser(t.deps.db, { ...ctx, method: "PATCH" }, id, { Operations: [{ op: "add", path: "title", value: "Driver" }] });
     expect((await personOf("synced@contoso.example")).jobTitle).toBe("Driver");
@@ -49,11 +56,17 @@ describe("provisioning rules", () => {
   });
 
   it("a provisioned person's department is a group in the type-ahead, like a synced one's", async () => {
-    const created = await createScimUser(t.deps.db, ctx, { userName: "fleet.driver@contoso.example", name: { givenName: "Fleet" },
-      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "Fleet Ops" } });
+    const created = await createScimUser(t.deps.db, ctx, {
+      userName: "fleet.driver@contoso.example",
+      name: { givenName: "Fleet" },
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "Fleet Ops" },
+    });
     expect(created.ok).toBe(true);
     expect((await personOf("fleet.driver@contoso.example")).departmentNorm).toBe("fleet ops");
-    const groups = await t.deps.db.select().from(directoryGroups).where(and(eq(directoryGroups.orgId, ctx.orgId), eq(directoryGroups.nameNorm, "fleet ops")));
+    const groups = await t.deps.db
+      .select()
+      .from(directoryGroups)
+      .where(and(eq(directoryGroups.orgId, ctx.orgId), eq(directoryGroups.nameNorm, "fleet ops")));
     expect(groups.map((g) => [g.kind, g.name])).toEqual([["department", "Fleet Ops"]]);
   });
 
@@ -66,13 +79,16 @@ describe("provisioning rules", () => {
   });
 
   it("is one transaction: when the invitation step fails, the user, the new person, the member and the log line are not written either", async () => {
-    const count = async () => Promise.all([scimUsers, directoryPeople, members, auditEvents, scimRequests].map(async (table) => (await t.deps.db.select().from(table)).length));
+    const count = async () =>
+      Promise.all([scimUsers, directoryPeople, members, auditEvents, scimRequests].map(async (table) => (await t.deps.db.select().from(table)).length));
     const before = await count();
     expect(await findPersonByAddress(t.deps.db, "new.driver@contoso.example")).toBeUndefined();
     // The outbox refuses every email, as a full disk or a broken statement would at that step.
     await t.deps.db.write((tx) => tx.run(sql`CREATE TRIGGER refuse_mail BEFORE INSERT ON mail_outbox BEGIN SELECT RAISE(ABORT, 'outbox refused'); END`));
     try {
-      await expect(createScimUser(t.deps.db, ctx, { userName: "new.driver@contoso.example", name: { givenName: "New" } })).rejects.toThrow(/INSERT INTO mail_outbox/);
+      await expect(createScimUser(t.deps.db, ctx, { userName: "new.driver@contoso.example", name: { givenName: "New" } })).rejects.toThrow(
+        /INSERT INTO mail_outbox/,
+      );
     } finally {
       await t.deps.db.write((tx) => tx.run(sql`DROP TRIGGER refuse_mail`));
     }
@@ -82,10 +98,16 @@ describe("provisioning rules", () => {
 
   it("lets waiting requests in between provisioning writes: ten at once never run back to back ahead of a page", async () => {
     const order: string[] = [];
-    const writes = Array.from({ length: 10 }, (_, i) => createScimUser(t.deps.db, ctx, { userName: `queued.${i}@contoso.example`, active: false })
-      .then((r) => order.push(r.ok ? "write" : "refused")));
+    const writes = Array.from({ length: 10 }, (_, i) =>
+      createScimUser(t.deps.db, ctx, { userName: `queued.${i}@contoso.example`, active: false }).then((r) => order.push(r.ok ? "write" : "refused")),
+    );
     // A page request that arrives while they wait for the write lock.
-    const page = new Promise<void>((resolve) => setImmediate(() => { order.push("page"); resolve(); }));
+    const page = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        order.push("page");
+        resolve();
+      }),
+    );
     await Promise.all([...writes, page]);
     expect(order.filter((o) => o === "write")).toHaveLength(10);
     expect(order.indexOf("page"), order.join(" ")).toBeLessThan(9);

@@ -42,12 +42,35 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const client = () => new GraphClient({ baseUrl: graph.baseUrl, tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT), clientId: GRAPH_CLIENT.id, clientSecret: GRAPH_CLIENT.secret });
+const client = () =>
+  new GraphClient({
+    baseUrl: graph.baseUrl,
+    tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT),
+    clientId: GRAPH_CLIENT.id,
+    clientSecret: GRAPH_CLIENT.secret,
+  });
 const sync = () => syncDirectory(t.deps.db, { id: orgId }, client(), "schedule");
-const groupRow = async (oid: string) => (await t.deps.db.select().from(directoryGroups).where(and(eq(directoryGroups.orgId, orgId), eq(directoryGroups.entraObjectId, oid))))[0];
-const memberOids = async (oid: string) => (await t.deps.db.select({ oid: directoryGroupMembers.personOid }).from(directoryGroupMembers)
-  .where(eq(directoryGroupMembers.groupId, (await groupRow(oid))!.id))).map((r) => r.oid).sort();
-const oids = (from: number, to: number) => users.slice(from, to).map((u) => u.id.toLowerCase()).sort();
+const groupRow = async (oid: string) =>
+  (
+    await t.deps.db
+      .select()
+      .from(directoryGroups)
+      .where(and(eq(directoryGroups.orgId, orgId), eq(directoryGroups.entraObjectId, oid)))
+  )[0];
+const memberOids = async (oid: string) =>
+  (
+    await t.deps.db
+      .select({ oid: directoryGroupMembers.personOid })
+      .from(directoryGroupMembers)
+      .where(eq(directoryGroupMembers.groupId, (await groupRow(oid))!.id))
+  )
+    .map((r) => r.oid)
+    .sort();
+const oids = (from: number, to: number) =>
+  users
+    .slice(from, to)
+    .map((u) => u.id.toLowerCase())
+    .sort();
 const transitiveReads = () => graph.groups.requests.filter((r) => r.path.endsWith("/transitiveMembers")).map((r) => r.path.split("/")[3]);
 async function adminCookie() {
   await t.deps.db.write((tx) => tx.update(directoryPeople).set({ isAdmin: true }).where(eq(directoryPeople.mailNorm, users[0]!.mail!)));
@@ -60,7 +83,7 @@ describe("the groups sync", () => {
     const drivers = (await groupRow(DRIVERS))!;
     expect(drivers).toMatchObject({ kind: "security", name: "Drivers", nameNorm: "drivers", removedAt: null });
     expect(drivers.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
-    expect((await groupRow(ALL_STAFF))).toMatchObject({ kind: "microsoft365", nestedGroups: [DRIVERS] });
+    expect(await groupRow(ALL_STAFF)).toMatchObject({ kind: "microsoft365", nestedGroups: [DRIVERS] });
     expect(await groupRow(NEWSLETTER)).toBeUndefined(); // a distribution list is not offered
     expect(await memberOids(DRIVERS)).toEqual(oids(10, 130)); // 120 members over three entries of the round
     expect(await memberOids(ALL_STAFF)).toEqual([...oids(10, 130), ...oids(150, 160)].sort());
@@ -84,7 +107,12 @@ describe("the groups sync", () => {
     await sync();
     expect(await groupRow(DRIVERS)).toMatchObject({ name: "Field Drivers", nameNorm: "field drivers" });
     expect((await groupRow(ALL_STAFF))!.removedAt).not.toBeNull();
-    expect(await t.deps.db.select().from(directoryGroupMembers).where(eq(directoryGroupMembers.groupId, (await groupRow(ALL_STAFF))!.id))).toEqual([]);
+    expect(
+      await t.deps.db
+        .select()
+        .from(directoryGroupMembers)
+        .where(eq(directoryGroupMembers.groupId, (await groupRow(ALL_STAFF))!.id)),
+    ).toEqual([]);
   });
 
   it("after an expired delta link the full round removes the groups it no longer lists", async () => {

@@ -38,7 +38,10 @@ afterEach(() => t.close());
 
 const email = (n: number) => users[n]!.mail!;
 const tokenOf = async (address: string) => {
-  const [mail] = await t.deps.db.select().from(mailOutbox).where(and(eq(mailOutbox.to, address), eq(mailOutbox.kind, "invitation")));
+  const [mail] = await t.deps.db
+    .select()
+    .from(mailOutbox)
+    .where(and(eq(mailOutbox.to, address), eq(mailOutbox.kind, "invitation")));
   return /\/join\/([A-Za-z0-9_-]{43})/.exec(withEmail(mail!).text)![1]!;
 };
 const memberOf = async (address: string) => (await t.deps.db.select().from(members).where(eq(members.emailNorm, address)))[0]!;
@@ -47,7 +50,12 @@ const memberOf = async (address: string) => (await t.deps.db.select().from(membe
 async function connectedOrganization() {
   const orgId = newId();
   await t.deps.db.write((tx) => tx.insert(organizations).values({ id: orgId, tenantId: TENANT, name: "Fabrikam", domains: ["fabrikam.test"] }));
-  const client = new GraphClient({ baseUrl: graph.baseUrl, tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT), clientId: GRAPH_CLIENT.id, clientSecret: GRAPH_CLIENT.secret });
+  const client = new GraphClient({
+    baseUrl: graph.baseUrl,
+    tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT),
+    clientId: GRAPH_CLIENT.id,
+    clientSecret: GRAPH_CLIENT.secret,
+  });
   const sync = () => syncDirectory(t.deps.db, { id: orgId }, client, "schedule");
   expect(await sync()).toMatchObject({ status: "succeeded", added: 5 });
   const admin = (await findPersonByAddress(t.deps.db, email(0), orgId))!;
@@ -71,13 +79,26 @@ describe("a directory sync that finds people disabled or gone", () => {
     expect(await memberOf(email(1))).toMatchObject({ status: "archived", archivedBy: null });
     expect(await memberOf(email(2))).toMatchObject({ status: "archived", archivedBy: null });
     expect((await memberOf(email(3))).status).toBe("invited");
-    const open = await t.deps.db.select().from(invitations).where(eq(invitations.memberId, (await memberOf(email(1))).id));
+    const open = await t.deps.db
+      .select()
+      .from(invitations)
+      .where(eq(invitations.memberId, (await memberOf(email(1))).id));
     expect(open.every((i) => i.revokedAt !== null)).toBe(true);
     // The disabled person's email had not gone out: it never will. Nobody gets an archive notice.
-    const [waiting] = await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.to, email(1)));
+    const [waiting] = await t.deps.db
+      .select()
+      .from(mailOutbox)
+      .where(eq(mailOutbox.to, email(1)));
     expect(waiting).toMatchObject({ status: "cancelled", lastError: expect.stringContaining("left the directory") });
     expect(await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.kind, "archive_notice"))).toEqual([]);
-    expect((await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.to, email(3))))[0]!.status).toBe("queued");
+    expect(
+      (
+        await t.deps.db
+          .select()
+          .from(mailOutbox)
+          .where(eq(mailOutbox.to, email(3)))
+      )[0]!.status,
+    ).toBe("queued");
     expect(await t.deps.db.select().from(sessions)).toEqual([]);
 
     for (const token of [tokens.disabled, tokens.gone]) {
@@ -113,10 +134,23 @@ describe("a directory import that finds a person disabled", () => {
   it("archives their member the same way", async () => {
     const org = await createOrganization(t.deps.db, { name: "Northwind", domain: "northwind.example" });
     const admin = (await findPersonByAddress(t.deps.db, "admin@northwind.example", org.id))!;
-    await inviteMembers(t.deps.db, { personId: admin.id, orgId: org.id, name: "Admin" }, { emails: ["member@northwind.example"] }, { publicUrl: t.deps.config.publicUrl });
+    await inviteMembers(
+      t.deps.db,
+      { personId: admin.id, orgId: org.id, name: "Admin" },
+      { emails: ["member@northwind.example"] },
+      { publicUrl: t.deps.config.publicUrl },
+    );
     const token = await tokenOf("member@northwind.example");
-    const entry = { entraObjectId: null, userPrincipalName: "member@northwind.example", mail: "member@northwind.example", displayName: "Member of Northwind",
-      givenName: null, surname: null, jobTitle: null, department: null };
+    const entry = {
+      entraObjectId: null,
+      userPrincipalName: "member@northwind.example",
+      mail: "member@northwind.example",
+      displayName: "Member of Northwind",
+      givenName: null,
+      surname: null,
+      jobTitle: null,
+      department: null,
+    };
     expect(await t.deps.db.write((tx) => upsertDirectoryPeople(tx, org.id, [{ ...entry, accountEnabled: false }]))).toMatchObject({ updated: 1, archived: 1 });
     expect((await memberOf("member@northwind.example")).status).toBe("archived");
     expect(await (await t.get(`/join/${token}`)).text()).toContain("This invitation is no longer valid");
@@ -126,7 +160,10 @@ describe("a directory import that finds a person disabled", () => {
   it("a full import of a list without people refuses to remove everyone and says why", async () => {
     await createOrganization(t.deps.db, { name: "Northwind", domain: "northwind.example" });
     const outcome = await importDirectory(t.deps.db, { orgName: "Northwind", people: [], entraMode: false, dryRun: false, full: true });
-    expect(outcome).toEqual({ ok: false, message: expect.stringContaining("--full with a file that lists nobody would remove everyone from Northwind's directory, so nothing was changed") });
+    expect(outcome).toEqual({
+      ok: false,
+      message: expect.stringContaining("--full with a file that lists nobody would remove everyone from Northwind's directory, so nothing was changed"),
+    });
     expect(await findPersonByAddress(t.deps.db, "member@northwind.example")).toMatchObject({ removedAt: null });
   });
 });

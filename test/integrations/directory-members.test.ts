@@ -34,9 +34,21 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const graphClient = () => new GraphClient({ baseUrl: graph.baseUrl, tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT), clientId: GRAPH_CLIENT.id, clientSecret: GRAPH_CLIENT.secret });
+const graphClient = () =>
+  new GraphClient({
+    baseUrl: graph.baseUrl,
+    tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT),
+    clientId: GRAPH_CLIENT.id,
+    clientSecret: GRAPH_CLIENT.secret,
+  });
 const sync = () => syncDirectory(t.deps.db, { id: orgId }, graphClient(), "schedule");
-const personOf = async (oid: string) => (await t.deps.db.select().from(directoryPeople).where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.entraObjectId, oid))))[0]!;
+const personOf = async (oid: string) =>
+  (
+    await t.deps.db
+      .select()
+      .from(directoryPeople)
+      .where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.entraObjectId, oid)))
+  )[0]!;
 const memberOf = async (personId: string) => (await t.deps.db.select().from(members).where(eq(members.personId, personId)))[0]!;
 
 /** Invites the person (the first user is the admin) and answers a token for their invitation. */
@@ -45,7 +57,12 @@ async function invite(personId: string): Promise<string> {
   await t.deps.db.write((tx) => tx.update(directoryPeople).set({ isAdmin: true }).where(eq(directoryPeople.id, admin.id)));
   await inviteMembers(t.deps.db, { personId: admin.id, orgId, name: admin.displayName }, { personIds: [personId] }, { publicUrl: "http://localhost:3000" });
   const token = newToken();
-  await t.deps.db.write(async (tx) => tx.update(invitations).set({ tokenHash: sha256Hex(token) }).where(eq(invitations.memberId, (await memberOf(personId)).id)));
+  await t.deps.db.write(async (tx) =>
+    tx
+      .update(invitations)
+      .set({ tokenHash: sha256Hex(token) })
+      .where(eq(invitations.memberId, (await memberOf(personId)).id)),
+  );
   return token;
 }
 
@@ -57,7 +74,12 @@ describe("after the Graph delta sync", () => {
     graph.updateUser(users[1]!.id, { displayName: "Robin Newname", mail: "robin.newname@fabrikam.test", userPrincipalName: "robin.newname@fabrikam.test" });
     expect(await sync()).toMatchObject({ status: "succeeded", updated: 1 });
 
-    expect(await memberOf(person.id)).toMatchObject({ name: "Robin Newname", sortName: "robin newname", email: "robin.newname@fabrikam.test", emailNorm: "robin.newname@fabrikam.test" });
+    expect(await memberOf(person.id)).toMatchObject({
+      name: "Robin Newname",
+      sortName: "robin newname",
+      email: "robin.newname@fabrikam.test",
+      emailNorm: "robin.newname@fabrikam.test",
+    });
     const admin = await t.signInAs(users[0]!.mail!);
     const list = (await (await t.get("/users", { cookie: admin })).text()).replaceAll("<wbr>", ""); // addresses break after @ and .
     expect(list).toContain("Robin Newname");
@@ -88,22 +110,49 @@ describe("after the Graph delta sync", () => {
 
 describe("after directory:import (upsertDirectoryPeople)", () => {
   it("the member's copy follows the file's new name and address", async () => {
-    const entry = { entraObjectId: null, userPrincipalName: "casey@fabrikam.test", mail: "casey@fabrikam.test", displayName: "Casey Old",
-      givenName: null, surname: null, jobTitle: null, department: null, accountEnabled: true };
-    await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, [entry, { ...entry, userPrincipalName: "admin@fabrikam.test", mail: "admin@fabrikam.test", displayName: "Admin" }]));
+    const entry = {
+      entraObjectId: null,
+      userPrincipalName: "casey@fabrikam.test",
+      mail: "casey@fabrikam.test",
+      displayName: "Casey Old",
+      givenName: null,
+      surname: null,
+      jobTitle: null,
+      department: null,
+      accountEnabled: true,
+    };
+    await t.deps.db.write((tx) =>
+      upsertDirectoryPeople(tx, orgId, [entry, { ...entry, userPrincipalName: "admin@fabrikam.test", mail: "admin@fabrikam.test", displayName: "Admin" }]),
+    );
     const casey = (await t.deps.db.select().from(directoryPeople).where(eq(directoryPeople.upnNorm, "casey@fabrikam.test")))[0]!;
     const admin = (await t.deps.db.select().from(directoryPeople).where(eq(directoryPeople.upnNorm, "admin@fabrikam.test")))[0]!;
     await inviteMembers(t.deps.db, { personId: admin.id, orgId, name: "Admin" }, { personIds: [casey.id] }, { publicUrl: "http://localhost:3000" });
     await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, [{ ...entry, mail: "casey.new@fabrikam.test", displayName: "Casey New" }]));
-    expect(await memberOf(casey.id)).toMatchObject({ name: "Casey New", sortName: "casey new", email: "casey.new@fabrikam.test", emailNorm: "casey.new@fabrikam.test" });
+    expect(await memberOf(casey.id)).toMatchObject({
+      name: "Casey New",
+      sortName: "casey new",
+      email: "casey.new@fabrikam.test",
+      emailNorm: "casey.new@fabrikam.test",
+    });
   });
 
   it("counts as updated only the people whose entry changed (the same file again updates nobody)", async () => {
-    const entry = (n: number, name = `Person ${n}`) => ({ entraObjectId: null, userPrincipalName: `p${n}@fabrikam.test`, mail: `p${n}@fabrikam.test`,
-      displayName: name, givenName: null, surname: null, jobTitle: "Engineer", department: null, accountEnabled: true });
+    const entry = (n: number, name = `Person ${n}`) => ({
+      entraObjectId: null,
+      userPrincipalName: `p${n}@fabrikam.test`,
+      mail: `p${n}@fabrikam.test`,
+      displayName: name,
+      givenName: null,
+      surname: null,
+      jobTitle: "Engineer",
+      department: null,
+      accountEnabled: true,
+    });
     const file = [1, 2, 3].map((n) => entry(n));
     expect(await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, file))).toMatchObject({ added: 3, updated: 0, archived: 0 });
     expect(await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, file))).toMatchObject({ added: 0, updated: 0, archived: 0 });
-    expect(await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, [entry(1), entry(2, "Renamed"), { ...entry(3), accountEnabled: false }, entry(4)]))).toMatchObject({ added: 1, updated: 2, archived: 0 });
+    expect(
+      await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, [entry(1), entry(2, "Renamed"), { ...entry(3), accountEnabled: false }, entry(4)])),
+    ).toMatchObject({ added: 1, updated: 2, archived: 0 });
   });
 });

@@ -25,10 +25,12 @@ afterAll(async () => graph.stop());
 beforeEach(async () => {
   database = await createTestDatabase();
   orgId = newId();
-  await database.db.write((tx) => tx.insert(organizations).values([
-    { id: orgId, tenantId: TENANT, name: "Fabrikam" },
-    { id: newId(), name: "Contoso (demo)" }, // no tenant: never synced
-  ]));
+  await database.db.write((tx) =>
+    tx.insert(organizations).values([
+      { id: orgId, tenantId: TENANT, name: "Fabrikam" },
+      { id: newId(), name: "Contoso (demo)" }, // no tenant: never synced
+    ]),
+  );
   graph.tokenTenants.length = 0;
 });
 afterEach(async () => {
@@ -38,8 +40,14 @@ afterEach(async () => {
 
 function depsFor(db = database, env: Record<string, string> = {}): Deps {
   const config = loadConfig({
-    ENTRA_CLIENT_ID: GRAPH_CLIENT.id, ENTRA_CLIENT_SECRET: GRAPH_CLIENT.secret, ENTRA_TENANT_ID: "organizations", ENTRA_AUTHORITY: graph.authority,
-    GRAPH_BASE_URL: graph.baseUrl, WORKERS: "false", MAIL_TRANSPORT: "outbox", ...env,
+    ENTRA_CLIENT_ID: GRAPH_CLIENT.id,
+    ENTRA_CLIENT_SECRET: GRAPH_CLIENT.secret,
+    ENTRA_TENANT_ID: "organizations",
+    ENTRA_AUTHORITY: graph.authority,
+    GRAPH_BASE_URL: graph.baseUrl,
+    WORKERS: "false",
+    MAIL_TRANSPORT: "outbox",
+    ...env,
   });
   return { db: db.db, config, logger: createLogger("silent") };
 }

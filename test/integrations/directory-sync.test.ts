@@ -32,12 +32,23 @@ beforeEach(async () => {
 });
 afterEach(() => database.close());
 
-const graphClient = (maxAttempts = 4) => new GraphClient({
-  baseUrl: graph.baseUrl, tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT), clientId: GRAPH_CLIENT.id, clientSecret: GRAPH_CLIENT.secret, maxAttempts,
-});
+const graphClient = (maxAttempts = 4) =>
+  new GraphClient({
+    baseUrl: graph.baseUrl,
+    tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT),
+    clientId: GRAPH_CLIENT.id,
+    clientSecret: GRAPH_CLIENT.secret,
+    maxAttempts,
+  });
 const sync = (trigger: "schedule" | "manual" = "schedule", client = graphClient()) => syncDirectory(database.db, { id: orgId }, client, trigger);
 const people = () => database.db.select().from(directoryPeople).where(eq(directoryPeople.orgId, orgId)).orderBy(asc(directoryPeople.userPrincipalName));
-const person = async (oid: string) => (await database.db.select().from(directoryPeople).where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.entraObjectId, oid))))[0];
+const person = async (oid: string) =>
+  (
+    await database.db
+      .select()
+      .from(directoryPeople)
+      .where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.entraObjectId, oid)))
+  )[0];
 const deltaLink = async () => (await database.db.select().from(organizations).where(eq(organizations.id, orgId)))[0]!.directoryDeltaLink;
 
 describe("syncDirectory", () => {
@@ -47,7 +58,15 @@ describe("syncDirectory", () => {
     expect(result).toMatchObject({ status: "succeeded", full: true, added: 1200, updated: 0, removed: 0 });
     expect(await people()).toHaveLength(1200);
     const agnes = await person(users[0]!.id);
-    expect(agnes).toMatchObject({ mailNorm: "ágnes.example@fabrikam.test", displayNorm: "ágnes example", givenNorm: "ágnes", surnameNorm: "example", upnNorm: "user000001@fabrikam.test", accountEnabled: true, removedAt: null });
+    expect(agnes).toMatchObject({
+      mailNorm: "ágnes.example@fabrikam.test",
+      displayNorm: "ágnes example",
+      givenNorm: "ágnes",
+      surnameNorm: "example",
+      upnNorm: "user000001@fabrikam.test",
+      accountEnabled: true,
+      removedAt: null,
+    });
     expect(agnes!.mailNorm).toBe("ágnes.example@fabrikam.test".normalize("NFC"));
     expect(await deltaLink()).toMatch(/\$deltatoken=/);
     expect(graph.requests.map((r) => r.query.has("$skiptoken"))).toEqual([false, true]); // 999 + 201
@@ -137,8 +156,16 @@ describe("syncDirectory", () => {
 
   it("adopts a person imported from a CSV without an object id, and keeps the one who signed in", async () => {
     const imported = newId();
-    await database.db.write((tx) => tx.insert(directoryPeople).values({ id: imported, orgId, userPrincipalName: users[1]!.userPrincipalName, upnNorm: users[1]!.userPrincipalName, displayName: "From CSV" }));
-    const signedIn = await signInWithEntraIdentity(database.db, { tenantId: TENANT, objectId: users[2]!.id, username: users[2]!.userPrincipalName, email: null, name: "Signed In", roles: [] }, { adminRole: "BusinessAdministrator" });
+    await database.db.write((tx) =>
+      tx
+        .insert(directoryPeople)
+        .values({ id: imported, orgId, userPrincipalName: users[1]!.userPrincipalName, upnNorm: users[1]!.userPrincipalName, displayName: "From CSV" }),
+    );
+    const signedIn = await signInWithEntraIdentity(
+      database.db,
+      { tenantId: TENANT, objectId: users[2]!.id, username: users[2]!.userPrincipalName, email: null, name: "Signed In", roles: [] },
+      { adminRole: "BusinessAdministrator" },
+    );
     expect(await sync()).toMatchObject({ status: "succeeded", added: 1198, updated: 2 });
     expect(await people()).toHaveLength(1200);
     expect((await person(users[1]!.id))!.id).toBe(imported);
@@ -148,14 +175,18 @@ describe("syncDirectory", () => {
 
 describe("the lease", () => {
   it("refuses to start while another process holds the organization's lease", async () => {
-    await database.db.write((tx) => tx.insert(directorySyncs).values({ id: newId(), orgId, status: "running", trigger: "schedule", lockedUntil: new Date(Date.now() + 60_000) }));
+    await database.db.write((tx) =>
+      tx.insert(directorySyncs).values({ id: newId(), orgId, status: "running", trigger: "schedule", lockedUntil: new Date(Date.now() + 60_000) }),
+    );
     expect(await sync()).toEqual({ status: "skipped", reason: "busy" });
     expect(graph.requests.filter((r) => r.path.endsWith("/delta"))).toHaveLength(0);
   });
 
   it("takes over from a process that died (lease run out), recording that one as interrupted", async () => {
     const dead = newId();
-    await database.db.write((tx) => tx.insert(directorySyncs).values({ id: dead, orgId, status: "running", trigger: "schedule", lockedUntil: new Date(Date.now() - 1) }));
+    await database.db.write((tx) =>
+      tx.insert(directorySyncs).values({ id: dead, orgId, status: "running", trigger: "schedule", lockedUntil: new Date(Date.now() - 1) }),
+    );
     expect(await sync()).toMatchObject({ status: "succeeded" });
     const [row] = await database.db.select().from(directorySyncs).where(eq(directorySyncs.id, dead));
     expect(row).toMatchObject({ status: "failed", message: expect.stringMatching(/Interrupted/) });

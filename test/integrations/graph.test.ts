@@ -16,14 +16,25 @@ beforeEach(() => {
 });
 
 const TENANT = "6f0c1a7e-0000-4000-8000-000000000001";
-const client = (options: Partial<ConstructorParameters<typeof GraphClient>[0]> = {}) => new GraphClient({
-  baseUrl: graph.baseUrl, tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT), clientId: GRAPH_CLIENT.id, clientSecret: GRAPH_CLIENT.secret, ...options,
-});
+const client = (options: Partial<ConstructorParameters<typeof GraphClient>[0]> = {}) =>
+  new GraphClient({
+    baseUrl: graph.baseUrl,
+    tokenUrl: graph.tokenUrl.replace("{tenantId}", TENANT),
+    clientId: GRAPH_CLIENT.id,
+    clientSecret: GRAPH_CLIENT.secret,
+    ...options,
+  });
 
 async function readAll(c: GraphClient, deltaLink: string | null) {
   const users: GraphUser[] = [];
   let restarts = 0;
-  const round = await c.readUsersDelta(deltaLink, { onPage: (page) => void users.push(...page), onRestart: () => { restarts++; users.length = 0; } });
+  const round = await c.readUsersDelta(deltaLink, {
+    onPage: (page) => void users.push(...page),
+    onRestart: () => {
+      restarts++;
+      users.length = 0;
+    },
+  });
   return { users, restarts, ...round };
 }
 
@@ -51,10 +62,7 @@ describe("GraphClient", () => {
     graph.removeUser(b!);
     const delta = await readAll(client(), first.deltaLink);
     expect(delta.full).toBe(false);
-    expect(delta.users).toEqual([
-      expect.objectContaining({ id: a, jobTitle: "Director" }),
-      { id: b, "@removed": { reason: "changed" } },
-    ]);
+    expect(delta.users).toEqual([expect.objectContaining({ id: a, jobTitle: "Director" }), { id: b, "@removed": { reason: "changed" } }]);
     graph.addUsers([saved]); // put b back for the other tests
   });
 
@@ -105,13 +113,16 @@ describe("GraphClient", () => {
 });
 
 describe("GraphClient when Graph is not there", () => {
-  it("names the endpoint and the cause, not fetch's bare \"fetch failed\"", async () => {
+  it('names the endpoint and the cause, not fetch\'s bare "fetch failed"', async () => {
     const { freePort } = await import("../support/child-server.js");
     const port = await freePort(); // nothing listens there
     const c = client({ baseUrl: `http://127.0.0.1:${port}/v1.0`, maxAttempts: 1 });
     await c.readUsersDelta(null, { onPage: () => {}, onRestart: () => {} }).then(
       () => expect.unreachable("Graph answered"),
-      (error: GraphError) => expect(error.message).toBe(`Microsoft Graph at http://127.0.0.1:${port}/v1.0/users/delta could not be reached: connection refused (connect ECONNREFUSED 127.0.0.1:${port})`),
+      (error: GraphError) =>
+        expect(error.message).toBe(
+          `Microsoft Graph at http://127.0.0.1:${port}/v1.0/users/delta could not be reached: connection refused (connect ECONNREFUSED 127.0.0.1:${port})`,
+        ),
     );
   });
 });

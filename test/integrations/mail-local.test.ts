@@ -9,7 +9,9 @@ import { createTestDatabase, type TestDatabase } from "../support/db.js";
 import { insertOrganization, makeMails } from "../support/mail-fixtures.js";
 
 let database: TestDatabase;
-beforeEach(async () => { database = await createTestDatabase(); });
+beforeEach(async () => {
+  database = await createTestDatabase();
+});
 afterEach(() => database.close());
 
 it("is the default without RESEND_API_KEY and keeps every email in the outbox, sent", async () => {

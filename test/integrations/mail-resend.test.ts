@@ -139,7 +139,12 @@ describe("Resend transport", () => {
     const answer = await transport.sendBatch(claimed!.messages, claimed!.batchKey);
     expect(answer.ok).toBe(true);
     // ...the process dies here: nothing recorded. Its lease runs out.
-    await database.db.write((tx) => tx.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "doomed-worker")));
+    await database.db.write((tx) =>
+      tx
+        .update(mailOutbox)
+        .set({ lockedUntil: new Date(Date.now() - 1) })
+        .where(eq(mailOutbox.lockedBy, "doomed-worker")),
+    );
     const r = await drainMailOnce(deps());
     expect(r.outcome).toBe("sent");
     expect(standIn.requests).toHaveLength(2);

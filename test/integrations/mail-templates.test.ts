@@ -4,7 +4,14 @@ import { describe, expect, it } from "vitest";
 import { renderArchiveNoticeEmail } from "../../views/emails/archive-notice-email.js";
 import { invitationEmailRenderer, renderInvitationEmail } from "../../views/emails/invitation-email.js";
 
-const base = { orgName: "Contoso (demo)", inviterName: "Alex Admin", rateMilli: 725, year: 2026, joinUrl: "http://localhost:3000/join/AbC_123", recipientName: "Casey Member" };
+const base = {
+  orgName: "Contoso (demo)",
+  inviterName: "Alex Admin",
+  rateMilli: 725,
+  year: 2026,
+  joinUrl: "http://localhost:3000/join/AbC_123",
+  recipientName: "Casey Member",
+};
 
 describe("invitation email", () => {
   it("names the organization, the inviter and the rate, with a Get started button to the link", () => {
@@ -27,7 +34,13 @@ describe("invitation email", () => {
   });
 
   it("escapes every piece of user text", () => {
-    const evil = { ...base, orgName: "A&B <i>Org</i>", inviterName: "<script>alert(1)</script>", recipientName: `"><img src=x onerror=alert(1)>`, joinUrl: `http://localhost:3000/join/x?a=1&b="><script>` };
+    const evil = {
+      ...base,
+      orgName: "A&B <i>Org</i>",
+      inviterName: "<script>alert(1)</script>",
+      recipientName: `"><img src=x onerror=alert(1)>`,
+      joinUrl: `http://localhost:3000/join/x?a=1&b="><script>`,
+    };
     const { subject, html, text } = renderInvitationEmail(evil);
     expect(html).not.toContain("<script>");
     expect(html).not.toContain("<img");
@@ -41,7 +54,9 @@ describe("invitation email", () => {
   });
 
   it("keeps the subject on one line and refuses a link that is not http(s)", () => {
-    expect(renderInvitationEmail({ ...base, inviterName: "Alex\r\nBcc: x@evil.example" }).subject).toBe("Alex Bcc: x@evil.example invited you to MileIQ for Contoso (demo)");
+    expect(renderInvitationEmail({ ...base, inviterName: "Alex\r\nBcc: x@evil.example" }).subject).toBe(
+      "Alex Bcc: x@evil.example invited you to MileIQ for Contoso (demo)",
+    );
     expect(() => renderInvitationEmail({ ...base, joinUrl: "javascript:alert(1)" })).toThrow(/http/);
     expect(() => invitationEmailRenderer(base)({ joinUrl: "javascript:alert(1)", recipientName: "x" })).toThrow(/http/);
   });
@@ -69,10 +84,13 @@ describe("invitation email", () => {
     expect(mail.text).toContain("Hi Eve $' Dollar $` $& $$,\n");
     expect(mail.html).toContain("Hi Eve $&#39; Dollar $` $&amp; $$,");
     expect(mail.text).toContain("Get started: https://app.example/join/t$&1\n");
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom("$", "'", "`", "&", "<", "1", "a", " ") }), (name) => {
-      const person = { joinUrl: `https://app.example/join/${encodeURIComponent(name)}`, recipientName: name };
-      expect(render(person)).toEqual(renderInvitationEmail({ orgName: "Contoso", inviterName: "Alex Admin", rateMilli: 725, year: 2026, ...person }));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("$", "'", "`", "&", "<", "1", "a", " ") }), (name) => {
+        const person = { joinUrl: `https://app.example/join/${encodeURIComponent(name)}`, recipientName: name };
+        expect(render(person)).toEqual(renderInvitationEmail({ orgName: "Contoso", inviterName: "Alex Admin", rateMilli: 725, year: 2026, ...person }));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -85,8 +103,9 @@ describe("invitation email from a service", () => {
     expect(text).toContain("This invitation was sent to you for Contoso (demo)");
     for (const body of [html, text]) expect(body).not.toMatch(/null|sent to you by/);
     expect(renderInvitationEmail({ ...base, inviterName: null, reminder: true }).subject).toBe("Reminder: You have been invited to MileIQ for Contoso (demo)");
-    expect(invitationEmailRenderer({ orgName: "Contoso", inviterName: null, rateMilli: 725, year: 2026 })({ joinUrl: base.joinUrl, recipientName: "Casey" }))
-      .toEqual(renderInvitationEmail({ orgName: "Contoso", inviterName: null, rateMilli: 725, year: 2026, joinUrl: base.joinUrl, recipientName: "Casey" }));
+    expect(
+      invitationEmailRenderer({ orgName: "Contoso", inviterName: null, rateMilli: 725, year: 2026 })({ joinUrl: base.joinUrl, recipientName: "Casey" }),
+    ).toEqual(renderInvitationEmail({ orgName: "Contoso", inviterName: null, rateMilli: 725, year: 2026, joinUrl: base.joinUrl, recipientName: "Casey" }));
   });
 });
 
@@ -95,8 +114,14 @@ describe("archive notice email", () => {
     for (const wasMember of [true, false]) {
       const { subject, html, text } = renderArchiveNoticeEmail({ orgName: "Contoso", recipientName: "Casey", archivedByName: null, wasMember });
       expect(subject).toBe(wasMember ? "Your MileIQ access for Contoso has ended" : "Your MileIQ invitation from Contoso was withdrawn");
-      expect(text).toContain(wasMember ? "Your MileIQ membership for Contoso has ended." : "Your invitation to track mileage with MileIQ for Contoso was withdrawn.");
-      expect(html).toContain(wasMember ? "Your MileIQ membership for <strong>Contoso</strong> has ended." : "Your invitation to track mileage with MileIQ for <strong>Contoso</strong> was withdrawn.");
+      expect(text).toContain(
+        wasMember ? "Your MileIQ membership for Contoso has ended." : "Your invitation to track mileage with MileIQ for Contoso was withdrawn.",
+      );
+      expect(html).toContain(
+        wasMember
+          ? "Your MileIQ membership for <strong>Contoso</strong> has ended."
+          : "Your invitation to track mileage with MileIQ for <strong>Contoso</strong> was withdrawn.",
+      );
       for (const body of [html, text]) {
         expect(body).toContain("If you think this is a mistake, ask your administrator to invite you again.");
         expect(body).not.toMatch(/null|ask {2}|ask or/);

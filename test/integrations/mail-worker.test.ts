@@ -42,10 +42,16 @@ function busiestSecond(times: number[]): number {
 
 function counting(transport: MailTransport) {
   let calls = 0;
-  return { transport: { name: transport.name, sendBatch: (m, k) => {
-    calls++;
-    return transport.sendBatch(m, k);
-  } } as MailTransport, calls: () => calls };
+  return {
+    transport: {
+      name: transport.name,
+      sendBatch: (m, k) => {
+        calls++;
+        return transport.sendBatch(m, k);
+      },
+    } as MailTransport,
+    calls: () => calls,
+  };
 }
 
 describe("mail worker", () => {

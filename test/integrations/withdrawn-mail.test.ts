@@ -71,7 +71,10 @@ describe("archiving during a running Send Invite of 3,000 people", () => {
       await waitFor("the last of them to be invited", async () => (await memberOf(bulk[1]!)) !== undefined);
       const archiveStarted = performance.now();
       expect((await t.deps.db.select().from(imports).where(eq(imports.id, id)))[0]!.status).toBe("sending");
-      const queued = await t.deps.db.select({ to: mailOutbox.to, status: mailOutbox.status }).from(mailOutbox).where(inArray(mailOutbox.to, [single, ...bulk]));
+      const queued = await t.deps.db
+        .select({ to: mailOutbox.to, status: mailOutbox.status })
+        .from(mailOutbox)
+        .where(inArray(mailOutbox.to, [single, ...bulk]));
       expect(queued.map((m) => m.status)).toEqual(["queued", "queued", "queued"]);
       expect((await t.post(`/users/${(await memberOf(single))!.id}/archive`, {}, { cookie: admin })).status).toBe(303);
       const ids = await Promise.all(bulk.map(async (email) => (await memberOf(email))!.id));
@@ -107,7 +110,9 @@ describe("the mail worker checks again before sending", () => {
     await inviteMembers(t.deps.db, actor, { emails: ["person1@contoso.example", "person2@contoso.example"] }, { publicUrl: ORIGIN });
     // The worker has claimed the batch and waits for its turn to send when the archive commits.
     let go!: () => void;
-    const turn = new Promise<void>((resolve) => { go = resolve; });
+    const turn = new Promise<void>((resolve) => {
+      go = resolve;
+    });
     const pacer: Pacer = { ...createPacer(1000), take: () => turn };
     const sending = drainMailOnce({ db: t.deps.db, transport, config, pacer, owner: "worker-1" });
     await waitFor("the claim", async () => (await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.lockedBy, "worker-1"))).length === 2);
@@ -133,11 +138,19 @@ describe("the mail worker checks again before sending", () => {
     await t.deps.db.write((tx) => tx.update(members).set({ status: "archived" }).where(eq(members.id, p250.id)));
     expect((await mailsTo("person250@contoso.example")).map((m) => m.status)).toEqual(["queued"]);
     // The lease runs out; the next process sends what is left.
-    await t.deps.db.write((tx) => tx.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "dead-process")));
+    await t.deps.db.write((tx) =>
+      tx
+        .update(mailOutbox)
+        .set({ lockedUntil: new Date(Date.now() - 1) })
+        .where(eq(mailOutbox.lockedBy, "dead-process")),
+    );
     await drainAll("next-process");
     for (const email of ["person1@contoso.example", "person150@contoso.example", "person250@contoso.example"]) {
       expect(deliveriesTo(email), email).toEqual([]);
-      expect((await mailsTo(email)).filter((m) => m.kind === "invitation").map((m) => m.status), email).toEqual(["cancelled"]);
+      expect(
+        (await mailsTo(email)).filter((m) => m.kind === "invitation").map((m) => m.status),
+        email,
+      ).toEqual(["cancelled"]);
     }
     expect(standIn.deliveries).toHaveLength(297);
     // The dead process's batch went once, under its key, without person 1.
@@ -151,12 +164,21 @@ describe("the mail worker checks again before sending", () => {
     expect((await transport.sendBatch(batch.messages, batch.batchKey)).ok).toBe(true);
     // The process died before recording the answer; person 3 is archived; the lease runs out.
     await t.post(`/users/${(await memberOf("person3@contoso.example"))!.id}/archive`, {}, { cookie: admin });
-    await t.deps.db.write((tx) => tx.update(mailOutbox).set({ lockedUntil: new Date(Date.now() - 1) }).where(eq(mailOutbox.lockedBy, "lost-answer")));
+    await t.deps.db.write((tx) =>
+      tx
+        .update(mailOutbox)
+        .set({ lockedUntil: new Date(Date.now() - 1) })
+        .where(eq(mailOutbox.lockedBy, "lost-answer")),
+    );
     expect(await drainMailOnce({ db: t.deps.db, transport, config, owner: "next" })).toMatchObject({ outcome: "sent", claimed: 2, sent: 2 });
     expect(standIn.requests.map((r) => r.status)).toEqual([200, 409]);
     expect(standIn.deliveries).toHaveLength(3);
     const rows = await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.kind, "invitation")).orderBy(mailOutbox.to);
-    expect(rows.map((m) => [m.to, m.status])).toEqual([["person1@contoso.example", "sent"], ["person2@contoso.example", "sent"], ["person3@contoso.example", "cancelled"]]);
+    expect(rows.map((m) => [m.to, m.status])).toEqual([
+      ["person1@contoso.example", "sent"],
+      ["person2@contoso.example", "sent"],
+      ["person3@contoso.example", "cancelled"],
+    ]);
     expect(rows[2]!.lastError).toContain("may have carried it");
   });
 });
@@ -172,7 +194,10 @@ describe("replacing an invitation", () => {
     const delivered = deliveriesTo("person1@contoso.example");
     expect(delivered).toHaveLength(1);
     const token = /\/join\/([\w-]{43})/.exec(delivered[0]!.text)![1]!;
-    const [live] = await t.deps.db.select().from(invitations).where(and(eq(invitations.memberId, id), eq(invitations.tokenHash, sha256Hex(token))));
+    const [live] = await t.deps.db
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.memberId, id), eq(invitations.tokenHash, sha256Hex(token))));
     expect(live).toMatchObject({ revokedAt: null });
     // Nothing else for them: the first link's email was cancelled, and they never heard of it, so no notice.
     expect(standIn.deliveries).toHaveLength(1);
@@ -216,5 +241,3 @@ describe("a resend (item 3)", () => {
     expect(await (await t.get(/\/join\/[\w-]{43}/.exec(resent!.text)![0])).text()).toContain("$0.69");
   });
 });
-
-

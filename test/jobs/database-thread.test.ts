@@ -19,7 +19,8 @@ afterEach(async () => {
 });
 
 const walBytes = () => statSync(`${database.path}-wal`).size;
-const write = (rows: number) => writeSql(database.db, "INSERT INTO filler (body) SELECT printf('%.2000c', 'x') FROM json_each(?)", [JSON.stringify(Array(rows).fill(0))]);
+const write = (rows: number) =>
+  writeSql(database.db, "INSERT INTO filler (body) SELECT printf('%.2000c', 'x') FROM json_each(?)", [JSON.stringify(Array(rows).fill(0))]);
 
 describe("startDatabaseThread", () => {
   it("copies the WAL into the database file, so the next writes reuse the WAL from its start", async () => {
@@ -54,7 +55,10 @@ describe("startDatabaseThread", () => {
     const broken = startDatabaseThread("file:/nonexistent-folder/for/sure/app.db")!;
     try {
       const answer = await Promise.race([
-        broken.read("SELECT 1", []).then(() => "rows", (error: Error) => `error: ${error.message}`),
+        broken.read("SELECT 1", []).then(
+          () => "rows",
+          (error: Error) => `error: ${error.message}`,
+        ),
         new Promise((resolve) => setTimeout(() => resolve("no answer in 5 s"), 5_000)),
       ]);
       expect(answer).toMatch(/^error: /);
@@ -74,7 +78,10 @@ describe("startDatabaseThread", () => {
     expect(ready).toBe("ready");
     let broken: ReturnType<typeof startDatabaseThread> = null;
     const failed = await new Promise<string>((resolve) => {
-      broken = startDatabaseThread("file:/nonexistent-folder/for/sure/app.db", { onReady: () => resolve("ready"), onError: (error) => resolve(`error: ${error.message}`) });
+      broken = startDatabaseThread("file:/nonexistent-folder/for/sure/app.db", {
+        onReady: () => resolve("ready"),
+        onError: (error) => resolve(`error: ${error.message}`),
+      });
       setTimeout(() => resolve("no word in 10 s"), 10_000);
     });
     await broken!.stop();

@@ -40,25 +40,46 @@ async function upload(url: string, csv: string, name: string): Promise<string> {
   return response.headers.get("Location")!.split("/").pop()!;
 }
 
-const importRow = (id: string) => one<{ status: string; total: number; processed: number; ready_count: number; skipped_count: number; error_count: number; sent_count: number; locked_by: string | null }>(
-  db.db, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count, locked_by FROM imports WHERE id = ?", [id]);
+const importRow = (id: string) =>
+  one<{
+    status: string;
+    total: number;
+    processed: number;
+    ready_count: number;
+    skipped_count: number;
+    error_count: number;
+    sent_count: number;
+    locked_by: string | null;
+  }>(db.db, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count, locked_by FROM imports WHERE id = ?", [id]);
 
 async function verdicts(id: string) {
-  return (await readSql(db.db, "SELECT row_number, outcome, code, suggestion FROM import_rows WHERE import_id = ? ORDER BY row_number", [id]))
-    .map((r) => `${r[0]} ${r[1]} ${r[2]} ${r[3] ?? ""}`);
+  return (await readSql(db.db, "SELECT row_number, outcome, code, suggestion FROM import_rows WHERE import_id = ? ORDER BY row_number", [id])).map(
+    (r) => `${r[0]} ${r[1]} ${r[2]} ${r[3] ?? ""}`,
+  );
 }
 
 /** The counts on the import match its rows (ready: still to invite; sent: invited), and every row is there once. */
 async function expectConsistent(id: string) {
   const job = await importRow(id);
-  const rows = await one<{ n: number; distinct_rows: number; ready: number; invited: number; skipped: number; error: number; pending: number }>(db.db, `
+  const rows = await one<{ n: number; distinct_rows: number; ready: number; invited: number; skipped: number; error: number; pending: number }>(
+    db.db,
+    `
     SELECT count(*) AS n, count(DISTINCT row_number) AS distinct_rows, sum(outcome = 'ready' AND sent_at IS NULL) AS ready,
            sum(outcome = 'ready' AND sent_at IS NOT NULL) AS invited, sum(outcome = 'skipped') AS skipped,
-           sum(outcome = 'error') AS error, sum(outcome IS NULL) AS pending FROM import_rows WHERE import_id = ?`, [id]);
+           sum(outcome = 'error') AS error, sum(outcome IS NULL) AS pending FROM import_rows WHERE import_id = ?`,
+    [id],
+  );
   expect(rows.n).toBe(job.total);
   expect(rows.distinct_rows).toBe(job.total);
   expect(rows.pending).toBe(0);
-  expect(job).toMatchObject({ processed: job.total, ready_count: rows.ready, sent_count: rows.invited, skipped_count: rows.skipped, error_count: rows.error, locked_by: null });
+  expect(job).toMatchObject({
+    processed: job.total,
+    ready_count: rows.ready,
+    sent_count: rows.invited,
+    skipped_count: rows.skipped,
+    error_count: rows.error,
+    locked_by: null,
+  });
 }
 
 describe("an import whose server is killed", () => {
@@ -75,8 +96,9 @@ describe("an import whose server is killed", () => {
   it("resumes validation and sending after kill -9 and ends as an uninterrupted run", async () => {
     const { between } = crashPoints();
     // Rows 1..ROWS name people at the start of the directory, some twice, some members, with errors and typos.
-    const csv = makeImportCsv({ rows: ROWS, people: 28_000, domain: org.domain, errorRate: 0.05, typoRate: 0.01, duplicateRate: 0.02 })
-      + Array.from({ length: 1000 }, (_, i) => `${org.people[29_000 - i]!.mail}\r\n`).join("");
+    const csv =
+      makeImportCsv({ rows: ROWS, people: 28_000, domain: org.domain, errorRate: 0.05, typoRate: 0.01, duplicateRate: 0.02 }) +
+      Array.from({ length: 1000 }, (_, i) => `${org.people[29_000 - i]!.mail}\r\n`).join("");
 
     server = await startChildServer(env(db));
     const crashed = await upload(server.url, csv, "crash.csv");
@@ -114,11 +136,15 @@ describe("an import whose server is killed", () => {
     await expectConsistent(crashed);
     const sent = await importRow(crashed);
     expect(sent.sent_count).toBe(a.ready_count);
-    const invited = await one<{ members: number; invitations: number; mails: number; distinct_people: number }>(db.db, `
+    const invited = await one<{ members: number; invitations: number; mails: number; distinct_people: number }>(
+      db.db,
+      `
       SELECT (SELECT count(*) FROM members WHERE org_id = ?1 AND status = 'invited' AND invited_at IS NOT NULL AND invited_by = ?2) AS members,
              (SELECT count(*) FROM invitations WHERE org_id = ?1 AND invited_by = ?2) AS invitations,
              (SELECT count(*) FROM mail_outbox WHERE org_id = ?1) AS mails,
-             (SELECT count(DISTINCT person_id) FROM members WHERE org_id = ?1 AND invited_by = ?2) AS distinct_people`, [org.orgId, org.adminId]);
+             (SELECT count(DISTINCT person_id) FROM members WHERE org_id = ?1 AND invited_by = ?2) AS distinct_people`,
+      [org.orgId, org.adminId],
+    );
     expect(invited).toEqual({ members: sent.sent_count, invitations: sent.sent_count, mails: sent.sent_count, distinct_people: sent.sent_count });
     await server.stop();
     server = undefined;

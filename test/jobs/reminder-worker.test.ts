@@ -62,7 +62,10 @@ describe("the reminder job", () => {
     const [audits] = await database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events WHERE action = 'member.remind'`);
     expect(Number(audits!.n)).toBe(PEOPLE);
     // The mail worker sends them all; a second pass (due again at once) finds nobody to remind.
-    while ((await drainMailOnce({ db: database.db, transport: createLocalTransport(), config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } })).outcome !== "idle");
+    while (
+      (await drainMailOnce({ db: database.db, transport: createLocalTransport(), config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } })).outcome !==
+      "idle"
+    );
     await database.db.write((tx) => tx.update(reminderSchedules).set({ nextRunAt: new Date() }));
     await drainReminders({ db: second.db, publicUrl, owner: "worker-b" });
     expect(await remindersPerInvitation()).toEqual(Array(PEOPLE).fill(1));
@@ -82,7 +85,9 @@ describe("the reminder job", () => {
     // Worker A comes back to life: its lease is gone, so it reminds nobody.
     expect(await remindChunk(database.db, "worker-a", pass, { chunkSize: 40, leaseMs: 300, publicUrl })).toEqual({ status: "lost", reminded: 0 });
     expect(await remindersPerInvitation()).toEqual(Array(PEOPLE).fill(1));
-    const logged = await database.db.select({ detail: auditEvents.detail, actor: auditEvents.actorId }).from(auditEvents)
+    const logged = await database.db
+      .select({ detail: auditEvents.detail, actor: auditEvents.actorId })
+      .from(auditEvents)
       .where(and(eq(auditEvents.orgId, admin.orgId), eq(auditEvents.action, "reminders.send")));
     expect(logged).toEqual([{ detail: { days: 7, reminded: PEOPLE }, actor: admin.personId }]);
     const [schedule] = await database.db.select().from(reminderSchedules);

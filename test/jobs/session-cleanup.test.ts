@@ -21,7 +21,8 @@ let deps: Deps;
 beforeEach(async () => {
   database = await createTestDatabase();
   deps = {
-    db: database.db, logger: createLogger("silent"),
+    db: database.db,
+    logger: createLogger("silent"),
     config: loadConfig({ ...database.env, LOG_LEVEL: "silent", SEED_DEMO: "false", SESSION_MAX_HOURS: "12" }),
   };
   await createOrganization(database.db, { name: "Contoso", domain: "contoso.example" });
@@ -32,9 +33,16 @@ async function addSession(name: string, createdAgoHours: number, expiresInHours:
   const person = await actorFor(database.db, "member@contoso.example");
   const id = sha256Hex(`${name}:${newToken()}`);
   const now = Date.now();
-  await database.db.write((tx) => tx.insert(sessions).values({
-    id, personId: person.personId, orgId: person.orgId, roles: [], createdAt: new Date(now - createdAgoHours * HOUR), expiresAt: new Date(now + expiresInHours * HOUR),
-  }));
+  await database.db.write((tx) =>
+    tx.insert(sessions).values({
+      id,
+      personId: person.personId,
+      orgId: person.orgId,
+      roles: [],
+      createdAt: new Date(now - createdAgoHours * HOUR),
+      expiresAt: new Date(now + expiresInHours * HOUR),
+    }),
+  );
   return id;
 }
 const exists = async (id: string) => (await database.db.select().from(sessions).where(eq(sessions.id, id))).length === 1;

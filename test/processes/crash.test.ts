@@ -9,8 +9,20 @@ import type { ChildServer } from "../support/child-server.js";
 import { crashPoints } from "../support/crash-points.js";
 import { makeImportCsv } from "../support/import-files.js";
 import {
-  allDone, checkImport, checkInvitedAndMailedOnce, createProcessFixture, importState, killHard, mailCounts, requestSend, serverEnv,
-  startMailProxy, startServer, uploadImport, waitFor, type ProcessFixture,
+  allDone,
+  checkImport,
+  checkInvitedAndMailedOnce,
+  createProcessFixture,
+  importState,
+  killHard,
+  mailCounts,
+  requestSend,
+  serverEnv,
+  startMailProxy,
+  startServer,
+  uploadImport,
+  waitFor,
+  type ProcessFixture,
 } from "../support/processes.js";
 
 type Crash = { case: string; point: string; state: string };
@@ -38,8 +50,10 @@ async function describeState(fx: ProcessFixture, ids: string[]): Promise<string>
 
 async function finishAndCheck(fx: ProcessFixture, ids: string[]): Promise<void> {
   await waitFor("every import sent and every email delivered", () => allDone(fx.db.db, fx.org.orgId, ids), 150_000, 100);
-  const problems = [...(await Promise.all(ids.map((id) => checkImport(fx.db.db, id)))).flat(),
-    ...await checkInvitedAndMailedOnce(fx.db.db, fx.org.orgId, ids, fx.standIn)];
+  const problems = [
+    ...(await Promise.all(ids.map((id) => checkImport(fx.db.db, id)))).flat(),
+    ...(await checkInvitedAndMailedOnce(fx.db.db, fx.org.orgId, ids, fx.standIn)),
+  ];
   expect(problems).toEqual([]);
 }
 
@@ -76,20 +90,35 @@ describe("servers killed with kill -9 at any point", () => {
     server = await start(env);
     const nth = 1 + Math.floor(between(0, 4));
     await proxy.killAfterAccepted(nth, () => killHard(server));
-    crashes.push({ case: "send+mail", point: `mail: provider accepted batch ${nth} after restart, server killed before the answer`, state: await describeState(fx, [id]) });
+    crashes.push({
+      case: "send+mail",
+      point: `mail: provider accepted batch ${nth} after restart, server killed before the answer`,
+      state: await describeState(fx, [id]),
+    });
 
     // 3. Mail sending under way: killed at a random share of the emails sent.
     server = await start(env);
     const total = ready;
     const mailAt = Math.floor(total * between(0.3, 0.8));
-    const reached = await waitFor("mail sending under way", async () => (await mailCounts(fx.db.db, fx.org.orgId)).sent >= mailAt, 60_000, 5).then(() => true, () => false);
+    const reached = await waitFor("mail sending under way", async () => (await mailCounts(fx.db.db, fx.org.orgId)).sent >= mailAt, 60_000, 5).then(
+      () => true,
+      () => false,
+    );
     await killHard(server);
-    crashes.push({ case: "send+mail", point: `mail: ≥${mailAt} of ${total} emails sent${reached ? "" : " (not reached in time)"}`, state: await describeState(fx, [id]) });
+    crashes.push({
+      case: "send+mail",
+      point: `mail: ≥${mailAt} of ${total} emails sent${reached ? "" : " (not reached in time)"}`,
+      state: await describeState(fx, [id]),
+    });
 
     server = await start(env);
     await finishAndCheck(fx, [id]);
     expect((await importState(fx.db.db, id)).sent_count).toBe(ready);
-    crashes.push({ case: "send+mail", point: "restarted: finished", state: `${await describeState(fx, [id])}; ${fx.standIn.deliveries.length} deliveries, ${fx.standIn.requests.filter((r) => r.replayed).length} replayed requests; checks passed` });
+    crashes.push({
+      case: "send+mail",
+      point: "restarted: finished",
+      state: `${await describeState(fx, [id])}; ${fx.standIn.deliveries.length} deliveries, ${fx.standIn.requests.filter((r) => r.replayed).length} replayed requests; checks passed`,
+    });
     await server.stop();
   }, 200_000);
 
@@ -122,15 +151,28 @@ describe("servers killed with kill -9 at any point", () => {
       const both = round === 2;
       const victims = both ? [0, 1] : [round % 2];
       for (const v of victims) await killHard(servers[v]!);
-      crashes.push({ case: `combined, seed ${seed}`, point: `${both ? "both processes" : `process ${victims[0]! + 1}`} killed ${delay} ms into round ${round + 1}`, state: await describeState(fx, [a, b]) });
+      crashes.push({
+        case: `combined, seed ${seed}`,
+        point: `${both ? "both processes" : `process ${victims[0]! + 1}`} killed ${delay} ms into round ${round + 1}`,
+        state: await describeState(fx, [a, b]),
+      });
       for (const v of victims) servers[v] = await start(env);
     }
-    await waitFor("both imports validated", async () => {
-      await pressSend();
-      return pressed.size === 2;
-    }, 120_000, 100);
+    await waitFor(
+      "both imports validated",
+      async () => {
+        await pressSend();
+        return pressed.size === 2;
+      },
+      120_000,
+      100,
+    );
     await finishAndCheck(fx, [a, b]);
-    crashes.push({ case: "combined", point: "restarted: finished", state: `${await describeState(fx, [a, b])}; ${fx.standIn.deliveries.length} deliveries; checks passed` });
+    crashes.push({
+      case: "combined",
+      point: "restarted: finished",
+      state: `${await describeState(fx, [a, b])}; ${fx.standIn.deliveries.length} deliveries; checks passed`,
+    });
     for (const s of servers) await s.stop();
   }, 200_000);
 });

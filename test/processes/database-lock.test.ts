@@ -72,15 +72,27 @@ describe("two processes writing one database file", () => {
       await txA2.commit();
     }
     const counted = await readSql<{ x: number; n: number }>(a.db, "SELECT x, count(*) AS n FROM t GROUP BY x ORDER BY x");
-    expect(counted.map((r) => [Number(r.x), Number(r.n)])).toEqual([[1, 3], [2, 3], [3, 3], [4, 3], [5, 3], [6, 3], [7, 3]]);
+    expect(counted.map((r) => [Number(r.x), Number(r.n)])).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+      [4, 3],
+      [5, 3],
+      [6, 3],
+      [7, 3],
+    ]);
   });
 
   it("write transactions in both processes at once all commit", async () => {
     const [a, b] = await twoProcesses();
-    const writers = [a, b].flatMap((d, k) => Array.from({ length: 20 }, (_, i) => d.db.write(async (tx) => {
-      await tx.run(sql`INSERT INTO t VALUES (${k * 100 + i})`);
-      await held(2);
-    })));
+    const writers = [a, b].flatMap((d, k) =>
+      Array.from({ length: 20 }, (_, i) =>
+        d.db.write(async (tx) => {
+          await tx.run(sql`INSERT INTO t VALUES (${k * 100 + i})`);
+          await held(2);
+        }),
+      ),
+    );
     const plain = [a, b].flatMap((d, k) => Array.from({ length: 20 }, (_, i) => insert(d, 1000 + k * 100 + i)));
     await Promise.all([...writers, ...plain]);
     expect(Number((await readSql<{ n: number }>(b.db, "SELECT count(DISTINCT x) AS n FROM t"))[0]!.n)).toBe(80);
@@ -89,10 +101,11 @@ describe("two processes writing one database file", () => {
   it("a WITH ... SELECT read does not wait behind this process's open write transaction, nor take the other process's lock", async () => {
     const [a, b] = await twoProcesses();
     const txA = await openWrite(a, 1);
-    const read = (d: Database) => Promise.race([
-      d.db.all<{ n: number }>(sql`WITH recent AS (SELECT x FROM t) SELECT count(*) AS n FROM recent`).then((r) => Number(r[0]!.n)),
-      held(2_000).then(() => "waited"),
-    ]);
+    const read = (d: Database) =>
+      Promise.race([
+        d.db.all<{ n: number }>(sql`WITH recent AS (SELECT x FROM t) SELECT count(*) AS n FROM recent`).then((r) => Number(r[0]!.n)),
+        held(2_000).then(() => "waited"),
+      ]);
     expect(await read(a)).toBe(0);
     expect(await read(b)).toBe(0);
     await txA.commit();

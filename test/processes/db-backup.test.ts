@@ -74,6 +74,8 @@ describe("npm run db:backup", () => {
   it("refuses an invalid setting in one line instead of a stack", async () => {
     const result = await runScript("db:backup", [join(dir, "x.db")], { DATABASE_URL: database.url, LOG_LEVEL: "loud" });
     expect(result.code).toBe(1);
-    expect(linesOf(result.stderr)).toEqual(['Configuration error: LOG_LEVEL="loud" is invalid: expected one of fatal, error, warn, info, debug, trace, silent']);
+    expect(linesOf(result.stderr)).toEqual([
+      'Configuration error: LOG_LEVEL="loud" is invalid: expected one of fatal, error, warn, info, debug, trace, silent',
+    ]);
   });
 });

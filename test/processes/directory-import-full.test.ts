@@ -29,7 +29,8 @@ const file = (name: string, content: string) => {
 };
 const query = <T>(sql: string): Promise<T[]> => readSql<T>(database.db, sql);
 const livePeople = async () => (await query<{ mail: string }>("SELECT mail FROM directory_people WHERE removed_at IS NULL ORDER BY mail")).map((p) => p.mail);
-const memberStatuses = async () => (await query<{ email: string; status: string }>("SELECT email, status FROM members ORDER BY email")).map((m) => `${m.email} ${m.status}`);
+const memberStatuses = async () =>
+  (await query<{ email: string; status: string }>("SELECT email, status FROM members ORDER BY email")).map((m) => `${m.email} ${m.status}`);
 const importFile = (path: string, ...flags: string[]) => runScript("directory:import", ["--org", "Northwind", ...flags, path], env());
 
 beforeAll(() => {
@@ -39,10 +40,19 @@ beforeEach(async () => {
   database?.dispose();
   database = await createBenchDatabase();
   // Northwind with three people; Bob and Carl invited (their emails still queued).
-  const first = await runScript("directory:import", ["--org", "Northwind", "--admin", "ann@northwind.example", file("all.csv", [HEADER, ANN, BOB, CARL].join("\n"))], env());
+  const first = await runScript(
+    "directory:import",
+    ["--org", "Northwind", "--admin", "ann@northwind.example", file("all.csv", [HEADER, ANN, BOB, CARL].join("\n"))],
+    env(),
+  );
   expect(first.code).toBe(0);
   const ann = (await findPersonByAddress(database.db, "ann@northwind.example"))!;
-  await inviteMembers(database.db, { personId: ann.id, orgId: ann.orgId, name: "Ann" }, { emails: ["bob@northwind.example", "carl@northwind.example"] }, { publicUrl: "http://localhost:3000" });
+  await inviteMembers(
+    database.db,
+    { personId: ann.id, orgId: ann.orgId, name: "Ann" },
+    { emails: ["bob@northwind.example", "carl@northwind.example"] },
+    { publicUrl: "http://localhost:3000" },
+  );
 });
 afterAll(() => {
   database?.dispose();
@@ -73,8 +83,10 @@ describe("npm run directory:import -- --full", () => {
     expect(await livePeople()).toEqual(["ann@northwind.example"]);
     expect(await memberStatuses()).toEqual(["bob@northwind.example archived", "carl@northwind.example archived"]);
     expect(await query("SELECT id FROM invitations WHERE revoked_at IS NULL")).toEqual([]);
-    expect((await query<{ status: string; kind: string }>("SELECT status, kind FROM mail_outbox")).map((m) => `${m.kind} ${m.status}`))
-      .toEqual(["invitation cancelled", "invitation cancelled"]);
+    expect((await query<{ status: string; kind: string }>("SELECT status, kind FROM mail_outbox")).map((m) => `${m.kind} ${m.status}`)).toEqual([
+      "invitation cancelled",
+      "invitation cancelled",
+    ]);
     const events = await query<{ actor_id: string | null; detail: string }>("SELECT actor_id, detail FROM audit_events WHERE action = 'member.archive'");
     expect(events).toHaveLength(2);
     for (const e of events) expect({ actor: e.actor_id, ...JSON.parse(e.detail) }).toMatchObject({ actor: null, by: "directory", reason: "left" });

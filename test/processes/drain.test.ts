@@ -9,8 +9,22 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { ChildServer } from "../support/child-server.js";
 import { makeImportCsv } from "../support/import-files.js";
 import {
-  allDone, checkImport, checkInvitedAndMailedOnce, childPids, createProcessFixture, heldLeases, importState, logEntries, mailCounts, requestSend,
-  serverEnv, startServer, untilAllListening, uploadImport, waitFor, type ProcessFixture,
+  allDone,
+  checkImport,
+  checkInvitedAndMailedOnce,
+  childPids,
+  createProcessFixture,
+  heldLeases,
+  importState,
+  logEntries,
+  mailCounts,
+  requestSend,
+  serverEnv,
+  startServer,
+  untilAllListening,
+  uploadImport,
+  waitFor,
+  type ProcessFixture,
 } from "../support/processes.js";
 
 let fx: ProcessFixture | undefined;
@@ -19,18 +33,27 @@ const servers: ChildServer[] = [];
 /** A CSV upload whose body arrives in two parts: `finish()` sends the rest and answers the response. */
 function startSlowUpload(url: string, cookie: string, csv: string): { finish(): Promise<{ status: number; connection: string | undefined }> } {
   const boundary = "----drain-test-boundary";
-  const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="late.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`);
+  const body = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="late.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`,
+  );
   const half = Math.floor(body.length / 2);
   let answered: (answer: { status: number; connection: string | undefined }) => void = () => undefined;
   let failed: (error: Error) => void = () => undefined;
-  const answer = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => { answered = resolve; failed = reject; });
-  const req = request(`${url}/imports`, {
-    method: "POST",
-    headers: { Cookie: cookie, Origin: url, "Content-Type": `multipart/form-data; boundary=${boundary}`, "Content-Length": String(body.length) },
-  }, (res) => {
-    res.resume();
-    res.on("end", () => answered({ status: res.statusCode!, connection: res.headers.connection }));
+  const answer = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+    answered = resolve;
+    failed = reject;
   });
+  const req = request(
+    `${url}/imports`,
+    {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: url, "Content-Type": `multipart/form-data; boundary=${boundary}`, "Content-Length": String(body.length) },
+    },
+    (res) => {
+      res.resume();
+      res.on("end", () => answered({ status: res.statusCode!, connection: res.headers.connection }));
+    },
+  );
   req.on("error", (error) => failed(error));
   answer.catch(() => undefined); // awaited by finish(); a reset before then is not unhandled
   req.write(body.subarray(0, half));
@@ -54,7 +77,12 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
     const first = await startServer(env, { keepOutput: true });
     servers.push(first);
     const pids = await untilAllListening(first, 2);
-    const id = await uploadImport(first.url, fx.cookie, makeImportCsv({ rows: 6_000, people: 6_000, domain: fx.org.domain, errorRate: 0.03, duplicateRate: 0.02 }), "big.csv");
+    const id = await uploadImport(
+      first.url,
+      fx.cookie,
+      makeImportCsv({ rows: 6_000, people: 6_000, domain: fx.org.domain, errorRate: 0.03, duplicateRate: 0.02 }),
+      "big.csv",
+    );
     await waitFor("validation", async () => (await importState(fx!.db.db, id)).status === "ready", 120_000, 50);
     const ready = (await importState(fx.db.db, id)).ready_count;
     await requestSend(first.url, fx.cookie, id);
@@ -73,12 +101,19 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
     const atStop = await importState(fx.db.db, id);
     const mailAtStop = await mailCounts(fx.db.db, fx.org.orgId);
     const leases = await heldLeases(fx.db.db);
-    console.log(`drained in ${Math.round(drainMs)} ms (exit ${code}); at the stop: import ${atStop.status}, ${atStop.sent_count}/${ready} invited, `
-      + `mail ${mailAtStop.sent}/${mailAtStop.total} sent; leases held ${JSON.stringify(leases)}; the upload in flight answered ${upload.status}`);
+    console.log(
+      `drained in ${Math.round(drainMs)} ms (exit ${code}); at the stop: import ${atStop.status}, ${atStop.sent_count}/${ready} invited, ` +
+        `mail ${mailAtStop.sent}/${mailAtStop.total} sent; leases held ${JSON.stringify(leases)}; the upload in flight answered ${upload.status}`,
+    );
     expect(code).toBe(0);
     expect(drainMs).toBeLessThan(10_000);
     expect(pids.filter((pid) => childPids(first.child.pid!).includes(pid))).toEqual([]);
-    expect(logEntries(first).filter((e) => e.msg === "stopping").map((e) => e.pid).sort()).toEqual([first.child.pid, ...pids].sort());
+    expect(
+      logEntries(first)
+        .filter((e) => e.msg === "stopping")
+        .map((e) => e.pid)
+        .sort(),
+    ).toEqual([first.child.pid, ...pids].sort());
     expect(upload).toEqual({ status: 303, connection: "close" });
     expect(atStop.status).toBe("sending"); // stopped in the middle, not after the end
     expect(leases).toEqual({ imports: 0, mail: 0 });
@@ -93,7 +128,7 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
     const lateImport = (await clientOf(fx.db.db).execute("SELECT id FROM imports WHERE file_name = 'late.csv'")).rows[0]!.id as string;
     await waitFor("the upload made during the drain validated", async () => (await importState(fx!.db.db, lateImport)).status === "ready", 60_000, 50);
     console.log(`restart resumed Send Invite after ${Math.round(resumedMs)} ms; ${fx.standIn.deliveries.length} deliveries`);
-    expect([...await checkImport(fx.db.db, id), ...await checkInvitedAndMailedOnce(fx.db.db, fx.org.orgId, [id], fx.standIn)]).toEqual([]);
+    expect([...(await checkImport(fx.db.db, id)), ...(await checkInvitedAndMailedOnce(fx.db.db, fx.org.orgId, [id], fx.standIn))]).toEqual([]);
     expect((await importState(fx.db.db, id)).sent_count).toBe(ready);
     expect((await importState(fx.db.db, lateImport)).total).toBe(100);
     await second.stop();

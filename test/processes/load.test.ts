@@ -7,7 +7,11 @@ import { benchLoad } from "../support/load-scenario.js";
 describe("the app under load while an import runs", () => {
   it("answers every request of the three endpoints without an error", async () => {
     const figures = await benchLoad({ people: 20_000, rows: 8_000, seconds: 5, connections: 9 });
-    console.log(Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n"));
+    console.log(
+      Object.entries(figures)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n"),
+    );
     for (const name of ["users page", "type-ahead", "import status"]) {
       // A loaded CI machine answers few requests in 5 s; every one must be a 2xx.
       expect(figures[`${name} requests`]).toBeGreaterThan(0);

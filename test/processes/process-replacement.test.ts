@@ -54,7 +54,9 @@ describe("replacing server processes", () => {
     }
     const crashes = replacements(server).slice(before);
     const pauses = crashes.map((e) => Number(e.pauseMs));
-    console.log(`in 7 s with an unopenable database: ${crashes.length} replacements, pauses ${pauses.join(", ")} ms; ${answered} health checks answered meanwhile`);
+    console.log(
+      `in 7 s with an unopenable database: ${crashes.length} replacements, pauses ${pauses.join(", ")} ms; ${answered} health checks answered meanwhile`,
+    );
     expect(server.child.exitCode).toBe(null);
     expect(crashes.length).toBeGreaterThanOrEqual(2);
     expect(crashes.length).toBeLessThanOrEqual(5);

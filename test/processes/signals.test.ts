@@ -72,7 +72,10 @@ describe("npm start and signals", () => {
     const { code } = await npm.exited;
     await waitFor("every process to exit", async () => ![node, ...servers].some(alive), 10_000, 20);
     expect(code).toBe(0);
-    const stopped = linesOf(npm.output().stdout).map((l) => JSON.parse(l)).filter((entry) => entry.msg === "stopping").map((entry) => entry.pid);
+    const stopped = linesOf(npm.output().stdout)
+      .map((l) => JSON.parse(l))
+      .filter((entry) => entry.msg === "stopping")
+      .map((entry) => entry.pid);
     expect(stopped.sort()).toEqual([node, ...servers].sort());
   });
 

@@ -36,7 +36,15 @@ describe("npm start", () => {
     const port = await freePort();
     const child = spawn("npm", ["start", "--silent"], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATABASE_URL: own.url, SEED_DEMO: "false", WORKERS: "true", LOG_LEVEL: "debug" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        DATABASE_URL: own.url,
+        SEED_DEMO: "false",
+        WORKERS: "true",
+        LOG_LEVEL: "debug",
+      },
       stdio: ["ignore", "pipe", "inherit"],
       detached: true,
     });

@@ -29,13 +29,27 @@ beforeAll(async () => {
   person1Id = (await findPersonByAddress(t.deps.db, "person1@contoso.example"))!.id;
   otherAdminId = (await findPersonByAddress(t.deps.db, "admin@fabrikam.example"))!.id;
   memberId = newId();
-  await t.deps.db.write((tx) => tx.insert(members).values({
-    id: memberId, orgId, personId: person1Id, email: "person1@contoso.example", emailNorm: "person1@contoso.example",
-    name: "Person 1", sortName: "person 1", status: "invited", invitedAt: new Date(),
-  }));
+  await t.deps.db.write((tx) =>
+    tx.insert(members).values({
+      id: memberId,
+      orgId,
+      personId: person1Id,
+      email: "person1@contoso.example",
+      emailNorm: "person1@contoso.example",
+      name: "Person 1",
+      sortName: "person 1",
+      status: "invited",
+      invitedAt: new Date(),
+    }),
+  );
   // 120 invitations by the admin, then one event of each other kind; Fabrikam has its own.
   const events: AuditInput[] = Array.from({ length: 120 }, (_, i) => ({
-    orgId, actorId: adminId, action: "member.invite", memberId, subject: "person1@contoso.example", detail: { n: i },
+    orgId,
+    actorId: adminId,
+    action: "member.invite",
+    memberId,
+    subject: "person1@contoso.example",
+    detail: { n: i },
   }));
   events.push(
     { orgId, actorId: adminId, action: "import.upload", subject: "march.csv", detail: { rows: 312 } },
@@ -120,8 +134,14 @@ describe("GET /activity", () => {
   });
 
   it("answers 400 for malformed filters and cursors, never 500", async () => {
-    for (const path of ["/activity?before=zzz", "/activity?before=1%27%20OR%201=1", "/activity?actor=not-an-id", "/activity?action=%3Cscript%3E",
-      `/activity?before=${"a".repeat(5000)}`, "/activity.csv?before=nope"]) {
+    for (const path of [
+      "/activity?before=zzz",
+      "/activity?before=1%27%20OR%201=1",
+      "/activity?actor=not-an-id",
+      "/activity?action=%3Cscript%3E",
+      `/activity?before=${"a".repeat(5000)}`,
+      "/activity.csv?before=nope",
+    ]) {
       const { status, html } = await pageOf(path);
       expect(status, path).toBe(400);
       expect(html).not.toContain("<script>");
@@ -140,14 +160,31 @@ describe("GET /activity", () => {
 
   it("has a sentence for each feature's event, from the details it records", async () => {
     const cases: [AuditInput, string][] = [
-      [{ orgId, actorId: adminId, action: "member.archive", memberId, subject: "person1@contoso.example", detail: { previousStatus: "invited" } }, "Archived the user and revoked the invitation"],
-      [{ orgId, actorId: adminId, action: "member.resend", memberId, subject: "person1@contoso.example", detail: { freshLink: true } }, "Resent the invitation with a new link"],
+      [
+        { orgId, actorId: adminId, action: "member.archive", memberId, subject: "person1@contoso.example", detail: { previousStatus: "invited" } },
+        "Archived the user and revoked the invitation",
+      ],
+      [
+        { orgId, actorId: adminId, action: "member.resend", memberId, subject: "person1@contoso.example", detail: { freshLink: true } },
+        "Resent the invitation with a new link",
+      ],
       [{ orgId, actorId: adminId, action: "member.reinvite", memberId, subject: "person1@contoso.example" }, "Invited an archived user again"],
       [{ orgId, actorId: adminId, action: "import.send", subject: "march.csv", detail: { rows: 1 } }, "Sent invitations from “march.csv” (1 person)"],
-      [{ orgId, actorId: adminId, action: "import.use_suggestions", subject: "march.csv", detail: { rows: 1200 } }, "Invited the suggested addresses from “march.csv” (1,200 people)"],
-      [{ orgId, actorId: null, action: "directory.sync", subject: "failed", detail: { status: "failed", message: "Graph said 401" } }, "Directory sync failed: Graph said 401"],
+      [
+        { orgId, actorId: adminId, action: "import.use_suggestions", subject: "march.csv", detail: { rows: 1200 } },
+        "Invited the suggested addresses from “march.csv” (1,200 people)",
+      ],
+      [
+        { orgId, actorId: null, action: "directory.sync", subject: "failed", detail: { status: "failed", message: "Graph said 401" } },
+        "Directory sync failed: Graph said 401",
+      ],
     ];
-    await t.deps.db.write((tx) => recordAudits(tx, cases.map(([event]) => event)));
+    await t.deps.db.write((tx) =>
+      recordAudits(
+        tx,
+        cases.map(([event]) => event),
+      ),
+    );
     for (const [event, sentence] of cases) {
       const rows = rowsOf((await pageOf(`/activity?action=${event.action}`)).html);
       expect(rows[0], event.action).toContain(sentence);
@@ -157,8 +194,12 @@ describe("GET /activity", () => {
   it("escapes HTML in names, subjects and file names", async () => {
     const evil = "<img src=x onerror=alert(1)>";
     await t.deps.db.write((tx) => tx.update(directoryPeople).set({ displayName: evil }).where(eq(directoryPeople.id, person1Id)));
-    await t.deps.db.write((tx) => recordAudits(tx, [{ orgId, actorId: adminId, action: "import.upload", subject: `${evil}.csv` },
-      { orgId, actorId: adminId, action: "member.invite", subject: `${evil}@contoso.example` }]));
+    await t.deps.db.write((tx) =>
+      recordAudits(tx, [
+        { orgId, actorId: adminId, action: "import.upload", subject: `${evil}.csv` },
+        { orgId, actorId: adminId, action: "member.invite", subject: `${evil}@contoso.example` },
+      ]),
+    );
     const { html } = await pageOf("/activity");
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
@@ -167,13 +208,15 @@ describe("GET /activity", () => {
 
 describe("GET /activity.csv", () => {
   it("downloads every matching event as UTF-8 CSV with a BOM, formula cells neutralised", async () => {
-    await t.deps.db.write((tx) => recordAudits(tx, [
-      { orgId, actorId: adminId, action: "import.upload", subject: "=HYPERLINK(\"http://evil.example\",\"x\").csv" },
-      { orgId, actorId: adminId, action: "member.invite", subject: "+1@contoso.example" },
-      { orgId, actorId: adminId, action: "member.invite", subject: "-2@contoso.example" },
-      { orgId, actorId: adminId, action: "member.invite", subject: "@sum@contoso.example" },
-      { orgId, actorId: adminId, action: "member.invite", subject: "\tx@contoso.example" },
-    ]));
+    await t.deps.db.write((tx) =>
+      recordAudits(tx, [
+        { orgId, actorId: adminId, action: "import.upload", subject: '=HYPERLINK("http://evil.example","x").csv' },
+        { orgId, actorId: adminId, action: "member.invite", subject: "+1@contoso.example" },
+        { orgId, actorId: adminId, action: "member.invite", subject: "-2@contoso.example" },
+        { orgId, actorId: adminId, action: "member.invite", subject: "@sum@contoso.example" },
+        { orgId, actorId: adminId, action: "member.invite", subject: "\tx@contoso.example" },
+      ]),
+    );
     await t.deps.db.write((tx) => tx.update(directoryPeople).set({ displayName: "=cmd|' /C calc'!A0" }).where(eq(directoryPeople.id, adminId)));
     const res = await t.get("/activity.csv", { cookie: admin });
     expect(res.status).toBe(200);
@@ -193,7 +236,7 @@ describe("GET /activity.csv", () => {
     expect(cells).toContain("'-2@contoso.example");
     expect(cells).toContain("'@sum@contoso.example");
     expect(cells).toContain("'\tx@contoso.example");
-    expect(cells).toContain("Uploaded “=HYPERLINK(\"http://evil.example\",\"x\").csv”");
+    expect(cells).toContain('Uploaded “=HYPERLINK("http://evil.example","x").csv”');
     expect(text).not.toContain("fabrikam");
     expect(rows[rows.length - 1]![1]).toBe("member.invite"); // oldest last
   });
@@ -208,7 +251,12 @@ describe("GET /activity.csv", () => {
   it("streams a big log in chunks: every event once, in order", async () => {
     const big = await createOrganization(t.deps.db, { name: "Northwind", domain: "northwind.example" });
     const bigAdmin = (await findPersonByAddress(t.deps.db, "admin@northwind.example"))!;
-    await t.deps.db.write((tx) => recordAudits(tx, Array.from({ length: 2_345 }, (_, i) => ({ orgId: big.id, actorId: bigAdmin.id, action: "member.invite", subject: `p${i}@northwind.example` }))));
+    await t.deps.db.write((tx) =>
+      recordAudits(
+        tx,
+        Array.from({ length: 2_345 }, (_, i) => ({ orgId: big.id, actorId: bigAdmin.id, action: "member.invite", subject: `p${i}@northwind.example` })),
+      ),
+    );
     const res = await t.get("/activity.csv", { cookie: await t.signInAs("admin@northwind.example") });
     const rows = Papa.parse<string[]>((await res.text()).replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data.slice(1);
     expect(rows).toHaveLength(2_345);

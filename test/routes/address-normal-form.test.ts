@@ -18,14 +18,18 @@ let t: TestApp;
 let admin: string;
 beforeEach(async () => {
   t = await createTestApp();
-  await createOrganization(t.deps.db, { name: "Contoso", domain: "contoso.example", people: [
-    { email: "admin@contoso.example", displayName: "Alex Admin", isAdmin: true },
-    { email: "renée.u@contoso.example", displayName: "Renée Ullman", givenName: "Renée", surname: "Ullman" },
-    { email: "zoe.w@contoso.example", displayName: "Zoe Walker", givenName: "Zoe", surname: "Walker" },
-    // Directory data as an export may carry it: decomposed, and with a zero-width space inside.
-    { email: NFD("josé.p@contoso.example"), displayName: NFD("José Pérez"), givenName: NFD("José"), surname: NFD("Pérez") },
-    { email: `li${ZWSP}sa.m@contoso.example`, displayName: `Li${ZWSP}sa Moreau`, givenName: "Lisa", surname: "Moreau" },
-  ] });
+  await createOrganization(t.deps.db, {
+    name: "Contoso",
+    domain: "contoso.example",
+    people: [
+      { email: "admin@contoso.example", displayName: "Alex Admin", isAdmin: true },
+      { email: "renée.u@contoso.example", displayName: "Renée Ullman", givenName: "Renée", surname: "Ullman" },
+      { email: "zoe.w@contoso.example", displayName: "Zoe Walker", givenName: "Zoe", surname: "Walker" },
+      // Directory data as an export may carry it: decomposed, and with a zero-width space inside.
+      { email: NFD("josé.p@contoso.example"), displayName: NFD("José Pérez"), givenName: NFD("José"), surname: NFD("Pérez") },
+      { email: `li${ZWSP}sa.m@contoso.example`, displayName: `Li${ZWSP}sa Moreau`, givenName: "Lisa", surname: "Moreau" },
+    ],
+  });
   admin = await t.signInAs("admin@contoso.example");
 });
 afterEach(() => t.close());
@@ -50,21 +54,33 @@ describe("one normal form", () => {
   });
 
   it("the Invite form finds the person whatever form the address was typed or stored in", async () => {
-    const res = await t.post("/invitations", {
-      email: [NFD("Renée.U@contoso.example"), `zoe.w@contoso.example${ZWSP}`, " josé.p@contoso.example", `\u2060lisa.m@contoso.example`],
-    }, { cookie: admin, htmx: true });
+    const res = await t.post(
+      "/invitations",
+      {
+        email: [NFD("Renée.U@contoso.example"), `zoe.w@contoso.example${ZWSP}`, " josé.p@contoso.example", `\u2060lisa.m@contoso.example`],
+      },
+      { cookie: admin, htmx: true },
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).not.toContain("not in your organization's directory");
     expect(await invitedAddresses()).toEqual(["josé.p@contoso.example", "lisa.m@contoso.example", "renée.u@contoso.example", "zoe.w@contoso.example"]);
   });
 
   it("the type-ahead and the Users search find people typed with invisible characters or decomposed", async () => {
-    for (const [q, name] of [[`zo${ZWSP}e`, "Zoe Walker"], [NFD("renée"), "Renée Ullman"], ["josé", "José Pérez"], ["lisa.m", "Moreau"]] as const) {
+    for (const [q, name] of [
+      [`zo${ZWSP}e`, "Zoe Walker"],
+      [NFD("renée"), "Renée Ullman"],
+      ["josé", "José Pérez"],
+      ["lisa.m", "Moreau"],
+    ] as const) {
       const html = await (await t.get(`/directory/search?q=${encodeURIComponent(q)}`, { cookie: admin, htmx: true })).text();
       expect(html.normalize("NFC"), `type-ahead for ${JSON.stringify(q)}`).toContain(name);
     }
     await t.post("/invitations", { email: ["renée.u@contoso.example", "zoe.w@contoso.example"] }, { cookie: admin, htmx: true });
-    for (const [q, address] of [[`${ZWSP}zoe`, "zoe.w@contoso.example"], [NFD("RENÉE"), "renée.u@contoso.example"]] as const) {
+    for (const [q, address] of [
+      [`${ZWSP}zoe`, "zoe.w@contoso.example"],
+      [NFD("RENÉE"), "renée.u@contoso.example"],
+    ] as const) {
       const html = (await (await t.get(`/users?q=${encodeURIComponent(q)}`, { cookie: admin })).text()).replaceAll("<wbr>", "");
       expect(html, `Users search for ${JSON.stringify(q)}`).toContain(address);
     }
@@ -79,12 +95,14 @@ describe("normalizeAddress", () => {
   it("gives the same form for any string however it is composed or sprinkled with invisible characters, and is idempotent (fast-check)", () => {
     const invisible = fc.constantFrom(ZWSP, "\u200C", "\u200D", "\u2060", "\uFEFF", "\u00AD", "\u200E", "\u202A");
     const text = fc.string({ unit: fc.constantFrom("a", "B", "é", "E\u0301", "ö", "@", ".", " ", "-", "İ") });
-    fc.assert(fc.property(text, fc.array(fc.tuple(fc.nat(), invisible), { maxLength: 3 }), (value, inserts) => {
-      let sprinkled = NFD(value);
-      for (const [at, mark] of inserts) sprinkled = sprinkled.slice(0, at % (sprinkled.length + 1)) + mark + sprinkled.slice(at % (sprinkled.length + 1));
-      expect(normalizeAddress(sprinkled)).toBe(normalizeAddress(value.normalize("NFC")));
-      expect(normalizeAddress(normalizeAddress(value))).toBe(normalizeAddress(value));
-    }), { numRuns: fuzzRuns(2000) });
+    fc.assert(
+      fc.property(text, fc.array(fc.tuple(fc.nat(), invisible), { maxLength: 3 }), (value, inserts) => {
+        let sprinkled = NFD(value);
+        for (const [at, mark] of inserts) sprinkled = sprinkled.slice(0, at % (sprinkled.length + 1)) + mark + sprinkled.slice(at % (sprinkled.length + 1));
+        expect(normalizeAddress(sprinkled)).toBe(normalizeAddress(value.normalize("NFC")));
+        expect(normalizeAddress(normalizeAddress(value))).toBe(normalizeAddress(value));
+      }),
+      { numRuns: fuzzRuns(2000) },
+    );
   });
 });
-

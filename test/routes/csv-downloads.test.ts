@@ -40,7 +40,10 @@ describe("CSV downloads read with , ; or tab", () => {
     for (const separator of SEPARATORS) {
       expect(readAsSpreadsheet(text, separator).flat().filter(isLiveFormula), `read with ${JSON.stringify(separator)}`).toEqual([]);
     }
-    const emails = readAsSpreadsheet(text, ",").slice(1).filter((r) => r.length > 1).map((r) => r[1]);
+    const emails = readAsSpreadsheet(text, ",")
+      .slice(1)
+      .filter((r) => r.length > 1)
+      .map((r) => r[1]);
     expect(emails).toEqual(["x;'=1+2", "x\t'=1+2", `"a";'"=HYPERLINK(""http://evil.example"")"`, "b,' @SUM(1)", "c;'-2+3", "'=1+2"]);
   });
 

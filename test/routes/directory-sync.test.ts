@@ -4,7 +4,12 @@ import { eq } from "drizzle-orm";
 import { directorySyncs, organizations } from "../../src/db/schema.js";
 import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
 
-const ENTRA = { ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555", ENTRA_CLIENT_SECRET: "s", ENTRA_TENANT_ID: "organizations", ENTRA_AUTHORITY: "http://127.0.0.1:9" };
+const ENTRA = {
+  ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555",
+  ENTRA_CLIENT_SECRET: "s",
+  ENTRA_TENANT_ID: "organizations",
+  ENTRA_AUTHORITY: "http://127.0.0.1:9",
+};
 
 describe("Sync now", () => {
   let t: TestApp;
@@ -32,7 +37,12 @@ describe("Sync now", () => {
 
   it("shows a finished sync without a poll, with its counts", async () => {
     const admin = await t.signInAs("admin@tailspin.example");
-    await t.deps.db.write((tx) => tx.update(directorySyncs).set({ status: "succeeded", added: 1234, updated: 5, removed: 2, finishedAt: new Date() }).where(eq(directorySyncs.orgId, orgId)));
+    await t.deps.db.write((tx) =>
+      tx
+        .update(directorySyncs)
+        .set({ status: "succeeded", added: 1234, updated: 5, removed: 2, finishedAt: new Date() })
+        .where(eq(directorySyncs.orgId, orgId)),
+    );
     const html = await (await t.get("/directory/sync", { cookie: admin, htmx: true })).text();
     expect(html).toContain("1,234 added, 5 updated, 2 removed");
     expect(html).not.toContain("every 2s");

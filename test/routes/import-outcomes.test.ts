@@ -39,7 +39,11 @@ describe("Use suggestions", () => {
     // Person 2 is invited meanwhile, by hand.
     await t.post("/invitations", { email: "person2@contoso.example" }, { cookie: admin });
     const html = (await page(`/imports/${id}/suggestions`)).replaceAll("<wbr>", "");
-    for (const [name, address] of [["Person 1", "person1@contoso.example"], ["Person 2", "person2@contoso.example"], ["Person 3", "person3@contoso.example"]]) {
+    for (const [name, address] of [
+      ["Person 1", "person1@contoso.example"],
+      ["Person 2", "person2@contoso.example"],
+      ["Person 3", "person3@contoso.example"],
+    ]) {
       expect(html).toContain(`<strong class="person-name">${name}</strong> <span class="email">${address}</span>`);
     }
     expect(html).toContain("Not invited: Invited since the check.");
@@ -112,7 +116,10 @@ describe("Send Invite judges every row against the present", () => {
     await drain();
     const rows = await rowsOf(id);
     expect(rows.map((r) => [r.code, r.outcome])).toEqual([
-      ["archived_after_check", "skipped"], ["already_active", "skipped"], ["archived_after_check", "skipped"], ["ready", "ready"],
+      ["archived_after_check", "skipped"],
+      ["already_active", "skipped"],
+      ["archived_after_check", "skipped"],
+      ["ready", "ready"],
     ]);
     expect(rows[0]!.message).toBe("Archived after the check, so not invited. To give them access again, use Invite again on the Users page.");
     expect(rows[1]!.message).toBe("Already a member.");
@@ -151,7 +158,12 @@ describe("Send Invite judges every row against the present", () => {
     const [row] = await rowsOf(b);
     expect(row).toMatchObject({ code: "already_invited", outcome: "skipped" });
     expect(row!.message).toBe("Invited since the check (another upload or the Invite button), so not invited again; they have not joined yet.");
-    const counts = (await t.deps.db.select({ n: sql<number>`count(*)` }).from(members).where(and(eq(members.emailNorm, "person7@contoso.example"))))[0]!.n;
+    const counts = (
+      await t.deps.db
+        .select({ n: sql<number>`count(*)` })
+        .from(members)
+        .where(and(eq(members.emailNorm, "person7@contoso.example")))
+    )[0]!.n;
     expect(counts).toBe(1);
   });
 });
@@ -196,7 +208,11 @@ describe("words that agree with their numbers", () => {
 describe("escaping", () => {
   it("a suggested person's directory name is escaped on the suggestions page, the import page and the status widget", async () => {
     const EVIL = `<img src=x onerror="alert(1)">`;
-    await createOrganization(t.deps.db, { name: "Contoso", domain: "contoso.example", people: [{ email: "evil.person@contoso.example", displayName: `Evil ${EVIL}` }] });
+    await createOrganization(t.deps.db, {
+      name: "Contoso",
+      domain: "contoso.example",
+      people: [{ email: "evil.person@contoso.example", displayName: `Evil ${EVIL}` }],
+    });
     const id = await uploadAndCheck(["evil.preson@contoso.example"]);
     for (const path of [`/imports/${id}/suggestions`, `/imports/${id}`, `/imports/${id}/status`]) {
       const html = await page(path);

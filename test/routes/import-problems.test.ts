@@ -14,7 +14,14 @@ let t: TestApp;
 let admin: string;
 
 const drain = () => drainImports({ db: t.deps.db, publicUrl: t.deps.config.publicUrl });
-const FILE = ["person1@contoso.exmaple", "not an address", "ghost@contoso.example", "person2@contoso.example", "PERSON2@contoso.example", "<b>x</b>@contoso.example"];
+const FILE = [
+  "person1@contoso.exmaple",
+  "not an address",
+  "ghost@contoso.example",
+  "person2@contoso.example",
+  "PERSON2@contoso.example",
+  "<b>x</b>@contoso.example",
+];
 
 async function upload(lines: string[]): Promise<string> {
   const form = new FormData();
@@ -48,7 +55,9 @@ describe("the problem rows on the page", () => {
     const headings = [...partial.matchAll(/<h3[^>]*>([^<]*) <span class="count muted">\((\d+)\)<\/span><\/h3>/g)].map((m) => `${m[1]} ${m[2]}`);
     expect(headings).toEqual(["Possible typo 1", "Not an email address 2", "Not in directory 1", "Duplicate in file 1"]);
     expect(partial).toContain("Did you mean person1@contoso.example (Person 1)?");
-    expect(partial).toContain('<button type="submit" class="secondary outline small" aria-label="Use this address for row 2: person1@contoso.example">Use this address</button>');
+    expect(partial).toContain(
+      '<button type="submit" class="secondary outline small" aria-label="Use this address for row 2: person1@contoso.example">Use this address</button>',
+    );
     // HTML in a cell is shown as text.
     expect(partial).toContain("&lt;b&gt;x&lt;/b&gt;@contoso.example");
     expect(partial).not.toContain("<b>x</b>");
@@ -62,7 +71,17 @@ describe("the problem rows on the page", () => {
     const id = await upload(FILE);
     const html = await (await t.get(`/imports/${id}`, { cookie: admin })).text();
     expect(html).toContain('<section id="import-problems" class="import-problems" hidden=""></section>');
-    const dialog = await (await t.post("/imports", (() => { const f = new FormData(); f.append("file", new File(["email\nx\n"], "b.csv")); return f; })(), { cookie: admin, htmx: true })).text();
+    const dialog = await (
+      await t.post(
+        "/imports",
+        (() => {
+          const f = new FormData();
+          f.append("file", new File(["email\nx\n"], "b.csv"));
+          return f;
+        })(),
+        { cookie: admin, htmx: true },
+      )
+    ).text();
     expect(dialog).toContain('id="import-problems"');
   });
 });
@@ -77,15 +96,27 @@ describe("POST /imports/:id/use-address", () => {
     const html = text(await answer.text());
     expect(html).toContain("Row 2: invited at person1@contoso.example.");
     expect(html).not.toContain("Use this address");
-    expect(html).toMatch(new RegExp(`<hx-partial hx-target="#import-status-${id}" hx-swap="outerHTML">[\\s\\S]*<li class="summary-invited"><span class="count">1</span> invited`));
+    expect(html).toMatch(
+      new RegExp(`<hx-partial hx-target="#import-status-${id}" hx-swap="outerHTML">[\\s\\S]*<li class="summary-invited"><span class="count">1</span> invited`),
+    );
     const member = (await t.deps.db.select().from(members).where(eq(members.emailNorm, "person1@contoso.example")))[0];
     expect(member?.status).toBe("invited");
-    const mails = await t.deps.db.select().from(mailOutbox).where(and(eq(mailOutbox.to, "person1@contoso.example"), eq(mailOutbox.kind, "invitation")));
+    const mails = await t.deps.db
+      .select()
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.to, "person1@contoso.example"), eq(mailOutbox.kind, "invitation")));
     expect(mails).toHaveLength(1);
     const after = await importOf(id);
-    expect([after.errorCount, after.sentCount, after.suggestionCount, after.suggestionsSentCount])
-      .toEqual([before.errorCount - 1, before.sentCount + 1, before.suggestionCount - 1, before.suggestionsSentCount + 1]);
-    const [row] = await t.deps.db.select().from(importRows).where(and(eq(importRows.importId, id), eq(importRows.rowNumber, 2)));
+    expect([after.errorCount, after.sentCount, after.suggestionCount, after.suggestionsSentCount]).toEqual([
+      before.errorCount - 1,
+      before.sentCount + 1,
+      before.suggestionCount - 1,
+      before.suggestionsSentCount + 1,
+    ]);
+    const [row] = await t.deps.db
+      .select()
+      .from(importRows)
+      .where(and(eq(importRows.importId, id), eq(importRows.rowNumber, 2)));
     expect(row!.sentAt).not.toBeNull();
     // Twice: nothing more happens, and it says why.
     const again = await useAddress(id, "2");
@@ -113,7 +144,12 @@ describe("POST /imports/:id/use-address", () => {
     expect((await useAddress(checking, "2")).status).toBe(409);
     await drain();
     // The check found an archived member (a typo of whom can be invited again); archived again since: held.
-    await t.deps.db.write((tx) => tx.update(members).set({ archivedAt: new Date(Date.now() + 1000) }).where(eq(members.id, outcomes[0]!.memberId!)));
+    await t.deps.db.write((tx) =>
+      tx
+        .update(members)
+        .set({ archivedAt: new Date(Date.now() + 1000) })
+        .where(eq(members.id, outcomes[0]!.memberId!)),
+    );
     const answer = await useAddress(checking, "2");
     expect(await answer.text()).toContain("Row 2 was not invited");
     expect((await t.deps.db.select().from(members).where(eq(members.id, outcomes[0]!.memberId!)))[0]!.status).toBe("archived");

@@ -27,7 +27,15 @@ async function upload(bytes: Uint8Array, name: string, htmx = false) {
 describe("POST /imports with an Excel workbook", () => {
   it("reads the first sheet, checks its rows, and keeps the error log a CSV", async () => {
     const bytes = await makeXlsx([
-      { name: "Team", rows: [["Name", "Work email"], ["Person 1", "person1@contoso.example"], ["Ghost", "ghost@contoso.example"], ["Oops", "=1+2"]] },
+      {
+        name: "Team",
+        rows: [
+          ["Name", "Work email"],
+          ["Person 1", "person1@contoso.example"],
+          ["Ghost", "ghost@contoso.example"],
+          ["Oops", "=1+2"],
+        ],
+      },
       { name: "Ignored", rows: [["email"], ["person2@contoso.example"]] },
     ]);
     const answer = await upload(bytes, "team.xlsx");
@@ -52,7 +60,9 @@ describe("POST /imports with an Excel workbook", () => {
     for (const name of ["old.xls", "protected.xlsx", "list.csv"]) {
       const answer = await upload(ole, name, true);
       expect(answer.status, name).toBe(422);
-      expect(await answer.text(), name).toContain("Excel 97-2003 workbook (.xls) or a password-protected workbook, which cannot be read here. In Excel, choose File &gt; Save As &gt; Excel Workbook (.xlsx), without a password, or CSV UTF-8");
+      expect(await answer.text(), name).toContain(
+        "Excel 97-2003 workbook (.xls) or a password-protected workbook, which cannot be read here. In Excel, choose File &gt; Save As &gt; Excel Workbook (.xlsx), without a password, or CSV UTF-8",
+      );
     }
     const odt = await makeZip({ mimetype: "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>" });
     const refused = await upload(odt, "list.ods");

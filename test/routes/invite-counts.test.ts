@@ -12,10 +12,14 @@ let admin: string;
 
 beforeEach(async () => {
   t = await createTestApp();
-  await createOrganization(t.deps.db, { name: "Fabrikam", domain: "fabrikam.example", people: [
-    { email: "admin@fabrikam.example", displayName: "Ada Admin", isAdmin: true },
-    { email: "linus@fabrikam.example", userPrincipalName: "linus.torvalds@fabrikam.onmicrosoft.com", displayName: "Linus Torvalds" },
-  ] });
+  await createOrganization(t.deps.db, {
+    name: "Fabrikam",
+    domain: "fabrikam.example",
+    people: [
+      { email: "admin@fabrikam.example", displayName: "Ada Admin", isAdmin: true },
+      { email: "linus@fabrikam.example", userPrincipalName: "linus.torvalds@fabrikam.onmicrosoft.com", displayName: "Linus Torvalds" },
+    ],
+  });
   admin = await t.signInAs("admin@fabrikam.example");
 });
 afterEach(() => t.close());
@@ -46,10 +50,15 @@ it("the same without JavaScript: the result page after the redirect lists the pe
 
 it("the domain answers one outcome per request, marking a second address of the same person", async () => {
   const person = (await findPersonByAddress(t.deps.db, "admin@fabrikam.example"))!;
-  const { invited, outcomes } = await inviteMembers(t.deps.db, { personId: person.id, orgId: person.orgId, name: "Ada" },
-    { emails: ["linus@fabrikam.example", "linus.torvalds@fabrikam.onmicrosoft.com"] }, { publicUrl: "http://localhost:3000" });
+  const { invited, outcomes } = await inviteMembers(
+    t.deps.db,
+    { personId: person.id, orgId: person.orgId, name: "Ada" },
+    { emails: ["linus@fabrikam.example", "linus.torvalds@fabrikam.onmicrosoft.com"] },
+    { publicUrl: "http://localhost:3000" },
+  );
   expect(invited).toBe(1);
   expect(outcomes.map((o) => [o.email, o.result, o.samePersonAs])).toEqual([
-    ["linus@fabrikam.example", "invited", undefined], ["linus.torvalds@fabrikam.onmicrosoft.com", "invited", "linus@fabrikam.example"],
+    ["linus@fabrikam.example", "invited", undefined],
+    ["linus.torvalds@fabrikam.onmicrosoft.com", "invited", "linus@fabrikam.example"],
   ]);
 });

@@ -13,26 +13,35 @@ let member: string;
 let otherAdmin: string;
 let orgId: string;
 
-const person = (email: string, department: string | null, extra: { accountEnabled?: boolean; displayName?: string } = {}) =>
-  ({ email, displayName: extra.displayName ?? email.split("@")[0]!, department: department ?? undefined, accountEnabled: extra.accountEnabled ?? true });
+const person = (email: string, department: string | null, extra: { accountEnabled?: boolean; displayName?: string } = {}) => ({
+  email,
+  displayName: extra.displayName ?? email.split("@")[0]!,
+  department: department ?? undefined,
+  accountEnabled: extra.accountEnabled ?? true,
+});
 
 beforeEach(async () => {
   t = await createTestApp();
   const db = t.deps.db;
-  const org = await createOrganization(db, { name: "Fabrikam", domain: "fabrikam.example", people: [
-    { email: "admin@fabrikam.example", displayName: "Ada Admin", isAdmin: true, department: "Finance" },
-    { email: "member@fabrikam.example", displayName: "Mo Member" },
-    ...["fay", "fred", "fern", "flo"].map((n) => person(`${n}@fabrikam.example`, "Field Services")),
-    person("fido.disabled@fabrikam.example", "field services", { accountEnabled: false, displayName: "Fido Disabled" }),
-    person("finn.gone@fabrikam.example", "Field Services"),
-    person("evil@fabrikam.example", `Fleet ${EVIL}`),
-    person("olga@fabrikam.example", "Operations"),
-  ] });
+  const org = await createOrganization(db, {
+    name: "Fabrikam",
+    domain: "fabrikam.example",
+    people: [
+      { email: "admin@fabrikam.example", displayName: "Ada Admin", isAdmin: true, department: "Finance" },
+      { email: "member@fabrikam.example", displayName: "Mo Member" },
+      ...["fay", "fred", "fern", "flo"].map((n) => person(`${n}@fabrikam.example`, "Field Services")),
+      person("fido.disabled@fabrikam.example", "field services", { accountEnabled: false, displayName: "Fido Disabled" }),
+      person("finn.gone@fabrikam.example", "Field Services"),
+      person("evil@fabrikam.example", `Fleet ${EVIL}`),
+      person("olga@fabrikam.example", "Operations"),
+    ],
+  });
   orgId = org.id;
-  await createOrganization(db, { name: "Other", domain: "other.example", people: [
-    { email: "admin@other.example", displayName: "Other Admin", isAdmin: true },
-    person("fiona@other.example", "Field Services"),
-  ] });
+  await createOrganization(db, {
+    name: "Other",
+    domain: "other.example",
+    people: [{ email: "admin@other.example", displayName: "Other Admin", isAdmin: true }, person("fiona@other.example", "Field Services")],
+  });
   await db.write((tx) => tx.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "finn.gone@fabrikam.example")));
   admin = await t.signInAs("admin@fabrikam.example");
   member = await t.signInAs("member@fabrikam.example");
@@ -44,11 +53,17 @@ const search = async (q: string, cookie = admin) => (await t.get(`/directory/sea
 const groupOptions = (html: string) => html.match(/<li role="option"[^>]*data-group-id[\s\S]*?<\/li>/g) ?? [];
 const groupIdIn = (option: string) => /data-group-id="([^"]+)"/.exec(option)![1]!;
 async function departmentId(org: string, nameNorm: string) {
-  const [g] = await t.deps.db.select().from(directoryGroups).where(and(eq(directoryGroups.orgId, org), eq(directoryGroups.nameNorm, nameNorm)));
+  const [g] = await t.deps.db
+    .select()
+    .from(directoryGroups)
+    .where(and(eq(directoryGroups.orgId, org), eq(directoryGroups.nameNorm, nameNorm)));
   return g!.id;
 }
-const invitedEmails = async () => (await t.deps.db.select({ email: members.emailNorm, status: members.status }).from(members))
-  .filter((m) => m.status === "invited").map((m) => m.email).sort();
+const invitedEmails = async () =>
+  (await t.deps.db.select({ email: members.emailNorm, status: members.status }).from(members))
+    .filter((m) => m.status === "invited")
+    .map((m) => m.email)
+    .sort();
 
 describe("departments in the type-ahead", () => {
   it("lists a matching department with its random id and how many of its people can still be invited", async () => {
@@ -86,8 +101,21 @@ describe("departments in the type-ahead", () => {
   it("a department nobody is in any more is not offered; a new department appears with its first person", async () => {
     await t.deps.db.write((tx) => tx.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "olga@fabrikam.example")));
     expect(groupOptions(await search("op"))).toEqual([]);
-    await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, [{ entraObjectId: null, userPrincipalName: "quinn@fabrikam.example", mail: "quinn@fabrikam.example",
-      displayName: "Quinn", givenName: null, surname: null, jobTitle: null, department: "Quality Assurance", accountEnabled: true }]));
+    await t.deps.db.write((tx) =>
+      upsertDirectoryPeople(tx, orgId, [
+        {
+          entraObjectId: null,
+          userPrincipalName: "quinn@fabrikam.example",
+          mail: "quinn@fabrikam.example",
+          displayName: "Quinn",
+          givenName: null,
+          surname: null,
+          jobTitle: null,
+          department: "Quality Assurance",
+          accountEnabled: true,
+        },
+      ]),
+    );
     expect(groupOptions(await search("qu"))[0]).toContain("Quality Assurance");
   });
 
@@ -128,8 +156,10 @@ describe("POST /invitations with groups", () => {
   });
 
   it("a group id of another organization answers 404 and invites no one", async () => {
-    const theirs = await departmentId((await t.deps.db.select().from(directoryGroups).where(eq(directoryGroups.name, "Field Services")))
-      .find((g) => g.orgId !== orgId)!.orgId, "field services");
+    const theirs = await departmentId(
+      (await t.deps.db.select().from(directoryGroups).where(eq(directoryGroups.name, "Field Services"))).find((g) => g.orgId !== orgId)!.orgId,
+      "field services",
+    );
     for (const group of [theirs, "not-a-group-id", "00000000-0000-4000-8000-000000000000"]) {
       const res = await t.post("/invitations", { group, email: "fay@fabrikam.example" }, { cookie: admin, htmx: true });
       expect(res.status).toBe(404);
@@ -155,7 +185,10 @@ describe("POST /invitations with groups", () => {
     const id = await departmentId(orgId, "field services");
     const posted = await t.post("/invitations", { group: id }, { cookie: admin });
     expect(posted.status).toBe(303);
-    const receipt = posted.headers.getSetCookie().find((l) => l.startsWith("invite_result="))!.split(";")[0]!;
+    const receipt = posted.headers
+      .getSetCookie()
+      .find((l) => l.startsWith("invite_result="))!
+      .split(";")[0]!;
     const html = await (await t.get("/invitations/result", { cookie: `${admin}; ${receipt}` })).text();
     expect(html).toContain("4 people invited");
     expect(html).toMatch(/Field Services<\/h3><p>4 people invited; 1 person skipped\./);
@@ -165,7 +198,11 @@ describe("POST /invitations with groups", () => {
   });
 
   it("refuses more than 20 groups with 422", async () => {
-    const res = await t.post("/invitations", { group: Array.from({ length: 21 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`) }, { cookie: admin, htmx: true });
+    const res = await t.post(
+      "/invitations",
+      { group: Array.from({ length: 21 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`) },
+      { cookie: admin, htmx: true },
+    );
     expect(res.status).toBe(422);
     expect(await res.text()).toContain("Invite at most 20 groups at a time.");
   });

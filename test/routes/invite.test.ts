@@ -13,19 +13,27 @@ let otherAdmin: string;
 beforeEach(async () => {
   t = await createTestApp();
   const db = t.deps.db;
-  await createOrganization(db, { name: "Fabrikam", domain: "fabrikam.example", people: [
-    { email: "admin@fabrikam.example", displayName: "Ada Admin", isAdmin: true },
-    { email: "member@fabrikam.example", displayName: "Mo Member" },
-    { email: "grace.hopper@fabrikam.example", displayName: "Grace Hopper", givenName: "Grace", surname: "Hopper", jobTitle: "Rear Admiral" },
-    { email: "gregory.house@fabrikam.example", displayName: "Gregory House", givenName: "Gregory", surname: "House" },
-    { email: "grim.disabled@fabrikam.example", displayName: "Grim Disabled", accountEnabled: false },
-    { email: "gritty.gone@fabrikam.example", displayName: "Gritty Gone" },
-    { email: "evil@fabrikam.example", displayName: `Evil ${EVIL}`, jobTitle: `<script>alert(2)</script>` },
-  ] });
-  await createOrganization(db, { name: "Other", domain: "other.example", people: [
-    { email: "admin@other.example", displayName: "Other Admin", isAdmin: true },
-    { email: "greta.other@other.example", displayName: "Greta Other" },
-  ] });
+  await createOrganization(db, {
+    name: "Fabrikam",
+    domain: "fabrikam.example",
+    people: [
+      { email: "admin@fabrikam.example", displayName: "Ada Admin", isAdmin: true },
+      { email: "member@fabrikam.example", displayName: "Mo Member" },
+      { email: "grace.hopper@fabrikam.example", displayName: "Grace Hopper", givenName: "Grace", surname: "Hopper", jobTitle: "Rear Admiral" },
+      { email: "gregory.house@fabrikam.example", displayName: "Gregory House", givenName: "Gregory", surname: "House" },
+      { email: "grim.disabled@fabrikam.example", displayName: "Grim Disabled", accountEnabled: false },
+      { email: "gritty.gone@fabrikam.example", displayName: "Gritty Gone" },
+      { email: "evil@fabrikam.example", displayName: `Evil ${EVIL}`, jobTitle: `<script>alert(2)</script>` },
+    ],
+  });
+  await createOrganization(db, {
+    name: "Other",
+    domain: "other.example",
+    people: [
+      { email: "admin@other.example", displayName: "Other Admin", isAdmin: true },
+      { email: "greta.other@other.example", displayName: "Greta Other" },
+    ],
+  });
   await db.write((tx) => tx.update(directoryPeople).set({ removedAt: new Date() }).where(eq(directoryPeople.mailNorm, "gritty.gone@fabrikam.example")));
   admin = await t.signInAs("admin@fabrikam.example");
   member = await t.signInAs("member@fabrikam.example");
@@ -138,7 +146,10 @@ describe("POST /invitations", () => {
     const posted = await t.post("/invitations", form, { cookie });
     expect(posted.status).toBe(303);
     expect(posted.headers.get("Location")).toBe("/invitations/result");
-    const receipt = posted.headers.getSetCookie().find((l) => l.startsWith("invite_result="))!.split(";")[0]!;
+    const receipt = posted.headers
+      .getSetCookie()
+      .find((l) => l.startsWith("invite_result="))!
+      .split(";")[0]!;
     const shown = await t.get("/invitations/result", { cookie: `${cookie}; ${receipt}` });
     return { shown, receipt };
   }
@@ -149,8 +160,17 @@ describe("POST /invitations", () => {
   });
 
   it("invites everyone posted in one request and says who was not invited and why", async () => {
-    const { shown: res } = await inviteAndFollow({ email: ["grace.hopper@fabrikam.example", "Gregory.House@fabrikam.example", "grim.disabled@fabrikam.example",
-      "gritty.gone@fabrikam.example", "nobody@fabrikam.example", "greta.other@other.example", `<b>x</b>@fabrikam.example`] });
+    const { shown: res } = await inviteAndFollow({
+      email: [
+        "grace.hopper@fabrikam.example",
+        "Gregory.House@fabrikam.example",
+        "grim.disabled@fabrikam.example",
+        "gritty.gone@fabrikam.example",
+        "nobody@fabrikam.example",
+        "greta.other@other.example",
+        `<b>x</b>@fabrikam.example`,
+      ],
+    });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("2 people invited");
@@ -215,7 +235,11 @@ describe("POST /invitations", () => {
   });
 
   it("answers htmx with the result and the refreshed Users list behind the dialog", async () => {
-    const res = await t.post("/invitations", { email: "grace.hopper@fabrikam.example" }, { cookie: admin, htmx: true, headers: { "HX-Current-URL": `${ORIGIN}/users?status=invited` } });
+    const res = await t.post(
+      "/invitations",
+      { email: "grace.hopper@fabrikam.example" },
+      { cookie: admin, htmx: true, headers: { "HX-Current-URL": `${ORIGIN}/users?status=invited` } },
+    );
     const html = await res.text();
     expect(html).not.toContain("<html");
     expect(html).toContain("1 person invited");

@@ -32,7 +32,12 @@ const invite = () => inviteDirectly(t.deps.db, orgId, INVITEE, { invitedByEmail:
 async function snapshot(memberId: string) {
   const [member] = await t.deps.db.select({ status: members.status, activatedAt: members.activatedAt }).from(members).where(eq(members.id, memberId));
   const accepted = (await t.deps.db.select().from(invitations).where(eq(invitations.memberId, memberId))).filter((i) => i.acceptedAt).length;
-  const joins = (await t.deps.db.select().from(auditEvents).where(and(eq(auditEvents.memberId, memberId), eq(auditEvents.action, "member.join")))).length;
+  const joins = (
+    await t.deps.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.memberId, memberId), eq(auditEvents.action, "member.join")))
+  ).length;
   return { ...member, accepted, joins };
 }
 const untouched = { status: "invited", activatedAt: null, accepted: 0, joins: 0 };
@@ -57,7 +62,12 @@ describe("the landing page", () => {
 
   it("in Entra mode, Get started goes to Sign in with Microsoft with the invited address as login_hint", async () => {
     t.close();
-    await setUp({ ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555", ENTRA_CLIENT_SECRET: "s", ENTRA_TENANT_ID: "organizations", ENTRA_AUTHORITY: "http://127.0.0.1:9" });
+    await setUp({
+      ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555",
+      ENTRA_CLIENT_SECRET: "s",
+      ENTRA_TENANT_ID: "organizations",
+      ENTRA_AUTHORITY: "http://127.0.0.1:9",
+    });
     const { token } = await invite();
     const html = await (await t.get(`/join/${token}`)).text();
     expect(html).toContain(`href="/login/entra?next=${encodeURIComponent(`/join/${token}`)}&amp;login_hint=${encodeURIComponent(INVITEE)}"`);
@@ -71,8 +81,12 @@ describe("the landing page", () => {
 
   it("escapes HTML in the organization and inviter names", async () => {
     await t.deps.db.write((tx) => tx.update(organizations).set({ name: "<script>alert(1)</script> Corp" }).where(eq(organizations.id, orgId)));
-    await t.deps.db.write((tx) => tx.update(directoryPeople).set({ displayName: "<img src=x onerror=alert(2)>" })
-      .where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.mailNorm, "admin@fabrikam.example"))));
+    await t.deps.db.write((tx) =>
+      tx
+        .update(directoryPeople)
+        .set({ displayName: "<img src=x onerror=alert(2)>" })
+        .where(and(eq(directoryPeople.orgId, orgId), eq(directoryPeople.mailNorm, "admin@fabrikam.example"))),
+    );
     const { token } = await invite();
     const html = await (await t.get(`/join/${token}`)).text();
     expect(html).not.toContain("<script>alert(1)</script>");
@@ -232,7 +246,15 @@ describe("refused links change nothing", () => {
     expect(unknown.status).toBe(404);
     const reference = await unknown.text();
     expect(reference).toContain("This invitation link is not valid");
-    for (const garbage of ["x", "a".repeat(42), "a".repeat(44), `${"a".repeat(42)}.`, encodeURIComponent("<script>alert(1)</script>"), "%00", "a".repeat(5000)]) {
+    for (const garbage of [
+      "x",
+      "a".repeat(42),
+      "a".repeat(44),
+      `${"a".repeat(42)}.`,
+      encodeURIComponent("<script>alert(1)</script>"),
+      "%00",
+      "a".repeat(5000),
+    ]) {
       const response = await t.get(`/join/${garbage}`);
       expect(response.status, garbage).toBe(404);
       expect(response.headers.get("Referrer-Policy")).toBe("no-referrer");
@@ -262,12 +284,18 @@ describe("token hygiene", () => {
 
   it("never writes the token to the logs", async () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const app = createApp({ ...t.deps, logger: pino({ level: "debug" }, sink) });
     const { token } = await invite();
     const cookie = await t.signInAs(INVITEE);
     const other = await t.signInAs("person2@fabrikam.example");
-    const send = (path: string, init: RequestInit = {}) => app.request(ORIGIN + path, { ...init, headers: { Origin: ORIGIN, ...(init.headers as Record<string, string>) } });
+    const send = (path: string, init: RequestInit = {}) =>
+      app.request(ORIGIN + path, { ...init, headers: { Origin: ORIGIN, ...(init.headers as Record<string, string>) } });
     await send(`/join/${token}`);
     await send(`/login?next=${encodeURIComponent(`/join/${token}`)}`);
     await send(`/join/${token}`, { headers: { Cookie: other } });

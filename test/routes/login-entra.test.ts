@@ -20,14 +20,21 @@ afterEach(() => t?.close());
 
 async function entraApp(tenant = idp.tenantId) {
   t = await createTestApp({
-    env: { ENTRA_CLIENT_ID: CLIENT_ID, ENTRA_CLIENT_SECRET: "s3cret", ENTRA_TENANT_ID: tenant, ENTRA_AUTHORITY: idp.authority, ENTRA_ADMIN_ROLE: "BusinessAdministrator" },
+    env: {
+      ENTRA_CLIENT_ID: CLIENT_ID,
+      ENTRA_CLIENT_SECRET: "s3cret",
+      ENTRA_TENANT_ID: tenant,
+      ENTRA_AUTHORITY: idp.authority,
+      ENTRA_ADMIN_ROLE: "BusinessAdministrator",
+    },
   });
   return t;
 }
 
 /** Cookie header from a response's Set-Cookie lines (deleted cookies left out). */
 function cookiesOf(response: Response): string {
-  return response.headers.getSetCookie()
+  return response.headers
+    .getSetCookie()
     .filter((line) => !/max-age=0/i.test(line))
     .map((line) => line.split(";")[0])
     .join("; ");
@@ -114,7 +121,13 @@ describe("Sign in with Microsoft", () => {
     const [org] = await t.database.db.select().from(organizations).where(eq(organizations.tenantId, idp.tenantId));
     expect(org).toMatchObject({ name: "contoso.test", domains: ["contoso.test"] });
     const [person] = await t.database.db.select().from(directoryPeople).where(eq(directoryPeople.entraObjectId, idp.user.oid));
-    expect(person).toMatchObject({ orgId: org!.id, userPrincipalName: "Ada.Admin@Contoso.test", upnNorm: "ada.admin@contoso.test", displayName: "Ada Admin", accountEnabled: true });
+    expect(person).toMatchObject({
+      orgId: org!.id,
+      userPrincipalName: "Ada.Admin@Contoso.test",
+      upnNorm: "ada.admin@contoso.test",
+      displayName: "Ada Admin",
+      accountEnabled: true,
+    });
     const [row] = await t.database.db.select().from(sessions).where(eq(sessions.personId, person!.id));
     expect(row!.roles).toEqual(["admin"]);
 
@@ -199,10 +212,13 @@ describe("Sign in with Microsoft", () => {
     const tampered: [string, (p: Record<string, unknown>) => void][] = [
       ["a wrong nonce", (p) => void (p.nonce = "someone-elses-nonce")],
       ["a wrong audience", (p) => void (p.aud = "another-application")],
-      ["an expired token", (p) => {
-        const now = Math.floor(Date.now() / 1000);
-        Object.assign(p, { iat: now - 7200, nbf: now - 7200, exp: now - 3600 });
-      }],
+      [
+        "an expired token",
+        (p) => {
+          const now = Math.floor(Date.now() / 1000);
+          Object.assign(p, { iat: now - 7200, nbf: now - 7200, exp: now - 3600 });
+        },
+      ],
       ["another tenant's issuer", (p) => void (p.iss = `${idp.authority}/${randomUUID()}/v2.0`)],
       ["a token without an object id", (p) => void delete p.oid],
     ];

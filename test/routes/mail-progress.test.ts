@@ -21,7 +21,9 @@ const hostileReason = `550 5.1.1 <img src=x onerror=alert(1)> "no such user" & g
 
 beforeEach(async () => {
   standIn = await startResendStandIn();
-  t = await createTestApp({ env: { RESEND_API_KEY: standIn.apiKey, RESEND_BASE_URL: standIn.url, RESEND_WEBHOOK_SECRET: secret, MAIL_REQUESTS_PER_SECOND: "2" } });
+  t = await createTestApp({
+    env: { RESEND_API_KEY: standIn.apiKey, RESEND_BASE_URL: standIn.url, RESEND_WEBHOOK_SECRET: secret, MAIL_REQUESTS_PER_SECOND: "2" },
+  });
   await createOrganization(t.deps.db, { name: "Contoso", domain: "contoso.example", extra: PEOPLE });
   await createOrganization(t.deps.db, { name: "Fabrikam", domain: "fabrikam.example", extra: 2 });
   admin = await t.signInAs("admin@contoso.example");
@@ -33,7 +35,8 @@ afterEach(async () => {
 });
 
 const drainImportJobs = () => drainImports({ db: t.deps.db, publicUrl: t.deps.config.publicUrl, chunkSize: 200, sendChunkSize: 200 });
-const sendMailBatch = () => drainMailOnce({ db: t.deps.db, transport: createMailTransport(t.deps.config), config: { mailRequestsPerSecond: 100, mailMaxAttempts: 8 } });
+const sendMailBatch = () =>
+  drainMailOnce({ db: t.deps.db, transport: createMailTransport(t.deps.config), config: { mailRequestsPerSecond: 100, mailMaxAttempts: 8 } });
 
 /** Uploads PEOPLE people, checks them, presses Send Invite and lets the send invite them: the import's id. */
 async function sendInvites(): Promise<string> {
@@ -58,8 +61,16 @@ const sentence = (html: string) => /<p id="mail-progress-text"[^>]*>([\s\S]*?)<\
 
 async function deliveryEvent(type: string, to: string, extra: Record<string, unknown> = {}) {
   const emailId = standIn.deliveries.find((d) => d.to === to)!.id;
-  const body = JSON.stringify({ type, created_at: new Date().toISOString(), data: { email_id: emailId, to: [to], subject: "Invitation", created_at: new Date().toISOString(), ...extra } });
-  const response = await t.app.request(`${ORIGIN}/webhooks/resend`, { method: "POST", body, headers: { "Content-Type": "application/json", ...signWebhook(secret, body) } });
+  const body = JSON.stringify({
+    type,
+    created_at: new Date().toISOString(),
+    data: { email_id: emailId, to: [to], subject: "Invitation", created_at: new Date().toISOString(), ...extra },
+  });
+  const response = await t.app.request(`${ORIGIN}/webhooks/resend`, {
+    method: "POST",
+    body,
+    headers: { "Content-Type": "application/json", ...signWebhook(secret, body) },
+  });
   expect(response.status).toBe(200);
 }
 
@@ -124,7 +135,7 @@ describe("mail progress after Send Invite", () => {
     await sendMailBatch();
     const done = await (await t.get(`/imports/${id}`, { cookie: admin })).text();
     expect(sentence(done)).toBe(`All ${PEOPLE} invitation emails sent; 0 delivered, 0 bounced`);
-    expect(done).not.toContain("http-equiv=\"refresh\"");
+    expect(done).not.toContain('http-equiv="refresh"');
   });
 
   it("Send Invite from the Users page starts the Users page's sentence polling", async () => {
@@ -132,8 +143,12 @@ describe("mail progress after Send Invite", () => {
     form.append("file", new File(["email\r\nperson1@contoso.example\r\nperson2@contoso.example"], "two.csv", { type: "text/csv" }));
     const id = (await t.post("/imports", form, { cookie: admin })).headers.get("Location")!.split("/").pop()!;
     await drainImportJobs();
-    const answer = await (await t.post(`/imports/${id}/send`, {}, { cookie: admin, htmx: true, headers: { "HX-Current-URL": "http://localhost:3000/users" } })).text();
-    expect(answer).toMatch(/<hx-partial hx-target="#mail-progress" hx-swap="innerHTML"><p id="mail-progress-text"[^>]*hx-get="\/imports\/[^"]+\/mail\?on=users"[^>]*hx-trigger="every 2s"/);
+    const answer = await (
+      await t.post(`/imports/${id}/send`, {}, { cookie: admin, htmx: true, headers: { "HX-Current-URL": "http://localhost:3000/users" } })
+    ).text();
+    expect(answer).toMatch(
+      /<hx-partial hx-target="#mail-progress" hx-swap="innerHTML"><p id="mail-progress-text"[^>]*hx-get="\/imports\/[^"]+\/mail\?on=users"[^>]*hx-trigger="every 2s"/,
+    );
     expect(sentence(answer)).toBe("Emails: 0 of 2 sent · less than a minute left");
   });
 

@@ -46,7 +46,13 @@ describe("local sign-in without the demo", () => {
     try {
       const read = readDirectoryCsv(readFileSync(projectPath("src/demo/contoso-directory.csv")));
       if (!read.ok) throw new Error(read.message);
-      const imported = await importDirectory(t.database.db, { orgName: "Contoso", people: read.people.slice(0, 20), admin: "alex.admin@contoso.example", entraMode: false, dryRun: false });
+      const imported = await importDirectory(t.database.db, {
+        orgName: "Contoso",
+        people: read.people.slice(0, 20),
+        admin: "alex.admin@contoso.example",
+        entraMode: false,
+        dryRun: false,
+      });
       expect(imported.ok).toBe(true);
       const html = await (await t.get("/login")).text();
       expect(html).toContain('action="/login/local"');

@@ -19,9 +19,32 @@ beforeAll(async () => {
   memberCookie = await t.signInAs("casey.member@contoso.example");
   const orgId = (await findPersonByAddress(t.database.db, "alex.admin@contoso.example"))!.orgId;
   const other = await createOrganization(t.database.db, { name: "Fabrikam", domain: "fabrikam.example" });
-  const email = renderInvitationEmail({ orgName: "Contoso (demo)", inviterName: "<script>alert(1)</script>", rateMilli: 725, year: 2026, joinUrl: "http://localhost:3000/join/TOKEN_abc-123", recipientName: "Dana" });
-  invitationId = (await t.database.db.write((tx) => enqueueMails(tx, [{ orgId, kind: "invitation", to: "dana@contoso.example", idempotencyKey: "test:dana", ...storedMail(email) }])))[0]!;
-  foreignId = (await t.database.db.write((tx) => enqueueMails(tx, [{ orgId: other.id, kind: "invitation", to: "secret@fabrikam.example", ...storedMail({ subject: "Fabrikam only", html: "<p>x</p>", text: "x" }), idempotencyKey: "test:fab" }])))[0]!;
+  const email = renderInvitationEmail({
+    orgName: "Contoso (demo)",
+    inviterName: "<script>alert(1)</script>",
+    rateMilli: 725,
+    year: 2026,
+    joinUrl: "http://localhost:3000/join/TOKEN_abc-123",
+    recipientName: "Dana",
+  });
+  invitationId = (
+    await t.database.db.write((tx) =>
+      enqueueMails(tx, [{ orgId, kind: "invitation", to: "dana@contoso.example", idempotencyKey: "test:dana", ...storedMail(email) }]),
+    )
+  )[0]!;
+  foreignId = (
+    await t.database.db.write((tx) =>
+      enqueueMails(tx, [
+        {
+          orgId: other.id,
+          kind: "invitation",
+          to: "secret@fabrikam.example",
+          ...storedMail({ subject: "Fabrikam only", html: "<p>x</p>", text: "x" }),
+          idempotencyKey: "test:fab",
+        },
+      ]),
+    )
+  )[0]!;
 });
 afterAll(() => t.close());
 
@@ -78,7 +101,12 @@ describe("GET /outbox", () => {
       expect(outbox.status).toBe(200);
       expect(await outbox.text()).toMatch(/<h1>[^<]*outbox<\/h1>/i);
       expect((await entra.get("/outbox", { cookie: member })).status).toBe(403);
-      for (const [path, cookie] of [["/login", undefined], ["/users", admin], ["/settings", admin], ["/users", member]] as const) {
+      for (const [path, cookie] of [
+        ["/login", undefined],
+        ["/users", admin],
+        ["/settings", admin],
+        ["/users", member],
+      ] as const) {
         const html = await (await entra.get(path, { cookie })).text();
         expect(html, path).toContain('class="mail-banner"');
         expect(html, path).toContain("Mail is not being sent");
@@ -112,7 +140,7 @@ describe("GET /outbox/:id", () => {
     expect(iframe).toContain('sandbox="allow-popups allow-popups-to-escape-sandbox"');
     expect(iframe).not.toContain("allow-scripts");
     // The email's HTML is an attribute value here: escaped once more, so the page itself holds no email markup.
-    expect(iframe).toContain("srcdoc=\"&lt;!DOCTYPE html&gt;");
+    expect(iframe).toContain('srcdoc="&lt;!DOCTYPE html&gt;');
     expect(iframe).toContain("&amp;lt;script&amp;gt;");
     expect(html).toContain('<a href="http://localhost:3000/join/TOKEN_abc-123">http://localhost:3000/join/TOKEN_abc-123</a>');
     expect(html).not.toContain("<script>alert(1)");

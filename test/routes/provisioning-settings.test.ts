@@ -25,10 +25,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const tokenRow = async (org = orgId) => (await t.deps.db.select().from(scimTokens).where(eq(scimTokens.orgId, org)))[0];
-const scim = (path: string, token: string, init: { method?: string; body?: unknown } = {}) => t.app.request(`${ORIGIN}/scim/v2${path}`, {
-  method: init.method ?? (init.body ? "POST" : "GET"), body: init.body ? JSON.stringify(init.body) : undefined,
-  headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
-});
+const scim = (path: string, token: string, init: { method?: string; body?: unknown } = {}) =>
+  t.app.request(`${ORIGIN}/scim/v2${path}`, {
+    method: init.method ?? (init.body ? "POST" : "GET"),
+    body: init.body ? JSON.stringify(init.body) : undefined,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
+  });
 const shownToken = (html: string) => /<output id="scim-token"[^>]*>([^<]*)<\/output>/.exec(html)?.[1];
 
 describe("who may use it", () => {
@@ -59,7 +61,7 @@ describe("generating the token", () => {
     expect(await (await t.get("/settings", { cookie: admin })).text()).toContain('href="/settings/provisioning"');
   });
 
-  it("htmx: answers the section with the token once in <output id=\"scim-token\">; only its SHA-256 is stored, and it works", async () => {
+  it('htmx: answers the section with the token once in <output id="scim-token">; only its SHA-256 is stored, and it works', async () => {
     const res = await t.post("/settings/scim/token", {}, { cookie: admin, htmx: true });
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");

@@ -90,7 +90,11 @@ describe("GET /readyz", () => {
   it("503 once the process is stopping", async () => {
     const t = await testApp();
     t.deps.stopping = true;
-    expect(await probe(t.deps)).toMatchObject({ status: 503, body: "not ready: stopping: this process finishes its requests and jobs, then exits", health: 200 });
+    expect(await probe(t.deps)).toMatchObject({
+      status: 503,
+      body: "not ready: stopping: this process finishes its requests and jobs, then exits",
+      health: 200,
+    });
   });
 
   it("503 on a database never migrated, and on one that lacks the code's last migration", async () => {
@@ -98,11 +102,14 @@ describe("GET /readyz", () => {
     const fresh = await openDatabase(`file:${t.database.path}.fresh.db`);
     opened.push(fresh);
     expect(await probe(depsOn(fresh))).toMatchObject({
-      status: 503, body: `not ready: migrations are not applied: the database lacks ${tags.length} (${tags.join(", ")}); restart the server to apply them`, health: 200,
+      status: 503,
+      body: `not ready: migrations are not applied: the database lacks ${tags.length} (${tags.join(", ")}); restart the server to apply them`,
+      health: 200,
     });
     await clientOf(t.database.db).execute("DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)");
     expect(await probe(t.deps)).toMatchObject({
-      status: 503, body: `not ready: migrations are not applied: the database lacks 1 (${tags.at(-1)}); restart the server to apply them`,
+      status: 503,
+      body: `not ready: migrations are not applied: the database lacks 1 (${tags.at(-1)}); restart the server to apply them`,
     });
   });
 
@@ -118,7 +125,11 @@ describe("GET /readyz", () => {
       const url = `http://127.0.0.1:${await freePort()}`;
       const remote = await openDatabase(url);
       opened.push(remote);
-      expect(await probe(depsOn(remote, { DATABASE_URL: url }))).toMatchObject({ status: 503, body: expect.stringMatching(/^not ready: the database does not answer: connection refused/), health: 200 });
+      expect(await probe(depsOn(remote, { DATABASE_URL: url }))).toMatchObject({
+        status: 503,
+        body: expect.stringMatching(/^not ready: the database does not answer: connection refused/),
+        health: 200,
+      });
     });
 
     it("503 within 2 s when it takes connections but never answers", async () => {
@@ -128,7 +139,11 @@ describe("GET /readyz", () => {
       const remote = await openDatabase(url);
       opened.push(remote);
       const started = performance.now();
-      expect(await probe(depsOn(remote, { DATABASE_URL: url }))).toMatchObject({ status: 503, body: "not ready: the database does not answer: no answer within 2 s", health: 200 });
+      expect(await probe(depsOn(remote, { DATABASE_URL: url }))).toMatchObject({
+        status: 503,
+        body: "not ready: the database does not answer: no answer within 2 s",
+        health: 200,
+      });
       expect(performance.now() - started).toBeLessThan(4_000);
     });
   });

@@ -40,7 +40,9 @@ beforeEach(async () => {
 
 const publicUrl = () => t.deps.config.publicUrl;
 const sendMail = async () => {
-  while ((await drainMailOnce({ db: t.deps.db, transport: createLocalTransport(), config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } })).outcome !== "idle");
+  while (
+    (await drainMailOnce({ db: t.deps.db, transport: createLocalTransport(), config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } })).outcome !== "idle"
+  );
 };
 /** The reminder job, then the mail worker (a reminder counts as the invitation's last email once sent). */
 const remind = async () => {
@@ -56,18 +58,35 @@ async function invited(count: number, daysAgo: number, domain = "contoso.example
   await sendMail();
   const memberIds = outcomes.map((o) => o.memberId!);
   await backdate(memberIds, daysAgo);
-  return Promise.all(memberIds.map(async (memberId, i) => {
-    const [inv] = await t.deps.db.select().from(invitations).where(eq(invitations.memberId, memberId));
-    const [mail] = (await t.deps.db.select({ template: mailOutbox.template, params: mailOutbox.params }).from(mailOutbox).where(and(eq(mailOutbox.invitationId, inv!.id), eq(mailOutbox.kind, "invitation")))).map(withEmail);
-    const token = /\/join\/([A-Za-z0-9_-]{43})/.exec(mail!.text)![1]!;
-    return { memberId, invitationId: inv!.id, email: emails[i]!, token, personId: outcomes[i]!.personId! };
-  }));
+  return Promise.all(
+    memberIds.map(async (memberId, i) => {
+      const [inv] = await t.deps.db.select().from(invitations).where(eq(invitations.memberId, memberId));
+      const [mail] = (
+        await t.deps.db
+          .select({ template: mailOutbox.template, params: mailOutbox.params })
+          .from(mailOutbox)
+          .where(and(eq(mailOutbox.invitationId, inv!.id), eq(mailOutbox.kind, "invitation")))
+      ).map(withEmail);
+      const token = /\/join\/([A-Za-z0-9_-]{43})/.exec(mail!.text)![1]!;
+      return { memberId, invitationId: inv!.id, email: emails[i]!, token, personId: outcomes[i]!.personId! };
+    }),
+  );
 }
 const backdate = (memberIds: string[], daysAgo: number) =>
-  t.deps.db.write((tx) => tx.update(invitations).set({ lastSentAt: new Date(Date.now() - daysAgo * DAY) }).where(inArray(invitations.memberId, memberIds)));
+  t.deps.db.write((tx) =>
+    tx
+      .update(invitations)
+      .set({ lastSentAt: new Date(Date.now() - daysAgo * DAY) })
+      .where(inArray(invitations.memberId, memberIds)),
+  );
 
-const remindersOf = async (invitationIds: string[]) => (await t.deps.db.select({ invitationId: mailOutbox.invitationId, to: mailOutbox.to, template: mailOutbox.template, params: mailOutbox.params, status: mailOutbox.status })
-  .from(mailOutbox).where(and(inArray(mailOutbox.invitationId, invitationIds), eq(mailOutbox.kind, "reminder")))).map(withEmail);
+const remindersOf = async (invitationIds: string[]) =>
+  (
+    await t.deps.db
+      .select({ invitationId: mailOutbox.invitationId, to: mailOutbox.to, template: mailOutbox.template, params: mailOutbox.params, status: mailOutbox.status })
+      .from(mailOutbox)
+      .where(and(inArray(mailOutbox.invitationId, invitationIds), eq(mailOutbox.kind, "reminder")))
+  ).map(withEmail);
 
 async function setDays(days: string, htmx = false) {
   return t.post("/settings/reminders", { days }, { cookie: admin, htmx });
@@ -92,15 +111,22 @@ describe("POST /settings/reminders", () => {
     expect((await setDays("0", true)).status).toBe(200);
     const [row] = await t.deps.db.select().from(reminderSchedules).where(eq(reminderSchedules.orgId, orgId));
     expect(row!.days).toBe(0);
-    const logged = await t.deps.db.select({ detail: auditEvents.detail }).from(auditEvents)
-      .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.action, "settings.reminders"))).orderBy(auditEvents.id);
-    expect(logged.slice(-3).map((e) => e.detail)).toEqual([{ oldDays: 0, newDays: 7 }, { oldDays: 7, newDays: 14 }, { oldDays: 14, newDays: 0 }]);
+    const logged = await t.deps.db
+      .select({ detail: auditEvents.detail })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.action, "settings.reminders")))
+      .orderBy(auditEvents.id);
+    expect(logged.slice(-3).map((e) => e.detail)).toEqual([
+      { oldDays: 0, newDays: 7 },
+      { oldDays: 7, newDays: 14 },
+      { oldDays: 14, newDays: 0 },
+    ]);
   });
 });
 
 describe("automatic reminders", () => {
   it("remind Invited people after N days with the same link, at most twice; never an Active, Archived, revoked or departed person", async () => {
-    const [waiting, joined, archived, left, recent] = [...await invited(4, 8), ...await invited(1, 2)];
+    const [waiting, joined, archived, left, recent] = [...(await invited(4, 8)), ...(await invited(1, 2))];
     // Joined: through the link itself. Archived: revokes the invitation. Left: the directory says so.
     expect((await acceptInvitationForIdentity(t.deps.db, { personId: joined!.personId, orgId }, joined!.token)).ok).toBe(true);
     await archiveMembers(t.deps.db, await actorFor(t.deps.db, "admin@contoso.example"), [archived!.memberId]);
@@ -128,13 +154,20 @@ describe("automatic reminders", () => {
     }
     const reminded = await remindersOf(all);
     // The recent one became due too, and had its two; nobody else ever had one.
-    expect(reminded.map((m) => m.invitationId).sort()).toEqual([waiting!.invitationId, waiting!.invitationId, recent!.invitationId, recent!.invitationId].sort());
+    expect(reminded.map((m) => m.invitationId).sort()).toEqual(
+      [waiting!.invitationId, waiting!.invitationId, recent!.invitationId, recent!.invitationId].sort(),
+    );
     const [count] = await t.deps.db.select({ reminders: invitations.remindersSent }).from(invitations).where(eq(invitations.id, waiting!.invitationId));
     expect(count!.reminders).toBe(2);
     // The person's activity says so, as the system's doing.
-    const events = await t.deps.db.select({ actor: auditEvents.actorId, detail: auditEvents.detail }).from(auditEvents)
+    const events = await t.deps.db
+      .select({ actor: auditEvents.actorId, detail: auditEvents.detail })
+      .from(auditEvents)
       .where(and(eq(auditEvents.action, "member.remind"), eq(auditEvents.memberId, waiting!.memberId)));
-    expect(events.map((e) => [e.actor, (e.detail as { reminder: number }).reminder])).toEqual([[null, 1], [null, 2]]);
+    expect(events.map((e) => [e.actor, (e.detail as { reminder: number }).reminder])).toEqual([
+      [null, 1],
+      [null, 2],
+    ]);
   });
 
   it("a reminder queued before the person joined is withdrawn, not sent", async () => {
@@ -149,10 +182,21 @@ describe("automatic reminders", () => {
 
   it("renders the reminder from current data, the person's name escaped", async () => {
     const [person] = await invited(1, 8);
-    await t.deps.db.write((tx) => upsertDirectoryPeople(tx, orgId, [{
-      entraObjectId: null, userPrincipalName: person!.email, mail: person!.email, displayName: "<b>Zoë</b> & co", givenName: null, surname: null,
-      jobTitle: null, department: null, accountEnabled: true,
-    }]));
+    await t.deps.db.write((tx) =>
+      upsertDirectoryPeople(tx, orgId, [
+        {
+          entraObjectId: null,
+          userPrincipalName: person!.email,
+          mail: person!.email,
+          displayName: "<b>Zoë</b> & co",
+          givenName: null,
+          surname: null,
+          jobTitle: null,
+          department: null,
+          accountEnabled: true,
+        },
+      ]),
+    );
     await setDays("7");
     await remind();
     const [mail] = await remindersOf([person!.invitationId]);
@@ -164,14 +208,16 @@ describe("automatic reminders", () => {
 describe("Remind everyone invited more than N days ago", () => {
   it("is offered on the Invited view only, with the setting's days (7 while reminders are off)", async () => {
     const invitedView = await (await t.get("/users?status=invited", { cookie: admin })).text();
-    expect(invitedView).toContain('<a role="button" class="secondary outline" href="/users/remind" data-dialog="remind-dialog">Remind everyone invited more than 7 days ago</a>');
+    expect(invitedView).toContain(
+      '<a role="button" class="secondary outline" href="/users/remind" data-dialog="remind-dialog">Remind everyone invited more than 7 days ago</a>',
+    );
     expect(await (await t.get("/users", { cookie: admin })).text()).not.toContain("/users/remind");
     await setDays("14");
     expect(await (await t.get("/users?status=invited", { cookie: admin })).text()).toContain("Remind everyone invited more than 14 days ago");
   });
 
   it("says how many it would remind, reminds them through the job, and logs the number actually reminded", async () => {
-    const people = [...await invited(3, 9), ...await invited(1, 3)];
+    const people = [...(await invited(3, 9)), ...(await invited(1, 3))];
     const confirm = await (await t.get("/users/remind", { cookie: admin })).text();
     expect(confirm).toContain("Remind 3 people invited more than 7 days ago?");
     expect(confirm).toContain('<button type="submit">Remind 3 people</button>');
@@ -187,8 +233,12 @@ describe("Remind everyone invited more than N days ago", () => {
     const again = await (await t.post("/users/remind", {}, { cookie: admin, htmx: true })).text();
     expect(again).toContain("Already reminding");
     await remind();
-    expect((await remindersOf(people.map((p) => p.invitationId))).map((m) => m.invitationId).sort()).toEqual([people[1]!.invitationId, people[2]!.invitationId].sort());
-    const [logged] = await t.deps.db.select({ actor: auditEvents.actorId, detail: auditEvents.detail }).from(auditEvents)
+    expect((await remindersOf(people.map((p) => p.invitationId))).map((m) => m.invitationId).sort()).toEqual(
+      [people[1]!.invitationId, people[2]!.invitationId].sort(),
+    );
+    const [logged] = await t.deps.db
+      .select({ actor: auditEvents.actorId, detail: auditEvents.detail })
+      .from(auditEvents)
       .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.action, "reminders.send")));
     expect(logged!.detail).toEqual({ days: 7, reminded: 2 });
     expect(logged!.actor).toBe((await actorFor(t.deps.db, "admin@contoso.example")).personId);

@@ -19,20 +19,45 @@ beforeAll(async () => {
   t = await createTestApp();
   const { db } = t.deps;
   await createOrganization(db, { name: "Contoso", domain: "contoso.example", extra: 1200 });
-  await createOrganization(db, { name: "Fabrikam", domain: "fabrikam.example", people: [
-    { email: "admin@fabrikam.example", displayName: "Fabrikam Admin", isAdmin: true },
-    { email: "secret.person@fabrikam.example", displayName: "Secret Person" },
-  ] });
+  await createOrganization(db, {
+    name: "Fabrikam",
+    domain: "fabrikam.example",
+    people: [
+      { email: "admin@fabrikam.example", displayName: "Fabrikam Admin", isAdmin: true },
+      { email: "secret.person@fabrikam.example", displayName: "Secret Person" },
+    ],
+  });
   const contosoAdmin = await actorFor(db, "admin@contoso.example");
-  await db.write((tx) => upsertDirectoryPeople(tx, contosoAdmin.orgId, [{
-    entraObjectId: null, userPrincipalName: "zed@contoso.example", mail: "zed@contoso.example", displayName: HOSTILE_NAME, givenName: null, surname: null,
-    jobTitle: "+1;=2", department: "Sales; @SUM(1)", accountEnabled: true,
-  }]));
-  await inviteMembers(db, contosoAdmin, { emails: [...Array.from({ length: 1200 }, (_, i) => `person${i + 1}@contoso.example`), "zed@contoso.example"] }, { publicUrl: t.deps.config.publicUrl });
+  await db.write((tx) =>
+    upsertDirectoryPeople(tx, contosoAdmin.orgId, [
+      {
+        entraObjectId: null,
+        userPrincipalName: "zed@contoso.example",
+        mail: "zed@contoso.example",
+        displayName: HOSTILE_NAME,
+        givenName: null,
+        surname: null,
+        jobTitle: "+1;=2",
+        department: "Sales; @SUM(1)",
+        accountEnabled: true,
+      },
+    ]),
+  );
+  await inviteMembers(
+    db,
+    contosoAdmin,
+    { emails: [...Array.from({ length: 1200 }, (_, i) => `person${i + 1}@contoso.example`), "zed@contoso.example"] },
+    { publicUrl: t.deps.config.publicUrl },
+  );
   // Person 1..100 joined, 101..150 archived.
   const byEmail = async (emails: string[]) => (await db.select({ id: members.id }).from(members).where(inArray(members.emailNorm, emails))).map((m) => m.id);
   const joined = await byEmail(Array.from({ length: 100 }, (_, i) => `person${i + 1}@contoso.example`));
-  await db.write((tx) => tx.update(members).set({ status: "active", activatedAt: new Date("2026-01-02T03:04:05Z") }).where(inArray(members.id, joined)));
+  await db.write((tx) =>
+    tx
+      .update(members)
+      .set({ status: "active", activatedAt: new Date("2026-01-02T03:04:05Z") })
+      .where(inArray(members.id, joined)),
+  );
   await archiveMembers(db, contosoAdmin, await byEmail(Array.from({ length: 50 }, (_, i) => `person${i + 101}@contoso.example`)));
   const fabrikam = await actorFor(db, "admin@fabrikam.example");
   await inviteMembers(db, fabrikam, { emails: ["secret.person@fabrikam.example"] }, { publicUrl: t.deps.config.publicUrl });
@@ -55,10 +80,14 @@ describe("GET /users.csv", () => {
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="users-all-\d{4}-\d{2}-\d{2}\.csv"$/);
     expect(text.startsWith("\uFEFFName,Email,Status,Invited (UTC),Joined (UTC),Job title,Department\r\n")).toBe(true);
     const [, ...rows] = records;
-    const all = await t.deps.db.select({ email: members.email, sortName: members.sortName, id: members.id }).from(members)
+    const all = await t.deps.db
+      .select({ email: members.email, sortName: members.sortName, id: members.id })
+      .from(members)
       .where(eq(members.orgId, (await actorFor(t.deps.db, "admin@contoso.example")).orgId));
     expect(rows.length).toBe(1201);
-    expect(rows.map((r) => r[1])).toEqual(all.sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id < b.id ? -1 : 1)).map((m) => m.email));
+    expect(rows.map((r) => r[1])).toEqual(
+      all.sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id < b.id ? -1 : 1)).map((m) => m.email),
+    );
     const person1 = rows.find((r) => r[1] === "person1@contoso.example")!;
     expect(person1[2]).toBe("Active");
     expect(person1[3]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
@@ -72,7 +101,9 @@ describe("GET /users.csv", () => {
     expect(invited.length).toBe(1201 - 100 - 50);
     expect(new Set(invited.map((r) => r[2]))).toEqual(new Set(["Invited"]));
     const search = (await download("/users.csv?q=person12")).records.slice(1);
-    expect(search.map((r) => r[1]).sort()).toEqual(["person12@contoso.example", ...Array.from({ length: 10 }, (_, i) => `person12${i}@contoso.example`), "person1200@contoso.example"].sort());
+    expect(search.map((r) => r[1]).sort()).toEqual(
+      ["person12@contoso.example", ...Array.from({ length: 10 }, (_, i) => `person12${i}@contoso.example`), "person1200@contoso.example"].sort(),
+    );
     const both = (await download("/users.csv?status=active&q=person1")).records.slice(1);
     expect(both.length).toBe(12); // person1, 10..19, 100 (of 1..100)
     expect(new Set(both.map((r) => r[2]))).toEqual(new Set(["Active"]));
@@ -84,7 +115,12 @@ describe("GET /users.csv", () => {
   it("has no live formula read with , ; or tab, and gives the text back behind a '", async () => {
     const { text, records } = await download("/users.csv?q=zed");
     for (const separator of SEPARATORS) {
-      expect(readAsSpreadsheet(text.replace(/^\uFEFF/, ""), separator).flat().filter(isLiveFormula), `read with ${JSON.stringify(separator)}`).toEqual([]);
+      expect(
+        readAsSpreadsheet(text.replace(/^\uFEFF/, ""), separator)
+          .flat()
+          .filter(isLiveFormula),
+        `read with ${JSON.stringify(separator)}`,
+      ).toEqual([]);
     }
     expect(records[1]!.slice(0, 2)).toEqual([`'${HOSTILE_NAME}`, "zed@contoso.example"]);
     expect(records[1]!.slice(5)).toEqual(["'+1;'=2", "Sales;' @SUM(1)"]);

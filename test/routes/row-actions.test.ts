@@ -20,17 +20,25 @@ let ids: Record<"grace" | "gregory" | "evil", string>;
 beforeEach(async () => {
   t = await createTestApp();
   const db = t.deps.db;
-  const org = await createOrganization(db, { name: "Fabrikam", domain: "fabrikam.example", people: [
-    { email: "admin@fabrikam.example", displayName: "Ada Admin", isAdmin: true },
-    { email: "member@fabrikam.example", displayName: "Mo Member" },
-    { email: "grace@fabrikam.example", displayName: "Grace Hopper" },
-    { email: "gregory@fabrikam.example", displayName: "Gregory House" },
-    { email: "evil@fabrikam.example", displayName: `Evil ${EVIL}` },
-  ] });
+  const org = await createOrganization(db, {
+    name: "Fabrikam",
+    domain: "fabrikam.example",
+    people: [
+      { email: "admin@fabrikam.example", displayName: "Ada Admin", isAdmin: true },
+      { email: "member@fabrikam.example", displayName: "Mo Member" },
+      { email: "grace@fabrikam.example", displayName: "Grace Hopper" },
+      { email: "gregory@fabrikam.example", displayName: "Gregory House" },
+      { email: "evil@fabrikam.example", displayName: `Evil ${EVIL}` },
+    ],
+  });
   await createOrganization(db, { name: "Other", domain: "other.example" });
   const person = (await findPersonByAddress(db, "admin@fabrikam.example", org.id))!;
-  const result = await inviteMembers(db, { personId: person.id, orgId: org.id, name: "Ada Admin" },
-    { emails: ["grace@fabrikam.example", "gregory@fabrikam.example", "evil@fabrikam.example"] }, { publicUrl: ORIGIN });
+  const result = await inviteMembers(
+    db,
+    { personId: person.id, orgId: org.id, name: "Ada Admin" },
+    { emails: ["grace@fabrikam.example", "gregory@fabrikam.example", "evil@fabrikam.example"] },
+    { publicUrl: ORIGIN },
+  );
   const [grace, gregory, evil] = result.outcomes.map((o) => o.memberId!);
   ids = { grace: grace!, gregory: gregory!, evil: evil! };
   // The invitation emails go out (the local transport), as the mail worker would send them.
@@ -45,7 +53,12 @@ const statusOf = async (id: string) => (await t.deps.db.select({ s: members.stat
 const onUsers = { "HX-Current-URL": `${ORIGIN}/users` };
 
 describe("who may act", () => {
-  const actions = (id: string): [string, string][] => [["post", `/users/${id}/resend`], ["post", `/users/${id}/archive`], ["post", `/users/${id}/reinvite`], ["get", `/users/${id}/archive`]];
+  const actions = (id: string): [string, string][] => [
+    ["post", `/users/${id}/resend`],
+    ["post", `/users/${id}/archive`],
+    ["post", `/users/${id}/reinvite`],
+    ["get", `/users/${id}/archive`],
+  ];
 
   it("a non-admin gets 403 for every action and nothing changes", async () => {
     for (const [method, path] of actions(ids.grace)) {
@@ -87,10 +100,15 @@ describe("no form inside another", () => {
     expect(table).not.toContain("<form");
     expect(table).toContain(`form="user-row-form" formaction="/users/${ids.grace}/resend"`);
     for (const opening of html.split("<form").slice(1)) expect(opening.indexOf("</form>")).toBeLessThan(opening.length);
-    const forms = html.split("<form").slice(1).map((f) => f.slice(0, f.indexOf("</form>")));
+    const forms = html
+      .split("<form")
+      .slice(1)
+      .map((f) => f.slice(0, f.indexOf("</form>")));
     for (const form of forms) expect(form).not.toContain("<table");
     // Each form carries the list it belongs to.
-    expect(html).toMatch(/<form method="post" action="\/users\/archive" id="user-table-form"><input type="hidden" name="list" value="status=invited&amp;q=gr"\/><\/form>/);
+    expect(html).toMatch(
+      /<form method="post" action="\/users\/archive" id="user-table-form"><input type="hidden" name="list" value="status=invited&amp;q=gr"\/><\/form>/,
+    );
     expect(html).toContain(`href="/users/${ids.grace}/archive?list=status%3Dinvited%26q%3Dgr"`);
   });
 });
@@ -167,7 +185,12 @@ describe("Resend invitation", () => {
     expect(mails).toHaveLength(4);
     // The same link every time, in a reminder rendered when resent; a copy still waiting is replaced by the next.
     expect(new Set(mails.map((m) => /\/join\/[\w-]{43}/.exec(m.text)![0])).size).toBe(1);
-    expect(mails.map((m) => [m.status, m.subject.startsWith("Reminder: ")])).toEqual([["sent", false], ["cancelled", true], ["cancelled", true], ["queued", true]]);
+    expect(mails.map((m) => [m.status, m.subject.startsWith("Reminder: ")])).toEqual([
+      ["sent", false],
+      ["cancelled", true],
+      ["cancelled", true],
+      ["queued", true],
+    ]);
   });
 });
 
@@ -217,7 +240,10 @@ describe("Invite again", () => {
     expect(html).toMatch(/badge-invited/);
     expect(html).toContain("Grace Hopper invited again.");
     expect(await statusOf(ids.grace)).toBe("invited");
-    const invs = await t.deps.db.select().from(invitations).where(and(eq(invitations.memberId, ids.grace)));
+    const invs = await t.deps.db
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.memberId, ids.grace)));
     expect(invs).toHaveLength(2);
     const again = await t.post(`/users/${ids.grace}/reinvite`, {}, { cookie: admin, htmx: true });
     expect(again.status).toBe(409);

@@ -24,12 +24,24 @@ const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const json = async (r: Response) => (await r.json()) as Record<string, any>;
 const person = async (mail: string) => (await s.deps.db.select().from(directoryPeople).where(eq(directoryPeople.mailNorm, mail)))[0];
 const memberOf = async (mail: string) => (await s.deps.db.select().from(members).where(eq(members.emailNorm, mail)))[0];
-const mailsTo = async (to: string) => (await s.deps.db.select({ kind: mailOutbox.kind, template: mailOutbox.template, params: mailOutbox.params, status: mailOutbox.status })
-  .from(mailOutbox).where(eq(mailOutbox.to, to)).orderBy(mailOutbox.createdAt)).map(({ template, params, ...m }) => { const { subject, text } = withEmail({ template, params }); return { ...m, subject, text }; });
+const mailsTo = async (to: string) =>
+  (
+    await s.deps.db
+      .select({ kind: mailOutbox.kind, template: mailOutbox.template, params: mailOutbox.params, status: mailOutbox.status })
+      .from(mailOutbox)
+      .where(eq(mailOutbox.to, to))
+      .orderBy(mailOutbox.createdAt)
+  ).map(({ template, params, ...m }) => {
+    const { subject, text } = withEmail({ template, params });
+    return { ...m, subject, text };
+  });
 /** The mail worker's one pass (workers are off in these servers): the queued emails go out through the local transport. */
 const sendQueuedMail = () => drainMailOnce({ db: s.deps.db, transport: createLocalTransport(), config: { mailRequestsPerSecond: 1000, mailMaxAttempts: 3 } });
-const auditsOf = async (memberId: string) => s.deps.db.select({ action: auditEvents.action, actorId: auditEvents.actorId, actorLabel: auditEvents.actorLabel })
-  .from(auditEvents).where(eq(auditEvents.memberId, memberId));
+const auditsOf = async (memberId: string) =>
+  s.deps.db
+    .select({ action: auditEvents.action, actorId: auditEvents.actorId, actorLabel: auditEvents.actorLabel })
+    .from(auditEvents)
+    .where(eq(auditEvents.memberId, memberId));
 const patch = (id: string, Operations: unknown[]) => s.scim(`/Users/${id}`, { method: "PATCH", body: { schemas: [PATCH], Operations } });
 
 async function create(n: number | string, overrides: Record<string, unknown> = {}) {
@@ -55,7 +67,9 @@ describe("Create User (POST /Users)", () => {
     expect(body.schemas).toContain("urn:ietf:params:scim:schemas:core:2.0:User");
     expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(body).toMatchObject({
-      userName: "Test_User_1", externalId: "0a21f0f2-8d2a-4f8e-bf98-000000000001", active: true,
+      userName: "Test_User_1",
+      externalId: "0a21f0f2-8d2a-4f8e-bf98-000000000001",
+      active: true,
       emails: [{ primary: true, type: "work", value: "test.user.1@contoso.example" }],
       name: { formatted: "Given1 Family1", familyName: "Family1", givenName: "Given1" },
       meta: { resourceType: "User", location: `${s.url}/scim/v2/Users/${body.id}` },
@@ -66,7 +80,13 @@ describe("Create User (POST /Users)", () => {
 
   it("makes a directory person (object id from externalId) and invites them as Entra provisioning", async () => {
     const p = await person("test.user.1@contoso.example");
-    expect(p).toMatchObject({ entraObjectId: "0a21f0f2-8d2a-4f8e-bf98-000000000001", displayName: "Given1 Family1", givenName: "Given1", surname: "Family1", accountEnabled: true });
+    expect(p).toMatchObject({
+      entraObjectId: "0a21f0f2-8d2a-4f8e-bf98-000000000001",
+      displayName: "Given1 Family1",
+      givenName: "Given1",
+      surname: "Family1",
+      accountEnabled: true,
+    });
     const m = await memberOf("test.user.1@contoso.example");
     expect(m).toMatchObject({ status: "invited", personId: p!.id, invitedBy: null });
     const [invitation] = await mailsTo("test.user.1@contoso.example");
@@ -85,7 +105,10 @@ describe("Create User (POST /Users)", () => {
   });
 
   it("accepts application/json too, and matches a person already in the directory by address", async () => {
-    const res = await s.scim("/Users", { body: { userName: "driver.new@contoso.example", name: { givenName: "Dee" } }, headers: { "Content-Type": "application/json" } });
+    const res = await s.scim("/Users", {
+      body: { userName: "driver.new@contoso.example", name: { givenName: "Dee" } },
+      headers: { "Content-Type": "application/json" },
+    });
     expect(res.status).toBe(201);
     // No work email: the userName is the address (user principal name), and the invitation goes there.
     const created = (await s.deps.db.select().from(directoryPeople).where(eq(directoryPeople.upnNorm, "driver.new@contoso.example")))[0];
@@ -151,7 +174,7 @@ describe("Get User, Get User by query (GET /Users)", () => {
   });
 
   it("answers a malformed or unsupported filter with 400 invalidFilter", async () => {
-    for (const filter of ['userName eq', 'userName co "x"', "(((", "displayName eq \"x\"", "x".repeat(2000)]) {
+    for (const filter of ["userName eq", 'userName co "x"', "(((", 'displayName eq "x"', "x".repeat(2000)]) {
       const res = await s.scim(`/Users?filter=${encodeURIComponent(filter)}`);
       expect(res.status, filter).toBe(400);
       expectError(await json(res), 400, "invalidFilter");
@@ -161,7 +184,7 @@ describe("Get User, Get User by query (GET /Users)", () => {
 });
 
 describe("Update User (PATCH /Users/:id) as Entra sends it", () => {
-  it("multi-valued properties: Replace emails[type eq \"work\"].value and name.familyName", async () => {
+  it('multi-valued properties: Replace emails[type eq "work"].value and name.familyName', async () => {
     const created = await create(3);
     const res = await patch(created.id, [
       { op: "Replace", path: 'emails[type eq "work"].value', value: "updated.3@contoso.example" },
@@ -189,7 +212,9 @@ describe("Update User (PATCH /Users/:id) as Entra sends it", () => {
 
   it("path-less replace with an object (keys may be paths), op in any case", async () => {
     const created = await create(5);
-    const res = await patch(created.id, [{ op: "REPLACE", value: { displayName: "Five <b>Bold</b>", "name.givenName": "Cinq", [ENTERPRISE]: { department: "Sales" } } }]);
+    const res = await patch(created.id, [
+      { op: "REPLACE", value: { displayName: "Five <b>Bold</b>", "name.givenName": "Cinq", [ENTERPRISE]: { department: "Sales" } } },
+    ]);
     expect(res.status).toBe(200);
     expect(await person("test.user.5@contoso.example")).toMatchObject({ displayName: "Five <b>Bold</b>", givenName: "Cinq", department: "Sales" });
   });
@@ -203,7 +228,10 @@ describe("Update User (PATCH /Users/:id) as Entra sends it", () => {
     expect((await json(res)).active).toBe(false);
     expect((await memberOf("test.user.6@contoso.example"))!.status).toBe("archived");
     const mails = await mailsTo("test.user.6@contoso.example");
-    expect(mails.map((x) => [x.kind, x.status])).toEqual([["invitation", "sent"], ["archive_notice", "queued"]]);
+    expect(mails.map((x) => [x.kind, x.status])).toEqual([
+      ["invitation", "sent"],
+      ["archive_notice", "queued"],
+    ]);
     expect(mails[1]!.text).toContain("Your invitation to track mileage with MileIQ for Contoso was withdrawn.");
     expect(mails[1]!.text).toContain("If you think this is a mistake, ask your administrator to invite you again.");
     expect(mails[1]!.text).not.toContain("Entra provisioning");
@@ -268,7 +296,14 @@ describe("Replace (PUT) and Delete User", () => {
 describe("Discovery (RFC 7644 §4)", () => {
   it("GET /ServiceProviderConfig says patch and filter are supported, bulk, sort and etag not, and the bearer scheme", async () => {
     const body = await json(await s.scim("/ServiceProviderConfig"));
-    expect(body).toMatchObject({ patch: { supported: true }, bulk: { supported: false }, filter: { supported: true }, sort: { supported: false }, etag: { supported: false }, changePassword: { supported: false } });
+    expect(body).toMatchObject({
+      patch: { supported: true },
+      bulk: { supported: false },
+      filter: { supported: true },
+      sort: { supported: false },
+      etag: { supported: false },
+      changePassword: { supported: false },
+    });
     expect(body.authenticationSchemes[0].type).toBe("oauthbearertoken");
   });
 
@@ -305,15 +340,27 @@ describe("Errors", () => {
 
   it("413 for a body over 1 MB, counted while it streams (no Content-Length)", async () => {
     const big = JSON.stringify(tutorialUser(10, { displayName: "x".repeat(1_100_000) }));
-    const stream = new ReadableStream({ start(controller) {
-      for (let i = 0; i < big.length; i += 64 * 1024) controller.enqueue(new TextEncoder().encode(big.slice(i, i + 64 * 1024)));
-      controller.close();
-    } });
-    const res = await fetch(`${s.url}/scim/v2/Users`, { method: "POST", body: stream, duplex: "half", headers: { Authorization: `Bearer ${s.orgs.a.token}`, "Content-Type": SCIM_TYPE } } as RequestInit);
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < big.length; i += 64 * 1024) controller.enqueue(new TextEncoder().encode(big.slice(i, i + 64 * 1024)));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${s.url}/scim/v2/Users`, {
+      method: "POST",
+      body: stream,
+      duplex: "half",
+      headers: { Authorization: `Bearer ${s.orgs.a.token}`, "Content-Type": SCIM_TYPE },
+    } as RequestInit);
     expect(res.status).toBe(413);
     expectError(await json(res), 413);
     const declared = await s.scim("/Users", { body: big });
     expect(declared.status).toBe(413);
-    expect(await s.deps.db.select().from(scimUsers).where(and(eq(scimUsers.userNameNorm, "test_user_10")))).toEqual([]);
+    expect(
+      await s.deps.db
+        .select()
+        .from(scimUsers)
+        .where(and(eq(scimUsers.userNameNorm, "test_user_10"))),
+    ).toEqual([]);
   });
 });

@@ -44,9 +44,17 @@ describe("two organizations, two tokens", () => {
   });
 
   it("filters and lists never return the other organization's users", async () => {
-    for (const f of ['userName eq "Test_User_1"', 'externalId eq "0a21f0f2-8d2a-4f8e-bf98-000000000001"', `id eq "${idB}"`, 'emails.value eq "same@shared.example"']) {
+    for (const f of [
+      'userName eq "Test_User_1"',
+      'externalId eq "0a21f0f2-8d2a-4f8e-bf98-000000000001"',
+      `id eq "${idB}"`,
+      'emails.value eq "same@shared.example"',
+    ]) {
       const body = await json(await s.scim(filter(f)));
-      expect(body.Resources.map((r: any) => r.id), f).not.toContain(idB);
+      expect(
+        body.Resources.map((r: any) => r.id),
+        f,
+      ).not.toContain(idB);
     }
     expect((await json(await s.scim("/Users"))).Resources.map((r: any) => r.id)).toEqual([idA]);
     expect((await json(await s.scim("/Users", { token: s.orgs.b.token }))).Resources.map((r: any) => r.id)).toEqual([idB]);

@@ -64,7 +64,9 @@ describe("POST /settings/rate", () => {
 
   it("refuses a post from another site (CSRF)", async () => {
     const res = await t.app.request(`${ORIGIN}/settings/rate`, {
-      method: "POST", body: new URLSearchParams({ rate: "0.9" }), headers: { Cookie: admin, Origin: "https://evil.example" },
+      method: "POST",
+      body: new URLSearchParams({ rate: "0.9" }),
+      headers: { Cookie: admin, Origin: "https://evil.example" },
     });
     expect(res.status).toBe(403);
     expect(await rateRows(orgId)).toHaveLength(0);
@@ -137,8 +139,13 @@ describe("POST /settings/rate", () => {
     expect(html).toContain('name="rate" type="text" inputmode="decimal" autocomplete="off" value=""');
     const rows = await rateRows(orgId);
     expect(rows.map((r) => [r.rateMilli, r.previousRateMilli])).toContainEqual([725, 670]);
-    const [event] = await t.deps.db.select().from(auditEvents)
-      .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.action, "rate.change"))).orderBy(auditEvents.id).limit(1).offset(1);
+    const [event] = await t.deps.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.action, "rate.change")))
+      .orderBy(auditEvents.id)
+      .limit(1)
+      .offset(1);
     expect(event!.detail).toEqual({ year, oldRateMilli: 670, newRateMilli: 725 });
   });
 
@@ -161,8 +168,12 @@ describe("POST /settings/rate", () => {
   });
 
   it("escapes HTML in the names shown in the history", async () => {
-    await t.deps.db.write(async (tx) => tx.update(directoryPeople).set({ displayName: "<img src=x onerror=alert(1)>" })
-      .where(eq(directoryPeople.id, (await findPersonByAddress(t.deps.db, "admin@fabrikam.example"))!.id)));
+    await t.deps.db.write(async (tx) =>
+      tx
+        .update(directoryPeople)
+        .set({ displayName: "<img src=x onerror=alert(1)>" })
+        .where(eq(directoryPeople.id, (await findPersonByAddress(t.deps.db, "admin@fabrikam.example"))!.id)),
+    );
     const html = await (await t.get("/settings", { cookie: otherAdmin })).text();
     expect(html).not.toContain("<img src=x");
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");

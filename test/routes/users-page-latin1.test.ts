@@ -19,8 +19,9 @@ afterAll(() => t.close());
 /** Each character past Latin-1 with the text around it, so a failure says where it is. */
 function beyondLatin1(html: string): string[] {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the class is all of Latin-1, control characters included.
-  const found = [...html.matchAll(/[^\u0000-\u00ff]/gu)]
-    .map((m) => `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")} in "${html.slice(Math.max(0, m.index - 30), m.index + 30)}"`);
+  const found = [...html.matchAll(/[^\u0000-\u00ff]/gu)].map(
+    (m) => `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")} in "${html.slice(Math.max(0, m.index - 30), m.index + 30)}"`,
+  );
   return [...new Set(found)];
 }
 

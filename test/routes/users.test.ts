@@ -15,10 +15,18 @@ beforeAll(async () => {
   member = await t.signInAs("casey.member@contoso.example");
   const other = await createOrganization(t.deps.db, { name: "Fabrikam", domain: "fabrikam.example", extra: 3 });
   otherAdmin = await t.signInAs("admin@fabrikam.example");
-  await t.deps.db.write((tx) => tx.insert(members).values({
-    id: newId(), orgId: other.id, email: "person1@fabrikam.example", emailNorm: "person1@fabrikam.example",
-    name: "<script>alert(1)</script> Fabrikam", sortName: "<script>alert(1)</script> fabrikam", status: "invited", invitedAt: new Date(),
-  }));
+  await t.deps.db.write((tx) =>
+    tx.insert(members).values({
+      id: newId(),
+      orgId: other.id,
+      email: "person1@fabrikam.example",
+      emailNorm: "person1@fabrikam.example",
+      name: "<script>alert(1)</script> Fabrikam",
+      sortName: "<script>alert(1)</script> fabrikam",
+      status: "invited",
+      invitedAt: new Date(),
+    }),
+  );
 });
 afterAll(() => t.close());
 
@@ -78,7 +86,10 @@ describe("GET /users", () => {
     const html = (await res.text()).replaceAll("<wbr>", "");
     expect(html.startsWith('<section id="user-results"')).toBe(true);
     expect(html).toContain(first!.email);
-    const byEmail = (await (await t.get(`/users?q=${encodeURIComponent(first!.email.slice(0, 8).toUpperCase())}`, { cookie: admin })).text()).replaceAll("<wbr>", "");
+    const byEmail = (await (await t.get(`/users?q=${encodeURIComponent(first!.email.slice(0, 8).toUpperCase())}`, { cookie: admin })).text()).replaceAll(
+      "<wbr>",
+      "",
+    );
     expect(byEmail).toContain(first!.email);
   });
 
@@ -94,7 +105,9 @@ describe("GET /users", () => {
     expect(html).toContain("Counts of the people matching “garcia”");
     // Typing (htmx) swaps the results and brings the tabs' counts along.
     const typed = await (await t.get("/users?q=garcia&status=active", { cookie: admin, htmx: true })).text();
-    expect(typed).toMatch(new RegExp(`<hx-partial hx-target="#status-filter" hx-swap="outerHTML"><nav id="status-filter"[\\s\\S]*All <span class="count">${contoso.length}</span>`));
+    expect(typed).toMatch(
+      new RegExp(`<hx-partial hx-target="#status-filter" hx-swap="outerHTML"><nav id="status-filter"[\\s\\S]*All <span class="count">${contoso.length}</span>`),
+    );
     expect([...typed.matchAll(/<tr id="member-/g)]).toHaveLength(per("active"));
   });
 
@@ -104,7 +117,13 @@ describe("GET /users", () => {
   });
 
   it("answers bad input with a clean 400, never a 500", async () => {
-    for (const path of ["/users?status=deleted", "/users?after=%00%01garbage", `/users?after=${"A".repeat(5000)}`, `/users?q=${"x".repeat(2048)}`, "/users?after=W10"]) {
+    for (const path of [
+      "/users?status=deleted",
+      "/users?after=%00%01garbage",
+      `/users?after=${"A".repeat(5000)}`,
+      `/users?q=${"x".repeat(2048)}`,
+      "/users?after=W10",
+    ]) {
       const res = await t.get(path, { cookie: admin });
       expect(res.status, path).toBe(400);
       expect(await res.text()).toContain("That list cannot be shown");
@@ -159,7 +178,11 @@ describe("sign-in, sign-out and CSRF", () => {
   });
 
   it("refuses a state-changing request from another origin or without one", async () => {
-    const foreign = await t.app.request(`${ORIGIN}/login/local`, { method: "POST", body: new URLSearchParams({ email: "alex.admin@contoso.example" }), headers: { Origin: "https://evil.example" } });
+    const foreign = await t.app.request(`${ORIGIN}/login/local`, {
+      method: "POST",
+      body: new URLSearchParams({ email: "alex.admin@contoso.example" }),
+      headers: { Origin: "https://evil.example" },
+    });
     expect(foreign.status).toBe(403);
     const none = await t.app.request(`${ORIGIN}/logout`, { method: "POST" });
     expect(none.status).toBe(403);
@@ -167,7 +190,11 @@ describe("sign-in, sign-out and CSRF", () => {
 
   it("uses the __Host- prefix and Secure when PUBLIC_URL is https", async () => {
     const secure = await createTestApp({ seedDemo: true, env: { PUBLIC_URL: "https://admin.example" } });
-    const res = await secure.app.request("https://admin.example/login/local", { method: "POST", body: new URLSearchParams({ email: "alex.admin@contoso.example" }), headers: { Origin: "https://admin.example" } });
+    const res = await secure.app.request("https://admin.example/login/local", {
+      method: "POST",
+      body: new URLSearchParams({ email: "alex.admin@contoso.example" }),
+      headers: { Origin: "https://admin.example" },
+    });
     const cookie = res.headers.get("set-cookie")!;
     expect(cookie).toMatch(/^__Host-session=/);
     expect(cookie).toContain("Secure");

@@ -27,7 +27,11 @@ beforeEach(async () => {
 afterEach(() => database.close());
 
 function event(type: string, emailId = "re_msg_1") {
-  return JSON.stringify({ type, created_at: new Date().toISOString(), data: { email_id: emailId, to: ["ana@example.test"], subject: "Hello", created_at: new Date().toISOString() } });
+  return JSON.stringify({
+    type,
+    created_at: new Date().toISOString(),
+    data: { email_id: emailId, to: ["ana@example.test"], subject: "Hello", created_at: new Date().toISOString() },
+  });
 }
 
 function post(body: string, headers: Record<string, string>) {
@@ -102,10 +106,18 @@ describe("POST /webhooks/resend", () => {
     const t = await createTestApp({ env: { RESEND_WEBHOOK_SECRET: secret } });
     try {
       const body = event("email.delivered", "re_unknown");
-      const ok = await t.app.request(`${t.deps.config.publicUrl}/webhooks/resend`, { method: "POST", body, headers: { "Content-Type": "application/json", ...signWebhook(secret, body) } });
+      const ok = await t.app.request(`${t.deps.config.publicUrl}/webhooks/resend`, {
+        method: "POST",
+        body,
+        headers: { "Content-Type": "application/json", ...signWebhook(secret, body) },
+      });
       expect(ok.status).toBe(200);
       expect(await ok.json()).toEqual({ ignored: "unknown_message" });
-      const forged = await t.app.request(`${t.deps.config.publicUrl}/webhooks/resend`, { method: "POST", body, headers: { "Content-Type": "application/json", ...signWebhook(newWebhookSecret(), body) } });
+      const forged = await t.app.request(`${t.deps.config.publicUrl}/webhooks/resend`, {
+        method: "POST",
+        body,
+        headers: { "Content-Type": "application/json", ...signWebhook(newWebhookSecret(), body) },
+      });
       expect(forged.status).toBe(401);
     } finally {
       t.close();

@@ -35,7 +35,14 @@ async function buildWorld(mode: Mode): Promise<World> {
 type Sent = { response: Response; made: Made | null; before: unknown };
 
 /** One request to `route` as `role`, with a fresh fixture and a fresh session. */
-async function send(world: World, app: ReturnType<typeof createApp>, route: string, policy: RoutePolicy, role: Role, headers: Record<string, string>): Promise<Sent> {
+async function send(
+  world: World,
+  app: ReturnType<typeof createApp>,
+  route: string,
+  policy: RoutePolicy,
+  role: Role,
+  headers: Record<string, string>,
+): Promise<Sent> {
   const [method, pattern] = route.split(" ") as [string, string];
   const made = policy.fixture ? await world.make(policy.fixture) : null;
   const path = pattern.replace(/:[a-z]+/g, () => made!.id) + (policy.query ?? "");
@@ -50,7 +57,8 @@ async function send(world: World, app: ReturnType<typeof createApp>, route: stri
   }
   const before = made ? await made.state() : undefined;
   const response = await app.request(world.t.deps.config.publicUrl + path, {
-    method, body,
+    method,
+    body,
     headers: { ...(cookie ? { Cookie: cookie } : {}), ...(policy.htmx ? { "HX-Request": "true" } : {}), ...headers },
   });
   return { response, made, before };
@@ -67,7 +75,8 @@ function matches(r: Response, expected: Expected): boolean {
 }
 
 const existsIn = (policy: RoutePolicy, mode: Mode) => (policy.modes ?? ["local", "entra"]).includes(mode);
-const answerFor = (policy: RoutePolicy, mode: Mode, role: Role): Expected => (mode === "entra" && policy.entra?.[role] !== undefined ? policy.entra[role]! : policy[role]);
+const answerFor = (policy: RoutePolicy, mode: Mode, role: Role): Expected =>
+  mode === "entra" && policy.entra?.[role] !== undefined ? policy.entra[role]! : policy[role];
 const originChecked = (route: string, policy: RoutePolicy) => policy.originChecked ?? !route.startsWith("GET ");
 
 let checked = 0;
@@ -88,7 +97,9 @@ for (const mode of ["local", "entra"] as const) {
       const served = routeKeys(world.t.app);
       const undeclared = served.filter((route) => !routePolicy[route]);
       expect(undeclared, "routes with no entry in test/support/route-policy.ts").toEqual([]);
-      const missing = Object.entries(routePolicy).filter(([route, p]) => existsIn(p, mode) && !served.includes(route)).map(([route]) => route);
+      const missing = Object.entries(routePolicy)
+        .filter(([route, p]) => existsIn(p, mode) && !served.includes(route))
+        .map(([route]) => route);
       expect(missing, "declared routes the app does not serve").toEqual([]);
       const extra = served.filter((route) => routePolicy[route] && !existsIn(routePolicy[route]!, mode));
       expect(extra, `routes that must not exist in ${mode} mode`).toEqual([]);
@@ -149,14 +160,19 @@ for (const mode of ["local", "entra"] as const) {
     });
 
     it("lets the signed webhook through without an Origin (its signature is the check)", async () => {
-      const response = await createApp(world.t.deps).request(`${world.t.deps.config.publicUrl}/webhooks/resend`, { method: "POST", body: "{}", headers: { Origin: "https://evil.example", "Content-Type": "application/json" } });
+      const response = await createApp(world.t.deps).request(`${world.t.deps.config.publicUrl}/webhooks/resend`, {
+        method: "POST",
+        body: "{}",
+        headers: { Origin: "https://evil.example", "Content-Type": "application/json" },
+      });
       expect(response.status).toBe(400); // missing svix headers, not an Origin refusal
     });
 
     if (mode === "local") {
       it("has no Entra sign-in routes in local mode: they answer 404", async () => {
         const app = createApp(world.t.deps);
-        for (const path of ["/login/entra", "/login/entra/callback?code=x&state=y"]) expect((await app.request(world.t.deps.config.publicUrl + path)).status, path).toBe(404);
+        for (const path of ["/login/entra", "/login/entra/callback?code=x&state=y"])
+          expect((await app.request(world.t.deps.config.publicUrl + path)).status, path).toBe(404);
       });
     }
   });

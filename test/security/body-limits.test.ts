@@ -30,8 +30,16 @@ const form = () => ({ "Content-Type": "application/x-www-form-urlencoded", Origi
 
 describe("a chunked body past its limit is answered 413 while it streams", () => {
   const cases: [string, string, () => Record<string, string>][] = [
-    ["the Resend webhook, with made-up Svix headers (256 KB)", "/webhooks/resend",
-      () => ({ "Content-Type": "application/json", "svix-id": "msg_flood", "svix-timestamp": String(Math.floor(Date.now() / 1000)), "svix-signature": "v1,AAAA" })],
+    [
+      "the Resend webhook, with made-up Svix headers (256 KB)",
+      "/webhooks/resend",
+      () => ({
+        "Content-Type": "application/json",
+        "svix-id": "msg_flood",
+        "svix-timestamp": String(Math.floor(Date.now() / 1000)),
+        "svix-signature": "v1,AAAA",
+      }),
+    ],
     ["local sign-in, signed out (forms: 1 MB)", "/login/local", form],
     ["Invite User, as an admin (forms: 1 MB)", "/invitations", () => ({ ...form(), Cookie: admin })],
     ["the rate, as an admin (forms: 1 MB)", "/settings/rate", () => ({ ...form(), Cookie: admin })],
@@ -51,31 +59,65 @@ describe("a chunked body past its limit is answered 413 while it streams", () =>
     const chunked = { "Transfer-Encoding": "chunked" };
     const page = await rawRequest(s.port, { method: "POST", path: "/login/local", headers: { ...form(), ...chunked }, chunks: { size: 64 * 1024, count: 20 } });
     expect(page.body).toContain("The form sent more than 1 MB");
-    const upload = await rawRequest(s.port, { method: "POST", path: "/imports", headers: { "Content-Type": "multipart/form-data; boundary=x", Origin: s.url, Cookie: admin, ...chunked }, chunks: { size: 64 * 1024, count: 40 } });
+    const upload = await rawRequest(s.port, {
+      method: "POST",
+      path: "/imports",
+      headers: { "Content-Type": "multipart/form-data; boundary=x", Origin: s.url, Cookie: admin, ...chunked },
+      chunks: { size: 64 * 1024, count: 40 },
+    });
     expect(upload.body).toContain("The file is larger than 2 MB");
-    const webhook = await rawRequest(s.port, { method: "POST", path: "/webhooks/resend", headers: { "Content-Type": "application/json", "svix-id": "m", "svix-timestamp": "1", "svix-signature": "v1,A", ...chunked }, chunks: { size: 64 * 1024, count: 8 } });
+    const webhook = await rawRequest(s.port, {
+      method: "POST",
+      path: "/webhooks/resend",
+      headers: { "Content-Type": "application/json", "svix-id": "m", "svix-timestamp": "1", "svix-signature": "v1,A", ...chunked },
+      chunks: { size: 64 * 1024, count: 8 },
+    });
     expect(JSON.parse(webhook.body).error).toMatch(/too large/);
     // SCIM answers in SCIM's error format (Entra shows its detail), never the form page.
-    const scim = await rawRequest(s.port, { method: "POST", path: "/scim/v2/Users", headers: { "Content-Type": "application/scim+json", Authorization: `Bearer ${scimToken}`, ...chunked }, chunks: { size: 64 * 1024, count: 20 } });
+    const scim = await rawRequest(s.port, {
+      method: "POST",
+      path: "/scim/v2/Users",
+      headers: { "Content-Type": "application/scim+json", Authorization: `Bearer ${scimToken}`, ...chunked },
+      chunks: { size: 64 * 1024, count: 20 },
+    });
     expect(scim.status).toBe(413);
     expect(scim.headers["content-type"]).toContain("application/scim+json");
-    expect(JSON.parse(scim.body)).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "413", detail: "The body is larger than 1 MB." });
+    expect(JSON.parse(scim.body)).toMatchObject({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      status: "413",
+      detail: "The body is larger than 1 MB.",
+    });
   });
 
   it("SCIM is limited by its own size, not a smaller one in front: a 900 KB user is read", async () => {
     const user = { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "big@contoso.example", active: false, title: "t".repeat(900 * 1024) };
-    const answer = await rawRequest(s.port, { method: "POST", path: "/scim/v2/Users", headers: { "Content-Type": "application/scim+json", Authorization: `Bearer ${scimToken}`, "Transfer-Encoding": "chunked" }, body: JSON.stringify(user) });
+    const answer = await rawRequest(s.port, {
+      method: "POST",
+      path: "/scim/v2/Users",
+      headers: { "Content-Type": "application/scim+json", Authorization: `Bearer ${scimToken}`, "Transfer-Encoding": "chunked" },
+      body: JSON.stringify(user),
+    });
     expect(answer.status, answer.body.slice(0, 300)).not.toBe(413);
   });
 
   it("a declared Content-Length past the limit is answered before the body is sent", async () => {
-    const answer = await rawRequest(s.port, { method: "POST", path: "/login/local", headers: { ...form(), "Content-Length": String(32 * MB) }, chunks: { size: 64 * 1024, count: 512 } });
+    const answer = await rawRequest(s.port, {
+      method: "POST",
+      path: "/login/local",
+      headers: { ...form(), "Content-Length": String(32 * MB) },
+      chunks: { size: 64 * 1024, count: 512 },
+    });
     expect(answer.status).toBe(413);
     expect(answer.sentBeforeAnswer).toBeLessThan(ANSWERED_WITHIN);
   });
 
   it("a form within the limit is served as before", async () => {
-    const answer = await rawRequest(s.port, { method: "POST", path: "/login/local", headers: { ...form(), "Transfer-Encoding": "chunked" }, body: "email=admin%40contoso.example" });
+    const answer = await rawRequest(s.port, {
+      method: "POST",
+      path: "/login/local",
+      headers: { ...form(), "Transfer-Encoding": "chunked" },
+      body: "email=admin%40contoso.example",
+    });
     expect(answer.status).toBe(303);
   });
 });

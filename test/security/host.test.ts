@@ -20,10 +20,13 @@ describe("local mode", () => {
   });
   afterAll(() => s?.close());
 
-  const signIn = (host: string, origin: string) => rawRequest(s.port, {
-    method: "POST", path: "/login/local", body: "email=admin%40contoso.example",
-    headers: { Host: host, Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
-  });
+  const signIn = (host: string, origin: string) =>
+    rawRequest(s.port, {
+      method: "POST",
+      path: "/login/local",
+      body: "email=admin%40contoso.example",
+      headers: { Host: host, Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
+    });
 
   it("refuses a rebound name: no session for a page on evil.example posting local sign-in to this server", async () => {
     const answer = await signIn(`evil.example:${s.port}`, `http://evil.example:${s.port}`);
@@ -33,7 +36,15 @@ describe("local mode", () => {
   });
 
   it("answers 421 on every route for another host, the health checks excepted", async () => {
-    for (const [method, path] of [["GET", "/users"], ["GET", "/login"], ["GET", "/static/app.css"], ["POST", "/webhooks/resend"], ["GET", "/outbox"], ["GET", "/scim/v2/Users"], ["POST", "/scim/v2/Users"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/users"],
+      ["GET", "/login"],
+      ["GET", "/static/app.css"],
+      ["POST", "/webhooks/resend"],
+      ["GET", "/outbox"],
+      ["GET", "/scim/v2/Users"],
+      ["POST", "/scim/v2/Users"],
+    ] as const) {
       const answer = await rawRequest(s.port, { method, path, headers: { Host: `evil.example:${s.port}`, Cookie: admin } });
       expect(answer.status, `${method} ${path}`).toBe(421);
     }
@@ -70,7 +81,9 @@ describe("local mode", () => {
 describe("with Entra configured", () => {
   let s: ServedApp;
   beforeAll(async () => {
-    s = await serveTestApp({ env: { ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555", ENTRA_CLIENT_SECRET: "s3cret", ENTRA_AUTHORITY: "http://127.0.0.1:9" } });
+    s = await serveTestApp({
+      env: { ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555", ENTRA_CLIENT_SECRET: "s3cret", ENTRA_AUTHORITY: "http://127.0.0.1:9" },
+    });
   });
   afterAll(() => s?.close());
 
@@ -91,9 +104,12 @@ describe("the Origin check", () => {
   it("compares against the configured origin, never the one the request claims (a proxy's http behind an https PUBLIC_URL)", async () => {
     const t = await createTestApp({ seedDemo: true, env: { PUBLIC_URL: "https://admin.example" } });
     try {
-      const post = (origin: string) => t.app.request("http://admin.example/login/local", {
-        method: "POST", body: new URLSearchParams({ email: "alex.admin@contoso.example" }), headers: { Origin: origin },
-      });
+      const post = (origin: string) =>
+        t.app.request("http://admin.example/login/local", {
+          method: "POST",
+          body: new URLSearchParams({ email: "alex.admin@contoso.example" }),
+          headers: { Origin: origin },
+        });
       expect((await post("http://admin.example")).status).toBe(403);
       expect((await post("https://admin.example")).status).toBe(303);
     } finally {

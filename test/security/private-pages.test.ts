@@ -33,7 +33,8 @@ describe("Cache-Control for signed-in people", () => {
         const response = await t.get(path, { cookie, htmx: policy.htmx });
         await response.arrayBuffer();
         checked++;
-        if (response.headers.get("Cache-Control") !== "no-store") wrong.push(`${route} as ${role} (${response.status}): ${response.headers.get("Cache-Control")}`);
+        if (response.headers.get("Cache-Control") !== "no-store")
+          wrong.push(`${route} as ${role} (${response.status}): ${response.headers.get("Cache-Control")}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -17,7 +17,9 @@ const BURST = 20;
 
 async function signInAttempt(s: ServedApp, forwardedFor?: string): Promise<number> {
   const response = await fetch(`${s.url}/login/local`, {
-    method: "POST", redirect: "manual", body: new URLSearchParams({ email: "nobody@contoso.example" }),
+    method: "POST",
+    redirect: "manual",
+    body: new URLSearchParams({ email: "nobody@contoso.example" }),
     headers: { Origin: s.url, ...(forwardedFor ? { "X-Forwarded-For": forwardedFor } : {}) },
   });
   await response.arrayBuffer();
@@ -86,9 +88,16 @@ describe("the client address", () => {
     const t = await createTestApp({ env: { TRUST_PROXY: "1" } });
     try {
       const lines: string[] = [];
-      const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+      const sink = new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      });
       const app = createApp({ ...t.deps, logger: pino({ level: "info" }, sink) });
-      await app.request(`${ORIGIN}/login`, { headers: { "X-Forwarded-For": "192.0.2.9, 203.0.113.7" } }, { incoming: { socket: { remoteAddress: "10.0.0.1" } } } as never);
+      await app.request(`${ORIGIN}/login`, { headers: { "X-Forwarded-For": "192.0.2.9, 203.0.113.7" } }, {
+        incoming: { socket: { remoteAddress: "10.0.0.1" } },
+      } as never);
       const logged = lines.map((l) => JSON.parse(l)).find((l) => l.msg === "request");
       expect(logged).toMatchObject({ client: "203.0.113.7", path: "/login", status: 200 });
     } finally {
@@ -101,7 +110,9 @@ describe("TRUST_PROXY and SESSION_MAX_HOURS", () => {
   it("default to 0 and 12, and refuse what is not a whole number in range, naming the variable", () => {
     expect(loadConfig({})).toMatchObject({ trustProxy: 0, sessionMaxHours: 12 });
     expect(loadConfig({ TRUST_PROXY: "2", SESSION_MAX_HOURS: "1" })).toMatchObject({ trustProxy: 2, sessionMaxHours: 1 });
-    for (const value of ["-1", "yes", "1.5", "11"]) expect(() => loadConfig({ TRUST_PROXY: value }), value).toThrow(/^TRUST_PROXY=.* expected a whole number from 0 to 10$/);
-    for (const value of ["0", "12h", "9999"]) expect(() => loadConfig({ SESSION_MAX_HOURS: value }), value).toThrow(/^SESSION_MAX_HOURS=.* expected a whole number from 1 to 8784$/);
+    for (const value of ["-1", "yes", "1.5", "11"])
+      expect(() => loadConfig({ TRUST_PROXY: value }), value).toThrow(/^TRUST_PROXY=.* expected a whole number from 0 to 10$/);
+    for (const value of ["0", "12h", "9999"])
+      expect(() => loadConfig({ SESSION_MAX_HOURS: value }), value).toThrow(/^SESSION_MAX_HOURS=.* expected a whole number from 1 to 8784$/);
   });
 });

@@ -53,10 +53,17 @@ describe("rate limits per client", () => {
     { name: "join landing page", limit: 30, served: [404], request: (app, a) => from(app, a, `/join/${newToken()}`) },
     { name: "Join", limit: 30, served: [303], request: (app, a) => from(app, a, `/join/${newToken()}`, { method: "POST", headers: { Origin: ORIGIN } }) },
     {
-      name: "upload", limit: 20, served: [422],
+      name: "upload",
+      limit: 20,
+      served: [422],
       request: (app, a) => from(app, a, "/imports", { method: "POST", body: new FormData(), headers: { Origin: ORIGIN, Cookie: admin } }),
     },
-    { name: "type-ahead (no JavaScript)", limit: 8, served: [302], request: (app, a) => from(app, a, "/directory/search?q=pe", { headers: { Cookie: admin } }) },
+    {
+      name: "type-ahead (no JavaScript)",
+      limit: 8,
+      served: [302],
+      request: (app, a) => from(app, a, "/directory/search?q=pe", { headers: { Cookie: admin } }),
+    },
   ];
 
   for (const index of [0, 1, 2, 3, 4]) {
@@ -75,7 +82,9 @@ describe("rate limits per client", () => {
   it("answers an htmx type-ahead with the listbox it asked for, saying how long to wait", async () => {
     const app = createApp(t.deps);
     const c: Case = {
-      name: "type-ahead", limit: 8, served: [200],
+      name: "type-ahead",
+      limit: 8,
+      served: [200],
       request: (a, address) => from(a, address, "/directory/search?q=pe", { headers: { Cookie: admin, "HX-Request": "true" } }),
     };
     const { response } = await hammer(app, c, "203.0.113.8");
@@ -90,8 +99,11 @@ describe("rate limits per client", () => {
   it("answers an htmx upload with the upload form, saying how long to wait", async () => {
     const app = createApp(t.deps);
     const c: Case = {
-      name: "upload (htmx)", limit: 20, served: [422],
-      request: (a, address) => from(a, address, "/imports", { method: "POST", body: new FormData(), headers: { Origin: ORIGIN, Cookie: admin, "HX-Request": "true" } }),
+      name: "upload (htmx)",
+      limit: 20,
+      served: [422],
+      request: (a, address) =>
+        from(a, address, "/imports", { method: "POST", body: new FormData(), headers: { Origin: ORIGIN, Cookie: admin, "HX-Request": "true" } }),
     };
     const { response } = await hammer(app, c, "203.0.113.9");
     const html = await expectClear429(response, true);
@@ -106,7 +118,14 @@ describe("rate limit of Sign in with Microsoft", () => {
   let t: TestApp;
   beforeAll(async () => {
     idp = await startOidcStandIn();
-    t = await createTestApp({ env: { ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555", ENTRA_CLIENT_SECRET: "s3cret", ENTRA_TENANT_ID: idp.tenantId, ENTRA_AUTHORITY: idp.authority } });
+    t = await createTestApp({
+      env: {
+        ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555",
+        ENTRA_CLIENT_SECRET: "s3cret",
+        ENTRA_TENANT_ID: idp.tenantId,
+        ENTRA_AUTHORITY: idp.authority,
+      },
+    });
   });
   afterAll(async () => {
     t?.close();

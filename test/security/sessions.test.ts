@@ -22,7 +22,11 @@ const sessionCount = async (t: TestApp, personEmail: string) => {
 const signedIn = async (t: TestApp, cookie: string) => (await t.get("/login", { cookie })).status === 303;
 
 /** The last Set-Cookie line for the session cookie (either name): the one a browser ends up with. */
-const sessionLine = (r: Response) => r.headers.getSetCookie().filter((l) => /^(__Host-)?session=/.test(l)).at(-1);
+const sessionLine = (r: Response) =>
+  r.headers
+    .getSetCookie()
+    .filter((l) => /^(__Host-)?session=/.test(l))
+    .at(-1);
 
 describe("sessions end", () => {
   let t: TestApp;
@@ -42,13 +46,23 @@ describe("sessions end", () => {
     expect(out.headers.get("HX-Redirect")).toBe("/login");
     expect(sessionLine(out)).toMatch(/^session=;.*Max-Age=0/i);
     const token = cookie.split("=")[1]!;
-    expect(await t.deps.db.select().from(sessions).where(eq(sessions.id, sha256Hex(token)))).toHaveLength(0);
+    expect(
+      await t.deps.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.id, sha256Hex(token))),
+    ).toHaveLength(0);
     expect(await signedIn(t, cookie)).toBe(false);
     expect(await signedIn(t, other)).toBe(true); // sign-out ends this session, not the other device's
   });
 
   it("when an admin archives the person (one row): every session of theirs, on every device", async () => {
-    const { outcomes } = await inviteMembers(t.deps.db, await actorFor(t.deps.db, "admin@a.example"), { emails: ["person2@a.example"] }, { publicUrl: t.deps.config.publicUrl });
+    const { outcomes } = await inviteMembers(
+      t.deps.db,
+      await actorFor(t.deps.db, "admin@a.example"),
+      { emails: ["person2@a.example"] },
+      { publicUrl: t.deps.config.publicUrl },
+    );
     const laptop = await t.signInAs("person2@a.example");
     const phone = await t.signInAs("person2@a.example");
     expect(await signedIn(t, laptop)).toBe(true);
@@ -66,7 +80,9 @@ describe("sessions end", () => {
     const [mail] = await t.deps.db.select().from(members).where(eq(members.id, outcomes[0]!.memberId!));
     expect(mail!.status).toBe("invited");
     const person3 = await actorFor(t.deps.db, "person3@a.example");
-    const [email] = (await t.deps.db.select({ template: mailOutbox.template, params: mailOutbox.params }).from(mailOutbox).where(eq(mailOutbox.to, "person3@a.example"))).map(withEmail);
+    const [email] = (
+      await t.deps.db.select({ template: mailOutbox.template, params: mailOutbox.params }).from(mailOutbox).where(eq(mailOutbox.to, "person3@a.example"))
+    ).map(withEmail);
     const token = /\/join\/([\w-]{43})/.exec(email!.text)![1]!;
     expect((await acceptInvitationForIdentity(t.deps.db, { personId: person3.personId, orgId: person3.orgId }, token)).ok).toBe(true);
     const cookie = await t.signInAs("person3@a.example");
@@ -83,7 +99,12 @@ describe("sessions end", () => {
     expect(await sessionCount(t, "person4@a.example")).toBe(0);
 
     const expiring = await t.signInAs("person5@a.example");
-    await t.deps.db.write((tx) => tx.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, sha256Hex(expiring.split("=")[1]!))));
+    await t.deps.db.write((tx) =>
+      tx
+        .update(sessions)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(sessions.id, sha256Hex(expiring.split("=")[1]!))),
+    );
     const res = await t.get("/users", { cookie: expiring });
     expect(res.status).toBe(303);
     expect(sessionLine(res)).toMatch(/Max-Age=0/i); // the dead cookie is cleared
@@ -105,25 +126,40 @@ describe("sessions live SESSION_MAX_HOURS from sign-in, never longer", () => {
     const line = sessionLine(res)!;
     const expires = Date.parse(/Expires=([^;]+)/i.exec(line)![1]!);
     expect(Math.abs(expires - (Date.now() + 2 * 3_600_000))).toBeLessThan(60_000);
-    const [row] = await t.deps.db.select().from(sessions).where(eq(sessions.id, tokenOf(line.split(";")[0]!)));
+    const [row] = await t.deps.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, tokenOf(line.split(";")[0]!)));
     expect(Math.abs(row!.expiresAt.getTime() - expires)).toBeLessThan(1_000);
   });
 
   it("using a session never extends it", async () => {
     const cookie = await t.signInAs("admin@a.example");
     const nearEnd = new Date(Date.now() + 60_000);
-    await t.deps.db.write((tx) => tx.update(sessions).set({ expiresAt: nearEnd }).where(eq(sessions.id, tokenOf(cookie))));
+    await t.deps.db.write((tx) =>
+      tx
+        .update(sessions)
+        .set({ expiresAt: nearEnd })
+        .where(eq(sessions.id, tokenOf(cookie))),
+    );
     const res = await t.get("/users", { cookie });
     expect(res.status).toBe(200);
     expect(sessionLine(res)).toBeUndefined();
-    const [row] = await t.deps.db.select().from(sessions).where(eq(sessions.id, tokenOf(cookie)));
+    const [row] = await t.deps.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, tokenOf(cookie)));
     expect(row!.expiresAt.getTime()).toBe(nearEnd.getTime());
   });
 
   it("a session older than SESSION_MAX_HOURS ends, even one issued with a longer expiry", async () => {
     const cookie = await t.signInAs("admin@a.example");
-    await t.deps.db.write((tx) => tx.update(sessions).set({ createdAt: new Date(Date.now() - 3 * 3_600_000), expiresAt: new Date(Date.now() + 20 * 86_400_000) })
-      .where(eq(sessions.id, tokenOf(cookie))));
+    await t.deps.db.write((tx) =>
+      tx
+        .update(sessions)
+        .set({ createdAt: new Date(Date.now() - 3 * 3_600_000), expiresAt: new Date(Date.now() + 20 * 86_400_000) })
+        .where(eq(sessions.id, tokenOf(cookie))),
+    );
     const res = await t.get("/users", { cookie });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/login?next=%2Fusers");
@@ -164,7 +200,13 @@ describe("Sign in with Microsoft, PUBLIC_URL https", () => {
   beforeAll(async () => {
     idp = await startOidcStandIn();
     t = await createTestApp({
-      env: { PUBLIC_URL: PUBLIC, ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555", ENTRA_CLIENT_SECRET: "s3cret", ENTRA_TENANT_ID: idp.tenantId, ENTRA_AUTHORITY: idp.authority },
+      env: {
+        PUBLIC_URL: PUBLIC,
+        ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555",
+        ENTRA_CLIENT_SECRET: "s3cret",
+        ENTRA_TENANT_ID: idp.tenantId,
+        ENTRA_AUTHORITY: idp.authority,
+      },
     });
   });
   afterAll(async () => {
@@ -174,7 +216,12 @@ describe("Sign in with Microsoft, PUBLIC_URL https", () => {
 
   const request = (path: string, cookie?: string, init: RequestInit = {}) =>
     t.app.request(`${PUBLIC}${path}`, { ...init, headers: { ...(cookie ? { Cookie: cookie } : {}), ...(init.headers as Record<string, string>) } });
-  const pairs = (r: Response) => r.headers.getSetCookie().filter((l) => !/max-age=0/i.test(l)).map((l) => l.split(";")[0]).join("; ");
+  const pairs = (r: Response) =>
+    r.headers
+      .getSetCookie()
+      .filter((l) => !/max-age=0/i.test(l))
+      .map((l) => l.split(";")[0])
+      .join("; ");
 
   /** The whole round trip; `cookie` is whatever the browser held before. */
   async function signIn(cookie?: string) {
@@ -224,8 +271,12 @@ describe("Sign in with Microsoft, PUBLIC_URL https", () => {
     expect((await request("/users", cookie)).status).toBe(200);
     idp.user = { ...idp.user, roles: [] }; // the global admin removes the role in Entra
     const hours = t.deps.config.sessionMaxHours;
-    await t.deps.db.write((tx) => tx.update(sessions).set({ createdAt: new Date(Date.now() - (hours + 1) * 3_600_000) })
-      .where(eq(sessions.id, sha256Hex(cookie.split("=")[1]!))));
+    await t.deps.db.write((tx) =>
+      tx
+        .update(sessions)
+        .set({ createdAt: new Date(Date.now() - (hours + 1) * 3_600_000) })
+        .where(eq(sessions.id, sha256Hex(cookie.split("=")[1]!))),
+    );
     expect((await request("/users", cookie)).status).toBe(303); // signs in again ...
     const again = sessionLine(await signIn())!.split(";")[0]!;
     expect((await request("/users", again)).status).toBe(403); // ... and is no longer an admin

@@ -26,7 +26,15 @@ export async function launchBrowser(options: { javaScriptEnabled?: boolean } = {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -43,7 +51,14 @@ export async function startTestServer(options: { env?: Record<string, string>; s
       resolve(info.port);
     });
   });
-  const config = loadConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...database.env, LOG_LEVEL: "silent", SEED_DEMO: "false", ...options.env });
+  const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...database.env,
+    LOG_LEVEL: "silent",
+    SEED_DEMO: "false",
+    ...options.env,
+  });
   const deps: Deps = { db: database.db, config, logger };
   if (options.seedDemo !== false) await seedDemo(database.db);
   const workers = startWorkers(deps);

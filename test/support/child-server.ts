@@ -21,7 +21,15 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   const url = `file:${join(dir, "app.db")}`;
   const database = await openDatabase(url);
   await migrateDatabase(database.db);
-  return { ...database, url, dir, dispose: () => { database.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    ...database,
+    url,
+    dir,
+    dispose: () => {
+      database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function freePort(): Promise<number> {
@@ -34,7 +42,11 @@ export async function freePort(): Promise<number> {
 }
 
 export type ChildServer = {
-  url: string; child: ChildProcess; startMs: number; peakRssMb(): number; stop(): Promise<void>;
+  url: string;
+  child: ChildProcess;
+  startMs: number;
+  peakRssMb(): number;
+  stop(): Promise<void>;
   /** What it printed on stdout, line by line (its JSON logs); empty unless started with `keepOutput`. */
   outputLines(): string[];
 };
@@ -49,9 +61,12 @@ export async function startChildServer(env: Record<string, string>, entry = "src
   const started = performance.now();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
-  const [command, args] = entry === "npm start" ? ["npm", ["start", "--silent"]]
-    : entry === "src/server.ts" ? [process.execPath, [...nodeArgs, "src/cli/start.mjs"]]
-    : [process.execPath, [...nodeArgs, "--import", "tsx", entry]];
+  const [command, args] =
+    entry === "npm start"
+      ? ["npm", ["start", "--silent"]]
+      : entry === "src/server.ts"
+        ? [process.execPath, [...nodeArgs, "src/cli/start.mjs"]]
+        : [process.execPath, [...nodeArgs, "--import", "tsx", entry]];
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: "warn", SEED_DEMO: "false", ...env },
@@ -72,17 +87,20 @@ export async function startChildServer(env: Record<string, string>, entry = "src
   }
   const startMs = performance.now() - started;
   return {
-    url, child, startMs,
+    url,
+    child,
+    startMs,
     outputLines: () => output.split("\n").filter((line) => line.trim() !== ""),
     peakRssMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       return Number(status.match(/VmHWM:\s+(\d+)/)?.[1] ?? 0) / 1024;
     },
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      process.kill(-child.pid!, "SIGTERM");
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        process.kill(-child.pid!, "SIGTERM");
+      }),
   };
 }
 

@@ -10,14 +10,21 @@ export type CommandResult = { code: number | null; signal: NodeJS.Signals | null
 export function commandEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn", SEED_DEMO: "false" };
   // Settings a developer's shell may carry would change what the command sees.
-  for (const name of ["DATABASE_URL", "DATABASE_AUTH_TOKEN", "ENTRA_CLIENT_ID", "RESEND_API_KEY", "MAIL_TRANSPORT", "PORT", "HOST", "PUBLIC_URL"]) delete base[name];
+  for (const name of ["DATABASE_URL", "DATABASE_AUTH_TOKEN", "ENTRA_CLIENT_ID", "RESEND_API_KEY", "MAIL_TRANSPORT", "PORT", "HOST", "PUBLIC_URL"])
+    delete base[name];
   return { ...base, ...env };
 }
 
 /** Another user's ids for a command (permissions are not checked for root, so "unwritable" needs someone else). */
 export type RunAs = { uid: number; gid: number };
 
-export function runCommand(command: string, args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000, runAs?: RunAs): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 60_000,
+  runAs?: RunAs,
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, env: commandEnv(env), stdio: ["ignore", "pipe", "pipe"], ...runAs });
     let stdout = "";
@@ -55,7 +62,11 @@ export function nobodyIfRoot(): RunAs | null {
 /** The non-empty lines of a command's output. */
 export const linesOf = (text: string) => text.split("\n").filter((line) => line.trim() !== "");
 
-export type RunningCommand = { child: ChildProcess; output(): { stdout: string; stderr: string }; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
+export type RunningCommand = {
+  child: ChildProcess;
+  output(): { stdout: string; stderr: string };
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
 
 /** Starts a long-running command (a server) and keeps what it prints. */
 export function startCommand(command: string, args: string[], env: Record<string, string | undefined>): RunningCommand {
@@ -64,6 +75,8 @@ export function startCommand(command: string, args: string[], env: Record<string
   let stderr = "";
   child.stdout!.on("data", (chunk) => (stdout += chunk));
   child.stderr!.on("data", (chunk) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => ({ stdout, stderr }), exited };
 }

@@ -26,7 +26,8 @@ export function createGroupsStandIn(input: { json: Json; origin: () => string; e
   let refusal: number | null = null;
 
   const ref = (id: string, removed = false) => ({
-    "@odata.type": groups.has(id) || removedGroups.has(id) ? "#microsoft.graph.group" : "#microsoft.graph.user", id,
+    "@odata.type": groups.has(id) || removedGroups.has(id) ? "#microsoft.graph.group" : "#microsoft.graph.user",
+    id,
     ...(removed ? { "@removed": { reason: "deleted" } } : {}),
   });
 
@@ -64,10 +65,15 @@ export function createGroupsStandIn(input: { json: Json; origin: () => string; e
     const round = rounds.get(roundId);
     if (!round) return input.json(res, 400, { error: { code: "badRequest", message: "Unknown skip token" } });
     const base = `${input.origin()}/v1.0/groups/delta`;
-    const link = offset + pageSize < round.items.length
-      ? { "@odata.nextLink": `${base}?$skiptoken=${roundId}.${offset + pageSize}` }
-      : { "@odata.deltaLink": `${base}?$deltatoken=${input.epoch()}.${round.endSeq}` };
-    input.json(res, 200, { "@odata.context": `${input.origin()}/v1.0/$metadata#groups`, value: round.items.slice(offset, offset + pageSize).map(entryJson), ...link });
+    const link =
+      offset + pageSize < round.items.length
+        ? { "@odata.nextLink": `${base}?$skiptoken=${roundId}.${offset + pageSize}` }
+        : { "@odata.deltaLink": `${base}?$deltatoken=${input.epoch()}.${round.endSeq}` };
+    input.json(res, 200, {
+      "@odata.context": `${input.origin()}/v1.0/$metadata#groups`,
+      value: round.items.slice(offset, offset + pageSize).map(entryJson),
+      ...link,
+    });
   };
 
   const transitiveUsers = (id: string, seen = new Set<string>()): string[] => {
@@ -113,7 +119,10 @@ export function createGroupsStandIn(input: { json: Json; origin: () => string; e
     const top = Math.min(999, Number(url.searchParams.get("$top") ?? 100));
     const offset = Number(url.searchParams.get("$skiptoken") ?? 0);
     const all = transitiveUsers(id);
-    const next = offset + top < all.length ? { "@odata.nextLink": `${input.origin()}/v1.0/groups/${id}/transitiveMembers?$select=id&$top=${top}&$skiptoken=${offset + top}` } : {};
+    const next =
+      offset + top < all.length
+        ? { "@odata.nextLink": `${input.origin()}/v1.0/groups/${id}/transitiveMembers?$select=id&$top=${top}&$skiptoken=${offset + top}` }
+        : {};
     input.json(res, 200, { value: all.slice(offset, offset + top).map((m) => ref(m)), ...next });
     return true;
   }

@@ -56,8 +56,15 @@ export function makeUsers(n: number, from = 1): StandInUser[] {
   return Array.from({ length: n }, (_, i) => {
     const k = String(from + i).padStart(6, "0");
     return {
-      id: randomUUID(), mail: `user${k}@fabrikam.test`, userPrincipalName: `user${k}@fabrikam.test`, displayName: `User ${k} Example`,
-      givenName: `User${k}`, surname: "Example", jobTitle: "Engineer", department: "R&D", accountEnabled: true,
+      id: randomUUID(),
+      mail: `user${k}@fabrikam.test`,
+      userPrincipalName: `user${k}@fabrikam.test`,
+      displayName: `User ${k} Example`,
+      givenName: `User${k}`,
+      surname: "Example",
+      jobTitle: "Engineer",
+      department: "R&D",
+      accountEnabled: true,
     };
   });
 }
@@ -105,9 +112,10 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     const slice = round.items.slice(offset, offset + pageSize);
     const value = slice.map((id) => users.get(id) ?? { id, "@removed": { reason: removed.get(id) ?? "deleted" } });
     const base = `${origin}/v1.0/users/delta`;
-    const link = offset + pageSize < round.items.length
-      ? { "@odata.nextLink": `${base}?$skiptoken=${roundId}.${offset + pageSize}` }
-      : { "@odata.deltaLink": `${base}?$deltatoken=${linkEpoch}.${round.endSeq}` };
+    const link =
+      offset + pageSize < round.items.length
+        ? { "@odata.nextLink": `${base}?$skiptoken=${roundId}.${offset + pageSize}` }
+        : { "@odata.deltaLink": `${base}?$deltatoken=${linkEpoch}.${round.endSeq}` };
     json(res, 200, { "@odata.context": `${origin}/v1.0/$metadata#users`, value, ...link });
   };
 
@@ -119,7 +127,12 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     const failure = failures.shift();
     if (failure) {
       const headers: Record<string, string> = failure.retryAfter !== undefined ? { "Retry-After": String(failure.retryAfter) } : {};
-      return json(res, failure.status, { error: { code: failure.status === 429 ? "TooManyRequests" : "serviceUnavailable", message: "Injected failure" } }, headers);
+      return json(
+        res,
+        failure.status,
+        { error: { code: failure.status === 429 ? "TooManyRequests" : "serviceUnavailable", message: "Injected failure" } },
+        headers,
+      );
     }
     const maxPage = /odata\.maxpagesize=(\d+)/.exec(String(req.headers.prefer ?? ""));
     const pageSize = Math.min(999, maxPage ? Number(maxPage[1]) : 100);
@@ -132,7 +145,12 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     if (delta) {
       const [epoch, since] = delta.split(".").map(Number);
       if (epoch !== linkEpoch) {
-        return json(res, 400, { error: { code: "syncStateNotFound", message: "The sync state generation is not found. The delta token is expired and data must be synchronized again." } });
+        return json(res, 400, {
+          error: {
+            code: "syncStateNotFound",
+            message: "The sync state generation is not found. The delta token is expired and data must be synchronized again.",
+          },
+        });
       }
       return servePage(res, startRound(since!), 0, pageSize);
     }
@@ -155,7 +173,14 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", origin);
-    const record = (status: number) => requests.push({ path: url.pathname, query: url.searchParams, prefer: req.headers.prefer, authorization: req.headers.authorization, status } as GraphRequest);
+    const record = (status: number) =>
+      requests.push({
+        path: url.pathname,
+        query: url.searchParams,
+        prefer: req.headers.prefer,
+        authorization: req.headers.authorization,
+        status,
+      } as GraphRequest);
     res.on("finish", () => url.pathname.endsWith("/users/delta") && record(res.statusCode));
     if (req.method === "POST" && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(url.pathname)) {
       tokenTenants.push(decodeURIComponent(url.pathname.split("/")[1]!));
@@ -173,8 +198,10 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     if (discovery) {
       const tenant = discovery[1]!;
       return json(res, 200, {
-        issuer: `${origin}/${tenant}/v2.0`, authorization_endpoint: `${origin}/${tenant}/oauth2/v2.0/authorize`,
-        token_endpoint: `${origin}/${tenant}/oauth2/v2.0/token`, jwks_uri: `${origin}/${tenant}/discovery/v2.0/keys`,
+        issuer: `${origin}/${tenant}/v2.0`,
+        authorization_endpoint: `${origin}/${tenant}/oauth2/v2.0/authorize`,
+        token_endpoint: `${origin}/${tenant}/oauth2/v2.0/token`,
+        jwks_uri: `${origin}/${tenant}/discovery/v2.0/keys`,
       });
     }
     json(res, 404, { error: { code: "ResourceNotFound", message: "Not found" } });
@@ -219,9 +246,10 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     expireDeltaLinks() {
       linkEpoch++;
     },
-    stop: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((e) => (e ? reject(e) : resolve()));
-    }),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
   };
 }

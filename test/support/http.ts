@@ -19,7 +19,9 @@ export async function serveTestApp(options: Parameters<typeof createTestApp>[0] 
   const t = await createTestApp({ ...options, env: { PUBLIC_URL: url, ...options.env } });
   handler = (request, env) => t.app.fetch(request, env);
   return {
-    t, url, port,
+    t,
+    url,
+    port,
     close: async () => {
       await new Promise<void>((resolve) => {
         server!.close(() => resolve());
@@ -30,15 +32,27 @@ export async function serveTestApp(options: Parameters<typeof createTestApp>[0] 
   };
 }
 
-export type RawAnswer = { status: number; headers: IncomingHttpHeaders; body: string; /** Body bytes written before the answer's head arrived. */ sentBeforeAnswer: number };
+export type RawAnswer = {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string /** Body bytes written before the answer's head arrived. */;
+  sentBeforeAnswer: number;
+};
 
 /**
  * One request over a fresh connection. `body`: a string, or `chunks` (a chunked body) written one
  * at a time, waiting for the socket to drain, until the answer's head arrives or all are sent.
  */
-export function rawRequest(port: number, input: {
-  method?: string; path: string; headers?: Record<string, string>; body?: string; chunks?: { size: number; count: number };
-}): Promise<RawAnswer> {
+export function rawRequest(
+  port: number,
+  input: {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string;
+    chunks?: { size: number; count: number };
+  },
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
@@ -64,7 +78,11 @@ export function rawRequest(port: number, input: {
     const pump = async () => {
       for (let i = 0; i < input.chunks!.count && !answered && !req.destroyed; i++) {
         sent += chunk.length;
-        if (!req.write(chunk)) await new Promise((r) => { req.once("drain", r); req.once("close", r); });
+        if (!req.write(chunk))
+          await new Promise((r) => {
+            req.once("drain", r);
+            req.once("close", r);
+          });
       }
       if (!req.destroyed) req.end();
     };

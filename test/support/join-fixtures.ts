@@ -14,20 +14,45 @@ export async function inviteDirectly(db: Db, orgId: string, email: string, input
   if (!person) throw new Error(`no directory person ${email}`);
   const inviter = input.invitedByEmail ? await findPersonByAddress(db, input.invitedByEmail, orgId) : undefined;
   const now = new Date();
-  let [member] = await db.select().from(members).where(and(eq(members.orgId, orgId), eq(members.personId, person.id)));
+  let [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.personId, person.id)));
   if (!member) {
-    [member] = await db.write((tx) => tx.insert(members).values({
-      id: newId(), orgId, personId: person.id, email: person.mail ?? email, emailNorm: person.mailNorm ?? email.toLowerCase(),
-      name: person.displayName, sortName: person.displayNorm, status: "invited", invitedAt: now, invitedBy: inviter?.id ?? null,
-    }).returning());
+    [member] = await db.write((tx) =>
+      tx
+        .insert(members)
+        .values({
+          id: newId(),
+          orgId,
+          personId: person.id,
+          email: person.mail ?? email,
+          emailNorm: person.mailNorm ?? email.toLowerCase(),
+          name: person.displayName,
+          sortName: person.displayNorm,
+          status: "invited",
+          invitedAt: now,
+          invitedBy: inviter?.id ?? null,
+        })
+        .returning(),
+    );
   } else {
     const memberId = member.id;
     await db.write((tx) => tx.update(members).set({ status: "invited", invitedAt: now, archivedAt: null, activatedAt: null }).where(eq(members.id, memberId)));
-    await db.write((tx) => tx.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.memberId, memberId), isNull(invitations.revokedAt))));
+    await db.write((tx) =>
+      tx
+        .update(invitations)
+        .set({ revokedAt: now })
+        .where(and(eq(invitations.memberId, memberId), isNull(invitations.revokedAt))),
+    );
   }
   const token = newToken();
   const invitationId = newId();
-  await db.write((tx) => tx.insert(invitations).values({ id: invitationId, orgId, memberId: member!.id, tokenHash: sha256Hex(token), invitedBy: inviter?.id ?? null, lastSentAt: now }));
+  await db.write((tx) =>
+    tx
+      .insert(invitations)
+      .values({ id: invitationId, orgId, memberId: member!.id, tokenHash: sha256Hex(token), invitedBy: inviter?.id ?? null, lastSentAt: now }),
+  );
   return { token, invitationId, memberId: member!.id, personId: person.id };
 }
 
@@ -35,5 +60,10 @@ export async function inviteDirectly(db: Db, orgId: string, email: string, input
 export async function archiveDirectly(db: Db, memberId: string): Promise<void> {
   const now = new Date();
   await db.write((tx) => tx.update(members).set({ status: "archived", archivedAt: now }).where(eq(members.id, memberId)));
-  await db.write((tx) => tx.update(invitations).set({ revokedAt: now }).where(and(eq(invitations.memberId, memberId), isNull(invitations.revokedAt))));
+  await db.write((tx) =>
+    tx
+      .update(invitations)
+      .set({ revokedAt: now })
+      .where(and(eq(invitations.memberId, memberId), isNull(invitations.revokedAt))),
+  );
 }

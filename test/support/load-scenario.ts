@@ -22,16 +22,32 @@ export async function benchLoad(options: LoadOptions = {}): Promise<Record<strin
   const seconds = options.seconds ?? 30;
   const connections = options.connections ?? 50;
   const database = await createBenchDatabase();
-  const org = await seedLargeOrganization(database.db, { people, members: options.members ?? Math.round(people / 10), domain: "load.example", name: "Load Corp" });
+  const org = await seedLargeOrganization(database.db, {
+    people,
+    members: options.members ?? Math.round(people / 10),
+    domain: "load.example",
+    name: "Load Corp",
+  });
   const cookie = await benchSessionCookie(database.db, org.adminId, org.orgId);
   const standIn = await startResendStandIn();
   const server = await startChildServer({
-    DATABASE_URL: database.url, WORKERS: "true", DIRECTORY_SEARCH_PER_SECOND: "1000000",
-    RESEND_API_KEY: standIn.apiKey, RESEND_BASE_URL: standIn.url, MAIL_REQUESTS_PER_SECOND: "10",
+    DATABASE_URL: database.url,
+    WORKERS: "true",
+    DIRECTORY_SEARCH_PER_SECOND: "1000000",
+    RESEND_API_KEY: standIn.apiKey,
+    RESEND_BASE_URL: standIn.url,
+    MAIL_REQUESTS_PER_SECOND: "10",
   });
   const state = async () => (await readSql(database.db, "SELECT status, processed, total, sent_count FROM imports WHERE org_id = ?", [org.orgId]))[0]!;
   try {
-    const csv = makeImportCsv({ rows, people: Math.min(rows, people - Math.round(people / 10)), domain: org.domain, errorRate: 0.02, typoRate: 0.005, duplicateRate: 0.01 });
+    const csv = makeImportCsv({
+      rows,
+      people: Math.min(rows, people - Math.round(people / 10)),
+      domain: org.domain,
+      errorRate: 0.02,
+      typoRate: 0.005,
+      duplicateRate: 0.01,
+    });
     const form = new FormData();
     form.append("file", new File([csv], "load.csv", { type: "text/csv" }));
     const uploaded = await fetch(`${server.url}/imports`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: server.url }, redirect: "manual" });
@@ -45,7 +61,11 @@ export async function benchLoad(options: LoadOptions = {}): Promise<Record<strin
     const watcher = (async () => {
       while (!stopWatching) {
         if ((await state()).status === "ready") {
-          const sent = await fetch(`${server.url}/imports/${importId}/send`, { method: "POST", headers: { Cookie: cookie, Origin: server.url }, redirect: "manual" });
+          const sent = await fetch(`${server.url}/imports/${importId}/send`, {
+            method: "POST",
+            headers: { Cookie: cookie, Origin: server.url },
+            redirect: "manual",
+          });
           if (sent.status !== 303) throw new Error(`Send Invite answered ${sent.status}`);
           sendPressedAtMs = performance.now() - started;
           return;
@@ -58,7 +78,13 @@ export async function benchLoad(options: LoadOptions = {}): Promise<Record<strin
     const htmx = { cookie, "HX-Request": "true" };
     const [users, search, status] = await Promise.all([
       runLoadApart({ url: server.url, paths: ["/users", "/users?status=invited", "/users?q=maya"], connections: share(0), seconds, headers: { cookie } }),
-      runLoadApart({ url: server.url, paths: SEARCHES.map((q) => `/directory/search?q=${encodeURIComponent(q)}`), connections: share(1), seconds, headers: htmx }),
+      runLoadApart({
+        url: server.url,
+        paths: SEARCHES.map((q) => `/directory/search?q=${encodeURIComponent(q)}`),
+        connections: share(1),
+        seconds,
+        headers: htmx,
+      }),
       runLoadApart({ url: server.url, paths: [`/imports/${importId}/status`], connections: share(2), seconds, headers: htmx }),
     ]);
     const loadAfter = loadavg()[0]!;
@@ -66,8 +92,12 @@ export async function benchLoad(options: LoadOptions = {}): Promise<Record<strin
     await watcher;
     const end = await state();
     const out: Record<string, number> = {
-      "directory people": people, "import rows": rows, seconds, "connections (split over 3 endpoints)": connections,
-      "load average (1 min) before": round(loadBefore), "load average (1 min) after": round(loadAfter),
+      "directory people": people,
+      "import rows": rows,
+      seconds,
+      "connections (split over 3 endpoints)": connections,
+      "load average (1 min) before": round(loadBefore),
+      "load average (1 min) after": round(loadAfter),
     };
     const add = (name: string, r: LoadResult) => {
       out[`${name} requests`] = r.requests;

@@ -27,7 +27,13 @@ export function runLoadApart(input: LoadInput): Promise<LoadResult> {
 }
 
 /** Runs autocannon over `paths` (round-robin) and computes percentiles from every response time. */
-export async function runLoad(input: { url: string; paths: string[]; connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function runLoad(input: {
+  url: string;
+  paths: string[];
+  connections: number;
+  seconds: number;
+  headers?: Record<string, string>;
+}): Promise<LoadResult> {
   const times: number[] = [];
   let non2xx = 0;
   // Without a callback autocannon answers an EventEmitter that is also a promise of the result.
@@ -45,9 +51,13 @@ export async function runLoad(input: { url: string; paths: string[]; connections
   const result = await instance;
   times.sort((a, b) => a - b);
   return {
-    requests: times.length, errors: result.errors + result.timeouts, non2xx,
+    requests: times.length,
+    errors: result.errors + result.timeouts,
+    non2xx,
     rps: Math.round(times.length / input.seconds),
-    p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), p99: round(percentile(times, 99)),
+    p50: round(percentile(times, 50)),
+    p95: round(percentile(times, 95)),
+    p99: round(percentile(times, 99)),
   };
 }
 

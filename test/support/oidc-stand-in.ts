@@ -64,8 +64,15 @@ export async function startOidcStandIn(options: { tenantId?: string } = {}): Pro
     if ("scope" in token.payload) return;
     const u = standIn.user;
     Object.assign(token.payload, {
-      iss: `${origin}/${u.tid}/v2.0`, tid: u.tid, oid: u.oid, sub: `sub-${u.oid}`, ver: "2.0",
-      preferred_username: u.preferred_username, name: u.name, ...(u.email ? { email: u.email } : {}), ...(u.roles ? { roles: u.roles } : {}),
+      iss: `${origin}/${u.tid}/v2.0`,
+      tid: u.tid,
+      oid: u.oid,
+      sub: `sub-${u.oid}`,
+      ver: "2.0",
+      preferred_username: u.preferred_username,
+      name: u.name,
+      ...(u.email ? { email: u.email } : {}),
+      ...(u.roles ? { roles: u.roles } : {}),
     });
     if (req.body) tokenRequests.push({ ...req.body });
     tamper?.(token.payload as Record<string, unknown>);
@@ -78,16 +85,18 @@ export async function startOidcStandIn(options: { tenantId?: string } = {}): Pro
       const segment = discovery[1]!;
       const guid = /^[0-9a-f-]{36}$/i.test(segment);
       res.setHeader("Content-Type", "application/json");
-      res.end(JSON.stringify({
-        issuer: `${origin}/${guid ? segment : "{tenantid}"}/v2.0`,
-        authorization_endpoint: `${origin}/${segment}/oauth2/v2.0/authorize`,
-        token_endpoint: `${origin}/${segment}/oauth2/v2.0/token`,
-        jwks_uri: `${origin}/${segment}/discovery/v2.0/keys`,
-        response_types_supported: ["code", "id_token", "code id_token"],
-        subject_types_supported: ["pairwise"],
-        id_token_signing_alg_values_supported: ["RS256"],
-        scopes_supported: ["openid", "profile", "email", "offline_access"],
-      }));
+      res.end(
+        JSON.stringify({
+          issuer: `${origin}/${guid ? segment : "{tenantid}"}/v2.0`,
+          authorization_endpoint: `${origin}/${segment}/oauth2/v2.0/authorize`,
+          token_endpoint: `${origin}/${segment}/oauth2/v2.0/token`,
+          jwks_uri: `${origin}/${segment}/discovery/v2.0/keys`,
+          response_types_supported: ["code", "id_token", "code id_token"],
+          subject_types_supported: ["pairwise"],
+          id_token_signing_alg_values_supported: ["RS256"],
+          scopes_supported: ["openid", "profile", "email", "offline_access"],
+        }),
+      );
       return;
     }
     const route = ROUTES.find(([pattern]) => pattern.test(url.pathname));

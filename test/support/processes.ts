@@ -16,21 +16,40 @@ import { readSql } from "./db.js";
 export type ProcessFixture = { db: BenchDatabase; org: LargeOrg; cookie: string; standIn: ResendStandIn; dispose(): Promise<void> };
 
 export async function createProcessFixture(input: {
-  people: number; members: number; domain: string; name: string; standIn?: Parameters<typeof startResendStandIn>[0];
+  people: number;
+  members: number;
+  domain: string;
+  name: string;
+  standIn?: Parameters<typeof startResendStandIn>[0];
 }): Promise<ProcessFixture> {
   const db = await createBenchDatabase();
   const org = await seedLargeOrganization(db.db, input);
   const cookie = await benchSessionCookie(db.db, org.adminId, org.orgId);
   const standIn = await startResendStandIn(input.standIn);
-  return { db, org, cookie, standIn, dispose: async () => { await standIn.close(); db.dispose(); } };
+  return {
+    db,
+    org,
+    cookie,
+    standIn,
+    dispose: async () => {
+      await standIn.close();
+      db.dispose();
+    },
+  };
 }
 
 /** Environment of a server process on the fixture's database, mailing through `mailUrl` (the stand-in or a proxy). */
 export function serverEnv(fixture: ProcessFixture, extra: Record<string, string> = {}, mailUrl = fixture.standIn.url): Record<string, string> {
   return {
-    DATABASE_URL: fixture.db.url, SEED_DEMO: "false", LOG_LEVEL: "error", WORKERS: "true",
-    RESEND_API_KEY: fixture.standIn.apiKey, RESEND_BASE_URL: mailUrl, MAIL_REQUESTS_PER_SECOND: "20",
-    DIRECTORY_SEARCH_PER_SECOND: "100000", ...extra,
+    DATABASE_URL: fixture.db.url,
+    SEED_DEMO: "false",
+    LOG_LEVEL: "error",
+    WORKERS: "true",
+    RESEND_API_KEY: fixture.standIn.apiKey,
+    RESEND_BASE_URL: mailUrl,
+    MAIL_REQUESTS_PER_SECOND: "20",
+    DIRECTORY_SEARCH_PER_SECOND: "100000",
+    ...extra,
   };
 }
 
@@ -47,7 +66,11 @@ export function childPids(pid: number): number[] {
       return "";
     }
   };
-  return read(`/proc/${pid}/task/${pid}/children`).trim().split(/\s+/).filter(Boolean).map(Number)
+  return read(`/proc/${pid}/task/${pid}/children`)
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
     .filter((child) => /server/.test(read(`/proc/${child}/cmdline`)));
 }
 
@@ -72,8 +95,13 @@ export function requestsPerProcess(server: ChildServer): Map<number, number> {
 /** A cluster (WEB_CONCURRENCY=n) whose n server processes all listen: answers their process ids. */
 export async function untilAllListening(server: ChildServer, n: number): Promise<number[]> {
   const listening = () => logEntries(server).filter((e) => String(e.msg).startsWith("admin center listening")).length;
-  await waitFor(`${n} server processes listening`, async () => listening() >= n && childPids(server.child.pid!).length === n, 60_000, 50)
-    .catch((error: Error) => { throw new Error(`${error.message}: ${listening()} listening, children ${childPids(server.child.pid!).join(", ")}; log:\n${server.outputLines().slice(-20).join("\n")}`); });
+  await waitFor(`${n} server processes listening`, async () => listening() >= n && childPids(server.child.pid!).length === n, 60_000, 50).catch(
+    (error: Error) => {
+      throw new Error(
+        `${error.message}: ${listening()} listening, children ${childPids(server.child.pid!).join(", ")}; log:\n${server.outputLines().slice(-20).join("\n")}`,
+      );
+    },
+  );
   return childPids(server.child.pid!);
 }
 
@@ -117,14 +145,31 @@ async function rows<T>(db: Db, sql: string, args: (string | number)[] = []): Pro
   return readSql<T>(db, sql, args);
 }
 
-export type ImportState = { status: string; total: number; processed: number; ready_count: number; skipped_count: number; error_count: number; sent_count: number; locked_by: string | null };
+export type ImportState = {
+  status: string;
+  total: number;
+  processed: number;
+  ready_count: number;
+  skipped_count: number;
+  error_count: number;
+  sent_count: number;
+  locked_by: string | null;
+};
 export async function importState(db: Db, id: string): Promise<ImportState> {
-  const [row] = await rows<ImportState>(db, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count, locked_by FROM imports WHERE id = ?", [id]);
+  const [row] = await rows<ImportState>(
+    db,
+    "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count, locked_by FROM imports WHERE id = ?",
+    [id],
+  );
   return row!;
 }
 
 export async function mailCounts(db: Db, orgId: string): Promise<{ total: number; sent: number }> {
-  const [row] = await rows<{ total: number; sent: number }>(db, "SELECT count(*) AS total, coalesce(sum(status = 'sent'), 0) AS sent FROM mail_outbox WHERE org_id = ?", [orgId]);
+  const [row] = await rows<{ total: number; sent: number }>(
+    db,
+    "SELECT count(*) AS total, coalesce(sum(status = 'sent'), 0) AS sent FROM mail_outbox WHERE org_id = ?",
+    [orgId],
+  );
   return { total: Number(row!.total), sent: Number(row!.sent) };
 }
 
@@ -139,13 +184,19 @@ export async function allDone(db: Db, orgId: string, importIds: string[]): Promi
 export async function checkImport(db: Db, id: string): Promise<string[]> {
   const problems: string[] = [];
   const job = await importState(db, id);
-  const [r] = await rows<Record<string, number>>(db, `
+  const [r] = await rows<Record<string, number>>(
+    db,
+    `
     SELECT count(*) AS n, count(DISTINCT row_number) AS distinct_rows, coalesce(sum(outcome = 'ready'), 0) AS ready,
            coalesce(sum(outcome = 'skipped'), 0) AS skipped, coalesce(sum(outcome = 'error'), 0) AS error,
            coalesce(sum(outcome IS NULL), 0) AS pending, coalesce(sum(outcome = 'ready' AND sent_at IS NULL), 0) AS ready_unsent,
            coalesce(sum(outcome = 'ready' AND code <> 'ready'), 0) AS ready_odd
-    FROM import_rows WHERE import_id = ?`, [id]);
-  const expect = (what: string, actual: unknown, wanted: unknown) => { if (Number(actual) !== Number(wanted)) problems.push(`import ${id.slice(-6)}: ${what} is ${actual}, expected ${wanted}`); };
+    FROM import_rows WHERE import_id = ?`,
+    [id],
+  );
+  const expect = (what: string, actual: unknown, wanted: unknown) => {
+    if (Number(actual) !== Number(wanted)) problems.push(`import ${id.slice(-6)}: ${what} is ${actual}, expected ${wanted}`);
+  };
   expect("status sent", job.status === "sent" ? 1 : 0, 1);
   expect("rows", r!.n, job.total);
   expect("distinct row numbers", r!.distinct_rows, job.total);
@@ -169,16 +220,32 @@ export async function checkImport(db: Db, id: string): Promise<string[]> {
  */
 export async function checkInvitedAndMailedOnce(db: Db, orgId: string, importIds: string[], standIn: ResendStandIn): Promise<string[]> {
   const problems: string[] = [];
-  const dupMembers = await rows<{ email_norm: string; n: number }>(db, "SELECT email_norm, count(*) AS n FROM members WHERE org_id = ? GROUP BY email_norm HAVING count(*) > 1", [orgId]);
+  const dupMembers = await rows<{ email_norm: string; n: number }>(
+    db,
+    "SELECT email_norm, count(*) AS n FROM members WHERE org_id = ? GROUP BY email_norm HAVING count(*) > 1",
+    [orgId],
+  );
   if (dupMembers.length) problems.push(`${dupMembers.length} addresses with more than one member, e.g. ${dupMembers[0]!.email_norm}`);
-  const dupOpen = await rows<{ member_id: string; n: number }>(db, `SELECT member_id, count(*) AS n FROM invitations WHERE org_id = ?
-    AND revoked_at IS NULL AND accepted_at IS NULL GROUP BY member_id HAVING count(*) > 1`, [orgId]);
+  const dupOpen = await rows<{ member_id: string; n: number }>(
+    db,
+    `SELECT member_id, count(*) AS n FROM invitations WHERE org_id = ?
+    AND revoked_at IS NULL AND accepted_at IS NULL GROUP BY member_id HAVING count(*) > 1`,
+    [orgId],
+  );
   if (dupOpen.length) problems.push(`${dupOpen.length} members with more than one open invitation`);
-  const invited = await rows<{ email: string }>(db, `SELECT m.email_norm AS email FROM invitations i JOIN members m ON m.id = i.member_id
-    WHERE i.org_id = ? AND m.status = 'invited'`, [orgId]);
+  const invited = await rows<{ email: string }>(
+    db,
+    `SELECT m.email_norm AS email FROM invitations i JOIN members m ON m.id = i.member_id
+    WHERE i.org_id = ? AND m.status = 'invited'`,
+    [orgId],
+  );
   const placeholders = importIds.map(() => "?").join(",");
-  const readyRows = await rows<{ email: string }>(db, `SELECT d.mail_norm AS email FROM import_rows r JOIN directory_people d ON d.id = r.person_id
-    WHERE r.import_id IN (${placeholders}) AND r.outcome = 'ready'`, importIds);
+  const readyRows = await rows<{ email: string }>(
+    db,
+    `SELECT d.mail_norm AS email FROM import_rows r JOIN directory_people d ON d.id = r.person_id
+    WHERE r.import_id IN (${placeholders}) AND r.outcome = 'ready'`,
+    importIds,
+  );
   const invitedSet = new Set(invited.map((r) => r.email));
   const readySet = new Set(readyRows.map((r) => r.email));
   if (invitedSet.size !== invited.length) problems.push(`${invited.length - invitedSet.size} people invited more than once`);
@@ -188,12 +255,19 @@ export async function checkInvitedAndMailedOnce(db: Db, orgId: string, importIds
   if (notInvited.length) problems.push(`${notInvited.length} ready rows whose person has no invitation, e.g. ${notInvited[0]}`);
   if (notReady.length) problems.push(`${notReady.length} invitations with no ready row, e.g. ${notReady[0]}`);
   // Every invitation logged once: by its own event, or counted in the one event of the import's send.
-  const [audits] = await rows<{ n: number }>(db, `SELECT coalesce(sum(CASE WHEN action IN ('member.invite', 'member.reinvite') THEN 1
-    ELSE detail ->> 'invited' END), 0) AS n FROM audit_events WHERE org_id = ? AND action IN ('member.invite', 'member.reinvite', 'import.send', 'import.use_suggestions')`, [orgId]);
+  const [audits] = await rows<{ n: number }>(
+    db,
+    `SELECT coalesce(sum(CASE WHEN action IN ('member.invite', 'member.reinvite') THEN 1
+    ELSE detail ->> 'invited' END), 0) AS n FROM audit_events WHERE org_id = ? AND action IN ('member.invite', 'member.reinvite', 'import.send', 'import.use_suggestions')`,
+    [orgId],
+  );
   if (Number(audits!.n) !== invited.length) problems.push(`${audits!.n} invitations logged for ${invited.length} invitations`);
 
-  const mails = await rows<{ invitation_id: string | null; to: string; status: string; provider_id: string | null }>(db,
-    `SELECT invitation_id, "to", status, provider_id FROM mail_outbox WHERE org_id = ?`, [orgId]);
+  const mails = await rows<{ invitation_id: string | null; to: string; status: string; provider_id: string | null }>(
+    db,
+    `SELECT invitation_id, "to", status, provider_id FROM mail_outbox WHERE org_id = ?`,
+    [orgId],
+  );
   const perInvitation = new Map<string, number>();
   for (const m of mails) if (m.invitation_id) perInvitation.set(m.invitation_id, (perInvitation.get(m.invitation_id) ?? 0) + 1);
   const [inv] = await rows<{ n: number }>(db, "SELECT count(*) AS n FROM invitations WHERE org_id = ?", [orgId]);
@@ -206,7 +280,8 @@ export async function checkInvitedAndMailedOnce(db: Db, orgId: string, importIds
   const delivered = new Map<string, number>();
   for (const d of standIn.deliveries) delivered.set(d.to.toLowerCase(), (delivered.get(d.to.toLowerCase()) ?? 0) + 1);
   const deliveredTwice = [...delivered.entries()].filter(([, n]) => n > 1);
-  if (deliveredTwice.length) problems.push(`${deliveredTwice.length} addresses delivered more than once, e.g. ${deliveredTwice[0]![0]} ×${deliveredTwice[0]![1]}`);
+  if (deliveredTwice.length)
+    problems.push(`${deliveredTwice.length} addresses delivered more than once, e.g. ${deliveredTwice[0]![0]} ×${deliveredTwice[0]![1]}`);
   const notDelivered = mails.filter((m) => !delivered.has(m.to.toLowerCase()));
   if (notDelivered.length) problems.push(`${notDelivered.length} outbox emails never delivered, e.g. ${notDelivered[0]!.to}`);
   if (standIn.deliveries.length !== mails.length) problems.push(`${standIn.deliveries.length} deliveries for ${mails.length} outbox emails`);
@@ -254,7 +329,9 @@ export function startTraffic(urls: string[], cookie: string, paths: () => string
  * (1-based, counted from the call) is forwarded, the provider accepts and delivers it, and then
  * `kill` runs before the answer reaches the server: the worst moment for a mail worker to die.
  */
-export async function startMailProxy(target: string): Promise<{ url: string; forwarded(): number; killAfterAccepted(n: number, kill: () => Promise<void>): Promise<void>; close(): Promise<void> }> {
+export async function startMailProxy(
+  target: string,
+): Promise<{ url: string; forwarded(): number; killAfterAccepted(n: number, kill: () => Promise<void>): Promise<void>; close(): Promise<void> }> {
   let count = 0;
   let trap: { at: number; kill: () => Promise<void>; fired: () => void } | null = null;
   const server: Server = createServer(async (req, res) => {
@@ -273,7 +350,10 @@ export async function startMailProxy(target: string): Promise<{ url: string; for
       fired();
       return;
     }
-    res.writeHead(upstream.status, Object.fromEntries([...upstream.headers.entries()].filter(([k]) => !["content-length", "transfer-encoding", "connection"].includes(k))));
+    res.writeHead(
+      upstream.status,
+      Object.fromEntries([...upstream.headers.entries()].filter(([k]) => !["content-length", "transfer-encoding", "connection"].includes(k))),
+    );
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -281,7 +361,14 @@ export async function startMailProxy(target: string): Promise<{ url: string; for
   return {
     url: `http://127.0.0.1:${port}`,
     forwarded: () => count,
-    killAfterAccepted: (n, kill) => new Promise<void>((fired) => { trap = { at: count + n, kill, fired }; }),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    killAfterAccepted: (n, kill) =>
+      new Promise<void>((fired) => {
+        trap = { at: count + n, kill, fired };
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -9,7 +9,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 export type StandInRequest = {
-  at: number; path: string; idempotencyKey: string | null; emails: number; status: number; replayed: boolean; validation: string | null;
+  at: number;
+  path: string;
+  idempotencyKey: string | null;
+  emails: number;
+  status: number;
+  replayed: boolean;
+  validation: string | null;
 };
 export type StandInDelivery = { id: string; from: string; to: string; subject: string; html: string; text: string; idempotencyKey: string };
 type Scripted = { status: 429; retryAfter: string } | { status: 500 };
@@ -74,21 +80,33 @@ export async function startResendStandIn(options: { apiKey?: string; requestsPer
     const bodyHash = createHash("sha256").update(body).digest("hex");
     const previous = remembered.get(key);
     if (previous) {
-      if (previous.bodyHash !== bodyHash) return fail(res, log, 409, "invalid_idempotent_request", "Same idempotency key used with a different payload", emails.length);
+      if (previous.bodyHash !== bodyHash)
+        return fail(res, log, 409, "invalid_idempotent_request", "Same idempotency key used with a different payload", emails.length);
       log(200, emails.length, true);
       return send(res, 200, previous.answer);
     }
     for (const [index, email] of emails.entries()) {
       const to = Array.isArray(email.to) ? (email.to as string[]) : [String(email.to)];
-      const problem = !email.from ? "The `from` field is missing" : !email.subject ? "The `subject` field is missing"
-        : to.map((a) => rejected.get(a.toLowerCase())).find(Boolean);
+      const problem = !email.from
+        ? "The `from` field is missing"
+        : !email.subject
+          ? "The `subject` field is missing"
+          : to.map((a) => rejected.get(a.toLowerCase())).find(Boolean);
       if (problem) return fail(res, log, 422, "validation_error", `emails[${index}]: ${problem}`, emails.length);
     }
     const data = emails.map((email) => {
       const id = randomUUID();
       const to = Array.isArray(email.to) ? (email.to as string[]) : [String(email.to)];
       for (const address of to) {
-        deliveries.push({ id, from: String(email.from), to: address, subject: String(email.subject), html: String(email.html ?? ""), text: String(email.text ?? ""), idempotencyKey: key });
+        deliveries.push({
+          id,
+          from: String(email.from),
+          to: address,
+          subject: String(email.subject),
+          html: String(email.html ?? ""),
+          text: String(email.text ?? ""),
+          idempotencyKey: key,
+        });
       }
       return { id };
     });
@@ -111,10 +129,11 @@ export async function startResendStandIn(options: { apiKey?: string; requestsPer
       rejected.set(address.toLowerCase(), reason);
     },
     rateLimited: () => limited,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

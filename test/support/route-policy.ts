@@ -54,10 +54,21 @@ export const routePolicy: Record<string, RoutePolicy> = {
   // Signed by Resend instead (no session, no Origin); unsigned here, so 400 for everyone.
   "POST /webhooks/resend": { ...everyone(400), originChecked: false },
   // SCIM provisioning: a bearer token instead of a session (none here), so 401 for everyone; no Origin check.
-  ...Object.fromEntries([
-    "GET /scim/v2/ServiceProviderConfig", "GET /scim/v2/Schemas", "GET /scim/v2/Schemas/:id", "GET /scim/v2/ResourceTypes", "GET /scim/v2/ResourceTypes/:id",
-    "GET /scim/v2/Users", "POST /scim/v2/Users", "GET /scim/v2/Users/:id", "PUT /scim/v2/Users/:id", "PATCH /scim/v2/Users/:id", "DELETE /scim/v2/Users/:id",
-  ].map((route) => [route, { ...everyone(401), originChecked: false, ...(route.includes(":id") ? { fixture: "invitedMember" as const } : {}) }])),
+  ...Object.fromEntries(
+    [
+      "GET /scim/v2/ServiceProviderConfig",
+      "GET /scim/v2/Schemas",
+      "GET /scim/v2/Schemas/:id",
+      "GET /scim/v2/ResourceTypes",
+      "GET /scim/v2/ResourceTypes/:id",
+      "GET /scim/v2/Users",
+      "POST /scim/v2/Users",
+      "GET /scim/v2/Users/:id",
+      "PUT /scim/v2/Users/:id",
+      "PATCH /scim/v2/Users/:id",
+      "DELETE /scim/v2/Users/:id",
+    ].map((route) => [route, { ...everyone(401), originChecked: false, ...(route.includes(":id") ? { fixture: "invitedMember" as const } : {}) }]),
+  ),
   // The invitation link: anyone may open it; only the invitee may Join (A's member and admin are someone else).
   "GET /join/:token": { signedOut: 200, member: 403, admin: 403, otherAdmin: 403, fixture: "invitation" },
   "POST /join/:token": { signedOut: 303, member: 403, admin: 403, otherAdmin: 403, fixture: "invitation" },

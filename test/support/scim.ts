@@ -32,7 +32,15 @@ export async function startScimServer(options: { env?: Record<string, string>; p
     server = serve({ fetch: (request) => app!.fetch(request), port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => resolve(info.port));
   });
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ PORT: String(port), PUBLIC_URL: url, ...database.env, LOG_LEVEL: "silent", SEED_DEMO: "false", WORKERS: "false", ...options.env });
+  const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: url,
+    ...database.env,
+    LOG_LEVEL: "silent",
+    SEED_DEMO: "false",
+    WORKERS: "false",
+    ...options.env,
+  });
   const deps: Deps = { db: database.db, config, logger: createLogger("silent") };
   app = createApp(deps);
   const a = await createOrganization(deps.db, { name: "Contoso", domain: "contoso.example", ...(options.peopleA ? { people: options.peopleA } : {}) });
@@ -40,7 +48,9 @@ export async function startScimServer(options: { env?: Record<string, string>; p
   const tokenA = await issueScimToken(deps.db, await actorFor(deps.db, "admin@contoso.example"));
   const tokenB = await issueScimToken(deps.db, await actorFor(deps.db, "admin@fabrikam.example"));
   return {
-    url, deps, database,
+    url,
+    deps,
+    database,
     orgs: { a: { id: a.id, token: tokenA }, b: { id: b.id, token: tokenB } },
     scim: (path, init = {}) => {
       const token = init.token === undefined ? tokenA : init.token;

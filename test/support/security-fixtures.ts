@@ -13,7 +13,7 @@ import { drainImports } from "../../src/jobs/import-worker.js";
 import type { Fixture } from "./route-policy.js";
 import { withEmail } from "./mail-fixtures.js";
 
-export type Made = { id: string; /** Reads back what a refused request must not have changed. */ state(): Promise<unknown> };
+export type Made = { id: string /** Reads back what a refused request must not have changed. */; state(): Promise<unknown> };
 
 export async function actorFor(db: Db, email: string): Promise<Actor & { personId: string }> {
   const person = await findPersonByAddress(db, email);
@@ -35,7 +35,9 @@ export function fixtureMaker(db: Db, admin: Actor, domain: string, publicUrl: st
 
   async function invitationMail(): Promise<{ id: string; text: string; memberId: string }> {
     const { memberId, email } = await invite();
-    const [mail] = await db.select({ id: mailOutbox.id, template: mailOutbox.template, params: mailOutbox.params }).from(mailOutbox)
+    const [mail] = await db
+      .select({ id: mailOutbox.id, template: mailOutbox.template, params: mailOutbox.params })
+      .from(mailOutbox)
       .where(and(eq(mailOutbox.orgId, admin.orgId), eq(mailOutbox.to, email), eq(mailOutbox.kind, "invitation")));
     return { id: mail!.id, text: withEmail(mail!).text, memberId };
   }
@@ -67,7 +69,8 @@ export function fixtureMaker(db: Db, admin: Actor, domain: string, publicUrl: st
         const created = await createImport(db, admin, { fileName: "fixture.csv", bytes: new TextEncoder().encode(csv) }, { maxBytes: 1 << 20, maxRows: 1000 });
         if (!created.ok) throw new Error(created.message);
         await drainImports({ db, publicUrl });
-        const state = async () => (await db.select({ s: imports.status, sent: imports.sendRequestedAt }).from(imports).where(eq(imports.id, created.importId)))[0];
+        const state = async () =>
+          (await db.select({ s: imports.status, sent: imports.sendRequestedAt }).from(imports).where(eq(imports.id, created.importId)))[0];
         return { id: created.importId, state };
       }
     }

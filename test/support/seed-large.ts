@@ -7,12 +7,80 @@ import type { Db } from "../../src/db/client.js";
 import { runStatement } from "../../src/db/driver.js";
 import { newId } from "../../src/ids.js";
 
-const FIRST = ["Ava", "Ben", "Chloe", "Dan", "Ella", "Finn", "Grace", "Hugo", "Isla", "Jack", "Kara", "Liam", "Maya", "Noah", "Olivia", "Priya", "Quinn", "Ruby", "Sam", "Tara", "Uma", "Vik", "Wes", "Xena", "Yuki", "Zoe"];
-const LAST = ["Adams", "Brown", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jones", "Khan", "Lopez", "Meyer", "Nguyen", "Ortiz", "Patel", "Quinn", "Rossi", "Smith", "Tanaka", "Usman", "Varga", "Wang", "Xu", "Young", "Zhang"];
+const FIRST = [
+  "Ava",
+  "Ben",
+  "Chloe",
+  "Dan",
+  "Ella",
+  "Finn",
+  "Grace",
+  "Hugo",
+  "Isla",
+  "Jack",
+  "Kara",
+  "Liam",
+  "Maya",
+  "Noah",
+  "Olivia",
+  "Priya",
+  "Quinn",
+  "Ruby",
+  "Sam",
+  "Tara",
+  "Uma",
+  "Vik",
+  "Wes",
+  "Xena",
+  "Yuki",
+  "Zoe",
+];
+const LAST = [
+  "Adams",
+  "Brown",
+  "Chen",
+  "Diaz",
+  "Evans",
+  "Fischer",
+  "Garcia",
+  "Hughes",
+  "Ito",
+  "Jones",
+  "Khan",
+  "Lopez",
+  "Meyer",
+  "Nguyen",
+  "Ortiz",
+  "Patel",
+  "Quinn",
+  "Rossi",
+  "Smith",
+  "Tanaka",
+  "Usman",
+  "Varga",
+  "Wang",
+  "Xu",
+  "Young",
+  "Zhang",
+];
 
-export type LargeOrg = { orgId: string; adminId: string; domain: string; people: { id: string; mail: string; given: string; surname: string; department: string }[] };
+export type LargeOrg = {
+  orgId: string;
+  adminId: string;
+  domain: string;
+  people: { id: string; mail: string; given: string; surname: string; department: string }[];
+};
 
-const WEIGHTED: [string, number][] = [["Sales", 8], ["Engineering", 6], ["Operations", 5], ["Customer Success", 4], ["Marketing", 3], ["Finance", 2], ["Human Resources", 1], ["Legal", 1]];
+const WEIGHTED: [string, number][] = [
+  ["Sales", 8],
+  ["Engineering", 6],
+  ["Operations", 5],
+  ["Customer Success", 4],
+  ["Marketing", 3],
+  ["Finance", 2],
+  ["Human Resources", 1],
+  ["Legal", 1],
+];
 const WEIGHTS = WEIGHTED.flatMap(([name, weight]) => Array<string>(weight).fill(name));
 
 /** Field Services: people [start, start + size), early in the directory and so never members here. */
@@ -38,7 +106,10 @@ export async function seedLargeOrganization(db: Db, input: { people: number; mem
   const orgId = newId();
   const people: LargeOrg["people"] = [];
   await db.write(async (tx) => {
-    await runStatement(tx, { sql: "INSERT INTO organizations (id, name, domains) VALUES (?, ?, ?)", args: [orgId, input.name ?? "BigCorp", JSON.stringify([domain])] });
+    await runStatement(tx, {
+      sql: "INSERT INTO organizations (id, name, domains) VALUES (?, ?, ?)",
+      args: [orgId, input.name ?? "BigCorp", JSON.stringify([domain])],
+    });
     const now = Date.now();
     for (let start = 0; start < input.people; start += 500) {
       const rows: unknown[] = [];
@@ -49,11 +120,34 @@ export async function seedLargeOrganization(db: Db, input: { people: number; mem
         const department = departmentAt(i, input.people);
         people.push({ id, mail: p.mail, given: p.given, surname: p.surname, department });
         const display = `${p.given} ${p.surname}`;
-        rows.push(id, orgId, `oid-${i}`, p.mail, p.mail, display, p.given, p.surname, "Field Engineer", department, i % 97 === 96 ? 0 : 1, i === 0 ? 1 : 0,
-          p.mail, p.mail, display.toLowerCase(), p.given.toLowerCase(), p.surname.toLowerCase(), department.toLowerCase(), now);
+        rows.push(
+          id,
+          orgId,
+          `oid-${i}`,
+          p.mail,
+          p.mail,
+          display,
+          p.given,
+          p.surname,
+          "Field Engineer",
+          department,
+          i % 97 === 96 ? 0 : 1,
+          i === 0 ? 1 : 0,
+          p.mail,
+          p.mail,
+          display.toLowerCase(),
+          p.given.toLowerCase(),
+          p.surname.toLowerCase(),
+          department.toLowerCase(),
+          now,
+        );
       }
       await runStatement(tx, {
-        sql: `INSERT INTO directory_people (id, org_id, entra_object_id, mail, user_principal_name, display_name, given_name, surname, job_title, department, account_enabled, is_admin, mail_norm, upn_norm, display_norm, given_norm, surname_norm, department_norm, updated_at) VALUES ${Array(n).fill(`(${Array(19).fill("?").join(",")})`).join(",")}`,
+        sql: `INSERT INTO directory_people (id, org_id, entra_object_id, mail, user_principal_name, display_name, given_name, surname, job_title, department, account_enabled, is_admin, mail_norm, upn_norm, display_norm, given_norm, surname_norm, department_norm, updated_at) VALUES ${Array(
+          n,
+        )
+          .fill(`(${Array(19).fill("?").join(",")})`)
+          .join(",")}`,
         args: rows as never,
       });
     }
@@ -66,7 +160,20 @@ export async function seedLargeOrganization(db: Db, input: { people: number; mem
         const p = people[i]!;
         const status = statuses[i % statuses.length]!;
         const display = `${p.given} ${p.surname}`;
-        rows.push(newId(), orgId, p.id, p.mail, p.mail, display, display.toLowerCase(), status, now - i * 1000, status === "active" ? now : null, status === "archived" ? now : null, now);
+        rows.push(
+          newId(),
+          orgId,
+          p.id,
+          p.mail,
+          p.mail,
+          display,
+          display.toLowerCase(),
+          status,
+          now - i * 1000,
+          status === "active" ? now : null,
+          status === "archived" ? now : null,
+          now,
+        );
       }
       await runStatement(tx, {
         sql: `INSERT INTO members (id, org_id, person_id, email, email_norm, name, sort_name, status, invited_at, activated_at, archived_at, updated_at) VALUES ${Array(n).fill("(?,?,?,?,?,?,?,?,?,?,?,?)").join(",")}`,

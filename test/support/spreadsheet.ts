@@ -14,13 +14,21 @@ export function readAsSpreadsheet(text: string, separator: string): string[][] {
       i++;
       for (; i < text.length; i++) {
         if (text[i] !== '"') field += text[i];
-        else if (text[i + 1] === '"') { field += '"'; i++; }
-        else { i++; break; }
+        else if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else {
+          i++;
+          break;
+        }
       }
     }
     while (i < text.length && text[i] !== separator && text[i] !== "\r" && text[i] !== "\n") field += text[i++];
     record.push(field);
-    if (text[i] === separator) { i++; continue; }
+    if (text[i] === separator) {
+      i++;
+      continue;
+    }
     records.push(record);
     record = [];
     if (text[i] === "\r" && text[i + 1] === "\n") i++;

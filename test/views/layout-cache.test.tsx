@@ -29,7 +29,12 @@ const page: fc.Arbitrary<Page> = fc.record({
   }),
 });
 
-const render = (Layout: LayoutComponent, { title, shell }: Page) => String(<Layout title={title} shell={shell}><p>the page</p></Layout>);
+const render = (Layout: LayoutComponent, { title, shell }: Page) =>
+  String(
+    <Layout title={title} shell={shell}>
+      <p>the page</p>
+    </Layout>,
+  );
 
 /** The layout module as a new process loads it: nothing kept yet. */
 async function freshLayout(): Promise<LayoutComponent> {

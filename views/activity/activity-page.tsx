@@ -14,7 +14,10 @@ export type ActivityView = {
   actors: ActivityPerson[];
 };
 
-export function activityHref(path: "/activity" | "/activity.csv", params: { action?: string | undefined; actor?: string | undefined; before?: string | undefined }): string {
+export function activityHref(
+  path: "/activity" | "/activity.csv",
+  params: { action?: string | undefined; actor?: string | undefined; before?: string | undefined },
+): string {
   const search = new URLSearchParams();
   if (params.action) search.set("action", params.action);
   if (params.actor) search.set("actor", params.actor);
@@ -41,23 +44,42 @@ export function ActivityFilters(props: ActivityView) {
   const codes = [...new Set([...Object.keys(actionLabels), ...props.actions, ...(props.action ? [props.action] : [])])];
   const people = props.actor && !props.actors.some((p) => p.id === props.actor!.id) ? [props.actor, ...props.actors] : props.actors;
   return (
-    <form method="get" action="/activity" class="activity-filter" aria-label="Filter the activity"
-      hx-get="/activity" hx-trigger="change, submit" hx-target="#activity-results" hx-swap="outerHTML" hx-push-url="true">
+    <form
+      method="get"
+      action="/activity"
+      class="activity-filter"
+      aria-label="Filter the activity"
+      hx-get="/activity"
+      hx-trigger="change, submit"
+      hx-target="#activity-results"
+      hx-swap="outerHTML"
+      hx-push-url="true"
+    >
       <label>
         Action
         <select name="action">
           <option value="">All actions</option>
-          {codes.map((code) => <option value={code} selected={code === props.action}>{actionLabels[code] ?? code}</option>)}
+          {codes.map((code) => (
+            <option value={code} selected={code === props.action}>
+              {actionLabels[code] ?? code}
+            </option>
+          ))}
         </select>
       </label>
       <label>
         Person
         <select name="actor">
           <option value="">Everyone</option>
-          {people.map((p) => <option value={p.id} selected={p.id === props.actor?.id}>{p.name || p.email || p.id}</option>)}
+          {people.map((p) => (
+            <option value={p.id} selected={p.id === props.actor?.id}>
+              {p.name || p.email || p.id}
+            </option>
+          ))}
         </select>
       </label>
-      <button type="submit" class="secondary">Filter</button>
+      <button type="submit" class="secondary">
+        Filter
+      </button>
     </form>
   );
 }
@@ -75,24 +97,50 @@ export function ActivityResults(props: ActivityView) {
     <section id="activity-results">
       <div class="page-head results-head">
         <p class="muted">
-          {props.action || props.actor
-            ? <>Showing {props.action ? <strong>{actionLabels[props.action] ?? props.action}</strong> : "all actions"}
-                {props.actor && <> by <strong>{props.actor.name || props.actor.email}</strong></>}. <a href="/activity">Show everything</a></>
-            : "Showing all actions, newest first."}
+          {props.action || props.actor ? (
+            <>
+              Showing {props.action ? <strong>{actionLabels[props.action] ?? props.action}</strong> : "all actions"}
+              {props.actor && (
+                <>
+                  {" "}
+                  by <strong>{props.actor.name || props.actor.email}</strong>
+                </>
+              )}
+              . <a href="/activity">Show everything</a>
+            </>
+          ) : (
+            "Showing all actions, newest first."
+          )}
         </p>
-        <a class="button-link secondary small" href={activityHref("/activity.csv", filters)} download>Download CSV</a>
+        <a class="button-link secondary small" href={activityHref("/activity.csv", filters)} download>
+          Download CSV
+        </a>
       </div>
       {events.length === 0 ? (
-        <div class="empty"><p>{props.action || props.actor || props.before ? "No activity matches these filters." : "Nothing has happened yet. Actions appear here as admins invite people, change the rate or upload files."}</p></div>
+        <div class="empty">
+          <p>
+            {props.action || props.actor || props.before
+              ? "No activity matches these filters."
+              : "Nothing has happened yet. Actions appear here as admins invite people, change the rate or upload files."}
+          </p>
+        </div>
       ) : (
         <DataTable class="activity" columns={["When", "Who", "What", "Affected person"]}>
-          <tbody>{events.map((event) => <ActivityItem event={event} filters={filters} />)}</tbody>
+          <tbody>
+            {events.map((event) => (
+              <ActivityItem event={event} filters={filters} />
+            ))}
+          </tbody>
         </DataTable>
       )}
       {(props.before || next) && (
         <nav class="pager" aria-label="Pages">
           {props.before && <a href={activityHref("/activity", filters)}>← Newest</a>}
-          {next && <a href={activityHref("/activity", { ...filters, before: next })} rel="next">Older →</a>}
+          {next && (
+            <a href={activityHref("/activity", { ...filters, before: next })} rel="next">
+              Older →
+            </a>
+          )}
         </nav>
       )}
     </section>
@@ -104,17 +152,30 @@ function ActivityItem(props: { event: ActivityEvent; filters: { action?: string 
   const affected = affectedPerson(event);
   return (
     <tr>
-      <td><TimeAgo date={event.createdAt} /></td>
       <td>
-        {event.actorId
-          ? <a href={activityHref("/activity", { action: props.filters.action, actor: event.actorId })} title="Show only this person's actions">{event.actorName || event.actorEmail || "Unknown person"}</a>
-          : event.actorLabel ? <span>{event.actorLabel}</span> : <span class="muted">System</span>}
+        <TimeAgo date={event.createdAt} />
+      </td>
+      <td>
+        {event.actorId ? (
+          <a href={activityHref("/activity", { action: props.filters.action, actor: event.actorId })} title="Show only this person's actions">
+            {event.actorName || event.actorEmail || "Unknown person"}
+          </a>
+        ) : event.actorLabel ? (
+          <span>{event.actorLabel}</span>
+        ) : (
+          <span class="muted">System</span>
+        )}
       </td>
       <td>{describeActivity(event)}</td>
       <td>
-        {affected
-          ? <>{affected.name && <span class="name">{affected.name}</span>}{affected.email && <small class="muted block">{affected.email}</small>}</>
-          : <span class="muted">—</span>}
+        {affected ? (
+          <>
+            {affected.name && <span class="name">{affected.name}</span>}
+            {affected.email && <small class="muted block">{affected.email}</small>}
+          </>
+        ) : (
+          <span class="muted">—</span>
+        )}
       </td>
     </tr>
   );

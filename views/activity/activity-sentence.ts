@@ -43,7 +43,17 @@ type Event = { action: string; detail: Detail; subject: string | null };
 type Affected = { memberName: string | null; memberEmail: string | null };
 
 /** Actions whose subject names a file or an outcome, not a person. */
-const subjectIsNotAPerson = new Set(["group.invite", "import.upload", "import.send", "import.use_suggestions", "directory.sync", "rate.change", "organization.created", "reminders.send", "settings.reminders"]);
+const subjectIsNotAPerson = new Set([
+  "group.invite",
+  "import.upload",
+  "import.send",
+  "import.use_suggestions",
+  "directory.sync",
+  "rate.change",
+  "organization.created",
+  "reminders.send",
+  "settings.reminders",
+]);
 
 /** The person an event is about: the member it names, else its subject (an address); null when none. */
 export function affectedPerson(row: Event & Affected): { name: string | null; email: string | null } | null {
@@ -55,10 +65,12 @@ export function affectedPerson(row: Event & Affected): { name: string | null; em
 export function describeActivity(row: Event): string {
   const { action, detail, subject } = row;
   switch (action) {
-    case "member.invite": return "Sent an invitation";
+    case "member.invite":
+      return "Sent an invitation";
     case "member.resend":
       return detail?.freshLink === true ? "Resent the invitation with a new link (the old link no longer works)" : "Resent the invitation";
-    case "member.reinvite": return "Invited an archived user again";
+    case "member.reinvite":
+      return "Invited an archived user again";
     case "member.remind": {
       const n = count(detail, "reminder");
       const which = n === 1 ? "a first reminder" : n === 2 ? "a second reminder" : "a reminder";
@@ -69,7 +81,9 @@ export function describeActivity(row: Event): string {
       const days = count(detail, "days");
       const reminded = count(detail, "reminded");
       const who = `everyone invited more than ${days ?? "a few"} days ago who had not joined`;
-      return reminded === 0 ? `Reminded ${who}: nobody could be reminded any more` : `Reminded ${who}${reminded !== undefined ? ` (${plural(reminded, "person", "people")})` : ""}`;
+      return reminded === 0
+        ? `Reminded ${who}: nobody could be reminded any more`
+        : `Reminded ${who}${reminded !== undefined ? ` (${plural(reminded, "person", "people")})` : ""}`;
     }
     case "settings.reminders": {
       const days = count(detail, "newDays");
@@ -89,7 +103,8 @@ export function describeActivity(row: Event): string {
       const skipped = count(detail, "skipped") ?? 0;
       return `Invited the group “${name}” (${plural(invited, "person", "people")} invited${skipped ? `, ${formatNumber(skipped)} skipped` : ""})`;
     }
-    case "member.join": return "Joined MileIQ";
+    case "member.join":
+      return "Joined MileIQ";
     case "import.upload": {
       const file = text(detail, "fileName", "file") ?? subject ?? undefined;
       const rows = count(detail, "total", "rows", "totalRows");
@@ -129,9 +144,11 @@ export function describeActivity(row: Event): string {
         .map(([key, n]) => `${formatNumber(n!)} ${key}`);
       return `Synced the directory${parts.length ? ` (${parts.join(", ")})` : ""}`;
     }
-    case "organization.created": return "Set up the organization";
+    case "organization.created":
+      return "Set up the organization";
     case "scim.token":
       return detail?.replaced === true ? "Generated a new provisioning token (the previous one no longer works)" : "Generated a provisioning token";
-    default: return action;
+    default:
+      return action;
   }
 }

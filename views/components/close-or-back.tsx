@@ -2,7 +2,13 @@
 // back to Users (it navigates). Links navigate, buttons act.
 
 export function CloseOrBack(props: { page?: boolean | undefined; label: string; href?: string }) {
-  return props.page
-    ? <a href={props.href ?? "/users"} class="button-link secondary">{props.label}</a>
-    : <button type="button" class="secondary" data-close-dialog>{props.label}</button>;
+  return props.page ? (
+    <a href={props.href ?? "/users"} class="button-link secondary">
+      {props.label}
+    </a>
+  ) : (
+    <button type="button" class="secondary" data-close-dialog>
+      {props.label}
+    </button>
+  );
 }

@@ -15,7 +15,12 @@ export const plural = (count: number, one: string, many: string) => `${formatNum
 export const formatRate = (rateMilli: number) => `$${(rateMilli / 1000).toFixed(3).replace(/(\.\d\d)0$/, "$1")}`;
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 86400], ["month", 30 * 86400], ["week", 7 * 86400], ["day", 86400], ["hour", 3600], ["minute", 60],
+  ["year", 365 * 86400],
+  ["month", 30 * 86400],
+  ["week", 7 * 86400],
+  ["day", 86400],
+  ["hour", 3600],
+  ["minute", 60],
 ];
 
 // Intl formatting costs microseconds a call, and a page of 50 users makes 200 of them: the

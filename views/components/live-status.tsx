@@ -11,5 +11,9 @@ export function LiveStatus() {
 
 /** An htmx partial that sets the page's status text. */
 export function LiveStatusText(props: { text: string }) {
-  return <hx-partial hx-target={`#${LIVE_STATUS_ID}`} hx-swap="textContent">{props.text}</hx-partial>;
+  return (
+    <hx-partial hx-target={`#${LIVE_STATUS_ID}`} hx-swap="textContent">
+      {props.text}
+    </hx-partial>
+  );
 }

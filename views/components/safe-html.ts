@@ -20,8 +20,9 @@ export function markup(strings: TemplateStringsArray, ...values: MarkupValue[]):
   let out = strings[0]!;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    out += (typeof value === "string" ? escapeHtml(value) : value instanceof SafeHtml ? value.value : value == null || value === false ? "" : String(value))
-      + strings[i + 1]!;
+    out +=
+      (typeof value === "string" ? escapeHtml(value) : value instanceof SafeHtml ? value.value : value == null || value === false ? "" : String(value)) +
+      strings[i + 1]!;
   }
   return new SafeHtml(out);
 }

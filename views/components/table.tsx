@@ -6,7 +6,13 @@ export function DataTable(props: { class?: string; columns: Child[]; children: C
   return (
     <div class="table-wrap">
       <table class={props.class}>
-        <thead><tr>{props.columns.map((column) => <th scope="col">{column}</th>)}</tr></thead>
+        <thead>
+          <tr>
+            {props.columns.map((column) => (
+              <th scope="col">{column}</th>
+            ))}
+          </tr>
+        </thead>
         {props.children}
       </table>
     </div>

@@ -15,9 +15,14 @@ export function renderArchiveNoticeEmail(input: ArchiveNoticeEmailInput): EmailC
   const what = input.wasMember
     ? `${by === null ? "Your MileIQ membership" : `${by} ended your MileIQ membership`} for ${orgName}${by === null ? " has ended" : ""}. ${ended}`
     : `${by === null ? "Your invitation" : `${by} withdrew your invitation`} to track mileage with MileIQ for ${orgName}${by === null ? " was withdrawn" : ""}. The link in it no longer works.`;
-  const preheader = by === null
-    ? (input.wasMember ? `Your MileIQ access for ${orgName} has ended` : "Your MileIQ invitation was withdrawn")
-    : (input.wasMember ? `${by} ended your MileIQ access for ${orgName}` : `${by} withdrew your MileIQ invitation`);
+  const preheader =
+    by === null
+      ? input.wasMember
+        ? `Your MileIQ access for ${orgName} has ended`
+        : "Your MileIQ invitation was withdrawn"
+      : input.wasMember
+        ? `${by} ended your MileIQ access for ${orgName}`
+        : `${by} withdrew your MileIQ invitation`;
   const ask = `If you think this is a mistake, ask ${by === null ? "" : `${by} or `}your administrator to invite you again.`;
   const why = input.wasMember
     ? `You received this because you were a member of ${orgName} on MileIQ.`
@@ -26,13 +31,25 @@ export function renderArchiveNoticeEmail(input: ArchiveNoticeEmailInput): EmailC
     <EmailFrame title={subject} preheader={preheader} footer={why}>
       <Paragraph>Hi {input.recipientName},</Paragraph>
       <Paragraph>
-        {input.wasMember
-          ? (by === null
-            ? <>Your MileIQ membership for <strong>{orgName}</strong> has ended. {ended}</>
-            : <><strong>{by}</strong> ended your MileIQ membership for <strong>{orgName}</strong>. {ended}</>)
-          : (by === null
-            ? <>Your invitation to track mileage with MileIQ for <strong>{orgName}</strong> was withdrawn. The link in it no longer works.</>
-            : <><strong>{by}</strong> withdrew your invitation to track mileage with MileIQ for <strong>{orgName}</strong>. The link in it no longer works.</>)}
+        {input.wasMember ? (
+          by === null ? (
+            <>
+              Your MileIQ membership for <strong>{orgName}</strong> has ended. {ended}
+            </>
+          ) : (
+            <>
+              <strong>{by}</strong> ended your MileIQ membership for <strong>{orgName}</strong>. {ended}
+            </>
+          )
+        ) : by === null ? (
+          <>
+            Your invitation to track mileage with MileIQ for <strong>{orgName}</strong> was withdrawn. The link in it no longer works.
+          </>
+        ) : (
+          <>
+            <strong>{by}</strong> withdrew your invitation to track mileage with MileIQ for <strong>{orgName}</strong>. The link in it no longer works.
+          </>
+        )}
       </Paragraph>
       <Paragraph>{ask}</Paragraph>
     </EmailFrame>,

@@ -19,7 +19,14 @@ export function EmailFrame(props: { title: string; preheader: string; footer: Ch
         <table role="presentation" width="100%" cellpadding={0} cellspacing={0} border={0} style={`background:${colors.page};`}>
           <tr>
             <td align="center" style="padding:24px 12px;">
-              <table role="presentation" width="100%" cellpadding={0} cellspacing={0} border={0} style={`max-width:560px;background:#ffffff;border:1px solid ${colors.line};border-radius:8px;`}>
+              <table
+                role="presentation"
+                width="100%"
+                cellpadding={0}
+                cellspacing={0}
+                border={0}
+                style={`max-width:560px;background:#ffffff;border:1px solid ${colors.line};border-radius:8px;`}
+              >
                 <tr>
                   <td style={`padding:20px 32px;border-bottom:1px solid ${colors.line};${font}font-size:20px;font-weight:700;color:${colors.brand};`}>
                     MileIQ <span style={`font-weight:400;color:${colors.muted};font-size:16px;`}>Admin Center</span>
@@ -52,8 +59,12 @@ export function EmailButton(props: { href: string; children: Child }) {
     <table role="presentation" cellpadding={0} cellspacing={0} border={0} style="margin:8px 0 24px 0;">
       <tr>
         <td align="center" bgcolor={colors.brand} style={`border-radius:6px;background:${colors.brand};`}>
-          {/* biome-ignore lint/security/noBlankTarget: a mail client opens the link; there is no opener page to protect. */}
-          <a href={props.href} target="_blank" style={`display:inline-block;padding:12px 28px;${font}font-size:16px;font-weight:600;color:#ffffff;text-decoration:none;border-radius:6px;`}>
+          <a
+            href={props.href}
+            // biome-ignore lint/security/noBlankTarget: a mail client opens the link; there is no opener page to protect.
+            target="_blank"
+            style={`display:inline-block;padding:12px 28px;${font}font-size:16px;font-weight:600;color:#ffffff;text-decoration:none;border-radius:6px;`}
+          >
             {props.children}
           </a>
         </td>
@@ -68,7 +79,6 @@ export function renderEmailHtml(node: { toString(): unknown }): string {
   if (typeof html !== "string" && !(html instanceof String)) throw new Error("email templates must render synchronously");
   return `<!DOCTYPE html>${String(html)}`;
 }
-
 
 /** Subjects are one line: a name with a line break must not start a new header. */
 export const oneLine = (s: string): string => s.replace(/[\r\n\t]+/g, " ").trim();

@@ -24,32 +24,53 @@ export type EmailContent = { subject: string; html: string; text: string };
 export function renderInvitationEmail(input: InvitationEmailInput): EmailContent {
   if (!/^https?:\/\//i.test(input.joinUrl)) throw new Error("the invitation link must be an http(s) URL");
   const { inviterName, orgName } = input;
-  const subject = oneLine(`${input.reminder ? "Reminder: " : ""}${inviterName === null ? "You have been invited" : `${inviterName} invited you`} to MileIQ for ${orgName}`);
-  const footer = inviterName === null
-    ? `This invitation was sent to you for ${orgName}, which gives its people access to MileIQ.`
-    : `This invitation was sent to you by ${inviterName} at ${orgName}.`;
+  const subject = oneLine(
+    `${input.reminder ? "Reminder: " : ""}${inviterName === null ? "You have been invited" : `${inviterName} invited you`} to MileIQ for ${orgName}`,
+  );
+  const footer =
+    inviterName === null
+      ? `This invitation was sent to you for ${orgName}, which gives its people access to MileIQ.`
+      : `This invitation was sent to you by ${inviterName} at ${orgName}.`;
   const rest = "It is personal: only you can use it, when you sign in with your own work account. If you were not expecting it, you can ignore this email.";
   const rate = input.rateMilli === null ? null : `${formatRate(input.rateMilli)} per mile`;
   const html = renderEmailHtml(
     <EmailFrame
       title={subject}
       preheader={`Join ${input.orgName} on MileIQ${rate ? `: ${rate} in ${input.year}` : ""}`}
-      footer={<>{footer} {rest}</>}
+      footer={
+        <>
+          {footer} {rest}
+        </>
+      }
     >
       <Paragraph>Hi {input.recipientName},</Paragraph>
       {input.reminder && <Paragraph>Your invitation is still waiting for you.</Paragraph>}
       <Paragraph>
-        {inviterName === null ? <>You have been invited</> : <><strong>{inviterName}</strong> invited you</>} to track your business mileage with MileIQ for <strong>{orgName}</strong>.
+        {inviterName === null ? (
+          <>You have been invited</>
+        ) : (
+          <>
+            <strong>{inviterName}</strong> invited you
+          </>
+        )}{" "}
+        to track your business mileage with MileIQ for <strong>{orgName}</strong>.
       </Paragraph>
       <Paragraph>
-        {rate
-          ? <>Your drives are reimbursed at <strong>{rate}</strong> for {input.year}.</>
-          : <>Your organization will set its mileage rate soon.</>}
+        {rate ? (
+          <>
+            Your drives are reimbursed at <strong>{rate}</strong> for {input.year}.
+          </>
+        ) : (
+          <>Your organization will set its mileage rate soon.</>
+        )}
       </Paragraph>
       <EmailButton href={input.joinUrl}>Get started</EmailButton>
       <p style={`margin:0;font-size:13px;color:${colors.muted};`}>
-        Button not working? Paste this link into your browser:<br />
-        <a href={input.joinUrl} style={`color:${colors.brand};word-break:break-all;`}>{input.joinUrl}</a>
+        Button not working? Paste this link into your browser:
+        <br />
+        <a href={input.joinUrl} style={`color:${colors.brand};word-break:break-all;`}>
+          {input.joinUrl}
+        </a>
       </p>
     </EmailFrame>,
   );

@@ -16,7 +16,10 @@ import { CloseOrBack } from "../components/close-or-back.js";
 const n = formatNumber;
 
 export function ImportPage(props: {
-  view: ImportView; problems: ImportProblemsView["groups"]; notice?: string | undefined; flash?: ImportProblemsView["flash"];
+  view: ImportView;
+  problems: ImportProblemsView["groups"];
+  notice?: string | undefined;
+  flash?: ImportProblemsView["flash"];
   /** Its invitation emails (after Send Invite): the page refreshes without JavaScript while they go. */
   mail?: MailProgressView | null;
 }) {
@@ -29,8 +32,12 @@ export function ImportPage(props: {
       {/* The import's own address: this page also answers a POST (Send Invite refused), whose
           address a plain refresh would ask for with GET. The id is ours (a UUID), not user text. */}
       {going && <noscript>{raw(`<meta http-equiv="refresh" content="2; url=/imports/${view.id}">`)}</noscript>}
-      <p><a href="/users">← Users</a></p>
-      <h1>Bulk upload: <span class="file-name">{view.fileName}</span></h1>
+      <p>
+        <a href="/users">← Users</a>
+      </p>
+      <h1>
+        Bulk upload: <span class="file-name">{view.fileName}</span>
+      </h1>
       <p class="muted">
         Uploaded <TimeAgo date={view.createdAt} />
         {view.detected && <> · Read as {describeDetection(view.detected)}</>}
@@ -44,13 +51,26 @@ export function ImportPage(props: {
 /** The widget and the problem rows once checked: what the upload dialog shows after Upload.
  *  Focus comes to its heading after Upload (static/app.js); `page`: the heading is the page's h1
  *  (Upload on /imports/new), `inDialog`: Done closes the dialog. */
-export function ImportPanel(props: { view: ImportView; notice?: string | undefined; problems?: ImportProblemsView["groups"]; flash?: ImportProblemsView["flash"]; page?: boolean; inDialog?: boolean }) {
+export function ImportPanel(props: {
+  view: ImportView;
+  notice?: string | undefined;
+  problems?: ImportProblemsView["groups"];
+  flash?: ImportProblemsView["flash"];
+  page?: boolean;
+  inDialog?: boolean;
+}) {
   const title = <>Progress of {props.view.fileName}</>;
   return (
     <section id="bulk-upload" class="import-panel" aria-labelledby="import-panel-title">
-      {props.page
-        ? <h1 id="import-panel-title" class="import-panel-title" tabindex={-1} data-focus-after-swap>{title}</h1>
-        : <h2 id="import-panel-title" class="import-panel-title" tabindex={-1} data-focus-after-swap>{title}</h2>}
+      {props.page ? (
+        <h1 id="import-panel-title" class="import-panel-title" tabindex={-1} data-focus-after-swap>
+          {title}
+        </h1>
+      ) : (
+        <h2 id="import-panel-title" class="import-panel-title" tabindex={-1} data-focus-after-swap>
+          {title}
+        </h2>
+      )}
       <ImportStatus view={props.view} notice={props.notice} inDialog={props.inDialog} />
       <ImportProblems importId={props.view.id} groups={props.problems ?? null} flash={props.flash} />
     </section>
@@ -86,16 +106,24 @@ function StatusBody(props: { view: ImportView; inDialog?: boolean | undefined })
   if (view.status === "queued" || view.status === "validating") {
     return (
       <>
-        <p class="import-state" tabindex={-1} data-focus-after-swap><strong>Checking rows…</strong> {n(view.processed)} of {plural(view.total, "row", "rows")}</p>
-        <progress value={view.processed} max={Math.max(1, view.total)} aria-label="Rows checked">{percent(view.processed, view.total)}</progress>
+        <p class="import-state" tabindex={-1} data-focus-after-swap>
+          <strong>Checking rows…</strong> {n(view.processed)} of {plural(view.total, "row", "rows")}
+        </p>
+        <progress value={view.processed} max={Math.max(1, view.total)} aria-label="Rows checked">
+          {percent(view.processed, view.total)}
+        </progress>
       </>
     );
   }
   if (view.status === "failed") {
     return (
       <>
-        <p class="import-state problem-box" tabindex={-1} data-focus-after-swap><strong>This import stopped.</strong> {view.failureMessage}</p>
-        <div class="import-actions"><CloseOrBack page={!props.inDialog} label="Done" /></div>
+        <p class="import-state problem-box" tabindex={-1} data-focus-after-swap>
+          <strong>This import stopped.</strong> {view.failureMessage}
+        </p>
+        <div class="import-actions">
+          <CloseOrBack page={!props.inDialog} label="Done" />
+        </div>
       </>
     );
   }
@@ -104,8 +132,12 @@ function StatusBody(props: { view: ImportView; inDialog?: boolean | undefined })
     const last = Math.max(1, view.sendPosition?.last ?? 1);
     return (
       <>
-        <p class="import-state" tabindex={-1} data-focus-after-swap><strong>Inviting people…</strong> {plural(view.sentCount, "person", "people")} invited so far</p>
-        <progress value={at} max={last} aria-label="People invited">{percent(at, last)}</progress>
+        <p class="import-state" tabindex={-1} data-focus-after-swap>
+          <strong>Inviting people…</strong> {plural(view.sentCount, "person", "people")} invited so far
+        </p>
+        <progress value={at} max={last} aria-label="People invited">
+          {percent(at, last)}
+        </progress>
         <Summary view={view} />
       </>
     );
@@ -113,9 +145,13 @@ function StatusBody(props: { view: ImportView; inDialog?: boolean | undefined })
   return (
     <>
       <p class="import-state" tabindex={-1} data-focus-after-swap>
-        {view.status === "sent"
-          ? <><strong>People invited.</strong> {plural(view.sentCount, "person was", "people were")} invited from {plural(view.total, "row", "rows")}.</>
-          : <strong>Checked {plural(view.total, "row", "rows")}.</strong>}
+        {view.status === "sent" ? (
+          <>
+            <strong>People invited.</strong> {plural(view.sentCount, "person was", "people were")} invited from {plural(view.total, "row", "rows")}.
+          </>
+        ) : (
+          <strong>Checked {plural(view.total, "row", "rows")}.</strong>
+        )}
       </p>
       <Summary view={view} />
       <Actions view={view} inDialog={props.inDialog} />
@@ -129,10 +165,22 @@ function Summary(props: { view: ImportView }) {
   const invited = view.sentCount > 0 || view.sendRequested || view.suggestionsRequested;
   return (
     <ul class="import-summary">
-      {invited && <li class="summary-invited"><span class="count">{n(view.sentCount)}</span> invited</li>}
-      {(view.readyCount > 0 || !invited) && <li class="summary-ready"><span class="count">{n(view.readyCount)}</span> ready to invite</li>}
-      <li class="summary-skipped"><span class="count">{n(view.skippedCount)}</span> skipped <small class="muted">(already invited, already members, duplicates)</small></li>
-      <li class="summary-errors"><span class="count">{n(view.errorCount)}</span> with errors</li>
+      {invited && (
+        <li class="summary-invited">
+          <span class="count">{n(view.sentCount)}</span> invited
+        </li>
+      )}
+      {(view.readyCount > 0 || !invited) && (
+        <li class="summary-ready">
+          <span class="count">{n(view.readyCount)}</span> ready to invite
+        </li>
+      )}
+      <li class="summary-skipped">
+        <span class="count">{n(view.skippedCount)}</span> skipped <small class="muted">(already invited, already members, duplicates)</small>
+      </li>
+      <li class="summary-errors">
+        <span class="count">{n(view.errorCount)}</span> with errors
+      </li>
     </ul>
   );
 }
@@ -148,13 +196,23 @@ function Actions(props: { view: ImportView; inDialog?: boolean | undefined }) {
     <div class="import-actions">
       {finished && <CloseOrBack page={!props.inDialog} label="Done" />}
       {unsent && (
-        <form method="post" action={`/imports/${view.id}/send`} hx-post={`/imports/${view.id}/send`} hx-target={target} hx-swap="outerHTML" hx-disable="find button" class="inline">
+        <form
+          method="post"
+          action={`/imports/${view.id}/send`}
+          hx-post={`/imports/${view.id}/send`}
+          hx-target={target}
+          hx-swap="outerHTML"
+          hx-disable="find button"
+          class="inline"
+        >
           <button type="submit">Send Invite</button>
         </form>
       )}
       {view.status === "ready" && view.readyCount === 0 && view.sentCount === 0 && <p class="muted">No one in this file is ready to invite.</p>}
       {problems > 0 && (
-        <a href={`/imports/${view.id}/errors.csv`} class="button-link secondary" download>Download error log</a>
+        <a href={`/imports/${view.id}/errors.csv`} class="button-link secondary" download>
+          Download error log
+        </a>
       )}
       {view.suggestionCount > 0 && !view.suggestionsRequested && (
         <a href={`/imports/${view.id}/suggestions`}>Review {plural(view.suggestionCount, "suggested address", "suggested addresses")}</a>

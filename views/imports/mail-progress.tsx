@@ -36,7 +36,8 @@ export function mailProgressText(view: Pick<MailProgressView, "progress" | "deli
     const shown = view.deliveryReported ? [...(p.delivered > 0 ? [delivery[0]!] : []), ...(p.bounced > 0 ? [delivery[1]!] : [])] : [];
     return [`Emails: ${n(p.sent)} of ${n(p.total)} sent`, ...shown, ...failed, timeLeftText(p.secondsLeft ?? 0)].join(" · ");
   }
-  const head = p.failed > 0 ? `${n(p.sent)} of ${n(p.total)} invitation emails sent` : `All ${n(p.total)} invitation ${p.total === 1 ? "email" : "emails"} sent`;
+  const head =
+    p.failed > 0 ? `${n(p.sent)} of ${n(p.total)} invitation emails sent` : `All ${n(p.total)} invitation ${p.total === 1 ? "email" : "emails"} sent`;
   const tail = [...delivery, ...failed, ...withdrawn];
   return tail.length > 0 ? `${head}; ${tail.join(", ")}` : head;
 }
@@ -50,7 +51,14 @@ export function MailProgressText(props: { view: MailProgressView }) {
   const problem = view.progress.bounced > 0 || view.progress.failed > 0;
   return (
     <p id="mail-progress-text" class={problem ? "mail-progress-text mail-problem" : "mail-progress-text"} {...poll}>
-      {view.onUsersPage && <><a href={`/imports/${view.importId}`} class="file-name">{view.fileName}</a>: </>}
+      {view.onUsersPage && (
+        <>
+          <a href={`/imports/${view.importId}`} class="file-name">
+            {view.fileName}
+          </a>
+          :{" "}
+        </>
+      )}
       {mailProgressText(view)}
     </p>
   );

@@ -11,7 +11,9 @@ const n = (value: number) => new Intl.NumberFormat("en-US").format(value);
 export function NewImportPage(props: UploadView) {
   return (
     <div class="import-new-page">
-      <p><a href="/users">← Users</a></p>
+      <p>
+        <a href="/users">← Users</a>
+      </p>
       <UploadForm {...props} page />
     </div>
   );
@@ -22,26 +24,54 @@ export function UploadForm(props: UploadView) {
     <section id="bulk-upload" class="bulk-upload" aria-labelledby="bulk-upload-title">
       {props.page ? <h1 id="bulk-upload-title">Bulk upload users</h1> : <h2 id="bulk-upload-title">Bulk upload users</h2>}
       <p>
-        Upload a CSV file or an Excel workbook (.xlsx) with one email address per row in a column named <strong>email</strong>.
-        Files exported from Excel, from Microsoft Entra ID ("Download users") or from your HR system work as they are: we find
-        the column of addresses (in a workbook, on its first sheet).
+        Upload a CSV file or an Excel workbook (.xlsx) with one email address per row in a column named <strong>email</strong>. Files exported from Excel, from
+        Microsoft Entra ID ("Download users") or from your HR system work as they are: we find the column of addresses (in a workbook, on its first sheet).
       </p>
       <ul class="muted upload-rules">
         <li>Only people in your organization's directory can be invited; everyone else is listed in the error log.</li>
-        <li>At most {n(props.maxMegabytes)} MB and {n(props.maxRows)} {props.maxRows === 1 ? "row" : "rows"} per file.</li>
-        <li>Nobody is invited until you press <strong>Send Invite</strong> after the check.</li>
+        <li>
+          At most {n(props.maxMegabytes)} MB and {n(props.maxRows)} {props.maxRows === 1 ? "row" : "rows"} per file.
+        </li>
+        <li>
+          Nobody is invited until you press <strong>Send Invite</strong> after the check.
+        </li>
       </ul>
-      <p><a href="/imports/sample.csv" download>Download a sample CSV</a></p>
-      <form method="post" action="/imports" enctype="multipart/form-data" class="upload-form"
-        hx-post="/imports" hx-target="#bulk-upload" hx-swap="outerHTML" hx-disable="find button">
+      <p>
+        <a href="/imports/sample.csv" download>
+          Download a sample CSV
+        </a>
+      </p>
+      <form
+        method="post"
+        action="/imports"
+        enctype="multipart/form-data"
+        class="upload-form"
+        hx-post="/imports"
+        hx-target="#bulk-upload"
+        hx-swap="outerHTML"
+        hx-disable="find button"
+      >
         <label for="import-file">CSV or Excel file</label>
-        <input id="import-file" name="file" type="file" accept=".csv,.txt,.tsv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required
-          aria-invalid={props.problem ? "true" : undefined} aria-describedby={props.problem ? "import-file-problem" : undefined} />
-        {props.problem && <p id="import-file-problem" class="field-error" role="alert" tabindex={-1} data-focus-after-swap>{props.problem}</p>}
+        <input
+          id="import-file"
+          name="file"
+          type="file"
+          accept=".csv,.txt,.tsv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          required
+          aria-invalid={props.problem ? "true" : undefined}
+          aria-describedby={props.problem ? "import-file-problem" : undefined}
+        />
+        {props.problem && (
+          <p id="import-file-problem" class="field-error" role="alert" tabindex={-1} data-focus-after-swap>
+            {props.problem}
+          </p>
+        )}
         <div class="dialog-actions">
           <button type="submit">Upload</button>
           <CloseOrBack page={props.page} label="Cancel" />
-          <span class="htmx-indicator muted" aria-hidden="true">Uploading…</span>
+          <span class="htmx-indicator muted" aria-hidden="true">
+            Uploading…
+          </span>
         </div>
       </form>
     </section>

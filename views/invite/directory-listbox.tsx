@@ -25,10 +25,16 @@ export function DirectoryListbox(props: { search: DirectorySearch }) {
   return (
     <>
       <ul id="invite-listbox" role="listbox" aria-label="Matches in the directory" class="invite-listbox" tabindex={-1} hidden={n === 0} data-count={String(n)}>
-        {groups.map((g) => <GroupOption group={g} />)}
-        {matches.map((m) => <DirectoryOption match={m} />)}
+        {groups.map((g) => (
+          <GroupOption group={g} />
+        ))}
+        {matches.map((m) => (
+          <DirectoryOption match={m} />
+        ))}
       </ul>
-      <hx-partial hx-target="#invite-search-status" hx-swap="innerHTML">{searchStatusText(props.search)}</hx-partial>
+      <hx-partial hx-target="#invite-search-status" hx-swap="innerHTML">
+        {searchStatusText(props.search)}
+      </hx-partial>
     </>
   );
 }
@@ -43,16 +49,17 @@ function DirectoryOption(props: { match: DirectoryMatch }) {
 
 export function MatchText(props: { match: DirectoryMatch }) {
   const m = props.match;
-  return html`<span class="match"><span class="match-name">${m.name || m.email}</span><span class="match-email">${m.email}</span>${m.jobTitle
-    ? html`<span class="match-job">${m.jobTitle}</span>` : ""}<span class="match-badges">${m.memberStatus ? StatusBadge({ status: m.memberStatus }) : ""}${m.accountEnabled
-    ? "" : ProblemBadge({ label: "Account disabled" })}</span></span>`;
+  return html`<span class="match"><span class="match-name">${m.name || m.email}</span><span class="match-email">${m.email}</span>${
+    m.jobTitle ? html`<span class="match-job">${m.jobTitle}</span>` : ""
+  }<span class="match-badges">${m.memberStatus ? StatusBadge({ status: m.memberStatus }) : ""}${
+    m.accountEnabled ? "" : ProblemBadge({ label: "Account disabled" })
+  }</span></span>`;
 }
 
 const kindLabels: Record<GroupMatch["kind"], string> = { department: "Department", security: "Security group", microsoft365: "Microsoft 365 group" };
 
 /** "276 people" (what the chip says), "10,000+ people" past the count's cap. */
-export const groupPeopleText = (g: GroupMatch) =>
-  `${formatNumber(g.eligible)}${g.capped ? "+" : ""} ${g.eligible === 1 && !g.capped ? "person" : "people"}`;
+export const groupPeopleText = (g: GroupMatch) => `${formatNumber(g.eligible)}${g.capped ? "+" : ""} ${g.eligible === 1 && !g.capped ? "person" : "people"}`;
 
 /** "Department · 276 people can be invited", or that no one in it can be invited any more. */
 export const groupDetailText = (g: GroupMatch) =>
@@ -70,28 +77,31 @@ export function InviteMatches(props: { search: DirectorySearch }) {
   if (!search.ok || search.matches.length + search.groups.length === 0) return <p class="muted">{searchStatusText(search)}</p>;
   return (
     <>
-    {search.groups.length > 0 && (
-      <fieldset class="invite-matches">
-        <legend>Groups matching “{search.q}”</legend>
-        {search.groups.map((g) => (
-          <label class="invite-match">
-            <input type="checkbox" name="group" value={g.groupId} disabled={g.eligible === 0} />
-            <span class="match"><span class="match-name">{g.name}</span><span class="match-group">{groupDetailText(g)}</span></span>
-          </label>
-        ))}
-      </fieldset>
-    )}
-    {search.matches.length > 0 && (
-    <fieldset class="invite-matches">
-      <legend>People matching “{search.q}”</legend>
-      {search.matches.map((m) => (
-        <label class="invite-match">
-          <input type="checkbox" name="email" value={m.email} disabled={!isAddable(m)} />
-          <MatchText match={m} />
-        </label>
-      ))}
-    </fieldset>
-    )}
+      {search.groups.length > 0 && (
+        <fieldset class="invite-matches">
+          <legend>Groups matching “{search.q}”</legend>
+          {search.groups.map((g) => (
+            <label class="invite-match">
+              <input type="checkbox" name="group" value={g.groupId} disabled={g.eligible === 0} />
+              <span class="match">
+                <span class="match-name">{g.name}</span>
+                <span class="match-group">{groupDetailText(g)}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {search.matches.length > 0 && (
+        <fieldset class="invite-matches">
+          <legend>People matching “{search.q}”</legend>
+          {search.matches.map((m) => (
+            <label class="invite-match">
+              <input type="checkbox" name="email" value={m.email} disabled={!isAddable(m)} />
+              <MatchText match={m} />
+            </label>
+          ))}
+        </fieldset>
+      )}
     </>
   );
 }

@@ -6,7 +6,13 @@ import { formatNumber } from "../components/format.js";
 const people = (n: number) => `${formatNumber(n)} ${n === 1 ? "person" : "people"}`;
 
 export function GroupResults(props: { groups: GroupInviteReport[] }) {
-  return <>{props.groups.map((g) => <GroupResult group={g} />)}</>;
+  return (
+    <>
+      {props.groups.map((g) => (
+        <GroupResult group={g} />
+      ))}
+    </>
+  );
 }
 
 function GroupResult(props: { group: GroupInviteReport }) {
@@ -27,7 +33,9 @@ function GroupResult(props: { group: GroupInviteReport }) {
               <strong>{people(s.count)}</strong>: {s.message}
               {s.people.length > 0 && (
                 <ul>
-                  {s.people.map((email) => <li>{email}</li>)}
+                  {s.people.map((email) => (
+                    <li>{email}</li>
+                  ))}
                   {s.count > s.people.length && <li class="muted">and {people(s.count - s.people.length)} more</li>}
                 </ul>
               )}

@@ -10,7 +10,9 @@ type Props = { invited: number; outcomes: InviteOutcome[]; omitted?: number; gro
 export function InviteResultPage(props: Props) {
   return (
     <div class="invite-page">
-      <p><a href="/users">← Users</a></p>
+      <p>
+        <a href="/users">← Users</a>
+      </p>
       <InviteResult {...props} page />
     </div>
   );
@@ -33,21 +35,38 @@ export function InviteResult(props: Props) {
       </p>
       {done.length > 0 && (
         <ul class="invited-list" aria-label="Invited">
-          {done.map((o) => <li>{o.email}{o.result === "reinvited" ? " (invited again)" : ""}<AlsoGiven emails={alsoGiven(o)} /></li>)}
+          {done.map((o) => (
+            <li>
+              {o.email}
+              {o.result === "reinvited" ? " (invited again)" : ""}
+              <AlsoGiven emails={alsoGiven(o)} />
+            </li>
+          ))}
         </ul>
       )}
       {refused.length > 0 && (
         <>
           <h3>Not invited</h3>
           <ul class="not-invited">
-            {refused.map((o) => <li><strong>{o.email || "Unknown person"}</strong><AlsoGiven emails={alsoGiven(o)} />: {o.message}</li>)}
+            {refused.map((o) => (
+              <li>
+                <strong>{o.email || "Unknown person"}</strong>
+                <AlsoGiven emails={alsoGiven(o)} />: {o.message}
+              </li>
+            ))}
           </ul>
         </>
       )}
       {props.groups && <GroupResults groups={props.groups} />}
-      {props.omitted ? <p class="muted">{props.omitted} more {props.omitted === 1 ? "address is" : "addresses are"} not listed here; the Activity log lists everyone invited.</p> : null}
+      {props.omitted ? (
+        <p class="muted">
+          {props.omitted} more {props.omitted === 1 ? "address is" : "addresses are"} not listed here; the Activity log lists everyone invited.
+        </p>
+      ) : null}
       <div class="dialog-actions">
-        <a href="/users/invite" role="button" hx-get="/users/invite" hx-target="#invite-user" hx-swap="outerHTML">Invite more</a>
+        <a href="/users/invite" role="button" hx-get="/users/invite" hx-target="#invite-user" hx-swap="outerHTML">
+          Invite more
+        </a>
         <CloseOrBack page={props.page} label="Done" />
       </div>
     </section>

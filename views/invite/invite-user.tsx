@@ -12,7 +12,9 @@ export type InviteView = { q: string; search: DirectorySearch | null; problem?: 
 export function InvitePage(props: InviteView) {
   return (
     <div class="invite-page">
-      <p><a href="/users">← Users</a></p>
+      <p>
+        <a href="/users">← Users</a>
+      </p>
       <InviteUser {...props} page />
     </div>
   );
@@ -26,10 +28,28 @@ export function InviteUser(props: InviteView) {
       <form method="get" action="/users/invite" class="invite-search" id="invite-search-form">
         <label for="invite-q">Name or email</label>
         <div class="combobox">
-          <input id="invite-q" name="q" type="search" value={props.q} role="combobox" aria-autocomplete="list" aria-expanded="false"
-            aria-controls="invite-listbox" aria-describedby="invite-search-status" autocomplete="off" spellcheck={false} maxlength={100} autofocus
-            hx-get="/directory/search" hx-trigger="input changed delay:200ms" hx-target="#invite-listbox" hx-swap="outerHTML" />
-          <button type="submit" class="secondary no-js-only">Search</button>
+          <input
+            id="invite-q"
+            name="q"
+            type="search"
+            value={props.q}
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded="false"
+            aria-controls="invite-listbox"
+            aria-describedby="invite-search-status"
+            autocomplete="off"
+            spellcheck={false}
+            maxlength={100}
+            autofocus
+            hx-get="/directory/search"
+            hx-trigger="input changed delay:200ms"
+            hx-target="#invite-listbox"
+            hx-swap="outerHTML"
+          />
+          <button type="submit" class="secondary no-js-only">
+            Search
+          </button>
         </div>
         <ul id="invite-listbox" role="listbox" aria-label="Matches in the directory" class="invite-listbox" tabindex={-1} hidden></ul>
       </form>
@@ -38,9 +58,15 @@ export function InviteUser(props: InviteView) {
         <h3 class="chips-title js-only">People to invite</h3>
         <ul id="invite-chips" class="chips js-only" aria-label="People to invite" data-empty-text="No one added yet."></ul>
         {props.search && <InviteMatches search={props.search} />}
-        {props.problem && <p id="invite-problem" class="field-error" role="alert" tabindex={-1} data-focus-after-swap>{props.problem}</p>}
+        {props.problem && (
+          <p id="invite-problem" class="field-error" role="alert" tabindex={-1} data-focus-after-swap>
+            {props.problem}
+          </p>
+        )}
         <div class="dialog-actions">
-          <button type="submit" id="invite-submit">Invite</button>
+          <button type="submit" id="invite-submit">
+            Invite
+          </button>
           <CloseOrBack page={props.page} label="Cancel" />
         </div>
       </form>

@@ -9,18 +9,36 @@ export function JoinLandingPage(props: { invitation: OpenInvitation; token: stri
     <section class="notice-page join-page">
       <h1>Join {invitation.orgName} on MileIQ</h1>
       <p>
-        {invitation.inviterName ? <><strong>{invitation.inviterName}</strong> invited you</> : <>You have been invited</>} to
-        track your business mileage with MileIQ for <strong>{invitation.orgName}</strong>.
+        {invitation.inviterName ? (
+          <>
+            <strong>{invitation.inviterName}</strong> invited you
+          </>
+        ) : (
+          <>You have been invited</>
+        )}{" "}
+        to track your business mileage with MileIQ for <strong>{invitation.orgName}</strong>.
       </p>
       <dl class="join-facts">
         <dt>Invitation for</dt>
-        <dd>{invitation.memberName ? <>{invitation.memberName} ({invitation.email})</> : invitation.email}</dd>
+        <dd>
+          {invitation.memberName ? (
+            <>
+              {invitation.memberName} ({invitation.email})
+            </>
+          ) : (
+            invitation.email
+          )}
+        </dd>
         <dt>Mileage rate</dt>
-        <dd><RateText rateMilli={invitation.rateMilli} /></dd>
+        <dd>
+          <RateText rateMilli={invitation.rateMilli} />
+        </dd>
       </dl>
       {props.signInHref ? (
         <>
-          <a class="button-link" href={props.signInHref}>Get started</a>
+          <a class="button-link" href={props.signInHref}>
+            Get started
+          </a>
           <p class="muted">You will sign in with your own work account ({invitation.email}), then come back here to join.</p>
         </>
       ) : (

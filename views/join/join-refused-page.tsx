@@ -10,8 +10,8 @@ export function JoinRefusedPage(props: { refusal: Exclude<JoinRefusal, { status:
         <section class="notice-page">
           <h1>This invitation link is not valid</h1>
           <p>
-            Check that you opened the whole link from your invitation email: some email programs break long links. If it
-            still does not work, ask your organization's admin to send you a new invitation.
+            Check that you opened the whole link from your invitation email: some email programs break long links. If it still does not work, ask your
+            organization's admin to send you a new invitation.
           </p>
         </section>
       );
@@ -21,8 +21,8 @@ export function JoinRefusedPage(props: { refusal: Exclude<JoinRefusal, { status:
           <section class="notice-page">
             <h1>This invitation is no longer valid</h1>
             <p>
-              The work account this invitation to <strong>{refusal.orgName}</strong> was sent to is no longer active in
-              the organization's directory, so the invitation was withdrawn. If you should have access, ask your admin.
+              The work account this invitation to <strong>{refusal.orgName}</strong> was sent to is no longer active in the organization's directory, so the
+              invitation was withdrawn. If you should have access, ask your admin.
             </p>
           </section>
         );
@@ -31,16 +31,15 @@ export function JoinRefusedPage(props: { refusal: Exclude<JoinRefusal, { status:
         <section class="notice-page">
           <h1>This invitation has been withdrawn</h1>
           <p>
-            An admin of <strong>{refusal.orgName}</strong> withdrew this invitation. If you should have access, ask your
-            admin to invite you again.
+            An admin of <strong>{refusal.orgName}</strong> withdrew this invitation. If you should have access, ask your admin to invite you again.
           </p>
         </section>
       ) : (
         <section class="notice-page">
           <h1>This invitation link has been replaced</h1>
           <p>
-            A newer invitation to <strong>{refusal.orgName}</strong> was sent, and this link no longer works. Use the
-            link in the most recent invitation email, or ask your admin to send it again.
+            A newer invitation to <strong>{refusal.orgName}</strong> was sent, and this link no longer works. Use the link in the most recent invitation email,
+            or ask your admin to send it again.
           </p>
         </section>
       );
@@ -48,10 +47,16 @@ export function JoinRefusedPage(props: { refusal: Exclude<JoinRefusal, { status:
       return (
         <section class="notice-page">
           <h1>This invitation has already been accepted</h1>
-          <p>This invitation to <strong>{refusal.orgName}</strong> has been used to join.</p>
-          {props.signedIn
-            ? <p>If it was sent to you, sign out and sign in with the work account it was sent to.</p>
-            : <p>If you joined with it, <a href="/login">sign in</a> with your work account to continue.</p>}
+          <p>
+            This invitation to <strong>{refusal.orgName}</strong> has been used to join.
+          </p>
+          {props.signedIn ? (
+            <p>If it was sent to you, sign out and sign in with the work account it was sent to.</p>
+          ) : (
+            <p>
+              If you joined with it, <a href="/login">sign in</a> with your work account to continue.
+            </p>
+          )}
         </section>
       );
   }
@@ -63,15 +68,14 @@ export function SentToSomeoneElsePage(props: { token: string; signedInAs: string
     <section class="notice-page">
       <h1>This invitation was sent to someone else</h1>
       <p>
-        You are signed in as <strong>{props.signedInAs}</strong>, but this invitation was sent to a different person.
-        Invitations work only for the person they were sent to; nothing has been changed.
+        You are signed in as <strong>{props.signedInAs}</strong>, but this invitation was sent to a different person. Invitations work only for the person they
+        were sent to; nothing has been changed.
       </p>
-      <p>
-        If it was sent to another work account of yours, sign out and sign in with that account. Otherwise, ask your
-        organization's admin to invite you.
-      </p>
+      <p>If it was sent to another work account of yours, sign out and sign in with that account. Otherwise, ask your organization's admin to invite you.</p>
       <form method="post" action={`/join/${props.token}/switch`}>
-        <button type="submit" class="secondary">Sign out and switch account</button>
+        <button type="submit" class="secondary">
+          Sign out and switch account
+        </button>
       </form>
     </section>
   );

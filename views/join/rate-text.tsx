@@ -3,5 +3,9 @@ import { formatRate } from "../components/format.js";
 
 export function RateText(props: { rateMilli: number | null }) {
   if (props.rateMilli === null) return <>Not set yet: your admin will set it</>;
-  return <><strong>{formatRate(props.rateMilli)}</strong> per mile</>;
+  return (
+    <>
+      <strong>{formatRate(props.rateMilli)}</strong> per mile
+    </>
+  );
 }

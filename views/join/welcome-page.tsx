@@ -10,22 +10,31 @@ export function WelcomePage(props: { welcome: Welcome }) {
   return (
     <section class="notice-page join-page">
       <h1>Welcome to MileIQ{welcome.memberName ? `, ${welcome.memberName}` : ""}</h1>
-      <p>You are now an active member of <strong>{welcome.orgName}</strong>.</p>
+      <p>
+        You are now an active member of <strong>{welcome.orgName}</strong>.
+      </p>
       <dl class="join-facts">
         <dt>Organization</dt>
         <dd>{welcome.orgName}</dd>
         <dt>Mileage rate</dt>
-        <dd><RateText rateMilli={welcome.rateMilli} /></dd>
+        <dd>
+          <RateText rateMilli={welcome.rateMilli} />
+        </dd>
       </dl>
       <h2>Next steps</h2>
       <ol>
         <li>
-          <a href={MILEIQ_APP_URL} target="_blank" rel="noopener noreferrer">Install the MileIQ app</a> on your phone and
-          sign in with your work account ({welcome.email}). It records your drives automatically.
+          <a href={MILEIQ_APP_URL} target="_blank" rel="noopener noreferrer">
+            Install the MileIQ app
+          </a>{" "}
+          on your phone and sign in with your work account ({welcome.email}). It records your drives automatically.
         </li>
         <li>
-          Or <a href={MILEIQ_DASHBOARD_URL} target="_blank" rel="noopener noreferrer">open the web dashboard</a> to
-          review your drives and send mileage reports.
+          Or{" "}
+          <a href={MILEIQ_DASHBOARD_URL} target="_blank" rel="noopener noreferrer">
+            open the web dashboard
+          </a>{" "}
+          to review your drives and send mileage reports.
         </li>
       </ol>
     </section>

@@ -23,7 +23,9 @@ export function MailStatusBadges(props: { status: MailStatus; deliveryStatus: De
   const delivery = props.deliveryStatus ? deliveryLabels[props.deliveryStatus] : undefined;
   return (
     <>
-      <span class={`badge ${cls}`} title={props.lastError ?? undefined}>{label}</span>
+      <span class={`badge ${cls}`} title={props.lastError ?? undefined}>
+        {label}
+      </span>
       {delivery && <span class={`badge ${delivery[1]}`}>{delivery[0]}</span>}
     </>
   );

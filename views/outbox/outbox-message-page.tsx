@@ -9,16 +9,36 @@ export function OutboxMessagePage(props: { message: OutboxMessage }) {
   const m = props.message;
   return (
     <>
-      <nav aria-label="Breadcrumb"><a href="/outbox">← Local outbox</a></nav>
+      <nav aria-label="Breadcrumb">
+        <a href="/outbox">← Local outbox</a>
+      </nav>
       <div class="page-head">
         <h1>{m.subject}</h1>
       </div>
       <dl class="mail-meta" style={META}>
-        <dt class="muted">To</dt><dd class="email" style="margin:0"><Address value={m.to} /></dd>
-        <dt class="muted">Kind</dt><dd style="margin:0">{kindLabel(m.kind)}</dd>
-        <dt class="muted">Status</dt><dd style="margin:0"><MailStatusBadges {...m} />{m.lastError && <small class="muted block">{m.lastError}</small>}</dd>
-        <dt class="muted">Queued</dt><dd style="margin:0"><TimeAgo date={m.createdAt} /></dd>
-        {m.sentAt && <><dt class="muted">Sent</dt><dd style="margin:0"><TimeAgo date={m.sentAt} /></dd></>}
+        <dt class="muted">To</dt>
+        <dd class="email" style="margin:0">
+          <Address value={m.to} />
+        </dd>
+        <dt class="muted">Kind</dt>
+        <dd style="margin:0">{kindLabel(m.kind)}</dd>
+        <dt class="muted">Status</dt>
+        <dd style="margin:0">
+          <MailStatusBadges {...m} />
+          {m.lastError && <small class="muted block">{m.lastError}</small>}
+        </dd>
+        <dt class="muted">Queued</dt>
+        <dd style="margin:0">
+          <TimeAgo date={m.createdAt} />
+        </dd>
+        {m.sentAt && (
+          <>
+            <dt class="muted">Sent</dt>
+            <dd style="margin:0">
+              <TimeAgo date={m.sentAt} />
+            </dd>
+          </>
+        )}
       </dl>
       <h2>Email</h2>
       <iframe
@@ -29,7 +49,9 @@ export function OutboxMessagePage(props: { message: OutboxMessage }) {
         style="width:100%;height:36rem;border:1px solid var(--pico-muted-border-color, #ccc);border-radius:.5rem;background:#fff;"
       />
       <h2>Plain-text version</h2>
-      <pre class="mail-text" style="white-space:pre-wrap;overflow-wrap:anywhere;"><LinkedText text={m.text} /></pre>
+      <pre class="mail-text" style="white-space:pre-wrap;overflow-wrap:anywhere;">
+        <LinkedText text={m.text} />
+      </pre>
     </>
   );
 }

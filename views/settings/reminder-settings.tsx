@@ -12,8 +12,19 @@ export function ReminderSettings(props: ReminderSettingsView) {
   return (
     <section id="reminder-settings" aria-labelledby="reminder-heading">
       <h2 id="reminder-heading">Reminders</h2>
-      {props.flash && <div class="flash" role="status">{props.flash}</div>}
-      <form method="post" action="/settings/reminders" hx-post="/settings/reminders" hx-target="#reminder-settings" hx-swap="outerHTML" hx-disable="find button">
+      {props.flash && (
+        <div class="flash" role="status">
+          {props.flash}
+        </div>
+      )}
+      <form
+        method="post"
+        action="/settings/reminders"
+        hx-post="/settings/reminders"
+        hx-target="#reminder-settings"
+        hx-swap="outerHTML"
+        hx-disable="find button"
+      >
         <fieldset aria-describedby={props.error ? "reminder-error reminder-hint" : "reminder-hint"} aria-invalid={props.error ? "true" : undefined}>
           <legend>Remind people who have not joined</legend>
           {choices.map((days) => (
@@ -23,10 +34,14 @@ export function ReminderSettings(props: ReminderSettingsView) {
             </label>
           ))}
         </fieldset>
-        {props.error && <small id="reminder-error" class="field-error">{props.error}</small>}
+        {props.error && (
+          <small id="reminder-error" class="field-error">
+            {props.error}
+          </small>
+        )}
         <small id="reminder-hint" class="block muted">
-          A reminder is the invitation again, with the same link. Each invitation gets at most two, the second as long after the first;
-          nobody who joined, was archived or left the directory gets one.
+          A reminder is the invitation again, with the same link. Each invitation gets at most two, the second as long after the first; nobody who joined, was
+          archived or left the directory gets one.
         </small>
         <button type="submit">Save reminders</button>
       </form>

@@ -18,20 +18,34 @@ export function DirectorySyncPanel(props: { last: LastDirectorySync | null; mess
   const latest = props.last?.latest;
   const busy = latest?.status === "queued" || latest?.status === "running";
   return (
-    <section id="directory-sync" class="directory-sync"
-      {...(busy ? { "hx-get": "/directory/sync", "hx-trigger": "every 2s", "hx-swap": "outerHTML" } : {})}>
+    <section id="directory-sync" class="directory-sync" {...(busy ? { "hx-get": "/directory/sync", "hx-trigger": "every 2s", "hx-swap": "outerHTML" } : {})}>
       <p tabindex={-1} data-focus-after-swap>
         <strong>Directory:</strong>{" "}
-        {!latest ? "not synced with Microsoft Entra ID yet."
-          : busy ? <>sync {latest.status === "queued" ? "waiting to start" : "in progress"}…</>
-          : latest.status === "failed" ? <span class="problem-text">last sync failed: {latest.message ?? "unknown reason"}.</span>
-          : <>synced <TimeAgo date={latest.finishedAt} />: {formatNumber(latest.added)} added, {formatNumber(latest.updated)} updated, {formatNumber(latest.removed)} removed.</>}
-        {props.last?.lastSucceededAt && latest?.status !== "succeeded" && <> Last good sync <TimeAgo date={props.last.lastSucceededAt} />.</>}
+        {!latest ? (
+          "not synced with Microsoft Entra ID yet."
+        ) : busy ? (
+          <>sync {latest.status === "queued" ? "waiting to start" : "in progress"}…</>
+        ) : latest.status === "failed" ? (
+          <span class="problem-text">last sync failed: {latest.message ?? "unknown reason"}.</span>
+        ) : (
+          <>
+            synced <TimeAgo date={latest.finishedAt} />: {formatNumber(latest.added)} added, {formatNumber(latest.updated)} updated,{" "}
+            {formatNumber(latest.removed)} removed.
+          </>
+        )}
+        {props.last?.lastSucceededAt && latest?.status !== "succeeded" && (
+          <>
+            {" "}
+            Last good sync <TimeAgo date={props.last.lastSucceededAt} />.
+          </>
+        )}
         {props.message && <> {props.message}</>}
       </p>
       {!busy && (
         <form method="post" action="/directory/sync" hx-post="/directory/sync" hx-target="#directory-sync" hx-swap="outerHTML">
-          <button type="submit" class="secondary small">Sync now</button>
+          <button type="submit" class="secondary small">
+            Sync now
+          </button>
         </form>
       )}
     </section>

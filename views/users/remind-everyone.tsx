@@ -9,7 +9,9 @@ const people = (n: number) => `${formatNumber(n)} ${n === 1 ? "person" : "people
 export function RemindEveryoneLink(props: { days: number }) {
   return (
     <p class="list-actions">
-      <a role="button" class="secondary outline" href="/users/remind" data-dialog="remind-dialog">Remind everyone invited more than {props.days} days ago</a>
+      <a role="button" class="secondary outline" href="/users/remind" data-dialog="remind-dialog">
+        Remind everyone invited more than {props.days} days ago
+      </a>
     </p>
   );
 }
@@ -34,14 +36,19 @@ export function RemindConfirm(props: RemindConfirmView) {
       ) : count === 0 ? (
         <>
           <Title page={props.page}>No one to remind</Title>
-          <p>Everyone invited more than {days} days ago has joined, was reminded twice already, or cannot be reached (their last email bounced, or they left the directory).</p>
+          <p>
+            Everyone invited more than {days} days ago has joined, was reminded twice already, or cannot be reached (their last email bounced, or they left the
+            directory).
+          </p>
         </>
       ) : (
         <>
-          <Title page={props.page}>Remind {people(count)} invited more than {days} days ago?</Title>
+          <Title page={props.page}>
+            Remind {people(count)} invited more than {days} days ago?
+          </Title>
           <p>
-            {count === 1 ? "They have" : "They have all"} not joined yet. Each gets their invitation again, with the same link, as a reminder.
-            People already reminded twice, whose last email bounced, or who left the directory are left out.
+            {count === 1 ? "They have" : "They have all"} not joined yet. Each gets their invitation again, with the same link, as a reminder. People already
+            reminded twice, whose last email bounced, or who left the directory are left out.
           </p>
         </>
       )}
@@ -59,14 +66,19 @@ export function RemindConfirm(props: RemindConfirmView) {
 export function RemindStarted(props: { days: number; count: number; started: boolean; page?: boolean }) {
   return (
     <section id="remind-confirm" class="confirm" aria-labelledby="remind-title">
-      <Title page={props.page}>{props.started ? "Reminding" : "Already reminding"} {people(props.count)}</Title>
+      <Title page={props.page}>
+        {props.started ? "Reminding" : "Already reminding"} {people(props.count)}
+      </Title>
       {/* Focus comes here after confirming (static/app.js), so it is read out. */}
       <p id="remind-started" tabindex={-1} data-focus-after-swap>
         {props.started
           ? `Reminders are on their way to the ${people(props.count)} invited more than ${props.days} days ago who have not joined.`
-          : "The reminders asked for earlier are still being sent."} The activity log says how many were reminded once they are all sent.
+          : "The reminders asked for earlier are still being sent."}{" "}
+        The activity log says how many were reminded once they are all sent.
       </p>
-      <div class="dialog-actions"><CloseOrBack page={props.page} href="/users?status=invited" label="Done" /></div>
+      <div class="dialog-actions">
+        <CloseOrBack page={props.page} href="/users?status=invited" label="Done" />
+      </div>
     </section>
   );
 }

@@ -34,8 +34,8 @@ const disabledBadge = trustedHtml(String(ProblemBadge({ label: "Account disabled
 const bouncedBadge = trustedHtml(String(ProblemBadge({ label: "Email bounced" })));
 
 /** A bounced invitation email, and what the provider said (escaped: it quotes the receiving server). */
-const bounceMarkup = (bounce: string | null): SafeHtml => (bounce === null ? EMPTY_HTML
-  : markup`${bouncedBadge}${bounce ? markup`<small class="block bounce-reason">${bounce}</small>` : EMPTY_HTML}`);
+const bounceMarkup = (bounce: string | null): SafeHtml =>
+  bounce === null ? EMPTY_HTML : markup`${bouncedBadge}${bounce ? markup`<small class="block bounce-reason">${bounce}</small>` : EMPTY_HTML}`;
 
 const FOCUS = markup` data-focus-after-swap`;
 
@@ -49,24 +49,36 @@ function rowActions(row: MemberRow, context: RowContext): SafeHtml {
   const { id, label: who, archiveQuery } = context;
   const resend = row.status === "invited";
   return markup`${resend ? rowButton(context, "resend", markup`Resend invitation to ${who}`, "Resend invitation", FOCUS) : EMPTY_HTML}${
-    row.status !== "archived" ? markup`<a role="button" class="secondary outline archive-link" href="/users/${id}/archive${archiveQuery}" data-dialog="archive-dialog" aria-label="Archive ${who}"${resend ? EMPTY_HTML : FOCUS}>Archive</a>` : EMPTY_HTML}${
-    row.status === "archived" && !row.leftDirectory && !row.accountDisabled ? rowButton(context, "reinvite", markup`Invite again: ${who}`, "Invite again", FOCUS) : EMPTY_HTML}`;
+    row.status !== "archived"
+      ? markup`<a role="button" class="secondary outline archive-link" href="/users/${id}/archive${archiveQuery}" data-dialog="archive-dialog" aria-label="Archive ${who}"${resend ? EMPTY_HTML : FOCUS}>Archive</a>`
+      : EMPTY_HTML
+  }${
+    row.status === "archived" && !row.leftDirectory && !row.accountDisabled
+      ? rowButton(context, "reinvite", markup`Invite again: ${who}`, "Invite again", FOCUS)
+      : EMPTY_HTML
+  }`;
 }
 
 export const userColumns: readonly UserColumn[] = [
   {
-    head: hidden("Select"), headClass: "select-col", cellClass: "select-col",
-    cell: (row, { id, label }) => (row.status !== "archived" ? markup`<input type="checkbox" name="id" value="${id}" form="user-table-form" aria-label="Select ${label}"/>` : EMPTY_HTML),
+    head: hidden("Select"),
+    headClass: "select-col",
+    cellClass: "select-col",
+    cell: (row, { id, label }) =>
+      row.status !== "archived" ? markup`<input type="checkbox" name="id" value="${id}" form="user-table-form" aria-label="Select ${label}"/>` : EMPTY_HTML,
   },
   {
     head: markup`Name`,
-    cell: (row, { who }) => markup`<span class="name">${who}</span><small class="muted block mobile-only email">${addressMarkup(row.email)}</small>${
-      row.jobTitle ? markup`<small class="muted block">${row.jobTitle}</small>` : EMPTY_HTML}`,
+    cell: (row, { who }) =>
+      markup`<span class="name">${who}</span><small class="muted block mobile-only email">${addressMarkup(row.email)}</small>${
+        row.jobTitle ? markup`<small class="muted block">${row.jobTitle}</small>` : EMPTY_HTML
+      }`,
   },
   { head: markup`Email`, cellClass: "email", cell: (row) => addressMarkup(row.email) },
   {
     head: markup`Status`,
-    cell: (row) => markup`${statusBadges[row.status]}${row.leftDirectory ? leftBadge : row.accountDisabled ? disabledBadge : EMPTY_HTML}${bounceMarkup(row.bounce)}`,
+    cell: (row) =>
+      markup`${statusBadges[row.status]}${row.leftDirectory ? leftBadge : row.accountDisabled ? disabledBadge : EMPTY_HTML}${bounceMarkup(row.bounce)}`,
   },
   { head: markup`Invited`, cell: (row) => timeAgoMarkup(row.invitedAt) },
   { head: markup`Joined`, cell: (row) => timeAgoMarkup(row.activatedAt) },

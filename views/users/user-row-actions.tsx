@@ -21,17 +21,32 @@ export function ArchiveConfirm(props: { row: MemberRow; list: UserList; page?: b
     <section class="confirm" aria-labelledby="archive-title">
       {props.page ? <h1 id="archive-title">Archive {who}?</h1> : <h2 id="archive-title">Archive {who}?</h2>}
       <p id="archive-description" data-dialog-description>
-        {row.email} will lose access to MileIQ for your organization{row.status === "invited" ? " and their invitation link will stop working" : ""}.
-        They will get an email saying so. You can invite them again later.
+        {row.email} will lose access to MileIQ for your organization{row.status === "invited" ? " and their invitation link will stop working" : ""}. They will
+        get an email saying so. You can invite them again later.
       </p>
-      <form method="post" action={`/users/${row.id}/archive`} hx-post={`/users/${row.id}/archive`} hx-target={`#member-${row.id}`} hx-swap="outerHTML"
-        data-close-dialog-after hx-disable="find button">
+      <form
+        method="post"
+        action={`/users/${row.id}/archive`}
+        hx-post={`/users/${row.id}/archive`}
+        hx-target={`#member-${row.id}`}
+        hx-swap="outerHTML"
+        data-close-dialog-after
+        hx-disable="find button"
+      >
         <ListField list={props.list} />
         <div class="dialog-actions">
-          <button type="submit" class="danger">Archive</button>
-          {props.page
-            ? <a href={usersHref(props.list)} class="button-link secondary">Cancel</a>
-            : <button type="button" class="secondary" data-close-dialog>Cancel</button>}
+          <button type="submit" class="danger">
+            Archive
+          </button>
+          {props.page ? (
+            <a href={usersHref(props.list)} class="button-link secondary">
+              Cancel
+            </a>
+          ) : (
+            <button type="button" class="secondary" data-close-dialog>
+              Cancel
+            </button>
+          )}
         </div>
       </form>
     </section>
@@ -43,16 +58,30 @@ export function BulkArchiveConfirm(props: { rows: MemberRow[]; list: UserList })
   const n = props.rows.length;
   return (
     <section class="confirm" aria-labelledby="bulk-archive-title">
-      <h1 id="bulk-archive-title">Archive {n} {n === 1 ? "user" : "users"}?</h1>
+      <h1 id="bulk-archive-title">
+        Archive {n} {n === 1 ? "user" : "users"}?
+      </h1>
       <p>They will lose access to MileIQ for your organization, open invitation links stop working, and each gets an email saying so.</p>
-      <ul>{props.rows.map((r) => <li>{r.name || r.email} <span class="muted">{r.email}</span></li>)}</ul>
+      <ul>
+        {props.rows.map((r) => (
+          <li>
+            {r.name || r.email} <span class="muted">{r.email}</span>
+          </li>
+        ))}
+      </ul>
       <form method="post" action="/users/archive">
-        {props.rows.map((r) => <input type="hidden" name="id" value={r.id} />)}
+        {props.rows.map((r) => (
+          <input type="hidden" name="id" value={r.id} />
+        ))}
         <input type="hidden" name="confirm" value="yes" />
         <ListField list={props.list} />
         <div class="dialog-actions">
-          <button type="submit" class="danger">Archive {n} {n === 1 ? "user" : "users"}</button>
-          <a href={usersHref(props.list)} class="button-link secondary">Cancel</a>
+          <button type="submit" class="danger">
+            Archive {n} {n === 1 ? "user" : "users"}
+          </button>
+          <a href={usersHref(props.list)} class="button-link secondary">
+            Cancel
+          </a>
         </div>
       </form>
     </section>
@@ -66,7 +95,9 @@ export function RowActionFeedback(props: { counts: MemberCounts; status: MemberS
     <>
       <hx-partial hx-target="#row-action-flash" hx-swap="delete"></hx-partial>
       <hx-partial hx-target="#status-filter" hx-swap="outerHTML">
-        <div id="row-action-flash" class={props.problem ? "flash error" : "flash"}>{props.message}</div>
+        <div id="row-action-flash" class={props.problem ? "flash error" : "flash"}>
+          {props.message}
+        </div>
         <StatusFilter status={props.status} q={props.q} counts={props.counts} />
       </hx-partial>
       <LiveStatusText text={props.message} />
@@ -76,7 +107,15 @@ export function RowActionFeedback(props: { counts: MemberCounts; status: MemberS
 
 /** Rows replaced in place (bulk archive): one partial per row. */
 export function RowPartials(props: { rows: MemberRow[]; render: (row: MemberRow) => unknown }) {
-  return <>{props.rows.map((row) => <hx-partial hx-target={`#member-${row.id}`} hx-swap="outerHTML">{props.render(row)}</hx-partial>)}</>;
+  return (
+    <>
+      {props.rows.map((row) => (
+        <hx-partial hx-target={`#member-${row.id}`} hx-swap="outerHTML">
+          {props.render(row)}
+        </hx-partial>
+      ))}
+    </>
+  );
 }
 
 const doneMessages: Record<string, (n: number) => string> = {

@@ -15,7 +15,9 @@ const cellStarts = userColumns.map((column) => (column.cellClass ? markup`<td cl
 
 /** The table's head row, from the same columns. */
 export const userTableHead: SafeHtml = markup`<thead><tr>${userColumns.reduce(
-  (cells, column) => markup`${cells}<th scope="col"${column.headClass ? markup` class="${column.headClass}"` : EMPTY_HTML}>${column.head}</th>`, EMPTY_HTML)}</tr></thead>`;
+  (cells, column) => markup`${cells}<th scope="col"${column.headClass ? markup` class="${column.headClass}"` : EMPTY_HTML}>${column.head}</th>`,
+  EMPTY_HTML,
+)}</tr></thead>`;
 
 /** `list`: the list's query string (listQuery), carried to the Archive confirmation. */
 export function UserRow(props: { row: MemberRow; list?: string }) {

@@ -70,15 +70,21 @@ const larr = raw("&larr;");
 const rarr = raw("&rarr;");
 
 // The parts that never change, rendered once at start-up rather than on every view.
-const pageHead = raw(String(
-  <div class="page-head">
-    <h1>Users</h1>
-    <div class="actions">
-      <a role="button" href="/users/invite" data-dialog="invite-dialog">Invite User</a>
-      <a role="button" class="secondary" href="/imports/new" data-dialog="import-dialog">Bulk upload users</a>
-    </div>
-  </div>,
-));
+const pageHead = raw(
+  String(
+    <div class="page-head">
+      <h1>Users</h1>
+      <div class="actions">
+        <a role="button" href="/users/invite" data-dialog="invite-dialog">
+          Invite User
+        </a>
+        <a role="button" class="secondary" href="/imports/new" data-dialog="import-dialog">
+          Bulk upload users
+        </a>
+      </div>
+    </div>,
+  ),
+);
 
 // No form holds the table: the checkboxes and Archive selected belong to #user-table-form, the
 // row buttons to #user-row-form (with their own formaction), both by `form=`. Each form carries
@@ -102,16 +108,36 @@ export function UsersPage(props: UsersView) {
   return (
     <>
       {pageHead}
-      {props.flash && <div class="flash" role="status">{props.flash}</div>}
+      {props.flash && (
+        <div class="flash" role="status">
+          {props.flash}
+        </div>
+      )}
       {props.sections}
       <StatusFilter status={props.status} q={props.q} counts={props.counts} />
       <form method="get" action="/users" class="search" role="search">
         {props.status && <input type="hidden" name="status" value={props.status} />}
-        <label for="user-search" class="visually-hidden">Search by name or email</label>
-        <input id="user-search" type="search" name="q" value={props.q} placeholder="Search by name or email" maxlength={200} autocomplete="off"
-          hx-get="/users" hx-trigger="input changed delay:250ms, search" hx-target="#user-results" hx-swap="outerHTML"
-          hx-include="closest form" hx-push-url="true" />
-        <button type="submit" class="secondary">Search</button>
+        <label for="user-search" class="visually-hidden">
+          Search by name or email
+        </label>
+        <input
+          id="user-search"
+          type="search"
+          name="q"
+          value={props.q}
+          placeholder="Search by name or email"
+          maxlength={200}
+          autocomplete="off"
+          hx-get="/users"
+          hx-trigger="input changed delay:250ms, search"
+          hx-target="#user-results"
+          hx-swap="outerHTML"
+          hx-include="closest form"
+          hx-push-url="true"
+        />
+        <button type="submit" class="secondary">
+          Search
+        </button>
       </form>
       {props.listActions}
       <UserResults {...props} />
@@ -126,7 +152,11 @@ export function StatusFilter(props: { status: MemberStatus | undefined; q: strin
         {filters.map((f) => (
           <li>
             <a href={usersHref({ status: f.status, q: props.q })} aria-current={f.status === props.status ? "page" : undefined}>
-              {f.label} <span class="count">{formatNumber(props.counts[f.status ?? "all"])}{props.counts.atLeast?.[f.status ?? "all"] ? "+" : ""}</span>
+              {f.label}{" "}
+              <span class="count">
+                {formatNumber(props.counts[f.status ?? "all"])}
+                {props.counts.atLeast?.[f.status ?? "all"] ? "+" : ""}
+              </span>
             </a>
           </li>
         ))}
@@ -141,14 +171,22 @@ export function UserResults(props: UsersView) {
   const list = listQuery(props);
   return (
     <section id="user-results">
-      {rows.length === 0 ? <EmptyState {...props} /> : (
-        raw(listForms(list).value + tableStart + userRowsMarkup(rows, list).value + tableEnd)
+      {rows.length === 0 ? <EmptyState {...props} /> : raw(listForms(list).value + tableStart + userRowsMarkup(rows, list).value + tableEnd)}
+      {rows.length > 0 && (
+        <p class="list-tools">
+          <a href={csvHref(props)} download>
+            Download CSV
+          </a>
+        </p>
       )}
-      {rows.length > 0 && <p class="list-tools"><a href={csvHref(props)} download>Download CSV</a></p>}
       {(props.after || next) && (
         <nav class="pager" aria-label="Pages">
           {props.after && <a href={usersHref({ status: props.status, q: props.q })}>{larr} First page</a>}
-          {next && <a href={`${usersHref({ status: props.status, q: props.q, after: next })}&page=${(props.pageNumber ?? 1) + 1}`} rel="next">Next page {rarr}</a>}
+          {next && (
+            <a href={`${usersHref({ status: props.status, q: props.q, after: next })}&page=${(props.pageNumber ?? 1) + 1}`} rel="next">
+              Next page {rarr}
+            </a>
+          )}
         </nav>
       )}
     </section>
@@ -165,8 +203,13 @@ function EmptyState(props: UsersView) {
   if (props.q) {
     return (
       <div class="empty">
-        <p>No one {props.status ? `${props.status} ` : ""}matches “{props.q}”.</p>
-        <p>Search looks at the start of each word of a name, and at the start of an email address. <a href={usersHref({ status: props.status })}>Clear the search</a>.</p>
+        <p>
+          No one {props.status ? `${props.status} ` : ""}matches “{props.q}”.
+        </p>
+        <p>
+          Search looks at the start of each word of a name, and at the start of an email address.{" "}
+          <a href={usersHref({ status: props.status })}>Clear the search</a>.
+        </p>
       </div>
     );
   }
@@ -176,15 +219,30 @@ function EmptyState(props: UsersView) {
     active: "No one has joined yet. People appear here once they accept their invitation.",
     archived: "No archived users.",
   };
-  return <div class="empty"><p>{text[props.status ?? "all"]}</p></div>;
+  return (
+    <div class="empty">
+      <p>{text[props.status ?? "all"]}</p>
+    </div>
+  );
 }
 
 /** Archive the selected rows: the button posts the Users table's form (checkboxes name=id). */
 function BulkArchiveBar() {
   return (
     <div class="bulk-bar">
-      <button type="submit" form="user-table-form" class="secondary outline" id="bulk-archive" name="confirm" value="no"
-        hx-post="/users/archive" hx-swap="none" hx-vals='{"confirm":"yes"}' hx-confirm="Archive the selected users?" data-bulk-archive>
+      <button
+        type="submit"
+        form="user-table-form"
+        class="secondary outline"
+        id="bulk-archive"
+        name="confirm"
+        value="no"
+        hx-post="/users/archive"
+        hx-swap="none"
+        hx-vals='{"confirm":"yes"}'
+        hx-confirm="Archive the selected users?"
+        data-bulk-archive
+      >
         Archive selected
       </button>
     </div>

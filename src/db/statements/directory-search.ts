@@ -7,8 +7,13 @@ import { readStatement } from "../driver.js";
 import type { MemberStatus } from "../schema.js";
 
 export type DirectoryHit = {
-  id: string; display_name: string; mail: string | null; upn: string | null; job_title: string | null;
-  account_enabled: number; status: MemberStatus | null;
+  id: string;
+  display_name: string;
+  mail: string | null;
+  upn: string | null;
+  job_title: string | null;
+  account_enabled: number;
+  status: MemberStatus | null;
 };
 
 // Each branch reads only its index (rowid and the indexed value: no table access); the best

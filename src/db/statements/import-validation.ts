@@ -50,15 +50,29 @@ const addresses = (column: "mail_norm" | "upn_norm") => `SELECT group_concat(${c
 const ADDRESSES = { mail_norm: addresses("mail_norm"), upn_norm: addresses("upn_norm") };
 
 export const statements = {
-  CHUNK, WRITE_VERDICTS, ADD_COUNTS, FINISH, VALIDATED_ROWS, TYPO_PEOPLE, MAIL_ADDRESSES: ADDRESSES.mail_norm, UPN_ADDRESSES: ADDRESSES.upn_norm,
+  CHUNK,
+  WRITE_VERDICTS,
+  ADD_COUNTS,
+  FINISH,
+  VALIDATED_ROWS,
+  TYPO_PEOPLE,
+  MAIL_ADDRESSES: ADDRESSES.mail_norm,
+  UPN_ADDRESSES: ADDRESSES.upn_norm,
 };
 
 /** The first value of a one-row answer holding JSON, parsed; [] when empty. */
 const jsonOf = <T>(rows: ArrayLike<ArrayLike<unknown>>): T[] => JSON.parse(String(rows[0]?.[0] ?? "[]")) as T[];
 
 /** A stored row with its directory person (by mail, else by UPN, ignoring case) and membership. */
-export type ChunkRow = [rowNumber: number, value: string, emailNorm: string | null, personId: string | null,
-  enabled: number | null, removed: number | null, memberStatus: string | null];
+export type ChunkRow = [
+  rowNumber: number,
+  value: string,
+  emailNorm: string | null,
+  personId: string | null,
+  enabled: number | null,
+  removed: number | null,
+  memberStatus: string | null,
+];
 
 /** The CHUNK statement: up to `size` rows after row `after` (the database thread runs it too). */
 export function chunkStatement(importId: string, orgId: string, after: number, size: number): { sql: string; args: (string | number)[] } {
@@ -73,11 +87,14 @@ export async function readImportChunk(db: Db, importId: string, orgId: string, a
 }
 
 export type ChunkVerdicts = {
-  importId: string; owner: string; cursorRow: number;
+  importId: string;
+  owner: string;
+  cursorRow: number;
   /** [rowNumber, outcome, code, message, suggestion, personId] per row. */
   verdicts: [number, string, string, string, string | null, string | null][];
   counts: { processed: number; ready: number; skipped: number; errors: number; suggestions: number };
-  lastRow: number; leaseUntil: number;
+  lastRow: number;
+  leaseUntil: number;
 };
 
 /** Writes a chunk's verdicts and adds its counts, both only while `owner` holds the import at
@@ -86,7 +103,10 @@ export async function writeChunkVerdicts(tx: Tx, chunk: ChunkVerdicts): Promise<
   const { importId, owner, cursorRow, counts } = chunk;
   const [, counted] = await runStatements(tx, [
     { sql: WRITE_VERDICTS, args: [importId, owner, cursorRow, JSON.stringify(chunk.verdicts)] },
-    { sql: ADD_COUNTS, args: [counts.processed, counts.ready, counts.skipped, counts.errors, counts.suggestions, chunk.lastRow, chunk.leaseUntil, importId, owner, cursorRow] },
+    {
+      sql: ADD_COUNTS,
+      args: [counts.processed, counts.ready, counts.skipped, counts.errors, counts.suggestions, chunk.lastRow, chunk.leaseUntil, importId, owner, cursorRow],
+    },
   ]);
   return counted!.rowsAffected === 1;
 }
@@ -103,7 +123,14 @@ export async function readValidatedRows(db: Db, importId: string, after: number,
   return jsonOf<ValidatedRow>((await readStatement(db, { sql: VALIDATED_ROWS, args: [importId, after, upTo, limit] })).rows);
 }
 
-export type TypoPersonRow = [key: string | number, id: string, name: string, enabled: number, removed: number, member: "invited" | "active" | "archived" | null];
+export type TypoPersonRow = [
+  key: string | number,
+  id: string,
+  name: string,
+  enabled: number,
+  removed: number,
+  member: "invited" | "active" | "archived" | null,
+];
 
 /** Directory people by address (mail or UPN, any state) and by row id, with their membership (a live one before an archived one). */
 export async function findTypoPeople(db: Db, orgId: string, addresses: string[], rowids: number[]): Promise<TypoPersonRow[]> {
@@ -113,7 +140,13 @@ export async function findTypoPeople(db: Db, orgId: string, addresses: string[],
 
 /** A page of the directory's addresses in one column's index order, after (address, rowid):
  *  "address<TAB>rowid" lines, and how many. */
-export async function readDirectoryAddresses(db: Db, orgId: string, column: "mail_norm" | "upn_norm", after: [string, number], limit: number): Promise<{ lines: string | null; count: number }> {
+export async function readDirectoryAddresses(
+  db: Db,
+  orgId: string,
+  column: "mail_norm" | "upn_norm",
+  after: [string, number],
+  limit: number,
+): Promise<{ lines: string | null; count: number }> {
   const page = await readStatement(db, { sql: ADDRESSES[column], args: [orgId, after[0], after[1], limit] });
   return { lines: page.rows[0]![0] as string | null, count: Number(page.rows[0]![1]) };
 }

@@ -8,18 +8,25 @@ import { memberStatuses, type MemberStatus } from "../schema.js";
 export const NAME_SEPARATORS = ' -,.()/"';
 
 /** The sort name with every separator turned into a space (what the triggers split at). */
-export const spacedSortName = NAME_SEPARATORS.split("").filter((ch) => ch !== " ").reduce((expr, ch) => `replace(${expr}, '${ch}', ' ')`, "sort_name");
+export const spacedSortName = NAME_SEPARATORS.split("")
+  .filter((ch) => ch !== " ")
+  .reduce((expr, ch) => `replace(${expr}, '${ch}', ' ')`, "sort_name");
 
 const STATUS = (s: string) => `'${s}'`;
 /** Per status, the first LIMIT+1 matches of each range, each from a covering index (`+status`:
  *  the address range's index holds the status; the (org, status) index would walk the status). */
-const countSql = (phrase: boolean) => memberStatuses.map((status) => `
+const countSql = (phrase: boolean) =>
+  memberStatuses
+    .map(
+      (status) => `
   SELECT ${STATUS(status)} AS status, 0 AS branch, id FROM (SELECT id FROM members
     WHERE org_id = ?1 AND status = ${STATUS(status)} AND sort_name >= ?2 AND sort_name < ?3 LIMIT ?7)
   UNION ALL SELECT ${STATUS(status)}, 1, id FROM (SELECT id FROM members
     WHERE org_id = ?1 AND email_norm >= ?2 AND email_norm < ?3 AND +status = ${STATUS(status)} LIMIT ?7)
   UNION ALL SELECT ${STATUS(status)}, 2, member_id FROM (SELECT member_id FROM member_name_words
-    WHERE org_id = ?1 AND ${phrase ? `word = ?4 AND instr(' ' || ${spacedSortName}, ' ' || ?6) > 0` : "word >= ?4 AND word < ?5"} AND status = ${STATUS(status)} LIMIT ?7)`).join("\n  UNION ALL");
+    WHERE org_id = ?1 AND ${phrase ? `word = ?4 AND instr(' ' || ${spacedSortName}, ' ' || ?6) > 0` : "word >= ?4 AND word < ?5"} AND status = ${STATUS(status)} LIMIT ?7)`,
+    )
+    .join("\n  UNION ALL");
 /** Counted in SQL (three rows back, not thousands of ids): distinct people per status, and how
  *  many each range gave, to tell whether one reached the limit. */
 const countingSql = (phrase: boolean) => `SELECT status, count(DISTINCT id) AS people,

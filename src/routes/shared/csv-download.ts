@@ -5,13 +5,16 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context.js";
 
-export function csvDownload<T>(c: Context<AppEnv>, input: {
-  fileName: string;
-  header: string;
-  pages: AsyncGenerator<T[], unknown, undefined>;
-  line: (row: T) => string;
-  what: string;
-}) {
+export function csvDownload<T>(
+  c: Context<AppEnv>,
+  input: {
+    fileName: string;
+    header: string;
+    pages: AsyncGenerator<T[], unknown, undefined>;
+    line: (row: T) => string;
+    what: string;
+  },
+) {
   const { logger } = c.get("deps");
   const reqId = c.get("requestId");
   const encoder = new TextEncoder();

@@ -24,7 +24,13 @@ export function writeInviteReceipt(c: Context<AppEnv>, result: { invited: number
   const groups: GroupEntry[] = [];
   let size = 100;
   for (const g of result.groups ?? []) {
-    const entry: GroupEntry = [g.name.slice(0, 100), groupKinds.indexOf(g.kind), g.invited, g.elsewhere, g.skipped.map((s) => [RESULTS.indexOf(s.result), s.count, []])];
+    const entry: GroupEntry = [
+      g.name.slice(0, 100),
+      groupKinds.indexOf(g.kind),
+      g.invited,
+      g.elsewhere,
+      g.skipped.map((s) => [RESULTS.indexOf(s.result), s.count, []]),
+    ];
     size += JSON.stringify(entry).length + 1;
     if (size > MAX_JSON) break;
     groups.push(entry);
@@ -41,15 +47,21 @@ export function writeInviteReceipt(c: Context<AppEnv>, result: { invited: number
   const listed: ([string, number] | [string, number, string])[] = [];
   for (const o of result.outcomes) {
     // A second address of one person names the first, so the page lists the person once.
-    const entry: [string, number] | [string, number, string] = o.samePersonAs === undefined
-      ? [o.email.slice(0, 320), RESULTS.indexOf(o.result)] : [o.email.slice(0, 320), RESULTS.indexOf(o.result), o.samePersonAs.slice(0, 320)];
+    const entry: [string, number] | [string, number, string] =
+      o.samePersonAs === undefined
+        ? [o.email.slice(0, 320), RESULTS.indexOf(o.result)]
+        : [o.email.slice(0, 320), RESULTS.indexOf(o.result), o.samePersonAs.slice(0, 320)];
     size += JSON.stringify(entry).length + 1;
     if (size > MAX_JSON) break;
     listed.push(entry);
   }
   const value = { p: c.get("session")!.person.id, n: result.invited, o: listed, m: result.outcomes.length - listed.length, g: groups };
   setCookie(c, NAME, Buffer.from(JSON.stringify(value)).toString("base64url"), {
-    httpOnly: true, sameSite: "Lax", path: PATH, maxAge: 600, secure: c.get("deps").config.publicUrl.startsWith("https:"),
+    httpOnly: true,
+    sameSite: "Lax",
+    path: PATH,
+    maxAge: 600,
+    secure: c.get("deps").config.publicUrl.startsWith("https:"),
   });
 }
 
@@ -65,7 +77,14 @@ export function readInviteReceipt(c: Context<AppEnv>): InviteReceipt | null {
       if (!Array.isArray(entry) || typeof entry[0] !== "string" || !RESULTS[entry[1] as number]) return null;
       if (entry[2] !== undefined && typeof entry[2] !== "string") return null;
       const result = RESULTS[entry[1] as number]!;
-      outcomes.push({ email: entry[0], personId: null, memberId: null, result, message: inviteMessages[result], ...(entry[2] !== undefined ? { samePersonAs: entry[2] as string } : {}) });
+      outcomes.push({
+        email: entry[0],
+        personId: null,
+        memberId: null,
+        result,
+        message: inviteMessages[result],
+        ...(entry[2] !== undefined ? { samePersonAs: entry[2] as string } : {}),
+      });
     }
     const groups = readGroups(value.g);
     if (!groups) return null;
@@ -82,7 +101,15 @@ function readGroups(raw: unknown): GroupInviteReport[] | null {
   const groups: GroupInviteReport[] = [];
   const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
   for (const entry of raw as unknown[]) {
-    if (!Array.isArray(entry) || typeof entry[0] !== "string" || !groupKinds[entry[1] as number] || !count(entry[2]) || !count(entry[3]) || !Array.isArray(entry[4])) return null;
+    if (
+      !Array.isArray(entry) ||
+      typeof entry[0] !== "string" ||
+      !groupKinds[entry[1] as number] ||
+      !count(entry[2]) ||
+      !count(entry[3]) ||
+      !Array.isArray(entry[4])
+    )
+      return null;
     const skipped = [];
     for (const s of entry[4] as unknown[]) {
       if (!Array.isArray(s) || !RESULTS[s[0] as number] || !count(s[1]) || !Array.isArray(s[2]) || !s[2].every((e) => typeof e === "string")) return null;

@@ -8,10 +8,13 @@ import type { MemberStatus } from "../../db/schema.js";
 
 /** What is wrong with the list's query (the Users page and its CSV export), or undefined. */
 export function listQueryProblem(status: string | undefined, q: string, after?: string): string | undefined {
-  return status !== undefined && !isMemberStatus(status) ? "The status filter must be invited, active or archived."
-    : q.length > 200 ? "Search text is limited to 200 characters."
-    : after !== undefined && !decodeCursor(after) ? "This page link is not valid any more. Start again from the first page."
-    : undefined;
+  return status !== undefined && !isMemberStatus(status)
+    ? "The status filter must be invited, active or archived."
+    : q.length > 200
+      ? "Search text is limited to 200 characters."
+      : after !== undefined && !decodeCursor(after)
+        ? "This page link is not valid any more. Start again from the first page."
+        : undefined;
 }
 
 export type ListState = { status: MemberStatus | undefined; q: string; after: string | undefined };

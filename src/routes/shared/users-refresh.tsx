@@ -19,13 +19,23 @@ export async function usersListPartials(c: Context<AppEnv>, options: { recentImp
   const { db } = c.get("deps");
   const orgId = c.get("session")!.org.id;
   const [counts, page, recent] = await Promise.all([
-    countListedMembers(db, orgId, list.q), listMembers(db, orgId, list), options.recentImports ? listRecentImports(db, orgId) : null,
+    countListedMembers(db, orgId, list.q),
+    listMembers(db, orgId, list),
+    options.recentImports ? listRecentImports(db, orgId) : null,
   ]);
   return (
     <>
-      <hx-partial hx-target="#user-results" hx-swap="outerHTML"><UserResults status={list.status} q={list.q} after={list.after} counts={counts} page={page} /></hx-partial>
-      <hx-partial hx-target="#status-filter" hx-swap="outerHTML"><StatusFilter status={list.status} q={list.q} counts={counts} /></hx-partial>
-      {recent && <hx-partial hx-target="#recent-imports" hx-swap="outerHTML"><RecentImports imports={recent} /></hx-partial>}
+      <hx-partial hx-target="#user-results" hx-swap="outerHTML">
+        <UserResults status={list.status} q={list.q} after={list.after} counts={counts} page={page} />
+      </hx-partial>
+      <hx-partial hx-target="#status-filter" hx-swap="outerHTML">
+        <StatusFilter status={list.status} q={list.q} counts={counts} />
+      </hx-partial>
+      {recent && (
+        <hx-partial hx-target="#recent-imports" hx-swap="outerHTML">
+          <RecentImports imports={recent} />
+        </hx-partial>
+      )}
     </>
   );
 }
