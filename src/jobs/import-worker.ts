@@ -14,6 +14,7 @@ import type { ValidationContext } from "../domain/import-validation-context.js";
 import { validateImportChunk } from "../domain/import-validation.js";
 import { claimLease, newLeaseOwner, releaseLease } from "../db/leases.js";
 import { yieldToEventLoop } from "../event-loop.js";
+import { createIdle } from "./idle.js";
 
 export type ImportWorkerOptions = {
   db: Db;
@@ -157,49 +158,33 @@ export async function drainImports(input: ImportWorkerOptions): Promise<number> 
 
 export function startImportWorker(input: ImportWorkerOptions): ImportWorker {
   const options = withDefaults({ chunkBudgetMs: 25, ...input });
-  let stopped = false;
-  let woken = false;
-  let wakeUp: (() => void) | null = null;
+  const idle = createIdle();
   let lastSweep = 0;
 
-  const rest = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || stopped) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = null;
-        resolve();
-      }
-      wakeUp = done;
-    });
-
   const loop = (async () => {
-    while (!stopped) {
-      woken = false;
+    while (!idle.stopped) {
+      idle.beginPass();
       try {
         if (Date.now() - lastSweep > 60_000) {
           lastSweep = Date.now();
           await sweepAbandonedUploads(options.db);
         }
         const job = await claimImport(options.db, options.owner, options.leaseMs);
-        if (job) await runImport(options, job, () => stopped, input.logger, input.onInvited);
-        else await rest(input.idleMs ?? 1000);
+        if (job) await runImport(options, job, () => idle.stopped, input.logger, input.onInvited);
+        else await idle.rest(input.idleMs ?? 1000);
       } catch (error) {
         if (!isBusyError(error)) input.logger?.error({ err: { message: (error as Error).message } }, "import worker error");
-        await rest(isBusyError(error) ? 50 : (input.idleMs ?? 1000));
+        await idle.rest(isBusyError(error) ? 50 : (input.idleMs ?? 1000));
       }
     }
   })();
 
   return {
     wake() {
-      woken = true;
-      wakeUp?.();
+      idle.wake();
     },
     async stop() {
-      stopped = true;
-      wakeUp?.();
+      idle.stop();
       await loop;
     },
   };

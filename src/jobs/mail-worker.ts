@@ -10,6 +10,7 @@ import { recordEarlierRequestSent, withdrawFromBatch } from "../domain/outbox-wi
 import type { MailTransport } from "../integrations/mail.js";
 import { createPacer, type Pacer } from "./pacer.js";
 import { newLeaseOwner } from "../db/leases.js";
+import { createIdle } from "./idle.js";
 
 export type MailWorkerDeps = {
   db: Db;
@@ -103,45 +104,31 @@ export function startMailWorker(deps: Omit<MailWorkerDeps, "signal"> & { idleMs?
   const owner = deps.owner ?? newLeaseOwner("mail");
   const pacer = deps.pacer ?? createPacer(deps.config.mailRequestsPerSecond);
   const stopping = new AbortController();
-  let wakeUp: (() => void) | null = null;
-  let woken = false;
-
-  const rest = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || stopping.signal.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = null;
-        resolve();
-      }
-      wakeUp = done;
-    });
+  const idle = createIdle();
 
   const loop = (async () => {
     while (!stopping.signal.aborted) {
-      woken = false;
+      idle.beginPass();
       try {
         await pacer.untilFree(stopping.signal);
         if (stopping.signal.aborted) break;
         const r = await drainMailOnce({ ...deps, owner, pacer, signal: stopping.signal });
-        if (r.outcome === "idle") await rest(deps.idleMs ?? 1000);
+        if (r.outcome === "idle") await idle.rest(deps.idleMs ?? 1000);
       } catch (error) {
         // A busy database or a bug: log it, wait, go on. Leases expire if we never come back.
         deps.logger?.error({ err: { message: (error as Error).message } }, "mail worker error");
-        await rest(deps.idleMs ?? 1000);
+        await idle.rest(deps.idleMs ?? 1000);
       }
     }
   })();
 
   return {
     wake() {
-      woken = true;
-      wakeUp?.();
+      idle.wake();
     },
     async stop() {
       stopping.abort();
-      wakeUp?.();
+      idle.stop();
       await loop;
     },
   };

@@ -11,6 +11,7 @@ import { finishRequestedReminders, remindChunk, type ReminderPass } from "../dom
 import { DAY_MS } from "../domain/reminders.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import { claimLease, newLeaseOwner, releaseLease } from "../db/leases.js";
+import { createIdle } from "./idle.js";
 
 export type ReminderWorkerOptions = {
   db: Db;
@@ -100,42 +101,27 @@ export type ReminderWorker = { stop(): Promise<void>; wake(): void };
 
 export function startReminderWorker(input: ReminderWorkerOptions): ReminderWorker {
   const o = withDefaults(input);
-  let stopped = false;
-  let woken = false;
-  let wakeUp: (() => void) | null = null;
-  const rest = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || stopped) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = null;
-        resolve();
-      }
-      wakeUp = done;
-    });
+  const idle = createIdle();
   const loop = (async () => {
-    while (!stopped) {
-      woken = false;
+    while (!idle.stopped) {
+      idle.beginPass();
       try {
         const job = await claimSchedule(o, Date.now());
-        if (job) await runSchedule(o, job, () => stopped);
-        else await rest(input.idleMs ?? 30_000);
+        if (job) await runSchedule(o, job, () => idle.stopped);
+        else await idle.rest(input.idleMs ?? 30_000);
       } catch (error) {
         // A busy database or a bug: log it, wait, go on. The lease expires if we never come back.
         input.logger?.error({ err: { message: (error as Error).message } }, "reminder worker error");
-        await rest(input.idleMs ?? 30_000);
+        await idle.rest(input.idleMs ?? 30_000);
       }
     }
   })();
   return {
     wake() {
-      woken = true;
-      wakeUp?.();
+      idle.wake();
     },
     async stop() {
-      stopped = true;
-      wakeUp?.();
+      idle.stop();
       await loop;
     },
   };
