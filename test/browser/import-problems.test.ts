@@ -54,7 +54,7 @@ describe.skipIf(!browserAvailable())("Problem rows in a browser", () => {
       if (frame === page.mainFrame()) reloaded = true;
     });
     await dialog.getByRole("button", { name: "Upload" }).click();
-    await expect.poll(() => dialog.locator(".import-status").textContent()).toContain("Checked 4 rows");
+    await expect.poll(() => dialog.locator(".import-status").textContent(), { timeout: 15_000 }).toContain("Checked 4 rows");
 
     const problems = dialog.locator("#import-problems");
     await problems.getByRole("heading", { name: "Rows that will not be invited" }).waitFor();
