@@ -32,7 +32,13 @@ export type { Db, Queryable, Tx } from "./types.js";
 
 export type Database = { db: Db; embedded: boolean; close(): void };
 
-const POOL_SIZE = 20;
+/**
+ * Connections of the embedded client. Its writes take turns (the write queue: one transaction at
+ * a time) and its reads are synchronous calls that hand their connection back before anything
+ * else runs, so two are ever borrowed at once; each open connection keeps its own schema and a
+ * page cache of up to 2 MB, which twenty of them filled for nothing.
+ */
+export const POOL_SIZE = 4;
 const LOCK_TABLE = "_write_lock";
 
 /** `fastPaths: false` (EMBEDDED_FAST_PATHS) reads an embedded file through the client, as a libSQL

@@ -2,8 +2,10 @@
 // (csv-records.ts) and the email column (csv-columns.ts), then one chunked pass with papaparse's
 // core parser that keeps only the email cell of each row, packed (csv-store.ts), so a
 // 1,000,000-row file costs a few tens of megabytes and the event loop gets a turn between chunks.
+// The text is decoded as the pass goes (openCsvText): the file is never held as one string.
 import { chooseEmailColumn, type ColumnChoice } from "./csv-columns.js";
-import { decodeCsvBytes, type CsvEncoding } from "./csv-decode.js";
+import { openCsvText, type CsvEncoding } from "./csv-decode.js";
+import type { CsvTextReader } from "./csv-text.js";
 import { cellAt, guessDelimiter, guessNewline, isBlank, parseRecords, splitSeparatorHint, type CsvFormat as Format } from "./csv-records.js";
 import { CsvRowStore, type CsvRow } from "./csv-store.js";
 import { yieldToEventLoop } from "../event-loop.js";
@@ -61,10 +63,17 @@ export async function readCsv(bytes: Uint8Array, limits: CsvLimits): Promise<Csv
   }
   if (bytes.length === 0)
     return refuse("empty", "The file is empty. Put a header named email in the first row and one address per row below it, or start from the sample file.");
-  const decoded = decodeCsvBytes(bytes);
+  const decoded = openCsvText(bytes);
   if (!decoded.ok) return decoded;
-  const { text, delimiter: hinted } = splitSeparatorHint(decoded.text);
-  const { format, records: firstRecords } = await sampleRecords(text, hinted);
+  // Excel's "sep=" line: its length in characters, and the delimiter it names.
+  const start = decoded.text.start(SAMPLE_CHARS);
+  const hint = splitSeparatorHint(start);
+  const reader = () => {
+    const read = decoded.text.reader();
+    read.skip(start.length - hint.text.length);
+    return read;
+  };
+  const { format, records: firstRecords } = await sampleRecords(reader(), hint.delimiter);
   const delimiter = format.delimiter;
   const choice = chooseEmailColumn(firstRecords.map((record) => record.cells));
   if (!choice) {
@@ -74,7 +83,7 @@ export async function readCsv(bytes: Uint8Array, limits: CsvLimits): Promise<Csv
   // the admin sees when opening the file. Lines above the header (a title) are not data.
   const headerRow = choice.headerAt >= 0 ? firstRecords[choice.headerAt]!.rowNumber : 0;
   const store = new CsvRowStore();
-  const outcome = await collectRows(text, format, choice, headerRow, store, limits.maxRows);
+  const outcome = await collectRows(reader(), format, choice, headerRow, store, limits.maxRows);
   if (outcome) return outcome;
   if (store.size === 0) {
     return refuse("empty", "The file has a header row but no addresses below it. Add one address per row under the header, then upload it again.");
@@ -115,23 +124,22 @@ type SampleRecord = { rowNumber: number; cells: string[] };
  * lines are so long (thousands of columns) that fewer than two records fit in them, up to
  * MAX_RECORD_CHARS (a longer record is refused by collectRows). Yields between tries.
  */
-async function sampleRecords(text: string, delimiter?: Format["delimiter"]): Promise<{ format: Format; records: SampleRecord[] }> {
+async function sampleRecords(text: CsvTextReader, delimiter?: Format["delimiter"]): Promise<{ format: Format; records: SampleRecord[] }> {
   for (let size = SAMPLE_CHARS; ; size *= 2) {
     if (size > SAMPLE_CHARS) await yieldToEventLoop();
-    const sample = text.slice(0, size);
+    const { text: sample, last } = text.peek(size);
     const format: Format = { delimiter: delimiter ?? guessDelimiter(sample), newline: guessNewline(sample) };
     const records: SampleRecord[] = [];
-    parseRecords(sample, format, sample.length < text.length).data.forEach((cells, index) => {
+    parseRecords(sample, format, !last).data.forEach((cells, index) => {
       if (records.length < SAMPLE_RECORDS && !isBlank(cells)) records.push({ rowNumber: index + 1, cells: cells.map((_, i) => cellAt(cells, i)) });
     });
-    if (sample.length === text.length || records.length >= (size < SAMPLE_CHARS * 16 ? SAMPLE_RECORDS : 2) || size >= MAX_RECORD_CHARS)
-      return { format, records };
+    if (last || records.length >= (size < SAMPLE_CHARS * 16 ? SAMPLE_RECORDS : 2) || size >= MAX_RECORD_CHARS) return { format, records };
   }
 }
 
 /** Parses the whole text a chunk at a time, keeping the email cell of every non-blank data row. */
 async function collectRows(
-  text: string,
+  text: CsvTextReader,
   format: Format,
   choice: ColumnChoice,
   headerRow: number,
@@ -139,13 +147,11 @@ async function collectRows(
   maxRows: number,
 ): Promise<CsvReadResult | undefined> {
   const { index, fallbackIndex } = choice;
-  let position = 0;
   let rowNumber = 0;
   let chunkChars = CHUNK_CHARS;
-  while (position < text.length) {
-    const end = Math.min(text.length, position + chunkChars);
-    const last = end === text.length;
-    const parsed = parseRecords(text.slice(position, end), format, !last);
+  while (!text.done) {
+    const { text: chunk, last } = text.peek(chunkChars);
+    const parsed = parseRecords(chunk, format, !last);
     if (last && parsed.errors.some((error) => error.code === "MissingQuotes")) {
       const row = rowNumber + (parsed.errors.find((error) => error.code === "MissingQuotes")!.row ?? 0) + 1;
       return refuse(
@@ -178,7 +184,7 @@ async function collectRows(
       store.add(rowNumber, value);
     }
     store.seal();
-    position += last ? end - position : parsed.meta.cursor;
+    text.skip(last ? chunk.length : parsed.meta.cursor);
     chunkChars = CHUNK_CHARS;
     await yieldToEventLoop();
   }

@@ -18,6 +18,7 @@ export const UPLOAD_OWNER = "upload";
 const UPLOAD_LEASE_MS = 10 * 60_000;
 const STORE_BATCH = 500;
 
+/** The upload; createImport empties `bytes` once its rows are read (see there). */
 export type CreateImportInput = { fileName: string; bytes: Uint8Array };
 export type CreateImportResult =
   | { ok: true; importId: string; detection: UploadDetection }
@@ -46,9 +47,15 @@ export function addressKey(value: string): string | null {
   return norm && isValidAddressFormat(norm) ? norm : null;
 }
 
-/** Reads the file and stores its rows; a refusal creates nothing. */
+/**
+ * Reads the file and stores its rows; a refusal creates nothing. Once read, the file's bytes are
+ * let go (`input.bytes` is emptied), so a caller holding `input` does not keep them while the
+ * rows are stored: 35 MB for a 1,000,000-row CSV, a few seconds.
+ */
 export async function createImport(db: Db, actor: Actor, input: CreateImportInput, limits: CsvLimits): Promise<CreateImportResult> {
+  const size = input.bytes.length;
   const read = await readUpload(input.bytes, limits);
+  input.bytes = new Uint8Array(0);
   if (!read.ok) return read;
   const id = newId();
   const fileName = cleanFileName(input.fileName);
@@ -58,7 +65,7 @@ export async function createImport(db: Db, actor: Actor, input: CreateImportInpu
       orgId: actor.orgId,
       createdBy: actor.personId,
       fileName,
-      size: input.bytes.length,
+      size,
       status: "queued",
       detected: read.detection,
       total: read.detection.totalRows,
@@ -81,7 +88,7 @@ export async function createImport(db: Db, actor: Actor, input: CreateImportInpu
         ...auditActor(actor),
         action: "import.upload",
         subject: fileName,
-        detail: { importId: id, rows: read.detection.totalRows, size: input.bytes.length },
+        detail: { importId: id, rows: read.detection.totalRows, size },
       });
     });
   } catch (error) {

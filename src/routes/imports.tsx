@@ -112,12 +112,8 @@ export function importRoutes(deps: Pick<Deps, "config">) {
         }
         // A form sent with no file chosen has a file part with no name and no bytes.
         if (!body.file || (body.file.fileName === "" && body.file.bytes.length === 0)) return refuse(c, "Choose a CSV or Excel (.xlsx) file to upload.");
-        const result = await createImport(
-          db,
-          actorOf(c),
-          { fileName: body.file.fileName, bytes: body.file.bytes },
-          { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows },
-        );
+        // The file itself, so that createImport lets its bytes go once read (not a copy of the reference).
+        const result = await createImport(db, actorOf(c), body.file, { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows });
         if (!result.ok) {
           if (result.code === "not_stored") throw new Error(result.message);
           return refuse(c, result.message);

@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   invite: async () => (await import("./invite-bench.js")).benchInvite,
   group: async () => (await import("./group-bench.js")).benchGroupInvite,
   import: async () => (await import("./import-bench.js")).benchImport,
+  "import-1m": async () => (await import("./import-bench.js")).benchImport1m,
   send: async () => (await import("./send-bench.js")).benchSend,
   load: async () => (await import("../support/load-scenario.js")).benchLoad,
   directory: async () => (await import("./directory-bench.js")).benchDirectorySync,
