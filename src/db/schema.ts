@@ -1,7 +1,16 @@
 // The whole data model (DESIGN.md "Domain model"). Every table that belongs to an
 // organization carries org_id; times are UTC epoch milliseconds; money is integer thousandths.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { customType, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** A SHA-256 stored as its 32 bytes (a BLOB), half its hex text; the code sees lower-case hex. The
+ *  column's declared type stays TEXT (SQLite keeps a BLOB as given whatever the declared type),
+ *  so no table is rebuilt for it. A value stored as text (a hash that was not hex) reads as it is. */
+const sha256Column = customType<{ data: string; driverData: Uint8Array | ArrayBuffer | string }>({
+  dataType: () => "text",
+  toDriver: (hex) => (/^[0-9a-f]{64}$/i.test(hex) ? Buffer.from(hex, "hex") : hex),
+  fromDriver: (stored) => (typeof stored === "string" ? stored : Buffer.from(stored instanceof ArrayBuffer ? new Uint8Array(stored) : stored).toString("hex")),
+});
 
 const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -212,8 +221,8 @@ export const invitations = sqliteTable(
     memberId: text("member_id")
       .notNull()
       .references(() => members.id),
-    /** Hex SHA-256 of the 43-character base64url token; the token itself is never stored. */
-    tokenHash: text("token_hash").notNull().unique(),
+    /** SHA-256 of the 43-character base64url token, as 32 bytes (unhex in SQL); the token itself is never stored. */
+    tokenHash: sha256Column("token_hash").notNull().unique(),
     invitedBy: text("invited_by").references(() => directoryPeople.id),
     sentCount: integer("sent_count").notNull().default(1),
     lastSentAt: integer("last_sent_at", { mode: "timestamp_ms" }),

@@ -101,7 +101,7 @@ export type NewInvitation = { id: string; memberId: string; tokenHash: string };
 export async function insertInvitations(tx: Tx, orgId: string, invitedBy: string | null, now: number, rows: NewInvitation[]): Promise<void> {
   await inParts(rows, ROWS, (part) =>
     tx.run(sql`INSERT INTO invitations (id, org_id, member_id, token_hash, invited_by, sent_count, last_sent_at, delivery_status, created_at)
-    SELECT value ->> 0, ${orgId}, value ->> 1, value ->> 2, ${invitedBy}, 1, ${now}, 'queued', ${now}
+    SELECT value ->> 0, ${orgId}, value ->> 1, unhex(value ->> 2), ${invitedBy}, 1, ${now}, 'queued', ${now}
     FROM json_each(${JSON.stringify(part.map((i) => [i.id, i.memberId, i.tokenHash]))})`),
   );
 }

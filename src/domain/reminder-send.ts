@@ -55,7 +55,8 @@ export async function remindChunk(
     const now = options.now ?? Date.now();
     const held = await tx.all(sql`SELECT 1 FROM reminder_schedules WHERE id = ${pass.scheduleId} AND locked_by = ${owner}`);
     if (held.length === 0) return { status: "lost" as const, reminded: 0 };
-    const found = await tx.all<Candidate>(sql`SELECT i.id, i.rowid AS position, i.member_id, i.last_sent_at, i.token_hash, i.reminders_sent, m.email, m.name,
+    const found =
+      await tx.all<Candidate>(sql`SELECT i.id, i.rowid AS position, i.member_id, i.last_sent_at, lower(hex(i.token_hash)) AS token_hash, i.reminders_sent, m.email, m.name,
         coalesce(p.mail, p.user_principal_name) AS current_email, p.display_name,
         (SELECT display_name FROM directory_people WHERE id = i.invited_by AND org_id = i.org_id) AS inviter_name,
         (SELECT ${mailLinkSql} FROM mail_outbox o WHERE o.invitation_id = i.id AND o.kind = 'invitation' ORDER BY o.id LIMIT 1) AS mail_text
