@@ -394,8 +394,12 @@ export const mailOutbox = sqliteTable(
     deliveryStatus: text("delivery_status", { enum: deliveryStatuses }),
     /** What the provider said when it reported the email bounced (its bounce message), as given. */
     bounceReason: text("bounce_reason"),
-    /** The import whose Send Invite (or Use suggestions) queued this email: its mail progress. */
+    /** The import whose Send Invite (or Use suggestions) queued this email: its mail progress. An
+     *  invitation email names it through its context instead (an email queued before contexts, here). */
     importId: text("import_id").references(() => imports.id),
+    /** An invitation email's shared parameters and import (mail_contexts); params then holds only the
+     *  recipient's name and the link's token (src/domain/mail-templates.ts). */
+    contextId: integer("context_id").references(() => mailContexts.id),
     createdAt: createdAt(),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
   },
@@ -410,6 +414,21 @@ export const mailOutbox = sqliteTable(
     // (No index on org_id: the local outbox page reads an organization's emails newest first, in the
     // primary key's order, and the page exists only when mail stays in the outbox.)
   ],
+);
+
+/** What the invitation emails queued together share, stored once instead of on each outbox row:
+ *  the organization's name, the inviter's name, the rate and year, the link up to its token (as
+ *  PUBLIC_URL was when they were queued), whether they are reminders, and the import that queued
+ *  them. Outbox rows name it by context_id; equal contexts are one row (the unique index). */
+export const mailContexts = sqliteTable(
+  "mail_contexts",
+  {
+    id: integer("id").primaryKey(),
+    importId: text("import_id").references(() => imports.id),
+    /** JSON object: orgName, inviterName, rateMilli, year, linkBase, reminder (when true). */
+    params: text("params").notNull(),
+  },
+  (t) => [uniqueIndex("mail_contexts_params_import").on(t.params, sql`(CASE WHEN import_id IS NULL THEN '' ELSE import_id END)`)],
 );
 
 /** Maintained by triggers on mail_outbox (see the custom migration): an import's emails per

@@ -4,7 +4,7 @@
 // after a crash or a 5xx goes out again unchanged, with the same key, and the provider sends it once.
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { invitations, mailOutbox } from "../db/schema.js";
+import { invitations, mailContexts, mailOutbox } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { claimLeases, releaseLease } from "../db/leases.js";
 import { renderOutboxRow } from "./mail-templates.js";
@@ -40,10 +40,25 @@ export async function claimMailBatch(db: Db, owner: string, options: { leaseMs: 
   if (rows.length === 0) return null;
   // The same rows in the same order every time: a retried request carries the same payload.
   rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const contextIds = [...new Set(rows.flatMap((r) => (r.contextId === null ? [] : [r.contextId])))];
+  const contexts = new Map(
+    contextIds.length === 0
+      ? []
+      : (await db.select({ id: mailContexts.id, params: mailContexts.params }).from(mailContexts).where(inArray(mailContexts.id, contextIds))).map((c) => [
+          c.id,
+          c.params,
+        ]),
+  );
   return {
     batchKey: rows[0]!.batchKey!,
     // Rendered now, from the row's template and parameters (the same rows render the same payload).
-    messages: rows.map((r) => ({ id: r.id, to: r.to, ...renderOutboxRow(r), idempotencyKey: r.idempotencyKey, attempts: r.attempts })),
+    messages: rows.map((r) => ({
+      id: r.id,
+      to: r.to,
+      ...renderOutboxRow({ ...r, context: r.contextId === null ? null : (contexts.get(r.contextId) ?? null) }),
+      idempotencyKey: r.idempotencyKey,
+      attempts: r.attempts,
+    })),
   };
 }
 

@@ -9,7 +9,7 @@ import type { Db, Tx } from "../db/client.js";
 import { mailOutbox, type DeliveryStatus, type MailStatus } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { inParts } from "../event-loop.js";
-import { renderOutboxRow, storedParams, type MailTemplate } from "./mail-templates.js";
+import { renderOutboxRow, storedMail, type MailTemplate } from "./mail-templates.js";
 
 export type MailKind = "invitation" | "reminder" | "archive_notice" | (string & {});
 
@@ -24,7 +24,7 @@ export type NewMail = {
   importId?: string | null;
 } & MailTemplate;
 
-/** 200 rows a statement (12 parameters each): no request is served while one inserts, so each stays short. */
+/** 200 rows a statement (13 parameters each): no request is served while one inserts, so each stays short. */
 const CHUNK = 200;
 
 export function invitationMailKey(invitationId: string, sendNumber: number): string {
@@ -34,16 +34,37 @@ export function invitationMailKey(invitationId: string, sendNumber: number): str
 /** The key as stored: without the invitation's id, which invitation_id holds (the idempotency_key column puts it back). */
 const sendKeyOf = (m: NewMail) => (m.invitationId ? m.idempotencyKey.replace(`:${m.invitationId}:`, ":") : m.idempotencyKey);
 
+/**
+ * The mail_contexts row of each email that has one (storedMail), written when no equal one exists:
+ * ids in the order of `contexts` (null where none). Two statements for any number of emails.
+ */
+async function contextIds(tx: Tx, contexts: ({ importId: string | null; params: string } | null)[]): Promise<(number | null)[]> {
+  const wanted = [...new Map(contexts.flatMap((c) => (c ? [[JSON.stringify([c.importId, c.params]), c] as const] : []))).values()];
+  if (wanted.length === 0) return contexts.map(() => null);
+  const json = JSON.stringify(wanted.map((c) => [c.importId, c.params]));
+  await tx.run(sql`INSERT INTO mail_contexts (import_id, params) SELECT value ->> 0, value ->> 1 FROM json_each(${json}) WHERE true ON CONFLICT DO NOTHING`);
+  const found = await tx.all<{ id: number; import_id: string | null; params: string }>(sql`SELECT c.id, c.import_id, c.params FROM json_each(${json}) j
+    JOIN mail_contexts c ON c.params = j.value ->> 1 AND (CASE WHEN c.import_id IS NULL THEN '' ELSE c.import_id END) = coalesce(j.value ->> 0, '')`);
+  const ids = new Map(found.map((r) => [JSON.stringify([r.import_id, r.params]), Number(r.id)]));
+  return contexts.map((c) => (c ? ids.get(JSON.stringify([c.importId, c.params]))! : null));
+}
+
 /** Queues many emails with multi-row VALUES; answers the ids of the rows actually inserted. */
 export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()): Promise<string[]> {
   const inserted: string[] = [];
   await inParts(messages, CHUNK, async (part) => {
+    const stored = part.map(storedMail);
+    // An email with a context names its import there (the import-count triggers look it up).
+    const contexts = await contextIds(
+      tx,
+      stored.map((s, i) => (s.context === null ? null : { importId: part[i]!.importId ?? null, params: s.context })),
+    );
     const values = part.map(
-      (m) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.template}, ${JSON.stringify(storedParams(m))},
-      ${sendKeyOf(m)}, ${m.invitationId ?? null}, ${m.importId ?? null}, 'queued', ${now}, ${now})`,
+      (m, i) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.template}, ${stored[i]!.params},
+      ${sendKeyOf(m)}, ${m.invitationId ?? null}, ${contexts[i] === null ? (m.importId ?? null) : null}, ${contexts[i]}, 'queued', ${now}, ${now})`,
     );
     const done = await tx.all<{ id: string; invitation_id: string | null }>(sql`INSERT INTO mail_outbox
-      (id, org_id, kind, "to", template, params, send_key, invitation_id, import_id, status, next_attempt_at, created_at)
+      (id, org_id, kind, "to", template, params, send_key, invitation_id, import_id, context_id, status, next_attempt_at, created_at)
       VALUES ${sql.join(values, sql`, `)} ON CONFLICT (invitation_id, send_key) DO NOTHING RETURNING id, invitation_id`);
     // An invitation shows the delivery status of its latest email: a new one is queued. (Only
     // resends change anything: a new invitation is already "queued", and is left unwritten.)
@@ -111,6 +132,9 @@ export type OutboxMessage = OutboxListItem & { html: string; text: string; provi
 
 export const OUTBOX_PAGE_SIZE = 50;
 
+/** A column for selects from mail_outbox: the params of the row's context (renderOutboxRow needs them), or null. */
+export const outboxContextSql = sql<string | null>`(SELECT c.params FROM mail_contexts c WHERE c.id = ${mailOutbox.contextId})`;
+
 /** The organization's emails, newest first (keyset on the time-ordered id). */
 const listColumns = {
   id: mailOutbox.id,
@@ -125,6 +149,7 @@ const listColumns = {
   sentAt: mailOutbox.sentAt,
   lastError: mailOutbox.lastError,
   lockedUntil: mailOutbox.lockedUntil,
+  context: outboxContextSql,
 };
 
 /** The organization's emails, newest first (keyset on the time-ordered id). */
@@ -141,7 +166,10 @@ export async function listOutbox(
     .orderBy(desc(mailOutbox.id))
     .limit(limit + 1);
   const more = rows.length > limit;
-  const page = (more ? rows.slice(0, limit) : rows).map(({ template, params, ...row }) => ({ ...row, subject: renderOutboxRow({ template, params }).subject }));
+  const page = (more ? rows.slice(0, limit) : rows).map(({ template, params, context, ...row }) => ({
+    ...row,
+    subject: renderOutboxRow({ template, params, context }).subject,
+  }));
   return { rows: page, next: more ? page[page.length - 1]!.id : null };
 }
 
@@ -152,8 +180,8 @@ export async function getOutboxMessage(db: Db, orgId: string, id: string): Promi
     .from(mailOutbox)
     .where(and(eq(mailOutbox.orgId, orgId), eq(mailOutbox.id, id)));
   if (!row) return null;
-  const { template, params, ...rest } = row;
-  return { ...rest, ...renderOutboxRow({ template, params }) };
+  const { template, params, context, ...rest } = row;
+  return { ...rest, ...renderOutboxRow({ template, params, context }) };
 }
 
 /** Counts per status, for the outbox page header and the bench. */

@@ -5,10 +5,11 @@
 // Send Invite runs in the server (src/server.ts, workers on), re-checking every person at send
 // time. Then the Users page p99 at 10 connections while a Send Invite runs, over its p99 with no
 // import, on the same server.
+import { sql } from "drizzle-orm";
 import type { Db } from "../../src/db/client.js";
 import { runStatement } from "../../src/db/driver.js";
 import type { Tx } from "../../src/db/types.js";
-import { invitationMail, storedParams } from "../../src/domain/mail-templates.js";
+import { invitationMail, storedMail } from "../../src/domain/mail-templates.js";
 import { invitationMailKey } from "../../src/domain/outbox.js";
 import { newId, newTokens, sha256Hex } from "../../src/ids.js";
 import { benchSessionCookie, createBenchDatabase, startChildServer } from "../support/child-server.js";
@@ -36,6 +37,9 @@ export async function writeFloor(db: Db, org: LargeOrg, from: number, count: num
   await db.write(async (tx) => {
     const now = Date.now();
     const context = { orgName: "BigCorp", inviterName: `${admin.given} ${admin.surname}`, rateMilli: null, year: new Date().getUTCFullYear() };
+    // The emails' shared parameters, stored once as the app stores them (mail_contexts).
+    const shared = storedMail(invitationMail(context, { recipientName: "", joinUrl: `${PUBLIC_URL}/join/` })).context;
+    const [{ id: contextId }] = (await tx.all<{ id: number }>(sql`INSERT INTO mail_contexts (params) VALUES (${shared}) RETURNING id`)) as [{ id: number }];
     for (let start = 0; start < people.length; start += ROWS_PER_STATEMENT) {
       const part = people.slice(start, start + ROWS_PER_STATEMENT);
       const tokens = newTokens(part.length);
@@ -46,16 +50,17 @@ export async function writeFloor(db: Db, org: LargeOrg, from: number, count: num
         const mail = invitationMail(context, { recipientName: name, joinUrl: `${PUBLIC_URL}/join/${tokens[i]}` });
         return {
           member: [memberId, org.orgId, p.id, p.mail, p.mail, name, name.toLowerCase(), "invited", now, admin.id, now],
-          invitation: [invitationId, org.orgId, memberId, sha256Hex(tokens[i]!), admin.id, 1, now, "queued", now],
+          invitation: [invitationId, org.orgId, memberId, Buffer.from(sha256Hex(tokens[i]!), "hex"), admin.id, 1, now, "queued", now],
           mail: [
             newId(),
             org.orgId,
             "invitation",
             p.mail,
             mail.template,
-            JSON.stringify(storedParams(mail)),
+            storedMail(mail).params,
             invitationMailKey(invitationId, 1).replace(`:${invitationId}:`, ":"),
             invitationId,
+            contextId,
             "queued",
             now,
             now,
@@ -77,7 +82,7 @@ export async function writeFloor(db: Db, org: LargeOrg, from: number, count: num
       await insertRows(
         tx,
         "mail_outbox",
-        ["id", "org_id", "kind", '"to"', "template", "params", "send_key", "invitation_id", "status", "next_attempt_at", "created_at"],
+        ["id", "org_id", "kind", '"to"', "template", "params", "send_key", "invitation_id", "context_id", "status", "next_attempt_at", "created_at"],
         rows.map((r) => r.mail),
       );
     }

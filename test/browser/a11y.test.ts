@@ -15,7 +15,7 @@ import { archiveMembers } from "../../src/domain/member-archive.js";
 import { drainImports } from "../../src/jobs/import-worker.js";
 import { browserAvailable, launchBrowser, startTestServer, type RunningApp } from "../support/browser.js";
 import { actorFor } from "../support/security-fixtures.js";
-import { withEmail } from "../support/mail-fixtures.js";
+import { mailColumns, withEmail } from "../support/mail-fixtures.js";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const ALEX = "alex.admin@contoso.example";
@@ -167,7 +167,7 @@ describe.skipIf(!browserAvailable())("accessibility", () => {
     await go(page, "/outbox");
     await audit(page, "outbox");
     const [mail] = await db
-      .select()
+      .select(mailColumns)
       .from(mailOutbox)
       .where(and(eq(mailOutbox.to, CASEY), eq(mailOutbox.kind, "invitation")));
     await go(page, `/outbox/${mail!.id}`);

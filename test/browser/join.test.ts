@@ -8,7 +8,7 @@ import { directoryPeople, mailOutbox, members } from "../../src/db/schema.js";
 import { inviteMembers } from "../../src/domain/invitations.js";
 import { findPersonByAddress } from "../../src/domain/people.js";
 import { browserAvailable, launchBrowser, startTestServer, type RunningApp } from "../support/browser.js";
-import { withEmail } from "../support/mail-fixtures.js";
+import { mailColumns, withEmail } from "../support/mail-fixtures.js";
 
 const CASEY = "casey.member@contoso.example";
 const ALEX = "alex.admin@contoso.example";
@@ -119,7 +119,7 @@ describe.skipIf(!browserAvailable())("joining in a browser", () => {
       .limit(1);
     const target = person!.mail!.toLowerCase();
     await inviteMembers(db, { personId: alex!.id, orgId: alex!.orgId, name: alex!.displayName }, { emails: [target] }, { publicUrl: config.publicUrl });
-    const mail = (await db.select().from(mailOutbox)).find((m) => m.to.toLowerCase().includes(target));
+    const mail = (await db.select(mailColumns).from(mailOutbox)).find((m) => m.to.toLowerCase().includes(target));
     const link = withEmail(mail!).text.match(/https?:\/\/\S+\/join\/[A-Za-z0-9_-]{43}/)![0];
 
     const context = await browser.newContext();

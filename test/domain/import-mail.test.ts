@@ -42,7 +42,9 @@ async function countsAndRows() {
   );
   const counted = await readSql<{ import_id: string; status: string; delivery: string; n: number }>(
     database.db,
-    "SELECT import_id, status, coalesce(delivery_status, '') AS delivery, count(*) AS n FROM mail_outbox WHERE import_id IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+    // An email names its import on its row, or (an invitation email) through its context.
+    `SELECT coalesce(o.import_id, c.import_id) AS import_id, o.status, coalesce(o.delivery_status, '') AS delivery, count(*) AS n
+      FROM mail_outbox o LEFT JOIN mail_contexts c ON c.id = o.context_id WHERE coalesce(o.import_id, c.import_id) IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   );
   return { kept: kept.map((r) => ({ ...r })), counted: counted.map((r) => ({ ...r })) };
 }

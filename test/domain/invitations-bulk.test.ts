@@ -10,6 +10,7 @@ import { sha256Hex } from "../../src/ids.js";
 import { createOrganization } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
 import { withEmail } from "../support/mail-fixtures.js";
+import { outboxContextSql } from "../../src/domain/outbox.js";
 
 const deps = { publicUrl: "https://admin.example" };
 let database: TestDatabase;
@@ -37,7 +38,9 @@ describe("inviteMembers across statement boundaries", () => {
     expect(counted!.count).toBe(401);
     // Every email's link opens its own invitation (the tokens were made in one batch).
     const hashes = new Set((await database.db.select({ h: invitations.tokenHash }).from(invitations)).map((r) => r.h));
-    const mails = (await database.db.select({ template: mailOutbox.template, params: mailOutbox.params, to: mailOutbox.to }).from(mailOutbox)).map(withEmail);
+    const mails = (
+      await database.db.select({ template: mailOutbox.template, params: mailOutbox.params, context: outboxContextSql, to: mailOutbox.to }).from(mailOutbox)
+    ).map(withEmail);
     for (const mail of mails) expect(hashes.has(sha256Hex(/\/join\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!))).toBe(true);
     expect(new Set(mails.map((m) => m.to)).size).toBe(401);
     const person400 = mails.find((m) => m.to === "person400@bulk.example")!;

@@ -15,7 +15,7 @@ import { drainMailOnce } from "../../src/jobs/mail-worker.js";
 import { sha256Hex } from "../../src/ids.js";
 import { createOrganization } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
-import { withEmail } from "../support/mail-fixtures.js";
+import { mailColumns, withEmail } from "../support/mail-fixtures.js";
 
 const deps = { publicUrl: "https://admin.example" };
 let database: TestDatabase;
@@ -49,13 +49,13 @@ afterEach(() => database.close());
 const all = async () => ({
   members: await database.db.select().from(members),
   invitations: await database.db.select().from(invitations),
-  mails: await database.db.select().from(mailOutbox),
+  mails: await database.db.select(mailColumns).from(mailOutbox),
   audits: await database.db.select().from(auditEvents),
 });
 
 describe("inviteMembers", () => {
   it("states the organization's name and the rate in force when each email is queued: a change between two invites shows in the second", async () => {
-    const bodyTo = async (to: string) => withEmail((await database.db.select().from(mailOutbox).where(eq(mailOutbox.to, to)))[0]!).text;
+    const bodyTo = async (to: string) => withEmail((await database.db.select(mailColumns).from(mailOutbox).where(eq(mailOutbox.to, to)))[0]!).text;
     await inviteMembers(database.db, actor, { emails: ["grace.hopper@fabrikam.example"] }, deps);
     expect(await bodyTo("grace.hopper@fabrikam.example")).toContain("Your organization will set its mileage rate soon.");
     expect(await setMileageRate(database.db, actor, { rate: "0.655" })).toMatchObject({ ok: true });

@@ -7,7 +7,7 @@ import { countOutbox, enqueueMails, getOutboxMessage, invitationMailKey, listOut
 import { claimMailBatch, recordBatchInvalid, recordBatchRetry, recordBatchSent } from "../../src/domain/outbox-delivery.js";
 import { clientOf } from "../../src/db/driver.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
-import { enqueueMail, insertInvitation, insertOrganization, makeMails, storedMail, withEmail } from "../support/mail-fixtures.js";
+import { enqueueMail, insertInvitation, insertOrganization, makeMails, storedMail, mailColumns, withEmail } from "../support/mail-fixtures.js";
 
 let database: TestDatabase;
 let orgId: string;
@@ -43,7 +43,7 @@ describe("enqueueMails", () => {
     const second = await db.write((tx) => enqueueMail(tx, { ...mail, ...storedMail({ subject: "other", html: "<p>other</p>", text: "other" }) }));
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(second).toBeNull();
-    const rows = await db.select().from(mailOutbox);
+    const rows = await db.select(mailColumns).from(mailOutbox);
     expect(rows).toHaveLength(1);
     expect(withEmail(rows[0]!).subject).toBe("Hello 0");
     expect(rows[0]!.idempotencyKey).toBe(`invitation:${invitationId}:1`);
@@ -89,7 +89,7 @@ describe("claimMailBatch", () => {
     expect(a!.batchKey).not.toBe(b!.batchKey);
     const overlap = a!.messages.filter((m) => b!.messages.some((n) => n.id === m.id));
     expect(overlap).toHaveLength(0);
-    const rows = await db.select().from(mailOutbox).where(eq(mailOutbox.lockedBy, "worker-a"));
+    const rows = await db.select(mailColumns).from(mailOutbox).where(eq(mailOutbox.lockedBy, "worker-a"));
     expect(rows.every((r) => r.status === "queued" && r.lockedUntil!.getTime() > Date.now() && r.attempts === 1 && r.batchKey === a!.batchKey)).toBe(true);
   });
 
@@ -142,7 +142,7 @@ describe("recording answers", () => {
     await db.write((tx) => enqueueMail(tx, { ...makeMails(orgId, 1)[0]!, invitationId }));
     const batch = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
     await recordBatchSent(db, "w", batch, ["re_1"]);
-    const [row] = await db.select().from(mailOutbox);
+    const [row] = await db.select(mailColumns).from(mailOutbox);
     expect(row).toMatchObject({ status: "sent", providerId: "re_1", deliveryStatus: "sent", batchKey: null, lockedBy: null });
     const [inv] = await db.select().from(invitations).where(eq(invitations.id, invitationId));
     expect(inv!.deliveryStatus).toBe("sent");
@@ -161,7 +161,7 @@ describe("recording answers", () => {
     const second = (await claimMailBatch(db, "w", { leaseMs: 60_000 }))!;
     expect(second.batchKey).toBe(first.batchKey);
     expect(await recordBatchRetry(db, "w", second, { error: "500 again", delayMs: 0, maxAttempts: 2, countAttempt: true })).toEqual({ dead: 1, retrying: 0 });
-    const [row] = await db.select().from(mailOutbox);
+    const [row] = await db.select(mailColumns).from(mailOutbox);
     expect(row).toMatchObject({ status: "dead", attempts: 2, lastError: "500 again", deliveryStatus: "failed" });
     const [inv] = await db.select().from(invitations).where(eq(invitations.id, invitationId));
     expect(inv!.deliveryStatus).toBe("failed");
@@ -183,7 +183,7 @@ describe("recording answers", () => {
     expect(half.messages).toHaveLength(3);
     const one = { ...half, messages: half.messages.slice(0, 1) };
     expect(await recordBatchInvalid(db, "w", one, "bad address")).toEqual({ failed: 1, split: 0 });
-    const [failed] = await db.select().from(mailOutbox).where(eq(mailOutbox.id, one.messages[0]!.id));
+    const [failed] = await db.select(mailColumns).from(mailOutbox).where(eq(mailOutbox.id, one.messages[0]!.id));
     expect(failed).toMatchObject({ status: "failed", lastError: "bad address", deliveryStatus: "failed" });
   });
 });

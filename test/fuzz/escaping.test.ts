@@ -15,6 +15,7 @@ import { expectSafeAnswer, fuzzRuns, hostileText, MARK, wellFormed } from "../su
 import { isLiveFormula, readAsSpreadsheet, SEPARATORS } from "../support/spreadsheet.js";
 import { actorFor } from "../support/security-fixtures.js";
 import { withEmail } from "../support/mail-fixtures.js";
+import { outboxContextSql } from "../../src/domain/outbox.js";
 
 const runs: Record<string, number> = {};
 const count = (name: string, n: number) => {
@@ -75,7 +76,7 @@ describe("escaping (fast-check)", () => {
         await expectSafeAnswer(await t.get("/activity", { cookie: admin }), [200], "/activity");
         const [mail] = (
           await db
-            .select({ id: mailOutbox.id, template: mailOutbox.template, params: mailOutbox.params })
+            .select({ id: mailOutbox.id, template: mailOutbox.template, params: mailOutbox.params, context: outboxContextSql })
             .from(mailOutbox)
             .where(and(eq(mailOutbox.to, email), eq(mailOutbox.kind, "invitation")))
         ).map(withEmail);

@@ -16,7 +16,7 @@ import { newId } from "../../src/ids.js";
 import { GraphClient } from "../../src/integrations/graph.js";
 import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
 import { GRAPH_CLIENT, makeUsers, startGraphStandIn, type GraphStandIn, type StandInUser } from "../support/graph-stand-in.js";
-import { withEmail } from "../support/mail-fixtures.js";
+import { mailColumns, withEmail } from "../support/mail-fixtures.js";
 
 const TENANT = "0b7c3c2e-1111-4222-8333-444455556677";
 let graph: GraphStandIn;
@@ -39,7 +39,7 @@ afterEach(() => t.close());
 const email = (n: number) => users[n]!.mail!;
 const tokenOf = async (address: string) => {
   const [mail] = await t.deps.db
-    .select()
+    .select(mailColumns)
     .from(mailOutbox)
     .where(and(eq(mailOutbox.to, address), eq(mailOutbox.kind, "invitation")));
   return /\/join\/([A-Za-z0-9_-]{43})/.exec(withEmail(mail!).text)![1]!;
@@ -86,15 +86,15 @@ describe("a directory sync that finds people disabled or gone", () => {
     expect(open.every((i) => i.revokedAt !== null)).toBe(true);
     // The disabled person's email had not gone out: it never will. Nobody gets an archive notice.
     const [waiting] = await t.deps.db
-      .select()
+      .select(mailColumns)
       .from(mailOutbox)
       .where(eq(mailOutbox.to, email(1)));
     expect(waiting).toMatchObject({ status: "cancelled", lastError: expect.stringContaining("left the directory") });
-    expect(await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.kind, "archive_notice"))).toEqual([]);
+    expect(await t.deps.db.select(mailColumns).from(mailOutbox).where(eq(mailOutbox.kind, "archive_notice"))).toEqual([]);
     expect(
       (
         await t.deps.db
-          .select()
+          .select(mailColumns)
           .from(mailOutbox)
           .where(eq(mailOutbox.to, email(3)))
       )[0]!.status,
@@ -154,7 +154,7 @@ describe("a directory import that finds a person disabled", () => {
     expect(await t.deps.db.write((tx) => upsertDirectoryPeople(tx, org.id, [{ ...entry, accountEnabled: false }]))).toMatchObject({ updated: 1, archived: 1 });
     expect((await memberOf("member@northwind.example")).status).toBe("archived");
     expect(await (await t.get(`/join/${token}`)).text()).toContain("This invitation is no longer valid");
-    expect(await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.kind, "archive_notice"))).toEqual([]);
+    expect(await t.deps.db.select(mailColumns).from(mailOutbox).where(eq(mailOutbox.kind, "archive_notice"))).toEqual([]);
   });
 
   it("a full import of a list without people refuses to remove everyone and says why", async () => {

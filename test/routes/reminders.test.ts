@@ -16,6 +16,7 @@ import { drainReminders } from "../../src/jobs/reminder-worker.js";
 import { createOrganization, createTestApp, type TestApp } from "../support/app.js";
 import { actorFor } from "../support/security-fixtures.js";
 import { withEmail } from "../support/mail-fixtures.js";
+import { outboxContextSql } from "../../src/domain/outbox.js";
 
 const DAY = 86_400_000;
 let t: TestApp;
@@ -63,7 +64,7 @@ async function invited(count: number, daysAgo: number, domain = "contoso.example
       const [inv] = await t.deps.db.select().from(invitations).where(eq(invitations.memberId, memberId));
       const [mail] = (
         await t.deps.db
-          .select({ template: mailOutbox.template, params: mailOutbox.params })
+          .select({ template: mailOutbox.template, params: mailOutbox.params, context: outboxContextSql })
           .from(mailOutbox)
           .where(and(eq(mailOutbox.invitationId, inv!.id), eq(mailOutbox.kind, "invitation")))
       ).map(withEmail);
@@ -83,7 +84,14 @@ const backdate = (memberIds: string[], daysAgo: number) =>
 const remindersOf = async (invitationIds: string[]) =>
   (
     await t.deps.db
-      .select({ invitationId: mailOutbox.invitationId, to: mailOutbox.to, template: mailOutbox.template, params: mailOutbox.params, status: mailOutbox.status })
+      .select({
+        invitationId: mailOutbox.invitationId,
+        to: mailOutbox.to,
+        template: mailOutbox.template,
+        params: mailOutbox.params,
+        context: outboxContextSql,
+        status: mailOutbox.status,
+      })
       .from(mailOutbox)
       .where(and(inArray(mailOutbox.invitationId, invitationIds), eq(mailOutbox.kind, "reminder")))
   ).map(withEmail);

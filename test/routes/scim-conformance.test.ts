@@ -9,6 +9,7 @@ import { createLocalTransport } from "../../src/integrations/mail.js";
 import { drainMailOnce } from "../../src/jobs/mail-worker.js";
 import { startScimServer, SCIM_TYPE, tutorialUser, type ScimServer } from "../support/scim.js";
 import { withEmail } from "../support/mail-fixtures.js";
+import { outboxContextSql } from "../../src/domain/outbox.js";
 
 let s: ScimServer;
 beforeAll(async () => {
@@ -27,12 +28,12 @@ const memberOf = async (mail: string) => (await s.deps.db.select().from(members)
 const mailsTo = async (to: string) =>
   (
     await s.deps.db
-      .select({ kind: mailOutbox.kind, template: mailOutbox.template, params: mailOutbox.params, status: mailOutbox.status })
+      .select({ kind: mailOutbox.kind, template: mailOutbox.template, params: mailOutbox.params, context: outboxContextSql, status: mailOutbox.status })
       .from(mailOutbox)
       .where(eq(mailOutbox.to, to))
       .orderBy(mailOutbox.createdAt)
-  ).map(({ template, params, ...m }) => {
-    const { subject, text } = withEmail({ template, params });
+  ).map(({ template, params, context, ...m }) => {
+    const { subject, text } = withEmail({ template, params, context });
     return { ...m, subject, text };
   });
 /** The mail worker's one pass (workers are off in these servers): the queued emails go out through the local transport. */

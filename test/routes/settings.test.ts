@@ -6,7 +6,7 @@ import { findPersonByAddress } from "../../src/domain/people.js";
 import { inviteMembers } from "../../src/domain/invitations.js";
 import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
 import { inviteDirectly } from "../support/join-fixtures.js";
-import { withEmail } from "../support/mail-fixtures.js";
+import { mailColumns, withEmail } from "../support/mail-fixtures.js";
 
 let t: TestApp;
 let admin: string;
@@ -188,7 +188,7 @@ describe("the rate in invitation emails", () => {
     await inviteMembers(t.deps.db, actor, { emails: ["person1@contoso.example"] }, { publicUrl: ORIGIN });
     expect((await t.post("/settings/rate", { rate: "0.9" }, { cookie: admin })).status).toBe(303);
     await inviteMembers(t.deps.db, actor, { emails: ["person2@contoso.example"] }, { publicUrl: ORIGIN });
-    const mails = (await t.deps.db.select().from(mailOutbox).where(eq(mailOutbox.orgId, orgId)).orderBy(mailOutbox.createdAt)).map(withEmail);
+    const mails = (await t.deps.db.select(mailColumns).from(mailOutbox).where(eq(mailOutbox.orgId, orgId)).orderBy(mailOutbox.createdAt)).map(withEmail);
     const first = mails.find((m) => m.to === "person1@contoso.example")!;
     const second = mails.find((m) => m.to === "person2@contoso.example")!;
     expect(first.text).toContain("0.815");

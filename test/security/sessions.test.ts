@@ -13,6 +13,7 @@ import { createOrganization, createTestApp, type TestApp } from "../support/app.
 import { startOidcStandIn, type OidcStandIn } from "../support/oidc-stand-in.js";
 import { actorFor } from "../support/security-fixtures.js";
 import { withEmail } from "../support/mail-fixtures.js";
+import { outboxContextSql } from "../../src/domain/outbox.js";
 
 const sessionCount = async (t: TestApp, personEmail: string) => {
   const actor = await actorFor(t.deps.db, personEmail);
@@ -81,7 +82,10 @@ describe("sessions end", () => {
     expect(mail!.status).toBe("invited");
     const person3 = await actorFor(t.deps.db, "person3@a.example");
     const [email] = (
-      await t.deps.db.select({ template: mailOutbox.template, params: mailOutbox.params }).from(mailOutbox).where(eq(mailOutbox.to, "person3@a.example"))
+      await t.deps.db
+        .select({ template: mailOutbox.template, params: mailOutbox.params, context: outboxContextSql })
+        .from(mailOutbox)
+        .where(eq(mailOutbox.to, "person3@a.example"))
     ).map(withEmail);
     const token = /\/join\/([\w-]{43})/.exec(email!.text)![1]!;
     expect((await acceptInvitationForIdentity(t.deps.db, { personId: person3.personId, orgId: person3.orgId }, token)).ok).toBe(true);

@@ -1,8 +1,9 @@
 // Rows the mail tests need: an organization, and invitations to hang emails on.
-import { organizations, members, invitations } from "../../src/db/schema.js";
+import { getTableColumns } from "drizzle-orm";
+import { organizations, members, invitations, mailOutbox } from "../../src/db/schema.js";
 import type { Db, Tx } from "../../src/db/client.js";
 import { newId, newToken, sha256Hex } from "../../src/ids.js";
-import { enqueueMails, type NewMail } from "../../src/domain/outbox.js";
+import { enqueueMails, outboxContextSql, type NewMail } from "../../src/domain/outbox.js";
 import { renderOutboxRow } from "../../src/domain/mail-templates.js";
 
 export async function insertOrganization(db: Db, name = `Org ${newId().slice(-6)}`): Promise<string> {
@@ -32,8 +33,15 @@ export function makeMails(orgId: string, n: number, prefix = "m"): NewMail[] {
 /** An email given as rendered (the `stored` template: how rows queued before parameters were kept are sent). */
 export const storedMail = (content: { subject: string; html: string; text: string }) => ({ template: "stored" as const, params: content });
 
-/** An outbox row with the email it sends, rendered from its template and parameters as the mail worker renders it. */
-export const withEmail = <R extends { template: string; params: unknown }>(row: R) => ({ ...row, ...renderOutboxRow(row) });
+/** Every column of an outbox row and its context's parameters: `db.select(mailColumns).from(mailOutbox)` reads rows withEmail renders. */
+export const mailColumns = { ...getTableColumns(mailOutbox), context: outboxContextSql };
+
+/** An outbox row with the email it sends, rendered from its template and parameters (and its context's) as the mail worker renders it. */
+export const withEmail = <R extends { template: string; params: unknown; context?: string | null; contextId?: number | null }>(row: R) => {
+  if (row.contextId != null && row.context === undefined)
+    throw new Error("withEmail needs the row's context: select mailColumns (or context: outboxContextSql)");
+  return { ...row, ...renderOutboxRow(row) };
+};
 
 /** One email queued the way the app queues many (enqueueMails): its id, or null when its key was queued already. */
 export async function enqueueMail(tx: Tx, message: NewMail): Promise<string | null> {

@@ -12,6 +12,7 @@ import { findPersonByAddress } from "../../src/domain/people.js";
 import { drainImports } from "../../src/jobs/import-worker.js";
 import type { Fixture } from "./route-policy.js";
 import { withEmail } from "./mail-fixtures.js";
+import { outboxContextSql } from "../../src/domain/outbox.js";
 
 export type Made = { id: string /** Reads back what a refused request must not have changed. */; state(): Promise<unknown> };
 
@@ -36,7 +37,7 @@ export function fixtureMaker(db: Db, admin: Actor, domain: string, publicUrl: st
   async function invitationMail(): Promise<{ id: string; text: string; memberId: string }> {
     const { memberId, email } = await invite();
     const [mail] = await db
-      .select({ id: mailOutbox.id, template: mailOutbox.template, params: mailOutbox.params })
+      .select({ id: mailOutbox.id, template: mailOutbox.template, params: mailOutbox.params, context: outboxContextSql })
       .from(mailOutbox)
       .where(and(eq(mailOutbox.orgId, admin.orgId), eq(mailOutbox.to, email), eq(mailOutbox.kind, "invitation")));
     return { id: mail!.id, text: withEmail(mail!).text, memberId };
