@@ -354,6 +354,8 @@ export const importRows = sqliteTable(
   ],
 );
 
+const mailTemplateNames = ["invitation", "archive_notice", "stored"] as const;
+
 /** cancelled: withdrawn before it was sent (its invitation was revoked, replaced or accepted). */
 export const mailStatuses = ["queued", "sending", "sent", "failed", "dead", "cancelled"] as const;
 export type MailStatus = (typeof mailStatuses)[number];
@@ -366,8 +368,10 @@ export const mailOutbox = sqliteTable(
     kind: text("kind").notNull(),
     to: text("to").notNull(),
     /** The email is stored as its template and parameters (src/domain/mail-templates.ts) and
-     *  rendered when it is sent and when the local outbox shows it. */
-    template: text("template", { enum: ["invitation", "archive_notice", "stored"] }).notNull(),
+     *  rendered when it is sent and when the local outbox shows it. The template is template_name,
+     *  which an invitation email with a context leaves null (the context is an invitation's): derived, not stored. */
+    templateName: text("template_name", { enum: mailTemplateNames }),
+    template: text("template", { enum: mailTemplateNames }).notNull().generatedAlwaysAs(sql`coalesce(template_name, 'invitation')`, { mode: "virtual" }),
     params: text("params", { mode: "json" }).$type<unknown>().notNull(),
     invitationId: text("invitation_id").references(() => invitations.id),
     /** Which email of its invitation this is ("invitation:2", "reminder:1"); for an email of no

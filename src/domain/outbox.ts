@@ -54,17 +54,18 @@ export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()
   const inserted: string[] = [];
   await inParts(messages, CHUNK, async (part) => {
     const stored = part.map(storedMail);
-    // An email with a context names its import there (the import-count triggers look it up).
+    // An email with a context names its import there (the import-count triggers look it up), and
+    // its template is the context's (template_name null: the template column says "invitation").
     const contexts = await contextIds(
       tx,
       stored.map((s, i) => (s.context === null ? null : { importId: part[i]!.importId ?? null, params: s.context })),
     );
     const values = part.map(
-      (m, i) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${m.template}, ${stored[i]!.params},
+      (m, i) => sql`(${newId()}, ${m.orgId}, ${m.kind}, ${m.to}, ${contexts[i] === null ? m.template : null}, ${stored[i]!.params},
       ${sendKeyOf(m)}, ${m.invitationId ?? null}, ${contexts[i] === null ? (m.importId ?? null) : null}, ${contexts[i]}, 'queued', ${now}, ${now})`,
     );
     const done = await tx.all<{ id: string; invitation_id: string | null }>(sql`INSERT INTO mail_outbox
-      (id, org_id, kind, "to", template, params, send_key, invitation_id, import_id, context_id, status, next_attempt_at, created_at)
+      (id, org_id, kind, "to", template_name, params, send_key, invitation_id, import_id, context_id, status, next_attempt_at, created_at)
       VALUES ${sql.join(values, sql`, `)} ON CONFLICT (invitation_id, send_key) DO NOTHING RETURNING id, invitation_id`);
     // An invitation shows the delivery status of its latest email: a new one is queued. (Only
     // resends change anything: a new invitation is already "queued", and is left unwritten.)

@@ -56,7 +56,7 @@ export async function writeFloor(db: Db, org: LargeOrg, from: number, count: num
             org.orgId,
             "invitation",
             p.mail,
-            mail.template,
+            null,
             storedMail(mail).params,
             invitationMailKey(invitationId, 1).replace(`:${invitationId}:`, ":"),
             invitationId,
@@ -82,7 +82,7 @@ export async function writeFloor(db: Db, org: LargeOrg, from: number, count: num
       await insertRows(
         tx,
         "mail_outbox",
-        ["id", "org_id", "kind", '"to"', "template", "params", "send_key", "invitation_id", "context_id", "status", "next_attempt_at", "created_at"],
+        ["id", "org_id", "kind", '"to"', "template_name", "params", "send_key", "invitation_id", "context_id", "status", "next_attempt_at", "created_at"],
         rows.map((r) => r.mail),
       );
     }
