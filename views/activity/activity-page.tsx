@@ -2,8 +2,9 @@
 // and pushes the URL), the table of admin actions newest first, keyset pages, CSV download.
 import type { ActivityEvent, ActivityEvents, ActivityPerson } from "../../src/domain/activity.js";
 import { TimeAgo } from "../components/format.js";
-import { DataTable } from "../components/table.js";
+import { DataTable, EmptyList } from "../components/table.js";
 import { actionLabels, affectedPerson, describeActivity } from "./activity-sentence.js";
+import { SwapForm } from "../components/swap-form.js";
 
 export type ActivityView = {
   action: string | undefined;
@@ -44,15 +45,13 @@ export function ActivityFilters(props: ActivityView) {
   const codes = [...new Set([...Object.keys(actionLabels), ...props.actions, ...(props.action ? [props.action] : [])])];
   const people = props.actor && !props.actors.some((p) => p.id === props.actor!.id) ? [props.actor, ...props.actors] : props.actors;
   return (
-    <form
+    <SwapForm
       method="get"
       action="/activity"
+      target="#activity-results"
       class="activity-filter"
       aria-label="Filter the activity"
-      hx-get="/activity"
       hx-trigger="change, submit"
-      hx-target="#activity-results"
-      hx-swap="outerHTML"
       hx-push-url="true"
     >
       <label>
@@ -80,7 +79,7 @@ export function ActivityFilters(props: ActivityView) {
       <button type="submit" class="secondary">
         Filter
       </button>
-    </form>
+    </SwapForm>
   );
 }
 
@@ -117,13 +116,11 @@ export function ActivityResults(props: ActivityView) {
         </a>
       </div>
       {events.length === 0 ? (
-        <div class="empty">
-          <p>
-            {props.action || props.actor || props.before
-              ? "No activity matches these filters."
-              : "Nothing has happened yet. Actions appear here as admins invite people, change the rate or upload files."}
-          </p>
-        </div>
+        <EmptyList>
+          {props.action || props.actor || props.before
+            ? "No activity matches these filters."
+            : "Nothing has happened yet. Actions appear here as admins invite people, change the rate or upload files."}
+        </EmptyList>
       ) : (
         <DataTable class="activity" columns={["When", "Who", "What", "Affected person"]}>
           <tbody>

@@ -18,3 +18,12 @@ export function DataTable(props: { class?: string; columns: Child[]; children: C
     </div>
   );
 }
+
+/** What a list shows instead of its table when it has no rows. */
+export function EmptyList(props: { children: Child }) {
+  return (
+    <div class="empty">
+      <p>{props.children}</p>
+    </div>
+  );
+}

@@ -12,6 +12,8 @@ import { formatNumber, plural, TimeAgo } from "../components/format.js";
 import { ImportProblems, type ImportProblemsView } from "./import-problems.js";
 import { MailProgress, type MailProgressView } from "./mail-progress.js";
 import { CloseOrBack } from "../components/close-or-back.js";
+import { SwapForm } from "../components/swap-form.js";
+import { BackToUsers } from "../components/dialog-or-page.js";
 
 const n = formatNumber;
 
@@ -32,9 +34,7 @@ export function ImportPage(props: {
       {/* The import's own address: this page also answers a POST (Send Invite refused), whose
           address a plain refresh would ask for with GET. The id is ours (a UUID), not user text. */}
       {going && <noscript>{raw(`<meta http-equiv="refresh" content="2; url=/imports/${view.id}">`)}</noscript>}
-      <p>
-        <a href="/users">← Users</a>
-      </p>
+      <BackToUsers />
       <h1>
         Bulk upload: <span class="file-name">{view.fileName}</span>
       </h1>
@@ -196,17 +196,9 @@ function Actions(props: { view: ImportView; inDialog?: boolean | undefined }) {
     <div class="import-actions">
       {finished && <CloseOrBack page={!props.inDialog} label="Done" />}
       {unsent && (
-        <form
-          method="post"
-          action={`/imports/${view.id}/send`}
-          hx-post={`/imports/${view.id}/send`}
-          hx-target={target}
-          hx-swap="outerHTML"
-          hx-disable="find button"
-          class="inline"
-        >
+        <SwapForm action={`/imports/${view.id}/send`} target={target} hx-disable="find button" class="inline">
           <button type="submit">Send Invite</button>
-        </form>
+        </SwapForm>
       )}
       {view.status === "ready" && view.readyCount === 0 && view.sentCount === 0 && <p class="muted">No one in this file is ready to invite.</p>}
       {problems > 0 && (

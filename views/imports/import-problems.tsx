@@ -6,6 +6,7 @@ import type { ProblemGroup } from "../../src/domain/import-problems.js";
 import { Address } from "../components/address.js";
 import { formatNumber } from "../components/format.js";
 import { DataTable } from "../components/table.js";
+import { SwapForm } from "../components/swap-form.js";
 
 export const PROBLEMS_PER_GROUP = 20;
 
@@ -63,12 +64,12 @@ function UseAddress(props: { importId: string; row: number; suggestion: string; 
         <Address value={props.suggestion} />
       </span>
       {props.usable && (
-        <form method="post" action={action} hx-post={action} hx-target="#import-problems" hx-swap="outerHTML" hx-disable="find button" class="inline">
+        <SwapForm action={action} target="#import-problems" hx-disable="find button" class="inline">
           <input type="hidden" name="row" value={String(props.row)} />
           <button type="submit" class="secondary outline small" aria-label={`Use this address for row ${props.row}: ${props.suggestion}`}>
             Use this address
           </button>
-        </form>
+        </SwapForm>
       )}
     </>
   );

@@ -5,15 +5,14 @@ import type { ImportView } from "../../src/domain/imports.js";
 import { TimeAgo } from "../components/format.js";
 import { DataTable } from "../components/table.js";
 import { importLabels, progressOf } from "./recent-imports.js";
+import { BackToUsers } from "../components/dialog-or-page.js";
 
 const waitingToSend = (view: ImportView) => view.status === "ready" && !view.sendRequested && view.readyCount > 0;
 
 export function ImportsPage(props: { imports: ImportView[]; next: string | null; paged: boolean }) {
   return (
     <div class="imports-page">
-      <p>
-        <a href="/users">← Users</a>
-      </p>
+      <BackToUsers />
       <div class="page-head">
         <h1>Bulk uploads</h1>
         <div class="actions">

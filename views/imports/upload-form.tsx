@@ -2,27 +2,22 @@
 // same form as a full page without JavaScript. A plain multipart form: with htmx the response
 // (the progress widget, or the form again with the problem) replaces the form in place.
 import { CloseOrBack } from "../components/close-or-back.js";
+import { SwapForm } from "../components/swap-form.js";
+import { asOwnPage, DialogTitle } from "../components/dialog-or-page.js";
 
 /** `page`: a page of its own (its heading is the h1, Cancel a link), not the Users page's dialog. */
 export type UploadView = { problem?: string | undefined; maxMegabytes: number; maxRows: number; page?: boolean };
 
 const n = (value: number) => new Intl.NumberFormat("en-US").format(value);
 
-export function NewImportPage(props: UploadView) {
-  return (
-    <div class="import-new-page">
-      <p>
-        <a href="/users">← Users</a>
-      </p>
-      <UploadForm {...props} page />
-    </div>
-  );
-}
+export const NewImportPage = asOwnPage("import-new-page", UploadForm);
 
 export function UploadForm(props: UploadView) {
   return (
     <section id="bulk-upload" class="bulk-upload" aria-labelledby="bulk-upload-title">
-      {props.page ? <h1 id="bulk-upload-title">Bulk upload users</h1> : <h2 id="bulk-upload-title">Bulk upload users</h2>}
+      <DialogTitle page={props.page} id="bulk-upload-title">
+        Bulk upload users
+      </DialogTitle>
       <p>
         Upload a CSV file or an Excel workbook (.xlsx) with one email address per row in a column named <strong>email</strong>. Files exported from Excel, from
         Microsoft Entra ID ("Download users") or from your HR system work as they are: we find the column of addresses (in a workbook, on its first sheet).
@@ -41,16 +36,7 @@ export function UploadForm(props: UploadView) {
           Download a sample CSV
         </a>
       </p>
-      <form
-        method="post"
-        action="/imports"
-        enctype="multipart/form-data"
-        class="upload-form"
-        hx-post="/imports"
-        hx-target="#bulk-upload"
-        hx-swap="outerHTML"
-        hx-disable="find button"
-      >
+      <SwapForm action="/imports" target="#bulk-upload" enctype="multipart/form-data" class="upload-form" hx-disable="find button">
         <label for="import-file">CSV or Excel file</label>
         <input
           id="import-file"
@@ -73,7 +59,7 @@ export function UploadForm(props: UploadView) {
             Uploading…
           </span>
         </div>
-      </form>
+      </SwapForm>
     </section>
   );
 }

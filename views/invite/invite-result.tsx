@@ -3,20 +3,12 @@ import type { GroupInviteReport } from "../../src/domain/group-invitations.js";
 import type { InviteOutcome } from "../../src/domain/invitations.js";
 import { GroupResults } from "./group-result.js";
 import { CloseOrBack } from "../components/close-or-back.js";
+import { asOwnPage, DialogTitle } from "../components/dialog-or-page.js";
 
 /** `page`: a page of its own (h1), not the Users page's dialog. */
 type Props = { invited: number; outcomes: InviteOutcome[]; omitted?: number; groups?: GroupInviteReport[]; page?: boolean };
 
-export function InviteResultPage(props: Props) {
-  return (
-    <div class="invite-page">
-      <p>
-        <a href="/users">← Users</a>
-      </p>
-      <InviteResult {...props} page />
-    </div>
-  );
-}
+export const InviteResultPage = asOwnPage("invite-page", InviteResult);
 
 /** `omitted`: people of a long request not listed (the count still says how many were invited). */
 export function InviteResult(props: Props) {
@@ -28,7 +20,9 @@ export function InviteResult(props: Props) {
   const n = props.invited;
   return (
     <section id="invite-user" class="invite-user invite-result" aria-labelledby="invite-title">
-      {props.page ? <h1 id="invite-title">Invite User</h1> : <h2 id="invite-title">Invite User</h2>}
+      <DialogTitle page={props.page} id="invite-title">
+        Invite User
+      </DialogTitle>
       {/* Focus comes here after Invite (static/app.js), so it is read out; no live region needed. */}
       <p id="invite-result-message" class={n > 0 ? "flash" : "flash error"} tabindex={-1} data-focus-after-swap>
         {n === 0 ? "No one was invited." : `${n} ${n === 1 ? "person" : "people"} invited. The invitation emails are on their way.`}

@@ -5,25 +5,20 @@
 import type { DirectorySearch } from "../../src/domain/directory-search.js";
 import { CloseOrBack } from "../components/close-or-back.js";
 import { InviteMatches } from "./directory-listbox.js";
+import { SwapForm } from "../components/swap-form.js";
+import { asOwnPage, DialogTitle } from "../components/dialog-or-page.js";
 
 /** `page`: shown as a page of its own (its heading is the page's h1), not in the Users page's dialog. */
 export type InviteView = { q: string; search: DirectorySearch | null; problem?: string; page?: boolean };
 
-export function InvitePage(props: InviteView) {
-  return (
-    <div class="invite-page">
-      <p>
-        <a href="/users">← Users</a>
-      </p>
-      <InviteUser {...props} page />
-    </div>
-  );
-}
+export const InvitePage = asOwnPage("invite-page", InviteUser);
 
 export function InviteUser(props: InviteView) {
   return (
     <section id="invite-user" class="invite-user" aria-labelledby="invite-title">
-      {props.page ? <h1 id="invite-title">Invite User</h1> : <h2 id="invite-title">Invite User</h2>}
+      <DialogTitle page={props.page} id="invite-title">
+        Invite User
+      </DialogTitle>
       <p class="muted">Type at least two letters of a name or email address, then add people from your organization's directory with +.</p>
       <form method="get" action="/users/invite" class="invite-search" id="invite-search-form">
         <label for="invite-q">Name or email</label>
@@ -54,7 +49,7 @@ export function InviteUser(props: InviteView) {
         <ul id="invite-listbox" role="listbox" aria-label="Matches in the directory" class="invite-listbox" tabindex={-1} hidden></ul>
       </form>
       <p id="invite-search-status" class="search-status" aria-live="polite"></p>
-      <form method="post" action="/invitations" id="invite-form" class="invite-form" hx-post="/invitations" hx-target="#invite-user" hx-swap="outerHTML">
+      <SwapForm id="invite-form" action="/invitations" target="#invite-user" class="invite-form">
         <h3 class="chips-title js-only">People to invite</h3>
         <ul id="invite-chips" class="chips js-only" aria-label="People to invite" data-empty-text="No one added yet."></ul>
         {props.search && <InviteMatches search={props.search} />}
@@ -69,7 +64,7 @@ export function InviteUser(props: InviteView) {
           </button>
           <CloseOrBack page={props.page} label="Cancel" />
         </div>
-      </form>
+      </SwapForm>
     </section>
   );
 }

@@ -1,36 +1,34 @@
 // The pages Sign in with Microsoft shows when it cannot finish: they say what to do next,
 // never why in technical terms (the reason goes to the log).
+import { NoticePage } from "../components/notice-page.js";
 
 export function SignInFailedPage() {
   return (
-    <section class="notice-page">
-      <h1>Sign-in could not be completed — please start again</h1>
+    <NoticePage title="Sign-in could not be completed — please start again">
       <p>The sign-in with Microsoft did not finish (it may have taken too long, been started in another tab, or been cancelled). Nothing was changed.</p>
       <p>
         <a class="button-link" href="/login">
           Start again
         </a>
       </p>
-    </section>
+    </NoticePage>
   );
 }
 
 export function SignInUnavailablePage() {
   return (
-    <section class="notice-page">
-      <h1>Microsoft sign-in is not reachable right now</h1>
+    <NoticePage title="Microsoft sign-in is not reachable right now">
       <p>
         We could not reach Microsoft to start signing you in. Wait a moment, then <a href="/login">try again</a>.
       </p>
-    </section>
+    </NoticePage>
   );
 }
 
 /** Signed in with Microsoft, but the organization is not set up yet and this person may not set it up. */
 export function NoOrganizationPage(props: { domain: string | null }) {
   return (
-    <section class="notice-page">
-      <h1>Ask your global admin for access</h1>
+    <NoticePage title="Ask your global admin for access">
       <p>
         {props.domain ? (
           <>
@@ -45,6 +43,6 @@ export function NoOrganizationPage(props: { domain: string | null }) {
       <p>
         <a href="/login">Back to sign-in</a>
       </p>
-    </section>
+    </NoticePage>
   );
 }

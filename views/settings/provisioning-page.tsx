@@ -4,6 +4,8 @@
 import type { ScimRequestRow } from "../../src/domain/scim-log.js";
 import type { ProvisioningStatus } from "../../src/domain/scim-tokens.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
+import { SwapForm } from "../components/swap-form.js";
+import { DataTable, EmptyList } from "../components/table.js";
 
 export type ProvisioningView = {
   tenantUrl: string;
@@ -67,12 +69,9 @@ export function ScimTokenSection(props: ProvisioningView) {
           <>No token yet: Entra cannot connect until you generate one.</>
         )}
       </p>
-      <form
-        method="post"
+      <SwapForm
         action="/settings/scim/token"
-        hx-post="/settings/scim/token"
-        hx-target="#scim-token-section"
-        hx-swap="outerHTML"
+        target="#scim-token-section"
         hx-disable="find button"
         hx-confirm={token ? "Generate a new token? The current one stops working at once, so Entra needs the new one." : undefined}
       >
@@ -80,7 +79,7 @@ export function ScimTokenSection(props: ProvisioningView) {
           {token ? "Generate a new token" : "Generate token"}
         </button>
         {token && <small class="block">A new token replaces the current one at once: provisioning stops until Entra has the new one.</small>}
-      </form>
+      </SwapForm>
     </section>
   );
 }
@@ -94,38 +93,27 @@ export function ProvisioningLog(props: { rows: ScimRequestRow[]; provisionedUser
         first; lookups are not.
       </p>
       {props.rows.length === 0 ? (
-        <div class="empty">
-          <p>No provisioning requests yet.</p>
-        </div>
+        <EmptyList>No provisioning requests yet.</EmptyList>
       ) : (
-        <div class="table-wrap">
-          <table class="scim-log">
-            <thead>
+        <DataTable class="scim-log" columns={["When", "Request", "Result"]}>
+          <tbody>
+            {props.rows.map((row) => (
               <tr>
-                <th scope="col">When</th>
-                <th scope="col">Request</th>
-                <th scope="col">Result</th>
+                <td>
+                  <TimeAgo date={row.createdAt} />
+                </td>
+                <td>
+                  <code>
+                    {row.method} {row.path}
+                  </code>
+                </td>
+                <td>
+                  <span class={row.status >= 400 ? "badge badge-problem" : "badge badge-active"}>{row.status}</span> {row.outcome}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {props.rows.map((row) => (
-                <tr>
-                  <td>
-                    <TimeAgo date={row.createdAt} />
-                  </td>
-                  <td>
-                    <code>
-                      {row.method} {row.path}
-                    </code>
-                  </td>
-                  <td>
-                    <span class={row.status >= 400 ? "badge badge-problem" : "badge badge-active"}>{row.status}</span> {row.outcome}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </DataTable>
       )}
     </section>
   );

@@ -2,6 +2,7 @@
 // what a change answers with (htmx swaps it whole); without JavaScript the form posts and the
 // page comes back with the message.
 import { REMINDER_DAY_CHOICES } from "../../src/domain/reminders.js";
+import { SwapForm } from "../components/swap-form.js";
 
 export type ReminderSettingsView = { days: number; flash?: string | undefined; error?: string | undefined };
 
@@ -17,14 +18,7 @@ export function ReminderSettings(props: ReminderSettingsView) {
           {props.flash}
         </div>
       )}
-      <form
-        method="post"
-        action="/settings/reminders"
-        hx-post="/settings/reminders"
-        hx-target="#reminder-settings"
-        hx-swap="outerHTML"
-        hx-disable="find button"
-      >
+      <SwapForm action="/settings/reminders" target="#reminder-settings" hx-disable="find button">
         <fieldset aria-describedby={props.error ? "reminder-error reminder-hint" : "reminder-hint"} aria-invalid={props.error ? "true" : undefined}>
           <legend>Remind people who have not joined</legend>
           {choices.map((days) => (
@@ -44,7 +38,7 @@ export function ReminderSettings(props: ReminderSettingsView) {
           archived or left the directory gets one.
         </small>
         <button type="submit">Save reminders</button>
-      </form>
+      </SwapForm>
     </section>
   );
 }

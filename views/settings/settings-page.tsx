@@ -3,8 +3,9 @@
 // and RateHistory.
 import type { RateErrors, RateHistoryEntry } from "../../src/domain/rates.js";
 import { formatRate, TimeAgo } from "../components/format.js";
-import { DataTable } from "../components/table.js";
+import { DataTable, EmptyList } from "../components/table.js";
 import { ReminderSettings, type ReminderSettingsView } from "./reminder-settings.js";
+import { SwapForm } from "../components/swap-form.js";
 
 export type RateFormValues = { rate: string; year: string };
 
@@ -69,16 +70,7 @@ export function RateSettings(props: SettingsView) {
 export function RateForm(props: { values: RateFormValues; errors: RateErrors }) {
   const { values, errors } = props;
   return (
-    <form
-      id="rate-form"
-      method="post"
-      action="/settings/rate"
-      novalidate
-      hx-post="/settings/rate"
-      hx-target="#rate-settings"
-      hx-swap="outerHTML"
-      hx-disable="find button"
-    >
+    <SwapForm id="rate-form" action="/settings/rate" target="#rate-settings" novalidate hx-disable="find button">
       <div class="grid">
         <div>
           <label for="rate">New rate (dollars per mile)</label>
@@ -123,7 +115,7 @@ export function RateForm(props: { values: RateFormValues; errors: RateErrors }) 
         </div>
       </div>
       <button type="submit">Save rate</button>
-    </form>
+    </SwapForm>
   );
 }
 
@@ -132,9 +124,7 @@ export function RateHistory(props: { entries: RateHistoryEntry[] }) {
     <section aria-labelledby="rate-history-heading">
       <h3 id="rate-history-heading">History of changes</h3>
       {props.entries.length === 0 ? (
-        <div class="empty">
-          <p>The rate has not been changed yet.</p>
-        </div>
+        <EmptyList>The rate has not been changed yet.</EmptyList>
       ) : (
         <DataTable class="rate-history" columns={["When", "Year", "Changed by", "Change"]}>
           <tbody>

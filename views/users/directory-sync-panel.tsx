@@ -4,6 +4,7 @@
 // and ends (directorySyncText); after Sync now focus stays on the panel's sentence.
 import type { LastDirectorySync } from "../../src/domain/directory-sync.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
+import { SwapForm } from "../components/swap-form.js";
 
 /** What the page's status says when a sync starts, and when the poll finds it done. */
 export function directorySyncText(last: LastDirectorySync | null): string {
@@ -42,11 +43,11 @@ export function DirectorySyncPanel(props: { last: LastDirectorySync | null; mess
         {props.message && <> {props.message}</>}
       </p>
       {!busy && (
-        <form method="post" action="/directory/sync" hx-post="/directory/sync" hx-target="#directory-sync" hx-swap="outerHTML">
+        <SwapForm action="/directory/sync" target="#directory-sync">
           <button type="submit" class="secondary small">
             Sync now
           </button>
-        </form>
+        </SwapForm>
       )}
     </section>
   );

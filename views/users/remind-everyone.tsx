@@ -3,6 +3,8 @@
 // many people it would remind; confirming asks the reminder job to remind them.
 import { CloseOrBack } from "../components/close-or-back.js";
 import { formatNumber } from "../components/format.js";
+import { SwapForm } from "../components/swap-form.js";
+import { DialogTitle } from "../components/dialog-or-page.js";
 
 const people = (n: number) => `${formatNumber(n)} ${n === 1 ? "person" : "people"}`;
 
@@ -19,10 +21,6 @@ export function RemindEveryoneLink(props: { days: number }) {
 /** `page`: a page of its own (its heading is the h1, Cancel a link), not the Users page's dialog. */
 export type RemindConfirmView = { days: number; count: number; underWay: boolean; page?: boolean };
 
-function Title(props: { page?: boolean | undefined; children: unknown }) {
-  return props.page ? <h1 id="remind-title">{props.children}</h1> : <h2 id="remind-title">{props.children}</h2>;
-}
-
 /** The confirmation: its own page without JavaScript, the dialog's content with it. */
 export function RemindConfirm(props: RemindConfirmView) {
   const { days, count } = props;
@@ -30,12 +28,16 @@ export function RemindConfirm(props: RemindConfirmView) {
     <section id="remind-confirm" class="confirm" aria-labelledby="remind-title">
       {props.underWay ? (
         <>
-          <Title page={props.page}>Reminders are being sent</Title>
+          <DialogTitle page={props.page} id="remind-title">
+            Reminders are being sent
+          </DialogTitle>
           <p>The reminders you asked for are on their way. The activity log says how many people were reminded once they are all sent.</p>
         </>
       ) : count === 0 ? (
         <>
-          <Title page={props.page}>No one to remind</Title>
+          <DialogTitle page={props.page} id="remind-title">
+            No one to remind
+          </DialogTitle>
           <p>
             Everyone invited more than {days} days ago has joined, was reminded twice already, or cannot be reached (their last email bounced, or they left the
             directory).
@@ -43,21 +45,21 @@ export function RemindConfirm(props: RemindConfirmView) {
         </>
       ) : (
         <>
-          <Title page={props.page}>
+          <DialogTitle page={props.page} id="remind-title">
             Remind {people(count)} invited more than {days} days ago?
-          </Title>
+          </DialogTitle>
           <p>
             {count === 1 ? "They have" : "They have all"} not joined yet. Each gets their invitation again, with the same link, as a reminder. People already
             reminded twice, whose last email bounced, or who left the directory are left out.
           </p>
         </>
       )}
-      <form method="post" action="/users/remind" hx-post="/users/remind" hx-target="#remind-confirm" hx-swap="outerHTML" hx-disable="find button">
+      <SwapForm action="/users/remind" target="#remind-confirm" hx-disable="find button">
         <div class="dialog-actions">
           {count > 0 && !props.underWay && <button type="submit">Remind {people(count)}</button>}
           <CloseOrBack page={props.page} href="/users?status=invited" label={count > 0 && !props.underWay ? "Cancel" : "Back to Users"} />
         </div>
-      </form>
+      </SwapForm>
     </section>
   );
 }
@@ -66,9 +68,9 @@ export function RemindConfirm(props: RemindConfirmView) {
 export function RemindStarted(props: { days: number; count: number; started: boolean; page?: boolean }) {
   return (
     <section id="remind-confirm" class="confirm" aria-labelledby="remind-title">
-      <Title page={props.page}>
+      <DialogTitle page={props.page} id="remind-title">
         {props.started ? "Reminding" : "Already reminding"} {people(props.count)}
-      </Title>
+      </DialogTitle>
       {/* Focus comes here after confirming (static/app.js), so it is read out. */}
       <p id="remind-started" tabindex={-1} data-focus-after-swap>
         {props.started

@@ -5,6 +5,8 @@ import type { MemberCounts } from "../../src/domain/member-counts.js";
 import type { MemberRow } from "../../src/domain/members.js";
 import { LiveStatusText } from "../components/live-status.js";
 import { listQuery, StatusFilter, usersHref, type UserList } from "./users-page.js";
+import { SwapForm } from "../components/swap-form.js";
+import { DialogTitle } from "../components/dialog-or-page.js";
 
 /** The list a plain form post returns to, as the hidden `list` field. */
 function ListField(props: { list: UserList }) {
@@ -19,20 +21,14 @@ export function ArchiveConfirm(props: { row: MemberRow; list: UserList; page?: b
   const who = row.name || row.email;
   return (
     <section class="confirm" aria-labelledby="archive-title">
-      {props.page ? <h1 id="archive-title">Archive {who}?</h1> : <h2 id="archive-title">Archive {who}?</h2>}
+      <DialogTitle page={props.page} id="archive-title">
+        Archive {who}?
+      </DialogTitle>
       <p id="archive-description" data-dialog-description>
         {row.email} will lose access to MileIQ for your organization{row.status === "invited" ? " and their invitation link will stop working" : ""}. They will
         get an email saying so. You can invite them again later.
       </p>
-      <form
-        method="post"
-        action={`/users/${row.id}/archive`}
-        hx-post={`/users/${row.id}/archive`}
-        hx-target={`#member-${row.id}`}
-        hx-swap="outerHTML"
-        data-close-dialog-after
-        hx-disable="find button"
-      >
+      <SwapForm action={`/users/${row.id}/archive`} target={`#member-${row.id}`} data-close-dialog-after hx-disable="find button">
         <ListField list={props.list} />
         <div class="dialog-actions">
           <button type="submit" class="danger">
@@ -48,7 +44,7 @@ export function ArchiveConfirm(props: { row: MemberRow; list: UserList; page?: b
             </button>
           )}
         </div>
-      </form>
+      </SwapForm>
     </section>
   );
 }
