@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { AppEnv } from "../src/context.js";
 import { Layout, type Shell } from "./layout.js";
-import { ErrorPage, NotFoundPage } from "./errors.js";
+import { BadRequestPage, ErrorPage, NotFoundPage } from "./errors.js";
 
 export function isFragmentRequest(c: Context): boolean {
   return c.req.header("HX-Request") === "true" && c.req.header("HX-History-Restore-Request") !== "true";
@@ -24,6 +24,27 @@ export function renderPage(c: Context<AppEnv>, input: { title: string; body: Chi
       {input.body}
     </Layout>,
   );
+}
+
+/**
+ * A refusal the user can put right: the status, and a page whose heading says what could not be
+ * done, `message` what to do instead, and `next` (a link) the way on.
+ */
+export function renderRefusal(
+  c: Context<AppEnv>,
+  status: 400 | 409 | 413,
+  input: { title: string; active?: Shell["active"]; heading: string; message: string; next?: Child },
+) {
+  c.status(status);
+  return renderPage(c, {
+    title: input.title,
+    active: input.active,
+    body: (
+      <BadRequestPage title={input.heading} message={input.message}>
+        {input.next}
+      </BadRequestPage>
+    ),
+  });
 }
 
 export function respond(

@@ -19,8 +19,7 @@ import { ACTIVITY_CSV_HEADER, activityCsvLine } from "../../views/activity/activ
 import { CSV_BOM, csvLine } from "../../views/components/csv.js";
 import { ActivityPage, ActivityResults, activityStatusText, type ActivityView } from "../../views/activity/activity-page.js";
 import { LiveStatusText } from "../../views/components/live-status.js";
-import { BadRequestPage } from "../../views/errors.js";
-import { renderNotFound, renderPage, respond } from "../../views/respond.js";
+import { renderNotFound, respond, renderRefusal } from "../../views/respond.js";
 
 type Filters = { action: string | undefined; actor: ActivityPerson | undefined; before: string | undefined };
 
@@ -38,14 +37,9 @@ async function readFilters(c: Context<AppEnv>): Promise<{ ok: true; filters: Fil
           ? "This page link is not valid any more. Start again from the newest activity."
           : undefined;
   if (problem) {
-    c.status(400);
     return {
       ok: false,
-      response: await renderPage(c, {
-        title: "Activity",
-        active: "activity",
-        body: <BadRequestPage title="That activity cannot be shown" message={problem} />,
-      }),
+      response: await renderRefusal(c, 400, { title: "Activity", active: "activity", heading: "That activity cannot be shown", message: problem }),
     };
   }
   const actor = actorId ? await findActivityPerson(c.get("deps").db, c.get("session")!.org.id, actorId) : undefined;

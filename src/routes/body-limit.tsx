@@ -9,8 +9,7 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.js";
-import { BadRequestPage } from "../../views/errors.js";
-import { isFragmentRequest, renderPage } from "../../views/respond.js";
+import { isFragmentRequest, renderRefusal } from "../../views/respond.js";
 
 /** Sign-in, invitations, settings, row actions: about 1 MB, far above any real form. */
 export const FORM_MAX_BYTES = 1024 * 1024;
@@ -26,7 +25,7 @@ function formTooLarge(c: Context<AppEnv>) {
         {message}
       </p>,
     );
-  return renderPage(c, { title: "Request too large", body: <BadRequestPage title="That request is too large" message={message} /> });
+  return renderRefusal(c, 413, { title: "Request too large", heading: "That request is too large", message });
 }
 
 const isScimPath = (path: string) => path === "/scim/v2" || path.startsWith("/scim/v2/");

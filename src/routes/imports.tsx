@@ -21,11 +21,11 @@ import { currentListOf } from "./shared/user-list.js";
 import { ImportsPage } from "../../views/imports/imports-page.js";
 import { ImportProblems, PROBLEMS_PER_GROUP } from "../../views/imports/import-problems.js";
 import { SuggestionsPage } from "../../views/imports/suggestions-page.js";
-import { BadRequestPage, waitText } from "../../views/errors.js";
+import { waitText } from "../../views/errors.js";
 import { formatNumber } from "../../views/components/format.js";
 import { NewImportPage, UploadForm, type UploadView } from "../../views/imports/upload-form.js";
 import { csvDownload } from "./shared/csv-download.js";
-import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost } from "../../views/respond.js";
+import { isFragmentRequest, renderNotFound, renderPage, respond, respondAfterPost, renderRefusal } from "../../views/respond.js";
 import { readUploadedFile } from "./shared/upload-body.js";
 import { actorOf } from "./shared/actor.js";
 import { usersListPartials } from "./shared/users-refresh.js";
@@ -70,11 +70,11 @@ export function importRoutes(deps: Pick<Deps, "config">) {
     .get("/", requireAdmin, async (c) => {
       const before = c.req.query("before") || undefined;
       if (before !== undefined && !decodeImportsCursor(before)) {
-        c.status(400);
-        return renderPage(c, {
+        return renderRefusal(c, 400, {
           title: "Bulk uploads",
           active: "users",
-          body: <BadRequestPage title="That list cannot be shown" message="This page link is not valid any more. Start again from the newest uploads." />,
+          heading: "That list cannot be shown",
+          message: "This page link is not valid any more. Start again from the newest uploads.",
         });
       }
       const page = await listImports(c.get("deps").db, c.get("session")!.org.id, before);
@@ -251,15 +251,12 @@ export function importRoutes(deps: Pick<Deps, "config">) {
             ? "This upload stopped before every row was checked, so there is no complete error log. Upload the file again."
             : null;
       if (unfinished) {
-        c.status(409);
-        return renderPage(c, {
+        return renderRefusal(c, 409, {
           title: "Error log not ready",
           active: "users",
-          body: (
-            <BadRequestPage title="The error log is not ready" message={unfinished}>
-              <a href={`/imports/${view.id}`}>Back to the upload</a>
-            </BadRequestPage>
-          ),
+          heading: "The error log is not ready",
+          message: unfinished,
+          next: <a href={`/imports/${view.id}`}>Back to the upload</a>,
         });
       }
       const base =

@@ -6,10 +6,9 @@ import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv, Deps } from "../context.js";
 import { isOurId } from "../ids.js";
 import { countOutbox, getOutboxMessage, listOutbox } from "../domain/outbox.js";
-import { BadRequestPage } from "../../views/errors.js";
 import { OutboxMessagePage } from "../../views/outbox/outbox-message-page.js";
 import { OutboxPage } from "../../views/outbox/outbox-page.js";
-import { renderNotFound, renderPage } from "../../views/respond.js";
+import { renderNotFound, renderPage, renderRefusal } from "../../views/respond.js";
 
 export function outboxRoutes(deps: Pick<Deps, "db" | "config">) {
   return new Hono<AppEnv>()
@@ -19,11 +18,11 @@ export function outboxRoutes(deps: Pick<Deps, "db" | "config">) {
       const orgId = c.get("session")!.org.id;
       const before = c.req.query("before") || undefined;
       if (before !== undefined && !isOurId(before)) {
-        c.status(400);
-        return renderPage(c, {
+        return renderRefusal(c, 400, {
           title: "Local outbox",
           active: "outbox",
-          body: <BadRequestPage title="That page cannot be shown" message="This page link is not valid. Start again from the newest emails." />,
+          heading: "That page cannot be shown",
+          message: "This page link is not valid. Start again from the newest emails.",
         });
       }
       const [page, counts] = await Promise.all([listOutbox(deps.db, orgId, { before }), countOutbox(deps.db, orgId)]);

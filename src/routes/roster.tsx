@@ -6,9 +6,8 @@ import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv } from "../context.js";
 import { isMemberStatus } from "../domain/members.js";
 import { walkMembers } from "../domain/member-roster.js";
-import { BadRequestPage } from "../../views/errors.js";
 import { ROSTER_CSV_HEADER, rosterCsvLine } from "../../views/users/roster-csv.js";
-import { renderPage } from "../../views/respond.js";
+import { renderRefusal } from "../../views/respond.js";
 import { csvDownload } from "./shared/csv-download.js";
 import { listQueryProblem } from "./shared/user-list.js";
 
@@ -18,8 +17,7 @@ export function rosterRoutes() {
     const q = c.req.query("q") ?? "";
     const problem = listQueryProblem(status, q);
     if (problem) {
-      c.status(400);
-      return renderPage(c, { title: "Users", active: "users", body: <BadRequestPage title="That list cannot be downloaded" message={problem} /> });
+      return renderRefusal(c, 400, { title: "Users", active: "users", heading: "That list cannot be downloaded", message: problem });
     }
     const valid = isMemberStatus(status) ? status : undefined;
     const day = new Date().toISOString().slice(0, 10);

@@ -7,9 +7,8 @@ import { getRateInForce, listRateHistory, parseYearInput, setMileageRate, type R
 import { getReminderSetting, parseReminderDays, setReminderDays } from "../domain/reminders.js";
 import { ReminderSettings, type ReminderSettingsView } from "../../views/settings/reminder-settings.js";
 import { formatRate } from "../../views/components/format.js";
-import { BadRequestPage } from "../../views/errors.js";
 import { RateForm, RateSettings, SettingsPage, type RateFormValues, type SettingsView } from "../../views/settings/settings-page.js";
-import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
+import { isFragmentRequest, respond, renderRefusal } from "../../views/respond.js";
 
 async function loadSettings(
   c: Context<AppEnv>,
@@ -34,8 +33,7 @@ export function settingsRoutes() {
     .get("/", requireAdmin, async (c) => {
       const year = parseYearInput(c.req.query("year"));
       if (!year.ok) {
-        c.status(400);
-        return renderPage(c, { title: "Settings", active: "settings", body: <BadRequestPage title="That year cannot be shown" message={year.message} /> });
+        return renderRefusal(c, 400, { title: "Settings", active: "settings", heading: "That year cannot be shown", message: year.message });
       }
       // ?saved=1 comes from the redirect after a plain form post: say what happened.
       const saved = c.req.query("saved") === "1";

@@ -9,12 +9,11 @@ import { resendInvitation } from "../domain/invitations-resend.js";
 import { archiveMembers, MAX_ARCHIVE_BATCH, reinviteMember } from "../domain/member-archive.js";
 import { findMemberRow, findMemberRows } from "../domain/member-rows.js";
 import { countListedMembers, type MemberRow } from "../domain/members.js";
-import { BadRequestPage } from "../../views/errors.js";
 import { InvitePage, InviteUser } from "../../views/invite/invite-user.js";
 import { ArchiveConfirm, BulkArchiveConfirm, RowActionFeedback, RowPartials } from "../../views/users/user-row-actions.js";
 import { UserRow } from "../../views/users/user-row.js";
 import { listQuery, usersHref } from "../../views/users/users-page.js";
-import { isFragmentRequest, renderNotFound, renderPage, respond } from "../../views/respond.js";
+import { isFragmentRequest, renderNotFound, renderPage, respond, renderRefusal } from "../../views/respond.js";
 import { actorOf } from "./shared/actor.js";
 import { currentListOf, listFromField, type ListState } from "./shared/user-list.js";
 
@@ -98,15 +97,12 @@ export function userActionRoutes() {
       if (!row) return renderNotFound(c);
       const list = listFromField(c.req.query("list"));
       if (row.status === "archived") {
-        c.status(409);
-        return renderPage(c, {
+        return renderRefusal(c, 409, {
           title: "Already archived",
           active: "users",
-          body: (
-            <BadRequestPage title={`${nameOf(row)} is already archived`} message="Use Invite again on the Users page to give them access again.">
-              <BackToList list={list} />
-            </BadRequestPage>
-          ),
+          heading: `${nameOf(row)} is already archived`,
+          message: "Use Invite again on the Users page to give them access again.",
+          next: <BackToList list={list} />,
         });
       }
       return respond(c, {
@@ -139,15 +135,12 @@ export function userActionRoutes() {
       if (!isFragmentRequest(c)) {
         if (result.ok) return backToList(c, await listOfForm(c), `${result.freshLink ? "relinked" : "resent"}:1`);
         if (result.reason === "limit_reached") return backToList(c, await listOfForm(c), `limit:${config.resendsPerDay}`);
-        c.status(409);
-        return renderPage(c, {
+        return renderRefusal(c, 409, {
           title: "Not sent",
           active: "users",
-          body: (
-            <BadRequestPage title="The invitation was not sent again" message={result.message}>
-              <BackToList list={await listOfForm(c)} />
-            </BadRequestPage>
-          ),
+          heading: "The invitation was not sent again",
+          message: result.message,
+          next: <BackToList list={await listOfForm(c)} />,
         });
       }
       const row = (await findMemberRow(db, actorOf(c).orgId, id))!;
@@ -168,15 +161,12 @@ export function userActionRoutes() {
       const message = result.ok ? result.outcome.message : result.message;
       if (!isFragmentRequest(c)) {
         if (invited) return backToList(c, await listOfForm(c), "reinvited:1");
-        c.status(409);
-        return renderPage(c, {
+        return renderRefusal(c, 409, {
           title: "Not invited",
           active: "users",
-          body: (
-            <BadRequestPage title="Not invited again" message={message}>
-              <BackToList list={await listOfForm(c)} />
-            </BadRequestPage>
-          ),
+          heading: "Not invited again",
+          message,
+          next: <BackToList list={await listOfForm(c)} />,
         });
       }
       const row = (await findMemberRow(db, actorOf(c).orgId, id))!;

@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import { requireAdmin } from "../auth/guards.js";
 import type { AppEnv } from "../context.js";
 import { countListedMembers, isMemberStatus, listMembers } from "../domain/members.js";
-import { BadRequestPage } from "../../views/errors.js";
 import { html } from "hono/html";
 import { foundText, StatusFilter, UserResults, UsersPage, usersTitle, type UsersView } from "../../views/users/users-page.js";
 import { documentTitle } from "../../views/layout.js";
@@ -13,7 +12,7 @@ import { listRecentImports } from "../domain/imports.js";
 import { RecentImports } from "../../views/imports/recent-imports.js";
 import { getLastDirectorySync } from "../domain/directory-sync.js";
 import { DirectorySyncPanel } from "../../views/users/directory-sync-panel.js";
-import { isFragmentRequest, renderPage, respond } from "../../views/respond.js";
+import { isFragmentRequest, respond, renderRefusal } from "../../views/respond.js";
 import { listQueryProblem } from "./shared/user-list.js";
 import { getReminderSetting, remindEveryoneDays } from "../domain/reminders.js";
 import { RemindEveryoneLink } from "../../views/users/remind-everyone.js";
@@ -29,8 +28,7 @@ export function userRoutes() {
     const after = c.req.query("after") || undefined;
     const problem = listQueryProblem(status, q, after);
     if (problem) {
-      c.status(400);
-      return renderPage(c, { title: "Users", active: "users", body: <BadRequestPage title="That list cannot be shown" message={problem} /> });
+      return renderRefusal(c, 400, { title: "Users", active: "users", heading: "That list cannot be shown", message: problem });
     }
     const validStatus = isMemberStatus(status) ? status : undefined;
     const orgId = session.org.id;
