@@ -4,7 +4,6 @@
 // next worker resumes at the import's cursor. stop() finishes the chunk in hand and gives the
 // lease back so another process can carry on at once.
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Logger } from "pino";
 import type { Db } from "../db/client.js";
 import { isBusyError } from "../db/write-queue.js";
 import { imports, organizations } from "../db/schema.js";
@@ -14,16 +13,11 @@ import type { ValidationContext } from "../domain/import-validation-context.js";
 import { validateImportChunk } from "../domain/import-validation.js";
 import { claimLease, newLeaseOwner, releaseLease } from "../db/leases.js";
 import { yieldToEventLoop } from "../event-loop.js";
-import { createIdle } from "./idle.js";
+import { drainJobs, startPollingLoop, type LeasedJobOptions, type PollingWorker } from "./polling-loop.js";
 
-export type ImportWorkerOptions = {
-  db: Db;
-  publicUrl: string;
-  logger?: Pick<Logger, "info" | "warn" | "error"> | undefined;
-  owner?: string;
-  leaseMs?: number;
-  /** Rows per validation chunk (one short statement each way) and per Send Invite chunk. */
-  chunkSize?: number;
+/** `chunkSize`: rows per validation chunk (one short statement each way). */
+export type ImportWorkerOptions = LeasedJobOptions & {
+  /** Rows per Send Invite chunk. */
   sendChunkSize?: number;
   /**
    * How long one validation chunk may hold the event loop (ms). A chunk is one synchronous
@@ -31,7 +25,6 @@ export type ImportWorkerOptions = {
    * one took. Unset: a fixed size. (Send Invite chunks have a fixed size: see runImport.)
    */
   chunkBudgetMs?: number;
-  idleMs?: number;
   /** Called after a Send Invite chunk queued invitation emails (wakes the mail worker). */
   onInvited?: () => void;
   /**
@@ -44,7 +37,7 @@ export type ImportWorkerOptions = {
   readAhead?: ValidationContext["readAhead"];
 };
 
-export type ImportWorker = { stop(): Promise<void>; wake(): void };
+export type ImportWorker = PollingWorker;
 
 const MAX_FAILURES = 5;
 /** A Send Invite gives its lease back this often, so an upload made meanwhile is checked without waiting for it. */
@@ -148,44 +141,31 @@ const withDefaults = (input: ImportWorkerOptions) => ({
 /** Runs imports with work to do until none is left; answers how many it ran (tests call it; the worker loops the same way). */
 export async function drainImports(input: ImportWorkerOptions): Promise<number> {
   const options = withDefaults(input);
-  let ran = 0;
-  for (let job = await claimImport(options.db, options.owner, options.leaseMs); job; job = await claimImport(options.db, options.owner, options.leaseMs)) {
-    await runImport(options, job, () => false, input.logger, input.onInvited);
-    ran++;
-  }
-  return ran;
+  return drainJobs(
+    () => claimImport(options.db, options.owner, options.leaseMs),
+    (job) => runImport(options, job, () => false, input.logger, input.onInvited),
+  );
 }
 
 export function startImportWorker(input: ImportWorkerOptions): ImportWorker {
   const options = withDefaults({ chunkBudgetMs: 25, ...input });
-  const idle = createIdle();
+  const idleMs = input.idleMs ?? 1000;
   let lastSweep = 0;
-
-  const loop = (async () => {
-    while (!idle.stopped) {
-      idle.beginPass();
-      try {
-        if (Date.now() - lastSweep > 60_000) {
-          lastSweep = Date.now();
-          await sweepAbandonedUploads(options.db);
-        }
-        const job = await claimImport(options.db, options.owner, options.leaseMs);
-        if (job) await runImport(options, job, () => idle.stopped, input.logger, input.onInvited);
-        else await idle.rest(input.idleMs ?? 1000);
-      } catch (error) {
-        if (!isBusyError(error)) input.logger?.error({ err: { message: (error as Error).message } }, "import worker error");
-        await idle.rest(isBusyError(error) ? 50 : (input.idleMs ?? 1000));
+  return startPollingLoop({
+    idleMs,
+    async pass(stopping) {
+      if (Date.now() - lastSweep > 60_000) {
+        lastSweep = Date.now();
+        await sweepAbandonedUploads(options.db);
       }
-    }
-  })();
-
-  return {
-    wake() {
-      idle.wake();
+      const job = await claimImport(options.db, options.owner, options.leaseMs);
+      if (!job) return "idle";
+      await runImport(options, job, stopping, input.logger, input.onInvited);
+      return "worked";
     },
-    async stop() {
-      idle.stop();
-      await loop;
+    failed(error) {
+      if (!isBusyError(error)) input.logger?.error({ err: { message: (error as Error).message } }, "import worker error");
+      return isBusyError(error) ? 50 : idleMs;
     },
-  };
+  });
 }

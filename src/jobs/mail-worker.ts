@@ -10,7 +10,7 @@ import { recordEarlierRequestSent, withdrawFromBatch } from "../domain/outbox-wi
 import type { MailTransport } from "../integrations/mail.js";
 import { createPacer, type Pacer } from "./pacer.js";
 import { newLeaseOwner } from "../db/leases.js";
-import { createIdle } from "./idle.js";
+import { startPollingLoop, type PollingWorker } from "./polling-loop.js";
 
 export type MailWorkerDeps = {
   db: Db;
@@ -98,38 +98,27 @@ export async function drainMailOnce(deps: MailWorkerDeps): Promise<DrainResult> 
   return { outcome: answer.kind, ...result, dead, retrying };
 }
 
-export type MailWorker = { stop(): Promise<void>; wake(): void };
+export type MailWorker = PollingWorker;
 
 export function startMailWorker(deps: Omit<MailWorkerDeps, "signal"> & { idleMs?: number }): MailWorker {
   const owner = deps.owner ?? newLeaseOwner("mail");
   const pacer = deps.pacer ?? createPacer(deps.config.mailRequestsPerSecond);
   const stopping = new AbortController();
-  const idle = createIdle();
-
-  const loop = (async () => {
-    while (!stopping.signal.aborted) {
-      idle.beginPass();
-      try {
-        await pacer.untilFree(stopping.signal);
-        if (stopping.signal.aborted) break;
-        const r = await drainMailOnce({ ...deps, owner, pacer, signal: stopping.signal });
-        if (r.outcome === "idle") await idle.rest(deps.idleMs ?? 1000);
-      } catch (error) {
-        // A busy database or a bug: log it, wait, go on. Leases expire if we never come back.
-        deps.logger?.error({ err: { message: (error as Error).message } }, "mail worker error");
-        await idle.rest(deps.idleMs ?? 1000);
-      }
-    }
-  })();
-
-  return {
-    wake() {
-      idle.wake();
+  const idleMs = deps.idleMs ?? 1000;
+  return startPollingLoop({
+    idleMs,
+    async pass() {
+      await pacer.untilFree(stopping.signal);
+      if (stopping.signal.aborted) return "worked";
+      const r = await drainMailOnce({ ...deps, owner, pacer, signal: stopping.signal });
+      return r.outcome === "idle" ? "idle" : "worked";
     },
-    async stop() {
-      stopping.abort();
-      idle.stop();
-      await loop;
+    failed(error) {
+      // A busy database or a bug: log it, wait, go on. Leases expire if we never come back.
+      deps.logger?.error({ err: { message: (error as Error).message } }, "mail worker error");
+      return idleMs;
     },
-  };
+    // Ends the pacer's wait at once, and tells the batch in hand (drainMailOnce's signal) to give back what it has not sent.
+    onStop: () => stopping.abort(),
+  });
 }

@@ -4,25 +4,16 @@
 // then schedules the next pass and gives the lease back. A process killed mid-pass leaves a lease
 // that expires; the next worker starts the pass again and finds only the people not yet reminded.
 import { and, eq, gt, isNotNull, lte, or, sql } from "drizzle-orm";
-import type { Logger } from "pino";
-import type { Db } from "../db/client.js";
 import { directoryPeople, reminderSchedules } from "../db/schema.js";
 import { finishRequestedReminders, remindChunk, type ReminderPass } from "../domain/reminder-send.js";
 import { DAY_MS } from "../domain/reminders.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import { claimLease, newLeaseOwner, releaseLease } from "../db/leases.js";
-import { createIdle } from "./idle.js";
+import { drainJobs, startPollingLoop, type LeasedJobOptions, type PollingWorker } from "./polling-loop.js";
 
-export type ReminderWorkerOptions = {
-  db: Db;
-  publicUrl: string;
-  logger?: Pick<Logger, "info" | "warn" | "error"> | undefined;
-  owner?: string;
-  leaseMs?: number;
-  chunkSize?: number;
+export type ReminderWorkerOptions = LeasedJobOptions & {
   /** How long an organization waits between automatic passes. */
   everyMs?: number;
-  idleMs?: number;
   /** Called after a chunk queued reminders (wakes the mail worker). */
   onQueued?: () => void;
 };
@@ -89,40 +80,29 @@ async function runSchedule(o: Options, job: typeof reminderSchedules.$inferSelec
 /** Runs every schedule with work to do until none is left; answers how many it ran (tests). */
 export async function drainReminders(input: ReminderWorkerOptions): Promise<number> {
   const o = withDefaults(input);
-  let ran = 0;
-  for (let job = await claimSchedule(o, Date.now()); job; job = await claimSchedule(o, Date.now())) {
-    await runSchedule(o, job, () => false);
-    ran++;
-  }
-  return ran;
+  return drainJobs(
+    () => claimSchedule(o, Date.now()),
+    (job) => runSchedule(o, job, () => false),
+  );
 }
 
-export type ReminderWorker = { stop(): Promise<void>; wake(): void };
+export type ReminderWorker = PollingWorker;
 
 export function startReminderWorker(input: ReminderWorkerOptions): ReminderWorker {
   const o = withDefaults(input);
-  const idle = createIdle();
-  const loop = (async () => {
-    while (!idle.stopped) {
-      idle.beginPass();
-      try {
-        const job = await claimSchedule(o, Date.now());
-        if (job) await runSchedule(o, job, () => idle.stopped);
-        else await idle.rest(input.idleMs ?? 30_000);
-      } catch (error) {
-        // A busy database or a bug: log it, wait, go on. The lease expires if we never come back.
-        input.logger?.error({ err: { message: (error as Error).message } }, "reminder worker error");
-        await idle.rest(input.idleMs ?? 30_000);
-      }
-    }
-  })();
-  return {
-    wake() {
-      idle.wake();
+  const idleMs = input.idleMs ?? 30_000;
+  return startPollingLoop({
+    idleMs,
+    async pass(stopping) {
+      const job = await claimSchedule(o, Date.now());
+      if (!job) return "idle";
+      await runSchedule(o, job, stopping);
+      return "worked";
     },
-    async stop() {
-      idle.stop();
-      await loop;
+    failed(error) {
+      // A busy database or a bug: log it, wait, go on. The lease expires if we never come back.
+      input.logger?.error({ err: { message: (error as Error).message } }, "reminder worker error");
+      return idleMs;
     },
-  };
+  });
 }
