@@ -22,19 +22,11 @@ import type { GraphUser } from "../integrations/graph.js";
 import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import { normalizeAddressOrNull } from "./addresses.js";
+import { normalizedCopies } from "./directory-person.js";
+import { PERSON_FIELDS, type PersonFields } from "../db/directory-person.js";
 import { archiveLeavers, type Leaver } from "./leavers.js";
 import { refreshMembersFromDirectory } from "./member-directory.js";
 
-export type PersonFields = {
-  mail: string | null;
-  userPrincipalName: string | null;
-  displayName: string;
-  givenName: string | null;
-  surname: string | null;
-  jobTitle: string | null;
-  department: string | null;
-  accountEnabled: boolean;
-};
 /** Updated instances carry at least the changed properties: absent ones keep their stored value. */
 export type PersonChange = { removed: true } | { removed: false; fields: Partial<PersonFields> };
 /** `archived`: members of people found disabled or gone (leavers.ts). */
@@ -44,7 +36,6 @@ const CHUNK = 500;
 /** A big round commits about once a second, so our other writers never wait longer than that. */
 const TRANSACTION_MS = 1_000;
 const ONE_TRANSACTION_LIMIT = 2_000;
-const KEYS = ["mail", "userPrincipalName", "displayName", "givenName", "surname", "jobTitle", "department", "accountEnabled"] as const;
 
 /** Folds one Graph delta entry into the round's changes (an object may appear more than once). */
 export function addGraphUser(changes: Map<string, PersonChange>, user: GraphUser): void {
@@ -52,7 +43,7 @@ export function addGraphUser(changes: Map<string, PersonChange>, user: GraphUser
   const oid = user.id.toLowerCase();
   if (user["@removed"]) return void changes.set(oid, { removed: true });
   const fields: Partial<PersonFields> = {};
-  for (const key of KEYS) {
+  for (const key of PERSON_FIELDS) {
     if (!(key in user)) continue;
     const value = user[key];
     if (key === "accountEnabled") fields.accountEnabled = value !== false;
@@ -164,7 +155,7 @@ async function writeUpserts(ctx: Context, tx: Tx, chunk: [string, { removed: fal
       before &&
       before.removedAt === null &&
       before.upnNorm === upnNorm &&
-      KEYS.every((k) => (k === "accountEnabled" ? Boolean(before[k]) === p[k] : before[k] === p[k]));
+      PERSON_FIELDS.every((k) => (k === "accountEnabled" ? Boolean(before[k]) === p[k] : before[k] === p[k]));
     if (same) continue;
     if (before) {
       counts.updated++;
@@ -173,6 +164,7 @@ async function writeUpserts(ctx: Context, tx: Tx, chunk: [string, { removed: fal
     } else counts.added++;
     if (upnNorm) newUpns.push(upnNorm);
     if (upnNorm && before?.upnNorm === upnNorm) keepUpn.push(oid);
+    const copies = normalizedCopies(p);
     values.push([
       before?.id ?? newId(),
       orgId,
@@ -185,12 +177,12 @@ async function writeUpserts(ctx: Context, tx: Tx, chunk: [string, { removed: fal
       p.jobTitle,
       p.department,
       p.accountEnabled ? 1 : 0,
-      normalizeAddressOrNull(p.mail),
+      copies.mailNorm,
       upnNorm,
-      normalizeAddressOrNull(p.displayName) ?? "",
-      normalizeAddressOrNull(p.givenName),
-      normalizeAddressOrNull(p.surname),
-      normalizeAddressOrNull(p.department),
+      copies.displayNorm,
+      copies.givenNorm,
+      copies.surnameNorm,
+      copies.departmentNorm,
       now,
     ]);
   }

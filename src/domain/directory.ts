@@ -7,20 +7,13 @@ import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import type { Tx } from "../db/client.js";
 import { normalizeAddressOrNull } from "./addresses.js";
+import { NORMALIZED_COLUMNS, normalizedCopies } from "./directory-person.js";
+import { PERSON_FIELDS, type PersonFields } from "../db/directory-person.js";
 import { archiveLeavers, type Leaver } from "./leavers.js";
 import { refreshMembersFromDirectory } from "./member-directory.js";
 
-export type DirectoryPersonInput = {
-  entraObjectId: string | null;
-  userPrincipalName: string | null;
-  mail: string | null;
-  displayName: string;
-  givenName: string | null;
-  surname: string | null;
-  jobTitle: string | null;
-  department: string | null;
-  accountEnabled: boolean;
-};
+/** A person as a CSV import gives them (no userPrincipalName: the mail stands in). */
+export type DirectoryPersonInput = { entraObjectId: string | null } & PersonFields;
 
 export async function findOrCreateOrganization(db: Tx, input: { name: string; domains: string[]; tenantId?: string }) {
   const [existing] = await db.select().from(organizations).where(eq(organizations.name, input.name));
@@ -34,25 +27,7 @@ export async function findOrCreateOrganization(db: Tx, input: { name: string; do
 }
 
 const CHUNK = 400;
-const updatable = [
-  "entraObjectId",
-  "mail",
-  "userPrincipalName",
-  "displayName",
-  "givenName",
-  "surname",
-  "jobTitle",
-  "department",
-  "accountEnabled",
-  "removedAt",
-  "mailNorm",
-  "upnNorm",
-  "displayNorm",
-  "givenNorm",
-  "surnameNorm",
-  "departmentNorm",
-  "updatedAt",
-] as const;
+const updatable = ["entraObjectId", ...PERSON_FIELDS, "removedAt", ...Object.values(NORMALIZED_COLUMNS), "updatedAt"] as const;
 /** `SET col = excluded.col` for every column a directory update may change. */
 const excludedColumns = Object.fromEntries(updatable.map((key) => [key, sql.raw(`excluded.${directoryPeople[key].name}`)]));
 
@@ -96,10 +71,8 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
       }
       const personId = id ?? newId();
       written.add(personId);
-      return {
-        id: personId,
-        orgId,
-        entraObjectId: p.entraObjectId,
+      // Only the directory's fields: the caller's object may carry others (a CSV row's line).
+      const person = {
         mail: p.mail,
         userPrincipalName: p.userPrincipalName ?? p.mail,
         displayName: p.displayName,
@@ -108,15 +81,8 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
         jobTitle: p.jobTitle,
         department: p.department,
         accountEnabled: p.accountEnabled,
-        removedAt: null,
-        mailNorm: normalizeAddressOrNull(p.mail),
-        upnNorm,
-        displayNorm: normalizeAddressOrNull(p.displayName) ?? "",
-        givenNorm: normalizeAddressOrNull(p.givenName),
-        surnameNorm: normalizeAddressOrNull(p.surname),
-        departmentNorm: normalizeAddressOrNull(p.department),
-        updatedAt: new Date(),
       };
+      return { id: personId, orgId, entraObjectId: p.entraObjectId, ...person, removedAt: null, ...normalizedCopies(person), updatedAt: new Date() };
     });
     await db.insert(directoryPeople).values(rows).onConflictDoUpdate({
       target: directoryPeople.id,

@@ -7,24 +7,18 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import { directoryPeople } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { normalizeAddressOrNull } from "./addresses.js";
+import { NORMALIZED_COLUMNS, normalizedCopies } from "./directory-person.js";
+import type { PersonFields } from "../db/directory-person.js";
 import type { ScimProblem, ScimUserFields } from "./scim-user-resource.js";
 
 export type SavedPerson = { ok: true; personId: string } | { ok: false; problem: ScimProblem };
 
-type Found = {
+type Found = PersonFields & {
   id: string;
   oid: string | null;
   upnNorm: string | null;
   mailNorm: string | null;
   removedAt: Date | null;
-  accountEnabled: boolean;
-  mail: string | null;
-  userPrincipalName: string | null;
-  displayName: string;
-  givenName: string | null;
-  surname: string | null;
-  jobTitle: string | null;
-  department: string | null;
   /** The SCIM user already provisioned as this person, if any. */
   scimUserId: string | null;
 };
@@ -47,13 +41,8 @@ function personValues(f: ScimUserFields) {
 /** The columns a directory row gets for these values, with their normalized copies. */
 function columnsFor(values: Partial<ReturnType<typeof personValues>>) {
   const out: Record<string, unknown> = { ...values };
-  if ("mail" in values) out.mailNorm = normalizeAddressOrNull(values.mail ?? null);
-  if ("userPrincipalName" in values) out.upnNorm = normalizeAddressOrNull(values.userPrincipalName ?? null);
-  if ("displayName" in values) out.displayNorm = normalizeAddressOrNull(values.displayName ?? null) ?? "";
-  if ("givenName" in values) out.givenNorm = normalizeAddressOrNull(values.givenName ?? null);
-  if ("surname" in values) out.surnameNorm = normalizeAddressOrNull(values.surname ?? null);
-  // Every directory writer keeps department_norm: a department's group is found and counted by it.
-  if ("department" in values) out.departmentNorm = normalizeAddressOrNull(values.department ?? null);
+  const copies = normalizedCopies({ mail: null, userPrincipalName: null, displayName: null, givenName: null, surname: null, department: null, ...values });
+  for (const [field, column] of Object.entries(NORMALIZED_COLUMNS)) if (field in values) out[column] = copies[column];
   return out;
 }
 

@@ -3,36 +3,15 @@
 import type { InValue } from "@libsql/client";
 import type { Db, Tx } from "../types.js";
 import { readStatement, runStatement } from "../driver.js";
+import { PERSON_FIELDS, type PersonFields } from "../directory-person.js";
 
-/** A person as stored, with the fields a delta may change. */
-export type StoredPerson = {
-  id: string;
-  oid: string | null;
-  mail: string | null;
-  userPrincipalName: string | null;
-  displayName: string;
-  givenName: string | null;
-  surname: string | null;
-  jobTitle: string | null;
-  department: string | null;
-  accountEnabled: number;
-  upnNorm: string | null;
-  removedAt: number | null;
-};
-const STORED_COLUMNS = [
-  "id",
-  "oid",
-  "mail",
-  "userPrincipalName",
-  "displayName",
-  "givenName",
-  "surname",
-  "jobTitle",
-  "department",
-  "accountEnabled",
-  "upnNorm",
-  "removedAt",
-] satisfies (keyof StoredPerson)[];
+/** A person as stored, with the fields a delta may change (account_enabled as the 0/1 SQLite holds). */
+export type StoredPerson = { id: string; oid: string | null } & Omit<PersonFields, "accountEnabled"> & {
+    accountEnabled: number;
+    upnNorm: string | null;
+    removedAt: number | null;
+  };
+const STORED_COLUMNS = ["id", "oid", ...PERSON_FIELDS, "upnNorm", "removedAt"] satisfies (keyof StoredPerson)[];
 
 const SELECTED =
   "id, entra_object_id AS oid, mail, user_principal_name AS userPrincipalName, display_name AS displayName, given_name AS givenName, surname, job_title AS jobTitle, department, account_enabled AS accountEnabled, upn_norm AS upnNorm, removed_at AS removedAt";
