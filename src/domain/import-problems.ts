@@ -58,26 +58,10 @@ export async function useSuggestedAddress(db: Db, actor: Actor, importId: string
       WHERE id = ${importId} AND org_id = ${actor.orgId} AND coalesce(locked_by, '') <> ${UPLOAD_OWNER}`);
     if (!job) return { ok: false, reason: "not_found" };
     if (job.status === "queued" || job.status === "validating" || job.status === "failed") return { ok: false, reason: "not_ready" };
-    const [found] = await tx.all<{
-      outcome: SendRow["outcome"];
-      code: string;
-      message: string | null;
-      person_id: string | null;
-      email_norm: string | null;
-      suggestion: string | null;
-    }>(sql`
-      SELECT outcome, code, message, person_id, email_norm, suggestion FROM import_rows
+    const [row] = await tx.all<SendRow>(sql`
+      SELECT row_number AS rowNumber, outcome, code, message, person_id AS personId, email_norm AS emailNorm, suggestion FROM import_rows
       WHERE import_id = ${importId} AND row_number = ${rowNumber} AND code = 'possible_typo' AND suggestion IS NOT NULL AND sent_at IS NULL`);
-    if (!found) return { ok: false, reason: "no_suggestion" };
-    const row: SendRow = {
-      rowNumber,
-      outcome: found.outcome,
-      code: found.code,
-      message: found.message,
-      personId: found.person_id,
-      emailNorm: found.email_norm,
-      suggestion: found.suggestion,
-    };
+    if (!row) return { ok: false, reason: "no_suggestion" };
     const state = row.personId ? (await loadMemberStates(tx, actor.orgId, [row.personId])).get(row.personId) : undefined;
     // Archived since the check: the admin's archive stands (Invite again on the Users page does it on purpose).
     const [change] = archivedAfterCheck(row, state, Number(job.checked_at))

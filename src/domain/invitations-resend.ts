@@ -81,25 +81,9 @@ export async function resendInvitation(db: Db, actor: Actor, memberId: string, d
       await cancelInvitationMails(tx, [invitation.id], "Not sent: replaced by a newer copy (Resend invitation).");
       const inviterName = (await nameOf(tx, actor.orgId, invitation.invitedBy)) ?? actor.name;
       const context = { ...(await loadInvitationMailContext(tx, actor.orgId, inviterName)), reminder: true };
-      await enqueueMails(tx, [
-        {
-          orgId: actor.orgId,
-          kind: "invitation",
-          invitationId: invitation.id,
-          idempotencyKey: invitationMailKey(invitation.id, sendNumber),
-          to: recipient.email,
-          ...invitationMail(context, { joinUrl: `${deps.publicUrl}/join/${token}`, recipientName: recipient.name }),
-        },
-      ]);
+      await queueInvitationMail(tx, actor.orgId, { invitationId: invitation.id, sendNumber, token, recipient, publicUrl: deps.publicUrl, context });
       await tx.update(invitations).set({ sentCount: sendNumber, lastSentAt: now }).where(eq(invitations.id, invitation.id));
-      await recordAudit(tx, {
-        orgId: actor.orgId,
-        ...auditActor(actor),
-        action: "member.resend",
-        memberId: member.id,
-        subject: member.email,
-        detail: { name: member.name, invitationId: invitation.id, sendNumber },
-      });
+      await recordResend(tx, actor, member, { name: member.name, invitationId: invitation.id, sendNumber });
       return { ok: true, freshLink: false };
     }
     await issueFreshLink(tx, actor, { id: member.id, email: recipient.email, name: recipient.name }, invitation?.id ?? null, now, deps.publicUrl);
@@ -153,28 +137,42 @@ async function issueFreshLink(tx: Tx, actor: Actor, member: { id: string; email:
     createdAt: now,
   });
   const context = await loadInvitationMailContext(tx, actor.orgId, actor.name);
+  await queueInvitationMail(tx, actor.orgId, { invitationId: id, sendNumber: 1, token, recipient: member, publicUrl, context });
+  await recordResend(tx, actor, member, {
+    name: member.name,
+    invitationId: id,
+    freshLink: true,
+    revokedInvitationId: oldId,
+    why: "no earlier email to copy: a new link was sent and the old one revoked",
+  });
+}
+
+/** Queues the invitation email with the link for `token` (send number `sendNumber` of this invitation). */
+async function queueInvitationMail(
+  tx: Tx,
+  orgId: string,
+  mail: {
+    invitationId: string;
+    sendNumber: number;
+    token: string;
+    recipient: { email: string; name: string };
+    publicUrl: string;
+    context: Parameters<typeof invitationMail>[0];
+  },
+) {
   await enqueueMails(tx, [
     {
-      orgId: actor.orgId,
+      orgId,
       kind: "invitation",
-      to: member.email,
-      invitationId: id,
-      idempotencyKey: invitationMailKey(id, 1),
-      ...invitationMail(context, { joinUrl: `${publicUrl}/join/${token}`, recipientName: member.name }),
+      invitationId: mail.invitationId,
+      idempotencyKey: invitationMailKey(mail.invitationId, mail.sendNumber),
+      to: mail.recipient.email,
+      ...invitationMail(mail.context, { joinUrl: `${mail.publicUrl}/join/${mail.token}`, recipientName: mail.recipient.name }),
     },
   ]);
-  await recordAudit(tx, {
-    orgId: actor.orgId,
-    ...auditActor(actor),
-    action: "member.resend",
-    memberId: member.id,
-    subject: member.email,
-    detail: {
-      name: member.name,
-      invitationId: id,
-      freshLink: true,
-      revokedInvitationId: oldId,
-      why: "no earlier email to copy: a new link was sent and the old one revoked",
-    },
-  });
+}
+
+/** The audit event of a resend: it is also what the daily limit counts. */
+async function recordResend(tx: Tx, actor: Actor, member: { id: string; email: string }, detail: Record<string, unknown>) {
+  await recordAudit(tx, { orgId: actor.orgId, ...auditActor(actor), action: "member.resend", memberId: member.id, subject: member.email, detail });
 }
