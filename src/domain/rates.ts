@@ -3,6 +3,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Db, Queryable } from "../db/client.js";
 import { directoryPeople, mileageRates } from "../db/schema.js";
+import { pickColumns } from "../db/columns.js";
 import { newId } from "../ids.js";
 import type { Actor } from "./actor.js";
 import { auditActor, recordAudit } from "./audit.js";
@@ -115,14 +116,7 @@ export type RateHistoryEntry = {
 /** Every change, newest first (a handful a year, so one bounded page is enough). */
 export async function listRateHistory(db: Db, orgId: string, limit = 100): Promise<RateHistoryEntry[]> {
   return db
-    .select({
-      id: mileageRates.id,
-      year: mileageRates.year,
-      rateMilli: mileageRates.rateMilli,
-      previousRateMilli: mileageRates.previousRateMilli,
-      setByName: directoryPeople.displayName,
-      createdAt: mileageRates.createdAt,
-    })
+    .select({ ...pickColumns(mileageRates, ["id", "year", "rateMilli", "previousRateMilli", "createdAt"]), setByName: directoryPeople.displayName })
     .from(mileageRates)
     .leftJoin(directoryPeople, and(eq(directoryPeople.id, mileageRates.setBy), eq(directoryPeople.orgId, mileageRates.orgId)))
     .where(eq(mileageRates.orgId, orgId))

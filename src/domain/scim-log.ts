@@ -4,6 +4,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { scimRequests } from "../db/schema.js";
+import { pickColumns } from "../db/columns.js";
 import { newId } from "../ids.js";
 
 export const KEPT_SCIM_REQUESTS = 50;
@@ -25,14 +26,7 @@ export async function logScimRefusal(db: Db, entry: ScimRequestEntry): Promise<v
 
 export async function listScimRequests(db: Db, orgId: string, limit = 20): Promise<ScimRequestRow[]> {
   return db
-    .select({
-      id: scimRequests.id,
-      method: scimRequests.method,
-      path: scimRequests.path,
-      status: scimRequests.status,
-      outcome: scimRequests.outcome,
-      createdAt: scimRequests.createdAt,
-    })
+    .select(pickColumns(scimRequests, ["id", "method", "path", "status", "outcome", "createdAt"]))
     .from(scimRequests)
     .where(eq(scimRequests.orgId, orgId))
     .orderBy(desc(scimRequests.id))

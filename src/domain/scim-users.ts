@@ -3,6 +3,7 @@
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db, Queryable } from "../db/client.js";
 import { scimUsers } from "../db/schema.js";
+import { pickColumns } from "../db/columns.js";
 import type { UserCondition } from "./scim-filter.js";
 import type { ScimResource } from "./scim-user-resource.js";
 
@@ -11,15 +12,7 @@ export type ScimUserPage = { total: number; rows: ScimUserRow[] };
 
 export const MAX_PAGE = 200;
 
-const columns = {
-  id: scimUsers.id,
-  personId: scimUsers.personId,
-  active: scimUsers.active,
-  userName: scimUsers.userName,
-  resource: scimUsers.resource,
-  createdAt: scimUsers.createdAt,
-  updatedAt: scimUsers.updatedAt,
-};
+const columns = pickColumns(scimUsers, ["id", "personId", "active", "userName", "resource", "createdAt", "updatedAt"]);
 
 export async function findScimUser(db: Queryable, orgId: string, id: string): Promise<ScimUserRow | undefined> {
   const [row] = await db
