@@ -121,3 +121,29 @@ describe("a chunked body past its limit is answered 413 while it streams", () =>
     expect(answer.status).toBe(303);
   });
 });
+
+describe("a page read (GET, HEAD) is not checked for a body", () => {
+  /** A request that counts how often its body is asked for: node-server builds a whole Request to answer. */
+  class WatchedRequest extends Request {
+    bodyAsked = 0;
+    override get body() {
+      this.bodyAsked++;
+      return super.body;
+    }
+  }
+
+  for (const method of ["GET", "HEAD"]) {
+    it(`${method} /users, as an admin, is answered without its body asked for`, async () => {
+      const request = new WatchedRequest(`${s.url}/users`, { method, headers: { Cookie: admin } });
+      const answer = await s.t.app.request(request);
+      expect(answer.status).toBe(200);
+      expect(request.bodyAsked).toBe(0);
+    });
+  }
+
+  it("a POST's body is still limited (asked for)", async () => {
+    const request = new WatchedRequest(`${s.url}/login/local`, { method: "POST", headers: form(), body: "email=admin%40contoso.example" });
+    expect((await s.t.app.request(request)).status).toBe(303);
+    expect(request.bodyAsked).toBeGreaterThan(0);
+  });
+});
