@@ -20,9 +20,10 @@ export function markup(strings: TemplateStringsArray, ...values: MarkupValue[]):
   let out = strings[0]!;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    out +=
-      (typeof value === "string" ? escapeHtml(value) : value instanceof SafeHtml ? value.value : value == null || value === false ? "" : String(value)) +
-      strings[i + 1]!;
+    if (typeof value === "string") out += escapeHtml(value);
+    else if (value instanceof SafeHtml) out += value.value;
+    else if (value != null && value !== false) out += String(value);
+    out += strings[i + 1]!;
   }
   return new SafeHtml(out);
 }

@@ -4,14 +4,14 @@
 // tag. Adding a column: a field in src/domain/member-rows.ts (select, MemberRow, mapping), and an
 // entry here.
 import type { MemberRow } from "../../src/domain/members.js";
-import { addressMarkup } from "../components/address.js";
 import { timeAgoMarkup } from "../components/format.js";
 import { EMPTY_HTML, markup, trustedHtml, type SafeHtml } from "../components/safe-html.js";
 import { ProblemBadge, StatusBadge } from "../components/status-badge.js";
 
-/** What a row's cells share, escaped once: the id, who it is, the Archive link's query, and the
- *  name its controls use ("Aaliyah Hall, aaliyah.hall2@…": two people may share a name). */
-export type RowContext = { id: SafeHtml; who: SafeHtml; label: SafeHtml; archiveQuery: SafeHtml };
+/** What a row's cells share, escaped once: the id, who it is, the address (with its break
+ *  points), the Archive link's query, and the name its controls use ("Aaliyah Hall,
+ *  aaliyah.hall2@…": two people may share a name). */
+export type RowContext = { id: SafeHtml; who: SafeHtml; address: SafeHtml; label: SafeHtml; archiveQuery: SafeHtml };
 
 export type UserColumn = {
   /** The header cell's content (`<th scope="col">`). */
@@ -69,12 +69,12 @@ export const userColumns: readonly UserColumn[] = [
   },
   {
     head: markup`Name`,
-    cell: (row, { who }) =>
-      markup`<span class="name">${who}</span><small class="muted block mobile-only email">${addressMarkup(row.email)}</small>${
+    cell: (row, { who, address }) =>
+      markup`<span class="name">${who}</span><small class="muted block mobile-only email">${address}</small>${
         row.jobTitle ? markup`<small class="muted block">${row.jobTitle}</small>` : EMPTY_HTML
       }`,
   },
-  { head: markup`Email`, cellClass: "email", cell: (row) => addressMarkup(row.email) },
+  { head: markup`Email`, cellClass: "email", cell: (_row, { address }) => address },
   {
     head: markup`Status`,
     cell: (row) =>

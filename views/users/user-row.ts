@@ -8,6 +8,7 @@
 // times cheaper for the same markup); the tag escapes every value.
 import { raw } from "hono/html";
 import type { MemberRow } from "../../src/domain/members.js";
+import { addressMarkup } from "../components/address.js";
 import { EMPTY_HTML, markup, trustedHtml, type SafeHtml } from "../components/safe-html.js";
 import { userColumns, type RowContext } from "./user-columns.js";
 
@@ -37,7 +38,7 @@ const archiveQueryOf = (list: string) => (list ? markup`?list=${encodeURICompone
 /** The row's markup: our tags around cells that are SafeHtml. */
 function userRowMarkup(row: MemberRow, archiveQuery: SafeHtml): string {
   const label = row.name && row.name !== row.email ? markup`${row.name}, ${row.email}` : markup`${row.email}`;
-  const context: RowContext = { id: markup`${row.id}`, who: markup`${row.name || row.email}`, label, archiveQuery };
+  const context: RowContext = { id: markup`${row.id}`, who: markup`${row.name || row.email}`, address: addressMarkup(row.email), label, archiveQuery };
   let out = `<tr id="member-${context.id.value}">`;
   for (let i = 0; i < userColumns.length; i++) out += cellStarts[i] + userColumns[i]!.cell(row, context).value + "</td>";
   return out + "</tr>";
