@@ -170,12 +170,15 @@ export const members = sqliteTable(
   },
   (t) => [
     uniqueIndex("members_org_email").on(t.orgId, t.emailNorm),
-    // The list in name order; it holds the address and status so that a broad search walks it
-    // alone, checking each member against the search without reading the table (members.ts).
-    index("members_org_sort_search").on(t.orgId, t.sortName, t.id, t.emailNorm, t.status),
+    index("members_org_sort").on(t.orgId, t.sortName, t.id),
     index("members_org_status_sort").on(t.orgId, t.status, t.sortName, t.id),
     // Covers the address-prefix search: its matches are sorted by name from the index alone.
     index("members_org_email_sort").on(t.orgId, t.emailNorm, t.sortName, t.id, t.status),
+    // A one-letter search's addresses in name order, per status: only addresses whose first letter
+    // is not the name's (the name range finds the others), so it holds few entries (member-search.ts).
+    index("members_org_address_initial")
+      .on(t.orgId, sql`substr(email_norm, 1, 1)`, t.status, t.sortName, t.id)
+      .where(sql`substr(email_norm, 1, 1) <> substr(sort_name, 1, 1)`),
     index("members_person").on(t.personId),
   ],
 );
@@ -191,21 +194,30 @@ export const memberCounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.orgId, t.status] })],
 );
 
-/** Maintained by triggers (see the custom migration): every word of a member's sort name but the
+/** Maintained by triggers (see the custom migrations): every word of a member's sort name but the
  *  first (sort_name's own index finds that one), so the Users search finds "garcia" in "maya
- *  garcia" with one index range. Words are split at the characters of NAME_SEPARATORS
- *  (src/domain/member-search.ts). WITHOUT ROWID (added by hand to the generated migration): the
+ *  garcia". Words are split at the characters of NAME_SEPARATORS (src/db/statements/member-search.ts).
+ *  Keyed by the word's first letter and status, then in name order: a broad search reads each
+ *  status's words of its first letter in list order and stops at a page, however many match (a
+ *  word range would have to be sorted whole); a narrow one reads its word range (the index). WITHOUT ROWID (added by hand to the generated migration): the
  *  rows live in the key's b-tree, so the search reads one b-tree and the words are stored once. */
 export const memberNameWords = sqliteTable(
   "member_name_words",
   {
     orgId: text("org_id").notNull(),
+    /** The word's first character (substr(word, 1, 1)). */
+    initial: text("initial").notNull(),
     word: text("word").notNull(),
     sortName: text("sort_name").notNull(),
     memberId: text("member_id").notNull(),
     status: text("status", { enum: memberStatuses }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.word, t.sortName, t.memberId] })],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.initial, t.status, t.sortName, t.memberId, t.word] }),
+    // A narrow word (few members) is found by its range and sorted: its letter's words would be
+    // read whole. The entries hold the key, so this index covers the search and its counts.
+    index("member_name_words_word").on(t.orgId, t.word, t.sortName, t.memberId),
+  ],
 );
 
 export const deliveryStatuses = ["queued", "sent", "delivered", "delivery_delayed", "bounced", "complained", "failed"] as const;

@@ -1,20 +1,19 @@
 // Reading the organization's members: the Users list (status filter, search, keyset pages) and
 // the counts per status (kept by triggers in member_counts, never scanned; for a search,
 // member-search.ts counts the matches).
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { preparedQuery } from "../db/prepared.js";
 import { directoryPeople, memberCounts, memberNameWords, members, memberStatuses, type MemberStatus } from "../db/schema.js";
 import type { MemberCounts } from "./member-counts.js";
 import { memberRowColumns, storedValue, toMemberRow, type MemberRow } from "./member-rows.js";
-import { countMatchingMembers, searchPlaceholders, searchTermsOf, wordMatch } from "./member-search.js";
-import { countWordRange, NAME_SEPARATORS, spacedSortName } from "../db/statements/member-search.js";
+import { countMatchingMembers, hasNarrowWord, searchPlaceholders, searchTermsOf, wordMatch, type SearchTuning } from "./member-search.js";
 
 export const PAGE_SIZE = 50;
 
 export type MemberListQuery = { status?: MemberStatus; q?: string; after?: string };
 
-export type { MemberRow };
+export type { MemberRow, SearchTuning };
 
 export type MemberPage = { rows: MemberRow[]; next: string | null };
 
@@ -44,30 +43,22 @@ const P = {
   ...searchPlaceholders,
   afterName: sql.placeholder("afterName"),
   afterId: sql.placeholder("afterId"),
-  untilName: sql.placeholder("untilName"),
-  untilId: sql.placeholder("untilId"),
 };
 
-/** A search whose text starts a later word of this many members' names is broad: those members
- *  are spread over the whole list, and its page is first looked for by walking the list in name
- *  order instead of sorting every match of the word and address ranges by name. */
-export const BROAD_SEARCH_AT = 500;
-/** A broad search walks at most this many members of the list; when fewer than a page of them
- *  match (the matches lie further down), the page is found the narrow way. */
-const WALK_WINDOW = 8000;
-
-/** Names with a separator other than a space (`-`, first in the class, is a literal). */
-const OTHER_SEPARATORS_GLOB = `*[${NAME_SEPARATORS.replace(" ", "")}]*`;
-
-type PageShape = { status: boolean; cursor: boolean; search: boolean; words: boolean; phrase: boolean; walk: boolean; until: boolean; size: number };
-
-/** How a search finds its page; other values than the defaults are for tests of every way. */
-export type SearchTuning = { broadAt?: number; walkWindow?: number };
+type PageShape = {
+  status: boolean;
+  cursor: boolean;
+  search: boolean;
+  words: boolean;
+  narrowWords: boolean;
+  phrase: boolean;
+  oneLetter: boolean;
+  size: number;
+};
 
 /** One page of the list; `pageSize` other than the page's 50 is for walking the whole list (the
  *  roster export). */
 export async function listMembers(db: Db, orgId: string, query: MemberListQuery, pageSize = PAGE_SIZE, tuning: SearchTuning = {}): Promise<MemberPage> {
-  const { broadAt = BROAD_SEARCH_AT, walkWindow = WALK_WINDOW } = tuning;
   const cursor = query.after ? decodeCursor(query.after) : null;
   const terms = searchTermsOf(query.q);
   const shape: PageShape = {
@@ -75,54 +66,14 @@ export async function listMembers(db: Db, orgId: string, query: MemberListQuery,
     cursor: Boolean(cursor),
     search: Boolean(terms),
     words: Boolean(terms?.word),
+    narrowWords: terms ? await hasNarrowWord(db, orgId, terms, tuning) : false,
     phrase: Boolean(terms?.phrase),
-    walk: false,
-    until: false,
+    oneLetter: Boolean(terms?.oneLetter),
     size: pageSize,
   };
-  const values = {
-    org: orgId,
-    status: query.status,
-    afterName: cursor?.[0],
-    afterId: cursor?.[1],
-    ...terms,
-    untilName: undefined as string | undefined,
-    untilId: undefined as string | undefined,
-  };
-  const run = (s: PageShape) => preparedQuery(db, `members:${JSON.stringify(s)}`, () => memberPageQuery(db, s)).values(values);
-  if (terms) {
-    // A phrase's word is one whole word, whose range is in name order already.
-    if (terms.word && !terms.phrase && (await countWordRange(db, orgId, terms.word, broadAt)) >= broadAt) {
-      const until = await walkEnd(db, orgId, cursor, walkWindow);
-      values.untilName = until?.[0];
-      values.untilId = until?.[1];
-      const walked = await run({ ...shape, walk: true, until: Boolean(until) });
-      // A full page within the walk is the page; so is what a walk to the end of the list found.
-      if (walked.length > pageSize || !until) return pageOf(walked, pageSize);
-    }
-  }
-  return pageOf(await run(shape), pageSize);
-}
-
-/** The (sort name, id) `window` members after the cursor, from the name index; undefined when
- *  the list ends sooner. */
-async function walkEnd(db: Db, orgId: string, cursor: [string, string] | null, window: number): Promise<[string, string] | undefined> {
-  const build = (after: boolean) => () =>
-    db
-      .select({ sortName: members.sortName, id: members.id })
-      .from(members)
-      .where(and(eq(members.orgId, P.org), after ? sql`(${members.sortName}, ${members.id}) > (${P.afterName}, ${P.afterId})` : undefined))
-      .orderBy(members.sortName, members.id)
-      .limit(1)
-      .offset(sql.placeholder("skip"))
-      .prepare();
-  const [row] = await preparedQuery(db, `members-walk-end:${Boolean(cursor)}`, build(Boolean(cursor))).all({
-    org: orgId,
-    afterName: cursor?.[0],
-    afterId: cursor?.[1],
-    skip: window - 1,
-  });
-  return row ? [row.sortName, row.id] : undefined;
+  const values = { org: orgId, status: query.status, afterName: cursor?.[0], afterId: cursor?.[1], ...terms };
+  const found = await preparedQuery(db, `members:${JSON.stringify(shape)}`, () => memberPageQuery(db, shape)).values(values);
+  return pageOf(found, pageSize);
 }
 
 function pageOf(found: unknown[][], pageSize: number): MemberPage {
@@ -133,88 +84,100 @@ function pageOf(found: unknown[][], pageSize: number): MemberPage {
 }
 
 /** One page of members in name order, for one shape of filter (status, cursor, search). A search
- *  takes the first page of three index range scans (by sort name, by a later word of the name, by
- *  address) and orders their union: an OR of the ranges in one scan makes SQLite walk the whole
- *  organization. The word and address ranges sort their matches from their covering indexes. A
- *  broad search (`walk`) instead walks the name index (which holds the address and status) from
- *  the cursor up to `until`, stopping at a page of members the same three rules match. */
+ *  reads only its page's ids (searchMatches), and then those members whole. */
 function memberPageQuery(db: Db, shape: PageShape) {
   const base = [
     eq(members.orgId, P.org),
     shape.status ? eq(members.status, P.status) : undefined,
     shape.cursor ? sql`(${members.sortName}, ${members.id}) > (${P.afterName}, ${P.afterId})` : undefined,
   ];
-  let where = and(...base);
-  if (shape.search && shape.walk) {
-    // `+`: no term may pick another index than members_org_sort_search, read in its order.
-    const name = sql`+${members.sortName}`;
-    const spaced = sql.raw(spacedSortName.replace("sort_name", '+"members"."sort_name"'));
-    // A later word starts with the word (never a phrase here). Most names part words with spaces
-    // alone, and then the name itself is its spaced form: the separators are replaced only in others.
-    const byWord = sql`(instr(${name}, ' ' || ${P.word}) > 0 OR (${name} GLOB ${OTHER_SEPARATORS_GLOB} AND instr(${spaced}, ' ' || ${P.word}) > 0))`;
-    const walk = db
-      .select({ id: members.id })
-      .from(members)
-      .where(
-        and(
-          eq(members.orgId, P.org),
-          shape.status ? sql`+${members.status} = ${P.status}` : undefined,
-          base[2],
-          shape.until ? sql`(${members.sortName}, ${members.id}) <= (${P.untilName}, ${P.untilId})` : undefined,
-          sql`((${name} >= ${P.q} AND ${name} < ${P.qEnd}) OR (+${members.emailNorm} >= ${P.q} AND +${members.emailNorm} < ${P.qEnd}) OR (${byWord}))`,
-        ),
-      )
-      .orderBy(members.sortName, members.id)
-      .limit(shape.size + 1);
-    where = sql`${members.id} IN (SELECT id FROM ${walk})`;
-  } else if (shape.search) {
-    const byName = db
-      .select({ id: members.id })
-      .from(members)
-      .where(and(...base, sql`${members.sortName} >= ${P.q}`, sql`${members.sortName} < ${P.qEnd}`))
-      .orderBy(members.sortName, members.id)
-      .limit(shape.size + 1);
-    // From the covering (org, email, name, id, status) index; `+sort_name` keeps SQLite from
-    // walking the whole name index instead.
-    const byAddress = db
-      .select({ id: members.id })
-      .from(members)
-      .where(and(...base, sql`${members.emailNorm} >= ${P.q}`, sql`${members.emailNorm} < ${P.qEnd}`))
-      .orderBy(sql`+${members.sortName}`, members.id)
-      .limit(shape.size + 1);
-    const w = memberNameWords;
-    const byWord = db
-      .select({ id: sql<string>`${w.memberId}`.as("id") })
-      .from(w)
-      .where(
-        and(
-          eq(w.orgId, P.org),
-          wordMatch(shape),
-          shape.status ? eq(w.status, P.status) : undefined,
-          shape.cursor ? sql`(${w.sortName}, ${w.memberId}) > (${P.afterName}, ${P.afterId})` : undefined,
-        ),
-      )
-      // A member with two later words that match is one match: the page's one row more must be another member.
-      .groupBy(w.sortName, w.memberId)
-      .orderBy(w.sortName, w.memberId)
-      .limit(shape.size + 1);
-    where = shape.words
-      ? sql`${members.id} IN (SELECT id FROM ${byName} UNION ALL SELECT id FROM ${byAddress} UNION ALL SELECT id FROM ${byWord})`
-      : sql`${members.id} IN (SELECT id FROM ${byName} UNION ALL SELECT id FROM ${byAddress})`;
-  }
   return db
     .select(memberRowColumns)
     .from(members)
     .leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
-    .where(where)
+    .where(shape.search ? sql`${members.id} IN (${searchMatches(db, shape, base)})` : and(...base))
     .orderBy(members.sortName, members.id)
     .limit(shape.size + 1)
     .prepare();
 }
 
+/** The ids of a search's page (and one more), merged in name order from the first page of each
+ *  source after the cursor (member-search.ts names them). An OR of the sources in one scan would
+ *  walk the whole organization; a broad source sorted whole would read thousands of rows. */
+function searchMatches(db: Db, shape: PageShape, base: (SQL | undefined)[]): SQL {
+  const size = shape.size + 1;
+  const byName = db
+    .select({ id: members.id, sortName: members.sortName })
+    .from(members)
+    .where(and(...base, sql`${members.sortName} >= ${P.q}`, sql`${members.sortName} < ${P.qEnd}`))
+    .orderBy(members.sortName, members.id)
+    .limit(size);
+  const sources = [byName.getSQL()];
+  if (!shape.oneLetter) {
+    // From the covering (org, email, name, id, status) index; `+sort_name` keeps SQLite from
+    // walking the whole name index instead.
+    const byAddress = db
+      .select({ id: members.id, sortName: members.sortName })
+      .from(members)
+      .where(and(...base, sql`${members.emailNorm} >= ${P.q}`, sql`${members.emailNorm} < ${P.qEnd}`))
+      .orderBy(sql`+${members.sortName}`, members.id)
+      .limit(size);
+    sources.push(byAddress.getSQL());
+  }
+  const w = memberNameWords;
+  const afterWord = shape.cursor ? sql`(${w.sortName}, ${w.memberId}) > (${P.afterName}, ${P.afterId})` : undefined;
+  if (shape.words && shape.narrowWords) {
+    // The word's range (member_name_words_word): few rows, sorted here.
+    const byWordRange = db
+      .select({ id: sql<string>`${w.memberId}`.as("id"), sortName: w.sortName })
+      .from(w)
+      .where(and(eq(w.orgId, P.org), wordMatch(shape), shape.status ? sql`+${w.status} = ${P.status}` : undefined, afterWord))
+      .groupBy(w.sortName, w.memberId)
+      .orderBy(w.sortName, w.memberId)
+      .limit(size);
+    sources.push(byWordRange.getSQL());
+  }
+  for (const status of shape.status ? [undefined] : memberStatuses) {
+    if (shape.oneLetter) {
+      const byAddressInitial = db
+        .select({ id: members.id, sortName: members.sortName })
+        .from(members)
+        .where(
+          and(
+            eq(members.orgId, P.org),
+            sql`substr(${members.emailNorm}, 1, 1) = ${P.q}`,
+            eq(members.status, status ?? P.status),
+            sql`substr(${members.emailNorm}, 1, 1) <> substr(${members.sortName}, 1, 1)`,
+            base[2],
+          ),
+        )
+        .orderBy(members.sortName, members.id)
+        .limit(size);
+      sources.push(byAddressInitial.getSQL());
+    }
+    if (shape.words && !shape.narrowWords) {
+      const byWord = db
+        .select({ id: sql<string>`${w.memberId}`.as("id"), sortName: w.sortName })
+        .from(w)
+        .where(and(eq(w.orgId, P.org), eq(w.initial, P.wordInitial), eq(w.status, status ?? P.status), wordMatch(shape, { byInitial: true }), afterWord))
+        // A member with two later words that match is one match.
+        .groupBy(w.sortName, w.memberId)
+        .orderBy(w.sortName, w.memberId)
+        .limit(size);
+      sources.push(byWord.getSQL());
+    }
+  }
+  // UNION, not UNION ALL: a member found by the name and by a word (or the address) is one row.
+  const union = sql.join(
+    sources.map((source) => sql`SELECT id, sort_name FROM (${source})`),
+    sql` UNION `,
+  );
+  return sql`SELECT id FROM (${union} ORDER BY sort_name, id LIMIT ${size})`;
+}
+
 /** The counts the status tabs show: of everyone, or of the members a search finds. */
-export async function countListedMembers(db: Db, orgId: string, q: string | undefined): Promise<MemberCounts> {
-  return q?.trim() ? countMatchingMembers(db, orgId, q) : countMembers(db, orgId);
+export async function countListedMembers(db: Db, orgId: string, q: string | undefined, tuning: SearchTuning = {}): Promise<MemberCounts> {
+  return q?.trim() ? countMatchingMembers(db, orgId, q, tuning) : countMembers(db, orgId);
 }
 
 export async function countMembers(db: Db, orgId: string): Promise<MemberCounts> {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { memberNameWords, members, type MemberStatus } from "../../src/db/schema.js";
 import { findOrCreateOrganization } from "../../src/domain/directory.js";
 import { searchTermsOf } from "../../src/domain/member-search.js";
-import { BROAD_SEARCH_AT, countListedMembers, listMembers, type MemberListQuery, type SearchTuning } from "../../src/domain/members.js";
+import { countListedMembers, listMembers, type MemberListQuery, type SearchTuning } from "../../src/domain/members.js";
 import { openDatabase } from "../../src/db/client.js";
 import { readStatement } from "../../src/db/driver.js";
 import type { InStatement } from "@libsql/client";
@@ -114,30 +114,77 @@ describe("searching the Users list", () => {
     expect(await database.db.select().from(memberNameWords).where(eq(memberNameWords.memberId, id!))).toEqual([]);
   });
 
-  it("finds a broad search's page by walking the name index, reading no range of its matches in full", async () => {
-    // More members than BROAD_SEARCH_AT with a later word and an address starting "k", spread over the list.
-    const count = BROAD_SEARCH_AT + 100;
-    await addMembers(Array.from({ length: count }, (_, i) => ({ name: `${String(i).padStart(4, "0")} K${i}`, email: `k${i}@fabrikam.example` })));
+  /** The query plan of the page statement a listing reads (the one that joins the directory). */
+  async function pagePlan(q: string, after?: string) {
     const seen: InStatement[] = [];
     const watched = await openDatabase(database.url, undefined, { onRead: (stmt) => seen.push(stmt) });
     try {
-      const page = await listMembers(watched.db, orgId, { q: "k" });
-      expect(page.rows.map((r) => r.email)).toEqual(Array.from({ length: 50 }, (_, i) => `k${i}@fabrikam.example`));
-      expect(page.next).not.toBeNull();
+      const page = await listMembers(watched.db, orgId, { q, after });
       const pageRead = seen.find((stmt): stmt is Exclude<InStatement, string> => typeof stmt !== "string" && stmt.sql.includes("directory_people"));
       expect(pageRead).toBeDefined();
       const plan = (await readStatement(database.db, { sql: `EXPLAIN QUERY PLAN ${pageRead!.sql}`, args: pageRead!.args ?? [] })).rows
         .map((row) => String(row.detail))
         .join("\n");
-      // The address and word ranges (every member here) are not read; the name index is, in order.
-      expect(plan).toMatch(/members_org_sort_search/);
-      expect(plan).not.toMatch(/members_org_email_sort|member_name_words/);
-      // The next page follows on.
-      const next = await listMembers(watched.db, orgId, { q: "k", after: page.next! });
-      expect(next.rows[0]!.email).toBe("k50@fabrikam.example");
+      return { page, plan };
     } finally {
       watched.close();
     }
+  }
+
+  it("finds a one-letter search's page reading a page at most of each source, in name order", async () => {
+    // Every member has a later word and an address starting "k"; their names start with digits.
+    await addMembers(Array.from({ length: 600 }, (_, i) => ({ name: `${String(i).padStart(4, "0")} K${i}`, email: `k${i}@fabrikam.example` })));
+    // Found by the name (its later word and address start with "k" too), and by the address alone.
+    await addMembers([
+      { name: "Kai Kern", email: "kai@fabrikam.example", status: "active" },
+      { name: "0000 Zed", email: "kz@fabrikam.example", status: "archived" },
+    ]);
+    const { page, plan } = await pagePlan("k");
+    expect(page.rows.map((r) => r.email)).toEqual([
+      "k0@fabrikam.example",
+      "kz@fabrikam.example",
+      ...Array.from({ length: 48 }, (_, i) => `k${i + 1}@fabrikam.example`),
+    ]);
+    // The words of "k" per status and the addresses starting "k" but not the name, each in name
+    // order; the address range (every member here) is not read, nor is any source sorted whole.
+    expect(plan).toMatch(/member_name_words USING PRIMARY KEY \(org_id=\? AND initial=\? AND status=\?\)/);
+    expect(plan).toMatch(/members_org_address_initial/);
+    expect(plan).not.toMatch(/members_org_email_sort|USE TEMP B-TREE FOR GROUP BY/);
+    // The next page follows on, and the last page ends with the name's match.
+    const next = await pagePlan("k", page.next!);
+    expect(next.page.rows[0]!.email).toBe("k49@fabrikam.example");
+    expect((await searchAll({ q: "k" })).emails.slice(-1)).toEqual(["kai@fabrikam.example"]);
+    // Counts stop past 100 in a status, and say so; below that they are exact.
+    expect(await countListedMembers(database.db, orgId, "K")).toEqual({
+      all: 102,
+      invited: 100,
+      active: 1,
+      archived: 1,
+      atLeast: { invited: true, all: true },
+    });
+  });
+
+  it("finds a broad word's page in name order, reading a page of its words, not all of them", async () => {
+    // 600 members with a later word starting "ka", spread over the list, in two statuses.
+    await addMembers(
+      Array.from({ length: 600 }, (_, i) => ({
+        name: `${String(i).padStart(4, "0")} Ka${i}`,
+        email: `p${i}@fabrikam.example`,
+        status: i % 2 ? "active" : "invited",
+      })),
+    );
+    const { page, plan } = await pagePlan("ka");
+    expect(page.rows.map((r) => r.email)).toEqual(Array.from({ length: 50 }, (_, i) => `p${i}@fabrikam.example`));
+    expect(plan).toMatch(/member_name_words USING PRIMARY KEY \(org_id=\? AND initial=\? AND status=\?\)/);
+    expect(plan).not.toMatch(/USE TEMP B-TREE FOR GROUP BY/);
+    const next = await listMembers(database.db, orgId, { q: "ka", after: page.next! });
+    expect(next.rows[0]!.email).toBe("p50@fabrikam.example");
+    expect((await listMembers(database.db, orgId, { q: "ka", status: "active" })).rows[0]!.email).toBe("p1@fabrikam.example");
+    // A narrow word (ka12, ka120 to ka129) reads its own range instead, and sorts those few.
+    const narrow = await pagePlan("ka12");
+    expect(narrow.page.rows.map((r) => r.email)).toEqual(["p12@fabrikam.example", ...Array.from({ length: 10 }, (_, i) => `p${120 + i}@fabrikam.example`)]);
+    expect(narrow.plan).toMatch(/member_name_words USING COVERING INDEX member_name_words_word \(org_id=\? AND word>\? AND word<\?\)/);
+    expect(narrow.plan).not.toMatch(/member_name_words USING PRIMARY KEY/);
   });
 
   it("pages a search with more matches than a page, never repeating or skipping anyone", async () => {
@@ -184,6 +231,13 @@ describe("searching, as a property", () => {
       .chain(([a, s, b]) => fc.integer({ min: 1, max: b.length }).map((n) => `${a}${s}${b.slice(0, n)}`)),
   );
 
+  /** The address starts with one word of the name: the first, or (every third person) the last,
+   *  so that some addresses start with another letter than the name. */
+  const addressOf = (name: string, i: number) => {
+    const nameWords = name.split(SEPARATOR).filter(Boolean);
+    return `${i % 3 === 2 ? nameWords.at(-1) : nameWords[0]}${i}@fabrikam.example`;
+  };
+
   it("every page of every search and filter is exactly the matching rows in name order, counted right", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -191,28 +245,28 @@ describe("searching, as a property", () => {
         fc.array(query, { minLength: 4, maxLength: 8 }),
         async (people, queries) => {
           await database.db.write((tx) => tx.delete(members));
-          const ids = await addMembers(people.map(([n, s], i) => ({ name: n, email: `${n.split(SEPARATOR)[0]}${i}@fabrikam.example`, status: s })));
+          const ids = await addMembers(people.map(([n, s], i) => ({ name: n, email: addressOf(n, i), status: s })));
           const rows = people
-            .map(([n, s], i) => ({ id: ids[i]!, sortName: n.toLowerCase(), email: `${n.split(SEPARATOR)[0]}${i}@fabrikam.example`, status: s }))
+            .map(([n, s], i) => ({ id: ids[i]!, sortName: n.toLowerCase(), email: addressOf(n, i), status: s }))
             .sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id < b.id ? -1 : 1));
           for (const q of queries) {
             const matching = rows.filter((r) => matchesByHand(r.sortName, r.email, q));
             for (const s of [undefined, "invited", "active", "archived"] as const) {
               const expected = matching.filter((r) => !s || r.status === s).map((r) => r.email);
               expect((await searchAll({ q, status: s })).emails, `${q} ${s ?? "all"}`).toEqual(expected);
-              // Both ways of finding a page, whatever the sizes: the ranges sorted, and the walk of
-              // the name index (within a window of 20, then the ranges; or to the end of the list).
-              expect((await searchAll({ q, status: s }, 5, { broadAt: 1e9 })).emails, `${q} ${s ?? "all"} ranges`).toEqual(expected);
-              expect((await searchAll({ q, status: s }, 5, { broadAt: 0, walkWindow: 20 })).emails, `${q} ${s ?? "all"} walk of 20`).toEqual(expected);
-              expect((await searchAll({ q, status: s }, 5, { broadAt: 0 })).emails, `${q} ${s ?? "all"} walk`).toEqual(expected);
+              // Pages of 5, every word read both ways: its range sorted (narrow, as every word here
+              // is), and its first letter's words in name order (broad).
+              expect((await searchAll({ q, status: s }, 5)).emails, `${q} ${s ?? "all"} pages of 5`).toEqual(expected);
+              expect((await searchAll({ q, status: s }, 5, { broadWordAt: 0 })).emails, `${q} ${s ?? "all"} broad`).toEqual(expected);
             }
-            const counts = await countListedMembers(database.db, orgId, q);
-            expect(counts, q).toEqual({
+            const counted = {
               all: matching.length,
               invited: matching.filter((r) => r.status === "invited").length,
               active: matching.filter((r) => r.status === "active").length,
               archived: matching.filter((r) => r.status === "archived").length,
-            });
+            };
+            expect(await countListedMembers(database.db, orgId, q), q).toEqual(counted);
+            expect(await countListedMembers(database.db, orgId, q, { broadWordAt: 0 }), `${q} broad`).toEqual(counted);
           }
         },
       ),
