@@ -11,7 +11,7 @@ import { auditActor, recordAudits, type AuditInput } from "./audit.js";
 import { insertInvitations, insertMembers, reviveMembers, selectMembers, selectPeople, type Member, type NewMember, type Person } from "./invitation-rows.js";
 import { loadInvitationMailContext } from "./member-mail.js";
 import { invitationMail } from "./mail-templates.js";
-import { cancelMemberInvitationMails, enqueueMails, invitationMailKey, type NewMail } from "./outbox.js";
+import { cancelMemberInvitationMails, enqueueNewInvitationMails, invitationMailKey, type NewMail } from "./outbox.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
 export type InviteResultCode = "invited" | "reinvited" | "already_invited" | "already_active" | "not_in_directory" | "account_disabled" | "left_directory";
@@ -157,7 +157,7 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
       importId: source?.importId ?? null,
       ...invitationMail(context, { joinUrl: `${publicUrl}/join/${tokens[n]}`, recipientName: i.person.displayName }),
     }));
-    await enqueueMails(tx, mails);
+    await enqueueNewInvitationMails(tx, mails);
     if (source?.loggedByImport) return { invited: newInvitations.length, outcomes };
     await yieldToEventLoop();
     await recordAudits(

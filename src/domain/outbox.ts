@@ -58,6 +58,22 @@ export async function enqueueMails(tx: Tx, messages: NewMail[], now = Date.now()
 }
 
 /**
+ * Queues the first email of invitations made in the caller's transaction: no earlier email of
+ * theirs can exist (no conflict to skip) and each invitation is already "queued", so the rows go
+ * in as ONE JSON parameter a statement (json_each), without the checks enqueueMails makes.
+ */
+export async function enqueueNewInvitationMails(tx: Tx, messages: NewMail[], now = Date.now()): Promise<void> {
+  await inParts(messages, CHUNK, async (part) => {
+    const rows = JSON.stringify(
+      part.map((m) => [newId(), m.orgId, m.kind, m.to, m.template, JSON.stringify(storedParams(m)), sendKeyOf(m), m.invitationId ?? null, m.importId ?? null]),
+    );
+    await tx.run(sql`INSERT INTO mail_outbox (id, org_id, kind, "to", template, params, send_key, invitation_id, import_id, status, next_attempt_at, created_at)
+      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, 'queued', ${now}, ${now}
+      FROM json_each(${rows})`);
+  });
+}
+
+/**
  * Withdraws the unsent emails of invitations that were revoked, replaced or accepted, in the
  * caller's transaction: queued ones (claimed by a worker or not) become `cancelled`, and the
  * worker re-checks a claimed batch before sending (outbox-delivery.ts). Answers how many.
