@@ -147,33 +147,7 @@ async function sendPart(tx: Tx, importId: string, owner: string, options: SendOp
     ],
     sql` OR `,
   );
-  const rows =
-    job.send_at === null && job.sugg_at === null
-      ? []
-      : (
-          await tx.all<{
-            row_number: number;
-            outcome: RowOutcome;
-            code: string;
-            message: string | null;
-            person_id: string | null;
-            email_norm: string | null;
-            suggestion: string | null;
-          }>(sql`
-      SELECT row_number, outcome, code, message, person_id, email_norm, suggestion FROM import_rows
-      WHERE import_id = ${importId} AND row_number > ${job.cursor_row} AND sent_at IS NULL AND (${wanted})
-      ORDER BY row_number LIMIT ${options.chunkSize}`)
-        ).map(
-          (r): SendRow => ({
-            rowNumber: Number(r.row_number),
-            outcome: r.outcome,
-            code: r.code,
-            message: r.message,
-            personId: r.person_id,
-            emailNorm: r.email_norm,
-            suggestion: r.suggestion,
-          }),
-        );
+  const rows = job.send_at === null && job.sugg_at === null ? [] : await nextRows(tx, importId, job.cursor_row, wanted, options.chunkSize);
   if (rows.length === 0) {
     await finishSend(tx, importId, job, now);
     return "done";
@@ -199,6 +173,34 @@ async function sendPart(tx: Tx, importId: string, owner: string, options: SendOp
   await yieldToEventLoop();
   await recordSendChanges(tx, importId, changes, now, sql`cursor_row = ${rows[rows.length - 1]!.rowNumber}, locked_until = ${now + options.leaseMs}`);
   return "more";
+}
+
+type StoredRow = [
+  rowNumber: number,
+  outcome: RowOutcome,
+  code: string,
+  message: string | null,
+  personId: string | null,
+  emailNorm: string | null,
+  suggestion: string | null,
+];
+
+/** The next `limit` rows after the cursor that the send wants, as ONE JSON string (no row object per row). */
+async function nextRows(tx: Tx, importId: string, cursorRow: number, wanted: SQL, limit: number): Promise<SendRow[]> {
+  const [found] = await tx.all<{ rows: string | null }>(sql`
+    SELECT json_group_array(json_array(row_number, outcome, code, message, person_id, email_norm, suggestion)) AS rows FROM (
+      SELECT row_number, outcome, code, message, person_id, email_norm, suggestion FROM import_rows
+      WHERE import_id = ${importId} AND row_number > ${cursorRow} AND sent_at IS NULL AND (${wanted})
+      ORDER BY row_number LIMIT ${limit})`);
+  return (JSON.parse(found?.rows ?? "[]") as StoredRow[]).map(([rowNumber, outcome, code, message, personId, emailNorm, suggestion]) => ({
+    rowNumber,
+    outcome,
+    code,
+    message,
+    personId,
+    emailNorm,
+    suggestion,
+  }));
 }
 
 /**
