@@ -1,11 +1,11 @@
 // Send Invite for an import: the worker invites the ready rows (and, after Use suggestions, the
-// possible_typo rows: the person each was resolved to) through inviteMembers, a chunk at a time
-// in row order, judging each row against the present (import-send-judgement.ts). Each chunk is
-// ONE write transaction: the invitations, the rows marked sent with what the send found, and the
-// import's counts and cursor. So a double click, a retry or a restart never invites anyone twice,
-// and the counts always match the rows. When a request is carried out it is logged, as ONE event,
-// with the file and the number of people it invited (no event per person: each member records
-// who invited them and when).
+// possible_typo rows: the person each was resolved to) through inviteMembers, a part at a time
+// in row order, judging each row against the present (import-send-judgement.ts). Each part writes,
+// in the transaction that holds it (several parts commit together), the invitations, the rows
+// marked sent with what the send found, and the import's counts and cursor. So a double click, a
+// retry or a restart never invites anyone twice, and the counts always match the rows. When a
+// request is carried out it is logged, as ONE event, with the file and the number of people it
+// invited (no event per person: each member records who invited them and when).
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import type { Actor as DomainActor } from "./actor.js";

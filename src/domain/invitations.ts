@@ -1,8 +1,8 @@
-// Inviting people from the organization's directory: the Invite User dialog and the bulk upload
-// both call inviteMembers; SCIM provisioning calls inviteMembersInTransaction inside its own. One
-// write transaction per call (the bulk upload sends chunks of ~200): the lock is taken up front and
-// every status is read again inside it, so a double-submitted Invite creates one invitation; the
-// unique (org, email_norm) index backs that up.
+// Inviting people from the organization's directory: the Invite User dialog, group invites and
+// Invite again call inviteMembers; Send Invite (a part of 250 rows at a time) and SCIM
+// provisioning call inviteMembersInTransaction inside their own transaction. One write
+// transaction per call: the lock is taken up front and every status is read again inside it, so
+// a double-submitted Invite creates one invitation; the unique (org, email_norm) index backs that up.
 import type { Db, Tx } from "../db/client.js";
 import { newId, newTokens, sha256Hex } from "../ids.js";
 import { signatoryName, type Actor } from "./actor.js";

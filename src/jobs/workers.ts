@@ -33,7 +33,8 @@ export function startWorkers(deps: Deps): Workers {
       ? null
       : startDatabaseThread(deps.config.databaseUrl, {
           onReady: () => deps.logger.debug("database thread ready"),
-          // SQLite then checkpoints inside commits, and validation reads on the event loop: slower, never wrong.
+          // Then no checkpoint runs (the connections leave them to the thread): the WAL grows until a
+          // restart, /readyz answers 503 with why, and validation reads on the event loop.
           onError: (error) => deps.logger.error({ err: error }, "database thread stopped"),
         });
     if (thread) running["database thread"] = thread;
