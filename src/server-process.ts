@@ -16,6 +16,7 @@ import { openDatabase, type Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { seedDemo } from "./demo/seed.js";
 import { startWorkers, type Workers } from "./jobs/workers.js";
+import { runsDatabaseThread } from "./jobs/database-thread.js";
 import { describeListenError, exitWithOneLine, openOrExit } from "./start-up.js";
 
 /** SIGTERM to exit: process managers wait 10 s (systemd's default is 90, Kubernetes' 30) before SIGKILL. */
@@ -24,7 +25,11 @@ const DRAIN_MS = 9_000;
 /** Opens the database; with `prepare`, migrates it and seeds the demo organization (local mode). */
 export async function openServerDatabase(config: Config, logger: Logger, prepare: boolean): Promise<Database> {
   const database = await openOrExit(config.databaseUrl, async () => {
-    const opened = await openDatabase(config.databaseUrl, config.databaseAuthToken, { fastPaths: config.embeddedFastPaths });
+    // Its workers' database thread checkpoints the WAL: no commit of ours does it on the event loop.
+    const opened = await openDatabase(config.databaseUrl, config.databaseAuthToken, {
+      fastPaths: config.embeddedFastPaths,
+      autoCheckpoint: !runsDatabaseThread(config),
+    });
     if (prepare) await migrateDatabase(opened.db);
     return opened;
   });

@@ -42,11 +42,13 @@ export const POOL_SIZE = 4;
 const LOCK_TABLE = "_write_lock";
 
 /** `fastPaths: false` (EMBEDDED_FAST_PATHS) reads an embedded file through the client, as a libSQL
- *  server is read. `onRead` (tests) is shown every read statement before it runs. */
+ *  server is read. `autoCheckpoint: false`: no commit checkpoints the WAL, because the database
+ *  thread does (src/jobs/database-thread.ts; the caller starts it). `onRead` (tests) is shown every
+ *  read statement before it runs. */
 export async function openDatabase(
   url: string,
   authToken?: string,
-  options: { fastPaths?: boolean; onRead?: (stmt: InStatement) => void } = {},
+  options: { fastPaths?: boolean; autoCheckpoint?: boolean; onRead?: (stmt: InStatement) => void } = {},
 ): Promise<Database> {
   const embedded = url.startsWith("file:") || url === ":memory:";
   if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)) || ".", { recursive: true });
@@ -60,6 +62,10 @@ export async function openDatabase(
     // under load), a crash of the process loses nothing, and a power cut can lose only the last
     // commits, invitations and their emails together.
     await Promise.all(Array.from({ length: POOL_SIZE }, () => client.execute("PRAGMA synchronous = NORMAL")));
+    // SQLite otherwise checkpoints inside the COMMIT that takes the WAL past 1,000 pages: it copies
+    // them into the database file and syncs it, synchronously, on the event loop. A bulk write (a
+    // Send Invite transaction of 2,000 people writes ~40 MB) would hold every request that long.
+    if (options.autoCheckpoint === false) await Promise.all(Array.from({ length: POOL_SIZE }, () => client.execute("PRAGMA wal_autocheckpoint = 0")));
     await retryBusy(() => client.executeMultiple(`CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (id INTEGER PRIMARY KEY)`));
   }
   const reader = embedded && options.fastPaths !== false ? openReadConnection(url) : null;

@@ -1,11 +1,11 @@
 // Send Invite for an import: the worker invites the ready rows (and, after Use suggestions, the
-// possible_typo rows: the person each was resolved to) through inviteMembers, a chunk at a time
-// in row order, judging each row against the present (import-send-judgement.ts). Each chunk is
-// ONE write transaction: the invitations, the rows marked sent with what the send found, and the
-// import's counts and cursor. So a double click, a retry or a restart never invites anyone twice,
-// and the counts always match the rows. When a request is carried out it is logged, as ONE event,
-// with the file and the number of people it invited (no event per person: each member records
-// who invited them and when).
+// possible_typo rows: the person each was resolved to) through inviteMembers, a part at a time
+// in row order, judging each row against the present (import-send-judgement.ts). Each part writes,
+// in the transaction that holds it (several parts commit together), the invitations, the rows
+// marked sent with what the send found, and the import's counts and cursor. So a double click, a
+// retry or a restart never invites anyone twice, and the counts always match the rows. When a
+// request is carried out it is logged, as ONE event, with the file and the number of people it
+// invited (no event per person: each member records who invited them and when).
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import type { Actor as DomainActor } from "./actor.js";
@@ -98,77 +98,109 @@ type Job = {
   sugg_sent: number;
 };
 
-/** Invites the next chunk of rows after the cursor: "more", "done" (the import is sent, or ready again), or "lost" (lease gone). */
-export async function sendImportChunk(db: Db, importId: string, owner: string, options: { chunkSize: number; leaseMs: number; publicUrl: string }) {
+export type SendOptions = {
+  /** Rows read, judged and written at a time: each statement stays short, and the event loop serves requests between parts. */
+  chunkSize: number;
+  /** Rows a transaction takes at most: its parts commit together (one commit rewrites each index page it touched once). */
+  transactionRows: number;
+  /** A transaction takes no new part after this long (ms), so the lease, a drain and other writers wait at most about this. */
+  transactionMs: number;
+  leaseMs: number;
+  publicUrl: string;
+};
+
+/**
+ * Invites the next rows after the cursor, a part at a time, in ONE write transaction of up to
+ * `transactionRows` rows (or `transactionMs`): "more", "done" (the import is sent, or ready
+ * again), or "lost" (lease gone). Each part moves the cursor and the counts with its rows, so
+ * what commits always matches; a crash rolls back the whole transaction and the next worker
+ * starts at the cursor it left.
+ */
+export async function sendImportChunk(db: Db, importId: string, owner: string, options: SendOptions) {
   return db.write(async (tx): Promise<"more" | "done" | "lost"> => {
-    const [job] = await tx.all<Job>(sql`
+    const started = performance.now();
+    let taken = 0;
+    for (;;) {
+      const result = await sendPart(tx, importId, owner, options);
+      if (result !== "more") return result;
+      taken += options.chunkSize;
+      if (taken >= options.transactionRows || performance.now() - started >= options.transactionMs) return "more";
+      await yieldToEventLoop();
+    }
+  });
+}
+
+/** One part of a send's transaction: the next `chunkSize` rows after the cursor, judged against the present and invited. */
+async function sendPart(tx: Tx, importId: string, owner: string, options: SendOptions): Promise<"more" | "done" | "lost"> {
+  const [job] = await tx.all<Job>(sql`
       SELECT org_id, file_name, cursor_row, coalesce(checked_at, created_at) AS checked_at,
              send_requested_at AS send_at, send_requested_by AS send_by, send_finished_at AS send_done,
              suggestions_requested_at AS sugg_at, suggestions_requested_by AS sugg_by, suggestions_finished_at AS sugg_done,
              sent_count, suggestions_sent_count AS sugg_sent
       FROM imports WHERE id = ${importId} AND locked_by = ${owner} AND status = 'sending'`);
-    if (!job) return "lost";
-    const now = Date.now();
-    const wanted = sql.join(
-      [
-        ...(job.send_at !== null ? [sql`outcome = 'ready'`, sql`code IN ('already_invited', 'already_active')`] : []),
-        ...(job.sugg_at !== null ? [sql`(code = 'possible_typo' AND suggestion IS NOT NULL)`] : []),
-      ],
-      sql` OR `,
-    );
-    const rows =
-      job.send_at === null && job.sugg_at === null
-        ? []
-        : (
-            await tx.all<{
-              row_number: number;
-              outcome: RowOutcome;
-              code: string;
-              message: string | null;
-              person_id: string | null;
-              email_norm: string | null;
-              suggestion: string | null;
-            }>(sql`
+  if (!job) return "lost";
+  const now = Date.now();
+  const wanted = sql.join(
+    [
+      ...(job.send_at !== null ? [sql`outcome = 'ready'`, sql`code IN ('already_invited', 'already_active')`] : []),
+      ...(job.sugg_at !== null ? [sql`(code = 'possible_typo' AND suggestion IS NOT NULL)`] : []),
+    ],
+    sql` OR `,
+  );
+  const rows = job.send_at === null && job.sugg_at === null ? [] : await nextRows(tx, importId, job.cursor_row, wanted, options.chunkSize);
+  if (rows.length === 0) {
+    await finishSend(tx, importId, job, now);
+    return "done";
+  }
+  const states = await loadMemberStates(
+    tx,
+    job.org_id,
+    rows.flatMap((r) => (r.personId ? [r.personId] : [])),
+  );
+  const changes: Change[] = [];
+  const toInvite: { ready: SendRow[]; typos: SendRow[] } = { ready: [], typos: [] };
+  for (const row of rows) {
+    const typo = row.code === "possible_typo";
+    const state = row.personId ? states.get(row.personId) : undefined;
+    if (row.outcome === "skipped") changes.push(rejudgeSkipped(row, state));
+    else if (archivedAfterCheck(row, state, job.checked_at)) changes.push(heldAsArchived(row, typo));
+    else (typo ? toInvite.typos : toInvite.ready).push(row);
+  }
+  const sender = await actorFor(tx, job.org_id, job.send_by);
+  const suggester = await actorFor(tx, job.org_id, job.sugg_by);
+  if (sender) changes.push(...(await inviteRows(tx, sender, toInvite.ready, false, importId, options.publicUrl, "import")));
+  if (suggester) changes.push(...(await inviteRows(tx, suggester, toInvite.typos, true, importId, options.publicUrl, "import")));
+  await yieldToEventLoop();
+  await recordSendChanges(tx, importId, changes, now, sql`cursor_row = ${rows[rows.length - 1]!.rowNumber}, locked_until = ${now + options.leaseMs}`);
+  return "more";
+}
+
+type StoredRow = [
+  rowNumber: number,
+  outcome: RowOutcome,
+  code: string,
+  message: string | null,
+  personId: string | null,
+  emailNorm: string | null,
+  suggestion: string | null,
+];
+
+/** The next `limit` rows after the cursor that the send wants, as ONE JSON string (no row object per row). */
+async function nextRows(tx: Tx, importId: string, cursorRow: number, wanted: SQL, limit: number): Promise<SendRow[]> {
+  const [found] = await tx.all<{ rows: string | null }>(sql`
+    SELECT json_group_array(json_array(row_number, outcome, code, message, person_id, email_norm, suggestion)) AS rows FROM (
       SELECT row_number, outcome, code, message, person_id, email_norm, suggestion FROM import_rows
-      WHERE import_id = ${importId} AND row_number > ${job.cursor_row} AND sent_at IS NULL AND (${wanted})
-      ORDER BY row_number LIMIT ${options.chunkSize}`)
-          ).map(
-            (r): SendRow => ({
-              rowNumber: Number(r.row_number),
-              outcome: r.outcome,
-              code: r.code,
-              message: r.message,
-              personId: r.person_id,
-              emailNorm: r.email_norm,
-              suggestion: r.suggestion,
-            }),
-          );
-    if (rows.length === 0) {
-      await finishSend(tx, importId, job, now);
-      return "done";
-    }
-    const states = await loadMemberStates(
-      tx,
-      job.org_id,
-      rows.flatMap((r) => (r.personId ? [r.personId] : [])),
-    );
-    const changes: Change[] = [];
-    const toInvite: { ready: SendRow[]; typos: SendRow[] } = { ready: [], typos: [] };
-    for (const row of rows) {
-      const typo = row.code === "possible_typo";
-      const state = row.personId ? states.get(row.personId) : undefined;
-      if (row.outcome === "skipped") changes.push(rejudgeSkipped(row, state));
-      else if (archivedAfterCheck(row, state, job.checked_at)) changes.push(heldAsArchived(row, typo));
-      else (typo ? toInvite.typos : toInvite.ready).push(row);
-    }
-    const sender = await actorFor(tx, job.org_id, job.send_by);
-    const suggester = await actorFor(tx, job.org_id, job.sugg_by);
-    if (sender) changes.push(...(await inviteRows(tx, sender, toInvite.ready, false, importId, options.publicUrl, "import")));
-    if (suggester) changes.push(...(await inviteRows(tx, suggester, toInvite.typos, true, importId, options.publicUrl, "import")));
-    await yieldToEventLoop();
-    await recordSendChanges(tx, importId, changes, now, sql`cursor_row = ${rows[rows.length - 1]!.rowNumber}, locked_until = ${now + options.leaseMs}`);
-    return "more";
-  });
+      WHERE import_id = ${importId} AND row_number > ${cursorRow} AND sent_at IS NULL AND (${wanted})
+      ORDER BY row_number LIMIT ${limit})`);
+  return (JSON.parse(found?.rows ?? "[]") as StoredRow[]).map(([rowNumber, outcome, code, message, personId, emailNorm, suggestion]) => ({
+    rowNumber,
+    outcome,
+    code,
+    message,
+    personId,
+    emailNorm,
+    suggestion,
+  }));
 }
 
 /**

@@ -1,8 +1,8 @@
-// Inviting people from the organization's directory: the Invite User dialog and the bulk upload
-// both call inviteMembers; SCIM provisioning calls inviteMembersInTransaction inside its own. One
-// write transaction per call (the bulk upload sends chunks of ~200): the lock is taken up front and
-// every status is read again inside it, so a double-submitted Invite creates one invitation; the
-// unique (org, email_norm) index backs that up.
+// Inviting people from the organization's directory: the Invite User dialog, group invites and
+// Invite again call inviteMembers; Send Invite (a part of 250 rows at a time) and SCIM
+// provisioning call inviteMembersInTransaction inside their own transaction. One write
+// transaction per call: the lock is taken up front and every status is read again inside it, so
+// a double-submitted Invite creates one invitation; the unique (org, email_norm) index backs that up.
 import type { Db, Tx } from "../db/client.js";
 import { newId, newTokens, sha256Hex } from "../ids.js";
 import { signatoryName, type Actor } from "./actor.js";
@@ -11,7 +11,7 @@ import { auditActor, recordAudits, type AuditInput } from "./audit.js";
 import { insertInvitations, insertMembers, reviveMembers, selectMembers, selectPeople, type Member, type NewMember, type Person } from "./invitation-rows.js";
 import { loadInvitationMailContext } from "./member-mail.js";
 import { invitationMail } from "./mail-templates.js";
-import { cancelMemberInvitationMails, enqueueMails, invitationMailKey, type NewMail } from "./outbox.js";
+import { cancelMemberInvitationMails, enqueueNewInvitationMails, invitationMailKey, type NewMail } from "./outbox.js";
 import { yieldToEventLoop } from "../event-loop.js";
 
 export type InviteResultCode = "invited" | "reinvited" | "already_invited" | "already_active" | "not_in_directory" | "account_disabled" | "left_directory";
@@ -157,7 +157,7 @@ async function inviteInTransaction(tx: Tx, actor: Actor, requests: Request[], so
       importId: source?.importId ?? null,
       ...invitationMail(context, { joinUrl: `${publicUrl}/join/${tokens[n]}`, recipientName: i.person.displayName }),
     }));
-    await enqueueMails(tx, mails);
+    await enqueueNewInvitationMails(tx, mails);
     if (source?.loggedByImport) return { invited: newInvitations.length, outcomes };
     await yieldToEventLoop();
     await recordAudits(

@@ -8,6 +8,7 @@
 // - Reads a job can make ahead: the import validation reads its next chunk here while the event
 //   loop judges and writes the current one.
 import { Worker } from "node:worker_threads";
+import type { Config } from "../config.js";
 import type { ThreadOptions, ThreadReply, ThreadRequest } from "./database-thread-worker.js";
 
 export type DatabaseThread = {
@@ -33,6 +34,12 @@ function threadModule(): { url: URL; typescript?: string } {
 }
 
 type Answer = Extract<ThreadReply, { kind: "answer" }>;
+
+/** Whether a server process of this configuration runs the thread (workers.ts starts it): then its
+ *  database connections leave every checkpoint to it (openDatabase's `autoCheckpoint: false`). */
+export function runsDatabaseThread(config: Pick<Config, "workers" | "embeddedFastPaths" | "databaseUrl">): boolean {
+  return config.workers && config.embeddedFastPaths && config.databaseUrl.startsWith("file:");
+}
 
 /** Starts the thread for a `file:` database URL; null for anything else (memory, a libSQL server). */
 export function startDatabaseThread(url: string, options: { idleMs?: number; busyMs?: number } & ThreadEvents = {}): DatabaseThread | null {

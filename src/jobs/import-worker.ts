@@ -17,8 +17,9 @@ import { drainJobs, startPollingLoop, type LeasedJobOptions, type PollingWorker 
 
 /** `chunkSize`: rows per validation chunk (one short statement each way). */
 export type ImportWorkerOptions = LeasedJobOptions & {
-  /** Rows per Send Invite chunk. */
+  /** Rows per Send Invite part (a few short statements), and per transaction (its parts commit together). */
   sendChunkSize?: number;
+  sendTransactionRows?: number;
   /**
    * How long one validation chunk may hold the event loop (ms). A chunk is one synchronous
    * stretch of database work, so requests wait for it: the chunk size follows the time the last
@@ -42,6 +43,9 @@ export type ImportWorker = PollingWorker;
 const MAX_FAILURES = 5;
 /** A Send Invite gives its lease back this often, so an upload made meanwhile is checked without waiting for it. */
 const SEND_SLICE_MS = 2000;
+/** A Send Invite transaction takes no new part after this long: other writers, a drain and the
+ *  progress shown (the counts move at each commit) wait at most about this. */
+const SEND_TRANSACTION_MS = 1500;
 
 /** Claims the oldest import with work to do and a free lease; null when there is none. */
 export async function claimImport(db: Db, owner: string, leaseMs: number) {
@@ -92,11 +96,18 @@ async function runImport(
         result = await validateImportChunk(db, cursor, owner, context, { chunkSize: validateSize, leaseMs: options.leaseMs });
         if (options.chunkBudgetMs) validateSize = nextChunkSize(validateSize, performance.now() - started, options.chunkBudgetMs, { min: 50, max: 2000 });
       } else {
-        // A fixed size: a send chunk yields between its statements, so its time is not one block of
-        // the event loop (sizing it by time would shrink it whenever requests are served in between),
-        // except its COMMIT, which holds every request and grows with the chunk (a person adds ~7 WAL
-        // pages, and past 1,000 SQLite checkpoints inside the commit): so the size stays modest.
-        result = await sendImportChunk(db, job.id, owner, { chunkSize: sendSize, leaseMs: options.leaseMs, publicUrl: options.publicUrl });
+        // A transaction of many parts: each part is a few short statements with the event loop free
+        // between them, and the parts commit together, so each index page a part touches is written
+        // once per transaction, not once per part. Its COMMIT only writes the WAL (the database
+        // thread checkpoints: openDatabase's autoCheckpoint), and afterChunk waits for that
+        // checkpoint, so the next transaction starts a fresh WAL.
+        result = await sendImportChunk(db, job.id, owner, {
+          chunkSize: sendSize,
+          transactionRows: options.sendTransactionRows,
+          transactionMs: SEND_TRANSACTION_MS,
+          leaseMs: options.leaseMs,
+          publicUrl: options.publicUrl,
+        });
         if (result === "more") onInvited?.();
       }
       failures = 0;
@@ -132,7 +143,8 @@ const withDefaults = (input: ImportWorkerOptions) => ({
   owner: input.owner ?? newLeaseOwner("imports"),
   leaseMs: input.leaseMs ?? 15_000,
   chunkSize: input.chunkSize ?? 500,
-  sendChunkSize: input.sendChunkSize ?? 150,
+  sendChunkSize: input.sendChunkSize ?? 250,
+  sendTransactionRows: input.sendTransactionRows ?? 2000,
   chunkBudgetMs: input.chunkBudgetMs,
   afterChunk: input.afterChunk,
   readAhead: input.readAhead,

@@ -6,7 +6,7 @@ import { startMailWorker } from "./mail-worker.js";
 import { processRequestsPerSecond } from "../domain/mail-rate.js";
 import { startImportWorker } from "./import-worker.js";
 import { startDirectorySyncWorker } from "./directory-sync-worker.js";
-import { startDatabaseThread } from "./database-thread.js";
+import { runsDatabaseThread, startDatabaseThread } from "./database-thread.js";
 import { startSessionCleanupWorker } from "./session-cleanup-worker.js";
 import { startReminderWorker } from "./reminder-worker.js";
 
@@ -29,11 +29,12 @@ export function startWorkers(deps: Deps): Workers {
   if (deps.config.workers) {
     // First: the import worker checkpoints and reads ahead on it.
     // None for a libSQL server, nor with EMBEDDED_FAST_PATHS=false.
-    const thread = !deps.config.embeddedFastPaths
+    const thread = !runsDatabaseThread(deps.config)
       ? null
       : startDatabaseThread(deps.config.databaseUrl, {
           onReady: () => deps.logger.debug("database thread ready"),
-          // SQLite then checkpoints inside commits, and validation reads on the event loop: slower, never wrong.
+          // Then no checkpoint runs (the connections leave them to the thread): the WAL grows until a
+          // restart, /readyz answers 503 with why, and validation reads on the event loop.
           onError: (error) => deps.logger.error({ err: error }, "database thread stopped"),
         });
     if (thread) running["database thread"] = thread;

@@ -62,9 +62,10 @@ describe("archiving during a running Send Invite of 3,000 people", () => {
     await drainImports({ db: t.deps.db, publicUrl: ORIGIN });
     expect((await t.post(`/imports/${id}/send`, {}, { cookie: admin })).status).toBe(303);
 
-    // The server's two workers: Send Invite in chunks, and the mail at 4 requests (400 emails) a second.
+    // The server's two workers: Send Invite in transactions of 500 rows (so that it is still sending
+    // after person 2,200, however fast the machine), and the mail at 4 requests (400 emails) a second.
     let mail = startMailWorker({ db: t.deps.db, transport, config: { mailRequestsPerSecond: 4, mailMaxAttempts: 3 }, idleMs: 10 });
-    const importer = startImportWorker({ db: t.deps.db, publicUrl: ORIGIN, idleMs: 10, onInvited: () => mail.wake() });
+    const importer = startImportWorker({ db: t.deps.db, publicUrl: ORIGIN, idleMs: 10, sendTransactionRows: 500, onInvited: () => mail.wake() });
     const single = "person2000@contoso.example";
     const bulk = ["person2100@contoso.example", "person2200@contoso.example"];
     try {

@@ -2,7 +2,7 @@
 // file, so the next write starts the WAL over instead of growing it; stop() ends the thread.
 import { statSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startDatabaseThread, type DatabaseThread } from "../../src/jobs/database-thread.js";
+import { runsDatabaseThread, startDatabaseThread, type DatabaseThread } from "../../src/jobs/database-thread.js";
 import { createTestDatabase, readSql, writeSql, type TestDatabase } from "../support/db.js";
 
 let database: TestDatabase;
@@ -38,6 +38,15 @@ describe("startDatabaseThread", () => {
     // Without the checkpoints the WAL would hold three batches; with them it holds about one.
     expect(walBytes()).toBeLessThan(before * 1.5);
     expect(Number((await readSql<unknown[]>(database.db, "SELECT count(*) FROM filler"))[0]![0])).toBe(600);
+  });
+
+  it("runs in a server process with workers on a local file, unless the fast paths are off: only then do its commits leave checkpoints to it", () => {
+    const config = { workers: true, embeddedFastPaths: true, databaseUrl: "file:data/app.db" };
+    expect(runsDatabaseThread(config)).toBe(true);
+    expect(runsDatabaseThread({ ...config, workers: false })).toBe(false);
+    expect(runsDatabaseThread({ ...config, embeddedFastPaths: false })).toBe(false);
+    expect(runsDatabaseThread({ ...config, databaseUrl: "libsql://example.turso.io" })).toBe(false);
+    expect(runsDatabaseThread({ ...config, databaseUrl: ":memory:" })).toBe(false);
   });
 
   it("is not started for a database that is not a local file, and stop() settles a waiting checkpoint", async () => {

@@ -3,7 +3,8 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { importRows, imports, invitations, members } from "../../src/db/schema.js";
-import { drainImports } from "../../src/jobs/import-worker.js";
+import { claimImport, drainImports } from "../../src/jobs/import-worker.js";
+import { sendImportChunk } from "../../src/domain/import-send.js";
 import { createImport } from "../../src/domain/imports.js";
 import { actorFor } from "../support/security-fixtures.js";
 import { createOrganization, createTestApp, ORIGIN, type TestApp } from "../support/app.js";
@@ -252,6 +253,26 @@ describe("Send Invite", () => {
     const status = await (await t.get(`/imports/${id}/status`, { cookie: admin, htmx: true })).text();
     expect(status).not.toContain("hx-trigger");
     expect(status).toContain("12 people were invited");
+  });
+
+  it("commits several parts at a time: the people invited, the rows marked sent and the counts move together, one transaction at a time", async () => {
+    const id = await uploadAndCheck(["email", ...Array.from({ length: 12 }, (_, i) => `person${i + 1}@contoso.example`)].join("\n"));
+    expect((await t.post(`/imports/${id}/send`, {}, { cookie: admin })).status).toBe(303);
+    const owner = "test-worker";
+    expect((await claimImport(t.deps.db, owner, 15_000))?.id).toBe(id);
+    const options = { chunkSize: 3, transactionRows: 7, transactionMs: 60_000, leaseMs: 15_000, publicUrl: t.deps.config.publicUrl };
+    const state = async () => {
+      const [row] = await t.deps.db.select().from(imports).where(eq(imports.id, id));
+      const marked = (await t.deps.db.select().from(importRows).where(eq(importRows.importId, id))).filter((r) => r.sentAt !== null).length;
+      const invited = (await t.deps.db.select({ n: sql<number>`count(*)` }).from(members))[0]!.n;
+      return { status: row!.status, sentCount: row!.sentCount, readyCount: row!.readyCount, marked, invited };
+    };
+    // Parts of 3 until the transaction holds 7 rows or more: 9; then the other 3 and the end, together.
+    expect(await sendImportChunk(t.deps.db, id, owner, options)).toBe("more");
+    expect(await state()).toEqual({ status: "sending", sentCount: 9, readyCount: 3, marked: 9, invited: 9 });
+    expect(await sendImportChunk(t.deps.db, id, owner, options)).toBe("done");
+    expect(await state()).toEqual({ status: "sent", sentCount: 12, readyCount: 0, marked: 12, invited: 12 });
+    expect(await sendImportChunk(t.deps.db, id, "another-worker", options)).toBe("lost");
   });
 
   it("once done, offers Done and refreshes the Users list behind the dialog (rows, counts, recent uploads)", async () => {
