@@ -8,27 +8,15 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { memberNameWords, type MemberStatus } from "../db/schema.js";
-import { countMemberMatches, isNarrowWord, NAME_SEPARATORS, spacedSortName } from "../db/statements/member-search.js";
+import { countMemberMatches, isNarrowWord, type MatchTerms, NAME_SEPARATORS, spacedSortName } from "../db/statements/member-search.js";
 import type { MemberCounts } from "./member-counts.js";
 import { normalizeAddress } from "./addresses.js";
 
 /** Upper bound of a prefix range: every string starting with `prefix` sorts below it. */
 export const prefixEnd = (prefix: string) => prefix + "\u{10FFFF}";
 
-export type SearchTerms = {
-  /** The whole text: a prefix of the sort name or of the address. */
-  q: string;
-  qEnd: string;
-  /** Its first word: a prefix of a later word of the name (the whole word when more words follow). */
-  word: string | undefined;
-  wordEnd: string | undefined;
-  /** The word's first character: member_name_words is keyed by it. */
-  wordInitial: string | undefined;
-  /** Two or more words ("garcia lo"): the name must hold them in a row, the last as a prefix. */
-  phrase: string | undefined;
-  /** One letter (one code point): the broadest search; its addresses are read in name order. */
-  oneLetter: boolean;
-};
+/** A search's terms, as the statements take them. */
+export type SearchTerms = MatchTerms;
 
 const SEPARATOR = new RegExp(`[${NAME_SEPARATORS.replace(/[-\\\]^]/g, "\\$&")}]+`);
 

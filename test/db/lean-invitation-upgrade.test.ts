@@ -2,14 +2,7 @@
 // invitation whose token hash was hex text still opens with its link, and an invitation email
 // queued with all its parameters on its row (and its import named there) still sends the same
 // email under the same key, counted in its import's mail progress as it moves.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { drizzle } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/client.js";
-import { clientOf } from "../../src/db/driver.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
 import { countImportMail } from "../../src/domain/import-mail.js";
 import { findInvitationByToken } from "../../src/domain/join.js";
@@ -17,33 +10,16 @@ import { renderMail } from "../../src/domain/mail-templates.js";
 import { claimMailBatch, recordBatchSent } from "../../src/domain/outbox-delivery.js";
 import { getOutboxMessage } from "../../src/domain/outbox.js";
 import { newToken, sha256Hex } from "../../src/ids.js";
-import { projectPath } from "../../src/paths.js";
 import { readSql, writeSql } from "../support/db.js";
+import { openDatabaseBefore, type OldDatabase } from "../support/migrations.js";
 
 const BEFORE = "0019_import_rows_without_rowid";
-let dir: string;
-let database: Database | undefined;
-afterEach(() => {
-  database?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** The migrations folder as it was before the lean record: the journal cut after BEFORE. */
-function migrationsBefore(): string {
-  const folder = join(dir, "drizzle");
-  cpSync(projectPath("drizzle"), folder, { recursive: true });
-  const journalPath = join(folder, "meta/_journal.json");
-  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === BEFORE) + 1);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return folder;
-}
+let database: OldDatabase | undefined;
+afterEach(() => database?.dispose());
 
 describe("upgrading to the lean record per invited person", () => {
   it("opens an invitation hashed as hex, and sends an email queued with all its parameters as it was, counted in its import", async () => {
-    dir = mkdtempSync(join(tmpdir(), "lean-upgrade-"));
-    database = await openDatabase(`file:${join(dir, "app.db")}`);
-    await migrate(drizzle({ client: clientOf(database.db) }), { migrationsFolder: migrationsBefore() });
+    database = await openDatabaseBefore(BEFORE);
     const org = "0190a0f0-0000-7000-8000-000000000001";
     const member = "0190a0f0-0000-7000-8000-000000000002";
     const invitation = "0190a0f0-0000-7000-8000-000000000003";

@@ -1,44 +1,20 @@
 // Emails queued before the outbox stored template and parameters (drizzle/0018) stay sendable: the
 // upgrade keeps each one's rendered email as the `stored` template's parameters, and the worker
 // sends it exactly as it was rendered, under the same idempotency key.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { drizzle } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/client.js";
-import { clientOf } from "../../src/db/driver.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
 import { claimMailBatch } from "../../src/domain/outbox-delivery.js";
 import { getOutboxMessage } from "../../src/domain/outbox.js";
-import { projectPath } from "../../src/paths.js";
 import { readSql, writeSql } from "../support/db.js";
+import { openDatabaseBefore, type OldDatabase } from "../support/migrations.js";
 
 const BEFORE = "0017_members_sort_search";
-let dir: string;
-let database: Database | undefined;
-afterEach(() => {
-  database?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** The migrations folder as it was before the outbox change: the journal cut after BEFORE. */
-function migrationsBefore(): string {
-  const folder = join(dir, "drizzle");
-  cpSync(projectPath("drizzle"), folder, { recursive: true });
-  const journalPath = join(folder, "meta/_journal.json");
-  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === BEFORE) + 1);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return folder;
-}
+let database: OldDatabase | undefined;
+afterEach(() => database?.dispose());
 
 describe("upgrading an outbox with emails queued rendered", () => {
   it("sends them as they were rendered, with their keys, after the upgrade", async () => {
-    dir = mkdtempSync(join(tmpdir(), "outbox-upgrade-"));
-    database = await openDatabase(`file:${join(dir, "app.db")}`);
-    await migrate(drizzle({ client: clientOf(database.db) }), { migrationsFolder: migrationsBefore() });
+    database = await openDatabaseBefore(BEFORE);
     const org = "0190a0f0-0000-7000-8000-000000000001";
     const member = "0190a0f0-0000-7000-8000-000000000002";
     const invitation = "0190a0f0-0000-7000-8000-000000000003";

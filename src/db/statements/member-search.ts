@@ -73,12 +73,17 @@ export const statements = {
 };
 
 export type MatchTerms = {
+  /** The whole text: a prefix of the sort name or of the address. */
   q: string;
   qEnd: string;
+  /** Its first word: a prefix of a later word of the name (the whole word when more words follow). */
   word: string | undefined;
   wordEnd: string | undefined;
+  /** The word's first character: member_name_words is keyed by it. */
   wordInitial: string | undefined;
+  /** Two or more words ("garcia lo"): the name must hold them in a row, the last as a prefix. */
   phrase: string | undefined;
+  /** One letter (one code point): the broadest search; its addresses are read in name order. */
   oneLetter: boolean;
 };
 
