@@ -8,6 +8,7 @@ import { readStatement } from "../../src/db/driver.js";
 import { benchSessionCookie, createBenchDatabase, startChildServer, type BenchDatabase, type ChildServer } from "../support/child-server.js";
 import { crashPoints } from "../support/crash-points.js";
 import { makeImportCsv } from "../support/import-files.js";
+import { importState } from "../support/processes.js";
 import { seedLargeOrganization, type LargeOrg } from "../support/seed-large.js";
 import { readSql } from "../support/db.js";
 
@@ -40,17 +41,7 @@ async function upload(url: string, csv: string, name: string): Promise<string> {
   return response.headers.get("Location")!.split("/").pop()!;
 }
 
-const importRow = (id: string) =>
-  one<{
-    status: string;
-    total: number;
-    processed: number;
-    ready_count: number;
-    skipped_count: number;
-    error_count: number;
-    sent_count: number;
-    locked_by: string | null;
-  }>(db.db, "SELECT status, total, processed, ready_count, skipped_count, error_count, sent_count, locked_by FROM imports WHERE id = ?", [id]);
+const importRow = (id: string) => importState(db.db, id);
 
 async function verdicts(id: string) {
   return (await readSql(db.db, "SELECT row_number, outcome, code, suggestion FROM import_rows WHERE import_id = ? ORDER BY row_number", [id])).map(
