@@ -1,10 +1,12 @@
 // Issue 20's roster export target: GET /users.csv of 200,000 members from the server as a child
 // process: the first byte under 200 ms, the server's memory growing by under 50 MB while it
 // streams (peak RSS during the download minus RSS before it). Also a filtered export (invited, a
-// search). The body is read as it arrives and counted, never kept.
+// search). The body is read as it arrives and counted, never kept. A first byte comes in about
+// 10 ms, where one neighbour's time slice doubles a single reading: each is the median of five
+// downloads (the whole roster's first byte: of three, the first also measured for memory).
 import { readFileSync } from "node:fs";
 import { benchSessionCookie, createBenchDatabase, startChildServer, type ChildServer } from "../support/child-server.js";
-import { round } from "../support/load.js";
+import { median, round } from "../support/load.js";
 import { seedLargeOrganization } from "../support/seed-large.js";
 
 const rssMb = (server: ChildServer, field: "VmRSS" | "VmHWM") =>
@@ -47,16 +49,18 @@ export async function benchExport(options: { members?: number } = {}): Promise<R
       }, 20);
       const all = await timedDownload(`${server.url}/users.csv`, cookie);
       clearInterval(sampler);
+      const allAgain = [await timedDownload(`${server.url}/users.csv`, cookie), await timedDownload(`${server.url}/users.csv`, cookie)];
       out["all: rows"] = all.rows;
       out["all: size (MB)"] = round(all.bytes / 1024 / 1024, 1);
-      out["all: first byte (ms, target < 200)"] = round(all.firstByteMs, 1);
-      out["all: whole download (ms)"] = Math.round(all.totalMs);
+      out["all: first byte (ms, median of 3, target < 200)"] = round(median([all, ...allAgain].map((d) => d.firstByteMs)), 1);
+      out["all: whole download (ms, median of 3)"] = Math.round(median([all, ...allAgain].map((d) => d.totalMs)));
       out["all: server RSS before (MB)"] = Math.round(before);
       out["all: server RSS growth while streaming (MB, target < 50)"] = round(peak - before, 1);
-      const invited = await timedDownload(`${server.url}/users.csv?status=invited`, cookie);
-      out["invited: rows"] = invited.rows;
-      out["invited: first byte (ms)"] = round(invited.firstByteMs, 1);
-      out["invited: whole download (ms)"] = Math.round(invited.totalMs);
+      const invited: Awaited<ReturnType<typeof timedDownload>>[] = [];
+      for (let i = 0; i < 5; i++) invited.push(await timedDownload(`${server.url}/users.csv?status=invited`, cookie));
+      out["invited: rows"] = invited[0]!.rows;
+      out["invited: first byte (ms, median of 5)"] = round(median(invited.map((d) => d.firstByteMs)), 1);
+      out["invited: whole download (ms, median of 5)"] = Math.round(median(invited.map((d) => d.totalMs)));
       const search = await timedDownload(`${server.url}/users.csv?q=maya`, cookie);
       out["search 'maya': rows"] = search.rows;
       out["search 'maya': whole download (ms)"] = Math.round(search.totalMs);

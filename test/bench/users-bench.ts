@@ -2,7 +2,7 @@
 // page) at 10 connections; its throughput at 50 connections against a bare Hono page; cold start.
 import { encodeCursor } from "../../src/domain/members.js";
 import { benchSessionCookie, createBenchDatabase, startChildServer } from "../support/child-server.js";
-import { runLoad, type LoadResult } from "../support/load.js";
+import { median, runLoad, type LoadResult } from "../support/load.js";
 import { seedLargeOrganization } from "../support/seed-large.js";
 import { readSql } from "../support/db.js";
 
@@ -49,11 +49,10 @@ export async function benchUsers(options: { seconds?: number } = {}): Promise<Re
     searchRounds.push({ broad: search.p95, filtered: list.p95 });
     out["users broad search errors"] = (Number(out["users broad search errors"]) || 0) + search.errors + search.non2xx;
   }
-  const middle = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  out["users broad search p95 @10 (ms, median of 3)"] = middle(searchRounds.map((r) => r.broad));
-  out["users filtered list p95 @10 (ms, median of 3)"] = middle(searchRounds.map((r) => r.filtered));
+  out["users broad search p95 @10 (ms, median of 3)"] = median(searchRounds.map((r) => r.broad));
+  out["users filtered list p95 @10 (ms, median of 3)"] = median(searchRounds.map((r) => r.filtered));
   out["broad search p95 / filtered list p95, median of 3 alternating rounds (target <= 2)"] =
-    Math.round(middle(searchRounds.map((r) => r.broad / r.filtered)) * 100) / 100;
+    Math.round(median(searchRounds.map((r) => r.broad / r.filtered)) * 100) / 100;
   // Throughput against the bare page: both servers up, runs alternating (ours, bare) three times,
   // so a neighbour's load on this shared machine falls on both alike; the median of the ratios.
   const baseline = await startChildServer({ DATABASE_URL: database.url }, "test/bench/baseline-server.tsx");
@@ -76,7 +75,6 @@ export async function benchUsers(options: { seconds?: number } = {}): Promise<Re
   }
   await baseline.stop();
   await server.stop();
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   out["users req/s @50 (median of 3)"] = median(rounds.map((r) => r.ours));
   out["bare hono+jsx req/s @50 (median of 3)"] = median(rounds.map((r) => r.bare));
   out["throughput ratio, median of 3 alternating rounds (target >= 0.7)"] = Math.round(median(rounds.map((r) => r.ours / r.bare)) * 100) / 100;

@@ -63,6 +63,9 @@ export async function runLoad(input: {
 
 export const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places;
 
+/** The middle value (the upper middle of an even count): one figure of several runs that a single slow one cannot move. */
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 // Run as a load client (runLoadApart): last, once everything above is defined.
 if (process.argv[1] === SELF && process.argv[2] === "--load-client") {
   console.log(JSON.stringify(await runLoad(JSON.parse(process.argv[3]!) as LoadInput)));
