@@ -6,6 +6,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { newId } from "../ids.js";
 import type { Tx } from "../db/client.js";
+import { revokeOpenInvitationsSql } from "./invitation-rows.js";
 import { cancelMemberInvitationMailsSql } from "./outbox.js";
 
 export type LeaverReason = "disabled" | "left";
@@ -33,8 +34,7 @@ async function planLeaverArchive(tx: Tx, orgId: string, leavers: Leaver[], now: 
         json_object('name', m.name, 'previousStatus', m.status, 'by', 'directory', 'reason', j.value ->> 2)
       FROM json_each(${events}) j JOIN members m ON m.id = j.value ->> 0`,
     cancelMemberInvitationMailsSql(ids, MAIL_REASON),
-    sql`UPDATE invitations SET revoked_at = ${now}
-      WHERE member_id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND revoked_at IS NULL AND accepted_at IS NULL`,
+    revokeOpenInvitationsSql(orgId, ids, now),
     sql`UPDATE members SET status = 'archived', archived_at = ${now}, archived_by = NULL, updated_at = ${now}
       WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND status IN ('invited', 'active')`,
   );

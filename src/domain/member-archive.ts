@@ -3,11 +3,12 @@
 // ends the person's sessions and queues a notice email, all in the same transaction as the
 // status change. The notice goes to people the invitation reached: someone whose only
 // invitation email was still waiting never heard of it, and gets nothing.
-import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { invitations, members, organizations, sessions } from "../db/schema.js";
+import { members, organizations, sessions } from "../db/schema.js";
 import { signatoryName, type Actor } from "./actor.js";
 import { auditActor, recordAudits } from "./audit.js";
+import { revokeOpenInvitationsSql } from "./invitation-rows.js";
 import { inviteMembers, type InviteOutcome } from "./invitations.js";
 import { cancelMemberInvitationMails, enqueueMails } from "./outbox.js";
 
@@ -52,10 +53,7 @@ async function archiveInTransaction(tx: Tx, actor: Actor, ids: string[]): Promis
     tx,
     targets.filter((m) => m.status === "invited").map((m) => m.id),
   );
-  await tx
-    .update(invitations)
-    .set({ revokedAt: now })
-    .where(and(eq(invitations.orgId, actor.orgId), inArray(invitations.memberId, targetIds), isNull(invitations.revokedAt), isNull(invitations.acceptedAt)));
+  await tx.run(revokeOpenInvitationsSql(actor.orgId, targetIds, now.getTime()));
   await cancelMemberInvitationMails(tx, targetIds, "Not sent: the person was archived before it went out.");
   // An archived person is signed out at once: their sessions go in this transaction.
   const personIds = targets.flatMap((m) => (m.personId ? [m.personId] : []));
