@@ -38,6 +38,8 @@ export function createApp(deps: Deps) {
     c.set("session", null);
     const started = performance.now();
     await next();
+    // Above info (LOG_LEVEL=warn) the line is not written: its fields are not worth building.
+    if (!deps.logger.isLevelEnabled("info")) return;
     deps.logger.info(
       {
         reqId: c.get("requestId"),
