@@ -1,7 +1,10 @@
 // Delivery events from the provider's webhooks (after the route verified the signature): the
 // status lands on the outbox row (found by provider message id) and on its invitation. Each
 // webhook delivery id is recorded in the same transaction, so a replay changes nothing. A bounce
-// keeps what the provider said (its message, capped) for the person's row on the Users page.
+// keeps what the provider said (its message, capped) for the person's row on the Users page. An
+// email the provider suppressed (the address bounced or complained before) never reaches the
+// person either: it counts, and shows, as a bounce. A send the provider could not make at all
+// (email.failed: a refused recipient, a quota) counts as failed.
 // No org filter here: the caller is the provider, not a person, and a provider id names one row.
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
@@ -13,7 +16,12 @@ const statusOfEvent: Record<string, DeliveryStatus> = {
   "email.bounced": "bounced",
   "email.complained": "complained",
   "email.delivery_delayed": "delivery_delayed",
+  "email.suppressed": "bounced",
+  "email.failed": "failed",
 };
+
+/** Said on the row when the provider suppressed an email without saying why. */
+export const SUPPRESSED_REASON = "The provider did not send it: the address is on its suppression list (an earlier bounce or spam complaint).";
 
 /** Events arrive out of order: a later "delayed" must not hide "delivered", nor "sent" a bounce. */
 const rank: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivery_delayed: 2, delivered: 3, failed: 4, bounced: 4, complained: 4 };
@@ -43,7 +51,8 @@ export async function recordDeliveryEvent(
       .limit(1);
     if (!row) return { kind: "ignored", reason: "unknown_message" } as const;
     if (row.deliveryStatus && rank[row.deliveryStatus] > rank[status]) return { kind: "ignored", reason: "older_than_current" } as const;
-    const bounceReason = status === "bounced" ? input.bounceReason?.trim().slice(0, BOUNCE_REASON_MAX) || null : undefined;
+    const said = input.bounceReason?.trim().slice(0, BOUNCE_REASON_MAX) || null;
+    const bounceReason = status === "bounced" ? (said ?? (input.type === "email.suppressed" ? SUPPRESSED_REASON : null)) : undefined;
     await tx.update(mailOutbox).set({ deliveryStatus: status, bounceReason }).where(eq(mailOutbox.id, row.id));
     await syncInvitationDelivery(tx, [row.invitationId]);
     return { kind: "recorded", status, messageId: row.id } as const;

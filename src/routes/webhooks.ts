@@ -22,7 +22,7 @@ export function webhookRoutes(deps: { db: Db; config: Pick<Config, "resendWebhoo
     const signature = c.req.header("svix-signature");
     if (!id || !timestamp || !signature) return c.json({ error: "missing svix-id, svix-timestamp or svix-signature" }, 400);
     const payload = await c.req.text();
-    let event: { type: string; data?: { email_id?: string; bounce?: { message?: unknown; type?: unknown; subType?: unknown } } };
+    let event: { type: string; data?: { email_id?: string; bounce?: ProviderReason; suppressed?: ProviderReason } };
     try {
       event = resend.webhooks.verify({ payload, headers: { id, timestamp, signature }, webhookSecret: secret }) as typeof event;
     } catch {
@@ -33,15 +33,17 @@ export function webhookRoutes(deps: { db: Db; config: Pick<Config, "resendWebhoo
       deliveryId: id,
       type: event.type,
       providerMessageId: event.data?.email_id,
-      bounceReason: bounceReasonOf(event.data?.bounce),
+      bounceReason: reasonOf(event.data?.bounce ?? event.data?.suppressed),
     });
     if (outcome.kind === "replay") return c.json({ error: "this delivery was already processed" }, 409);
     return c.json(outcome.kind === "recorded" ? { recorded: outcome.status } : { ignored: outcome.reason }, 200);
   });
 }
 
-/** What the provider said about a bounce: its message, else its type and subtype ("Permanent, Suppressed"). */
-function bounceReasonOf(bounce: { message?: unknown; type?: unknown; subType?: unknown } | undefined): string | undefined {
+type ProviderReason = { message?: unknown; type?: unknown; subType?: unknown };
+
+/** What the provider said about a bounce or a suppressed email: its message, else its type and subtype ("Permanent, Suppressed"). */
+function reasonOf(bounce: ProviderReason | undefined): string | undefined {
   if (!bounce || typeof bounce !== "object") return undefined;
   if (typeof bounce.message === "string" && bounce.message.trim() !== "") return bounce.message;
   const kinds = [bounce.type, bounce.subType].filter((k): k is string => typeof k === "string" && k !== "");

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { invitations, mailOutbox } from "../../src/db/schema.js";
+import { SUPPRESSED_REASON } from "../../src/domain/delivery-events.js";
 import { claimMailBatch, recordBatchSent } from "../../src/domain/outbox-delivery.js";
 import { webhookRoutes } from "../../src/routes/webhooks.js";
 import { createTestDatabase, type TestDatabase } from "../support/db.js";
@@ -26,11 +27,11 @@ beforeEach(async () => {
 });
 afterEach(() => database.close());
 
-function event(type: string, emailId = "re_msg_1") {
+function event(type: string, emailId = "re_msg_1", extra: Record<string, unknown> = {}) {
   return JSON.stringify({
     type,
     created_at: new Date().toISOString(),
-    data: { email_id: emailId, to: ["ana@example.test"], subject: "Hello", created_at: new Date().toISOString() },
+    data: { email_id: emailId, to: ["ana@example.test"], subject: "Hello", created_at: new Date().toISOString(), ...extra },
   });
 }
 
@@ -63,6 +64,24 @@ describe("POST /webhooks/resend", () => {
     const body = event("email.complained");
     await post(body, signWebhook(secret, body));
     expect(await statuses()).toEqual({ mail: "complained", invitation: "complained" });
+  });
+
+  it("counts an email the provider suppressed as bounced, with what it said (or why, when it said nothing)", async () => {
+    const body = event("email.suppressed", "re_msg_1", { suppressed: { message: "Recipient is on the suppression list", type: "OnAccountSuppressionList" } });
+    expect(await (await post(body, signWebhook(secret, body))).json()).toEqual({ recorded: "bounced" });
+    expect(await statuses()).toEqual({ mail: "bounced", invitation: "bounced" });
+    expect((await database.db.select().from(mailOutbox))[0]!.bounceReason).toBe("Recipient is on the suppression list");
+
+    await database.db.write((tx) => tx.update(mailOutbox).set({ deliveryStatus: "sent", bounceReason: null }));
+    const silent = event("email.suppressed");
+    await post(silent, signWebhook(secret, silent));
+    expect((await database.db.select().from(mailOutbox))[0]!.bounceReason).toBe(SUPPRESSED_REASON);
+  });
+
+  it("counts an email the provider failed to send as failed", async () => {
+    const body = event("email.failed", "re_msg_1", { failed: { reason: "reached_daily_quota" } });
+    expect(await (await post(body, signWebhook(secret, body))).json()).toEqual({ recorded: "failed" });
+    expect(await statuses()).toEqual({ mail: "failed", invitation: "failed" });
   });
 
   it("rejects a wrong secret, a changed body, an old timestamp and missing headers", async () => {
