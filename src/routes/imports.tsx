@@ -30,7 +30,7 @@ import { readUploadedFile } from "./shared/upload-body.js";
 import { actorOf } from "./shared/actor.js";
 import { usersListPartials } from "./shared/users-refresh.js";
 import { mailProgressOf } from "./shared/mail-progress.js";
-import { MailProgressText } from "../../views/imports/mail-progress.js";
+import { MailProgressAnswer, MailProgressText } from "../../views/imports/mail-progress.js";
 
 /** An htmx request from the Users page: the upload dialog (Done and Cancel close it), not a page of its own. */
 const inDialog = (c: Context<AppEnv>) => isFragmentRequest(c) && currentListOf(c).onUsersPage;
@@ -161,7 +161,7 @@ export function importRoutes(deps: Pick<Deps, "config">) {
         title: `Bulk upload: ${view.fileName}`,
         active: "users",
         page: () => <ImportPage view={view} problems={null} mail={mail} />,
-        fragment: () => (mail ? <MailProgressText view={mail} /> : <p id="mail-progress-text"></p>),
+        fragment: () => (mail ? <MailProgressAnswer view={mail} /> : <p id="mail-progress-text"></p>),
       });
     })
     .get("/:id/status", requireAdmin, async (c) => {

@@ -87,7 +87,12 @@ describe.skipIf(!browserAvailable())("mail progress in a browser", () => {
     expect(counts.some((n) => n !== "0" && n !== String(PEOPLE))).toBe(true);
     expect([...seen].some((t) => /· (less than a minute|about \d+ minutes?) left$/.test(t))).toBe(true);
     await expect(page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(true);
+    // Said once, in the page's one status element; the sentence that moved every 2 s is not a live region.
     expect(await page.getByRole("status").filter({ hasText: "invitation emails sent" }).count()).toBe(1);
+    await expect(page.locator("#page-status").textContent()).resolves.toContain(`All ${PEOPLE} invitation emails sent`);
+    expect(
+      await page.locator("#mail-progress").evaluate((el) => [el.getAttribute("role"), el.getAttribute("aria-live"), el.closest("[aria-live],[role=status]")]),
+    ).toEqual([null, null, null]);
 
     // Done: the sentence has no trigger, and no poll goes out any more.
     await expect(sentence.getAttribute("hx-trigger")).resolves.toBeNull();

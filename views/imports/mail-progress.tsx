@@ -1,9 +1,11 @@
 // How an import's invitation emails are doing, in one short sentence, on the import page and the
 // Users page. The sentence polls itself (every 2 s) while emails are still to go and renders
-// without the trigger once none are, so the poll stops. It sits in its own small status element
-// (#mail-progress, always in the page), so a screen reader hears the sentence, not the page.
+// without the trigger once none are, so the poll stops. It is not a live region (a screen reader
+// would read it out every 2 s): the answer that ends the poll also says the final sentence in the
+// page's one status element (MailProgressDone).
 import type { ImportMailProgress } from "../../src/domain/import-mail.js";
 import { formatNumber } from "../components/format.js";
+import { LiveStatusText } from "../components/live-status.js";
 
 export type MailProgressView = {
   importId: string;
@@ -64,10 +66,20 @@ export function MailProgressText(props: { view: MailProgressView }) {
   );
 }
 
+/** The poll's answer: the sentence, and once no email is left to go, the final sentence said once. */
+export function MailProgressAnswer(props: { view: MailProgressView }) {
+  return (
+    <>
+      <MailProgressText view={props.view} />
+      {!props.view.progress.going && <LiveStatusText text={mailProgressText(props.view)} />}
+    </>
+  );
+}
+
 /** Always in the page (empty when no send is to show), so Send Invite has a place to start it. */
 export function MailProgress(props: { view: MailProgressView | null }) {
   return (
-    <div id="mail-progress" class="mail-progress" role="status">
+    <div id="mail-progress" class="mail-progress">
       {props.view && <MailProgressText view={props.view} />}
     </div>
   );
