@@ -231,7 +231,7 @@
       dialog.setAttribute("aria-labelledby", "bulk-archive-title");
       dialog.setAttribute("aria-describedby", "bulk-archive-text");
       dialog.innerHTML =
-        '<article><h2 id="bulk-archive-title" tabindex="-1"></h2><p class="bulk-archive-text" id="bulk-archive-text"></p>' +
+        '<article><h2 id="bulk-archive-title" tabindex="-1"></h2><p class="bulk-archive-text" id="bulk-archive-text" data-dialog-description></p>' +
         '<div class="dialog-actions"><button type="button" class="danger" data-confirm>Archive</button>' +
         '<button type="button" class="secondary" data-cancel>Cancel</button></div></article>';
       document.body.append(dialog);
