@@ -1,5 +1,5 @@
 // createApp(deps): middleware and one app.route() mount per resource. Tests build it too.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { clientAddress } from "./auth/client-address.js";
@@ -24,7 +24,8 @@ import { invitationRoutes } from "./routes/invitations.js";
 import { directoryRoutes } from "./routes/directory.js";
 import { outboxRoutes } from "./routes/outbox.js";
 import { webhookRoutes } from "./routes/webhooks.js";
-import { scimRoutes } from "./routes/scim.js";
+import { scimError, scimRoutes } from "./routes/scim.js";
+import { isScimPath } from "./routes/shared/scim-url.js";
 import { importRoutes } from "./routes/imports.js";
 import { rosterRoutes } from "./routes/roster.js";
 import { reminderRoutes } from "./routes/reminders.js";
@@ -72,7 +73,9 @@ export function createApp(deps: Deps) {
       strictTransportSecurity: deps.config.publicUrl.startsWith("https:"),
     }),
   );
-  app.use(requireOwnHost(deps.config), limitRequestBodies());
+  // Entra's provisioning log shows a SCIM error's detail; anyone else reads the plain sentence.
+  const misdirected = (c: Context<AppEnv>, message: string) => (isScimPath(c.req.path) ? scimError(c, { status: 421, detail: message }) : c.text(message, 421));
+  app.use(requireOwnHost(deps.config, misdirected), limitRequestBodies());
 
   app.route("/static", staticRoutes());
   app.route("/", healthRoutes(deps));

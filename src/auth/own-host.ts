@@ -3,6 +3,7 @@
 // the CSRF check accepts these origins alone, never one the request claims for itself.
 // PUBLIC_URL's host; in local mode also the loopback names on its port, so a newcomer may type
 // localhost or 127.0.0.1 either way.
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Config } from "../config.js";
 import type { AppEnv } from "../context.js";
@@ -26,13 +27,16 @@ export function ownNames(config: Pick<Config, "publicUrl" | "localMode">): OwnNa
 /** Health checks answer any Host: load balancers and process managers probe by address. */
 const ANY_HOST: ReadonlySet<string> = new Set(["/healthz", "/readyz"]);
 
+/** How a refusal is said: plain text, unless the caller speaks a protocol (SCIM answers in SCIM's error form). */
+export type MisdirectedAnswer = (c: Context<AppEnv>, message: string) => Response | Promise<Response>;
+
 /** 421 for a request addressed to another host (its Host header, or the host of an absolute request target); health checks answer any. */
-export function requireOwnHost(config: Pick<Config, "publicUrl" | "localMode">) {
+export function requireOwnHost(config: Pick<Config, "publicUrl" | "localMode">, answer: MisdirectedAnswer = (c, message) => c.text(message, 421)) {
   const { hosts } = ownNames(config);
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("Host");
     if ((header === undefined || hosts.has(header.toLowerCase())) && hosts.has(new URL(c.req.url).host)) return next();
     if (ANY_HOST.has(c.req.path)) return next();
-    return c.text(`Misdirected request: this admin center answers only at ${config.publicUrl}.`, 421);
+    return answer(c, `Misdirected request: this admin center answers only at ${config.publicUrl}.`);
   });
 }

@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.js";
+import { isScimPath } from "./shared/scim-url.js";
 import { isFragmentRequest, renderRefusal } from "../../views/respond.js";
 
 /** Sign-in, invitations, settings, row actions: about 1 MB, far above any real form. */
@@ -27,8 +28,6 @@ function formTooLarge(c: Context<AppEnv>) {
     );
   return renderRefusal(c, 413, { title: "Request too large", heading: "That request is too large", message });
 }
-
-const isScimPath = (path: string) => path === "/scim/v2" || path.startsWith("/scim/v2/");
 
 export function limitRequestBodies() {
   const forms = bodyLimit({ maxSize: FORM_MAX_BYTES, onError: formTooLarge });

@@ -18,7 +18,7 @@ import { listOf, MAX_BODY_BYTES, resourceTypeDocuments, schemaDocuments, service
 import { scimBase } from "./shared/scim-url.js";
 
 type ScimEnv = { Variables: AppEnv["Variables"] & { scimOrgId: string } };
-type Status = 200 | 201 | 400 | 401 | 404 | 409 | 413 | 415 | 429 | 500;
+type Status = 200 | 201 | 400 | 401 | 404 | 409 | 413 | 415 | 421 | 429 | 500;
 
 const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 const CONTENT_TYPE = "application/scim+json; charset=utf-8";

@@ -54,6 +54,17 @@ describe("local mode", () => {
     expect([ready.status, ready.body]).toEqual([200, "ready"]);
   });
 
+  it("says it in SCIM's error form on the SCIM paths, for Entra's provisioning log", async () => {
+    const answer = await rawRequest(s.port, { path: "/scim/v2/Users", headers: { Host: `evil.example:${s.port}`, Authorization: "Bearer x" } });
+    expect(answer.status).toBe(421);
+    expect(answer.headers["content-type"]).toMatch(/^application\/scim\+json/);
+    expect(JSON.parse(answer.body)).toEqual({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      status: "421",
+      detail: `Misdirected request: this admin center answers only at ${s.url}.`,
+    });
+  });
+
   it("answers 421 for an absolute request target naming another host", async () => {
     const answer = await rawRequest(s.port, { path: "http://evil.example/users", headers: { Host: `127.0.0.1:${s.port}`, Cookie: admin } });
     expect(answer.status).toBe(421);
