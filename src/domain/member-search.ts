@@ -84,8 +84,8 @@ export async function countMatchingMembers(db: Db, orgId: string, text: string, 
   if (!terms) return counts;
   const over = new Set<MemberStatus>();
   for (const row of await countMemberMatches(db, orgId, terms, SEARCH_COUNT_LIMIT, await hasNarrowWord(db, orgId, terms, tuning))) {
-    if (row.widest > SEARCH_COUNT_LIMIT) over.add(row.status);
-    counts[row.status] = over.has(row.status) ? SEARCH_COUNT_LIMIT : row.people;
+    if (row.people === null) over.add(row.status);
+    counts[row.status] = row.people ?? SEARCH_COUNT_LIMIT;
     counts.all += counts[row.status];
   }
   if (over.size > 0) counts.atLeast = Object.fromEntries([...over, "all"].map((k) => [k, true]));

@@ -1,5 +1,6 @@
-// The Users search's counts per status: the first LIMIT+1 matches of each source (sort name,
-// address, a later word of the name), each read from an index in order, counted in SQL.
+// The Users search's counts per status, from three sources (sort name, address, a later word of
+// the name), each read from an index in order: whether one source alone has more than LIMIT
+// matches (its first LIMIT+1 read), else the distinct people of the three, counted in SQL.
 import type { Db } from "../types.js";
 import { readStatement } from "../driver.js";
 import { memberStatuses, type MemberStatus } from "../schema.js";
@@ -21,8 +22,8 @@ type CountShape = { phrase: boolean; oneLetter: boolean; narrowWords: boolean };
  *  first letter is not the name's (members_org_address_initial; the name's range has the others). */
 const addressBranch = (shape: CountShape, status: string) =>
   shape.oneLetter
-    ? `WHERE org_id = ?1 AND substr(email_norm, 1, 1) = ?2 AND status = ${STATUS(status)} AND substr(email_norm, 1, 1) <> substr(sort_name, 1, 1) LIMIT ?7`
-    : `WHERE org_id = ?1 AND email_norm >= ?2 AND email_norm < ?3 AND +status = ${STATUS(status)} LIMIT ?7`;
+    ? `WHERE org_id = ?1 AND substr(email_norm, 1, 1) = ?2 AND status = ${STATUS(status)} AND substr(email_norm, 1, 1) <> substr(sort_name, 1, 1)`
+    : `WHERE org_id = ?1 AND email_norm >= ?2 AND email_norm < ?3 AND +status = ${STATUS(status)}`;
 
 /** The words branch: a word that starts with ?4 (a phrase: is ?4, and the name holds the phrase
  *  ?6). A narrow word reads its range (member_name_words_word, `+status`); a broad one its first
@@ -35,22 +36,30 @@ const wordBranch = (shape: CountShape, status: string) => {
     : `WHERE org_id = ?1 AND initial = ?8 AND status = ${STATUS(status)} AND ${match}`;
 };
 
-/** Per status, the first LIMIT+1 matches of each source; a member with two matching words is one match. */
-const countSql = (shape: CountShape) =>
+/** One status's sources of matches: the sort name's range, the address, a later word (a member
+ *  with two matching words is one match). */
+const sourcesOf = (shape: CountShape, status: string) => [
+  `SELECT id FROM members WHERE org_id = ?1 AND status = ${STATUS(status)} AND sort_name >= ?2 AND sort_name < ?3`,
+  `SELECT id FROM members ${addressBranch(shape, status)}`,
+  `SELECT member_id FROM member_name_words ${wordBranch(shape, status)} GROUP BY sort_name, member_id`,
+];
+
+/** A row per status: people is null when one source alone has more than the limit (?7 is the
+ *  limit + 1: a source has more when its first ?7 are there), else the distinct people of the
+ *  three. The name's range is counted first, alone: when it has more (a broad search), nothing
+ *  else is read and nothing is sorted; otherwise the first ?7 of each source are read once, tagged
+ *  by source, and counted. */
+const countingSql = (shape: CountShape) =>
   memberStatuses
-    .map(
-      (status) => `
-  SELECT ${STATUS(status)} AS status, 0 AS branch, id FROM (SELECT id FROM members
-    WHERE org_id = ?1 AND status = ${STATUS(status)} AND sort_name >= ?2 AND sort_name < ?3 LIMIT ?7)
-  UNION ALL SELECT ${STATUS(status)}, 1, id FROM (SELECT id FROM members ${addressBranch(shape, status)})
-  UNION ALL SELECT ${STATUS(status)}, 2, member_id FROM (SELECT member_id FROM member_name_words
-    ${wordBranch(shape, status)} GROUP BY sort_name, member_id LIMIT ?7)`,
-    )
-    .join("\n  UNION ALL");
-/** Counted in SQL (three rows back, not thousands of ids): distinct people per status, and how
- *  many each source gave, to tell whether one reached the limit. */
-const countingSql = (shape: CountShape) => `SELECT status, count(DISTINCT id) AS people,
-  max(sum(branch = 0), sum(branch = 1), sum(branch = 2)) AS widest FROM (${countSql(shape)}) GROUP BY status`;
+    .map((status) => {
+      const [byName, byAddress, byWord] = sourcesOf(shape, status);
+      return `SELECT ${STATUS(status)} AS status, CASE WHEN (SELECT count(*) FROM (${byName} LIMIT ?7)) = ?7 THEN NULL ELSE (
+    SELECT CASE WHEN max(sum(branch = 0), sum(branch = 1), sum(branch = 2)) = ?7 THEN NULL ELSE count(DISTINCT id) END FROM (
+      SELECT 0 AS branch, id FROM (${byName} LIMIT ?7)
+      UNION ALL SELECT 1, id FROM (${byAddress} LIMIT ?7)
+      UNION ALL SELECT 2, member_id FROM (${byWord} LIMIT ?7))) END AS people`;
+    })
+    .join("\nUNION ALL ");
 
 const COUNT_BY_WORD = countingSql({ phrase: false, oneLetter: false, narrowWords: false });
 const COUNT_BY_PHRASE = countingSql({ phrase: true, oneLetter: false, narrowWords: false });
@@ -61,14 +70,15 @@ const COUNT_BY_LETTER = countingSql({ phrase: false, oneLetter: true, narrowWord
 /** How many later words of the organization's names start with ?2, counted up to ?3, from the word's index. */
 const WORD_RANGE_SIZE = `SELECT count(*) AS words FROM (SELECT 1 FROM member_name_words WHERE org_id = ?1 AND word >= ?2 AND word < ?2 || char(1114111) LIMIT ?3)`;
 
-export type MatchCount = { status: MemberStatus; people: number; widest: number };
+/** people: null when one source alone has more than the limit (so has the status). */
+export type MatchCount = { status: MemberStatus; people: number | null };
 
 export const statements = {
-  COUNT_BY_WORD: { sql: COUNT_BY_WORD, columns: ["status", "people", "widest"] satisfies (keyof MatchCount)[] },
-  COUNT_BY_PHRASE: { sql: COUNT_BY_PHRASE, columns: ["status", "people", "widest"] satisfies (keyof MatchCount)[] },
-  COUNT_BY_NARROW_WORD: { sql: COUNT_BY_NARROW_WORD, columns: ["status", "people", "widest"] satisfies (keyof MatchCount)[] },
-  COUNT_BY_NARROW_PHRASE: { sql: COUNT_BY_NARROW_PHRASE, columns: ["status", "people", "widest"] satisfies (keyof MatchCount)[] },
-  COUNT_BY_LETTER: { sql: COUNT_BY_LETTER, columns: ["status", "people", "widest"] satisfies (keyof MatchCount)[] },
+  COUNT_BY_WORD: { sql: COUNT_BY_WORD, columns: ["status", "people"] satisfies (keyof MatchCount)[] },
+  COUNT_BY_PHRASE: { sql: COUNT_BY_PHRASE, columns: ["status", "people"] satisfies (keyof MatchCount)[] },
+  COUNT_BY_NARROW_WORD: { sql: COUNT_BY_NARROW_WORD, columns: ["status", "people"] satisfies (keyof MatchCount)[] },
+  COUNT_BY_NARROW_PHRASE: { sql: COUNT_BY_NARROW_PHRASE, columns: ["status", "people"] satisfies (keyof MatchCount)[] },
+  COUNT_BY_LETTER: { sql: COUNT_BY_LETTER, columns: ["status", "people"] satisfies (keyof MatchCount)[] },
   WORD_RANGE_SIZE: { sql: WORD_RANGE_SIZE, columns: ["words"] },
 };
 
@@ -87,8 +97,8 @@ export type MatchTerms = {
   oneLetter: boolean;
 };
 
-/** Per status with matches: the distinct people found (up to `limit` + 1 per source) and the most
- *  any one source found. `narrowWords`: the word's range is small (isNarrowWord), read it whole. */
+/** Per status: the distinct people found, or null when one source alone has more than `limit`.
+ *  `narrowWords`: the word's range is small (isNarrowWord), read it whole. */
 export async function countMemberMatches(db: Db, orgId: string, terms: MatchTerms, limit: number, narrowWords: boolean): Promise<MatchCount[]> {
   const sql = terms.oneLetter
     ? COUNT_BY_LETTER
