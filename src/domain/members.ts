@@ -84,7 +84,9 @@ function pageOf(found: unknown[][], pageSize: number): MemberPage {
 }
 
 /** One page of members in name order, for one shape of filter (status, cursor, search). A search
- *  reads only its page's ids (searchMatches), and then those members whole. */
+ *  reads only its page's (name, id) keys (searchMatches), and then those members whole, found by
+ *  their keys in the name index: the keys are in name order, so they sit together in a few of its
+ *  pages (looked up by id, each would be a page of its own in the id index). */
 function memberPageQuery(db: Db, shape: PageShape) {
   const base = [
     eq(members.orgId, P.org),
@@ -95,13 +97,13 @@ function memberPageQuery(db: Db, shape: PageShape) {
     .select(memberRowColumns)
     .from(members)
     .leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
-    .where(shape.search ? sql`${members.id} IN (${searchMatches(db, shape, base)})` : and(...base))
+    .where(shape.search ? and(eq(members.orgId, P.org), sql`(${members.sortName}, ${members.id}) IN (${searchMatches(db, shape, base)})`) : and(...base))
     .orderBy(members.sortName, members.id)
     .limit(shape.size + 1)
     .prepare();
 }
 
-/** The ids of a search's page (and one more), merged in name order from the first page of each
+/** The (name, id) keys of a search's page (and one more), merged in name order from the first page of each
  *  source after the cursor (member-search.ts names them). An OR of the sources in one scan would
  *  walk the whole organization; a broad source sorted whole would read thousands of rows. */
 function searchMatches(db: Db, shape: PageShape, base: (SQL | undefined)[]): SQL {
@@ -172,7 +174,7 @@ function searchMatches(db: Db, shape: PageShape, base: (SQL | undefined)[]): SQL
     sources.map((source) => sql`SELECT id, sort_name FROM (${source})`),
     sql` UNION `,
   );
-  return sql`SELECT id FROM (${union} ORDER BY sort_name, id LIMIT ${size})`;
+  return sql`SELECT sort_name, id FROM (${union} ORDER BY sort_name, id LIMIT ${size})`;
 }
 
 /** The counts the status tabs show: of everyone, or of the members a search finds. */
