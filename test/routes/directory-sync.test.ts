@@ -33,6 +33,10 @@ describe("Sync now", () => {
     expect(plain.status).toBe(303);
     const rows = await t.deps.db.select().from(directorySyncs).where(eq(directorySyncs.orgId, orgId));
     expect(rows.map((r) => r.status)).toEqual(["queued"]);
+    // The Users page shows it in Latin-1 (test/routes/users-page-latin1.test.ts): the ellipsis is an entity.
+    const page = await (await t.get("/users", { cookie: admin })).text();
+    expect(page).toContain("sync waiting to start&hellip;");
+    expect([...page].filter((ch) => ch.codePointAt(0)! > 0xff)).toEqual([]);
   });
 
   it("shows a finished sync without a poll, with its counts", async () => {

@@ -46,6 +46,16 @@ describe("the Users page stays in Latin-1", () => {
     }
   });
 
+  it("a search, with its matches and their counts, narrowed to a status, and with no one found: as pages and as htmx fragments", async () => {
+    for (const path of ["/users?q=garcia", "/users?q=a", "/users?status=active&q=garcia", "/users?q=nobody-here-at-all"]) {
+      const page = await pageOf(path);
+      expect(page).toContain("Counts of the people matching &ldquo;");
+      expect(beyondLatin1(page), path).toEqual([]);
+      expect(beyondLatin1(await pageOf(path, { htmx: true })), `${path} (htmx)`).toEqual([]);
+    }
+    expect(await pageOf("/users?q=nobody-here-at-all")).toContain("No one matches &ldquo;nobody-here-at-all&rdquo;.");
+  });
+
   it("a later page, with both the First page and the Next page arrows", async () => {
     const first = await pageOf("/users");
     const next = /href="(\/users\?after=[^"]+)" rel="next"/.exec(first)?.[1];

@@ -102,7 +102,7 @@ describe("GET /users", () => {
     expect(html).toMatch(new RegExp(`All <span class="count">${contoso.length}</span>`));
     expect(html).toMatch(new RegExp(`Invited <span class="count">${per("invited")}</span>`));
     expect(html).toMatch(new RegExp(`Active <span class="count">${per("active")}</span>`));
-    expect(html).toContain("Counts of the people matching “garcia”");
+    expect(html).toContain("Counts of the people matching &ldquo;garcia&rdquo;");
     // Typing (htmx) swaps the results and brings the tabs' counts along.
     const typed = await (await t.get("/users?q=garcia&status=active", { cookie: admin, htmx: true })).text();
     expect(typed).toMatch(

@@ -5,6 +5,10 @@
 import type { LastDirectorySync } from "../../src/domain/directory-sync.js";
 import { formatNumber, TimeAgo } from "../components/format.js";
 import { SwapForm } from "../components/swap-form.js";
+import { raw } from "hono/html";
+
+// The ellipsis as an entity: the Users page stays in Latin-1 (see larr in users-page.tsx).
+const hellip = raw("&hellip;");
 
 /** What the page's status says when a sync starts, and when the poll finds it done. */
 export function directorySyncText(last: LastDirectorySync | null): string {
@@ -25,7 +29,10 @@ export function DirectorySyncPanel(props: { last: LastDirectorySync | null; mess
         {!latest ? (
           "not synced with Microsoft Entra ID yet."
         ) : busy ? (
-          <>sync {latest.status === "queued" ? "waiting to start" : "in progress"}…</>
+          <>
+            sync {latest.status === "queued" ? "waiting to start" : "in progress"}
+            {hellip}
+          </>
         ) : latest.status === "failed" ? (
           <span class="problem-text">last sync failed: {latest.message ?? "unknown reason"}.</span>
         ) : (

@@ -64,10 +64,12 @@ export function usersHref(params: UserList & { done?: string }): string {
   return s ? `/users?${s}` : "/users";
 }
 
-// Arrows as entities: the page stays in Latin-1, which V8 keeps one byte a character (see NO_TIME
-// in components/format.tsx; test/routes/users-page-latin1.test.ts fails on any other character).
+// Arrows and quotes as entities: the page stays in Latin-1, which V8 keeps one byte a character (see
+// NO_TIME in components/format.tsx; test/routes/users-page-latin1.test.ts fails on any other character).
 const larr = raw("&larr;");
 const rarr = raw("&rarr;");
+const ldquo = raw("&ldquo;");
+const rdquo = raw("&rdquo;");
 
 // The parts that never change, rendered once at start-up rather than on every view.
 const pageHead = raw(
@@ -161,7 +163,13 @@ export function StatusFilter(props: { status: MemberStatus | undefined; q: strin
           </li>
         ))}
       </ul>
-      {props.q && <p class="muted filter-note">Counts of the people matching “{props.q}”.</p>}
+      {props.q && (
+        <p class="muted filter-note">
+          Counts of the people matching {ldquo}
+          {props.q}
+          {rdquo}.
+        </p>
+      )}
     </nav>
   );
 }
@@ -204,7 +212,9 @@ function EmptyState(props: UsersView) {
     return (
       <div class="empty">
         <p>
-          No one {props.status ? `${props.status} ` : ""}matches “{props.q}”.
+          No one {props.status ? `${props.status} ` : ""}matches {ldquo}
+          {props.q}
+          {rdquo}.
         </p>
         <p>
           Search looks at the start of each word of a name, and at the start of an email address.{" "}
