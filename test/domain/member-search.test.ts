@@ -150,6 +150,9 @@ describe("searching the Users list", () => {
     expect(plan).toMatch(/member_name_words USING PRIMARY KEY \(org_id=\? AND initial=\? AND status=\?\)/);
     expect(plan).toMatch(/members_org_address_initial/);
     expect(plan).not.toMatch(/members_org_email_sort|USE TEMP B-TREE FOR GROUP BY/);
+    // The page's members are found by their (name, id) keys in the name index, not one by one by id.
+    expect(plan).toMatch(/SEARCH members USING INDEX members_org_sort \(org_id=\? AND sort_name=\? AND id=\?\)/);
+    expect(plan).not.toMatch(/sqlite_autoindex_members/);
     // The next page follows on, and the last page ends with the name's match.
     const next = await pagePlan("k", page.next!);
     expect(next.page.rows[0]!.email).toBe("k49@fabrikam.example");
@@ -185,6 +188,32 @@ describe("searching the Users list", () => {
     expect(narrow.page.rows.map((r) => r.email)).toEqual(["p12@fabrikam.example", ...Array.from({ length: 10 }, (_, i) => `p${120 + i}@fabrikam.example`)]);
     expect(narrow.plan).toMatch(/member_name_words USING COVERING INDEX member_name_words_word \(org_id=\? AND word>\? AND word<\?\)/);
     expect(narrow.plan).not.toMatch(/member_name_words USING PRIMARY KEY/);
+    for (const { plan: read } of [{ plan }, narrow, await pagePlan("ka", page.next!), await pagePlan("p1@fab")]) {
+      expect(read).toMatch(/SEARCH members USING INDEX members_org_sort \(org_id=\? AND sort_name=\? AND id=\?\)/);
+      expect(read).not.toMatch(/sqlite_autoindex_members/);
+    }
+  });
+
+  it("counts a status exactly below 100 per source, however its sources add up, and 100+ once one source alone has more", async () => {
+    await addMembers([
+      // Invited: 150 names starting "zed" (the name's range has more than 100).
+      ...Array.from({ length: 150 }, (_, i) => ({ name: `Zed Inv${i}`, email: `inv${i}@fabrikam.example` })),
+      // Active: 60 by the name, 60 by a later word, two by the address as well: 122 people, no
+      // source with more than 100.
+      ...Array.from({ length: 60 }, (_, i) => ({ name: `Zed Act${i}`, email: `act${i}@fabrikam.example`, status: "active" as const })),
+      ...Array.from({ length: 60 }, (_, i) => ({ name: `Ann Zed${i}`, email: `ann${i}@fabrikam.example`, status: "active" as const })),
+      { name: "Zed Both", email: "zed.both@fabrikam.example", status: "active" },
+      { name: "Bob Zed", email: "zed.bob@fabrikam.example", status: "active" },
+      // Archived: 101 found by the address alone.
+      ...Array.from({ length: 101 }, (_, i) => ({ name: `Person ${i}`, email: `zed${i}@fabrikam.example`, status: "archived" as const })),
+    ]);
+    const expected = { all: 322, invited: 100, active: 122, archived: 100, atLeast: { invited: true, archived: true, all: true } };
+    for (const q of ["z", "zed", "ZE"]) {
+      expect(await countListedMembers(database.db, orgId, q), q).toEqual(expected);
+      expect(await countListedMembers(database.db, orgId, q, { broadWordAt: 0 }), `${q} broad`).toEqual(expected);
+    }
+    // Under the limit in every source and in all: exact everywhere.
+    expect(await countListedMembers(database.db, orgId, "zed act1")).toEqual({ all: 11, invited: 0, active: 11, archived: 0 });
   });
 
   it("pages a search with more matches than a page, never repeating or skipping anyone", async () => {
