@@ -1,5 +1,5 @@
 // Inviting people from the organization's directory: the Invite User dialog, group invites and
-// Invite again call inviteMembers; Send Invite (a part of 250 rows at a time) and SCIM
+// Invite again call inviteMembers; Send Invite (a part of 500 rows at a time) and SCIM
 // provisioning call inviteMembersInTransaction inside their own transaction. One write
 // transaction per call: the lock is taken up front and every status is read again inside it, so
 // a double-submitted Invite creates one invitation; the unique (org, email_norm) index backs that up.

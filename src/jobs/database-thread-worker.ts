@@ -5,7 +5,10 @@ import { createRequire } from "node:module";
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 
 export type ThreadOptions = { path: string; idleMs: number; busyMs: number };
-export type ThreadRequest = { kind: "stop" } | { kind: "checkpoint"; id: number } | { kind: "read"; id: number; sql: string; args: unknown[] };
+export type ThreadRequest =
+  | { kind: "stop" }
+  | { kind: "checkpoint"; id: number; waitPastPages?: number }
+  | { kind: "read"; id: number; sql: string; args: unknown[] };
 export type ThreadReply = { kind: "ready" } | { kind: "answer"; id: number; rows?: unknown[][]; error?: string };
 
 type NativeStatement = { raw(toggle: boolean): NativeStatement; all(args?: unknown): unknown[][] };
@@ -19,12 +22,15 @@ function serve(port: MessagePort, options: ThreadOptions): void {
   const prepared = new Map<string, NativeStatement>();
   const reply = (message: ThreadReply) => port.postMessage(message);
   let timer: NodeJS.Timeout | undefined;
+  /** The pages the WAL held at the last checkpoint (from its start: a write after a complete copy starts it over). */
+  let walPages = 0;
 
   const tick = () => {
     clearTimeout(timer);
     let behind = false;
     try {
       const [busy, logged, copied] = checkpoint.all()[0] as [number, number, number];
+      walPages = logged;
       // Another connection's checkpoint held the lock, or pages arrived meanwhile: look again soon.
       behind = busy !== 0 || (logged > 0 && copied < logged);
     } catch {
@@ -41,6 +47,12 @@ function serve(port: MessagePort, options: ThreadOptions): void {
         port.close();
         return;
       case "checkpoint":
+        // Under the caller's bound: answered first, so the copy runs beside its next writes.
+        if (message.waitPastPages !== undefined && walPages < message.waitPastPages) {
+          reply({ kind: "answer", id: message.id });
+          tick();
+          return;
+        }
         tick();
         reply({ kind: "answer", id: message.id });
         return;

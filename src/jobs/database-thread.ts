@@ -4,7 +4,8 @@
 //   pages: it copies them into the database file and syncs both files, synchronously, on the
 //   event loop, and a bulk Send Invite writes a few hundred MB. Rule: no checkpoint runs on the
 //   event loop (README, Performance, has the figure). A PASSIVE checkpoint runs here whenever the WAL holds pages not yet copied (it waits for no reader or writer), and a job
-//   awaits one between its transactions so the next starts a fresh WAL.
+//   awaits one between its transactions so the next starts a fresh WAL (or, allowing the WAL a
+//   bound, only once the WAL holds that much: until then the copy runs beside its next writes).
 // - Reads a job can make ahead: the import validation reads its next chunk here while the event
 //   loop judges and writes the current one.
 import { Worker } from "node:worker_threads";
@@ -12,8 +13,13 @@ import type { Config } from "../config.js";
 import type { ThreadOptions, ThreadReply, ThreadRequest } from "./database-thread-worker.js";
 
 export type DatabaseThread = {
-  /** Checkpoints now; resolves when done (never rejects). */
-  checkpoint(): Promise<void>;
+  /**
+   * Checkpoints now; resolves when done (never rejects). With `waitPastPages`, resolves at once
+   * while the WAL held fewer pages than that at the thread's last look, and the copy runs after
+   * the answer, beside the caller's next writes: the WAL then grows to about that bound plus two
+   * of the caller's transactions before a wait lets the next transaction start it over.
+   */
+  checkpoint(options?: { waitPastPages?: number }): Promise<void>;
   /** Runs one read statement on the thread's connection; answers its rows as arrays. */
   read(sql: string, args: unknown[]): Promise<unknown[][]>;
   /** Why the thread cannot work (it died: it could not open the file, say); null while it runs or once stopped. */
@@ -88,8 +94,8 @@ export function startDatabaseThread(url: string, options: { idleMs?: number; bus
       worker.postMessage(message);
     });
   return {
-    async checkpoint() {
-      await ask({ kind: "checkpoint", id: nextId++ });
+    async checkpoint(options = {}) {
+      await ask({ kind: "checkpoint", id: nextId++, ...(options.waitPastPages === undefined ? {} : { waitPastPages: options.waitPastPages }) });
     },
     async read(sql, args) {
       const reply = await ask({ kind: "read", id: nextId++, sql, args });

@@ -20,6 +20,8 @@ export type ImportWorkerOptions = LeasedJobOptions & {
   /** Rows per Send Invite part (a few short statements), and per transaction (its parts commit together). */
   sendChunkSize?: number;
   sendTransactionRows?: number;
+  /** A Send Invite transaction takes no new part after this long (ms); default SEND_TRANSACTION_MS. */
+  sendTransactionMs?: number;
   /**
    * How long one validation chunk may hold the event loop (ms). A chunk is one synchronous
    * stretch of database work, so requests wait for it: the chunk size follows the time the last
@@ -31,9 +33,11 @@ export type ImportWorkerOptions = LeasedJobOptions & {
   /**
    * Awaited after every chunk: the database thread (database-thread.ts) copies the chunk into
    * the database file off the event loop, so the next chunk starts a fresh WAL and no commit
-   * of ours checkpoints on the loop. It also paces the job to what the disk takes.
+   * of ours checkpoints on the loop. It also paces the job to what the disk takes. A Send Invite
+   * passes `waitPastPages` (SEND_WAL_PAGES): its transactions are big, and the copy of one runs
+   * beside the next until the WAL holds that many pages.
    */
-  afterChunk?: () => Promise<void>;
+  afterChunk?: (options: { waitPastPages?: number }) => Promise<void>;
   /** A read on another thread: validation reads its next chunk there while this one is judged and written. */
   readAhead?: ValidationContext["readAhead"];
 };
@@ -46,6 +50,10 @@ const SEND_SLICE_MS = 2000;
 /** A Send Invite transaction takes no new part after this long: other writers, a drain and the
  *  progress shown (the counts move at each commit) wait at most about this. */
 const SEND_TRANSACTION_MS = 1500;
+/** A Send Invite waits for the checkpoint between its transactions only once the WAL holds this
+ *  many pages (64 MB of 4 KB pages; a transaction of 1.5 s writes about 50 MB): below it the
+ *  copy runs on the database thread while the next transaction writes. */
+const SEND_WAL_PAGES = 16_384;
 
 /** Claims the oldest import with work to do and a free lease; null when there is none. */
 export async function claimImport(db: Db, owner: string, leaseMs: number) {
@@ -104,7 +112,7 @@ async function runImport(
         result = await sendImportChunk(db, job.id, owner, {
           chunkSize: sendSize,
           transactionRows: options.sendTransactionRows,
-          transactionMs: SEND_TRANSACTION_MS,
+          transactionMs: options.sendTransactionMs,
           leaseMs: options.leaseMs,
           publicUrl: options.publicUrl,
         });
@@ -133,7 +141,7 @@ async function runImport(
       if (fresh) cursor.cursorRow = fresh.cursorRow;
       await new Promise((resolve) => setTimeout(resolve, isBusyError(error) ? 10 + Math.random() * 40 : 500));
     }
-    await (options.afterChunk?.() ?? yieldToEventLoop());
+    await (options.afterChunk?.(job.status === "sending" ? { waitPastPages: SEND_WAL_PAGES } : {}) ?? yieldToEventLoop());
   }
 }
 
@@ -143,8 +151,9 @@ const withDefaults = (input: ImportWorkerOptions) => ({
   owner: input.owner ?? newLeaseOwner("imports"),
   leaseMs: input.leaseMs ?? 15_000,
   chunkSize: input.chunkSize ?? 500,
-  sendChunkSize: input.sendChunkSize ?? 250,
-  sendTransactionRows: input.sendTransactionRows ?? 2000,
+  sendChunkSize: input.sendChunkSize ?? 500,
+  sendTransactionRows: input.sendTransactionRows ?? 10_000,
+  sendTransactionMs: input.sendTransactionMs ?? SEND_TRANSACTION_MS,
   chunkBudgetMs: input.chunkBudgetMs,
   afterChunk: input.afterChunk,
   readAhead: input.readAhead,

@@ -53,7 +53,12 @@ export function startWorkers(deps: Deps): Workers {
       logger: deps.logger,
       leaseMs: deps.config.importLeaseSeconds * 1000,
       onInvited: () => running.mail?.wake?.(),
-      ...(thread ? { afterChunk: () => thread.checkpoint(), readAhead: (sql: string, args: unknown[]) => thread.read(sql, args) } : {}),
+      ...(thread
+        ? {
+            afterChunk: (options: { waitPastPages?: number }) => thread.checkpoint(options),
+            readAhead: (sql: string, args: unknown[]) => thread.read(sql, args),
+          }
+        : {}),
     });
     // Graph directory sync: a no-op in local mode (no Entra app registration).
     running.directory = startDirectorySyncWorker(deps);

@@ -40,6 +40,21 @@ describe("startDatabaseThread", () => {
     expect(Number((await readSql<unknown[]>(database.db, "SELECT count(*) FROM filler"))[0]![0])).toBe(600);
   });
 
+  it("with a bound (waitPastPages), keeps the WAL near the bound: past it, the answer waits for the copy so the next writes start the WAL over", async () => {
+    checkpointer = startDatabaseThread(database.url, { idleMs: 60_000 });
+    await write(200);
+    await checkpointer!.checkpoint();
+    const batch = walBytes(); // ~100 pages
+    // A bound of ~2.5 batches, twelve batches: without a checkpoint the WAL would hold all twelve.
+    for (let i = 0; i < 12; i++) {
+      await write(200);
+      await checkpointer!.checkpoint({ waitPastPages: 250 });
+    }
+    // At most the bound, the batch the thread had not seen yet, and the one written beside the copy.
+    expect(walBytes()).toBeLessThan(batch * 5);
+    expect(Number((await readSql<unknown[]>(database.db, "SELECT count(*) FROM filler"))[0]![0])).toBe(200 * 13);
+  });
+
   it("runs in a server process with workers on a local file, unless the fast paths are off: only then do its commits leave checkpoints to it", () => {
     const config = { workers: true, embeddedFastPaths: true, databaseUrl: "file:data/app.db" };
     expect(runsDatabaseThread(config)).toBe(true);
