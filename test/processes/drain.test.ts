@@ -72,7 +72,7 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
   });
 
   it("answers the request in flight, releases every lease, exits 0 within 10 s; a restart resumes at once and nothing is lost or doubled", async () => {
-    fx = await createProcessFixture({ people: 21_000, members: 900, domain: "drain.example", name: "Drain Corp" });
+    fx = await createProcessFixture({ people: 31_000, members: 900, domain: "drain.example", name: "Drain Corp" });
     const env = serverEnv(fx, {
       WEB_CONCURRENCY: "2",
       LOG_LEVEL: "info",
@@ -86,7 +86,9 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
     const id = await uploadImport(
       first.url,
       fx.cookie,
-      makeImportCsv({ rows: 20_000, people: 20_000, domain: fx.org.domain, errorRate: 0.03, duplicateRate: 0.02 }),
+      // Three transactions at least (a send's transaction takes up to 10,000 rows): the stop lands
+      // after the first commit shows progress, and the one in hand still leaves rows unsent.
+      makeImportCsv({ rows: 30_000, people: 30_000, domain: fx.org.domain, errorRate: 0.03, duplicateRate: 0.02 }),
       "big.csv",
     );
     await waitFor("validation", async () => (await importState(fx!.db.db, id)).status === "ready", 120_000, 50);
@@ -94,7 +96,7 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
     await requestSend(first.url, fx.cookie, id);
     await waitFor("Send Invite under way", async () => (await importState(fx!.db.db, id)).sent_count >= ready * 0.15, 60_000, 5);
 
-    const late = startSlowUpload(first.url, fx.cookie, ["email", ...fx.org.people.slice(20_000, 20_100).map((p) => p.mail)].join("\r\n"));
+    const late = startSlowUpload(first.url, fx.cookie, ["email", ...fx.org.people.slice(30_000, 30_100).map((p) => p.mail)].join("\r\n"));
     await new Promise((resolve) => setTimeout(resolve, 100));
     const exited = new Promise<number | null>((resolve) => first.child.once("exit", (code) => resolve(code)));
     const signalled = performance.now();
