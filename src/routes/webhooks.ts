@@ -43,9 +43,9 @@ export function webhookRoutes(deps: { db: Db; config: Pick<Config, "resendWebhoo
 type ProviderReason = { message?: unknown; type?: unknown; subType?: unknown };
 
 /** What the provider said about a bounce or a suppressed email: its message, else its type and subtype ("Permanent, Suppressed"). */
-function reasonOf(bounce: ProviderReason | undefined): string | undefined {
-  if (!bounce || typeof bounce !== "object") return undefined;
-  if (typeof bounce.message === "string" && bounce.message.trim() !== "") return bounce.message;
-  const kinds = [bounce.type, bounce.subType].filter((k): k is string => typeof k === "string" && k !== "");
+function reasonOf(said: ProviderReason | undefined): string | undefined {
+  if (!said || typeof said !== "object") return undefined;
+  if (typeof said.message === "string" && said.message.trim() !== "") return said.message;
+  const kinds = [said.type, said.subType].filter((k): k is string => typeof k === "string" && k !== "");
   return kinds.length > 0 ? kinds.join(", ") : undefined;
 }
