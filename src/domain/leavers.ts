@@ -23,7 +23,7 @@ async function planLeaverArchive(tx: Tx, orgId: string, leavers: Leaver[], now: 
   const people = JSON.stringify([...reasons.keys()]);
   const statements = [sql`DELETE FROM sessions WHERE org_id = ${orgId} AND person_id IN (SELECT value FROM json_each(${people}))`];
   const found = await tx.all<{ id: string; person_id: string }>(sql`SELECT m.id, m.person_id FROM json_each(${people}) j
-    JOIN members m ON m.person_id = j.value WHERE +m.org_id = ${orgId} AND m.status IN ('invited', 'active')`);
+    CROSS JOIN members m ON m.person_id = j.value WHERE +m.org_id = ${orgId} AND m.status IN ('invited', 'active')`);
   if (found.length === 0) return { statements, archived: 0 };
   const ids = found.map((m) => m.id);
   const events = JSON.stringify(found.map((m) => [m.id, newId(), reasons.get(m.person_id)]));
@@ -32,7 +32,7 @@ async function planLeaverArchive(tx: Tx, orgId: string, leavers: Leaver[], now: 
     sql`INSERT INTO audit_events (id, org_id, actor_id, actor_label, action, member_id, subject, detail)
       SELECT j.value ->> 1, m.org_id, NULL, ${DIRECTORY_ACTOR}, 'member.archive', m.id, m.email,
         json_object('name', m.name, 'previousStatus', m.status, 'by', 'directory', 'reason', j.value ->> 2)
-      FROM json_each(${events}) j JOIN members m ON m.id = j.value ->> 0`,
+      FROM json_each(${events}) j CROSS JOIN members m ON m.id = j.value ->> 0`,
     cancelMemberInvitationMailsSql(ids, MAIL_REASON),
     revokeOpenInvitationsSql(orgId, ids, now),
     sql`UPDATE members SET status = 'archived', archived_at = ${now}, archived_by = NULL, updated_at = ${now}

@@ -93,7 +93,7 @@ async function archiveInTransaction(tx: Tx, actor: Actor, ids: string[]): Promis
 async function findReachedMembers(tx: Tx, memberIds: string[]): Promise<Set<string>> {
   if (memberIds.length === 0) return new Set();
   const rows = await tx.all<{ member_id: string }>(sql`SELECT DISTINCT i.member_id FROM json_each(${JSON.stringify(memberIds)}) j
-    JOIN invitations i ON i.member_id = j.value
+    CROSS JOIN invitations i ON i.member_id = j.value
     WHERE i.delivery_status IN ('sent', 'delivered', 'delivery_delayed', 'complained')
       OR EXISTS (SELECT 1 FROM mail_outbox o WHERE o.invitation_id = i.id AND o.status = 'sent')`);
   return new Set(rows.map((r) => r.member_id));

@@ -16,7 +16,7 @@ export function refreshMembersSql(orgId: string, personIds: string[], now = Date
             CASE WHEN ${taken} THEN m.email ELSE ${address} END AS email,
             CASE WHEN ${taken} THEN m.email_norm ELSE ${norm} END AS email_norm
           FROM json_each(${JSON.stringify(personIds)}) j
-          JOIN members m ON m.person_id = j.value AND +m.org_id = ${orgId}
+          CROSS JOIN members m ON m.person_id = j.value AND +m.org_id = ${orgId}
           JOIN directory_people p ON p.id = m.person_id AND p.org_id = m.org_id) AS c
     WHERE members.id = c.id AND (members.name IS NOT c.name OR members.sort_name IS NOT c.sort_name
       OR members.email IS NOT c.email OR members.email_norm IS NOT c.email_norm)`;

@@ -44,7 +44,7 @@ async function contextIds(tx: Tx, contexts: ({ importId: string | null; params: 
   const json = JSON.stringify(wanted.map((c) => [c.importId, c.params]));
   await tx.run(sql`INSERT INTO mail_contexts (import_id, params) SELECT value ->> 0, value ->> 1 FROM json_each(${json}) WHERE true ON CONFLICT DO NOTHING`);
   const found = await tx.all<{ id: number; import_id: string | null; params: string }>(sql`SELECT c.id, c.import_id, c.params FROM json_each(${json}) j
-    JOIN mail_contexts c ON c.params = j.value ->> 1 AND (CASE WHEN c.import_id IS NULL THEN '' ELSE c.import_id END) = coalesce(j.value ->> 0, '')`);
+    CROSS JOIN mail_contexts c ON c.params = j.value ->> 1 AND (CASE WHEN c.import_id IS NULL THEN '' ELSE c.import_id END) = coalesce(j.value ->> 0, '')`);
   const ids = new Map(found.map((r) => [JSON.stringify([r.import_id, r.params]), Number(r.id)]));
   return contexts.map((c) => (c ? ids.get(JSON.stringify([c.importId, c.params]))! : null));
 }
@@ -128,7 +128,7 @@ export async function cancelInvitationMails(tx: Tx, invitationIds: string[], rea
   await inParts(invitationIds, CHUNK, async (part) => {
     // Found by invitation (its index), not by status: during a big send most of the outbox is queued.
     const rows = await tx.all<{ id: string }>(sql`UPDATE mail_outbox SET status = 'cancelled', last_error = ${reason}
-      WHERE id IN (SELECT o.id FROM json_each(${JSON.stringify(part)}) j JOIN mail_outbox o ON o.invitation_id = j.value WHERE +o.status = 'queued')
+      WHERE id IN (SELECT o.id FROM json_each(${JSON.stringify(part)}) j CROSS JOIN mail_outbox o ON o.invitation_id = j.value WHERE +o.status = 'queued')
       RETURNING id`);
     cancelled += rows.length;
   });
@@ -148,7 +148,7 @@ export async function cancelMemberInvitationMails(tx: Tx, memberIds: string[], r
 /** The statement of cancelMemberInvitationMails, for callers that run their statements themselves. */
 export function cancelMemberInvitationMailsSql(memberIds: string[], reason: string): SQL {
   return sql`UPDATE mail_outbox SET status = 'cancelled', last_error = ${reason}
-      WHERE id IN (SELECT o.id FROM json_each(${JSON.stringify(memberIds)}) j JOIN invitations i ON i.member_id = j.value
+      WHERE id IN (SELECT o.id FROM json_each(${JSON.stringify(memberIds)}) j CROSS JOIN invitations i ON i.member_id = j.value
         JOIN mail_outbox o ON o.invitation_id = i.id WHERE +o.status = 'queued')`;
 }
 

@@ -38,7 +38,7 @@ const VALIDATED_ROWS = `SELECT json_group_array(json_array(row_number, email_nor
 const typoPeople = (join: string, param: string) => `
   SELECT j.value AS k, p.id AS id, p.display_name AS name, p.account_enabled AS enabled, p.removed_at IS NOT NULL AS removed,
     (SELECT m.status FROM members m WHERE m.person_id = p.id AND m.org_id = ?1 ORDER BY m.status = 'archived' LIMIT 1) AS member
-  FROM json_each(${param}) j JOIN directory_people p ON ${join}`;
+  FROM json_each(${param}) j CROSS JOIN directory_people p ON ${join}`;
 const TYPO_PEOPLE = `SELECT json_group_array(json_array(k, id, name, enabled, removed, member)) FROM (
     ${typoPeople("p.org_id = ?1 AND p.mail_norm = j.value", "?2")}
     UNION ALL ${typoPeople("p.org_id = ?1 AND p.upn_norm = j.value", "?2")}
