@@ -43,12 +43,12 @@ const LOCK_TABLE = "_write_lock";
 
 /** `fastPaths: false` (EMBEDDED_FAST_PATHS) reads an embedded file through the client, as a libSQL
  *  server is read. `autoCheckpoint: false`: no commit checkpoints the WAL, because the database
- *  thread does (src/jobs/database-thread.ts; the caller starts it). `onRead` (tests) is shown every
- *  read statement before it runs. */
+ *  thread does (src/jobs/database-thread.ts; the caller starts it). `onRead` and `onWrite` (tests)
+ *  are shown every read statement, and every statement of a write transaction, before it runs. */
 export async function openDatabase(
   url: string,
   authToken?: string,
-  options: { fastPaths?: boolean; autoCheckpoint?: boolean; onRead?: (stmt: InStatement) => void } = {},
+  options: { fastPaths?: boolean; autoCheckpoint?: boolean; onRead?: (stmt: InStatement) => void; onWrite?: (sql: string) => void } = {},
 ): Promise<Database> {
   const embedded = url.startsWith("file:") || url === ":memory:";
   if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)) || ".", { recursive: true });
@@ -85,11 +85,13 @@ export async function openDatabase(
   const dialect = new SQLiteAsyncDialect();
   const relational = { fullSchema: reads._.fullSchema, schema: reads._.schema!, tableNamesMap: reads._.tableNamesMap };
 
+  const { onWrite } = options;
+  const sessionOptions = onWrite ? { logger: { logQuery: (query: string) => onWrite(query) } } : {};
   const write = async <T>(run: (tx: Tx) => Promise<T>): Promise<T> => {
     const inTransaction = async () => {
       const opened = embedded ? await beginWrite(client) : await client.transaction("write");
       try {
-        const tx: Tx = new LibSQLTransaction("async", dialect, new LibSQLSession(client, dialect, relational, {}, opened), relational);
+        const tx: Tx = new LibSQLTransaction("async", dialect, new LibSQLSession(client, dialect, relational, sessionOptions, opened), relational);
         registerDriver(tx, { transaction: opened });
         const result = await run(tx);
         await opened.commit();

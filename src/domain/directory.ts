@@ -1,7 +1,8 @@
 // The directory cache: organizations and their people, from an Entra "Download users" CSV
 // (directory-csv.ts, for the directory:import command and the demo seed) or from Graph
 // (directory-sync.ts).
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { guardEq } from "../db/filters.js";
 import { directoryPeople, organizations } from "../db/schema.js";
 import { newId } from "../ids.js";
 import { yieldToEventLoop } from "../event-loop.js";
@@ -45,15 +46,20 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
     const chunk = people.slice(start, start + CHUNK);
     const upns = chunk.map((p) => normalizeAddressOrNull(p.userPrincipalName ?? p.mail)).filter((v): v is string => !!v);
     const oids = chunk.map((p) => p.entraObjectId).filter((v): v is string => !!v);
-    const existing = await db
-      .select()
-      .from(directoryPeople)
-      .where(
-        and(
-          eq(directoryPeople.orgId, orgId),
-          sql`(${inArray(directoryPeople.upnNorm, upns)} OR ${oids.length ? inArray(directoryPeople.entraObjectId, oids) : sql`0`})`,
+    // Each list through its own (org_id, …) index: the two lists OR-ed in one statement walked
+    // the organization's people (SQLite searched by org_id alone).
+    const known = (condition: SQL) =>
+      db
+        .select()
+        .from(directoryPeople)
+        .where(and(eq(directoryPeople.orgId, orgId), condition));
+    const existing = [
+      ...new Map(
+        [...(await known(inArray(directoryPeople.upnNorm, upns))), ...(oids.length ? await known(inArray(directoryPeople.entraObjectId, oids)) : [])].map(
+          (e) => [e.id, e],
         ),
-      );
+      ).values(),
+    ];
     const byOid = new Map(existing.filter((e) => e.entraObjectId).map((e) => [e.entraObjectId!, e]));
     const byUpn = new Map(existing.filter((e) => e.upnNorm).map((e) => [e.upnNorm!, e]));
     /** People already known whose entry changes: counted as updated, and their members' copies follow. */
@@ -104,7 +110,7 @@ export async function removeDirectoryPeople(db: Tx, orgId: string, personIds: st
     await db
       .update(directoryPeople)
       .set({ removedAt: now, updatedAt: now })
-      .where(and(eq(directoryPeople.orgId, orgId), inArray(directoryPeople.id, chunk), isNull(directoryPeople.removedAt)));
+      .where(and(inArray(directoryPeople.id, chunk), guardEq(directoryPeople.orgId, orgId), isNull(directoryPeople.removedAt)));
     archived += await archiveLeavers(
       db,
       orgId,

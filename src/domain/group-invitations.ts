@@ -3,7 +3,8 @@
 // if each had been added alone. A group's people go in parts of INVITE_PART, each its own write
 // transaction (inviteMembers), so other writers wait for one part at most, never for a whole
 // department; a part that is interrupted is simply invited again by the next Invite.
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, inArray, isNull, sql } from "drizzle-orm";
+import { guardEq } from "../db/filters.js";
 import type { Db } from "../db/client.js";
 import { directoryGroups, groupKinds, type GroupKind } from "../db/schema.js";
 import type { Actor } from "./actor.js";
@@ -42,7 +43,7 @@ async function findGroups(db: Db, orgId: string, ids: string[]): Promise<Group[]
   const rows = await db
     .select({ id: directoryGroups.id, name: directoryGroups.name, kind: directoryGroups.kind, nameNorm: directoryGroups.nameNorm })
     .from(directoryGroups)
-    .where(and(eq(directoryGroups.orgId, orgId), inArray(directoryGroups.id, ids), isNull(directoryGroups.removedAt)));
+    .where(and(inArray(directoryGroups.id, ids), guardEq(directoryGroups.orgId, orgId), isNull(directoryGroups.removedAt)));
   if (rows.length !== ids.length) return null;
   const byId = new Map(rows.map((g) => [g.id, g]));
   return ids.map((id) => byId.get(id)!);

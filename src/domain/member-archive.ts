@@ -4,6 +4,7 @@
 // status change. The notice goes to people the invitation reached: someone whose only
 // invitation email was still waiting never heard of it, and gets nothing.
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { guardEq } from "../db/filters.js";
 import type { Db, Tx } from "../db/client.js";
 import { members, organizations, sessions } from "../db/schema.js";
 import { signatoryName, type Actor } from "./actor.js";
@@ -34,7 +35,7 @@ async function archiveInTransaction(tx: Tx, actor: Actor, ids: string[]): Promis
   const found = await tx
     .select({ id: members.id, status: members.status, personId: members.personId, email: members.email, name: members.name })
     .from(members)
-    .where(and(eq(members.orgId, actor.orgId), inArray(members.id, ids)));
+    .where(and(inArray(members.id, ids), guardEq(members.orgId, actor.orgId)));
   const foundIds = new Set(found.map((m) => m.id));
   const targets = found.filter((m) => m.status !== "archived");
   const result: ArchiveResult = {
@@ -48,7 +49,7 @@ async function archiveInTransaction(tx: Tx, actor: Actor, ids: string[]): Promis
   await tx
     .update(members)
     .set({ status: "archived", archivedAt: now, archivedBy: actor.personId, updatedAt: now })
-    .where(and(eq(members.orgId, actor.orgId), inArray(members.id, targetIds), ne(members.status, "archived")));
+    .where(and(inArray(members.id, targetIds), guardEq(members.orgId, actor.orgId), ne(members.status, "archived")));
   const reached = await findReachedMembers(
     tx,
     targets.filter((m) => m.status === "invited").map((m) => m.id),

@@ -4,6 +4,7 @@
 // mapping cost a quarter of a page's read. A column is read by its name in memberRowColumns,
 // typed as stored (timestamps and flags as integers), so the select and the mapping cannot part.
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { guardEq } from "../db/filters.js";
 import type { Queryable } from "../db/client.js";
 import { directoryPeople, members, type MemberStatus } from "../db/schema.js";
 
@@ -96,7 +97,7 @@ export async function findMemberRows(db: Queryable, orgId: string, ids: string[]
     .select(memberRowColumns)
     .from(members)
     .leftJoin(directoryPeople, eq(directoryPeople.id, members.personId))
-    .where(and(eq(members.orgId, orgId), inArray(members.id, ids)))
+    .where(and(inArray(members.id, ids), guardEq(members.orgId, orgId)))
     .orderBy(members.sortName, members.id)
     .values();
   return found.map(toMemberRow);
