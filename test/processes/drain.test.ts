@@ -30,8 +30,14 @@ import {
 let fx: ProcessFixture | undefined;
 const servers: ChildServer[] = [];
 
-/** A CSV upload whose body arrives in two parts: `finish()` sends the rest and answers the response. */
-function startSlowUpload(url: string, cookie: string, csv: string): { finish(): Promise<{ status: number; connection: string | undefined }> } {
+/** A CSV upload whose body arrives in two parts: `received` settles once the server has read its
+ *  headers (its 100 Continue: the request is in flight, not a connection still being handed to a
+ *  worker), `finish()` sends the rest and answers the response. */
+function startSlowUpload(
+  url: string,
+  cookie: string,
+  csv: string,
+): { received: Promise<void>; finish(): Promise<{ status: number; connection: string | undefined }> } {
   const boundary = "----drain-test-boundary";
   const body = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="late.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`,
@@ -47,7 +53,13 @@ function startSlowUpload(url: string, cookie: string, csv: string): { finish(): 
     `${url}/imports`,
     {
       method: "POST",
-      headers: { Cookie: cookie, Origin: url, "Content-Type": `multipart/form-data; boundary=${boundary}`, "Content-Length": String(body.length) },
+      headers: {
+        Cookie: cookie,
+        Origin: url,
+        "Content-Type": `multipart/form-data; boundary=${boundary}`,
+        "Content-Length": String(body.length),
+        Expect: "100-continue",
+      },
     },
     (res) => {
       res.resume();
@@ -56,8 +68,17 @@ function startSlowUpload(url: string, cookie: string, csv: string): { finish(): 
   );
   req.on("error", (error) => failed(error));
   answer.catch(() => undefined); // awaited by finish(); a reset before then is not unhandled
-  req.write(body.subarray(0, half));
+  const received = new Promise<void>((resolve, reject) => {
+    req.on("continue", () => {
+      req.write(body.subarray(0, half));
+      resolve();
+    });
+    req.on("error", reject);
+  });
+  received.catch(() => undefined);
+  req.flushHeaders();
   return {
+    received,
     finish: async () => {
       req.end(body.subarray(half));
       return answer;
@@ -97,6 +118,7 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
     await waitFor("Send Invite under way", async () => (await importState(fx!.db.db, id)).sent_count >= ready * 0.15, 60_000, 5);
 
     const late = startSlowUpload(first.url, fx.cookie, ["email", ...fx.org.people.slice(30_000, 30_100).map((p) => p.mail)].join("\r\n"));
+    await late.received;
     await new Promise((resolve) => setTimeout(resolve, 100));
     const exited = new Promise<number | null>((resolve) => first.child.once("exit", (code) => resolve(code)));
     const signalled = performance.now();
@@ -148,7 +170,7 @@ describe("SIGTERM during Send Invite (WEB_CONCURRENCY=2)", () => {
       const server = await startServer(serverEnv(small, { LOG_LEVEL: "info" }), { keepOutput: true });
       servers.push(server);
       expect(childPids(server.child.pid!)).toEqual([]); // no primary: the server itself
-      startSlowUpload(server.url, small.cookie, "email\r\nnobody@stall.example"); // never finished
+      await startSlowUpload(server.url, small.cookie, "email\r\nnobody@stall.example").received; // never finished
       await new Promise((resolve) => setTimeout(resolve, 300));
       const exited = new Promise<number | null>((resolve) => server.child.once("exit", (code) => resolve(code)));
       const signalled = performance.now();
