@@ -53,13 +53,9 @@ export async function upsertDirectoryPeople(db: Tx, orgId: string, people: Direc
         .select()
         .from(directoryPeople)
         .where(and(eq(directoryPeople.orgId, orgId), condition));
-    const existing = [
-      ...new Map(
-        [...(await known(inArray(directoryPeople.upnNorm, upns))), ...(oids.length ? await known(inArray(directoryPeople.entraObjectId, oids)) : [])].map(
-          (e) => [e.id, e],
-        ),
-      ).values(),
-    ];
+    const found = [...(await known(inArray(directoryPeople.upnNorm, upns))), ...(oids.length ? await known(inArray(directoryPeople.entraObjectId, oids)) : [])];
+    // A person found by both lists is one row.
+    const existing = [...new Map(found.map((e) => [e.id, e])).values()];
     const byOid = new Map(existing.filter((e) => e.entraObjectId).map((e) => [e.entraObjectId!, e]));
     const byUpn = new Map(existing.filter((e) => e.upnNorm).map((e) => [e.upnNorm!, e]));
     /** People already known whose entry changes: counted as updated, and their members' copies follow. */
